@@ -1,0 +1,100 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "ccrelay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ccrelay", targets: ["ccrelay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        // Record/Event model, JSON, time, clocks, source/sink/state protocols, the vendor-neutral pipeline.
+        .target(
+            name: "RelayCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Durable state: checkpoints, outboxes, dedup ledger, dead letters (SQLite via GRDB).
+        .target(
+            name: "RelayState",
+            dependencies: [
+                "RelayCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // Shared outbound HTTP machinery (AsyncHTTPClient, gzip) used by platform clients and sinks.
+        .target(
+            name: "RelayHTTP",
+            dependencies: [
+                "RelayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Genesys Cloud CX: OAuth, audit API client, pull source, normalizer.
+        .target(
+            name: "RelayGenesys",
+            dependencies: ["RelayCore", "RelayHTTP"],
+            swiftSettings: strict
+        ),
+        // Destinations: Splunk HEC (more in later issues).
+        .target(
+            name: "RelaySinks",
+            dependencies: ["RelayCore", "RelayHTTP"],
+            swiftSettings: strict
+        ),
+        // Faithful local emulators of every remote party (demo, tests, benchmarks).
+        .target(
+            name: "RelaySandbox",
+            dependencies: [
+                "RelayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Configuration, component wiring, daemon/once/demo orchestration (knows every vendor).
+        .target(
+            name: "RelayApp",
+            dependencies: [
+                "RelayCore", "RelayState", "RelayHTTP", "RelayGenesys", "RelaySinks", "RelaySandbox",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ccrelay",
+            dependencies: [
+                "RelayApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: strict),
+        .testTarget(name: "RelayStateTests", dependencies: ["RelayState"], swiftSettings: strict),
+        .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelaySandboxTests", dependencies: ["RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelayAppTests", dependencies: ["RelayApp"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,66 @@
+import Logging
+
+/// A record a source could not turn into an event, kept with its raw text.
+public struct MalformedRecord: Sendable, Equatable {
+    public var raw: String
+    public var reason: String
+
+    public init(raw: String, reason: String) {
+        self.raw = raw
+        self.reason = reason
+    }
+}
+
+/// The sender a pull source writes to: it routes and encodes events, and commits each page together
+/// with the checkpoint that covers it. Nothing a source hands over is acknowledged before it is durable.
+public protocol IntakeSink: Sendable {
+    /// The checkpoint last committed for a partition of this source.
+    func checkpoint(partition: String) async throws -> String?
+
+    /// Makes a page durable: events into the outboxes (duplicates dropped), malformed records into
+    /// dead letters, and the partition's checkpoint set to `checkpoint`, all in one transaction.
+    @discardableResult
+    func commit(partition: String, events: [Event], malformed: [MalformedRecord], checkpoint: String?) async throws
+        -> AppendResult
+}
+
+/// What one extraction cycle did.
+public struct CycleReport: Sendable, Equatable {
+    public var pages: Int
+    public var records: Int
+    public var accepted: Int
+    public var duplicates: Int
+    public var malformed: Int
+    /// Set when the platform asked for a pause (rate limit); the scheduler waits at least this long.
+    public var retryAfter: Duration?
+
+    public init(pages: Int = 0, records: Int = 0, accepted: Int = 0, duplicates: Int = 0, malformed: Int = 0, retryAfter: Duration? = nil) {
+        self.pages = pages
+        self.records = records
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.malformed = malformed
+        self.retryAfter = retryAfter
+    }
+
+    public mutating func add(_ result: AppendResult, records: Int) {
+        pages += 1
+        self.records += records
+        accepted += result.accepted
+        duplicates += result.duplicates
+        malformed += result.deadLettered
+    }
+}
+
+/// A source that polls a platform API. The core schedules cycles; the source pages, normalizes and
+/// commits through the ``IntakeSink``. A cycle that throws leaves its checkpoint where the last
+/// committed page put it, so the next cycle re-reads from there.
+public protocol PullSource: Sendable {
+    /// The configured source name (unique in a config).
+    var name: String { get }
+    /// Time between the start of two cycles.
+    var pollInterval: Duration { get }
+
+    /// Runs one extraction cycle.
+    func runCycle(into intake: any IntakeSink, logger: Logger) async throws -> CycleReport
+}

@@ -1,0 +1,161 @@
+/// One normalized event on its way into the outboxes of the sinks its routes name.
+public struct PendingRecord: Sendable, Equatable {
+    public var eventID: String
+    public var timestamp: Timestamp
+    public var platform: Platform
+    /// The normalized event's JSON encoding, stored as is and handed to sinks unchanged.
+    public var payload: [UInt8]
+    /// The sinks whose outboxes receive this record.
+    public var sinks: [String]
+
+    public init(eventID: String, timestamp: Timestamp, platform: Platform, payload: [UInt8], sinks: [String]) {
+        self.eventID = eventID
+        self.timestamp = timestamp
+        self.platform = platform
+        self.payload = payload
+        self.sinks = sinks
+    }
+}
+
+/// Something that could not be delivered or not even normalized, kept with its reason.
+public struct DeadLetterDraft: Sendable, Equatable {
+    /// The source or sink name where it failed.
+    public var origin: String
+    /// The sink whose outbox it left, when it failed in delivery (`nil` for intake failures).
+    public var sink: String?
+    public var eventID: String?
+    /// The normalized event for delivery failures; the raw record text for intake failures.
+    public var payload: [UInt8]
+    public var reason: String
+    public var attempts: Int
+
+    public init(origin: String, sink: String?, eventID: String?, payload: [UInt8], reason: String, attempts: Int) {
+        self.origin = origin
+        self.sink = sink
+        self.eventID = eventID
+        self.payload = payload
+        self.reason = reason
+        self.attempts = attempts
+    }
+}
+
+/// A checkpoint value to store for one (source, partition); opaque to the store.
+public struct CheckpointUpdate: Sendable, Equatable {
+    public var source: String
+    public var partition: String
+    public var value: String
+
+    public init(source: String, partition: String, value: String) {
+        self.source = source
+        self.partition = partition
+        self.value = value
+    }
+}
+
+/// What an append did.
+public struct AppendResult: Sendable, Equatable {
+    /// Records newly accepted into the ledger and the outboxes.
+    public var accepted: Int
+    /// Records whose `event_id` was already in the ledger and were dropped.
+    public var duplicates: Int
+    /// Dead letters written.
+    public var deadLettered: Int
+
+    public init(accepted: Int = 0, duplicates: Int = 0, deadLettered: Int = 0) {
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.deadLettered = deadLettered
+    }
+}
+
+/// A row of a sink's outbox, claimed for delivery.
+public struct OutboxEntry: Sendable, Equatable {
+    /// Monotonic row id; delivery order follows it.
+    public var id: Int64
+    public var eventID: String
+    public var timestamp: Timestamp
+    public var platform: Platform
+    public var payload: [UInt8]
+    /// When it entered the outbox.
+    public var enqueuedAt: Timestamp
+
+    public init(id: Int64, eventID: String, timestamp: Timestamp, platform: Platform, payload: [UInt8], enqueuedAt: Timestamp) {
+        self.id = id
+        self.eventID = eventID
+        self.timestamp = timestamp
+        self.platform = platform
+        self.payload = payload
+        self.enqueuedAt = enqueuedAt
+    }
+}
+
+/// A stored dead letter.
+public struct DeadLetter: Sendable, Equatable {
+    public var id: Int64
+    public var origin: String
+    public var sink: String?
+    public var eventID: String?
+    public var payload: [UInt8]
+    public var reason: String
+    public var attempts: Int
+    public var createdAt: Timestamp
+
+    public init(
+        id: Int64, origin: String, sink: String?, eventID: String?, payload: [UInt8], reason: String, attempts: Int,
+        createdAt: Timestamp
+    ) {
+        self.id = id
+        self.origin = origin
+        self.sink = sink
+        self.eventID = eventID
+        self.payload = payload
+        self.reason = reason
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
+}
+
+/// Durable pipeline state: checkpoints, one outbox per sink, the dedup ledger and dead letters.
+///
+/// The contract every implementation keeps:
+/// * ``append(_:deadLetters:checkpoint:now:)`` is one transaction: ledger, outboxes, dead letters
+///   and checkpoint change together or not at all.
+/// * A record whose `event_id` is already in the ledger is dropped at append time.
+/// * A claimed row stays in the outbox until ``acknowledge(sink:ids:)`` or
+///   ``deadLetter(sink:entries:reason:attempts:now:)``; a claim expires at its lease time, so a
+///   crashed worker's rows are delivered again.
+public protocol StateStore: Sendable {
+    /// The stored checkpoint of a source partition, or `nil` if it never committed one.
+    func checkpoint(source: String, partition: String) async throws -> String?
+
+    /// Appends records and intake dead letters and moves a checkpoint, in one transaction.
+    func append(
+        _ records: [PendingRecord],
+        deadLetters: [DeadLetterDraft],
+        checkpoint: CheckpointUpdate?,
+        now: WallInstant
+    ) async throws -> AppendResult
+
+    /// Claims the oldest unclaimed rows of a sink's outbox, up to `maxEvents` rows and about
+    /// `maxBytes` of payload (always at least one row when any is available), until `leaseUntil`.
+    func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant) async throws
+        -> [OutboxEntry]
+
+    /// Removes delivered rows from a sink's outbox.
+    func acknowledge(sink: String, ids: [Int64]) async throws
+
+    /// Makes claimed rows claimable again at once (a worker giving back what it will not send).
+    func release(sink: String, ids: [Int64]) async throws
+
+    /// Moves rows from a sink's outbox to dead letters with the reason, in one transaction.
+    func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws
+
+    /// Rows waiting in a sink's outbox (claimed or not).
+    func outboxDepth(sink: String) async throws -> Int
+
+    /// Dead letters, newest first.
+    func deadLetters(limit: Int) async throws -> [DeadLetter]
+
+    /// Forgets ledger entries accepted before `cutoff`; returns how many.
+    func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int
+}

@@ -1,0 +1,174 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An instant on the UTC wall clock, so one injected clock serves both for sleeping and for
+/// stamping records (watermarks, lease expiries, ledger retention).
+public struct WallInstant: InstantProtocol, Sendable, Hashable, CustomStringConvertible {
+    /// Time since 1970-01-01T00:00:00Z.
+    public var sinceEpoch: Duration
+
+    public init(sinceEpoch: Duration) {
+        self.sinceEpoch = sinceEpoch
+    }
+
+    public init(_ timestamp: Timestamp) {
+        self.sinceEpoch = .milliseconds(timestamp.millisecondsSinceEpoch)
+    }
+
+    public func advanced(by duration: Duration) -> WallInstant {
+        WallInstant(sinceEpoch: sinceEpoch + duration)
+    }
+
+    public func duration(to other: WallInstant) -> Duration {
+        other.sinceEpoch - sinceEpoch
+    }
+
+    public static func < (lhs: WallInstant, rhs: WallInstant) -> Bool {
+        lhs.sinceEpoch < rhs.sinceEpoch
+    }
+
+    /// The instant truncated to milliseconds.
+    public var timestamp: Timestamp {
+        let (seconds, attoseconds) = sinceEpoch.components
+        return Timestamp(millisecondsSinceEpoch: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    public var description: String { timestamp.iso8601 }
+}
+
+/// A clock that tells UTC wall time. Every component that waits or stamps time takes one, so tests
+/// drive time with ``ManualClock`` instead of sleeping.
+public protocol WallClock: Clock where Instant == WallInstant {}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    public var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+
+    /// A duration from fractional seconds.
+    public static func secondsDouble(_ value: Double) -> Duration {
+        .nanoseconds(Int64((value * 1e9).rounded()))
+    }
+}
+
+/// The system's real-time clock; sleeps on the continuous clock.
+public struct SystemClock: WallClock {
+    public init() {}
+
+    public var now: WallInstant {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return WallInstant(sinceEpoch: .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec))
+    }
+
+    public var minimumResolution: Duration { .microseconds(1) }
+
+    public func sleep(until deadline: WallInstant, tolerance: Duration?) async throws {
+        let remaining = now.duration(to: deadline)
+        if remaining > .zero {
+            try await ContinuousClock().sleep(for: remaining, tolerance: tolerance)
+        } else {
+            try Task.checkCancellation()
+        }
+    }
+}
+
+/// A clock that moves only when told: tests advance it and every sleeper whose deadline has passed
+/// wakes. Sleepers are cancellable.
+public final class ManualClock: WallClock, Sendable {
+    private struct Sleeper {
+        let id: UInt64
+        let deadline: WallInstant
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var now: WallInstant
+        var nextID: UInt64 = 0
+        var sleepers: [Sleeper] = []
+        var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state: Mutex<State>
+
+    /// A clock starting at `start` (default 2026-01-01T00:00:00Z).
+    public init(start: WallInstant = WallInstant(sinceEpoch: .seconds(1_767_225_600))) {
+        self.state = Mutex(State(now: start))
+    }
+
+    public var now: WallInstant { state.withLock { $0.now } }
+    public var minimumResolution: Duration { .nanoseconds(1) }
+
+    /// The number of tasks currently sleeping on this clock.
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    public func sleep(until deadline: WallInstant, tolerance: Duration?) async throws {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let (resumeNow, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                    if deadline <= state.now { return (true, []) }
+                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    return (false, Self.takeSatisfiedWaiters(&state))
+                }
+                waiters.forEach { $0.resume() }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let sleeper = state.withLock { state -> Sleeper? in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.sleepers.remove(at: index)
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Moves time forward and wakes every sleeper whose deadline is now due.
+    public func advance(by duration: Duration) {
+        advance(to: now.advanced(by: duration))
+    }
+
+    /// Moves time to `instant` (never backwards) and wakes the due sleepers.
+    public func advance(to instant: WallInstant) {
+        let due = state.withLock { state -> [Sleeper] in
+            if instant > state.now { state.now = instant }
+            let now = state.now
+            let due = state.sleepers.filter { $0.deadline <= now }
+            state.sleepers.removeAll { $0.deadline <= now }
+            return due
+        }
+        for sleeper in due.sorted(by: { $0.deadline < $1.deadline }) { sleeper.continuation.resume() }
+    }
+
+    /// Returns once at least `count` tasks are sleeping on this clock, so a test can advance time
+    /// knowing the code under test is waiting.
+    public func waitForSleepers(count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.sleepers.count >= count { return true }
+                state.sleeperWaiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    private static func takeSatisfiedWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        let count = state.sleepers.count
+        let ready = state.sleeperWaiters.filter { $0.count <= count }.map(\.continuation)
+        state.sleeperWaiters.removeAll { $0.count <= count }
+        return ready
+    }
+}

@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import RelayCore
+
+/// An outbound HTTP request, independent of the client library.
+public struct OutboundRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// Whole-request deadline. Default 30 s.
+    public var timeout: Duration
+
+    public init(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8]? = nil,
+        timeout: Duration = .seconds(30)
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// A received HTTP response with its body collected.
+public struct InboundResponse: Sendable {
+    public var status: Int
+    /// Header names lower-cased.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        self.body = body
+    }
+
+    /// The first value of a header (case-insensitive name).
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name == lowered }?.value
+    }
+
+    /// `Retry-After` as a duration: integer seconds (HTTP-date forms are not used by the parties here).
+    public var retryAfter: Duration? {
+        guard let text = header("retry-after")?.trimmingWhitespace, let seconds = Int64(text), seconds >= 0 else {
+            return nil
+        }
+        return .seconds(seconds)
+    }
+
+    /// The body as text (for error messages), cut to `limit` characters.
+    public func bodySnippet(limit: Int = 300) -> String {
+        let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
+        return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    }
+}
+
+/// Outbound HTTP through AsyncHTTPClient: one shared client, bounded response bodies, and transport
+/// failures turned into ``RelayError`` with code `http.transport` naming the host (never credentials).
+public struct HTTPTransport: Sendable {
+    private let client: HTTPClient
+    /// Largest response body read. Default 16 MiB.
+    public var maxResponseBytes: Int
+
+    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 16 << 20) {
+        self.client = client
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// Sends the request and collects the response.
+    public func send(_ request: OutboundRequest) async throws(RelayError) -> InboundResponse {
+        var outbound = HTTPClientRequest(url: request.url)
+        outbound.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
+        if let body = request.body {
+            outbound.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.seconds * 1e9))
+        do {
+            let response = try await client.execute(outbound, timeout: timeout)
+            let body = try await response.body.collect(upTo: maxResponseBytes)
+            return InboundResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { (name: $0.name, value: $0.value) },
+                body: Array(buffer: body)
+            )
+        } catch is CancellationError {
+            throw RelayError(.cancelled, "request to \(Self.redactedTarget(request.url)) cancelled")
+        } catch {
+            throw RelayError(.transport, "\(request.method) \(Self.redactedTarget(request.url)) failed: \(error)")
+        }
+    }
+
+    /// Scheme, host, port and path of a URL without its query string or user info, for messages.
+    public static func redactedTarget(_ url: String) -> String {
+        var text = url
+        if let query = text.firstIndex(of: "?") { text = String(text[..<query]) }
+        if let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].firstIndex(of: "@") {
+            text = String(text[..<schemeEnd.upperBound]) + String(text[text.index(after: at)...])
+        }
+        return text
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}
