@@ -1,0 +1,62 @@
+import GRDB
+
+/// The store's schema as named migrations. Later versions register more migrations after these;
+/// a migration, once shipped, never changes.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_state") { db in
+            // Source checkpoints, opaque to the store; `updated_at_ms` is for operators.
+            try db.execute(
+                sql: """
+                    CREATE TABLE checkpoints (
+                        source        TEXT NOT NULL,
+                        partition     TEXT NOT NULL,
+                        value         TEXT NOT NULL,
+                        updated_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (source, partition)
+                    ) WITHOUT ROWID;
+
+                    -- AUTOINCREMENT: ids are never reused, so a stale acknowledgement from an
+                    -- expired claim can never delete a row enqueued later.
+                    CREATE TABLE outbox (
+                        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                        sink             TEXT NOT NULL CHECK (sink <> ''),
+                        event_id         TEXT NOT NULL CHECK (event_id <> ''),
+                        timestamp_ms     INTEGER NOT NULL,
+                        platform         TEXT NOT NULL,
+                        payload          BLOB NOT NULL,
+                        enqueued_at_ms   INTEGER NOT NULL,
+                        claimed_until_ms INTEGER
+                    );
+                    CREATE INDEX outbox_sink_id ON outbox (sink, id);
+
+                    -- The dedup ledger: every accepted event_id for the retention window.
+                    CREATE TABLE ledger (
+                        event_id       TEXT PRIMARY KEY NOT NULL CHECK (event_id <> ''),
+                        accepted_at_ms INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX ledger_accepted_at ON ledger (accepted_at_ms);
+
+                    CREATE TABLE dead_letters (
+                        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                        origin        TEXT NOT NULL,
+                        sink          TEXT,
+                        event_id      TEXT,
+                        payload       BLOB NOT NULL,
+                        reason        TEXT NOT NULL,
+                        attempts      INTEGER NOT NULL,
+                        created_at_ms INTEGER NOT NULL
+                    );
+
+                    -- Small named values that components keep across restarts.
+                    CREATE TABLE kv (
+                        key   TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
+        return migrator
+    }
+}

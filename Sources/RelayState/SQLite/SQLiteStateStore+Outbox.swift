@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import RelayCore
+
+extension SQLiteStateStore {
+    /// Appends in one write transaction: each record enters the ledger (or counts as a duplicate,
+    /// also within this call) and, when new, one outbox row per distinct sink it names; then the
+    /// dead letters, then the checkpoint. Any failure rolls all of it back.
+    public func append(
+        _ records: [PendingRecord],
+        deadLetters: [DeadLetterDraft],
+        checkpoint: CheckpointUpdate?,
+        now: WallInstant
+    ) async throws -> AppendResult {
+        if records.isEmpty, deadLetters.isEmpty, checkpoint == nil { return AppendResult() }
+        let nowMS = now.timestamp.millisecondsSinceEpoch
+        return try await write("append") { db in
+            var result = AppendResult()
+            if !records.isEmpty {
+                let ledger = try db.cachedStatement(sql: StateSQL.insertLedger)
+                let outbox = try db.cachedStatement(sql: StateSQL.insertOutbox)
+                for record in records {
+                    try ledger.execute(arguments: [record.eventID, nowMS])
+                    guard db.changesCount > 0 else {
+                        result.duplicates += 1
+                        continue
+                    }
+                    result.accepted += 1
+                    let payload = Data(record.payload)
+                    let timestampMS = record.timestamp.millisecondsSinceEpoch
+                    for (index, sink) in record.sinks.enumerated() where !record.sinks[..<index].contains(sink) {
+                        try outbox.execute(
+                            arguments: [sink, record.eventID, timestampMS, record.platform.rawValue, payload, nowMS])
+                    }
+                }
+            }
+            if !deadLetters.isEmpty {
+                let insert = try db.cachedStatement(sql: StateSQL.insertDeadLetter)
+                for letter in deadLetters {
+                    try insert.execute(arguments: [
+                        letter.origin, letter.sink, letter.eventID, Data(letter.payload), letter.reason,
+                        letter.attempts, nowMS,
+                    ])
+                    result.deadLettered += 1
+                }
+            }
+            if let checkpoint {
+                try db.cachedStatement(sql: StateSQL.upsertCheckpoint).execute(
+                    arguments: [checkpoint.source, checkpoint.partition, checkpoint.value, nowMS])
+            }
+            return result
+        }
+    }
+
+    /// Claims, in one statement, the oldest rows of `sink` that are unclaimed or whose lease
+    /// ended at or before `now`: at most `maxEvents` rows (at least one) and no more payload
+    /// bytes than `maxBytes`, except that the first claimable row is always included.
+    /// Returned in id order.
+    public func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant)
+        async throws -> [OutboxEntry]
+    {
+        let arguments: StatementArguments = [
+            leaseUntil.timestamp.millisecondsSinceEpoch, sink, now.timestamp.millisecondsSinceEpoch,
+            max(1, maxEvents), maxBytes,
+        ]
+        return try await write("claim") { db in
+            var entries: [OutboxEntry] = []
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: StateSQL.claim), arguments: arguments)
+            while let row = try rows.next() {
+                let payload = try row.withUnsafeData(atIndex: 4) { data in data.map { [UInt8]($0) } ?? [] }
+                entries.append(
+                    OutboxEntry(
+                        id: row[0],
+                        eventID: row[1],
+                        timestamp: Timestamp(millisecondsSinceEpoch: row[2]),
+                        platform: Platform(rawValue: row[3]),
+                        payload: payload,
+                        enqueuedAt: Timestamp(millisecondsSinceEpoch: row[5])
+                    ))
+            }
+            // RETURNING does not promise an order.
+            entries.sort { $0.id < $1.id }
+            return entries
+        }
+    }
+
+    /// Deletes the given rows of `sink`'s outbox; ids of other sinks or already gone are ignored.
+    public func acknowledge(sink: String, ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await write("acknowledge") { db in
+            let delete = try db.cachedStatement(sql: StateSQL.deleteOutboxRow)
+            for id in ids { try delete.execute(arguments: [id, sink]) }
+        }
+    }
+
+    /// Clears the claim of the given rows of `sink`'s outbox so the next claim takes them.
+    public func release(sink: String, ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await write("release") { db in
+            let update = try db.cachedStatement(sql: StateSQL.releaseOutboxRow)
+            for id in ids { try update.execute(arguments: [id, sink]) }
+        }
+    }
+
+    /// Moves the rows of `entries` still in `sink`'s outbox to the dead letters (origin and sink
+    /// both `sink`, payload as stored) in one transaction. Entries no longer in the outbox
+    /// (already delivered or dead-lettered) are skipped rather than recorded twice.
+    public func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant)
+        async throws
+    {
+        guard !entries.isEmpty else { return }
+        let nowMS = now.timestamp.millisecondsSinceEpoch
+        let ids = entries.map(\.id)
+        try await write("dead-letter") { db in
+            let copy = try db.cachedStatement(sql: StateSQL.deadLetterOutboxRow)
+            let delete = try db.cachedStatement(sql: StateSQL.deleteOutboxRow)
+            for id in ids {
+                try copy.execute(arguments: [id, sink, reason, attempts, nowMS])
+                try delete.execute(arguments: [id, sink])
+            }
+        }
+    }
+
+    public func outboxDepth(sink: String) async throws -> Int {
+        try await read("outbox depth") { db in
+            try Int.fetchOne(db.cachedStatement(sql: StateSQL.outboxDepth), arguments: [sink]) ?? 0
+        }
+    }
+
+    /// The most recently written dead letters first (by insertion order, whatever their clocks said).
+    public func deadLetters(limit: Int) async throws -> [DeadLetter] {
+        guard limit > 0 else { return [] }
+        return try await read("list dead letters") { db in
+            var letters: [DeadLetter] = []
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: StateSQL.selectDeadLetters), arguments: [limit])
+            while let row = try rows.next() {
+                let payload = try row.withUnsafeData(atIndex: 4) { data in data.map { [UInt8]($0) } ?? [] }
+                letters.append(
+                    DeadLetter(
+                        id: row[0],
+                        origin: row[1],
+                        sink: row[2],
+                        eventID: row[3],
+                        payload: payload,
+                        reason: row[5],
+                        attempts: row[6],
+                        createdAt: Timestamp(millisecondsSinceEpoch: row[7])
+                    ))
+            }
+            return letters
+        }
+    }
+
+    public func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int {
+        let cutoffMS = cutoff.timestamp.millisecondsSinceEpoch
+        return try await write("purge ledger") { db in
+            try db.cachedStatement(sql: StateSQL.purgeLedger).execute(arguments: [cutoffMS])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import RelayCore
+
+/// The default ``StateStore``: one SQLite database (WAL mode, via GRDB) holding checkpoints, the
+/// per-sink outboxes, the dedup ledger, dead letters and a small key/value table.
+///
+/// One process owns a database file at a time: opening the store releases every claim a previous
+/// process left behind, so its in-flight batches are delivered again at once. Several instances
+/// of ccrelay share a PostgreSQL store instead (DESIGN.md, "Scale-out").
+///
+/// Commits are durable before they return (`synchronous = FULL`): a push receiver may answer 200
+/// once ``append(_:deadLetters:checkpoint:now:)`` returned. Every failure surfaces as a
+/// `RelayError` with code `state.store` naming the operation and the database path, never the
+/// stored payloads; task cancellation surfaces as `CancellationError`.
+public final class SQLiteStateStore: StateStore {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `configuration.path`, brings its schema up to
+    /// date and releases the claims a previous process left.
+    ///
+    /// - Throws: `RelayError` (`state.store`) when the directory, the file or the schema cannot be
+    ///   set up.
+    public init(configuration: SQLiteStateConfiguration) throws {
+        let path = configuration.path
+        self.path = path
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var grdb = Configuration()
+            grdb.label = "ccrelay.state"
+            grdb.busyMode = .timeout(max(0, configuration.busyTimeout.seconds))
+            grdb.prepareDatabase { db in
+                // WAL with NORMAL may lose the last commits on power loss; an acknowledged
+                // append must survive it.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: grdb)
+            try SQLiteSchema.migrator.migrate(pool)
+            try pool.write { db in try db.execute(sql: StateSQL.releaseAllClaims) }
+        } catch {
+            throw Self.storeError("open", path: path, error)
+        }
+    }
+
+    /// Closes the database. Later calls fail with `state.store`; closing twice is harmless.
+    /// Without it, the database closes when the store is deinitialized.
+    public func close() throws {
+        do {
+            try pool.close()
+        } catch {
+            throw Self.storeError("close", path: path, error)
+        }
+    }
+
+    // MARK: Key/value state
+
+    /// A value a component stored under `key` (e.g. a Splunk sink's channel GUID), or `nil`.
+    public func value(forKey key: String) async throws -> String? {
+        try await read("read value") { db in
+            try String.fetchOne(db.cachedStatement(sql: StateSQL.selectValue), arguments: [key])
+        }
+    }
+
+    /// Stores `value` under `key`, replacing what was there; durable when it returns.
+    public func setValue(_ value: String, forKey key: String) async throws {
+        try await write("write value") { db in
+            try db.cachedStatement(sql: StateSQL.upsertValue).execute(arguments: [key, value])
+        }
+    }
+
+    /// Forgets the value stored under `key`, if any.
+    public func removeValue(forKey key: String) async throws {
+        try await write("remove value") { db in
+            try db.cachedStatement(sql: StateSQL.deleteValue).execute(arguments: [key])
+        }
+    }
+
+    // MARK: Checkpoints
+
+    public func checkpoint(source: String, partition: String) async throws -> String? {
+        try await read("read checkpoint") { db in
+            try String.fetchOne(db.cachedStatement(sql: StateSQL.selectCheckpoint), arguments: [source, partition])
+        }
+    }
+
+    // MARK: Access
+
+    /// Runs `updates` in one write transaction (rolled back if it throws), mapping errors.
+    func write<T: Sendable>(_ operation: String, _ updates: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(updates)
+        } catch {
+            throw Self.storeError(operation, path: path, error)
+        }
+    }
+
+    /// Runs `value` on a read snapshot, mapping errors.
+    func read<T: Sendable>(_ operation: String, _ value: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(value)
+        } catch {
+            throw Self.storeError(operation, path: path, error)
+        }
+    }
+
+    /// The error callers see: SQLite's code and message (which name tables and constraints, never
+    /// bound values), the operation and the file.
+    static func storeError(_ operation: String, path: String, _ error: any Error) -> any Error {
+        switch error {
+        case is CancellationError:
+            return error
+        case let error as RelayError:
+            return error
+        case let error as DatabaseError:
+            let detail = "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "no message")"
+            return RelayError(.stateStore, "state store \(operation) failed on \(path): \(detail)")
+        default:
+            return RelayError(.stateStore, "state store \(operation) failed on \(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// The SQL text of the store's statements, in one place so the schema and its uses are read together.
+/// Each is prepared once per connection (`cachedStatement`) and rebound on every use.
+enum StateSQL {
+    static let selectCheckpoint = "SELECT value FROM checkpoints WHERE source = ? AND partition = ?"
+
+    static let upsertCheckpoint = """
+        INSERT INTO checkpoints (source, partition, value, updated_at_ms) VALUES (?, ?, ?, ?)
+        ON CONFLICT (source, partition) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms
+        """
+
+    /// Changes one row when the event is new, none when the ledger already holds it.
+    static let insertLedger = "INSERT OR IGNORE INTO ledger (event_id, accepted_at_ms) VALUES (?, ?)"
+
+    // `coalesce`: an empty payload may arrive as a NULL binding; it is stored as an empty blob.
+    static let insertOutbox = """
+        INSERT INTO outbox (sink, event_id, timestamp_ms, platform, payload, enqueued_at_ms)
+        VALUES (?, ?, ?, ?, coalesce(?, x''), ?)
+        """
+
+    static let insertDeadLetter = """
+        INSERT INTO dead_letters (origin, sink, event_id, payload, reason, attempts, created_at_ms)
+        VALUES (?, ?, ?, coalesce(?, x''), ?, ?, ?)
+        """
+
+    /// Claims a prefix of the sink's claimable rows in id order: at most `?4` rows, and only as
+    /// many as fit in `?5` payload bytes, except that the first row is always taken.
+    /// Arguments: lease until, sink, now, max events, max bytes.
+    static let claim = """
+        UPDATE outbox SET claimed_until_ms = ?1
+        WHERE id IN (
+            SELECT id FROM (
+                SELECT id,
+                       row_number() OVER running_order AS position,
+                       sum(size) OVER running_order AS running_bytes
+                FROM (
+                    SELECT id, length(payload) AS size FROM outbox
+                    WHERE sink = ?2 AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?3)
+                    ORDER BY id
+                    LIMIT ?4
+                )
+                WINDOW running_order AS (ORDER BY id ROWS UNBOUNDED PRECEDING)
+            )
+            WHERE position = 1 OR running_bytes <= ?5
+        )
+        RETURNING id, event_id, timestamp_ms, platform, payload, enqueued_at_ms
+        """
+
+    static let deleteOutboxRow = "DELETE FROM outbox WHERE id = ? AND sink = ?"
+
+    static let releaseOutboxRow = "UPDATE outbox SET claimed_until_ms = NULL WHERE id = ? AND sink = ?"
+
+    static let releaseAllClaims = "UPDATE outbox SET claimed_until_ms = NULL WHERE claimed_until_ms IS NOT NULL"
+
+    /// Copies one outbox row into the dead letters from what is stored (not from the caller's copy).
+    /// Arguments: id, sink, reason, attempts, created at.
+    static let deadLetterOutboxRow = """
+        INSERT INTO dead_letters (origin, sink, event_id, payload, reason, attempts, created_at_ms)
+        SELECT sink, sink, event_id, payload, ?3, ?4, ?5 FROM outbox WHERE id = ?1 AND sink = ?2
+        """
+
+    static let outboxDepth = "SELECT count(*) FROM outbox WHERE sink = ?"
+
+    static let selectDeadLetters = """
+        SELECT id, origin, sink, event_id, payload, reason, attempts, created_at_ms
+        FROM dead_letters ORDER BY id DESC LIMIT ?
+        """
+
+    static let purgeLedger = "DELETE FROM ledger WHERE accepted_at_ms < ?"
+
+    static let selectValue = "SELECT value FROM kv WHERE key = ?"
+
+    static let upsertValue = "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+
+    static let deleteValue = "DELETE FROM kv WHERE key = ?"
+}
