@@ -1,0 +1,198 @@
+import RelayCore
+import RelayHTTP
+
+/// Sends one HTTP request; the production value wraps ``HTTPTransport/send(_:)``, tests inject fakes.
+typealias GenesysSend = @Sendable (OutboundRequest) async throws(RelayError) -> InboundResponse
+
+/// The OAuth client-credentials grant against `POST {login}/oauth/token`.
+///
+/// Errors name the client id and the platform's `error`/`error_description`, never the secret.
+public struct GenesysTokenEndpoint: Sendable {
+    /// The OAuth client id (safe to log).
+    public let clientID: String
+    private let clientSecret: String
+    private let tokenURL: String
+    private let send: GenesysSend
+
+    /// - Parameters:
+    ///   - endpoints: Where the login service is.
+    ///   - clientID: The OAuth client id.
+    ///   - clientSecret: The OAuth client secret; used only in the `Authorization` header.
+    ///   - transport: The HTTP client.
+    public init(endpoints: GenesysEndpoints, clientID: String, clientSecret: String, transport: HTTPTransport) {
+        self.init(endpoints: endpoints, clientID: clientID, clientSecret: clientSecret) { request throws(RelayError) in
+            try await transport.send(request)
+        }
+    }
+
+    init(endpoints: GenesysEndpoints, clientID: String, clientSecret: String, send: @escaping GenesysSend) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.tokenURL = endpoints.loginBaseURL + "/oauth/token"
+        self.send = send
+    }
+
+    /// Requests a new token.
+    public func fetch() async throws(RelayError) -> GenesysAccessToken {
+        let credentials = Base64.encode(Array("\(clientID):\(clientSecret)".utf8))
+        let request = OutboundRequest(
+            method: "POST",
+            url: tokenURL,
+            headers: [
+                ("Authorization", "Basic " + credentials),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            body: Array("grant_type=client_credentials".utf8)
+        )
+        let response = try await send(request)
+        let parsed = try? JSONParser.parse(response.body)
+        switch response.status {
+        case 200..<300:
+            break
+        case 400, 401, 403:
+            var detail = ""
+            if let error = parsed?["error"]?.stringValue { detail += ": \(error)" }
+            if let description = parsed?["error_description"]?.stringValue { detail += " (\(description))" }
+            throw RelayError(
+                .authentication,
+                "Genesys Cloud rejected the client credentials of OAuth client \(clientID) with status \(response.status)\(detail)"
+            )
+        case 429:
+            throw GenesysAPIClient.rateLimitError(response, what: "POST /oauth/token")
+        default:
+            throw RelayError(.httpStatus, "POST /oauth/token answered status \(response.status) for OAuth client \(clientID)")
+        }
+        guard let object = parsed?.objectValue else {
+            throw RelayError(.malformedResponse, "POST /oauth/token: the response is not a JSON object")
+        }
+        guard let accessToken = object["access_token"]?.stringValue, !accessToken.isEmpty else {
+            throw RelayError(.malformedResponse, "POST /oauth/token: the response has no access_token")
+        }
+        let tokenType = object["token_type"]?.stringValue ?? "Bearer"
+        let scheme = tokenType.lowercased() == "bearer" ? "Bearer" : tokenType
+        let seconds = object["expires_in"]?.int64Value ?? object["expires_in"]?.doubleValue.map { Int64($0) } ?? 86_400
+        return GenesysAccessToken(authorization: "\(scheme) \(accessToken)", expiresIn: .seconds(max(seconds, 0)))
+    }
+}
+
+/// Calls the Genesys Cloud platform API with the OAuth token of one client.
+///
+/// * A 401 invalidates the token, fetches a new one exactly once and resends with it; the failed
+///   token is never reused. A second 401 is `RelayError(.authentication)`.
+/// * A 429 is `RelayError(.rateLimited)` with `retryAfter` = `Retry-After` + 10 s (60 s + 10 s when
+///   the header is absent).
+/// * Any other non-2xx status is `RelayError(.httpStatus)` naming method, path, status and the
+///   platform's `ErrorBody` message and code; a body that is not JSON is `RelayError(.malformedResponse)`.
+public struct GenesysAPIClient: Sendable {
+    /// Added to every `Retry-After` the platform sends.
+    public static let retryAfterSafetyMargin: Duration = .seconds(10)
+    /// Assumed when a 429 carries no `Retry-After`.
+    public static let defaultRetryAfter: Duration = .seconds(60)
+
+    private let apiBaseURL: String
+    /// The token source, shared by every request of this client.
+    public let tokens: GenesysTokenProvider
+    private let send: GenesysSend
+
+    /// - Parameters:
+    ///   - endpoints: Where the API is.
+    ///   - tokens: The token provider of the OAuth client.
+    ///   - transport: The HTTP client.
+    public init(endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, transport: HTTPTransport) {
+        self.init(endpoints: endpoints, tokens: tokens) { request throws(RelayError) in
+            try await transport.send(request)
+        }
+    }
+
+    init(endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, send: @escaping GenesysSend) {
+        self.apiBaseURL = endpoints.apiBaseURL
+        self.tokens = tokens
+        self.send = send
+    }
+
+    /// Sends `method path` (path with its query, e.g. `/api/v2/audits/query/realtime?expand=user`)
+    /// with an optional JSON body and returns the parsed JSON response.
+    public func request(_ method: String, _ path: String, body: JSONValue? = nil) async throws(RelayError) -> JSONValue {
+        let bodyBytes = body.map(JSONWriter.encode)
+        let label = "\(method) \(Self.pathWithoutQuery(path))"
+        var authorization = try await tokens.authorization()
+        var response = try await send(makeRequest(method, path, body: bodyBytes, authorization: authorization))
+        if response.status == 401 {
+            await tokens.invalidate(authorization)
+            let fresh = try await tokens.authorization()
+            guard fresh != authorization else {
+                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
+            }
+            authorization = fresh
+            response = try await send(makeRequest(method, path, body: bodyBytes, authorization: authorization))
+            if response.status == 401 {
+                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
+            }
+        }
+        switch response.status {
+        case 200..<300:
+            if response.body.isEmpty { return .null }
+            do {
+                return try JSONParser.parse(response.body)
+            } catch {
+                throw RelayError(.malformedResponse, "\(label): the response is not valid JSON (\(error))")
+            }
+        case 429:
+            throw Self.rateLimitError(response, what: label)
+        default:
+            var detail = ""
+            if let errorBody = try? JSONParser.parse(response.body) {
+                if let message = errorBody["message"]?.stringValue { detail += ": \(message)" }
+                if let code = errorBody["code"]?.stringValue { detail += " [code \(code)]" }
+            }
+            throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(detail)")
+        }
+    }
+
+    private func makeRequest(_ method: String, _ path: String, body: [UInt8]?, authorization: String) -> OutboundRequest {
+        var headers: [(name: String, value: String)] = [("Authorization", authorization), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        return OutboundRequest(method: method, url: apiBaseURL + path, headers: headers, body: body)
+    }
+
+    static func rateLimitError(_ response: InboundResponse, what label: String) -> RelayError {
+        let asked = response.retryAfter
+        let wait = (asked ?? defaultRetryAfter) + retryAfterSafetyMargin
+        let told = asked.map { "Retry-After \(Int64($0.components.seconds)) s" } ?? "no Retry-After"
+        return RelayError(.rateLimited, "\(label) was rate limited (429, \(told))", retryAfter: wait)
+    }
+
+    static func pathWithoutQuery(_ path: String) -> String {
+        if let query = path.firstIndex(of: "?") { return String(path[..<query]) }
+        return path
+    }
+}
+
+/// Standard base64 (RFC 4648) with padding, for the Basic credentials of the token request.
+enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            out.append(alphabet[Int(chunk >> 6 & 63)])
+            out.append(alphabet[Int(chunk & 63)])
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest > 0 {
+            let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            out.append(rest == 2 ? alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(UInt8(ascii: "="))
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
