@@ -1,0 +1,94 @@
+import RelayCore
+import RelayState
+import Testing
+
+@Suite("SQLiteStateStore claims")
+struct ClaimTests {
+    @Test func claimRespectsMaxEvents() async throws {
+        try await withStore { (store, _) async throws in
+            try await store.append(records("m", count: 5, size: 100))
+            let lease = t0.advanced(by: .seconds(30))
+            let first = try await store.claim(sink: "splunk", maxEvents: 2, maxBytes: .max, now: t0, leaseUntil: lease)
+            #expect(first.map(\.eventID) == ["m-0", "m-1"])
+            let second = try await store.claim(sink: "splunk", maxEvents: 2, maxBytes: .max, now: t0, leaseUntil: lease)
+            #expect(second.map(\.eventID) == ["m-2", "m-3"])
+            // A non-positive limit still hands out one row, never stalls the worker.
+            let third = try await store.claim(sink: "splunk", maxEvents: 0, maxBytes: .max, now: t0, leaseUntil: lease)
+            #expect(third.map(\.eventID) == ["m-4"])
+            #expect(try await store.claim(sink: "splunk", maxEvents: 2, maxBytes: .max, now: t0, leaseUntil: lease).isEmpty)
+        }
+    }
+
+    @Test func claimRespectsMaxBytesAndTakesAtLeastOne() async throws {
+        try await withStore { (store, _) async throws in
+            try await store.append(records("b", count: 5, size: 100))
+            let lease = t0.advanced(by: .seconds(30))
+            // 200 bytes fit in 250, a third row would not.
+            let two = try await store.claim(sink: "splunk", maxEvents: 10, maxBytes: 250, now: t0, leaseUntil: lease)
+            #expect(two.map(\.eventID) == ["b-0", "b-1"])
+            // Exactly at the limit is inside it.
+            let exact = try await store.claim(sink: "splunk", maxEvents: 10, maxBytes: 200, now: t0, leaseUntil: lease)
+            #expect(exact.map(\.eventID) == ["b-2", "b-3"])
+            // A row larger than the whole budget is still claimed, alone.
+            let oversized = try await store.claim(sink: "splunk", maxEvents: 10, maxBytes: 10, now: t0, leaseUntil: lease)
+            #expect(oversized.map(\.eventID) == ["b-4"])
+        }
+    }
+
+    @Test func claimOnlySeesItsOwnSink() async throws {
+        try await withStore { (store, _) async throws in
+            try await store.append([record("s1", sinks: ["datadog"]), record("s2", sinks: ["splunk"])])
+            #expect(try await store.claimAll("splunk").map(\.eventID) == ["s2"])
+            #expect(try await store.claimAll("sumo").isEmpty)
+        }
+    }
+
+    @Test func claimedRowsAreNotClaimedAgainUntilTheLeaseExpires() async throws {
+        try await withStore { (store, _) async throws in
+            try await store.append(records("l", count: 3))
+            let leaseUntil = t0.advanced(by: .seconds(30))
+            let claimed = try await store.claim(
+                sink: "splunk", maxEvents: 10, maxBytes: .max, now: t0, leaseUntil: leaseUntil)
+            #expect(claimed.count == 3)
+
+            let during = t0.advanced(by: .seconds(29))
+            #expect(try await store.claimAll(now: during).isEmpty)
+            // Claimed rows still count as waiting.
+            #expect(try await store.outboxDepth(sink: "splunk") == 3)
+
+            // A row appended meanwhile is claimable on its own.
+            try await store.append([record("late")], now: during)
+            #expect(try await store.claimAll(now: during).map(\.eventID) == ["late"])
+
+            // At the lease time the rows are claimable again (a crashed worker's batch is redelivered).
+            let again = try await store.claimAll(now: leaseUntil)
+            #expect(again == claimed)
+        }
+    }
+
+    @Test func releasedRowsAreClaimableAtOnce() async throws {
+        try await withStore { (store, _) async throws in
+            try await store.append(records("r", count: 3))
+            let claimed = try await store.claimAll()
+            try await store.release(sink: "splunk", ids: [claimed[0].id, claimed[2].id])
+            #expect(try await store.claimAll().map(\.eventID) == ["r-0", "r-2"])
+            // Releasing under another sink's name does nothing.
+            try await store.release(sink: "datadog", ids: [claimed[1].id])
+            #expect(try await store.claimAll().isEmpty)
+        }
+    }
+
+    @Test func acknowledgedIDsAreNeverReused() async throws {
+        try await withStore { (store, _) async throws in
+            try await store.append([record("x")])
+            let first = try await store.claimAll()
+            try await store.acknowledge(sink: "splunk", ids: first.map(\.id))
+            try await store.append([record("y")])
+            let second = try await store.claimAll()
+            // A stale acknowledgement of the first id cannot delete the new row.
+            #expect(second[0].id > first[0].id)
+            try await store.acknowledge(sink: "splunk", ids: first.map(\.id))
+            #expect(try await store.outboxDepth(sink: "splunk") == 1)
+        }
+    }
+}

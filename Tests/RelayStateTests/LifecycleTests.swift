@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import RelayCore
+import RelayState
+import Testing
+
+@Suite("SQLiteStateStore lifecycle, dead letters and ledger")
+struct LifecycleTests {
+    @Test func reopenedStoreReleasesClaimsAndKeepsState() async throws {
+        try await withTemporaryDatabasePath { (path) async throws in
+            let configuration = SQLiteStateConfiguration(path: path)
+            let first = try SQLiteStateStore(configuration: configuration)
+            try await first.append(
+                records("keep", count: 3), deadLetters: [],
+                checkpoint: CheckpointUpdate(source: "genesys", partition: "audits", value: "cursor-9"), now: t0)
+            let claimed = try await first.claim(
+                sink: "splunk", maxEvents: 10, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(3600)))
+            #expect(claimed.count == 3)
+            try await first.setValue("channel-guid", forKey: "splunk.channel")
+            try first.close()
+
+            // As if the process died holding the claim: the next one delivers the rows at once.
+            let second = try SQLiteStateStore(configuration: configuration)
+            defer { try? second.close() }
+            #expect(try await second.claimAll(now: t0.advanced(by: .seconds(1))) == claimed)
+            #expect(try await second.outboxDepth(sink: "splunk") == 3)
+            #expect(try await second.checkpoint(source: "genesys", partition: "audits") == "cursor-9")
+            #expect(try await second.value(forKey: "splunk.channel") == "channel-guid")
+            #expect(try await second.append([record("keep-1")]).duplicates == 1)
+        }
+    }
+
+    @Test func storeRunsInWALMode() async throws {
+        try await withStore { (store, path) async throws in
+            try store.close()
+            let queue = try DatabaseQueue(path: path)
+            defer { try? queue.close() }
+            let mode = try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal")
+        }
+    }
+
+    @Test func keyValueState() async throws {
+        try await withStore { (store, _) async throws in
+            #expect(try await store.value(forKey: "k") == nil)
+            try await store.setValue("one", forKey: "k")
+            try await store.setValue("two", forKey: "k")
+            try await store.setValue("other", forKey: "k2")
+            #expect(try await store.value(forKey: "k") == "two")
+            try await store.removeValue(forKey: "k")
+            #expect(try await store.value(forKey: "k") == nil)
+            #expect(try await store.value(forKey: "k2") == "other")
+        }
+    }
+
+    @Test func deadLetterMovesRowsAndListsThemNewestFirst() async throws {
+        try await withStore { (store, _) async throws in
+            let intake = DeadLetterDraft(
+                origin: "genesys", sink: nil, eventID: nil, payload: Array("{not json".utf8), reason: "malformed",
+                attempts: 1)
+            let result = try await store.append(records("d", count: 3), deadLetters: [intake], checkpoint: nil, now: t0)
+            #expect(result == AppendResult(accepted: 3, duplicates: 0, deadLettered: 1))
+
+            let claimed = try await store.claimAll()
+            let failedAt = t0.advanced(by: .seconds(120))
+            try await store.deadLetter(
+                sink: "splunk", entries: Array(claimed.prefix(2)), reason: "HTTP 400 invalid event", attempts: 5,
+                now: failedAt)
+            #expect(try await store.outboxDepth(sink: "splunk") == 1)
+            // Dead-lettering a row already gone (acknowledged meanwhile) records nothing.
+            try await store.acknowledge(sink: "splunk", ids: [claimed[2].id])
+            try await store.deadLetter(sink: "splunk", entries: [claimed[2]], reason: "late", attempts: 5, now: failedAt)
+
+            let letters = try await store.deadLetters(limit: 10)
+            #expect(letters.count == 3)
+            #expect(letters.map(\.eventID) == ["d-1", "d-0", nil])
+            #expect(letters.map(\.id) == letters.map(\.id).sorted(by: >))
+            for (letter, entry) in zip(letters.prefix(2), claimed.prefix(2).reversed()) {
+                #expect(letter.origin == "splunk")
+                #expect(letter.sink == "splunk")
+                #expect(letter.payload == entry.payload)
+                #expect(letter.reason == "HTTP 400 invalid event")
+                #expect(letter.attempts == 5)
+                #expect(letter.createdAt == failedAt.timestamp)
+            }
+            #expect(letters[2].origin == "genesys")
+            #expect(letters[2].sink == nil)
+            #expect(letters[2].payload == Array("{not json".utf8))
+            #expect(letters[2].createdAt == t0.timestamp)
+            #expect(try await store.deadLetters(limit: 1).map(\.eventID) == ["d-1"])
+        }
+    }
+
+    /// A second connection makes the dead-letter insert fail: the outbox rows must stay.
+    @Test func failedDeadLetterLeavesRowsInTheOutbox() async throws {
+        try await withStore { (store, path) async throws in
+            try await store.append(records("f", count: 2))
+            let claimed = try await store.claimAll()
+            try await withSecondHandle(path) { db in
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER refuse_second_letter BEFORE INSERT ON dead_letters
+                        WHEN (SELECT count(*) FROM dead_letters) >= 1
+                        BEGIN SELECT RAISE(ABORT, 'dead letter refused'); END
+                        """)
+            }
+            let error = await #expect(throws: RelayError.self) {
+                try await store.deadLetter(sink: "splunk", entries: claimed, reason: "gone", attempts: 5, now: t0)
+            }
+            #expect(error?.code == .stateStore)
+            #expect(try await store.outboxDepth(sink: "splunk") == 2)
+            #expect(try await store.deadLetters(limit: 10).isEmpty)
+        }
+    }
+
+    @Test func purgeLedgerForgetsOnlyOldEntries() async throws {
+        try await withStore { (store, _) async throws in
+            try await store.append([record("old")], now: t0)
+            try await store.append([record("new")], now: t0.advanced(by: .seconds(86_400 * 2)))
+            #expect(try await store.purgeLedger(acceptedBefore: t0.advanced(by: .seconds(86_400))) == 1)
+            // Purging never touches outboxes.
+            #expect(try await store.outboxDepth(sink: "splunk") == 2)
+            #expect(try await store.append([record("old")]).accepted == 1)
+            #expect(try await store.append([record("new")]).duplicates == 1)
+            #expect(try await store.purgeLedger(acceptedBefore: t0) == 0)
+        }
+    }
+
+    @Test func unopenablePathFailsWithStateStoreError() async throws {
+        try await withTemporaryDatabasePath { (path) async throws in
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // A regular file where the database's parent directory should be.
+            let blocker = directory.appendingPathComponent("blocker").path
+            #expect(FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8)))
+            let badPath = blocker + "/relay.sqlite"
+            let error = #expect(throws: RelayError.self) {
+                _ = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: badPath))
+            }
+            #expect(error?.code == .stateStore)
+            #expect(error?.message.contains(badPath) == true)
+            #expect(error?.message.contains("open") == true)
+        }
+    }
+
+    @Test func closedStoreFailsWithStateStoreError() async throws {
+        try await withStore { (store, path) async throws in
+            try store.close()
+            let error = await #expect(throws: RelayError.self) { try await store.outboxDepth(sink: "splunk") }
+            #expect(error?.code == .stateStore)
+            #expect(error?.message.contains(path) == true)
+        }
+    }
+}
