@@ -1,0 +1,173 @@
+import Logging
+import RelayCore
+import RelayHTTP
+
+/// Pulls Genesys Cloud audit records through `POST /api/v2/audits/query/realtime`, one partition
+/// per audit service, with a high-watermark checkpoint and a look-back overlap.
+///
+/// One cycle, for each service (from the configuration, else from the service mapping):
+/// 1. watermark = the partition's checkpoint (ISO 8601 text), or now − `initialLookback`;
+/// 2. query the interval `(watermark − lookback)/now`, sorted by timestamp ascending, page by page;
+/// 3. commit every page with its events and malformed records, the checkpoint set to the latest
+///    `eventDate` seen so far in this cycle (never below the old watermark);
+/// 4. after the last page, commit the checkpoint `max(watermark, now − lookback)` so that a quiet
+///    partition's query window stays bounded.
+///
+/// A page that cannot be read throws and ends the cycle; the checkpoint stays where the last
+/// committed page put it. A rate limit (429) ends the cycle quietly with
+/// ``CycleReport/retryAfter`` set; what was committed stays committed.
+public struct GenesysAuditSource: PullSource {
+    /// The settings this source was built with.
+    public let configuration: GenesysAuditSourceConfiguration
+    /// The API client (and through it the token provider) of this source's OAuth client.
+    public let client: GenesysAPIClient
+    private let clock: any WallClock
+    private let normalizer: GenesysAuditNormalizer
+
+    public var name: String { configuration.name }
+    public var pollInterval: Duration { configuration.pollInterval }
+
+    static let realtimePath = "/api/v2/audits/query/realtime"
+    static let serviceMappingPath = "/api/v2/audits/query/servicemapping"
+
+    /// - Parameters:
+    ///   - configuration: The settings; validated here.
+    ///   - transport: The HTTP client for token and API requests.
+    ///   - clock: Decides "now" for query windows and token expiry.
+    /// - Throws: `RelayError(.configInvalid)` when the configuration is not usable.
+    public init(configuration: GenesysAuditSourceConfiguration, transport: HTTPTransport, clock: any WallClock) throws(RelayError) {
+        try self.init(configuration: configuration, clock: clock) { request throws(RelayError) in
+            try await transport.send(request)
+        }
+    }
+
+    init(configuration: GenesysAuditSourceConfiguration, clock: any WallClock, send: @escaping GenesysSend) throws(RelayError) {
+        try configuration.validate()
+        let endpoints = configuration.endpoints
+        let tokenEndpoint = GenesysTokenEndpoint(
+            endpoints: endpoints, clientID: configuration.clientID, clientSecret: configuration.clientSecret, send: send
+        )
+        let tokens = GenesysTokenProvider(clock: clock) { () throws(RelayError) in try await tokenEndpoint.fetch() }
+        self.configuration = configuration
+        self.client = GenesysAPIClient(endpoints: endpoints, tokens: tokens, send: send)
+        self.clock = clock
+        self.normalizer = GenesysAuditNormalizer(keepRaw: configuration.keepRaw)
+    }
+
+    public func runCycle(into intake: any IntakeSink, logger: Logger) async throws -> CycleReport {
+        var logger = logger
+        logger[metadataKey: "ccrelay.source"] = "\(configuration.name)"
+        var report = CycleReport()
+        do {
+            let services: [String]
+            if let configured = configuration.services {
+                services = configured
+            } else {
+                services = try await serviceNames()
+            }
+            logger.trace("Genesys audit cycle started", metadata: ["ccrelay.partitions": "\(services.count)"])
+            for service in services {
+                try Task.checkCancellation()
+                try await pull(service: service, into: intake, report: &report, logger: logger)
+            }
+        } catch let error as RelayError where error.code == .rateLimited {
+            let wait = error.retryAfter ?? GenesysAPIClient.defaultRetryAfter + GenesysAPIClient.retryAfterSafetyMargin
+            report.retryAfter = wait
+            logger.debug("Genesys audit cycle stopped by a rate limit", metadata: ["ccrelay.retry_after_secs": "\(wait.seconds)"])
+        }
+        return report
+    }
+
+    /// The live list of audit service names (`GET /api/v2/audits/query/servicemapping`).
+    public func serviceNames() async throws(RelayError) -> [String] {
+        let response = try await client.request("GET", Self.serviceMappingPath)
+        guard let services = response["services"]?.arrayValue else {
+            throw RelayError(.malformedResponse, "GET \(Self.serviceMappingPath): the response has no services array")
+        }
+        var seen = Set<String>()
+        return services.compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    private func pull(service: String, into intake: any IntakeSink, report: inout CycleReport, logger: Logger) async throws {
+        var logger = logger
+        logger[metadataKey: "ccrelay.partition"] = "\(service)"
+        let now = clock.now
+        let watermark = try await startingWatermark(service: service, intake: intake, now: now)
+        let queryStart = WallInstant(watermark).advanced(by: .zero - configuration.lookback).timestamp
+        let queryEnd = now.timestamp
+        guard queryStart < queryEnd else {
+            logger.debug("Genesys audit partition skipped: watermark is ahead of the clock", metadata: ["ccrelay.watermark": "\(watermark)"])
+            return
+        }
+        let path = configuration.expandUser ? Self.realtimePath + "?expand=user" : Self.realtimePath
+        let interval = queryStart.iso8601 + "/" + queryEnd.iso8601
+        var latest = watermark
+        var pageNumber = 1
+        while true {
+            let body: JSONValue = [
+                "interval": .string(interval),
+                "serviceName": .string(service),
+                "sort": [["name": "Timestamp", "sortOrder": "ascending"]],
+                "pageNumber": .number(JSONNumber(pageNumber)),
+                "pageSize": .number(JSONNumber(configuration.pageSize)),
+            ]
+            let page = try await client.request("POST", path, body: body)
+            guard let entities = page["entities"]?.arrayValue else {
+                throw RelayError(
+                    .malformedResponse,
+                    "POST \(Self.realtimePath): page \(pageNumber) for service \(service) has no entities array"
+                )
+            }
+            var events: [Event] = []
+            var malformed: [MalformedRecord] = []
+            events.reserveCapacity(entities.count)
+            for entity in entities {
+                do {
+                    let event = try normalizer.normalize(entity)
+                    if event.timestamp > latest { latest = event.timestamp }
+                    events.append(event)
+                } catch {
+                    malformed.append(MalformedRecord(raw: JSONWriter.string(entity), reason: error.message))
+                }
+            }
+            if !entities.isEmpty {
+                let result = try await intake.commit(
+                    partition: service, events: events, malformed: malformed, checkpoint: latest.iso8601
+                )
+                report.add(result, records: entities.count)
+                logger.debug(
+                    "Genesys audit page committed",
+                    metadata: [
+                        "ccrelay.page": "\(pageNumber)", "ccrelay.records": "\(entities.count)",
+                        "ccrelay.malformed": "\(malformed.count)", "ccrelay.checkpoint": "\(latest)",
+                    ]
+                )
+            }
+            let more: Bool
+            if let pageCount = page["pageCount"]?.int64Value {
+                more = Int64(pageNumber) < pageCount
+            } else {
+                more = !entities.isEmpty && entities.count >= configuration.pageSize
+            }
+            guard more else { break }
+            pageNumber += 1
+        }
+        let bounded = max(latest, WallInstant(queryEnd).advanced(by: .zero - configuration.lookback).timestamp)
+        try await intake.commit(partition: service, events: [], malformed: [], checkpoint: bounded.iso8601)
+        logger.trace("Genesys audit partition done", metadata: ["ccrelay.checkpoint": "\(bounded)"])
+    }
+
+    private func startingWatermark(service: String, intake: any IntakeSink, now: WallInstant) async throws -> Timestamp {
+        guard let text = try await intake.checkpoint(partition: service) else {
+            return now.advanced(by: .zero - configuration.initialLookback).timestamp
+        }
+        do {
+            return try Timestamp.parseISO8601(text)
+        } catch {
+            throw RelayError(
+                .stateStore,
+                "source \(configuration.name), partition \(service): the checkpoint \"\(text)\" is not an ISO 8601 timestamp"
+            )
+        }
+    }
+}
