@@ -69,6 +69,8 @@ let package = Package(
                 "RelayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -94,7 +96,15 @@ let package = Package(
         .testTarget(name: "RelayStateTests", dependencies: ["RelayState"], swiftSettings: strict),
         .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
         .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelaySandboxTests", dependencies: ["RelaySandbox"], swiftSettings: strict),
+        .testTarget(
+            name: "RelaySandboxTests",
+            dependencies: [
+                "RelaySandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RelayAppTests", dependencies: ["RelayApp"], swiftSettings: strict),
     ]
 )

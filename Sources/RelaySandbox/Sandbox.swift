@@ -1,0 +1,53 @@
+import Logging
+
+/// Base URLs of running emulators: `http://127.0.0.1:PORT`, without a trailing slash.
+public struct SandboxEndpoints: Sendable {
+    /// The Genesys Cloud org emulator (API and `/oauth/token` on the same host).
+    public let genesysURL: String
+    /// The Splunk HTTP Event Collector emulator.
+    public let hecURL: String
+
+    public init(genesysURL: String, hecURL: String) {
+        self.genesysURL = genesysURL
+        self.hecURL = hecURL
+    }
+}
+
+/// Runs emulators' HTTP servers for the duration of a closure.
+public enum Sandbox {
+    /// Starts both emulators' HTTP servers on 127.0.0.1 port 0, runs `body` with their base URLs,
+    /// then stops the servers (structured; no task outlives the call). A failure to start either
+    /// server is thrown before `body` runs.
+    public static func withRunning<T: Sendable>(
+        genesys: GenesysOrgEmulator,
+        hec: SplunkHECEmulator,
+        logger: Logger,
+        _ body: @Sendable (SandboxEndpoints) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([genesys, hec], logger: logger) { urls in
+            try await body(SandboxEndpoints(genesysURL: urls[0], hecURL: urls[1]))
+        }
+    }
+
+    /// Serves only the Genesys org emulator while `body` runs; `body` receives its base URL.
+    public static func withRunning<T: Sendable>(
+        genesys: GenesysOrgEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([genesys], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
+
+    /// Serves only the Splunk HEC emulator while `body` runs; `body` receives its base URL.
+    public static func withRunning<T: Sendable>(
+        hec: SplunkHECEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([hec], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import HTTPTypes
+import Hummingbird
+import RelayCore
+
+/// The collector's HTTP surface: the event endpoint under its three paths and the health check.
+extension SplunkHECEmulator: SandboxEmulator {
+    static let channelHeader = HTTPField.Name("X-Splunk-Request-Channel")!
+
+    func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router(context: BasicRequestContext.self)
+        for path in ["/services/collector", "/services/collector/event", "/services/collector/event/1.0"] {
+            router.post(RouterPath(path)) { request, _ in try await self.receiveEvents(request) }
+        }
+        for path in ["/services/collector/health", "/services/collector/health/1.0"] {
+            router.get(RouterPath(path)) { _, _ in self.health() }
+        }
+        return router
+    }
+
+    private func respond(_ status: HECStatus, invalidEventNumber: Int? = nil) -> Response {
+        SandboxHTTP.json(.init(code: status.httpStatus), status.body(invalidEventNumber: invalidEventNumber))
+    }
+
+    /// The health endpoint does not look at the token, as the real one does not.
+    private func health() -> Response {
+        state.withLock { $0.stats.requests += 1 }
+        return respond(.healthy)
+    }
+
+    private func receiveEvents(_ request: Request) async throws -> Response {
+        let fault = state.withLock { state -> HECFault? in
+            state.stats.requests += 1
+            guard !state.faults.isEmpty else { return nil }
+            state.stats.faultsServed += 1
+            return state.faults.removeFirst()
+        }
+        switch fault {
+        case .busy?: return respond(.serverBusy)
+        case .internalError?: return respond(.internalError)
+        case .unhealthy?: return respond(.unhealthy)
+        case .dropConnection?: return SandboxHTTP.dropConnection()
+        case nil: break
+        }
+        let token: String
+        switch authenticate(request) {
+        case .success(let value): token = value
+        case .failure(let status): return reject(status)
+        }
+        guard let body = try await SandboxHTTP.readBody(request) else { return reject(.invalidDataFormat) }
+        let channel = request.headers[Self.channelHeader] ?? queryParameter(request, "channel")
+        let validator = HECBatchValidator(
+            allowedIndexes: configuration.tokens[token] ?? [],
+            defaultIndex: configuration.defaultIndex,
+            channel: channel
+        )
+        do {
+            index(try validator.validate(body))
+            return respond(.success)
+        } catch {
+            return reject(error.status, invalidEventNumber: error.invalidEventNumber)
+        }
+    }
+
+    private func reject(_ status: HECStatus, invalidEventNumber: Int? = nil) -> Response {
+        state.withLock { $0.stats.rejectedBatches += 1 }
+        return respond(status, invalidEventNumber: invalidEventNumber)
+    }
+
+    /// The request's token, or the HEC status refusing it.
+    private func authenticate(_ request: Request) -> Result<String, HECStatus> {
+        let token: String
+        if request.headers[.authorization] != nil {
+            guard let credentials = SandboxHTTP.credentials(request, scheme: "Splunk") else {
+                return .failure(.invalidAuthorization)
+            }
+            token = String(credentials)
+        } else if let queryToken = queryParameter(request, "token") {
+            guard configuration.queryStringAuthEnabled else { return .failure(.queryStringAuthDisabled) }
+            token = queryToken
+        } else {
+            return .failure(.tokenRequired)
+        }
+        if configuration.disabledTokens.contains(token) { return .failure(.tokenDisabled) }
+        guard configuration.tokens[token] != nil else { return .failure(.invalidToken) }
+        return .success(token)
+    }
+
+    private func queryParameter(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters.first { $0.key == name }.map { String($0.value) }
+    }
+}
