@@ -102,8 +102,11 @@ public struct HTTPTransport: Sendable {
     public static func redactedTarget(_ url: String) -> String {
         var text = url
         if let query = text.firstIndex(of: "?") { text = String(text[..<query]) }
-        if let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].firstIndex(of: "@") {
-            text = String(text[..<schemeEnd.upperBound]) + String(text[text.index(after: at)...])
+        let parts = text.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        if parts.count >= 3, parts[1].isEmpty, let at = parts[2].lastIndex(of: "@") {
+            var rebuilt = parts
+            rebuilt[2] = parts[2][parts[2].index(after: at)...]
+            text = rebuilt.joined(separator: "/")
         }
         return text
     }

@@ -41,7 +41,7 @@ public struct JSONParser {
             var values: [JSONValue] = []
             cursor.skipWhitespace()
             while !cursor.atEnd {
-                do {
+                do throws(JSONParser.SyntaxError) {
                     values.append(try cursor.parseValue(depth: 0))
                 } catch {
                     throw ConcatenatedError(index: values.count, syntax: error)
@@ -102,7 +102,7 @@ private struct Cursor {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParser.SyntaxError) {
-        let count = literal.utf8CodeUnitsCount
+        let count = literal.utf8CodeUnitCount
         guard position + count <= buffer.count else { throw error("truncated literal") }
         let start = literal.utf8Start
         for offset in 0..<count where buffer[position + offset] != start[offset] {

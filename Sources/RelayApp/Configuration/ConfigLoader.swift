@@ -1,0 +1,140 @@
+import RelayCore
+import Yams
+
+/// Reads a configuration file: YAML, `${...}` references resolved, every value validated, every
+/// problem reported together with its YAML path.
+public struct ConfigLoader: Sendable {
+    public var interpolation: Interpolation
+
+    public init(interpolation: Interpolation = Interpolation()) {
+        self.interpolation = interpolation
+    }
+
+    /// Loads the file at `path`.
+    public func load(path: String) throws(ConfigError) -> RelayConfiguration {
+        guard let text = interpolation.readFile(path) else {
+            throw ConfigError(problems: [ConfigProblem(path: path, message: "configuration file cannot be read")])
+        }
+        return try load(yaml: text)
+    }
+
+    /// Loads configuration text.
+    public func load(yaml: String) throws(ConfigError) -> RelayConfiguration {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(path: "(document)", message: "not valid YAML: \(error)")])
+        }
+        guard let node else {
+            throw ConfigError(problems: [ConfigProblem(path: "(document)", message: "the file is empty")])
+        }
+        let diagnostics = ConfigDiagnostics()
+        let root = ConfigNode(node: node, path: "", diagnostics: diagnostics, interpolation: interpolation)
+        let configuration = Self.read(root)
+        let problems = diagnostics.problems
+        guard problems.isEmpty, let configuration else {
+            throw ConfigError(problems: problems.isEmpty ? [ConfigProblem(path: "(document)", message: "expected a mapping")] : problems)
+        }
+        return configuration
+    }
+
+    private static func read(_ root: ConfigNode) -> RelayConfiguration? {
+        guard root.mapping() != nil else { return nil }
+        root.rejectUnknownKeys(allowed: ["state", "sources", "routes", "sinks"])
+        let state = readState(root.optional("state"))
+
+        var sources: [SourceSettings] = []
+        if let section = root.optional("sources"), let members = section.mapping() {
+            for (name, node) in members where checkName(name, node) {
+                if let source = readSource(name: name, node) { sources.append(source) }
+            }
+        } else if root.optional("sources") == nil {
+            root.problem("missing required key \"sources\" (at least one source)", at: "sources")
+        }
+        var sinks: [SinkSettings] = []
+        if let section = root.optional("sinks"), let members = section.mapping() {
+            for (name, node) in members where checkName(name, node) {
+                if let sink = readSink(name: name, node) { sinks.append(sink) }
+            }
+        } else if root.optional("sinks") == nil {
+            root.problem("missing required key \"sinks\" (at least one sink)", at: "sinks")
+        }
+        let routes = readRoutes(root.optional("routes"), sources: sources.map(\.name), sinks: sinks.map(\.name))
+        return RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks)
+    }
+
+    private static func checkName(_ name: String, _ node: ConfigNode) -> Bool {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+            node.problem("component names may use letters, digits, '_' and '-' only")
+            return false
+        }
+        return true
+    }
+
+    private static func readState(_ node: ConfigNode?) -> StateSettings {
+        var settings = StateSettings()
+        guard let node, node.mapping() != nil else { return settings }
+        node.rejectUnknownKeys(allowed: ["sqlite", "ledger_retention_secs"])
+        if let sqlite = node.optional("sqlite"), sqlite.mapping() != nil {
+            sqlite.rejectUnknownKeys(allowed: ["path"])
+            settings.sqlitePath = sqlite.string("path", default: settings.sqlitePath)
+        }
+        settings.ledgerRetention = node.seconds(
+            "ledger_retention_secs", default: settings.ledgerRetention, range: 60...(366 * 86_400))
+        return settings
+    }
+
+    private static func readSource(name: String, _ node: ConfigNode) -> SourceSettings? {
+        guard node.mapping() != nil else { return nil }
+        guard let type = node.requiredString("type") else { return nil }
+        switch type {
+        case "genesys_audit":
+            return GenesysAuditConfigReader.read(name: name, node).map(SourceSettings.genesysAudit)
+        default:
+            node.optional("type")?.problem("unknown source type \"\(type)\" (known: genesys_audit)")
+            return nil
+        }
+    }
+
+    private static func readSink(name: String, _ node: ConfigNode) -> SinkSettings? {
+        guard node.mapping() != nil else { return nil }
+        guard let type = node.requiredString("type") else { return nil }
+        switch type {
+        case "splunk_hec":
+            return SplunkHECConfigReader.read(name: name, node).map(SinkSettings.splunkHEC)
+        default:
+            node.optional("type")?.problem("unknown sink type \"\(type)\" (known: splunk_hec)")
+            return nil
+        }
+    }
+
+    private static func readRoutes(_ node: ConfigNode?, sources: [String], sinks: [String]) -> [Route] {
+        guard let node else {
+            return [Route(name: "default", from: sources, to: sinks)]
+        }
+        guard let members = node.mapping() else { return [] }
+        var routes: [Route] = []
+        for (name, route) in members where checkName(name, route) {
+            guard route.mapping() != nil else { continue }
+            route.rejectUnknownKeys(allowed: ["from", "to"])
+            let from = checkedReferences(route, key: "from", known: sources, kind: "source")
+            let to = checkedReferences(route, key: "to", known: sinks, kind: "sink")
+            routes.append(Route(name: name, from: from, to: to))
+        }
+        return routes
+    }
+
+    private static func checkedReferences(_ route: ConfigNode, key: String, known: [String], kind: String) -> [String] {
+        guard let names = route.stringList(key) else {
+            route.problem("missing required key \"\(key)\" (a list of \(kind) names)", at: "\(route.path).\(key)")
+            return []
+        }
+        if names.isEmpty { route.problem("must name at least one \(kind)", at: "\(route.path).\(key)") }
+        for (index, name) in names.enumerated() where !known.contains(name) {
+            let list = known.isEmpty ? "none configured" : known.joined(separator: ", ")
+            route.problem("unknown \(kind) \"\(name)\" (configured: \(list))", at: "\(route.path).\(key)[\(index)]")
+        }
+        return names.filter(known.contains)
+    }
+}

@@ -1,0 +1,50 @@
+import RelayCore
+import RelayGenesys
+
+/// Reads a `type: genesys_audit` source. Value checks are the configuration's own pure
+/// `problems()`, reported here at their YAML paths.
+enum GenesysAuditConfigReader {
+    static let keys: Set<String> = [
+        "type", "region", "base_url", "client_id", "client_secret", "services", "poll_interval_secs",
+        "lookback_secs", "initial_lookback_secs", "page_size", "expand_user", "keep_raw",
+    ]
+
+    static func read(name: String, _ node: ConfigNode) -> GenesysAuditSourceConfiguration? {
+        node.rejectUnknownKeys(allowed: keys)
+        let defaults = GenesysAuditSourceConfiguration()
+        var region = defaults.region
+        if let regionNode = node.optional("region"), let environment = regionNode.stringValue() {
+            do {
+                region = try GenesysRegion(environment: environment)
+            } catch {
+                regionNode.problem(error.message)
+            }
+        }
+        let baseURL = node.string("base_url")
+        if node.optional("region") != nil, baseURL != nil {
+            node.problem("set either region or base_url, not both", at: "\(node.path).base_url")
+        }
+        let configuration = GenesysAuditSourceConfiguration(
+            name: name,
+            region: region,
+            baseURL: baseURL,
+            clientID: node.requiredString("client_id") ?? "",
+            clientSecret: node.requiredString("client_secret") ?? "",
+            services: node.stringList("services"),
+            pollInterval: node.seconds("poll_interval_secs", default: defaults.pollInterval, range: 1...86_400),
+            lookback: node.seconds("lookback_secs", default: defaults.lookback, range: 0...86_400),
+            initialLookback: node.seconds("initial_lookback_secs", default: defaults.initialLookback, range: 0...(14 * 86_400)),
+            pageSize: node.int("page_size", default: defaults.pageSize, range: 1...GenesysAuditSourceConfiguration.maximumPageSize),
+            expandUser: node.bool("expand_user", default: defaults.expandUser),
+            keepRaw: node.bool("keep_raw", default: defaults.keepRaw)
+        )
+        for problem in configuration.problems() {
+            let parts = problem.split(separator: ":", maxSplits: 1).map(String.init)
+            let (key, message) = parts.count == 2 ? (parts[0], parts[1].trimmingPrefix(" ")) : ("", Substring(problem))
+            // Missing credentials were already reported by requiredString.
+            if (key == "client_id" || key == "client_secret"), node.optional(key) == nil { continue }
+            node.problem(String(message), at: key.isEmpty ? node.path : "\(node.path).\(key)")
+        }
+        return configuration
+    }
+}

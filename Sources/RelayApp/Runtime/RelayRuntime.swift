@@ -1,0 +1,128 @@
+import Logging
+import RelayCore
+import RelayGenesys
+import RelayHTTP
+import RelaySinks
+import RelayState
+import ServiceLifecycle
+
+/// A built pipeline: the state store, the sources and sinks of a configuration wired through the
+/// router, and the services that run them. `run` uses ``services()``; `once` and the demo use
+/// ``runOnce(deadline:)``.
+public struct RelayRuntime: Sendable {
+    public let configuration: RelayConfiguration
+    public let store: SQLiteStateStore
+    public let telemetry: PipelineTelemetry
+    public let sources: [any PullSource]
+    public let sinks: [any Sink]
+    private let router: Router
+    private let signal: OutboxSignal
+    private let clock: any WallClock
+    private let workerConfiguration: SinkWorker.Configuration
+    private let logger: Logger
+
+    /// Opens the state store and builds every component. Fails with a `RelayError` naming the part
+    /// that could not be built.
+    public init(
+        configuration: RelayConfiguration,
+        clock: any WallClock = SystemClock(),
+        transport: HTTPTransport = HTTPTransport(),
+        workerConfiguration: SinkWorker.Configuration = SinkWorker.Configuration(),
+        logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
+        self.telemetry = PipelineTelemetry()
+        self.router = Router(routes: configuration.routes)
+        self.signal = OutboxSignal()
+        self.clock = clock
+        self.workerConfiguration = workerConfiguration
+        self.logger = logger
+        self.sources = try configuration.sources.map { settings in
+            try ComponentFactory.makeSource(settings, transport: transport, clock: clock)
+        }
+        self.sinks = configuration.sinks.map { settings in
+            ComponentFactory.makeSink(settings, transport: transport)
+        }
+    }
+
+    private func intake(for source: any PullSource) -> Intake {
+        Intake(source: source.name, store: store, router: router, clock: clock, signal: signal, telemetry: telemetry)
+    }
+
+    private func worker(for sink: any Sink) -> SinkWorker {
+        SinkWorker(
+            sink: sink, store: store, clock: clock, signal: signal, telemetry: telemetry,
+            configuration: workerConfiguration, logger: logger
+        )
+    }
+
+    /// The daemon's services in start order: sink workers, the ledger janitor, then the sources, so
+    /// a graceful shutdown stops intake first and lets in-flight batches finish.
+    public func services() -> [any Service] {
+        var services: [any Service] = sinks.map { worker(for: $0) }
+        services.append(LedgerJanitor(store: store, retention: configuration.state.ledgerRetention, clock: clock, logger: logger))
+        for source in sources {
+            services.append(PullSourceService(source: source, intake: intake(for: source), clock: clock, telemetry: telemetry, logger: logger))
+        }
+        return services
+    }
+
+    /// What one `once` run achieved.
+    public struct OnceReport: Sendable, Equatable {
+        /// Sources whose cycle failed (their checkpoints did not move past the failure).
+        public var failedSources: [String] = []
+        public var delivered = 0
+        public var deadLettered = 0
+        /// Rows left in outboxes when the deadline passed.
+        public var remaining = 0
+
+        /// True when every source's cycle succeeded and every outbox drained without dead letters.
+        public var succeeded: Bool { failedSources.isEmpty && remaining == 0 && deadLettered == 0 }
+    }
+
+    /// One extraction cycle for every pull source, then delivery until the outboxes are empty or
+    /// `deadline` passes.
+    public func runOnce(deadline: WallInstant) async throws -> OnceReport {
+        var report = OnceReport()
+        for source in sources {
+            let service = PullSourceService(source: source, intake: intake(for: source), clock: clock, telemetry: telemetry, logger: logger)
+            if await service.runOneCycle() == nil { report.failedSources.append(source.name) }
+        }
+        try await drain(deadline: deadline, into: &report)
+        return report
+    }
+
+    /// Delivers what waits in every outbox until empty or `deadline`.
+    public func drain(deadline: WallInstant) async throws -> OnceReport {
+        var report = OnceReport()
+        try await drain(deadline: deadline, into: &report)
+        return report
+    }
+
+    private func drain(deadline: WallInstant, into report: inout OnceReport) async throws {
+        for sink in sinks {
+            let result = try await worker(for: sink).drain(until: deadline)
+            report.delivered += result.delivered
+            report.deadLettered += result.deadLettered
+            report.remaining += result.remaining
+        }
+    }
+}
+
+/// Builds components from their settings; the one place that maps a `type:` to an implementation.
+enum ComponentFactory {
+    static func makeSource(_ settings: SourceSettings, transport: HTTPTransport, clock: any WallClock) throws -> any PullSource {
+        switch settings {
+        case .genesysAudit(let configuration):
+            return try GenesysAuditSource(configuration: configuration, transport: transport, clock: clock)
+        }
+    }
+
+    static func makeSink(_ settings: SinkSettings, transport: HTTPTransport) -> any Sink {
+        switch settings {
+        case .splunkHEC(let configuration):
+            return SplunkHECSink(configuration: configuration, transport: transport)
+        }
+    }
+}

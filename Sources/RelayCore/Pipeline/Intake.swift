@@ -1,0 +1,70 @@
+import Logging
+
+/// The ``IntakeSink`` of one source: routes and encodes events, and commits them with the
+/// checkpoint through the state store in one transaction, then wakes the sinks' workers.
+public struct Intake: IntakeSink {
+    public let source: String
+    private let store: any StateStore
+    private let router: Router
+    private let clock: any WallClock
+    private let signal: OutboxSignal
+    private let telemetry: PipelineTelemetry
+
+    public init(
+        source: String,
+        store: any StateStore,
+        router: Router,
+        clock: any WallClock,
+        signal: OutboxSignal,
+        telemetry: PipelineTelemetry
+    ) {
+        self.source = source
+        self.store = store
+        self.router = router
+        self.clock = clock
+        self.signal = signal
+        self.telemetry = telemetry
+    }
+
+    public func checkpoint(partition: String) async throws -> String? {
+        try await store.checkpoint(source: source, partition: partition)
+    }
+
+    @discardableResult
+    public func commit(
+        partition: String,
+        events: [Event],
+        malformed: [MalformedRecord],
+        checkpoint: String?
+    ) async throws -> AppendResult {
+        var records: [PendingRecord] = []
+        records.reserveCapacity(events.count)
+        var touched: Set<String> = []
+        var unrouted = 0
+        for event in events {
+            let sinks = router.sinks(forSource: source, event: event)
+            if sinks.isEmpty {
+                unrouted += 1
+                continue
+            }
+            touched.formUnion(sinks)
+            records.append(
+                PendingRecord(
+                    eventID: event.eventID,
+                    timestamp: event.timestamp,
+                    platform: event.platform,
+                    payload: event.encoded(),
+                    sinks: sinks
+                )
+            )
+        }
+        let deadLetters = malformed.map {
+            DeadLetterDraft(origin: source, sink: nil, eventID: nil, payload: Array($0.raw.utf8), reason: $0.reason, attempts: 0)
+        }
+        let update = checkpoint.map { CheckpointUpdate(source: source, partition: partition, value: $0) }
+        let result = try await store.append(records, deadLetters: deadLetters, checkpoint: update, now: clock.now)
+        telemetry.recordIntake(source: source, received: events.count + malformed.count, result: result, unrouted: unrouted)
+        if result.accepted > 0 { signal.notify(sinks: touched) }
+        return result
+    }
+}

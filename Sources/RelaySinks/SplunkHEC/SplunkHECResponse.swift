@@ -1,0 +1,42 @@
+import RelayCore
+import RelayHTTP
+
+/// HEC's answer classified by its `code` (never its `text`), per the table in PROTOCOLS.md.
+public enum SplunkHECResponse {
+    /// The `code` and `text` of a HEC JSON answer, when the body is one.
+    public static func parse(_ body: [UInt8]) -> (code: Int, text: String, invalidEventNumber: Int?)? {
+        guard let json = try? JSONParser.parse(body), let code = json["code"]?.int64Value else { return nil }
+        let text = json["text"]?.stringValue ?? ""
+        let invalid = json["invalid-event-number"]?.int64Value.map { Int($0) }
+        return (Int(code), text, invalid)
+    }
+
+    /// The fate of a batch given HEC's response.
+    public static func outcome(for response: InboundResponse, index: String?) -> DeliveryOutcome {
+        let parsed = parse(response.body)
+        let described = parsed.map { "HEC code \($0.code) (\($0.text))" } ?? "body: \(response.bodySnippet())"
+        let status = response.status
+        if status == 200, parsed == nil || parsed?.code == 0 {
+            return .delivered
+        }
+        switch parsed?.code {
+        case 9, 18, 19, 20:
+            return .retriable(reason: "HEC busy: \(described)", retryAfter: response.retryAfter)
+        case 1, 2, 3, 4:
+            return .retriable(reason: "HEC rejected the token: \(described)", retryAfter: nil)
+        case 7:
+            return .rejected(reason: "HEC refused index \"\(index ?? "(token default)")\": \(described)")
+        case 8:
+            return .retriable(reason: "HEC internal error: \(described)", retryAfter: response.retryAfter)
+        default:
+            break
+        }
+        if status >= 500 || status == 408 || status == 429 {
+            return .retriable(reason: "HTTP \(status): \(described)", retryAfter: response.retryAfter)
+        }
+        if status == 401 || status == 403 {
+            return .retriable(reason: "HEC rejected the token: HTTP \(status), \(described)", retryAfter: nil)
+        }
+        return .rejected(reason: "HTTP \(status): \(described)")
+    }
+}

@@ -1,0 +1,53 @@
+import RelayCore
+
+/// Configuration of a Splunk HTTP Event Collector sink (`type: splunk_hec`).
+public struct SplunkHECSinkConfiguration: Sendable, Equatable {
+    /// The sink's name in the config; also its outbox's name.
+    public var name: String
+    /// Base URL of the collector, e.g. `https://splunk.example.com:8088` (no path).
+    public var endpoint: String
+    /// The HEC token (a secret: never logged).
+    public var token: String
+    /// Target index; `nil` uses the token's default index.
+    public var index: String?
+    /// Default `ccas:auditlog`.
+    public var sourcetype: String
+    /// `source` field; `nil` means `<platform>:admin` per event (`genesys:admin`, `cxone:admin`).
+    public var source: String?
+    /// `host` field; `nil` leaves it to Splunk (the sender's address).
+    public var host: String?
+    /// gzip request bodies. Default true.
+    public var gzip: Bool
+    /// Whole-request timeout. Default 30 s.
+    public var requestTimeout: Duration
+    /// Default 500 events, 1 MiB, 1 s.
+    public var batch: BatchConfiguration
+    /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
+    public var retry: RetryPolicy
+
+    public init(
+        name: String,
+        endpoint: String,
+        token: String,
+        index: String? = nil,
+        sourcetype: String = "ccas:auditlog",
+        source: String? = nil,
+        host: String? = nil,
+        gzip: Bool = true,
+        requestTimeout: Duration = .seconds(30),
+        batch: BatchConfiguration = BatchConfiguration(),
+        retry: RetryPolicy = RetryPolicy()
+    ) {
+        self.name = name
+        self.endpoint = endpoint
+        self.token = token
+        self.index = index
+        self.sourcetype = sourcetype
+        self.source = source
+        self.host = host
+        self.gzip = gzip
+        self.requestTimeout = requestTimeout
+        self.batch = batch
+        self.retry = retry
+    }
+}

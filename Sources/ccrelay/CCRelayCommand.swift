@@ -1,0 +1,71 @@
+import ArgumentParser
+import Logging
+import RelayApp
+
+/// `ccrelay`: contact-center audit logs and events into your SIEM, durably and once.
+@main
+struct CCRelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ccrelay",
+        abstract: "Ship Genesys Cloud and NICE CXone audit logs and events into Splunk, Datadog, Sumo Logic and S3: durable, deduplicated, rate-limit-aware.",
+        discussion: """
+            Start with `ccrelay demo` (no setup: sandbox platforms, SQLite state, a local HEC index).
+            Then write a config (see ccrelay.example.yaml), check it with `ccrelay validate --config FILE`,
+            and run it with `ccrelay run --config FILE` (daemon) or `ccrelay once --config FILE` (cron, jobs).
+            """,
+        subcommands: [RunCommand.self, OnceCommand.self, ValidateCommand.self, DemoCommand.self, SandboxCommand.self]
+    )
+}
+
+/// Logging options shared by every command.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func makeLogger() -> Logger {
+        bootstrapLogging(level: logLevel)
+    }
+}
+
+/// Sets up logging to standard error at `level` and returns the root logger.
+func bootstrapLogging(level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    return Logger(label: "ccrelay")
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Loads a configuration or exits 2 with every problem listed on standard error.
+func loadConfiguration(path: String) throws -> RelayConfiguration {
+    do {
+        return try ConfigLoader().load(path: path)
+    } catch {
+        printError("\(path): \(error)")
+        throw ExitCode(2)
+    }
+}
+
+func printError(_ text: String) {
+    writeLine(text, to: STDERR_FILENO)
+}
+
+/// Writes a line straight to a file descriptor (unbuffered, so a reader of a pipe sees it at once).
+func writeLine(_ text: String, to descriptor: Int32 = STDOUT_FILENO) {
+    let bytes = Array((text + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if written <= 0 { return }
+        offset += written
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Logging
+import RelayApp
+import RelayCore
+import RelaySandbox
+import ServiceLifecycle
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the whole pipeline against the built-in sandbox: a Genesys Cloud org, SQLite state, a Splunk HEC index.",
+        discussion: """
+            Audit records flow from the sandbox org through ccrelay into the sandbox index while progress is shown.
+            At the end the demo compares what the org generated with what the index holds and prints
+            `generated=N delivered=N duplicates=0 missing=0` (exit 0), or exits 1 on any difference.
+            """
+    )
+
+    @Option(help: "Seconds to run; without it the demo runs until Ctrl-C.")
+    var duration: Int?
+
+    @Option(help: "Directory for the SQLite state (default: a new temporary directory).")
+    var stateDir: String?
+
+    @Option(help: "Audit records the sandbox org creates per second.")
+    var recordsPerSecond: Int = 20
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    func run() async throws {
+        let logger = bootstrapLogging(level: logLevel)
+        var options = DemoOptions(directory: stateDir, duration: duration.map { .seconds($0) }) { line in writeLine(line) }
+        options.recordsPerSecond = recordsPerSecond
+        let verification = try await DemoRunner.run(options: options, logger: logger)
+        if !verification.passed { throw ExitCode(1) }
+    }
+}
+
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run the emulated platforms alone and print their URLs and credentials, to point a config at them.",
+        discussion: """
+            With --json the first line is one JSON object:
+            {"genesys": {"api_url", "client_id", "client_secret"}, "splunk_hec": {"url", "token"}}.
+            The Genesys org creates --records-per-second audit records; Ctrl-C stops.
+            """
+    )
+
+    @Flag(help: "Print the endpoints as one JSON object on the first line.")
+    var json = false
+
+    @Option(help: "Audit records the sandbox org creates per second.")
+    var recordsPerSecond: Int = 2
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    func run() async throws {
+        let logger = bootstrapLogging(level: logLevel)
+        let clock = SystemClock()
+        let org = GenesysOrgEmulator(clock: clock)
+        let hec = SplunkHECEmulator()
+        let json = json
+        let perSecond = recordsPerSecond
+        try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
+            let description = SandboxDescription(endpoints: endpoints, org: org, hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "")
+            writeLine(json ? description.json : description.text)
+            var group = ServiceGroupConfiguration(
+                services: [.init(service: SandboxTrafficService(org: org, perSecond: perSecond, clock: clock))], logger: logger)
+            group.gracefulShutdownSignals = [.sigterm, .sigint]
+            try await ServiceGroup(configuration: group).run()
+        }
+    }
+}
+
+/// The endpoints and credentials `ccrelay sandbox` prints.
+struct SandboxDescription {
+    let endpoints: SandboxEndpoints
+    let org: GenesysOrgEmulator
+    let hecToken: String
+
+    var json: String {
+        let value: JSONValue = [
+            "genesys": [
+                "api_url": .string(endpoints.genesysURL),
+                "client_id": .string(org.configuration.clientID),
+                "client_secret": .string(org.configuration.clientSecret),
+            ],
+            "splunk_hec": ["url": .string(endpoints.hecURL), "token": .string(hecToken)],
+        ]
+        return JSONWriter.string(value)
+    }
+
+    var text: String {
+        """
+        Genesys Cloud org: \(endpoints.genesysURL)  (client_id \(org.configuration.clientID), client_secret \(org.configuration.clientSecret))
+        Splunk HEC:        \(endpoints.hecURL)  (token \(hecToken))
+        Ctrl-C stops.
+        """
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
