@@ -167,7 +167,7 @@ public struct GenesysAuditNormalizer: Sendable {
             oldValue: oldValues.isEmpty ? nil : JSONWriter.string(.object(oldValues)),
             newValue: newValues.isEmpty ? nil : JSONWriter.string(.object(newValues)),
             attributes: attributes,
-            raw: keepRaw ? record : nil
+            raw: keepRaw ? .some(record) : .none
         )
     }
 

@@ -72,6 +72,12 @@ public actor GenesysTokenProvider {
         }
     }
 
+    /// Callers currently waiting for the fetch in flight (for tests).
+    var waiterCount: Int {
+        if case .fetching(let waiters) = state { return waiters.count }
+        return 0
+    }
+
     /// Drops `authorization` if it is still the cached token (the platform rejected it).
     public func invalidate(_ authorization: String) {
         if case .cached(let cached, _) = state, cached == authorization {
