@@ -105,6 +105,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayAppTests", dependencies: ["RelayApp"], swiftSettings: strict),
+        .testTarget(
+            name: "RelayAppTests",
+            dependencies: [
+                "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -45,8 +45,11 @@ public struct ConfigLoader: Sendable {
         let state = readState(root.optional("state"))
 
         var sources: [SourceSettings] = []
+        var declaredSources: [String] = []
+        var declaredSinks: [String] = []
         if let section = root.optional("sources"), let members = section.mapping() {
             for (name, node) in members where checkName(name, node) {
+                declaredSources.append(name)
                 if let source = readSource(name: name, node) { sources.append(source) }
             }
         } else if root.optional("sources") == nil {
@@ -55,12 +58,15 @@ public struct ConfigLoader: Sendable {
         var sinks: [SinkSettings] = []
         if let section = root.optional("sinks"), let members = section.mapping() {
             for (name, node) in members where checkName(name, node) {
+                declaredSinks.append(name)
                 if let sink = readSink(name: name, node) { sinks.append(sink) }
             }
         } else if root.optional("sinks") == nil {
             root.problem("missing required key \"sinks\" (at least one sink)", at: "sinks")
         }
-        let routes = readRoutes(root.optional("routes"), sources: sources.map(\.name), sinks: sinks.map(\.name))
+        // References are checked against every declared name, so a component with its own problems
+        // does not also make each route that names it an error.
+        let routes = readRoutes(root.optional("routes"), sources: declaredSources, sinks: declaredSinks)
         return RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks)
     }
 

@@ -74,6 +74,13 @@ struct ConfigNode {
         }
     }
 
+    /// The scalar as written in the file, before references are resolved: safe to quote in a message,
+    /// since a secret is written as a reference.
+    var writtenText: String {
+        guard case .scalar(let scalar) = node else { return "(\(node.tag))" }
+        return scalar.string
+    }
+
     /// Whether the scalar at this node uses a `${...}` reference.
     var usesReference: Bool {
         guard case .scalar(let scalar) = node else { return false }
@@ -101,7 +108,7 @@ struct ConfigNode {
     func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
         guard let value = optional(key), let text = value.stringValue() else { return defaultValue }
         guard let number = Int(text) else {
-            value.problem("expected an integer, found \"\(text)\"")
+            value.problem("expected an integer, found \"\(value.writtenText)\"")
             return defaultValue
         }
         guard range.contains(number) else {
@@ -115,11 +122,11 @@ struct ConfigNode {
     func seconds(_ key: String, default defaultValue: Duration, range: ClosedRange<Double>) -> Duration {
         guard let value = optional(key), let text = value.stringValue() else { return defaultValue }
         guard let number = Double(text), number.isFinite else {
-            value.problem("expected a number of seconds, found \"\(text)\"")
+            value.problem("expected a number of seconds, found \"\(value.writtenText)\"")
             return defaultValue
         }
         guard range.contains(number) else {
-            value.problem("\(text) seconds is out of range \(range.lowerBound)...\(range.upperBound)")
+            value.problem("\(value.writtenText) seconds is out of range \(range.lowerBound)...\(range.upperBound)")
             return defaultValue
         }
         return .secondsDouble(number)
@@ -131,7 +138,7 @@ struct ConfigNode {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            value.problem("expected true or false, found \"\(text)\"")
+            value.problem("expected true or false, found \"\(value.writtenText)\"")
             return defaultValue
         }
     }

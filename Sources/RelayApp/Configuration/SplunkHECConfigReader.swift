@@ -18,14 +18,13 @@ enum SplunkHECConfigReader {
             switch value {
             case "gzip": compressionGzip = true
             case "none": compressionGzip = false
-            default: compression.problem("expected gzip or none, found \"\(value)\"")
+            default: compression.problem("expected gzip or none, found \"\(compression.writtenText)\"")
             }
         }
-        guard let endpoint, let token else { return nil }
-        return SplunkHECSinkConfiguration(
+        let configuration = SplunkHECSinkConfiguration(
             name: name,
-            endpoint: endpoint,
-            token: token,
+            endpoint: endpoint ?? "",
+            token: token ?? "",
             index: node.string("index"),
             sourcetype: node.string("sourcetype", default: "ccas:auditlog"),
             source: node.string("source"),
@@ -35,5 +34,6 @@ enum SplunkHECConfigReader {
             batch: DeliveryConfigReader.batch(node.optional("batch")),
             retry: DeliveryConfigReader.retry(node.optional("retry"))
         )
+        return endpoint == nil || token == nil ? nil : configuration
     }
 }

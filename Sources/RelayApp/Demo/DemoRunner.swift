@@ -40,6 +40,13 @@ public struct DemoVerification: Sendable, Equatable, CustomStringConvertible {
     public var duplicates: Int
     public var missing: Int
 
+    public init(generated: Int, delivered: Int, duplicates: Int, missing: Int) {
+        self.generated = generated
+        self.delivered = delivered
+        self.duplicates = duplicates
+        self.missing = missing
+    }
+
     public var passed: Bool { duplicates == 0 && missing == 0 }
 
     public var description: String {

@@ -95,7 +95,7 @@ public final class ManualClock: WallClock, Sendable {
         var now: WallInstant
         var nextID: UInt64 = 0
         var sleepers: [Sleeper] = []
-        var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var sleeperWaiters: [(id: UInt64, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state: Mutex<State>
@@ -118,12 +118,17 @@ public final class ManualClock: WallClock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let (resumeNow, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-                    if deadline <= state.now { return (true, []) }
+                // A task cancelled before it got here has already run `onCancel` (finding no sleeper),
+                // so it must not start sleeping: it would never wake.
+                let (resumeNow, cancelled, waiters) = state.withLock {
+                    state -> (Bool, Bool, [CheckedContinuation<Void, Never>]) in
+                    if Task.isCancelled { return (false, true, []) }
+                    if deadline <= state.now { return (true, false, []) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return (false, Self.takeSatisfiedWaiters(&state))
+                    return (false, false, Self.takeSatisfiedWaiters(&state))
                 }
                 waiters.forEach { $0.resume() }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
@@ -153,15 +158,27 @@ public final class ManualClock: WallClock, Sendable {
     }
 
     /// Returns once at least `count` tasks are sleeping on this clock, so a test can advance time
-    /// knowing the code under test is waiting.
+    /// knowing the code under test is waiting. Returns early when the calling task is cancelled.
     public func waitForSleepers(count: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.sleepers.count >= count { return true }
-                state.sleeperWaiters.append((count, continuation))
-                return false
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.sleepers.count >= count || Task.isCancelled { return true }
+                    state.sleeperWaiters.append((id, count, continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.sleeperWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.sleeperWaiters.remove(at: index).continuation
+            }
+            waiter?.resume()
         }
     }
 

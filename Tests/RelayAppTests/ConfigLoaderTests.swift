@@ -1,0 +1,143 @@
+import Foundation
+import RelayApp
+import RelayCore
+import RelayGenesys
+import RelaySinks
+import Testing
+
+@Suite("Configuration")
+struct ConfigLoaderTests {
+    let environment = Interpolation(environment: { name in
+        ["GENESYS_CLIENT_ID": "id-123", "GENESYS_CLIENT_SECRET": "s3cr3t-value", "SPLUNK_HEC_TOKEN": "hec-token-value"][name]
+    })
+
+    @Test("the shipped example configuration is valid and documents the defaults")
+    func exampleIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("ccrelay.example.yaml").path
+        let configuration = try ConfigLoader(interpolation: Interpolation(environment: environment.environment)).load(path: path)
+        #expect(configuration.sources.map(\.name) == ["genesys_audit"])
+        #expect(configuration.sinks.map(\.name) == ["splunk"])
+        guard case .genesysAudit(let source) = configuration.sources[0] else { Issue.record("not a genesys source"); return }
+        #expect(source.clientSecret == "s3cr3t-value")
+        #expect(source.lookback == .seconds(300))
+        guard case .splunkHEC(let sink) = configuration.sinks[0] else { Issue.record("not a HEC sink"); return }
+        #expect(sink.token == "hec-token-value")
+        #expect(sink.sourcetype == "ccas:auditlog")
+        #expect(sink.retry.maxAttempts == 5)
+    }
+
+    @Test("defaults make the common case short; without routes every source feeds every sink")
+    func minimalConfiguration() throws {
+        let yaml = """
+            sources:
+              g: {type: genesys_audit, region: mypurecloud.ie, client_id: a, client_secret: b}
+            sinks:
+              s: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t}
+            """
+        let configuration = try ConfigLoader(interpolation: environment).load(yaml: yaml)
+        #expect(configuration.routes == [Route(name: "default", from: ["g"], to: ["s"])])
+        #expect(configuration.state.sqlitePath == "ccrelay-state/state.sqlite")
+        #expect(configuration.state.ledgerRetention == .seconds(7 * 86_400))
+        guard case .genesysAudit(let source) = configuration.sources[0] else { Issue.record("not a genesys source"); return }
+        #expect(source.endpoints.apiBaseURL == "https://api.mypurecloud.ie")
+        #expect(source.pollInterval == .seconds(60))
+        #expect(source.pageSize == 100)
+        guard case .splunkHEC(let sink) = configuration.sinks[0] else { Issue.record("not a HEC sink"); return }
+        #expect(sink.batch == BatchConfiguration())
+        #expect(sink.gzip)
+    }
+
+    @Test("every problem is reported at once with its YAML path")
+    func everyProblemWithPath() throws {
+        let yaml = """
+            state:
+              ledger_retention_secs: 5
+            sources:
+              genesys:
+                type: genesys_audit
+                region: mars.example.com
+                client_id: abc
+                client_secret: ${MISSING_SECRET}
+                page_size: 9000
+                poll_intervall_secs: 10
+              other:
+                type: zendesk
+            routes:
+              r:
+                from: [genesys]
+                to: [splunk, nowhere]
+            sinks:
+              splunk:
+                type: splunk_hec
+                endpoint: splunk.example.com
+                batch:
+                  max_events: 0
+                retry:
+                  initial_backoff_secs: 10
+                  max_backoff_secs: 1
+            """
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader(interpolation: environment).load(yaml: yaml) }
+        let problems = error?.problems ?? []
+        let paths = Set(problems.map(\.path))
+        #expect(paths.isSuperset(of: [
+            "state.ledger_retention_secs",
+            "sources.genesys.region",
+            "sources.genesys.client_secret",
+            "sources.genesys.page_size",
+            "sources.genesys.poll_intervall_secs",
+            "sources.other.type",
+            "routes.r.to[1]",
+            "sinks.splunk.endpoint",
+            "sinks.splunk.token",
+            "sinks.splunk.batch.max_events",
+            "sinks.splunk.retry.max_backoff_secs",
+        ]))
+        let text = error?.description ?? ""
+        #expect(text.contains("MISSING_SECRET"))
+        #expect(text.contains("mypurecloud.com"))
+        #expect(text.contains("unknown key \"poll_intervall_secs\""))
+        #expect(problems.allSatisfy { $0.line != nil })
+    }
+
+    @Test("secrets never appear in error messages")
+    func noSecretInErrors() throws {
+        let yaml = """
+            sources:
+              g: {type: genesys_audit, client_id: "${GENESYS_CLIENT_ID}", client_secret: "${GENESYS_CLIENT_SECRET}", page_size: "${GENESYS_CLIENT_SECRET}"}
+            sinks:
+              s: {type: splunk_hec, endpoint: "${SPLUNK_HEC_TOKEN}", token: "${SPLUNK_HEC_TOKEN}"}
+            """
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader(interpolation: environment).load(yaml: yaml) }
+        let text = error?.description ?? ""
+        #expect(!text.isEmpty)
+        #expect(!text.contains("s3cr3t-value"))
+        #expect(!text.contains("hec-token-value"))
+    }
+
+    @Test("references: ${VAR}, ${env:VAR}, ${file:PATH} with its trailing newline trimmed, and $$")
+    func interpolation() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-secret-\(UUID().uuidString)")
+        try "from-a-mount\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let interpolation = Interpolation(environment: { $0 == "A" ? "alpha" : nil })
+        #expect(try interpolation.resolve("x-${A}-${env:A}").get().value == "x-alpha-alpha")
+        #expect(try interpolation.resolve("${file:\(file.path)}").get().value == "from-a-mount")
+        #expect(try interpolation.resolve("cost: $$5").get().value == "cost: $5")
+        #expect(try interpolation.resolve("plain").get().usedReference == false)
+        guard case .failure(let missing) = interpolation.resolve("${B}") else { Issue.record("resolved a missing variable"); return }
+        #expect(missing.message.contains("B"))
+        guard case .failure(let unreadable) = interpolation.resolve("${file:/nonexistent/secret}") else {
+            Issue.record("read a missing file")
+            return
+        }
+        #expect(unreadable.message.contains("/nonexistent/secret"))
+        guard case .failure = interpolation.resolve("${A") else { Issue.record("accepted an unterminated reference"); return }
+    }
+
+    @Test("invalid YAML is reported, not crashed on")
+    func invalidYAML() {
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader().load(yaml: "sources: [unclosed") }
+        #expect(error?.problems.first?.message.contains("YAML") == true)
+    }
+}
