@@ -109,7 +109,6 @@ let package = Package(
             name: "RelayAppTests",
             dependencies: [
                 "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox",
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
