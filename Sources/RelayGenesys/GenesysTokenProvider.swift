@@ -20,6 +20,8 @@ public struct GenesysAccessToken: Sendable, Equatable {
 ///   their lifetime instead, so a short-lived token is never treated as expired on arrival.
 /// * At most one fetch is in flight: callers arriving during a fetch wait for its outcome
 ///   (held as continuations, no task is spawned), and all of them see the same token or error.
+///   A waiter is not cancelled on its own; it waits at most as long as the fetch (whose HTTP request
+///   has a deadline). A failed fetch is not cached: the next call fetches again.
 /// * ``invalidate(_:)`` drops a token that the platform rejected, but only if it is still the
 ///   cached one, so a late 401 for an old token never discards a fresh token.
 public actor GenesysTokenProvider {
