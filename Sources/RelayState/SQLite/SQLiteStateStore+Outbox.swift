@@ -121,6 +121,7 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Rows waiting in `sink`'s outbox, claimed or not.
     public func outboxDepth(sink: String) async throws -> Int {
         try await read("outbox depth") { db in
             try Int.fetchOne(db.cachedStatement(sql: StateSQL.outboxDepth), arguments: [sink]) ?? 0
@@ -151,6 +152,8 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Deletes ledger entries accepted strictly before `cutoff`; their event_ids are accepted
+    /// again afterwards. Outboxes are not touched.
     public func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int {
         let cutoffMS = cutoff.timestamp.millisecondsSinceEpoch
         return try await write("purge ledger") { db in

@@ -80,6 +80,7 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: Checkpoints
 
+    /// The checkpoint last committed for the source partition, or `nil`.
     public func checkpoint(source: String, partition: String) async throws -> String? {
         try await read("read checkpoint") { db in
             try String.fetchOne(db.cachedStatement(sql: StateSQL.selectCheckpoint), arguments: [source, partition])

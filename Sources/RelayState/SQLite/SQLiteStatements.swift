@@ -8,8 +8,10 @@ enum StateSQL {
         ON CONFLICT (source, partition) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms
         """
 
-    /// Changes one row when the event is new, none when the ledger already holds it.
-    static let insertLedger = "INSERT OR IGNORE INTO ledger (event_id, accepted_at_ms) VALUES (?, ?)"
+    /// Changes one row when the event is new, none when the ledger already holds it. Only the key
+    /// conflict is ignored: `INSERT OR IGNORE` would also swallow a CHECK violation (an empty
+    /// event_id) and count the record as a duplicate.
+    static let insertLedger = "INSERT INTO ledger (event_id, accepted_at_ms) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING"
 
     // `coalesce`: an empty payload may arrive as a NULL binding; it is stored as an empty blob.
     static let insertOutbox = """
