@@ -7,6 +7,7 @@ public struct SandboxEndpoints: Sendable {
     /// The Splunk HTTP Event Collector emulator.
     public let hecURL: String
 
+    /// Endpoints from base URLs (no trailing slash).
     public init(genesysURL: String, hecURL: String) {
         self.genesysURL = genesysURL
         self.hecURL = hecURL

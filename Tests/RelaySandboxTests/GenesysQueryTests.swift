@@ -4,12 +4,14 @@ import Testing
 
 @Suite("Genesys org emulator: realtime audit queries", .timeLimit(.minutes(1)))
 struct GenesysQueryTests {
-    static let routingOnly = GenesysOrgConfiguration(services: ["Routing", "Presence"], latePersistence: .zero ... .zero)
+    static let routingOnly = GenesysOrgConfiguration(
+        services: ["Routing", "Presence"], latePersistence: .zero ... .zero)
 
     @Test("pages split the matches by pageSize; total and pageCount describe them; order follows sortOrder")
     func paging() async throws {
         let clock = ManualClock()
-        let ordered = GenesysOrgEmulator(configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+        let ordered = GenesysOrgEmulator(
+            configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
         var generated: [String] = []
         for _ in 0..<3 {
             generated += ordered.generate(count: 19)
@@ -21,7 +23,8 @@ struct GenesysQueryTests {
             let token = try await session.token()
             var seen: [String] = []
             for (pageNumber, size) in [(1, 25), (2, 25), (3, 7), (4, 0)] {
-                let response = try await session.realtime(token: token, GenesysTestSession.query(pageNumber: pageNumber))
+                let response = try await session.realtime(
+                    token: token, GenesysTestSession.query(pageNumber: pageNumber))
                 #expect(response.status == 200)
                 let page = try #require(response.json)
                 let entities = try #require(page["entities"]?.arrayValue)
@@ -34,7 +37,8 @@ struct GenesysQueryTests {
             }
             #expect(seen == expected)
 
-            let descending = try await session.allPages(token: token, GenesysTestSession.query(pageSize: 10, order: "descending"))
+            let descending = try await session.allPages(
+                token: token, GenesysTestSession.query(pageSize: 10, order: "descending"))
             let descendingIDs = descending.compactMap { $0["id"]?.stringValue }
             #expect(descendingIDs == Array(expected.reversed()))
             let dates = descending.compactMap { $0["eventDate"]?.stringValue }
@@ -57,7 +61,8 @@ struct GenesysQueryTests {
             let window = "2026-01-01T10:00:00Z/2026-01-01T11:00:00Z"
             let routing = try await session.allPages(token: token, GenesysTestSession.query(interval: window))
             #expect(routing.compactMap { $0["id"]?.stringValue } == ["at-start", "inside"])
-            let presence = try await session.allPages(token: token, GenesysTestSession.query(service: "Presence", interval: window))
+            let presence = try await session.allPages(
+                token: token, GenesysTestSession.query(service: "Presence", interval: window))
             #expect(presence.compactMap { $0["id"]?.stringValue } == ["presence"])
             let noOffset = try await session.allPages(
                 token: token, GenesysTestSession.query(interval: "2026-01-01T10:00:00/2026-01-01T10:30:00")
@@ -71,9 +76,16 @@ struct GenesysQueryTests {
         let org = GenesysOrgEmulator(configuration: Self.routingOnly, clock: ManualClock())
         let past = WallInstant(sinceEpoch: .zero)
         let date = "2026-01-01T00:00:00.000Z"
-        org.insert(auditRecord(id: "a", eventDate: date, action: "Create", entityID: "q1", userID: "u1", clientID: "c1"), visibleAt: past)
-        org.insert(auditRecord(id: "b", eventDate: date, action: "Delete", entityID: "q2", userID: "u2", homeOrg: "org-2"), visibleAt: past)
-        org.insert(auditRecord(id: "c", eventDate: date, entityType: "WrapupCode", entityID: "w1", userID: nil, clientID: "c1"), visibleAt: past)
+        org.insert(
+            auditRecord(id: "a", eventDate: date, action: "Create", entityID: "q1", userID: "u1", clientID: "c1"),
+            visibleAt: past)
+        org.insert(
+            auditRecord(id: "b", eventDate: date, action: "Delete", entityID: "q2", userID: "u2", homeOrg: "org-2"),
+            visibleAt: past)
+        org.insert(
+            auditRecord(
+                id: "c", eventDate: date, entityType: "WrapupCode", entityID: "w1", userID: nil, clientID: "c1"),
+            visibleAt: past)
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let session = GenesysTestSession(baseURL: url)
             let token = try await session.token()
@@ -116,13 +128,16 @@ struct GenesysQueryTests {
             configuration: .init(services: ["Routing"], latePersistence: .seconds(10) ... .seconds(10)), clock: clock
         )
         let ids = org.generate(count: 3)
-        org.insert(auditRecord(id: "late", eventDate: "2026-01-01T00:00:00Z"), visibleAt: clock.now.advanced(by: .seconds(60)))
+        org.insert(
+            auditRecord(id: "late", eventDate: "2026-01-01T00:00:00Z"), visibleAt: clock.now.advanced(by: .seconds(60)))
         #expect(org.generatedIDs == ids + ["late"])
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let session = GenesysTestSession(baseURL: url)
             let token = try await session.token()
             func visible() async throws -> [String] {
-                try await session.allPages(token: token, GenesysTestSession.query()).compactMap { $0["id"]?.stringValue }
+                try await session.allPages(token: token, GenesysTestSession.query()).compactMap {
+                    $0["id"]?.stringValue
+                }
             }
             #expect(try await visible() == [])
             clock.advance(by: .milliseconds(9_999))
@@ -194,8 +209,10 @@ struct GenesysQueryTests {
     @Test("a malformed record is served once, appended to the next page of its service")
     func malformedRecord() async throws {
         let org = GenesysOrgEmulator(configuration: Self.routingOnly, clock: ManualClock())
-        org.insert(auditRecord(id: "good", eventDate: "2026-01-01T00:00:00Z"), visibleAt: WallInstant(sinceEpoch: .zero))
-        org.insertMalformedRecord(serviceName: "Routing", rawJSON: #"{"id":"broken","eventDate":"yesterday","entity":7}"#)
+        org.insert(
+            auditRecord(id: "good", eventDate: "2026-01-01T00:00:00Z"), visibleAt: WallInstant(sinceEpoch: .zero))
+        org.insertMalformedRecord(
+            serviceName: "Routing", rawJSON: #"{"id":"broken","eventDate":"yesterday","entity":7}"#)
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let session = GenesysTestSession(baseURL: url)
             let token = try await session.token()

@@ -74,15 +74,17 @@ struct GenesysRecordTests {
         func any(_ predicate: (JSONValue) -> Bool) -> Bool { records.contains(where: predicate) }
         #expect(any { $0["serviceName"] == "Routing" && $0["entityType"] == "Queue" && $0["action"] == "Create" })
         #expect(any { $0["serviceName"] == "Routing" && $0["entityType"] == "Queue" && $0["action"] == "Delete" })
-        #expect(any {
-            $0["serviceName"] == "Authorization" && $0["entityType"] == "Role" && $0["action"] == "Update"
-                && $0["propertyChanges"]?.arrayValue?.first?["property"] == "permissionPolicies"
-        })
+        #expect(
+            any {
+                $0["serviceName"] == "Authorization" && $0["entityType"] == "Role" && $0["action"] == "Update"
+                    && $0["propertyChanges"]?.arrayValue?.first?["property"] == "permissionPolicies"
+            })
         #expect(any { $0["serviceName"] == "OAuth" && $0["entityType"] == "OAuthClient" && $0["action"] == "View" })
         #expect(any { $0["serviceName"] == "Directory" && $0["entityType"] == "User" })
         #expect(any { $0["serviceName"] == "Directory" && $0["entityChanges"]?.arrayValue?.isEmpty == false })
         #expect(any { $0["serviceName"] == "Presence" && $0["entityType"] == "UserPresence" })
-        #expect(any { $0["user"] == nil && $0["client"]?["id"]?.stringValue?.isEmpty == false && $0["level"] == "SYSTEM" })
+        #expect(
+            any { $0["user"] == nil && $0["client"]?["id"]?.stringValue?.isEmpty == false && $0["level"] == "SYSTEM" })
         #expect(any { $0["client"]?["id"] == "" })
         #expect(any { $0["status"] == "FAILURE" })
         #expect(any { $0["userHomeOrgId"]?.stringValue != org.organizationID })
@@ -106,7 +108,8 @@ struct GenesysRecordTests {
     @Test("only the configured services are generated")
     func configuredServices() async throws {
         let org = GenesysOrgEmulator(
-            configuration: .init(services: ["OAuth", "Presence"], latePersistence: .zero ... .zero), clock: ManualClock()
+            configuration: .init(services: ["OAuth", "Presence"], latePersistence: .zero ... .zero),
+            clock: ManualClock()
         )
         org.generate(count: 60)
         let records = try await fetchAll(org, services: ["OAuth", "Presence"])

@@ -63,7 +63,14 @@ struct SplunkHECTests {
         #expect(events[1].index == "main")
         #expect(events[1].event == "plain text")
         #expect(events[1].host == nil && events[1].time == nil && events[1].fields.isEmpty)
-        #expect(hec.stats == { var stats = HECStats(); stats.requests = 1; stats.acceptedBatches = 1; return stats }())
+        #expect(
+            hec.stats
+                == {
+                    var stats = HECStats()
+                    stats.requests = 1
+                    stats.acceptedBatches = 1
+                    return stats
+                }())
     }
 
     @Test("gzip bodies are inflated; every collector path accepts events")
@@ -85,7 +92,8 @@ struct SplunkHECTests {
             #expect(notGzip.status == 400)
             #expect(notGzip.hecCode == 6)
         }
-        #expect(hec.events.map(\.event) == ["zipped-1", "zipped-2", "/services/collector", "/services/collector/event/1.0"])
+        #expect(
+            hec.events.map(\.event) == ["zipped-1", "zipped-2", "/services/collector", "/services/collector/event/1.0"])
     }
 
     @Test("authentication failures answer codes 2, 3, 4, 1 and 16 with their HTTP statuses")

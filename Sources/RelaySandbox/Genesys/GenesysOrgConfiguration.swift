@@ -22,6 +22,7 @@ public struct GenesysOrgConfiguration: Sendable {
         "Routing", "Directory", "Authorization", "OAuth", "Presence", "Architect", "Telephony",
     ]
 
+    /// An org configuration; each parameter defaults as its property documents.
     public init(
         clientID: String = "sandbox-client",
         clientSecret: String = "sandbox-secret",
@@ -55,6 +56,7 @@ public struct GenesysOrgStats: Sendable, Equatable {
     /// malformed pages).
     public var realtimeQueries = 0
 
+    /// All counters zero.
     public init() {}
 }
 

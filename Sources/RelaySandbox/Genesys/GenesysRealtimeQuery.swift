@@ -21,7 +21,9 @@ struct GenesysRealtimeQuery: Sendable, Equatable {
     }
 
     /// Filter properties the API accepts.
-    static let filterProperties: Set = ["UserId", "TrusteeOrganizationId", "ClientId", "Action", "EntityType", "EntityId"]
+    static let filterProperties: Set = [
+        "UserId", "TrusteeOrganizationId", "ClientId", "Action", "EntityType", "EntityId",
+    ]
     /// Page size when the request names none (the platform's default).
     static let defaultPageSize = 25
 
@@ -85,7 +87,9 @@ struct GenesysRealtimeQuery: Sendable, Equatable {
     /// `start/end` in ISO 8601; a missing UTC offset means UTC.
     static func parseInterval(_ text: String) throws(Invalid) -> (Timestamp, Timestamp) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw Invalid(message: "interval must be two ISO-8601 date-times separated by '/'.") }
+        guard parts.count == 2 else {
+            throw Invalid(message: "interval must be two ISO-8601 date-times separated by '/'.")
+        }
         let start: Timestamp
         let end: Timestamp
         do {

@@ -66,7 +66,10 @@ struct GenesysRecordFactory: Sendable {
         var roll = Int.random(in: 0..<candidates.reduce(0) { $0 + $1.weight }, using: &g)
         var kind = candidates[0]
         for candidate in candidates {
-            if roll < candidate.weight { kind = candidate; break }
+            if roll < candidate.weight {
+                kind = candidate
+                break
+            }
             roll -= candidate.weight
         }
         let (actor, change): (Actor, Change)
@@ -86,15 +89,18 @@ struct GenesysRecordFactory: Sendable {
 
     private func uiUser(_ g: inout SeededGenerator) -> Actor {
         if g.chance(0.1) {
-            return Actor(user: g.pick(cast.trusteeUsers), clientID: "", level: "USER",
-                         application: "Genesys Cloud", homeOrgID: cast.trusteeOrgID)
+            return Actor(
+                user: g.pick(cast.trusteeUsers), clientID: "", level: "USER",
+                application: "Genesys Cloud", homeOrgID: cast.trusteeOrgID)
         }
-        return Actor(user: g.pick(cast.users), clientID: "", level: "USER", application: "Genesys Cloud", homeOrgID: cast.orgID)
+        return Actor(
+            user: g.pick(cast.users), clientID: "", level: "USER", application: "Genesys Cloud", homeOrgID: cast.orgID)
     }
 
     private func apiClient(_ g: inout SeededGenerator, withUser: Bool) -> Actor {
-        Actor(user: withUser ? g.pick(cast.users) : nil, clientID: g.pick(cast.oauthClients).id,
-              level: withUser ? "USER" : "SYSTEM", application: "Platform API", homeOrgID: cast.orgID)
+        Actor(
+            user: withUser ? g.pick(cast.users) : nil, clientID: g.pick(cast.oauthClients).id,
+            level: withUser ? "USER" : "SYSTEM", application: "Platform API", homeOrgID: cast.orgID)
     }
 
     // MARK: Kinds
@@ -104,9 +110,10 @@ struct GenesysRecordFactory: Sendable {
         let old = g.pick(GenesysOrgCast.presences)
         let new = g.pick(GenesysOrgCast.presences.filter { $0 != old })
         let actor = Actor(user: user, clientID: "", level: "USER", application: "Genesys Cloud", homeOrgID: cast.orgID)
-        var change = Change(service: "Presence", action: "Update", entityType: "UserPresence", entity: user,
-                            entitySelfUri: "/api/v2/users/\(user.id)/presences/PURECLOUD",
-                            messageCode: "PRESENCE_UPDATED", message: "User presence updated")
+        var change = Change(
+            service: "Presence", action: "Update", entityType: "UserPresence", entity: user,
+            entitySelfUri: "/api/v2/users/\(user.id)/presences/PURECLOUD",
+            messageCode: "PRESENCE_UPDATED", message: "User presence updated")
         change.propertyChanges = [("PRESENCE", [old], [new])]
         return (actor, change)
     }
@@ -114,15 +121,18 @@ struct GenesysRecordFactory: Sendable {
     private func queueChange(_ g: inout SeededGenerator) -> (Actor, Change) {
         let queue = g.pick(cast.queues)
         let actor = g.chance(0.3) ? apiClient(&g, withUser: false) : uiUser(&g)
-        var change = Change(service: "Routing", action: "Update", entityType: "Queue", entity: queue,
-                            entitySelfUri: "/api/v2/routing/queues/\(queue.id)",
-                            messageCode: "QUEUE_UPDATED", message: "Queue updated")
+        var change = Change(
+            service: "Routing", action: "Update", entityType: "Queue", entity: queue,
+            entitySelfUri: "/api/v2/routing/queues/\(queue.id)",
+            messageCode: "QUEUE_UPDATED", message: "Queue updated")
         switch Int.random(in: 0..<6, using: &g) {
         case 0:
             change.action = "Create"
             change.messageCode = "QUEUE_CREATED"
             change.message = "Queue created"
-            change.propertyChanges = [("name", [], [queue.name]), ("acwSettings.wrapupPrompt", [], ["MANDATORY_TIMEOUT"])]
+            change.propertyChanges = [
+                ("name", [], [queue.name]), ("acwSettings.wrapupPrompt", [], ["MANDATORY_TIMEOUT"]),
+            ]
         case 1:
             change.action = "Delete"
             change.messageCode = "QUEUE_DELETED"
@@ -140,9 +150,10 @@ struct GenesysRecordFactory: Sendable {
     private func userUpdate(_ g: inout SeededGenerator) -> (Actor, Change) {
         let target = g.pick(cast.users)
         let actor = g.chance(0.25) ? apiClient(&g, withUser: false) : uiUser(&g)
-        var change = Change(service: "Directory", action: "Update", entityType: "User", entity: target,
-                            entitySelfUri: "/api/v2/users/\(target.id)",
-                            messageCode: "USER_UPDATED", message: "User updated")
+        var change = Change(
+            service: "Directory", action: "Update", entityType: "User", entity: target,
+            entitySelfUri: "/api/v2/users/\(target.id)",
+            messageCode: "USER_UPDATED", message: "User updated")
         if g.chance(0.5) {
             let old = g.pick(GenesysOrgCast.titles)
             change.propertyChanges = [("title", [old], [g.pick(GenesysOrgCast.titles.filter { $0 != old })])]
@@ -152,10 +163,12 @@ struct GenesysRecordFactory: Sendable {
         }
         if g.chance(0.3) {
             let role = g.pick(cast.roles)
-            change.entityChanges = [[
-                "entityId": .string(role.id), "entityName": .string(role.name), "entityType": "Role",
-                "oldValues": [], "newValues": .array([.string(role.name)]),
-            ]]
+            change.entityChanges = [
+                [
+                    "entityId": .string(role.id), "entityName": .string(role.name), "entityType": "Role",
+                    "oldValues": [], "newValues": .array([.string(role.name)]),
+                ]
+            ]
         }
         return (actor, change)
     }
@@ -163,9 +176,10 @@ struct GenesysRecordFactory: Sendable {
     private func roleUpdate(_ g: inout SeededGenerator) -> (Actor, Change) {
         let role = g.pick(cast.roles)
         let actor = uiUser(&g)
-        var change = Change(service: "Authorization", action: "Update", entityType: "Role", entity: role,
-                            entitySelfUri: "/api/v2/authorization/roles/\(role.id)",
-                            messageCode: "ROLE_UPDATED", message: "Role permissions updated")
+        var change = Change(
+            service: "Authorization", action: "Update", entityType: "Role", entity: role,
+            entitySelfUri: "/api/v2/authorization/roles/\(role.id)",
+            messageCode: "ROLE_UPDATED", message: "Role permissions updated")
         var old = Set<String>()
         while old.count < 3 { old.insert(g.pick(GenesysOrgCast.permissions)) }
         let oldList = GenesysOrgCast.permissions.filter { old.contains($0) }
@@ -180,9 +194,10 @@ struct GenesysRecordFactory: Sendable {
     private func oauthClientChange(_ g: inout SeededGenerator) -> (Actor, Change) {
         let client = g.pick(cast.oauthClients)
         let actor = uiUser(&g)
-        var change = Change(service: "OAuth", action: "View", entityType: "OAuthClient", entity: client,
-                            entitySelfUri: "/api/v2/oauth/clients/\(client.id)",
-                            messageCode: "OAUTH_CLIENT_SECRET_VIEWED", message: "OAuth client secret viewed")
+        var change = Change(
+            service: "OAuth", action: "View", entityType: "OAuthClient", entity: client,
+            entitySelfUri: "/api/v2/oauth/clients/\(client.id)",
+            messageCode: "OAUTH_CLIENT_SECRET_VIEWED", message: "OAuth client secret viewed")
         if g.chance(0.6) {
             change.context = [("field", "secret")]
         } else {
@@ -199,9 +214,10 @@ struct GenesysRecordFactory: Sendable {
         let flow = g.pick(cast.flows)
         let actor = uiUser(&g)
         let action = g.pick(["Publish", "Checkin", "Checkout", "Update"])
-        var change = Change(service: "Architect", action: action, entityType: "Flow", entity: flow,
-                            entitySelfUri: "/api/v2/flows/\(flow.id)",
-                            messageCode: "FLOW_\(action.uppercased())", message: "Flow \(action.lowercased())")
+        var change = Change(
+            service: "Architect", action: action, entityType: "Flow", entity: flow,
+            entitySelfUri: "/api/v2/flows/\(flow.id)",
+            messageCode: "FLOW_\(action.uppercased())", message: "Flow \(action.lowercased())")
         change.context = [("flowType", "INBOUNDCALL")]
         if action == "Publish" {
             let version = Int.random(in: 2...40, using: &g)
@@ -214,34 +230,47 @@ struct GenesysRecordFactory: Sendable {
         let edge = g.pick(cast.edges)
         let actor = apiClient(&g, withUser: false)
         let toService = g.chance(0.5)
-        var change = Change(service: "Telephony", action: toService ? "UpdateInService" : "UpdateOutOfService",
-                            entityType: "Edge", entity: edge,
-                            entitySelfUri: "/api/v2/telephony/providers/edges/\(edge.id)",
-                            messageCode: "EDGE_STATE_CHANGED", message: "Edge state changed")
-        change.propertyChanges = [("state", [toService ? "OUT_OF_SERVICE" : "IN_SERVICE"], [toService ? "IN_SERVICE" : "OUT_OF_SERVICE"])]
+        var change = Change(
+            service: "Telephony", action: toService ? "UpdateInService" : "UpdateOutOfService",
+            entityType: "Edge", entity: edge,
+            entitySelfUri: "/api/v2/telephony/providers/edges/\(edge.id)",
+            messageCode: "EDGE_STATE_CHANGED", message: "Edge state changed")
+        change.propertyChanges = [
+            ("state", [toService ? "OUT_OF_SERVICE" : "IN_SERVICE"], [toService ? "IN_SERVICE" : "OUT_OF_SERVICE"])
+        ]
         return (actor, change)
     }
 
-    private func genericRecord(eventDate: Timestamp, service: String, generator g: inout SeededGenerator) -> JSONObject {
+    private func genericRecord(eventDate: Timestamp, service: String, generator g: inout SeededGenerator) -> JSONObject
+    {
         let actor = uiUser(&g)
         let entity = GenesysOrgCast.Named(id: g.uuid(), name: "\(service) object")
-        let change = Change(service: service, action: "Update", entityType: "Settings", entity: entity,
-                            entitySelfUri: "", messageCode: "SETTINGS_UPDATED", message: "Settings updated")
+        let change = Change(
+            service: service, action: "Update", entityType: "Settings", entity: entity,
+            entitySelfUri: "", messageCode: "SETTINGS_UPDATED", message: "Settings updated")
         return assemble(actor: actor, change: change, eventDate: eventDate, generator: &g)
     }
 
     // MARK: Assembly
 
-    private func assemble(actor: Actor, change: Change, eventDate: Timestamp, generator g: inout SeededGenerator) -> JSONObject {
+    private func assemble(actor: Actor, change: Change, eventDate: Timestamp, generator g: inout SeededGenerator)
+        -> JSONObject
+    {
         var record = JSONObject()
         record["id"] = .string(g.uuid())
         record["userHomeOrgId"] = .string(actor.homeOrgID)
         if let user = actor.user {
-            record["user"] = ["id": .string(user.id), "name": .string(user.name), "selfUri": .string("/api/v2/users/\(user.id)")]
+            record["user"] = [
+                "id": .string(user.id), "name": .string(user.name), "selfUri": .string("/api/v2/users/\(user.id)"),
+            ]
         }
-        record["client"] = ["id": .string(actor.clientID), "selfUri": .string("/api/v2/oauth/clients/\(actor.clientID)")]
+        record["client"] = [
+            "id": .string(actor.clientID), "selfUri": .string("/api/v2/oauth/clients/\(actor.clientID)"),
+        ]
         var ips: [JSONValue] = [.string("203.0.113.\(Int.random(in: 2...254, using: &g))")]
-        if actor.clientID.isEmpty, g.chance(0.3) { ips.append(.string("198.51.100.\(Int.random(in: 2...254, using: &g))")) }
+        if actor.clientID.isEmpty, g.chance(0.3) {
+            ips.append(.string("198.51.100.\(Int.random(in: 2...254, using: &g))"))
+        }
         record["remoteIp"] = .array(ips)
         record["serviceName"] = .string(change.service)
         record["level"] = .string(actor.level)
@@ -254,17 +283,24 @@ struct GenesysRecordFactory: Sendable {
             "messageParams": ["entityName": .string(change.entity.name)],
         ]
         record["action"] = .string(change.action)
-        record["entity"] = ["id": .string(change.entity.id), "name": .string(change.entity.name), "selfUri": .string(change.entitySelfUri)]
+        record["entity"] = [
+            "id": .string(change.entity.id), "name": .string(change.entity.name),
+            "selfUri": .string(change.entitySelfUri),
+        ]
         record["entityType"] = .string(change.entityType)
         record["status"] = .string(change.status)
         record["application"] = .string(actor.application)
         record["initiatingAction"] = ["transactionId": .string(g.uuid()), "actionContext": .string(change.action)]
         record["transactionInitiator"] = .bool(true)
-        record["propertyChanges"] = .array(change.propertyChanges.map { item in
-            ["property": .string(item.property), "oldValues": .array(item.old.map(JSONValue.string)),
-             "newValues": .array(item.new.map(JSONValue.string))]
-        })
-        record["context"] = .object(JSONObject(change.context.map { JSONObject.Member(key: $0.0, value: .string($0.1)) }))
+        record["propertyChanges"] = .array(
+            change.propertyChanges.map { item in
+                [
+                    "property": .string(item.property), "oldValues": .array(item.old.map(JSONValue.string)),
+                    "newValues": .array(item.new.map(JSONValue.string)),
+                ]
+            })
+        record["context"] = .object(
+            JSONObject(change.context.map { JSONObject.Member(key: $0.0, value: .string($0.1)) }))
         if !change.entityChanges.isEmpty { record["entityChanges"] = .array(change.entityChanges) }
         return record
     }

@@ -5,6 +5,8 @@ import RelayCore
 /// The org's HTTP surface on one base URL: the login host's `/oauth/token` and the API host's
 /// audit routes, so a client configured with only a base URL works.
 extension GenesysOrgEmulator: SandboxEmulator {
+    var sandboxName: String { "genesys" }
+
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.post("/oauth/token") { request, _ in try await self.issueToken(request) }
@@ -29,14 +31,17 @@ extension GenesysOrgEmulator: SandboxEmulator {
                 credentials.secret == configuration.clientSecret
             else {
                 state.stats.unauthorizedResponses += 1
-                return SandboxHTTP.json(.unauthorized, GenesysWire.oauthError("invalid_client", "client authentication failed"))
+                return SandboxHTTP.json(
+                    .unauthorized, GenesysWire.oauthError("invalid_client", "client authentication failed"))
             }
             guard let grant = form["grant_type"] else {
-                return SandboxHTTP.json(.badRequest, GenesysWire.oauthError("invalid_request", "grant_type is required"))
+                return SandboxHTTP.json(
+                    .badRequest, GenesysWire.oauthError("invalid_request", "grant_type is required"))
             }
             guard grant == "client_credentials" else {
                 return SandboxHTTP.json(
-                    .badRequest, GenesysWire.oauthError("unsupported_grant_type", "grant type is not supported for this client")
+                    .badRequest,
+                    GenesysWire.oauthError("unsupported_grant_type", "grant type is not supported for this client")
                 )
             }
             let token = state.tokenGenerator.base64URL(count: 86)
@@ -72,7 +77,8 @@ extension GenesysOrgEmulator: SandboxEmulator {
             guard let bearer else {
                 state.stats.unauthorizedResponses += 1
                 let message = "No authentication bearer token specified in authorization header."
-                let body = GenesysWire.errorBody(status: 401, code: "bad.credentials", message: message, contextID: contextID)
+                let body = GenesysWire.errorBody(
+                    status: 401, code: "bad.credentials", message: message, contextID: contextID)
                 return .rejected(SandboxHTTP.json(.unauthorized, body, headers: headers))
             }
             guard let expiry = state.tokens[bearer], now < expiry else {
@@ -92,7 +98,8 @@ extension GenesysOrgEmulator: SandboxEmulator {
                 ]
                 let body = GenesysWire.errorBody(
                     status: 429, code: "too.many.requests",
-                    message: "Rate limit exceeded the maximum. [\(Self.rateLimitAllowed)] requests for token.rate.per.minute",
+                    message: "Rate limit exceeded the maximum. [\(Self.rateLimitAllowed)] requests for "
+                        + "token.rate.per.minute",
                     contextID: contextID, limit: limit
                 )
                 return .rejected(SandboxHTTP.json(.tooManyRequests, body, headers: headers))
@@ -188,16 +195,18 @@ extension GenesysOrgEmulator: SandboxEmulator {
             out.append(contentsOf: raw.utf8)
         }
         let pageCount = (page.total + query.pageSize - 1) / query.pageSize
-        out.append(
-            contentsOf: #"],"pageSize":\#(query.pageSize),"pageNumber":\#(query.pageNumber),"total":\#(page.total),"pageCount":\#(pageCount)}"#
-                .utf8
-        )
+        let trailer =
+            #"],"pageSize":\#(query.pageSize),"pageNumber":\#(query.pageNumber),"#
+            + #""total":\#(page.total),"pageCount":\#(pageCount)}"#
+        out.append(contentsOf: trailer.utf8)
         return SandboxHTTP.raw(.ok, out, headers: headers)
     }
 
     /// The records of one page: visible at `now`, of the service, in the interval, filtered,
     /// sorted by event date (insertion order breaks ties); plus a pending malformed entity.
-    private func page(for query: GenesysRealtimeQuery, now: WallInstant) -> (records: [JSONObject], total: Int, malformed: String?) {
+    private func page(for query: GenesysRealtimeQuery, now: WallInstant) -> (
+        records: [JSONObject], total: Int, malformed: String?
+    ) {
         state.withLock { state in
             var matched = state.records.filter { record in
                 record.serviceName == query.serviceName && record.visibleAt <= now

@@ -5,6 +5,8 @@ import ServiceLifecycle
 /// An emulator that can be served over HTTP: it contributes its routes; the shared plumbing below
 /// binds a server for it. New emulators (Datadog, Sumo Logic, Firehose) conform the same way.
 protocol SandboxEmulator: Sendable {
+    /// Short name for log metadata (`ccrelay.sandbox`), e.g. `genesys`.
+    var sandboxName: String { get }
     /// Every route of the emulated party, on one base URL.
     func buildRouter() -> Hummingbird.Router<BasicRequestContext>
 }
@@ -62,7 +64,9 @@ enum SandboxServers {
         logger: Logger,
         promise: PortPromise
     ) -> some Service {
-        Application(
+        var logger = logger
+        logger[metadataKey: "ccrelay.sandbox"] = .string(emulator.sandboxName)
+        return Application(
             router: emulator.buildRouter(),
             server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDropHandler()])),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),

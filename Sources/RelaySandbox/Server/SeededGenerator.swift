@@ -17,7 +17,8 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A uniformly chosen element of a non-empty collection.
     mutating func pick<C: RandomAccessCollection>(_ collection: C) -> C.Element {
-        collection[collection.index(collection.startIndex, offsetBy: Int.random(in: 0..<collection.count, using: &self))]
+        collection[
+            collection.index(collection.startIndex, offsetBy: Int.random(in: 0..<collection.count, using: &self))]
     }
 
     /// True with probability `probability`.

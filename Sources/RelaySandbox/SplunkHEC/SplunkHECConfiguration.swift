@@ -12,6 +12,7 @@ public struct SplunkHECConfiguration: Sendable {
     /// Whether `?token=` may carry the token; when false it is answered 400 code 16. Default false.
     public var queryStringAuthEnabled: Bool
 
+    /// A collector configuration; each parameter defaults as its property documents.
     public init(
         tokens: [String: Set<String>] = ["sandbox-hec-token": ["main", "ccas"]],
         defaultIndex: String = "main",
@@ -29,8 +30,11 @@ public struct SplunkHECConfiguration: Sendable {
 public struct HECIndexedEvent: Sendable, Equatable {
     /// The index written to (the event's `index`, else the configured default).
     public var index: String
+    /// The envelope's `host`, when sent.
     public var host: String?
+    /// The envelope's `source`, when sent.
     public var source: String?
+    /// The envelope's `sourcetype`, when sent.
     public var sourcetype: String?
     /// `time` exactly as sent (epoch seconds, number or numeric string), when sent.
     public var time: JSONValue?
@@ -41,6 +45,7 @@ public struct HECIndexedEvent: Sendable, Equatable {
     /// The request's `X-Splunk-Request-Channel` (or `?channel=`), when given.
     public var channel: String?
 
+    /// An indexed event, for comparing with ``SplunkHECEmulator/events``.
     public init(
         index: String,
         host: String? = nil,
@@ -85,5 +90,6 @@ public struct HECStats: Sendable, Equatable {
     /// Event POSTs answered with an injected ``HECFault``.
     public var faultsServed = 0
 
+    /// All counters zero.
     public init() {}
 }

@@ -4,6 +4,7 @@ import RelayCore
 
 /// The collector's HTTP surface: the event endpoint under its three paths and the health check.
 extension SplunkHECEmulator: SandboxEmulator {
+    var sandboxName: String { "splunk-hec" }
     static let channelHeader = HTTPField.Name("X-Splunk-Request-Channel")!
 
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {

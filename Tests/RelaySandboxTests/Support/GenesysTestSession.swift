@@ -36,7 +36,8 @@ struct GenesysTestSession: Sendable {
 
     func realtime(token: String?, _ body: JSONValue, expandUser: Bool = false) async throws -> TestResponse {
         let query = expandUser ? "?expand=user" : ""
-        return try await TestHTTP.postJSON(baseURL + "/api/v2/audits/query/realtime" + query, body, headers: auth(token))
+        return try await TestHTTP.postJSON(
+            baseURL + "/api/v2/audits/query/realtime" + query, body, headers: auth(token))
     }
 
     /// Every page of a query, following `pageCount`.

@@ -47,7 +47,8 @@ enum TestHTTP {
         _ value: JSONValue,
         headers: [(String, String)] = []
     ) async throws -> TestResponse {
-        try await send(.POST, url, headers: headers + [("Content-Type", "application/json")], body: JSONWriter.encode(value))
+        try await send(
+            .POST, url, headers: headers + [("Content-Type", "application/json")], body: JSONWriter.encode(value))
     }
 
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
