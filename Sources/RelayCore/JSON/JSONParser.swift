@@ -178,6 +178,8 @@ private struct Cursor {
         guard position < buffer.count else { throw error("truncated number") }
         if buffer[position] == UInt8(ascii: "0") {
             position += 1
+            // `01` is not `0` followed by `1`: in a concatenated stream it would otherwise split in two.
+            if position < buffer.count, isDigit(buffer[position]) { throw error("leading zeros are not allowed") }
         } else if isDigit(buffer[position]) {
             while position < buffer.count, isDigit(buffer[position]) { position += 1 }
         } else {

@@ -52,10 +52,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Epoch seconds with millisecond precision as Splunk's `time` wants it: `1433188255.500`.
     public var epochSecondsLiteral: String {
-        let seconds = floorDivide(millisecondsSinceEpoch, 1000)
-        let millis = millisecondsSinceEpoch - seconds * 1000
-        let fraction = String(millis)
-        return "\(seconds)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        // Sign and magnitude, not floor division: -1 ms is `-0.001`, not `-1.999`.
+        let magnitude = millisecondsSinceEpoch.magnitude
+        let sign = millisecondsSinceEpoch < 0 ? "-" : ""
+        let fraction = String(magnitude % 1000)
+        return "\(sign)\(magnitude / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// Parses ISO 8601 / RFC 3339 date-times strictly: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`.

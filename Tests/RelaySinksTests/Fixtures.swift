@@ -1,0 +1,78 @@
+import RelayCore
+import RelaySinks
+
+/// Outbox rows and configurations shared by the Splunk HEC tests.
+enum Fixtures {
+    static let token = "sandbox-hec-token"
+
+    static func event(_ number: Int, platform: Platform = .genesys, ms: Int64 = 1_624_633_912_435) -> Event {
+        Event(
+            eventID: EventID.make(platform: platform, nativeID: "native-\(number)"),
+            timestamp: Timestamp(millisecondsSinceEpoch: ms + Int64(number)),
+            platform: platform,
+            sourceKind: "audit",
+            eventType: "QUEUE_UPDATED",
+            actorID: "user-\(number)",
+            actorName: "Agent \"\(number)\"\n",
+            newValue: #"{"name":"q\#(number)"}"#,
+            attributes: JSONObject([
+                "z.order": "kept", "a.big": .number(JSONNumber(uncheckedLiteral: "12345678901234567890")),
+            ])
+        )
+    }
+
+    static func entry(_ number: Int, platform: Platform = .genesys, ms: Int64 = 1_624_633_912_435) -> OutboxEntry {
+        let event = event(number, platform: platform, ms: ms)
+        return OutboxEntry(
+            id: Int64(number), eventID: event.eventID, timestamp: event.timestamp, platform: platform,
+            payload: event.encoded(), enqueuedAt: event.timestamp
+        )
+    }
+
+    static func configuration(
+        endpoint: String = "http://127.0.0.1:9",
+        token: String = Fixtures.token,
+        index: String? = "ccas",
+        source: String? = nil,
+        host: String? = "relay-01",
+        gzip: Bool = true
+    ) -> SplunkHECSinkConfiguration {
+        SplunkHECSinkConfiguration(
+            name: "splunk", endpoint: endpoint, token: token, index: index, source: source, host: host, gzip: gzip,
+            requestTimeout: .seconds(10)
+        )
+    }
+}
+
+/// The three fates, for comparing outcomes without their exact wording.
+enum Fate: Equatable, CustomStringConvertible {
+    case delivered
+    case retriable(retryAfter: Duration?)
+    case rejected
+
+    init(_ outcome: DeliveryOutcome) {
+        switch outcome {
+        case .delivered: self = .delivered
+        case .retriable(_, let retryAfter): self = .retriable(retryAfter: retryAfter)
+        case .rejected: self = .rejected
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retriable(let retryAfter): "retriable(retryAfter: \(retryAfter.map { "\($0)" } ?? "nil"))"
+        case .rejected: "rejected"
+        }
+    }
+}
+
+extension DeliveryOutcome {
+    /// The reason of a failure; empty for `.delivered`.
+    var reason: String {
+        switch self {
+        case .delivered: ""
+        case .retriable(let reason, _), .rejected(let reason): reason
+        }
+    }
+}
