@@ -93,7 +93,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: strict),
-        .testTarget(name: "RelayStateTests", dependencies: ["RelayState"], swiftSettings: strict),
+        .testTarget(
+            name: "RelayStateTests",
+            dependencies: ["RelayState", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
         .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox"], swiftSettings: strict),
         .testTarget(

@@ -49,12 +49,16 @@ enum Fate: Equatable, CustomStringConvertible {
     case delivered
     case retriable(retryAfter: Duration?)
     case rejected
+    case credentialRejected
+    case partial
 
     init(_ outcome: DeliveryOutcome) {
         switch outcome {
         case .delivered: self = .delivered
         case .retriable(_, let retryAfter): self = .retriable(retryAfter: retryAfter)
         case .rejected: self = .rejected
+        case .credentialRejected: self = .credentialRejected
+        case .partial: self = .partial
         }
     }
 
@@ -63,6 +67,8 @@ enum Fate: Equatable, CustomStringConvertible {
         case .delivered: "delivered"
         case .retriable(let retryAfter): "retriable(retryAfter: \(retryAfter.map { "\($0)" } ?? "nil"))"
         case .rejected: "rejected"
+        case .credentialRejected: "credentialRejected"
+        case .partial: "partial"
         }
     }
 }
@@ -72,7 +78,8 @@ extension DeliveryOutcome {
     var reason: String {
         switch self {
         case .delivered: ""
-        case .retriable(let reason, _), .rejected(let reason): reason
+        case .retriable(let reason, _), .rejected(let reason), .credentialRejected(let reason): reason
+        case .partial(let fates): fates.retryReason
         }
     }
 }

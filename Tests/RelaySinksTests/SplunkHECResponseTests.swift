@@ -32,6 +32,7 @@ struct SplunkHECResponseTests {
     static let cases: [Case] = [
         // Success.
         Case(200, code: 0, .delivered),
+        Case(200, code: nil, .retriable(retryAfter: nil)),
         // Busy / unhealthy: retry, honouring Retry-After.
         Case(503, code: 9, .retriable(retryAfter: nil)),
         Case(503, code: 9, retryAfter: "7", .retriable(retryAfter: .seconds(7))),
@@ -41,10 +42,10 @@ struct SplunkHECResponseTests {
         Case(503, code: nil, .retriable(retryAfter: nil)),
         Case(503, code: nil, retryAfter: "30", .retriable(retryAfter: .seconds(30))),
         // Credentials: retriable for now (an operator can fix the token without losing data).
-        Case(403, code: 1, .retriable(retryAfter: nil)),
-        Case(401, code: 2, .retriable(retryAfter: nil)),
-        Case(401, code: 3, .retriable(retryAfter: nil)),
-        Case(403, code: 4, .retriable(retryAfter: nil)),
+        Case(403, code: 1, .credentialRejected),
+        Case(401, code: 2, .credentialRejected),
+        Case(401, code: 3, .credentialRejected),
+        Case(403, code: 4, .credentialRejected),
         // The batch itself is bad: permanent.
         Case(400, code: 5, .rejected),
         Case(400, code: 6, .rejected),

@@ -62,18 +62,18 @@ struct SplunkHECSinkTests {
         }
     }
 
-    @Test("a wrong token is retriable, names the HEC code, never the token, and indexes nothing")
+    @Test("a wrong token is a credential rejection that names the HEC code, never the token, and indexes nothing")
     func wrongToken() async throws {
         try await withHEC(token: "not-the-right-token-value") { sink, hec in
             let outcome = await sink.deliver([Fixtures.entry(1)])
-            #expect(Fate(outcome) == .retriable(retryAfter: nil))
+            #expect(Fate(outcome) == .credentialRejected)
             #expect(outcome.reason.contains("code 4"), "\(outcome.reason)")
             #expect(!outcome.reason.contains("not-the-right-token-value"))
             #expect(hec.events.isEmpty)
         }
     }
 
-    @Test("a disabled token is retriable with code 1")
+    @Test("a disabled token is a credential rejection with code 1")
     func disabledToken() async throws {
         let hec = SplunkHECEmulator(
             configuration: SplunkHECConfiguration(
@@ -82,7 +82,7 @@ struct SplunkHECSinkTests {
         )
         try await withHEC(hec, token: "old-token") { sink, hec in
             let outcome = await sink.deliver([Fixtures.entry(1)])
-            #expect(Fate(outcome) == .retriable(retryAfter: nil))
+            #expect(Fate(outcome) == .credentialRejected)
             #expect(outcome.reason.contains("code 1"), "\(outcome.reason)")
             #expect(hec.events.isEmpty)
         }

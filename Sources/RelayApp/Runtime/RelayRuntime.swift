@@ -13,6 +13,8 @@ public struct RelayRuntime: Sendable {
     public let configuration: RelayConfiguration
     public let store: SQLiteStateStore
     public let telemetry: PipelineTelemetry
+    /// Which sinks currently have their credential rejected.
+    public let health: SinkHealth
     public let sources: [any PullSource]
     public let sinks: [any Sink]
     private let router: Router
@@ -33,6 +35,7 @@ public struct RelayRuntime: Sendable {
         self.configuration = configuration
         self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
         self.telemetry = PipelineTelemetry()
+        self.health = SinkHealth()
         self.router = Router(routes: configuration.routes)
         self.signal = OutboxSignal()
         self.clock = clock
@@ -52,8 +55,16 @@ public struct RelayRuntime: Sendable {
 
     private func worker(for sink: any Sink) -> SinkWorker {
         SinkWorker(
-            sink: sink, store: store, clock: clock, signal: signal, telemetry: telemetry,
+            sink: sink, store: store, clock: clock, signal: signal, telemetry: telemetry, health: health,
             configuration: workerConfiguration, logger: logger
+        )
+    }
+
+    private func pullService(for source: any PullSource) -> PullSourceService {
+        let fed = Set(router.sinks(fedBy: source.name))
+        return PullSourceService(
+            source: source, intake: intake(for: source), clock: clock, telemetry: telemetry, health: health,
+            fedSinks: sinks.filter { fed.contains($0.name) }, logger: logger
         )
     }
 
@@ -63,7 +74,7 @@ public struct RelayRuntime: Sendable {
         var services: [any Service] = sinks.map { worker(for: $0) }
         services.append(LedgerJanitor(store: store, retention: configuration.state.ledgerRetention, clock: clock, logger: logger))
         for source in sources {
-            services.append(PullSourceService(source: source, intake: intake(for: source), clock: clock, telemetry: telemetry, logger: logger))
+            services.append(pullService(for: source))
         }
         return services
     }
@@ -86,8 +97,7 @@ public struct RelayRuntime: Sendable {
     public func runOnce(deadline: WallInstant) async throws -> OnceReport {
         var report = OnceReport()
         for source in sources {
-            let service = PullSourceService(source: source, intake: intake(for: source), clock: clock, telemetry: telemetry, logger: logger)
-            if await service.runOneCycle() == nil { report.failedSources.append(source.name) }
+            if await pullService(for: source).runOneCycle() == nil { report.failedSources.append(source.name) }
         }
         try await drain(deadline: deadline, into: &report)
         return report

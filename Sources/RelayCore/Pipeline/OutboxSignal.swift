@@ -12,6 +12,8 @@ public final class OutboxSignal: Sendable {
     private struct State {
         var nextID: UInt64 = 0
         var waiters: [Waiter] = []
+        /// Notifications per sink so far, so a waiter can tell it missed one.
+        var generations: [String: UInt64] = [:]
     }
 
     private let state = Mutex(State())
@@ -21,6 +23,7 @@ public final class OutboxSignal: Sendable {
     /// Wakes every worker waiting on one of `sinks`.
     public func notify(sinks: Set<String>) {
         let woken = state.withLock { state -> [Waiter] in
+            for sink in sinks { state.generations[sink, default: 0] &+= 1 }
             let woken = state.waiters.filter { !$0.sinks.isDisjoint(with: sinks) }
             state.waiters.removeAll { !$0.sinks.isDisjoint(with: sinks) }
             return woken
@@ -28,19 +31,25 @@ public final class OutboxSignal: Sendable {
         for waiter in woken { waiter.continuation.resume() }
     }
 
-    /// Waits until `sink` is notified or `deadline` passes on `clock`, whichever comes first.
-    /// Returns early (without throwing) when the task is cancelled.
-    public func wait(for sink: String, until deadline: WallInstant, clock: any WallClock) async {
+    /// How many notifications `sink` has had; pass it to ``wait(for:since:until:clock:)`` so a
+    /// notification that arrives between reading the outbox and waiting is not missed.
+    public func generation(of sink: String) -> UInt64 {
+        state.withLock { $0.generations[sink] ?? 0 }
+    }
+
+    /// Waits until `sink` is notified after `generation` or `deadline` passes on `clock`, whichever
+    /// comes first. Returns early (without throwing) when the task is cancelled.
+    public func wait(for sink: String, since generation: UInt64? = nil, until deadline: WallInstant, clock: any WallClock) async {
         guard clock.now < deadline else { return }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForNotification(sink: sink) }
+            group.addTask { await self.waitForNotification(sink: sink, since: generation) }
             group.addTask { try? await clock.sleep(until: deadline, tolerance: nil) }
             await group.next()
             group.cancelAll()
         }
     }
 
-    private func waitForNotification(sink: String) async {
+    private func waitForNotification(sink: String, since generation: UInt64?) async {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -49,6 +58,7 @@ public final class OutboxSignal: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let alreadyCancelled = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
+                    if let generation, (state.generations[sink] ?? 0) != generation { return true }
                     state.waiters.append(Waiter(id: id, sinks: [sink], continuation: continuation))
                     return false
                 }

@@ -8,19 +8,29 @@ public struct PullSourceService: Service {
     private let intake: any IntakeSink
     private let clock: any WallClock
     private let telemetry: PipelineTelemetry
+    private let health: SinkHealth
+    private let fedSinks: [any Sink]
     private let logger: Logger
 
+    /// - Parameters:
+    ///   - fedSinks: the sinks this source's routes deliver to; while every one of them has its
+    ///     credential rejected, cycles are skipped (the checkpoint stays put) and each skipped cycle
+    ///     re-checks the credentials.
     public init(
         source: any PullSource,
         intake: any IntakeSink,
         clock: any WallClock,
         telemetry: PipelineTelemetry,
+        health: SinkHealth,
+        fedSinks: [any Sink],
         logger: Logger
     ) {
         self.source = source
         self.intake = intake
         self.clock = clock
         self.telemetry = telemetry
+        self.health = health
+        self.fedSinks = fedSinks
         var logger = logger
         logger[metadataKey: "ccrelay.source"] = "\(source.name)"
         self.logger = logger
@@ -46,9 +56,15 @@ public struct PullSourceService: Service {
         }
     }
 
-    /// Runs one cycle, recording its outcome; returns `nil` when it failed.
+    /// Runs one cycle, recording its outcome; returns `nil` when it failed or was skipped because
+    /// every sink it feeds has its credential rejected.
     @discardableResult
     public func runOneCycle() async -> CycleReport? {
+        if await isHalted() {
+            telemetry.recordCycle(source: source.name, error: "halted: every sink this source feeds has its credential rejected")
+            logger.warning("Cycle skipped: every sink this source feeds has its credential rejected; the checkpoint stays")
+            return nil
+        }
         do {
             let report = try await source.runCycle(into: intake, logger: logger)
             telemetry.recordCycle(source: source.name, error: nil)
@@ -65,5 +81,22 @@ public struct PullSourceService: Service {
             logger.warning("Cycle failed; the checkpoint stays and the next cycle retries", metadata: ["ccrelay.error": "\(error)"])
             return nil
         }
+    }
+
+    /// True while every fed sink is rejected after re-checking each rejected one.
+    private func isHalted() async -> Bool {
+        let names = fedSinks.map(\.name)
+        guard health.allRejected(names) else { return false }
+        for sink in fedSinks {
+            switch await sink.checkCredential() {
+            case .valid:
+                if health.markAccepted(sink.name) { logger.notice("Sink credential accepted again", metadata: ["ccrelay.sink": "\(sink.name)"]) }
+            case .rejected(let reason):
+                health.markRejected(sink.name, reason: reason)
+            case .unknown:
+                break
+            }
+        }
+        return health.allRejected(names)
     }
 }

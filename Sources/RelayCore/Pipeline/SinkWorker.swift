@@ -20,6 +20,7 @@ public struct SinkWorker: Service {
     private let clock: any WallClock
     private let signal: OutboxSignal
     private let telemetry: PipelineTelemetry
+    private let health: SinkHealth
     private let configuration: Configuration
     private let logger: Logger
 
@@ -29,6 +30,7 @@ public struct SinkWorker: Service {
         clock: any WallClock,
         signal: OutboxSignal,
         telemetry: PipelineTelemetry,
+        health: SinkHealth,
         configuration: Configuration = Configuration(),
         logger: Logger
     ) {
@@ -37,6 +39,7 @@ public struct SinkWorker: Service {
         self.clock = clock
         self.signal = signal
         self.telemetry = telemetry
+        self.health = health
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "ccrelay.sink"] = "\(sink.name)"
@@ -47,9 +50,10 @@ public struct SinkWorker: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
+                let generation = signal.generation(of: sink.name)
                 let entries = try await claimBatch(waitForFill: true)
                 if entries.isEmpty {
-                    await waitForWork(until: clock.now.advanced(by: configuration.idlePoll))
+                    await waitForWork(since: generation, until: clock.now.advanced(by: configuration.idlePoll))
                     continue
                 }
                 _ = try await deliver(entries)
@@ -87,6 +91,7 @@ public struct SinkWorker: Service {
 
     private func claimBatch(waitForFill: Bool) async throws -> [OutboxEntry] {
         let limits = sink.batch
+        var generation = signal.generation(of: sink.name)
         var entries = try await claim(maxEvents: limits.maxEvents, maxBytes: limits.maxBytes)
         guard waitForFill, let oldest = entries.first else { return entries }
         let fillDeadline = WallInstant(oldest.enqueuedAt).advanced(by: limits.timeout)
@@ -94,7 +99,8 @@ public struct SinkWorker: Service {
         while entries.count < limits.maxEvents, bytes < limits.maxBytes, clock.now < fillDeadline,
             !Task.isShuttingDownGracefully, !Task.isCancelled
         {
-            await waitForWork(until: fillDeadline)
+            await waitForWork(since: generation, until: fillDeadline)
+            generation = signal.generation(of: sink.name)
             let more = try await claim(maxEvents: limits.maxEvents - entries.count, maxBytes: limits.maxBytes - bytes)
             entries += more
             bytes += more.reduce(0) { $0 + $1.payload.count }
@@ -113,63 +119,102 @@ public struct SinkWorker: Service {
         )
     }
 
-    private func waitForWork(until deadline: WallInstant) async {
+    private func waitForWork(since generation: UInt64? = nil, until deadline: WallInstant) async {
         await cancelWhenGracefulShutdownIgnoringErrors {
-            await signal.wait(for: sink.name, until: deadline, clock: clock)
+            await signal.wait(for: sink.name, since: generation, until: deadline, clock: clock)
         }
     }
 
     private enum BatchFate { case delivered, deadLettered, givenBack }
 
-    /// Sends one batch with retries. Returns how it ended.
-    private func deliver(_ entries: [OutboxEntry], deadline: WallInstant? = nil) async throws -> BatchFate {
+    /// Sends one batch with retries. Returns how it ended: rows leave the outbox only when
+    /// delivered, dead-lettered or moved to a fallback sink; rows given back stay for later.
+    private func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil) async throws -> BatchFate {
+        var entries = batch
         var failures = 0
+        var credentialFailures = 0
         var generator = SystemRandomNumberGenerator()
-        let ids = entries.map(\.id)
         while true {
+            let delay: Duration
             switch await sink.deliver(entries) {
             case .delivered:
-                try await store.acknowledge(sink: sink.name, ids: ids)
-                telemetry.recordDelivery(sink: sink.name, delivered: entries.count)
+                try await acknowledge(entries)
                 return .delivered
             case .rejected(let reason):
                 try await moveToDeadLetters(entries, reason: reason, attempts: failures + 1)
                 return .deadLettered
+            case .credentialRejected(let reason):
+                // Not the batch's fault: no attempt is used up; back off up to the cap and try again.
+                credentialFailures += 1
+                if health.markRejected(sink.name, reason: reason) {
+                    logger.error("Destination rejected the sink's credential; intake feeding only this sink halts", metadata: ["ccrelay.error": "\(reason)"])
+                }
+                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
+                delay = sink.retry.delay(afterFailures: credentialFailures, using: &generator)
             case .retriable(let reason, let retryAfter):
                 failures += 1
                 telemetry.recordFailedAttempt(sink: sink.name, error: reason)
                 if failures >= sink.retry.maxAttempts {
-                    try await moveToDeadLetters(
-                        entries,
-                        reason: "gave up after \(failures) attempts; last error: \(reason)",
-                        attempts: failures
-                    )
+                    try await moveToDeadLetters(entries, reason: "gave up after \(failures) attempts; last error: \(reason)", attempts: failures)
                     return .deadLettered
                 }
-                let delay = sink.retry.delay(afterFailures: failures, atLeast: retryAfter, using: &generator)
-                let wakeAt = clock.now.advanced(by: delay)
+                delay = sink.retry.delay(afterFailures: failures, atLeast: retryAfter, using: &generator)
                 logger.warning(
                     "Batch delivery failed; retrying",
-                    metadata: [
-                        "ccrelay.error": "\(reason)", "ccrelay.attempt": "\(failures)",
-                        "ccrelay.retry_in_secs": "\(delay.seconds)",
-                    ]
+                    metadata: ["ccrelay.error": "\(reason)", "ccrelay.attempt": "\(failures)", "ccrelay.retry_in_secs": "\(delay.seconds)"]
                 )
-                if let deadline, wakeAt > deadline {
-                    try await store.release(sink: sink.name, ids: ids)
-                    return .givenBack
+            case .partial(let fates):
+                entries = try await settle(entries, fates, attempts: failures + 1)
+                if entries.isEmpty { return .delivered }
+                failures += 1
+                telemetry.recordFailedAttempt(sink: sink.name, error: fates.retryReason)
+                if failures >= sink.retry.maxAttempts {
+                    try await moveToDeadLetters(entries, reason: "gave up after \(failures) attempts; last error: \(fates.retryReason)", attempts: failures)
+                    return .deadLettered
                 }
-                do {
-                    try await cancelWhenGracefulShutdown { try await clock.sleep(until: wakeAt, tolerance: nil) }
-                } catch {
-                    try await store.release(sink: sink.name, ids: ids)
-                    return .givenBack
-                }
+                delay = sink.retry.delay(afterFailures: failures, atLeast: fates.retryAfter, using: &generator)
+            }
+            let wakeAt = clock.now.advanced(by: delay)
+            if let deadline, wakeAt > deadline {
+                try await store.release(sink: sink.name, ids: entries.map(\.id))
+                return .givenBack
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await clock.sleep(until: wakeAt, tolerance: nil) }
+            } catch {
+                try await store.release(sink: sink.name, ids: entries.map(\.id))
+                return .givenBack
             }
         }
     }
 
+    private func acknowledge(_ entries: [OutboxEntry]) async throws {
+        try await store.acknowledge(sink: sink.name, ids: entries.map(\.id))
+        telemetry.recordDelivery(sink: sink.name, delivered: entries.count)
+        if health.markAccepted(sink.name) {
+            logger.notice("Destination accepts the sink's credential again; halted intake resumes")
+        }
+    }
+
+    /// Applies per-event fates; returns the entries still to retry.
+    private func settle(_ entries: [OutboxEntry], _ fates: PartialDelivery, attempts: Int) async throws -> [OutboxEntry] {
+        let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })
+        let delivered = fates.delivered.compactMap { byID[$0] }
+        if !delivered.isEmpty { try await acknowledge(delivered) }
+        for (reason, ids) in Dictionary(grouping: fates.rejected.keys, by: { fates.rejected[$0] ?? "" }) {
+            try await moveToDeadLetters(ids.sorted().compactMap { byID[$0] }, reason: reason, attempts: attempts)
+        }
+        for (target, ids) in Dictionary(grouping: fates.rerouted.keys, by: { fates.rerouted[$0] ?? "" }) {
+            try await store.move(sink: sink.name, ids: ids.sorted(), toSink: target)
+            signal.notify(sinks: [target])
+            logger.notice("Events moved to a fallback sink", metadata: ["ccrelay.events": "\(ids.count)", "ccrelay.fallback": "\(target)"])
+        }
+        let retry = Set(fates.retriable)
+        return entries.filter { retry.contains($0.id) }
+    }
+
     private func moveToDeadLetters(_ entries: [OutboxEntry], reason: String, attempts: Int) async throws {
+        guard !entries.isEmpty else { return }
         try await store.deadLetter(sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)
         telemetry.recordDeadLetters(sink: sink.name, count: entries.count, error: reason)
         logger.error(

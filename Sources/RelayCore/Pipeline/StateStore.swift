@@ -99,11 +99,16 @@ public struct DeadLetter: Sendable, Equatable {
     public var reason: String
     public var attempts: Int
     public var createdAt: Timestamp
+    /// The event's own time, for delivery dead letters (replay restores it).
+    public var timestamp: Timestamp?
+    public var platform: Platform?
 
     public init(
         id: Int64, origin: String, sink: String?, eventID: String?, payload: [UInt8], reason: String, attempts: Int,
-        createdAt: Timestamp
+        createdAt: Timestamp, timestamp: Timestamp? = nil, platform: Platform? = nil
     ) {
+        self.timestamp = timestamp
+        self.platform = platform
         self.id = id
         self.origin = origin
         self.sink = sink
@@ -158,4 +163,28 @@ public protocol StateStore: Sendable {
 
     /// Forgets ledger entries accepted before `cutoff`; returns how many.
     func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int
+
+    /// Moves rows from one sink's outbox to another's (a fallback sink), unclaimed, in one transaction.
+    func move(sink: String, ids: [Int64], toSink: String) async throws
+
+    /// When the oldest row waiting in a sink's outbox was enqueued, or `nil` when it is empty.
+    func oldestEnqueued(sink: String) async throws -> Timestamp?
+
+    /// One dead letter by id.
+    func deadLetter(id: Int64) async throws -> DeadLetter?
+
+    /// Puts delivery dead letters back into their sink's outbox (same event_id and payload) and removes
+    /// them from the dead letters, in one transaction. `ids: nil` means every dead letter (of `sink`
+    /// when given). Intake dead letters (no sink: records that never normalized) are not replayable
+    /// and stay. Returns how many were replayed.
+    func replayDeadLetters(ids: [Int64]?, sink: String?, now: WallInstant) async throws -> Int
+
+    /// Deletes dead letters created before `cutoff`; returns how many.
+    func purgeDeadLetters(createdBefore cutoff: WallInstant) async throws -> Int
+
+    /// A small named value a component keeps across restarts (e.g. a Splunk channel GUID).
+    func value(forKey key: String) async throws -> String?
+
+    /// Stores a named value.
+    func setValue(_ value: String, forKey key: String) async throws
 }

@@ -16,14 +16,14 @@ public enum SplunkHECResponse {
         let parsed = parse(response.body)
         let described = parsed.map { "HEC code \($0.code) (\($0.text))" } ?? "body: \(response.bodySnippet())"
         let status = response.status
-        if status == 200, parsed == nil || parsed?.code == 0 {
+        if status == 200, parsed?.code == 0 {
             return .delivered
         }
         switch parsed?.code {
         case 9, 18, 19, 20:
             return .retriable(reason: "HEC busy: \(described)", retryAfter: response.retryAfter)
         case 1, 2, 3, 4:
-            return .retriable(reason: "HEC rejected the token: \(described)", retryAfter: nil)
+            return .credentialRejected(reason: "HEC rejected the token: \(described)")
         case 7:
             return .rejected(reason: "HEC refused index \"\(index ?? "(token default)")\": \(described)")
         case 8:
@@ -35,7 +35,12 @@ public enum SplunkHECResponse {
             return .retriable(reason: "HTTP \(status): \(described)", retryAfter: response.retryAfter)
         }
         if status == 401 || status == 403 {
-            return .retriable(reason: "HEC rejected the token: HTTP \(status), \(described)", retryAfter: nil)
+            return .credentialRejected(reason: "HEC rejected the token: HTTP \(status), \(described)")
+        }
+        if status == 200 {
+            // A 200 without HEC's JSON answer is not HEC (a proxy page, a misrouted endpoint): nothing
+            // says the events were indexed, so they are sent again rather than assumed delivered.
+            return .retriable(reason: "HTTP 200 without a HEC answer: \(described)", retryAfter: nil)
         }
         return .rejected(reason: "HTTP \(status): \(described)")
     }

@@ -57,6 +57,17 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v2_dead_letter_replay") { db in
+            // The event's own time and platform, so a replayed dead letter re-enters its outbox
+            // exactly as it left it; and an index for the oldest-row query of each outbox.
+            try db.execute(
+                sql: """
+                    ALTER TABLE dead_letters ADD COLUMN timestamp_ms INTEGER;
+                    ALTER TABLE dead_letters ADD COLUMN platform TEXT;
+                    CREATE INDEX dead_letters_created_at ON dead_letters (created_at_ms);
+                    """
+            )
+        }
         return migrator
     }
 }

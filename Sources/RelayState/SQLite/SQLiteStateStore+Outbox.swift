@@ -134,20 +134,7 @@ extension SQLiteStateStore {
         return try await read("list dead letters") { db in
             var letters: [DeadLetter] = []
             let rows = try Row.fetchCursor(db.cachedStatement(sql: StateSQL.selectDeadLetters), arguments: [limit])
-            while let row = try rows.next() {
-                let payload = try row.withUnsafeData(atIndex: 4) { data in data.map { [UInt8]($0) } ?? [] }
-                letters.append(
-                    DeadLetter(
-                        id: row[0],
-                        origin: row[1],
-                        sink: row[2],
-                        eventID: row[3],
-                        payload: payload,
-                        reason: row[5],
-                        attempts: row[6],
-                        createdAt: Timestamp(millisecondsSinceEpoch: row[7])
-                    ))
-            }
+            while let row = try rows.next() { letters.append(try Self.deadLetter(from: row)) }
             return letters
         }
     }

@@ -56,16 +56,37 @@ enum StateSQL {
     /// Copies one outbox row into the dead letters from what is stored (not from the caller's copy).
     /// Arguments: id, sink, reason, attempts, created at.
     static let deadLetterOutboxRow = """
-        INSERT INTO dead_letters (origin, sink, event_id, payload, reason, attempts, created_at_ms)
-        SELECT sink, sink, event_id, payload, ?3, ?4, ?5 FROM outbox WHERE id = ?1 AND sink = ?2
+        INSERT INTO dead_letters (origin, sink, event_id, payload, reason, attempts, created_at_ms, timestamp_ms, platform)
+        SELECT sink, sink, event_id, payload, ?3, ?4, ?5, timestamp_ms, platform FROM outbox WHERE id = ?1 AND sink = ?2
         """
 
     static let outboxDepth = "SELECT count(*) FROM outbox WHERE sink = ?"
 
-    static let selectDeadLetters = """
-        SELECT id, origin, sink, event_id, payload, reason, attempts, created_at_ms
-        FROM dead_letters ORDER BY id DESC LIMIT ?
+    static let deadLetterColumns = "id, origin, sink, event_id, payload, reason, attempts, created_at_ms, timestamp_ms, platform"
+
+    static let selectDeadLetters = "SELECT \(deadLetterColumns) FROM dead_letters ORDER BY id DESC LIMIT ?"
+
+    static let selectDeadLetter = "SELECT \(deadLetterColumns) FROM dead_letters WHERE id = ?"
+
+    /// Moves rows to another outbox, unclaimed. Arguments: target sink, id, source sink.
+    static let moveOutboxRow = "UPDATE outbox SET sink = ?, claimed_until_ms = NULL WHERE id = ? AND sink = ?"
+
+    static let oldestEnqueued = "SELECT min(enqueued_at_ms) FROM outbox WHERE sink = ?"
+
+    /// Replays one delivery dead letter into its outbox. Arguments: now, id.
+    static let replayDeadLetter = """
+        INSERT INTO outbox (sink, event_id, timestamp_ms, platform, payload, enqueued_at_ms)
+        SELECT sink, event_id, coalesce(timestamp_ms, created_at_ms), coalesce(platform, 'unknown'), payload, ?1
+        FROM dead_letters WHERE id = ?2 AND sink IS NOT NULL AND event_id IS NOT NULL
         """
+
+    static let deleteDeadLetter = "DELETE FROM dead_letters WHERE id = ?"
+
+    static let replayableDeadLetterIDs = "SELECT id FROM dead_letters WHERE sink IS NOT NULL AND event_id IS NOT NULL ORDER BY id"
+
+    static let replayableDeadLetterIDsOfSink = "SELECT id FROM dead_letters WHERE sink = ? AND event_id IS NOT NULL ORDER BY id"
+
+    static let purgeDeadLetters = "DELETE FROM dead_letters WHERE created_at_ms < ?"
 
     static let purgeLedger = "DELETE FROM ledger WHERE accepted_at_ms < ?"
 
