@@ -62,11 +62,27 @@ let package = Package(
             dependencies: ["RelayCore", "RelayHTTP"],
             swiftSettings: strict
         ),
+        // The EventBridge event-pattern language: compiled once, evaluated per event.
+        .target(
+            name: "RelayPatterns",
+            dependencies: ["RelayCore"],
+            swiftSettings: strict
+        ),
+        // AWS: Firehose and EventBridge API-destination receivers, SigV4, S3 archive sink.
+        .target(
+            name: "RelayAWS",
+            dependencies: [
+                "RelayCore", "RelayHTTP", "RelayPatterns",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // Faithful local emulators of every remote party (demo, tests, benchmarks).
         .target(
             name: "RelaySandbox",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "RelayHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +95,9 @@ let package = Package(
             name: "RelayApp",
             dependencies: [
                 "RelayCore", "RelayState", "RelayHTTP", "RelayGenesys", "RelaySinks", "RelaySandbox",
+                "RelayPatterns", "RelayAWS",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -100,6 +118,15 @@ let package = Package(
         ),
         .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
         .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelayPatternsTests", dependencies: ["RelayPatterns"], swiftSettings: strict),
+        .testTarget(
+            name: "RelayAWSTests",
+            dependencies: [
+                "RelayAWS", "RelaySandbox", "RelayState",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RelaySandboxTests",
             dependencies: [
@@ -112,7 +139,8 @@ let package = Package(
         .testTarget(
             name: "RelayAppTests",
             dependencies: [
-                "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox",
+                "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS",
+                "RelayPatterns",
             ],
             swiftSettings: strict
         ),

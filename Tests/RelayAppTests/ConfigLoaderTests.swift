@@ -18,10 +18,10 @@ struct ConfigLoaderTests {
         let configuration = try ConfigLoader(interpolation: Interpolation(environment: environment.environment)).load(path: path)
         #expect(configuration.sources.map(\.name) == ["genesys_audit"])
         #expect(configuration.sinks.map(\.name) == ["splunk"])
-        guard case .genesysAudit(let source) = configuration.sources[0] else { Issue.record("not a genesys source"); return }
+        guard let source = configuration.sources[0] as? GenesysAuditSourceConfiguration else { Issue.record("not a genesys source"); return }
         #expect(source.clientSecret == "s3cr3t-value")
         #expect(source.lookback == .seconds(300))
-        guard case .splunkHEC(let sink) = configuration.sinks[0] else { Issue.record("not a HEC sink"); return }
+        guard let sink = configuration.sinks[0] as? SplunkHECSinkConfiguration else { Issue.record("not a HEC sink"); return }
         #expect(sink.token == "hec-token-value")
         #expect(sink.sourcetype == "ccas:auditlog")
         #expect(sink.retry.maxAttempts == 5)
@@ -39,11 +39,11 @@ struct ConfigLoaderTests {
         #expect(configuration.routes == [Route(name: "default", from: ["g"], to: ["s"])])
         #expect(configuration.state.sqlitePath == "ccrelay-state/state.sqlite")
         #expect(configuration.state.ledgerRetention == .seconds(7 * 86_400))
-        guard case .genesysAudit(let source) = configuration.sources[0] else { Issue.record("not a genesys source"); return }
+        guard let source = configuration.sources[0] as? GenesysAuditSourceConfiguration else { Issue.record("not a genesys source"); return }
         #expect(source.endpoints.apiBaseURL == "https://api.mypurecloud.ie")
         #expect(source.pollInterval == .seconds(60))
         #expect(source.pageSize == 100)
-        guard case .splunkHEC(let sink) = configuration.sinks[0] else { Issue.record("not a HEC sink"); return }
+        guard let sink = configuration.sinks[0] as? SplunkHECSinkConfiguration else { Issue.record("not a HEC sink"); return }
         #expect(sink.batch == BatchConfiguration())
         #expect(sink.gzip)
     }

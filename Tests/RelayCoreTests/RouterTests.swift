@@ -1,14 +1,14 @@
 import RelayCore
 import Testing
 
-@Suite("Router")
+@Suite("EventRouter")
 struct RouterTests {
     static let event = Event(
         eventID: "id", timestamp: Timestamp(millisecondsSinceEpoch: 0), platform: .genesys,
         sourceKind: "audit", eventType: "X"
     )
 
-    static let router = Router(routes: [
+    static let router = EventRouter(routes: [
         Route(name: "audit-to-siem", from: ["genesys", "cxone"], to: ["splunk", "datadog"]),
         Route(name: "genesys-archive", from: ["genesys"], to: ["datadog", "s3", "splunk"]),
         Route(name: "cxone-extra", from: ["cxone"], to: ["sumo", "sumo"]),
@@ -38,6 +38,6 @@ struct RouterTests {
 
     @Test("no routes, no sinks")
     func empty() {
-        #expect(Router(routes: []).sinks(forSource: "genesys", event: Self.event).isEmpty)
+        #expect(EventRouter(routes: []).sinks(forSource: "genesys", event: Self.event).isEmpty)
     }
 }

@@ -44,7 +44,7 @@ public struct ConfigLoader: Sendable {
         root.rejectUnknownKeys(allowed: ["state", "sources", "routes", "sinks"])
         let state = readState(root.optional("state"))
 
-        var sources: [SourceSettings] = []
+        var sources: [any SourceBlueprint] = []
         var declaredSources: [String] = []
         var declaredSinks: [String] = []
         if let section = root.optional("sources"), let members = section.mapping() {
@@ -55,7 +55,7 @@ public struct ConfigLoader: Sendable {
         } else if root.optional("sources") == nil {
             root.problem("missing required key \"sources\" (at least one source)", at: "sources")
         }
-        var sinks: [SinkSettings] = []
+        var sinks: [any SinkBlueprint] = []
         if let section = root.optional("sinks"), let members = section.mapping() {
             for (name, node) in members where checkName(name, node) {
                 declaredSinks.append(name)
@@ -91,28 +91,24 @@ public struct ConfigLoader: Sendable {
         return settings
     }
 
-    private static func readSource(name: String, _ node: ConfigNode) -> SourceSettings? {
-        guard node.mapping() != nil else { return nil }
-        guard let type = node.requiredString("type") else { return nil }
-        switch type {
-        case "genesys_audit":
-            return GenesysAuditConfigReader.read(name: name, node).map(SourceSettings.genesysAudit)
-        default:
-            node.optional("type")?.problem("unknown source type \"\(type)\" (known: genesys_audit)")
+    private static func readSource(name: String, _ node: ConfigNode) -> (any SourceBlueprint)? {
+        guard node.mapping() != nil, let type = node.requiredString("type") else { return nil }
+        guard let reader = ComponentRegistry.sources[type] else {
+            let known = ComponentRegistry.sources.keys.sorted().joined(separator: ", ")
+            node.optional("type")?.problem("unknown source type \"\(type)\" (known: \(known))")
             return nil
         }
+        return reader(name, node)
     }
 
-    private static func readSink(name: String, _ node: ConfigNode) -> SinkSettings? {
-        guard node.mapping() != nil else { return nil }
-        guard let type = node.requiredString("type") else { return nil }
-        switch type {
-        case "splunk_hec":
-            return SplunkHECConfigReader.read(name: name, node).map(SinkSettings.splunkHEC)
-        default:
-            node.optional("type")?.problem("unknown sink type \"\(type)\" (known: splunk_hec)")
+    private static func readSink(name: String, _ node: ConfigNode) -> (any SinkBlueprint)? {
+        guard node.mapping() != nil, let type = node.requiredString("type") else { return nil }
+        guard let reader = ComponentRegistry.sinks[type] else {
+            let known = ComponentRegistry.sinks.keys.sorted().joined(separator: ", ")
+            node.optional("type")?.problem("unknown sink type \"\(type)\" (known: \(known))")
             return nil
         }
+        return reader(name, node)
     }
 
     private static func readRoutes(_ node: ConfigNode?, sources: [String], sinks: [String]) -> [Route] {

@@ -1,6 +1,7 @@
+import Logging
+import RelayAWS
 import RelayCore
-import RelayGenesys
-import RelaySinks
+import RelayHTTP
 
 /// Where pipeline state lives (`state:`).
 public struct StateSettings: Sendable, Equatable {
@@ -15,39 +16,43 @@ public struct StateSettings: Sendable, Equatable {
     }
 }
 
-/// A configured source, by `type:`.
-public enum SourceSettings: Sendable {
-    /// `type: genesys_audit`
-    case genesysAudit(GenesysAuditSourceConfiguration)
-
-    public var name: String {
-        switch self {
-        case .genesysAudit(let configuration): configuration.name
-        }
-    }
+/// What components need to be built: shared outbound HTTP, the clock, a logger, the state store.
+public struct BuildContext: Sendable {
+    public var transport: HTTPTransport
+    public var clock: any WallClock
+    public var store: any StateStore
+    public var logger: Logger
 }
 
-/// A configured sink, by `type:`.
-public enum SinkSettings: Sendable {
-    /// `type: splunk_hec`
-    case splunkHEC(SplunkHECSinkConfiguration)
+/// A configured source (one `sources.NAME` block), ready to be built.
+public protocol SourceBlueprint: Sendable {
+    var name: String { get }
+    /// Builds the running part; pull sources are scheduled by the runtime, push sources register
+    /// HTTP routes on ccrelay's server.
+    func makeSource(_ context: BuildContext) throws -> BuiltSource
+}
 
-    public var name: String {
-        switch self {
-        case .splunkHEC(let configuration): configuration.name
-        }
-    }
+/// A built source.
+public enum BuiltSource: Sendable {
+    case pull(any PullSource)
+    case push(any HTTPReceiver)
+}
+
+/// A configured sink (one `sinks.NAME` block), ready to be built.
+public protocol SinkBlueprint: Sendable {
+    var name: String { get }
+    func makeSink(_ context: BuildContext) throws -> any Sink
 }
 
 /// The whole configuration file: `state`, `sources`, `routes`, `sinks`.
 public struct RelayConfiguration: Sendable {
     public var state: StateSettings
-    public var sources: [SourceSettings]
+    public var sources: [any SourceBlueprint]
     /// When the file has no `routes`, one implicit route sends every source to every sink.
     public var routes: [Route]
-    public var sinks: [SinkSettings]
+    public var sinks: [any SinkBlueprint]
 
-    public init(state: StateSettings, sources: [SourceSettings], routes: [Route], sinks: [SinkSettings]) {
+    public init(state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint]) {
         self.state = state
         self.sources = sources
         self.routes = routes

@@ -127,9 +127,9 @@ public enum DemoRunner {
         )
         return RelayConfiguration(
             state: StateSettings(sqlitePath: directory + "/state.sqlite"),
-            sources: [.genesysAudit(source)],
+            sources: [source],
             routes: [Route(name: "audits", from: ["genesys"], to: ["splunk"])],
-            sinks: [.splunkHEC(sink)]
+            sinks: [sink]
         )
     }
 

@@ -1,8 +1,7 @@
 import Logging
+import RelayAWS
 import RelayCore
-import RelayGenesys
 import RelayHTTP
-import RelaySinks
 import RelayState
 import ServiceLifecycle
 
@@ -16,8 +15,10 @@ public struct RelayRuntime: Sendable {
     /// Which sinks currently have their credential rejected.
     public let health: SinkHealth
     public let sources: [any PullSource]
+    /// Push sources, served on ccrelay's HTTP server.
+    public let receivers: [any HTTPReceiver]
     public let sinks: [any Sink]
-    private let router: Router
+    private let router: EventRouter
     private let signal: OutboxSignal
     private let clock: any WallClock
     private let workerConfiguration: SinkWorker.Configuration
@@ -36,17 +37,23 @@ public struct RelayRuntime: Sendable {
         self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
         self.telemetry = PipelineTelemetry()
         self.health = SinkHealth()
-        self.router = Router(routes: configuration.routes)
+        self.router = EventRouter(routes: configuration.routes)
         self.signal = OutboxSignal()
         self.clock = clock
         self.workerConfiguration = workerConfiguration
         self.logger = logger
-        self.sources = try configuration.sources.map { settings in
-            try ComponentFactory.makeSource(settings, transport: transport, clock: clock)
+        let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
+        var pullSources: [any PullSource] = []
+        var receivers: [any HTTPReceiver] = []
+        for blueprint in configuration.sources {
+            switch try blueprint.makeSource(context) {
+            case .pull(let source): pullSources.append(source)
+            case .push(let receiver): receivers.append(receiver)
+            }
         }
-        self.sinks = configuration.sinks.map { settings in
-            ComponentFactory.makeSink(settings, transport: transport)
-        }
+        self.sources = pullSources
+        self.receivers = receivers
+        self.sinks = try configuration.sinks.map { try $0.makeSink(context) }
     }
 
     private func intake(for source: any PullSource) -> Intake {
@@ -116,23 +123,6 @@ public struct RelayRuntime: Sendable {
             report.delivered += result.delivered
             report.deadLettered += result.deadLettered
             report.remaining += result.remaining
-        }
-    }
-}
-
-/// Builds components from their settings; the one place that maps a `type:` to an implementation.
-enum ComponentFactory {
-    static func makeSource(_ settings: SourceSettings, transport: HTTPTransport, clock: any WallClock) throws -> any PullSource {
-        switch settings {
-        case .genesysAudit(let configuration):
-            return try GenesysAuditSource(configuration: configuration, transport: transport, clock: clock)
-        }
-    }
-
-    static func makeSink(_ settings: SinkSettings, transport: HTTPTransport) -> any Sink {
-        switch settings {
-        case .splunkHEC(let configuration):
-            return SplunkHECSink(configuration: configuration, transport: transport)
         }
     }
 }

@@ -5,7 +5,7 @@ import Logging
 public struct Intake: IntakeSink {
     public let source: String
     private let store: any StateStore
-    private let router: Router
+    private let router: EventRouter
     private let clock: any WallClock
     private let signal: OutboxSignal
     private let telemetry: PipelineTelemetry
@@ -13,7 +13,7 @@ public struct Intake: IntakeSink {
     public init(
         source: String,
         store: any StateStore,
-        router: Router,
+        router: EventRouter,
         clock: any WallClock,
         signal: OutboxSignal,
         telemetry: PipelineTelemetry

@@ -14,7 +14,7 @@ public struct Route: Sendable, Equatable {
 }
 
 /// Decides which sinks' outboxes an event enters: the union of the matching routes' sinks.
-public struct Router: Sendable {
+public struct EventRouter: Sendable {
     private let sinksBySource: [String: [String]]
 
     public init(routes: [Route]) {

@@ -1,0 +1,14 @@
+/// Every component type a configuration can name, by its `type:` value. Adding a component is a
+/// reader file (which validates its block and returns a blueprint) and one line here.
+enum ComponentRegistry {
+    typealias SourceReader = @Sendable (_ name: String, _ node: ConfigNode) -> (any SourceBlueprint)?
+    typealias SinkReader = @Sendable (_ name: String, _ node: ConfigNode) -> (any SinkBlueprint)?
+
+    static let sources: [String: SourceReader] = [
+        "genesys_audit": { GenesysAuditConfigReader.read(name: $0, $1) },
+    ]
+
+    static let sinks: [String: SinkReader] = [
+        "splunk_hec": { SplunkHECConfigReader.read(name: $0, $1) },
+    ]
+}

@@ -1,0 +1,1 @@
+// The EventBridge pattern engine lives here.
