@@ -85,7 +85,7 @@ struct CommandLineTests {
         #expect(json["splunk_hec"]?["token"]?.stringValue?.isEmpty == false)
     }
 
-    @Test("run: SIGKILL mid-delivery, restart, SIGTERM: nothing lost, only resent batches duplicated")
+    @Test("run: SIGKILL mid-delivery, restart, SIGTERM: nothing lost, only resent batches duplicated", .timeLimit(.minutes(2)))
     func killAndRestart() async throws {
         var logger = Logger(label: "ccrelay.tests")
         logger.logLevel = .critical
@@ -118,7 +118,14 @@ struct CommandLineTests {
             #expect(atKill < generated)
 
             let (second, _, _) = try Self.launch(["run", "--config", config.path, "--log-level", "critical"], environment: environment)
-            await hec.waitForEvents(count: generated)
+            // Wait until every distinct event is indexed (resent duplicates count towards the index
+            // size, so waiting for `generated` events alone could stop early).
+            var distinct = 0
+            while distinct < generated {
+                let indexed = hec.events
+                distinct = Set(indexed.compactMap { $0.fields["event_id"]?.stringValue }).count
+                if distinct < generated { await hec.waitForEvents(count: indexed.count + (generated - distinct)) }
+            }
             second.terminate()  // SIGTERM: graceful
             second.waitUntilExit()
             #expect(second.terminationStatus == 0)
