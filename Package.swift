@@ -117,7 +117,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
         .testTarget(name: "RelayPatternsTests", dependencies: ["RelayPatterns"], swiftSettings: strict),
         .testTarget(
             name: "RelayAWSTests",

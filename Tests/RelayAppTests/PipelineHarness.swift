@@ -31,7 +31,7 @@ struct PipelineHarness: Sendable {
     ) async throws -> T {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(configuration: orgConfiguration, clock: clock)
-        let hec = SplunkHECEmulator()
+        let hec = SplunkHECEmulator(clock: clock)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -41,7 +41,10 @@ struct PipelineHarness: Sendable {
     }
 
     /// The YAML a user would write for this sandbox.
-    func configurationYAML(batchMaxEvents: Int = 100, pageSize: Int = 100, maxAttempts: Int = 5) -> String {
+    func configurationYAML(
+        batchMaxEvents: Int = 100, pageSize: Int = 100, maxAttempts: Int = 5,
+        hecToken: String = SplunkHECConfiguration.defaultToken
+    ) -> String {
         """
         state:
           sqlite:
@@ -64,8 +67,10 @@ struct PipelineHarness: Sendable {
           splunk:
             type: splunk_hec
             endpoint: \(endpoints.hecURL)
-            token: ${HEC_TOKEN}
+            token: \(hecToken)
             index: ccas
+            ack_poll_interval_secs: 10
+            ack_timeout_secs: 300
             batch:
               max_events: \(batchMaxEvents)
               timeout_secs: 1
@@ -88,15 +93,18 @@ struct PipelineHarness: Sendable {
     }
 
     /// A fresh runtime over the same state file (a restart).
-    func makeRuntime(batchMaxEvents: Int = 100, pageSize: Int = 100, maxAttempts: Int = 5) throws -> RelayRuntime {
-        let yaml = configurationYAML(batchMaxEvents: batchMaxEvents, pageSize: pageSize, maxAttempts: maxAttempts)
+    func makeRuntime(
+        batchMaxEvents: Int = 100, pageSize: Int = 100, maxAttempts: Int = 5,
+        hecToken: String = SplunkHECConfiguration.defaultToken
+    ) throws -> RelayRuntime {
+        let yaml = configurationYAML(batchMaxEvents: batchMaxEvents, pageSize: pageSize, maxAttempts: maxAttempts, hecToken: hecToken)
         let configuration = try ConfigLoader(interpolation: interpolation).load(yaml: yaml)
         return try RelayRuntime(configuration: configuration, clock: clock, logger: Self.logger)
     }
 
     /// One `once` run with a generous deadline, letting backoff sleeps pass instantly.
-    func runOnce(_ runtime: RelayRuntime) async throws -> RelayRuntime.OnceReport {
-        let deadline = clock.now.advanced(by: .seconds(3600))
+    func runOnce(_ runtime: RelayRuntime, within limit: Duration = .seconds(3600)) async throws -> RelayRuntime.OnceReport {
+        let deadline = clock.now.advanced(by: limit)
         return try await driveClock { try await runtime.runOnce(deadline: deadline) }
     }
 

@@ -1,5 +1,7 @@
+import Foundation
 import RelayCore
 import RelaySinks
+import RelayState
 
 /// Outbox rows and configurations shared by the Splunk HEC tests.
 enum Fixtures {
@@ -29,6 +31,12 @@ enum Fixtures {
         )
     }
 
+    /// A state store in a new temporary directory (the sink keeps its HEC channel there).
+    static func temporaryStore() throws -> SQLiteStateStore {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-sinks-\(UUID().uuidString)")
+        return try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("state.sqlite").path))
+    }
+
     static func configuration(
         endpoint: String = "http://127.0.0.1:9",
         token: String = Fixtures.token,
@@ -38,7 +46,7 @@ enum Fixtures {
         gzip: Bool = true
     ) -> SplunkHECSinkConfiguration {
         SplunkHECSinkConfiguration(
-            name: "splunk", endpoint: endpoint, token: token, index: index, source: source, host: host, gzip: gzip,
+            name: "splunk", endpoints: [endpoint], token: token, index: index, source: source, host: host, gzip: gzip,
             requestTimeout: .seconds(10)
         )
     }
@@ -51,6 +59,8 @@ enum Fate: Equatable, CustomStringConvertible {
     case rejected
     case credentialRejected
     case partial
+    case poisoned(index: Int?)
+    case awaitingAcknowledgement
 
     init(_ outcome: DeliveryOutcome) {
         switch outcome {
@@ -59,6 +69,8 @@ enum Fate: Equatable, CustomStringConvertible {
         case .rejected: self = .rejected
         case .credentialRejected: self = .credentialRejected
         case .partial: self = .partial
+        case .poisoned(let index, _): self = .poisoned(index: index)
+        case .awaitingAcknowledgement: self = .awaitingAcknowledgement
         }
     }
 
@@ -69,6 +81,8 @@ enum Fate: Equatable, CustomStringConvertible {
         case .rejected: "rejected"
         case .credentialRejected: "credentialRejected"
         case .partial: "partial"
+        case .poisoned(let index): "poisoned(index: \(index.map(String.init) ?? "nil"))"
+        case .awaitingAcknowledgement: "awaitingAcknowledgement"
         }
     }
 }
@@ -80,6 +94,8 @@ extension DeliveryOutcome {
         case .delivered: ""
         case .retriable(let reason, _), .rejected(let reason), .credentialRejected(let reason): reason
         case .partial(let fates): fates.retryReason
+        case .poisoned(_, let reason): reason
+        case .awaitingAcknowledgement: ""
         }
     }
 }

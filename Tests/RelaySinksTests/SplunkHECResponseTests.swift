@@ -48,12 +48,12 @@ struct SplunkHECResponseTests {
         Case(403, code: 4, .credentialRejected),
         // The batch itself is bad: permanent.
         Case(400, code: 5, .rejected),
-        Case(400, code: 6, .rejected),
-        Case(400, code: 12, .rejected),
-        Case(400, code: 13, .rejected),
+        Case(400, code: 6, .poisoned(index: nil)),
+        Case(400, code: 12, .poisoned(index: nil)),
+        Case(400, code: 13, .poisoned(index: nil)),
         Case(400, code: 7, .rejected),
         Case(400, code: 10, .rejected),
-        Case(400, code: 15, .rejected),
+        Case(400, code: 15, .poisoned(index: nil)),
         Case(400, code: 16, .rejected),
         // Internal error and plain HTTP failures worth retrying.
         Case(500, code: 8, .retriable(retryAfter: nil)),
@@ -109,7 +109,9 @@ struct SplunkHECResponseTests {
         let misleading = InboundResponse(status: 503, headers: [], body: Array(#"{"text":"Success","code":9}"#.utf8))
         #expect(Fate(SplunkHECResponse.outcome(for: misleading, index: nil)) == .retriable(retryAfter: nil))
         let acked = InboundResponse(status: 200, headers: [], body: Array(#"{"text":"anything","code":0,"ackId":7}"#.utf8))
-        #expect(SplunkHECResponse.outcome(for: acked, index: nil) == .delivered)
+        #expect(SplunkHECResponse.outcome(for: acked, index: nil, endpoint: 1) == .awaitingAcknowledgement(AckToken(group: 1, id: 7)))
+        let poisoned = InboundResponse(status: 400, headers: [], body: Array(#"{"text":"Event field is required","code":12,"invalid-event-number":4}"#.utf8))
+        #expect(Fate(SplunkHECResponse.outcome(for: poisoned, index: nil)) == .poisoned(index: 4))
     }
 
     @Test("parse reads code, text and invalid-event-number; non-HEC bodies are nil")

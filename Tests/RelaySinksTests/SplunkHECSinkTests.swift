@@ -28,7 +28,9 @@ struct SplunkHECSinkTests {
             let configuration = Fixtures.configuration(
                 endpoint: endpoints.hecURL + "/", token: token, index: index, gzip: gzip
             )
-            return try await body(SplunkHECSink(configuration: configuration, transport: HTTPTransport()), hec)
+            let sink = SplunkHECSink(
+                configuration: configuration, transport: HTTPTransport(), store: try Fixtures.temporaryStore(), clock: ManualClock())
+            return try await body(sink, hec)
         }
     }
 

@@ -10,6 +10,6 @@ extension GenesysAuditSourceConfiguration: SourceBlueprint {
 
 extension SplunkHECSinkConfiguration: SinkBlueprint {
     public func makeSink(_ context: BuildContext) throws -> any Sink {
-        SplunkHECSink(configuration: self, transport: context.transport)
+        SplunkHECSink(configuration: self, transport: context.transport, store: context.store, clock: context.clock)
     }
 }

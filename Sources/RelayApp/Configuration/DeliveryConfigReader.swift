@@ -27,6 +27,11 @@ enum DeliveryConfigReader {
         )
     }
 
+    /// Whether `url` is an absolute http(s) URL without a query string.
+    static func isHTTPURL(_ url: String) -> Bool {
+        (url.hasPrefix("http://") || url.hasPrefix("https://")) && url.count > 8 && !url.contains("?")
+    }
+
     /// Checks that a URL is absolute http(s) without a query, reporting at `node`'s path.
     static func checkURL(_ url: String, _ node: ConfigNode?) {
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {

@@ -120,10 +120,11 @@ public enum DemoRunner {
         )
         let sink = SplunkHECSinkConfiguration(
             name: "splunk",
-            endpoint: endpoints.hecURL,
-            token: "sandbox-hec-token",
+            endpoints: [endpoints.hecURL],
+            token: SplunkHECConfiguration.defaultAckToken,
             index: "ccas",
-            batch: BatchConfiguration(maxEvents: 500, maxBytes: 1 << 20, timeout: .seconds(1))
+            batch: BatchConfiguration(maxEvents: 500, maxBytes: 1 << 20, timeout: .seconds(1)),
+            acknowledgement: AcknowledgementConfiguration(pollInterval: .seconds(1))
         )
         return RelayConfiguration(
             state: StateSettings(sqlitePath: directory + "/state.sqlite"),

@@ -19,6 +19,10 @@ public struct SinkCounters: Sendable, Equatable {
     public var deadLettered = 0
     public var batches = 0
     public var failedAttempts = 0
+    /// Events sent again because their acknowledgement did not come in time: possible duplicates.
+    public var resent = 0
+    /// Batches currently awaiting acknowledgement.
+    public var pendingAcks = 0
     public var lastError: String?
     public init() {}
 }
@@ -74,6 +78,14 @@ public final class PipelineTelemetry: Sendable {
             state.sinks[sink, default: SinkCounters()].deadLettered += count
             state.sinks[sink, default: SinkCounters()].lastError = error
         }
+    }
+
+    public func recordResend(sink: String, events: Int) {
+        state.withLock { $0.sinks[sink, default: SinkCounters()].resent += events }
+    }
+
+    public func recordPendingAcks(sink: String, batches: Int) {
+        state.withLock { $0.sinks[sink, default: SinkCounters()].pendingAcks = batches }
     }
 
     public func source(_ name: String) -> SourceCounters {

@@ -9,9 +9,57 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// The destination refused the sink's credential. The batch is not at fault: it is retried
     /// without using up attempts, and intake that feeds only this sink halts until it works again.
     case credentialRejected(reason: String)
-    /// Different fates for different events of the batch (poisoned events isolated, events routed
-    /// to a fallback sink).
+    /// Different fates for different events of the batch (events routed to a fallback sink, events
+    /// the destination refused one by one).
     case partial(PartialDelivery)
+    /// The destination refused the whole batch because of one event: the one at `index` when the
+    /// destination said which (it is dead-lettered, the rest resent at once), otherwise the worker
+    /// bisects the batch until the poisoned events are isolated. No attempt is used up.
+    case poisoned(index: Int?, reason: String)
+    /// Accepted, but delivered only once the destination confirms `token` (Splunk HEC indexer
+    /// acknowledgement); the rows stay in the outbox until then.
+    case awaitingAcknowledgement(AckToken)
+}
+
+/// A handle on a batch the destination will confirm later. `group` tells the sink where to ask
+/// (e.g. which of several HEC endpoints issued the id).
+public struct AckToken: Sendable, Hashable, CustomStringConvertible {
+    public let group: Int
+    public let id: Int64
+
+    public init(group: Int, id: Int64) {
+        self.group = group
+        self.id = id
+    }
+
+    public var description: String { "\(group)/\(id)" }
+}
+
+/// The answer to an acknowledgement poll.
+public enum AckConfirmation: Sendable, Equatable {
+    /// These tokens are confirmed (the others are still pending).
+    case confirmed(Set<AckToken>)
+    /// The destination does not do acknowledgement for this credential: a batch it accepted counts
+    /// as delivered.
+    case acknowledgementDisabled
+    /// The poll itself failed; every token stays pending.
+    case failed(reason: String)
+}
+
+/// How a worker tracks batches awaiting acknowledgement.
+public struct AcknowledgementConfiguration: Sendable, Equatable {
+    /// Time between two acknowledgement polls. Default 10 s.
+    public var pollInterval: Duration
+    /// How long a batch may wait for its acknowledgement before it is resent. Default 300 s.
+    public var timeout: Duration
+    /// Most batches awaiting acknowledgement at once; beyond it the worker stops sending (backpressure). Default 64.
+    public var maxPending: Int
+
+    public init(pollInterval: Duration = .seconds(10), timeout: Duration = .seconds(300), maxPending: Int = 64) {
+        self.pollInterval = pollInterval
+        self.timeout = timeout
+        self.maxPending = maxPending
+    }
 }
 
 /// Per-event fates of one batch. Every entry of the batch appears in exactly one list.
@@ -81,9 +129,21 @@ public protocol Sink: Sendable {
 
     /// Asks the destination whether the credential is accepted, without delivering anything.
     func checkCredential() async -> CredentialStatus
+
+    /// How acknowledgements are tracked, for sinks that return ``DeliveryOutcome/awaitingAcknowledgement(_:)``.
+    var acknowledgement: AcknowledgementConfiguration? { get }
+
+    /// Asks which of `tokens` the destination has confirmed.
+    func confirm(_ tokens: [AckToken]) async -> AckConfirmation
 }
 
 extension Sink {
+    /// Sinks without acknowledgement.
+    public var acknowledgement: AcknowledgementConfiguration? { nil }
+
+    /// Sinks without acknowledgement never hand out tokens.
+    public func confirm(_ tokens: [AckToken]) async -> AckConfirmation { .acknowledgementDisabled }
+
     /// Sinks that cannot check say so.
     public func checkCredential() async -> CredentialStatus {
         .unknown(reason: "\(name) cannot check its credential without delivering")

@@ -3,11 +3,14 @@ import ServiceLifecycle
 
 /// Delivers one sink's outbox: claims batches (filled up to the sink's limits or its batch
 /// timeout), sends them with the retry policy, removes rows only after the destination
-/// acknowledged them, and moves batches that cannot be delivered to dead letters with the reason.
+/// acknowledged them (for sinks with indexer acknowledgement: once the acknowledgement is
+/// confirmed), isolates poisoned events, and moves what cannot be delivered to dead letters with
+/// the reason.
 public struct SinkWorker: Service {
     /// How the worker waits and leases. Defaults suit production; tests shorten them.
     public struct Configuration: Sendable {
-        /// How long claimed rows stay reserved for this worker. Default 10 min (longer than a full retry cycle).
+        /// How long claimed rows stay reserved for this worker. Default 10 min (longer than a full
+        /// retry cycle and than an acknowledgement timeout).
         public var lease: Duration = .seconds(600)
         /// Longest idle wait before looking at the outbox again without a notification (rows written
         /// by another process). Default 1 s.
@@ -15,14 +18,14 @@ public struct SinkWorker: Service {
         public init() {}
     }
 
-    private let sink: any Sink
-    private let store: any StateStore
-    private let clock: any WallClock
-    private let signal: OutboxSignal
-    private let telemetry: PipelineTelemetry
-    private let health: SinkHealth
-    private let configuration: Configuration
-    private let logger: Logger
+    let sink: any Sink
+    let store: any StateStore
+    let clock: any WallClock
+    let signal: OutboxSignal
+    let telemetry: PipelineTelemetry
+    let health: SinkHealth
+    let configuration: Configuration
+    let logger: Logger
 
     public init(
         sink: any Sink,
@@ -46,25 +49,46 @@ public struct SinkWorker: Service {
         self.logger = logger
     }
 
-    /// Delivers until graceful shutdown; an in-flight batch is finished (or given back) first.
+    /// Delivers until graceful shutdown. Batches awaiting acknowledgement get one last poll; rows
+    /// still unconfirmed then are given back to the outbox (sent again after the restart).
     public func run() async throws {
+        var tracker = AckTracker()
+        var nextPoll: WallInstant?
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
+                if let ack = sink.acknowledgement, !tracker.isEmpty {
+                    let pollAt = nextPoll ?? clock.now.advanced(by: ack.pollInterval)
+                    if clock.now >= pollAt {
+                        _ = try await pollAcknowledgements(&tracker, ack, deadline: nil)
+                        nextPoll = tracker.isEmpty ? nil : clock.now.advanced(by: ack.pollInterval)
+                        continue
+                    }
+                    nextPoll = pollAt
+                    if tracker.count >= ack.maxPending {
+                        await waitForWork(until: pollAt)
+                        continue
+                    }
+                }
                 let generation = signal.generation(of: sink.name)
                 let entries = try await claimBatch(waitForFill: true)
                 if entries.isEmpty {
-                    await waitForWork(since: generation, until: clock.now.advanced(by: configuration.idlePoll))
+                    let idleUntil = clock.now.advanced(by: configuration.idlePoll)
+                    await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
                     continue
                 }
-                _ = try await deliver(entries)
+                _ = try await deliver(entries, tracker: &tracker)
+                if nextPoll == nil, let ack = sink.acknowledgement, !tracker.isEmpty {
+                    nextPoll = clock.now.advanced(by: ack.pollInterval)
+                }
             } catch {
                 logger.error("Outbox access failed", metadata: ["ccrelay.error": "\(error)"])
                 await waitForWork(until: clock.now.advanced(by: configuration.idlePoll))
             }
         }
+        try await finishAcknowledgements(&tracker)
     }
 
-    /// What a drain achieved.
+    /// What a drain achieved (counts of events).
     public struct DrainResult: Sendable, Equatable {
         public var delivered = 0
         public var deadLettered = 0
@@ -72,21 +96,32 @@ public struct SinkWorker: Service {
         public var remaining = 0
     }
 
-    /// Sends partial batches at once until the outbox is empty or `deadline` passes (for `once`
-    /// and the end of the demo). Rows of batches that could not be sent in time stay in the outbox.
+    /// Sends partial batches at once until the outbox is empty and every acknowledgement is in, or
+    /// `deadline` passes (for `once` and the end of the demo). What was not delivered in time stays
+    /// in the outbox.
     public func drain(until deadline: WallInstant) async throws -> DrainResult {
-        var result = DrainResult()
+        var tracker = AckTracker()
+        var tally = Tally()
         while clock.now < deadline, !Task.isCancelled {
+            if let ack = sink.acknowledgement, tracker.count >= ack.maxPending {
+                guard await sleep(until: min(clock.now.advanced(by: ack.pollInterval), deadline)) else { break }
+                tally += try await pollAcknowledgements(&tracker, ack, deadline: deadline)
+                continue
+            }
             let entries = try await claimBatch(waitForFill: false)
             if entries.isEmpty { break }
-            switch try await deliver(entries, deadline: deadline) {
-            case .delivered: result.delivered += entries.count
-            case .deadLettered: result.deadLettered += entries.count
-            case .givenBack: break
+            tally += try await deliver(entries, deadline: deadline, tracker: &tracker)
+        }
+        if let ack = sink.acknowledgement {
+            while !tracker.isEmpty, clock.now < deadline, !Task.isCancelled {
+                guard await sleep(until: min(clock.now.advanced(by: ack.pollInterval), deadline)) else { break }
+                tally += try await pollAcknowledgements(&tracker, ack, deadline: deadline)
             }
         }
-        result.remaining = try await store.outboxDepth(sink: sink.name)
-        return result
+        try await finishAcknowledgements(&tracker)
+        return DrainResult(
+            delivered: tally.delivered, deadLettered: tally.deadLettered,
+            remaining: try await store.outboxDepth(sink: sink.name))
     }
 
     private func claimBatch(waitForFill: Bool) async throws -> [OutboxEntry] {
@@ -119,108 +154,35 @@ public struct SinkWorker: Service {
         )
     }
 
-    private func waitForWork(since generation: UInt64? = nil, until deadline: WallInstant) async {
+    func waitForWork(since generation: UInt64? = nil, until deadline: WallInstant) async {
         await cancelWhenGracefulShutdownIgnoringErrors {
             await signal.wait(for: sink.name, since: generation, until: deadline, clock: clock)
         }
     }
 
-    private enum BatchFate { case delivered, deadLettered, givenBack }
-
-    /// Sends one batch with retries. Returns how it ended: rows leave the outbox only when
-    /// delivered, dead-lettered or moved to a fallback sink; rows given back stay for later.
-    private func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil) async throws -> BatchFate {
-        var entries = batch
-        var failures = 0
-        var credentialFailures = 0
-        var generator = SystemRandomNumberGenerator()
-        while true {
-            let delay: Duration
-            switch await sink.deliver(entries) {
-            case .delivered:
-                try await acknowledge(entries)
-                return .delivered
-            case .rejected(let reason):
-                try await moveToDeadLetters(entries, reason: reason, attempts: failures + 1)
-                return .deadLettered
-            case .credentialRejected(let reason):
-                // Not the batch's fault: no attempt is used up; back off up to the cap and try again.
-                credentialFailures += 1
-                if health.markRejected(sink.name, reason: reason) {
-                    logger.error("Destination rejected the sink's credential; intake feeding only this sink halts", metadata: ["ccrelay.error": "\(reason)"])
-                }
-                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
-                delay = sink.retry.delay(afterFailures: credentialFailures, using: &generator)
-            case .retriable(let reason, let retryAfter):
-                failures += 1
-                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
-                if failures >= sink.retry.maxAttempts {
-                    try await moveToDeadLetters(entries, reason: "gave up after \(failures) attempts; last error: \(reason)", attempts: failures)
-                    return .deadLettered
-                }
-                delay = sink.retry.delay(afterFailures: failures, atLeast: retryAfter, using: &generator)
-                logger.warning(
-                    "Batch delivery failed; retrying",
-                    metadata: ["ccrelay.error": "\(reason)", "ccrelay.attempt": "\(failures)", "ccrelay.retry_in_secs": "\(delay.seconds)"]
-                )
-            case .partial(let fates):
-                entries = try await settle(entries, fates, attempts: failures + 1)
-                if entries.isEmpty { return .delivered }
-                failures += 1
-                telemetry.recordFailedAttempt(sink: sink.name, error: fates.retryReason)
-                if failures >= sink.retry.maxAttempts {
-                    try await moveToDeadLetters(entries, reason: "gave up after \(failures) attempts; last error: \(fates.retryReason)", attempts: failures)
-                    return .deadLettered
-                }
-                delay = sink.retry.delay(afterFailures: failures, atLeast: fates.retryAfter, using: &generator)
-            }
-            let wakeAt = clock.now.advanced(by: delay)
-            if let deadline, wakeAt > deadline {
-                try await store.release(sink: sink.name, ids: entries.map(\.id))
-                return .givenBack
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(until: wakeAt, tolerance: nil) }
-            } catch {
-                try await store.release(sink: sink.name, ids: entries.map(\.id))
-                return .givenBack
-            }
+    /// Sleeps until `instant` unless shutdown begins; false when interrupted.
+    func sleep(until instant: WallInstant) async -> Bool {
+        do {
+            try await cancelWhenGracefulShutdown { try await clock.sleep(until: instant, tolerance: nil) }
+            return true
+        } catch {
+            return false
         }
     }
+}
 
-    private func acknowledge(_ entries: [OutboxEntry]) async throws {
-        try await store.acknowledge(sink: sink.name, ids: entries.map(\.id))
-        telemetry.recordDelivery(sink: sink.name, delivered: entries.count)
-        if health.markAccepted(sink.name) {
-            logger.notice("Destination accepts the sink's credential again; halted intake resumes")
-        }
-    }
+/// Event counts of what deliveries did.
+struct Tally: Sendable {
+    var delivered = 0
+    var deadLettered = 0
+    var pending = 0
+    var givenBack = 0
 
-    /// Applies per-event fates; returns the entries still to retry.
-    private func settle(_ entries: [OutboxEntry], _ fates: PartialDelivery, attempts: Int) async throws -> [OutboxEntry] {
-        let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })
-        let delivered = fates.delivered.compactMap { byID[$0] }
-        if !delivered.isEmpty { try await acknowledge(delivered) }
-        for (reason, ids) in Dictionary(grouping: fates.rejected.keys, by: { fates.rejected[$0] ?? "" }) {
-            try await moveToDeadLetters(ids.sorted().compactMap { byID[$0] }, reason: reason, attempts: attempts)
-        }
-        for (target, ids) in Dictionary(grouping: fates.rerouted.keys, by: { fates.rerouted[$0] ?? "" }) {
-            try await store.move(sink: sink.name, ids: ids.sorted(), toSink: target)
-            signal.notify(sinks: [target])
-            logger.notice("Events moved to a fallback sink", metadata: ["ccrelay.events": "\(ids.count)", "ccrelay.fallback": "\(target)"])
-        }
-        let retry = Set(fates.retriable)
-        return entries.filter { retry.contains($0.id) }
-    }
-
-    private func moveToDeadLetters(_ entries: [OutboxEntry], reason: String, attempts: Int) async throws {
-        guard !entries.isEmpty else { return }
-        try await store.deadLetter(sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)
-        telemetry.recordDeadLetters(sink: sink.name, count: entries.count, error: reason)
-        logger.error(
-            "Batch moved to dead letters",
-            metadata: ["ccrelay.events": "\(entries.count)", "ccrelay.reason": "\(reason)", "ccrelay.attempts": "\(attempts)"]
-        )
+    static func += (lhs: inout Tally, rhs: Tally) {
+        lhs.delivered += rhs.delivered
+        lhs.deadLettered += rhs.deadLettered
+        lhs.pending += rhs.pending
+        lhs.givenBack += rhs.givenBack
     }
 }
 

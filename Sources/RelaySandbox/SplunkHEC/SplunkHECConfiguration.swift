@@ -11,18 +11,32 @@ public struct SplunkHECConfiguration: Sendable {
     public var disabledTokens: Set<String>
     /// Whether `?token=` may carry the token; when false it is answered 400 code 16. Default false.
     public var queryStringAuthEnabled: Bool
+    /// Tokens with indexer acknowledgement (`useACK`): their requests need a channel and get an
+    /// `ackId`. Default `["sandbox-hec-ack-token"]`.
+    public var ackTokens: Set<String>
+    /// How long after indexing an ackId reads true (replication). Default 0.
+    public var ackDelay: Duration
+
+    /// The token without acknowledgement that the sandbox hands out by default.
+    public static let defaultToken = "sandbox-hec-token"
+    /// The token with acknowledgement that the sandbox hands out by default.
+    public static let defaultAckToken = "sandbox-hec-ack-token"
 
     /// A collector configuration; each parameter defaults as its property documents.
     public init(
-        tokens: [String: Set<String>] = ["sandbox-hec-token": ["main", "ccas"]],
+        tokens: [String: Set<String>] = [defaultToken: ["main", "ccas"], defaultAckToken: ["main", "ccas"]],
         defaultIndex: String = "main",
         disabledTokens: Set<String> = [],
-        queryStringAuthEnabled: Bool = false
+        queryStringAuthEnabled: Bool = false,
+        ackTokens: Set<String> = [defaultAckToken],
+        ackDelay: Duration = .zero
     ) {
         self.tokens = tokens
         self.defaultIndex = defaultIndex
         self.disabledTokens = disabledTokens
         self.queryStringAuthEnabled = queryStringAuthEnabled
+        self.ackTokens = ackTokens
+        self.ackDelay = ackDelay
     }
 }
 
@@ -89,6 +103,10 @@ public struct HECStats: Sendable, Equatable {
     public var rejectedBatches = 0
     /// Event POSTs answered with an injected ``HECFault``.
     public var faultsServed = 0
+    /// Acknowledgement queries (`/services/collector/ack`) answered.
+    public var ackQueries = 0
+    /// ackIds issued.
+    public var acksIssued = 0
 
     /// All counters zero.
     public init() {}

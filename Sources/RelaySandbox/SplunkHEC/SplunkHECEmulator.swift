@@ -11,7 +11,17 @@ public final class SplunkHECEmulator: Sendable {
         let continuation: CheckedContinuation<Void, Never>
     }
 
+    /// Acknowledgement state of one channel: the next ackId and, per pending id, when it reads
+    /// true (`nil`: lost, never true).
+    struct Channel {
+        var nextAckID: Int64 = 0
+        var pending: [Int64: WallInstant?] = [:]
+    }
+
     struct State {
+        var revokedTokens: Set<String> = []
+        var channels: [String: Channel] = [:]
+        var acksToLose = 0
         var events: [HECIndexedEvent] = []
         var faults: [HECFault] = []
         var stats = HECStats()
@@ -22,11 +32,63 @@ public final class SplunkHECEmulator: Sendable {
 
     /// The collector's behaviour.
     public let configuration: SplunkHECConfiguration
+    let clock: any WallClock
     let state = Mutex(State())
 
-    /// A collector behaving per `configuration`.
-    public init(configuration: SplunkHECConfiguration = .init()) {
+    /// A collector behaving per `configuration`; `clock` times acknowledgements.
+    public init(configuration: SplunkHECConfiguration = .init(), clock: any WallClock = SystemClock()) {
         self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// From now on `token` is answered 403 code 4 (invalid token), as after a rotation.
+    public func revokeToken(_ token: String) {
+        state.withLock { _ = $0.revokedTokens.insert(token) }
+    }
+
+    /// Accepts a revoked token again.
+    public func restoreToken(_ token: String) {
+        state.withLock { _ = $0.revokedTokens.remove(token) }
+    }
+
+    /// The next `count` ackIds issued never read true, as when an indexer dies before replicating.
+    public func loseAcks(_ count: Int) {
+        state.withLock { $0.acksToLose += count }
+    }
+
+    /// Issues the next ackId of `channel` for a batch indexed now.
+    func issueAck(channel: String) -> Int64 {
+        let now = clock.now
+        return state.withLock { state in
+            var channelState = state.channels[channel] ?? Channel()
+            let id = channelState.nextAckID
+            channelState.nextAckID += 1
+            if state.acksToLose > 0 {
+                state.acksToLose -= 1
+                channelState.pending[id] = .some(nil)
+            } else {
+                channelState.pending[id] = .some(now.advanced(by: configuration.ackDelay))
+            }
+            state.channels[channel] = channelState
+            state.stats.acksIssued += 1
+            return id
+        }
+    }
+
+    /// Whether each ackId of `channel` reads true now; a true one is then forgotten, as HEC does.
+    func queryAcks(channel: String, ids: [Int64]) -> [(Int64, Bool)] {
+        let now = clock.now
+        return state.withLock { state in
+            state.stats.ackQueries += 1
+            var channelState = state.channels[channel] ?? Channel()
+            let answers = ids.map { id -> (Int64, Bool) in
+                guard let due = channelState.pending[id], let readyAt = due, readyAt <= now else { return (id, false) }
+                channelState.pending[id] = nil
+                return (id, true)
+            }
+            state.channels[channel] = channelState
+            return answers
+        }
     }
 
     /// Every event indexed so far, in arrival order.

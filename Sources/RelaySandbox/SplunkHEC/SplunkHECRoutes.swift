@@ -12,6 +12,7 @@ extension SplunkHECEmulator: SandboxEmulator {
         for path in ["/services/collector", "/services/collector/event", "/services/collector/event/1.0"] {
             router.post(RouterPath(path)) { request, _ in try await self.receiveEvents(request) }
         }
+        router.post("/services/collector/ack") { request, _ in try await self.receiveAckQuery(request) }
         for path in ["/services/collector/health", "/services/collector/health/1.0"] {
             router.get(RouterPath(path)) { _, _ in self.health() }
         }
@@ -49,6 +50,11 @@ extension SplunkHECEmulator: SandboxEmulator {
         }
         guard let body = try await SandboxHTTP.readBody(request) else { return reject(.invalidDataFormat) }
         let channel = request.headers[Self.channelHeader] ?? queryParameter(request, "channel")
+        let usesAck = configuration.ackTokens.contains(token)
+        if usesAck {
+            guard let channel else { return reject(.channelMissing) }
+            guard Self.isGUID(channel) else { return reject(.invalidChannel) }
+        }
         let validator = HECBatchValidator(
             allowedIndexes: configuration.tokens[token] ?? [],
             defaultIndex: configuration.defaultIndex,
@@ -56,10 +62,46 @@ extension SplunkHECEmulator: SandboxEmulator {
         )
         do {
             index(try validator.validate(body))
-            return respond(.success)
+            guard usesAck, let channel else { return respond(.success) }
+            var answer = HECStatus.success.body()
+            if case .object(var object) = answer {
+                object["ackId"] = .number(JSONNumber(issueAck(channel: channel)))
+                answer = .object(object)
+            }
+            return SandboxHTTP.json(.ok, answer)
         } catch {
             return reject(error.status, invalidEventNumber: error.invalidEventNumber)
         }
+    }
+
+    /// `POST /services/collector/ack` `{"acks":[0,1]}` → `{"acks":{"0":true,"1":false}}`.
+    private func receiveAckQuery(_ request: Request) async throws -> Response {
+        state.withLock { $0.stats.requests += 1 }
+        let token: String
+        switch authenticate(request) {
+        case .success(let value): token = value
+        case .failure(let status): return respond(status)
+        }
+        guard configuration.ackTokens.contains(token) else { return respond(.ackDisabled) }
+        guard let channel = request.headers[Self.channelHeader] ?? queryParameter(request, "channel") else {
+            return respond(.channelMissing)
+        }
+        guard Self.isGUID(channel) else { return respond(.invalidChannel) }
+        guard let body = try await SandboxHTTP.readBody(request), let json = try? JSONParser.parse(body),
+            let requested = json["acks"]?.arrayValue
+        else { return respond(.invalidDataFormat) }
+        let ids = requested.compactMap(\.int64Value)
+        guard ids.count == requested.count else { return respond(.invalidDataFormat) }
+        var acks = JSONObject()
+        for (id, acknowledged) in queryAcks(channel: channel, ids: ids) { acks[String(id)] = .bool(acknowledged) }
+        return SandboxHTTP.json(.ok, ["acks": .object(acks)])
+    }
+
+    /// A channel must be a GUID: 8-4-4-4-12 hexadecimal digits.
+    static func isGUID(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
+        return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
     private func reject(_ status: HECStatus, invalidEventNumber: Int? = nil) -> Response {
@@ -82,7 +124,8 @@ extension SplunkHECEmulator: SandboxEmulator {
             return .failure(.tokenRequired)
         }
         if configuration.disabledTokens.contains(token) { return .failure(.tokenDisabled) }
-        guard configuration.tokens[token] != nil else { return .failure(.invalidToken) }
+        let revoked = state.withLock { $0.revokedTokens.contains(token) }
+        guard configuration.tokens[token] != nil, !revoked else { return .failure(.invalidToken) }
         return .success(token)
     }
 

@@ -3,27 +3,42 @@ import RelayHTTP
 
 /// HEC's answer classified by its `code` (never its `text`), per the table in PROTOCOLS.md.
 public enum SplunkHECResponse {
-    /// The `code` and `text` of a HEC JSON answer, when the body is one.
-    public static func parse(_ body: [UInt8]) -> (code: Int, text: String, invalidEventNumber: Int?)? {
-        guard let json = try? JSONParser.parse(body), let code = json["code"]?.int64Value else { return nil }
-        let text = json["text"]?.stringValue ?? ""
-        let invalid = json["invalid-event-number"]?.int64Value.map { Int($0) }
-        return (Int(code), text, invalid)
+    /// The fields of a HEC JSON answer, when the body is one.
+    public struct Answer: Sendable, Equatable {
+        public var code: Int
+        public var text: String
+        public var invalidEventNumber: Int?
+        public var ackID: Int64?
     }
 
-    /// The fate of a batch given HEC's response.
-    public static func outcome(for response: InboundResponse, index: String?) -> DeliveryOutcome {
-        let parsed = parse(response.body)
-        let described = parsed.map { "HEC code \($0.code) (\($0.text))" } ?? "body: \(response.bodySnippet())"
+    /// Parses a HEC JSON answer (`code`, `text`, `invalid-event-number`, `ackId`).
+    public static func parse(_ body: [UInt8]) -> Answer? {
+        guard let json = try? JSONParser.parse(body), let code = json["code"]?.int64Value else { return nil }
+        return Answer(
+            code: Int(code),
+            text: json["text"]?.stringValue ?? "",
+            invalidEventNumber: json["invalid-event-number"]?.int64Value.map { Int($0) },
+            ackID: json["ackId"]?.int64Value
+        )
+    }
+
+    /// The fate of a batch given HEC's response from endpoint number `endpoint`.
+    public static func outcome(for response: InboundResponse, index: String?, endpoint: Int = 0) -> DeliveryOutcome {
+        let answer = parse(response.body)
+        let described = answer.map { "HEC code \($0.code) (\($0.text))" } ?? "body: \(response.bodySnippet())"
         let status = response.status
-        if status == 200, parsed?.code == 0 {
+        if status == 200, let answer, answer.code == 0 {
+            if let ackID = answer.ackID { return .awaitingAcknowledgement(AckToken(group: endpoint, id: ackID)) }
             return .delivered
         }
-        switch parsed?.code {
+        switch answer?.code {
         case 9, 18, 19, 20:
             return .retriable(reason: "HEC busy: \(described)", retryAfter: response.retryAfter)
         case 1, 2, 3, 4:
             return .credentialRejected(reason: "HEC rejected the token: \(described)")
+        case 6, 12, 13, 15:
+            let event = answer?.invalidEventNumber.map { "event #\($0) of the batch: " } ?? ""
+            return .poisoned(index: answer?.invalidEventNumber, reason: "HEC refused \(event)\(described)")
         case 7:
             return .rejected(reason: "HEC refused index \"\(index ?? "(token default)")\": \(described)")
         case 8:

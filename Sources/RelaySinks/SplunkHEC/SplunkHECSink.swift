@@ -2,46 +2,110 @@ import Logging
 import RelayCore
 import RelayHTTP
 
-/// Delivers batches to Splunk's HTTP Event Collector (`/services/collector/event`). A batch counts
-/// as delivered only when HEC answered code 0.
+/// Delivers batches to Splunk's HTTP Event Collector (`/services/collector/event`) over one or more
+/// endpoints. A batch counts as delivered when HEC answered code 0 or, when the token uses indexer
+/// acknowledgement, once its ackId reads true.
 public struct SplunkHECSink: Sink {
     public let configuration: SplunkHECSinkConfiguration
     private let transport: HTTPTransport
     private let encoder: SplunkHECEncoder
-    private let url: String
+    private let bases: [String]
+    private let pool: EndpointPool
+    private let channel: SplunkHECChannel
 
-    public init(configuration: SplunkHECSinkConfiguration, transport: HTTPTransport) {
+    /// - Parameters:
+    ///   - store: keeps the sink's channel GUID across restarts.
+    ///   - clock: times endpoint cool-downs.
+    public init(configuration: SplunkHECSinkConfiguration, transport: HTTPTransport, store: any StateStore, clock: any WallClock) {
         self.configuration = configuration
         self.transport = transport
         self.encoder = SplunkHECEncoder(configuration: configuration)
-        var base = configuration.endpoint
-        while base.hasSuffix("/") { base.removeLast() }
-        self.url = base + "/services/collector/event"
+        self.bases = configuration.endpoints.map { endpoint in
+            var base = endpoint
+            while base.hasSuffix("/") { base.removeLast() }
+            return base
+        }
+        self.pool = EndpointPool(count: max(bases.count, 1), cooldown: configuration.endpointCooldown, clock: clock)
+        self.channel = SplunkHECChannel(sink: configuration.name, store: store)
     }
 
     public var name: String { configuration.name }
     public var batch: BatchConfiguration { configuration.batch }
     public var retry: RetryPolicy { configuration.retry }
+    public var acknowledgement: AcknowledgementConfiguration? { configuration.acknowledgement }
 
     public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
         let body = encoder.encode(entries)
+        let endpoint = pool.pick()
+        let response: InboundResponse
+        do {
+            response = try await post(path: "/services/collector/event", body: body, endpoint: endpoint)
+        } catch {
+            pool.markFailed(endpoint)
+            return .retriable(reason: error.message, retryAfter: nil)
+        }
+        let outcome = SplunkHECResponse.outcome(for: response, index: configuration.index, endpoint: endpoint)
+        if case .retriable = outcome { pool.markFailed(endpoint) } else { pool.markHealthy(endpoint) }
+        return outcome
+    }
+
+    public func confirm(_ tokens: [AckToken]) async -> AckConfirmation {
+        var confirmed: Set<AckToken> = []
+        for (endpoint, group) in Dictionary(grouping: tokens, by: \.group) {
+            let body = JSONWriter.encode(["acks": .array(group.map { .number(JSONNumber($0.id)) })])
+            let response: InboundResponse
+            do {
+                response = try await post(path: "/services/collector/ack", body: body, endpoint: endpoint)
+            } catch {
+                return .failed(reason: error.message)
+            }
+            let answer = SplunkHECResponse.parse(response.body)
+            if answer?.code == 14 { return .acknowledgementDisabled }
+            guard response.status == 200, let acks = (try? JSONParser.parse(response.body))?["acks"]?.objectValue else {
+                return .failed(reason: "ack query answered HTTP \(response.status): \(response.bodySnippet())")
+            }
+            for token in group where acks[String(token.id)]?.boolValue == true { confirmed.insert(token) }
+        }
+        return .confirmed(confirmed)
+    }
+
+    /// Posts an empty body, as Firehose's own probe does: a valid token gets code 5 (no data), a
+    /// bad one code 4 or 1. `/services/collector/health` does not look at tokens.
+    public func checkCredential() async -> CredentialStatus {
+        let endpoint = pool.pick()
+        do {
+            let response = try await post(path: "/services/collector/event", body: [], endpoint: endpoint, compress: false)
+            switch SplunkHECResponse.parse(response.body)?.code {
+            case 5?: return .valid
+            case let code? where (1...4).contains(code):
+                return .rejected(reason: "HEC rejected the token: code \(code)")
+            default:
+                return .unknown(reason: "unexpected answer HTTP \(response.status): \(response.bodySnippet())")
+            }
+        } catch {
+            return .unknown(reason: error.message)
+        }
+    }
+
+    private func post(path: String, body: [UInt8], endpoint: Int, compress: Bool = true) async throws(RelayError) -> InboundResponse {
+        let guid: String
+        do {
+            guid = try await channel.value()
+        } catch {
+            throw RelayError(.stateStore, "sink \(name): cannot load its HEC channel: \(error)")
+        }
         var headers: [(name: String, value: String)] = [
             ("Authorization", "Splunk \(configuration.token)"),
             ("Content-Type", "application/json"),
+            ("X-Splunk-Request-Channel", guid),
         ]
-        let payload: [UInt8]
-        if configuration.gzip {
+        var payload = body
+        if compress, configuration.gzip, !body.isEmpty {
             payload = Gzip.compress(body)
             headers.append(("Content-Encoding", "gzip"))
-        } else {
-            payload = body
         }
-        let request = OutboundRequest(method: "POST", url: url, headers: headers, body: payload, timeout: configuration.requestTimeout)
-        do {
-            let response = try await transport.send(request)
-            return SplunkHECResponse.outcome(for: response, index: configuration.index)
-        } catch {
-            return .retriable(reason: error.message, retryAfter: nil)
-        }
+        let url = bases[bases.indices.contains(endpoint) ? endpoint : 0] + path
+        return try await transport.send(
+            OutboundRequest(method: "POST", url: url, headers: headers, body: payload, timeout: configuration.requestTimeout))
     }
 }

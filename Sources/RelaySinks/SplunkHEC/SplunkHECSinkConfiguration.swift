@@ -4,8 +4,9 @@ import RelayCore
 public struct SplunkHECSinkConfiguration: Sendable, Equatable {
     /// The sink's name in the config; also its outbox's name.
     public var name: String
-    /// Base URL of the collector, e.g. `https://splunk.example.com:8088` (no path).
-    public var endpoint: String
+    /// Base URLs of the collectors (indexers or load balancers), e.g. `https://splunk.example.com:8088`
+    /// (no path). Requests go round-robin; an endpoint that fails is skipped for a cool-down.
+    public var endpoints: [String]
     /// The HEC token (a secret: never logged).
     public var token: String
     /// Target index; `nil` uses the token's default index.
@@ -24,10 +25,15 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
     public var batch: BatchConfiguration
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
     public var retry: RetryPolicy
+    /// Indexer acknowledgement, used whenever the token has it (HEC answers with an `ackId`).
+    /// Default: poll every 10 s, resend after 300 s, at most 64 batches pending.
+    public var acknowledgement: AcknowledgementConfiguration
+    /// How long a failed endpoint is skipped before it is tried again. Default 30 s.
+    public var endpointCooldown: Duration
 
     public init(
         name: String,
-        endpoint: String,
+        endpoints: [String],
         token: String,
         index: String? = nil,
         sourcetype: String = "ccas:auditlog",
@@ -36,10 +42,14 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
         gzip: Bool = true,
         requestTimeout: Duration = .seconds(30),
         batch: BatchConfiguration = BatchConfiguration(),
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(),
+        acknowledgement: AcknowledgementConfiguration = AcknowledgementConfiguration(),
+        endpointCooldown: Duration = .seconds(30)
     ) {
         self.name = name
-        self.endpoint = endpoint
+        self.endpoints = endpoints
+        self.acknowledgement = acknowledgement
+        self.endpointCooldown = endpointCooldown
         self.token = token
         self.index = index
         self.sourcetype = sourcetype

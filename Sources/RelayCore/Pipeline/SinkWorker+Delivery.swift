@@ -1,0 +1,137 @@
+import Logging
+
+extension SinkWorker {
+    /// Sends one batch until it has a fate. Rows leave the outbox only when delivered (or confirmed),
+    /// dead-lettered or moved to a fallback sink; rows given back stay for later; rows awaiting
+    /// acknowledgement go to `tracker`.
+    func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil, tracker: inout AckTracker) async throws -> Tally {
+        var entries = batch
+        var tally = Tally()
+        var failures = 0
+        var credentialFailures = 0
+        var generator = SystemRandomNumberGenerator()
+        while !entries.isEmpty {
+            let delay: Duration
+            switch await sink.deliver(entries) {
+            case .delivered:
+                try await acknowledge(entries)
+                tally.delivered += entries.count
+                return tally
+            case .awaitingAcknowledgement(let token):
+                tracker.add(token, entries: entries, sentAt: clock.now)
+                telemetry.recordPendingAcks(sink: sink.name, batches: tracker.count)
+                tally.pending += entries.count
+                return tally
+            case .rejected(let reason):
+                try await moveToDeadLetters(entries, reason: reason, attempts: failures + 1)
+                tally.deadLettered += entries.count
+                return tally
+            case .poisoned(let index, let reason):
+                if entries.count == 1 {
+                    try await moveToDeadLetters(entries, reason: reason, attempts: failures + 1)
+                    tally.deadLettered += 1
+                    return tally
+                }
+                if let index, entries.indices.contains(index) {
+                    try await moveToDeadLetters([entries[index]], reason: reason, attempts: failures + 1)
+                    tally.deadLettered += 1
+                    entries.remove(at: index)
+                    continue
+                }
+                let half = entries.count / 2
+                tally += try await deliver(Array(entries[..<half]), deadline: deadline, tracker: &tracker)
+                tally += try await deliver(Array(entries[half...]), deadline: deadline, tracker: &tracker)
+                return tally
+            case .credentialRejected(let reason):
+                // Not the batch's fault: no attempt is used up; back off up to the cap and try again.
+                credentialFailures += 1
+                if health.markRejected(sink.name, reason: reason) {
+                    logger.error(
+                        "Destination rejected the sink's credential; intake feeding only this sink halts",
+                        metadata: ["ccrelay.error": "\(reason)"])
+                }
+                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
+                delay = sink.retry.delay(afterFailures: credentialFailures, using: &generator)
+            case .retriable(let reason, let retryAfter):
+                failures += 1
+                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
+                if failures >= sink.retry.maxAttempts {
+                    try await moveToDeadLetters(
+                        entries, reason: "gave up after \(failures) attempts; last error: \(reason)", attempts: failures)
+                    tally.deadLettered += entries.count
+                    return tally
+                }
+                delay = sink.retry.delay(afterFailures: failures, atLeast: retryAfter, using: &generator)
+                logger.warning(
+                    "Batch delivery failed; retrying",
+                    metadata: [
+                        "ccrelay.error": "\(reason)", "ccrelay.attempt": "\(failures)",
+                        "ccrelay.retry_in_secs": "\(delay.seconds)",
+                    ])
+            case .partial(let fates):
+                entries = try await settle(entries, fates, attempts: failures + 1)
+                tally.delivered += fates.delivered.count
+                tally.deadLettered += fates.rejected.count
+                if entries.isEmpty { return tally }
+                failures += 1
+                telemetry.recordFailedAttempt(sink: sink.name, error: fates.retryReason)
+                if failures >= sink.retry.maxAttempts {
+                    try await moveToDeadLetters(
+                        entries, reason: "gave up after \(failures) attempts; last error: \(fates.retryReason)",
+                        attempts: failures)
+                    tally.deadLettered += entries.count
+                    return tally
+                }
+                delay = sink.retry.delay(afterFailures: failures, atLeast: fates.retryAfter, using: &generator)
+            }
+            let wakeAt = clock.now.advanced(by: delay)
+            if let deadline, wakeAt > deadline {
+                return try await giveBack(entries, tally: tally)
+            }
+            guard await sleep(until: wakeAt) else { return try await giveBack(entries, tally: tally) }
+        }
+        return tally
+    }
+
+    private func giveBack(_ entries: [OutboxEntry], tally: Tally) async throws -> Tally {
+        try await store.release(sink: sink.name, ids: entries.map(\.id))
+        var tally = tally
+        tally.givenBack += entries.count
+        return tally
+    }
+
+    func acknowledge(_ entries: [OutboxEntry]) async throws {
+        try await store.acknowledge(sink: sink.name, ids: entries.map(\.id))
+        telemetry.recordDelivery(sink: sink.name, delivered: entries.count)
+        if health.markAccepted(sink.name) {
+            logger.notice("Destination accepts the sink's credential again; halted intake resumes")
+        }
+    }
+
+    /// Applies per-event fates; returns the entries still to retry.
+    private func settle(_ entries: [OutboxEntry], _ fates: PartialDelivery, attempts: Int) async throws -> [OutboxEntry] {
+        let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })
+        let delivered = fates.delivered.compactMap { byID[$0] }
+        if !delivered.isEmpty { try await acknowledge(delivered) }
+        for (reason, ids) in Dictionary(grouping: fates.rejected.keys, by: { fates.rejected[$0] ?? "" }) {
+            try await moveToDeadLetters(ids.sorted().compactMap { byID[$0] }, reason: reason, attempts: attempts)
+        }
+        for (target, ids) in Dictionary(grouping: fates.rerouted.keys, by: { fates.rerouted[$0] ?? "" }) {
+            try await store.move(sink: sink.name, ids: ids.sorted(), toSink: target)
+            signal.notify(sinks: [target])
+            logger.notice("Events moved to a fallback sink", metadata: ["ccrelay.events": "\(ids.count)", "ccrelay.fallback": "\(target)"])
+        }
+        let retry = Set(fates.retriable)
+        return entries.filter { retry.contains($0.id) }
+    }
+
+    func moveToDeadLetters(_ entries: [OutboxEntry], reason: String, attempts: Int) async throws {
+        guard !entries.isEmpty else { return }
+        try await store.deadLetter(sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)
+        telemetry.recordDeadLetters(sink: sink.name, count: entries.count, error: reason)
+        logger.error(
+            "Events moved to dead letters",
+            metadata: ["ccrelay.events": "\(entries.count)", "ccrelay.reason": "\(reason)", "ccrelay.attempts": "\(attempts)"]
+        )
+    }
+}
