@@ -56,6 +56,18 @@ let package = Package(
             dependencies: ["RelayCore", "RelayHTTP"],
             swiftSettings: strict
         ),
+        // NICE CXone: access-key auth, discovery, audit-history and login-history pull source.
+        .target(
+            name: "RelayCXone",
+            dependencies: ["RelayCore", "RelayHTTP"],
+            swiftSettings: strict
+        ),
+        // SIEM and infrastructure content generated from the normalized schema and the config.
+        .target(
+            name: "RelayGenerate",
+            dependencies: ["RelayCore"],
+            swiftSettings: strict
+        ),
         // Destinations: Splunk HEC (more in later issues).
         .target(
             name: "RelaySinks",
@@ -95,7 +107,7 @@ let package = Package(
             name: "RelayApp",
             dependencies: [
                 "RelayCore", "RelayState", "RelayHTTP", "RelayGenesys", "RelaySinks", "RelaySandbox",
-                "RelayPatterns", "RelayAWS",
+                "RelayPatterns", "RelayAWS", "RelayCXone", "RelayGenerate",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,6 +131,8 @@ let package = Package(
         .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
         .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
         .testTarget(name: "RelayPatternsTests", dependencies: ["RelayPatterns"], swiftSettings: strict),
+        .testTarget(name: "RelayCXoneTests", dependencies: ["RelayCXone", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayGenerate", "RelayApp"], swiftSettings: strict),
         .testTarget(
             name: "RelayAWSTests",
             dependencies: [
