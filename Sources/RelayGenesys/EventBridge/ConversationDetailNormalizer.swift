@@ -1,0 +1,53 @@
+import RelayCore
+
+/// Conversation detail events (`v2.detail.events.conversation.{id}.{phase}`, phases such as
+/// `acd.start`, `customer.end`, `user.end`, `acw`, `flow.start`):
+/// * `source_kind` `conversation`; `event_type` `CONVERSATION_` + the phase in upper snake case
+///   (`CONVERSATION_CUSTOMER_END`, `CONVERSATION_ACD_START`).
+/// * `timestamp` from `eventTime` (epoch milliseconds).
+/// * `actor_id` = `userId` (the agent) when present; `target_id` = `conversationId` (else the
+///   topic's id), `target_type` `Conversation`.
+/// * `attributes`: every body field snake_cased (`disconnect_type`, `conversation_id`,
+///   `participant_id`, `queue_id`, `media_type`, `direction`, `interacting_duration_ms`,
+///   `wrapup_code`, ...), `ani` and `dnis` kept as attributes so redaction can hash them.
+enum ConversationDetailNormalizer {
+    static let topicPrefix = "v2.detail.events.conversation."
+
+    static func normalize(_ envelope: EventBridgeEnvelope, attributes base: JSONObject) throws(RelayError) -> Event {
+        let segments = envelope.topicSegments
+        // v2 . detail . events . conversation . {id} . phase...
+        let topicConversation = TopicAttributes.segment(segments, 4)
+        let phase = segments.count > 5 ? TopicAttributes.upperSnake(segments[5...]) : ""
+        let timestamp = try envelope.eventTime()
+        var attributes = base
+        var conversationID: String?
+        var userID: String?
+        for member in envelope.eventBody {
+            switch member.key {
+            case "eventTime":
+                continue
+            case "conversationId":
+                conversationID = member.value.stringValue
+            case "userId":
+                userID = member.value.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            default:
+                break
+            }
+            TopicAttributes.flatten(member.value, key: TopicAttributes.snakeCase(member.key), into: &attributes)
+        }
+        if conversationID == nil, let topicConversation {
+            attributes.append(key: "conversation_id", value: .string(topicConversation))
+        }
+        return Event(
+            eventID: envelope.eventID,
+            timestamp: timestamp,
+            platform: .genesys,
+            sourceKind: "conversation",
+            eventType: phase.isEmpty ? "CONVERSATION" : "CONVERSATION_" + phase,
+            actorID: userID,
+            targetID: conversationID ?? topicConversation,
+            targetType: "Conversation",
+            attributes: attributes
+        )
+    }
+}

@@ -1,0 +1,49 @@
+import RelayCore
+
+/// Attribute helpers shared by the push-topic normalizers: camelCase keys to snake_case, nested
+/// objects flattened to dotted keys.
+enum TopicAttributes {
+    /// `interactingDurationMs` → `interacting_duration_ms`, `ANI` → `ani`, `queueId` → `queue_id`.
+    static func snakeCase(_ key: String) -> String {
+        var out = ""
+        out.reserveCapacity(key.utf8.count + 4)
+        let scalars = Array(key.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let isUpper = scalar.properties.isUppercase
+            if isUpper, index > 0 {
+                let previous = scalars[index - 1]
+                let nextIsLower = index + 1 < scalars.count && scalars[index + 1].properties.isLowercase
+                let previousIsWordy = previous.properties.isLowercase || ("0"..."9").contains(previous)
+                if previousIsWordy || (previous.properties.isUppercase && nextIsLower) { out.append("_") }
+            }
+            if scalar == "-" || scalar == " " {
+                out.append("_")
+            } else {
+                out.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return out
+    }
+
+    /// Writes `value` under the snake_case of `key`, objects recursively as `key.member` (each part
+    /// snake_cased); arrays are kept as arrays.
+    static func flatten(_ value: JSONValue, key: String, into attributes: inout JSONObject) {
+        guard case .object(let object) = value else {
+            attributes.append(key: key, value: value)
+            return
+        }
+        for member in object {
+            flatten(member.value, key: key + "." + snakeCase(member.key), into: &attributes)
+        }
+    }
+
+    /// The concrete id segment of a topic at `index`, when present.
+    static func segment(_ segments: [Substring], _ index: Int) -> String? {
+        index < segments.count && !segments[index].isEmpty ? String(segments[index]) : nil
+    }
+
+    /// Upper snake case of dotted topic parts: `customer.end` → `CUSTOMER_END`.
+    static func upperSnake<S: Sequence>(_ parts: S) -> String where S.Element: StringProtocol {
+        parts.map { snakeCase(String($0)).uppercased() }.joined(separator: "_")
+    }
+}

@@ -1,0 +1,66 @@
+import RelayCore
+
+/// Transcription topics (`v2.conversations.{id}.transcription`): `{eventTime, conversationId,
+/// communicationId, sessionStartTimeMs, transcriptionStartTimeMs, transcripts:[{utteranceId, isFinal,
+/// channel, alternatives:[{confidence, offsetMs, durationMs, transcript}], engineProvider, dialect}],
+/// status}` becomes one event:
+/// * `source_kind` `transcript`, `event_type` `CONVERSATION_TRANSCRIPTION`, `target_id` the
+///   conversation, `target_type` `Conversation`.
+/// * `transcript`: the first alternative of each utterance, joined with a newline; `channels`,
+///   `utterance_count`, `is_final` (every utterance final), `confidence` (the lowest).
+/// * every other body field snake_cased; `transcripts` kept as an array for archives.
+enum TranscriptNormalizer {
+    static func matches(_ segments: [Substring]) -> Bool {
+        segments.count == 4 && segments[0] == "v2" && segments[1] == "conversations" && segments[3] == "transcription"
+    }
+
+    static func normalize(_ envelope: EventBridgeEnvelope, attributes base: JSONObject) throws(RelayError) -> Event {
+        let timestamp = try envelope.eventTime()
+        var attributes = base
+        var conversationID = TopicAttributes.segment(envelope.topicSegments, 2)
+        var lines: [String] = []
+        var channels: [String] = []
+        var allFinal = true
+        var lowestConfidence: Double?
+        var utterances = 0
+        for member in envelope.eventBody {
+            switch member.key {
+            case "eventTime":
+                continue
+            case "conversationId":
+                if let id = member.value.stringValue { conversationID = id }
+            case "transcripts":
+                for utterance in member.value.arrayValue ?? [] {
+                    utterances += 1
+                    if utterance["isFinal"]?.boolValue == false { allFinal = false }
+                    if let channel = utterance["channel"]?.stringValue, !channels.contains(channel) {
+                        channels.append(channel)
+                    }
+                    guard let best = utterance["alternatives"]?.arrayValue?.first else { continue }
+                    if let text = best["transcript"]?.stringValue { lines.append(text) }
+                    if let confidence = best["confidence"]?.doubleValue {
+                        lowestConfidence = min(lowestConfidence ?? confidence, confidence)
+                    }
+                }
+            default:
+                break
+            }
+            TopicAttributes.flatten(member.value, key: TopicAttributes.snakeCase(member.key), into: &attributes)
+        }
+        attributes.append(key: "transcript", value: .string(lines.joined(separator: "\n")))
+        attributes.append(key: "utterance_count", value: .number(JSONNumber(utterances)))
+        attributes.append(key: "channels", value: .array(channels.map { .string($0) }))
+        attributes.append(key: "is_final", value: .bool(allFinal))
+        if let lowestConfidence { attributes.append(key: "confidence", value: .number(JSONNumber(lowestConfidence))) }
+        return Event(
+            eventID: envelope.eventID,
+            timestamp: timestamp,
+            platform: .genesys,
+            sourceKind: "transcript",
+            eventType: "CONVERSATION_TRANSCRIPTION",
+            targetID: conversationID,
+            targetType: "Conversation",
+            attributes: attributes
+        )
+    }
+}
