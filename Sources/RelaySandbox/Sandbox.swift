@@ -51,4 +51,16 @@ public enum Sandbox {
             try await body(urls[0])
         }
     }
+
+    /// Serves only the webhook receiver while `body` runs; `body` receives its base URL (any path
+    /// below it is accepted).
+    public static func withRunning<T: Sendable>(
+        webhook: WebhookReceiver,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([webhook], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
 }

@@ -41,7 +41,7 @@ public struct ConfigLoader: Sendable {
 
     private static func read(_ root: ConfigNode) -> RelayConfiguration? {
         guard root.mapping() != nil else { return nil }
-        root.rejectUnknownKeys(allowed: ["state", "sources", "routes", "sinks"])
+        root.rejectUnknownKeys(allowed: ["state", "sources", "routes", "sinks", "alerts"])
         let state = readState(root.optional("state"))
 
         var sources: [any SourceBlueprint] = []
@@ -67,7 +67,8 @@ public struct ConfigLoader: Sendable {
         // References are checked against every declared name, so a component with its own problems
         // does not also make each route that names it an error.
         let routes = readRoutes(root.optional("routes"), sources: declaredSources, sinks: declaredSinks)
-        return RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks)
+        let alerts = root.optional("alerts").flatMap(AlertsConfigReader.read)
+        return RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
     }
 
     private static func checkName(_ name: String, _ node: ConfigNode) -> Bool {

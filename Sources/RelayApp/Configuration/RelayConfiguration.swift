@@ -44,18 +44,24 @@ public protocol SinkBlueprint: Sendable {
     func makeSink(_ context: BuildContext) throws -> any Sink
 }
 
-/// The whole configuration file: `state`, `sources`, `routes`, `sinks`.
+/// The whole configuration file: `state`, `sources`, `routes`, `sinks`, `alerts`.
 public struct RelayConfiguration: Sendable {
     public var state: StateSettings
     public var sources: [any SourceBlueprint]
     /// When the file has no `routes`, one implicit route sends every source to every sink.
     public var routes: [Route]
     public var sinks: [any SinkBlueprint]
+    /// The `alerts:` section; `nil` (the default) when the file has none: no alerts are sent.
+    public var alerts: AlertsConfiguration?
 
-    public init(state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint]) {
+    public init(
+        state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],
+        alerts: AlertsConfiguration? = nil
+    ) {
         self.state = state
         self.sources = sources
         self.routes = routes
         self.sinks = sinks
+        self.alerts = alerts
     }
 }

@@ -80,6 +80,9 @@ public struct RelayRuntime: Sendable {
     public func services() -> [any Service] {
         var services: [any Service] = sinks.map { worker(for: $0) }
         services.append(LedgerJanitor(store: store, retention: configuration.state.ledgerRetention, clock: clock, logger: logger))
+        if let alerts = configuration.alerts {
+            services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))
+        }
         for source in sources {
             services.append(pullService(for: source))
         }

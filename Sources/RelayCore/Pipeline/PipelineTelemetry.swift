@@ -9,6 +9,8 @@ public struct SourceCounters: Sendable, Equatable {
     public var unrouted = 0
     public var cycles = 0
     public var failedCycles = 0
+    /// Cycles failed in a row since the last successful one (0 after a success).
+    public var consecutiveFailures = 0
     public var lastError: String?
     public init() {}
 }
@@ -54,7 +56,10 @@ public final class PipelineTelemetry: Sendable {
             state.sources[source, default: SourceCounters()].cycles += 1
             if let error {
                 state.sources[source, default: SourceCounters()].failedCycles += 1
+                state.sources[source, default: SourceCounters()].consecutiveFailures += 1
                 state.sources[source, default: SourceCounters()].lastError = error
+            } else {
+                state.sources[source, default: SourceCounters()].consecutiveFailures = 0
             }
         }
     }

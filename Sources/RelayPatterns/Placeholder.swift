@@ -1,1 +1,0 @@
-// The EventBridge pattern engine lives here.
