@@ -1,0 +1,121 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import RelayCore
+
+/// ccrelay as the target of an Amazon EventBridge API destination: one EventBridge event per POST.
+///
+/// `POST {path}`:
+/// * authenticated by the connection's API-key header or Basic credentials (constant-time
+///   comparison against every accepted value), else 401 `{"errorMessage"}`;
+/// * a body that is not JSON → 400 (nothing stored; EventBridge does not retry a 400 and keeps the
+///   event in the rule's dead-letter queue); over `max_body_bytes` → 413;
+/// * a JSON body is normalized and committed through the intake (partition `api_destination`) and
+///   only then answered 200 `{"accepted":N,"duplicates":N,"dead_lettered":N}`; an event that does
+///   not normalize is dead-lettered with its raw text (also 200: retrying cannot fix it);
+/// * a failed commit answers 500, which EventBridge retries.
+public struct APIDestinationReceiver: HTTPReceiver {
+    public let configuration: APIDestinationReceiverConfiguration
+    public var name: String { configuration.name }
+    private let secrets: SecretList
+    private let headerName: HTTPField.Name
+    private let normalize: PushEventNormalizer
+    private let logger: Logger
+
+    /// The intake partition every event is committed under.
+    public static let partition = "api_destination"
+
+    /// - Parameter normalize: the platform's event normalizer (e.g. Genesys EventBridge events).
+    public init(configuration: APIDestinationReceiverConfiguration, normalize: @escaping PushEventNormalizer, logger: Logger) {
+        self.configuration = configuration
+        switch configuration.auth {
+        case .apiKey(let header, let values):
+            self.secrets = SecretList(values)
+            self.headerName = HTTPField.Name(header) ?? .authorization
+        case .basic(let credentials):
+            self.secrets = SecretList(credentials.map { $0.username + ":" + $0.password })
+            self.headerName = .authorization
+        }
+        self.normalize = normalize
+        var logger = logger
+        logger[metadataKey: "ccrelay.source"] = .string(configuration.name)
+        self.logger = logger
+    }
+
+    public func addRoutes(to router: Router<BasicRequestContext>, intake: any IntakeSink) {
+        router.post(RouterPath(configuration.path)) { request, _ in
+            await handle(request, intake: intake)
+        }
+    }
+
+    /// Answers one event; never throws, never traps.
+    func handle(_ request: Request, intake: any IntakeSink) async -> Response {
+        guard authenticated(request) else {
+            logger.debug("API destination request refused: credentials missing or wrong")
+            return respond(401, ["errorMessage": "credentials missing or not accepted"])
+        }
+        let limit = configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            return respond(413, ["errorMessage": .string("body: \(length) bytes exceeds \(limit)")])
+        }
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await request.body.collect(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            return respond(413, ["errorMessage": .string("body: exceeds \(limit) bytes")])
+        } catch {
+            return respond(400, ["errorMessage": "body: could not be read"])
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body)
+        } catch {
+            return respond(400, ["errorMessage": .string("body: not JSON: \(error)")])
+        }
+        var events: [Event] = []
+        var malformed: [MalformedRecord] = []
+        do {
+            events.append(try normalize(value))
+        } catch {
+            malformed.append(MalformedRecord(raw: PushRecordDecoder.rawText(body), reason: "body: \(error.message)"))
+        }
+        let result: AppendResult
+        do {
+            result = try await intake.commit(partition: Self.partition, events: events, malformed: malformed, checkpoint: nil)
+        } catch {
+            logger.warning(
+                "API destination event could not be stored; answering 500 so EventBridge retries",
+                metadata: ["ccrelay.error": .string("\(error)")])
+            return respond(500, ["errorMessage": "the event could not be stored durably; retry"])
+        }
+        return respond(200, [
+            "accepted": .number(JSONNumber(result.accepted)),
+            "duplicates": .number(JSONNumber(result.duplicates)),
+            "dead_lettered": .number(JSONNumber(malformed.count)),
+        ])
+    }
+
+    private func authenticated(_ request: Request) -> Bool {
+        guard let header = request.headers[headerName] else { return false }
+        switch configuration.auth {
+        case .apiKey:
+            return secrets.matches(header)
+        case .basic:
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "basic",
+                let decoded = Base64.decode(parts[1].drop(while: { $0 == " " })),
+                let text = String(validating: decoded, as: UTF8.self)
+            else { return false }
+            return secrets.matches(text)
+        }
+    }
+
+    private func respond(_ status: Int, _ object: JSONValue) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(object)))
+        )
+    }
+}

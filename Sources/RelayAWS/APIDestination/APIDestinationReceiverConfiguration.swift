@@ -1,0 +1,69 @@
+/// How an EventBridge API destination authenticates (its connection's authorization).
+public enum APIDestinationAuth: Sendable, Equatable {
+    /// An API-key connection: the header `name` must carry one of `values` (several during a rotation).
+    case apiKey(header: String, values: [String])
+    /// A basic-auth connection: `Authorization: Basic base64(username:password)` matching one pair.
+    case basic(credentials: [BasicCredential])
+}
+
+/// One accepted username and password.
+public struct BasicCredential: Sendable, Equatable {
+    public var username: String
+    public var password: String
+
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+}
+
+/// A `type: eventbridge_api_destination` source: EventBridge delivers one event per POST.
+public struct APIDestinationReceiverConfiguration: Sendable {
+    /// The source name (`sources.NAME`).
+    public var name: String
+    /// The URL path the API destination POSTs to (`path`). Default `/eventbridge`.
+    public var path: String
+    /// The connection's authorization (`auth`). No default.
+    public var auth: APIDestinationAuth
+    /// Largest request body (`max_body_bytes`). Default 1 MiB (EventBridge events are at most 256 KB).
+    public var maxBodyBytes: Int
+    /// Keep the whole EventBridge event in the event's `raw` (`keep_raw`). Default `false`.
+    public var keepRaw: Bool
+
+    public init(
+        name: String, path: String = "/eventbridge", auth: APIDestinationAuth, maxBodyBytes: Int = 1 << 20,
+        keepRaw: Bool = false
+    ) {
+        self.name = name
+        self.path = path
+        self.auth = auth
+        self.maxBodyBytes = maxBodyBytes
+        self.keepRaw = keepRaw
+    }
+
+    /// Pure validation: each problem as `key: message`.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if !path.hasPrefix("/") { problems.append("path: must start with /") }
+        if path.contains("?") || path.contains("#") { problems.append("path: must not contain ? or #") }
+        switch auth {
+        case .apiKey(let header, let values):
+            let allowed = header.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+            if header.isEmpty || !allowed { problems.append("auth.header: must be a valid HTTP header name") }
+            if values.isEmpty { problems.append("auth.values: at least one value is required") }
+            for (index, value) in values.enumerated() where value.isEmpty {
+                problems.append("auth.values[\(index)]: must not be empty")
+            }
+        case .basic(let credentials):
+            if credentials.isEmpty { problems.append("auth.credentials: at least one username and password is required") }
+            for (index, credential) in credentials.enumerated() {
+                if credential.username.isEmpty || credential.username.contains(":") {
+                    problems.append("auth.credentials[\(index)].username: must be non-empty without ':'")
+                }
+                if credential.password.isEmpty { problems.append("auth.credentials[\(index)].password: must not be empty") }
+            }
+        }
+        if maxBodyBytes < 1024 || maxBodyBytes > 64 << 20 { problems.append("max_body_bytes: must be 1024...67108864") }
+        return problems
+    }
+}

@@ -1,0 +1,49 @@
+/// A `type: firehose` source: ccrelay as an Amazon Data Firehose HTTP-endpoint destination.
+public struct FirehoseReceiverConfiguration: Sendable {
+    /// The source name (`sources.NAME`).
+    public var name: String
+    /// The URL path Firehose POSTs to (`path`). Default `/firehose`.
+    public var path: String
+    /// Accepted `X-Amz-Firehose-Access-Key` values (`access_keys`, at least one; several during a
+    /// rotation). No default.
+    public var accessKeys: [String]
+    /// Largest request body read, as sent (`max_body_bytes`). Default 64 MiB, Firehose's own limit.
+    /// A gzip body may inflate to twice this before the request is refused with 413.
+    public var maxBodyBytes: Int
+    /// How many answered `X-Amz-Firehose-Request-Id`s are remembered, so a redelivery is acknowledged
+    /// without being processed again (`remembered_request_ids`). Default 10,000. The dedup ledger
+    /// drops repeated events beyond that.
+    public var rememberedRequestIDs: Int
+    /// Keep the whole EventBridge event in each event's `raw` (`keep_raw`). Default `false`.
+    public var keepRaw: Bool
+
+    public init(
+        name: String,
+        path: String = "/firehose",
+        accessKeys: [String],
+        maxBodyBytes: Int = 64 << 20,
+        rememberedRequestIDs: Int = 10_000,
+        keepRaw: Bool = false
+    ) {
+        self.name = name
+        self.path = path
+        self.accessKeys = accessKeys
+        self.maxBodyBytes = maxBodyBytes
+        self.rememberedRequestIDs = rememberedRequestIDs
+        self.keepRaw = keepRaw
+    }
+
+    /// Pure validation: each problem as `key: message`.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if !path.hasPrefix("/") { problems.append("path: must start with /") }
+        if path.contains("?") || path.contains("#") { problems.append("path: must not contain ? or #") }
+        if accessKeys.isEmpty { problems.append("access_keys: at least one access key is required") }
+        for (index, key) in accessKeys.enumerated() where key.isEmpty || key.utf8.count > 4096 {
+            problems.append("access_keys[\(index)]: must be 1 to 4096 bytes")
+        }
+        if maxBodyBytes < 1024 || maxBodyBytes > 1 << 30 { problems.append("max_body_bytes: must be 1024...1073741824") }
+        if rememberedRequestIDs < 0 { problems.append("remembered_request_ids: must not be negative") }
+        return problems
+    }
+}

@@ -1,0 +1,84 @@
+import RelayCore
+import RelayHTTP
+
+/// Why a Firehose request is refused: the HTTP status and an `errorMessage` naming what and where.
+struct FirehoseRejection: Error, Sendable, Equatable {
+    var status: Int
+    var message: String
+}
+
+/// A decoded Firehose HTTP-endpoint delivery request:
+/// `{"requestId":"…","timestamp":1578090901599,"records":[{"data":"<base64>"}]}`.
+struct FirehoseRequest: Sendable, Equatable {
+    var requestID: String
+    var timestamp: Int64?
+    /// Each record's data, base64-decoded.
+    var records: [[UInt8]]
+
+    /// Decodes a request body as received. Pure; never traps on any input.
+    /// - Parameters:
+    ///   - gzip: the body has `Content-Encoding: gzip`.
+    ///   - maxInflatedBytes: the largest inflated body accepted (413 beyond).
+    static func decode(body: [UInt8], gzip: Bool, maxInflatedBytes: Int) throws(FirehoseRejection) -> FirehoseRequest {
+        var json = body
+        if gzip {
+            do {
+                json = try Gzip.decompress(body, maxBytes: maxInflatedBytes)
+            } catch {
+                if error.message.contains("beyond the limit") {
+                    throw FirehoseRejection(status: 413, message: "body: inflates beyond \(maxInflatedBytes) bytes")
+                }
+                throw FirehoseRejection(status: 400, message: "body: not valid gzip (Content-Encoding: gzip)")
+            }
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(json)
+        } catch {
+            throw FirehoseRejection(status: 400, message: "body: not JSON: \(error)")
+        }
+        guard case .object(let object) = document else {
+            throw FirehoseRejection(status: 400, message: "body: a JSON \(document.kindName), not an object")
+        }
+        guard let requestID = object["requestId"]?.stringValue, !requestID.isEmpty else {
+            throw FirehoseRejection(status: 400, message: "requestId: missing or not a non-empty string")
+        }
+        var timestamp: Int64?
+        if let value = object["timestamp"] {
+            guard let ms = value.int64Value else {
+                throw FirehoseRejection(status: 400, message: "timestamp: not an integer of epoch milliseconds")
+            }
+            timestamp = ms
+        }
+        guard let elements = object["records"]?.arrayValue else {
+            throw FirehoseRejection(status: 400, message: "records: missing or not an array")
+        }
+        var records: [[UInt8]] = []
+        records.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            guard case .object(let record) = element else {
+                throw FirehoseRejection(status: 400, message: "records[\(index)]: a JSON \(element.kindName), not an object")
+            }
+            guard let data = record["data"]?.stringValue else {
+                throw FirehoseRejection(status: 400, message: "records[\(index)].data: missing or not a string")
+            }
+            guard let bytes = Base64.decode(data) else {
+                throw FirehoseRejection(status: 400, message: "records[\(index)].data: not base64")
+            }
+            records.append(bytes)
+        }
+        return FirehoseRequest(requestID: requestID, timestamp: timestamp, records: records)
+    }
+}
+
+/// The response body Firehose requires: `{"requestId":<same>,"timestamp":<ms>}` plus `errorMessage`
+/// on failure, compact JSON (Content-Length is set from it).
+enum FirehoseResponseBody {
+    static func encode(requestID: String, timestamp: Timestamp, errorMessage: String? = nil) -> [UInt8] {
+        var object = JSONObject()
+        object.append(key: "requestId", value: .string(requestID))
+        object.append(key: "timestamp", value: .number(JSONNumber(timestamp.millisecondsSinceEpoch)))
+        if let errorMessage { object.append(key: "errorMessage", value: .string(errorMessage)) }
+        return JSONWriter.encode(.object(object))
+    }
+}
