@@ -63,4 +63,29 @@ public enum Sandbox {
             try await body(urls[0])
         }
     }
+
+    /// Serves only the Datadog logs intake emulator while `body` runs; `body` receives its base URL
+    /// (the sink's `endpoint`; logs go to `/api/v2/logs`).
+    public static func withRunning<T: Sendable>(
+        datadog: DatadogIntakeEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([datadog], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
+
+    /// Serves only the Sumo Logic HTTP source emulator while `body` runs; `body` receives the
+    /// source URL for the first configured code (`.../receiver/v1/http/{code}`).
+    public static func withRunning<T: Sendable>(
+        sumo: SumoLogicEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        let code = sumo.configuration.codes.sorted().first ?? SumoLogicConfiguration.defaultCode
+        return try await SandboxServers.withRunning([sumo], logger: logger) { urls in
+            try await body(urls[0] + "/receiver/v1/http/" + code)
+        }
+    }
 }

@@ -1,0 +1,21 @@
+import RelayCore
+import RelayHTTP
+
+/// The fate of one intake request, from its HTTP status (PROTOCOLS.md: 202 delivered; 408, 429
+/// and 5xx retriable; 400 and 413 permanent; 401 and 403 the API key).
+public enum DatadogLogsResponse {
+    public static func outcome(for response: InboundResponse) -> DeliveryOutcome {
+        let status = response.status
+        let words = "HTTP \(status): \(response.bodySnippet())"
+        switch status {
+        case 200..<300:
+            return .delivered
+        case 408, 429, 500...599:
+            return .retriable(reason: "Datadog intake answered \(words)", retryAfter: response.retryAfter)
+        case 401, 403:
+            return .credentialRejected(reason: "Datadog rejected the API key: \(words)")
+        default:
+            return .rejected(reason: "Datadog refused the logs: \(words)")
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Logging
+import RelayCore
+import RelayHTTP
+import Synchronization
+
+/// Events kept away from Datadog because the intake would drop them for their age.
+public struct DatadogOutOfWindowCounts: Sendable, Equatable {
+    /// Handed to the configured fallback sink.
+    public var rerouted = 0
+    /// Dead-lettered because no fallback sink is configured.
+    public var deadLettered = 0
+    public init() {}
+}
+
+/// Delivers batches to the Datadog Logs v2 intake as JSON arrays (see ``DatadogLogsEncoder`` for
+/// the mapping). Events older than 18 h or more than 2 h ahead of the injected clock are never
+/// sent: Datadog would answer 202 and drop them. They go to the `fallback` sink (a `.partial`
+/// outcome with `rerouted`), else to dead letters with the reason, and are counted. A batch larger
+/// than one request allows (1000 entries, 5 MB) is sent as several requests.
+public struct DatadogLogsSink: Sink {
+    public let configuration: DatadogLogsSinkConfiguration
+    private let transport: HTTPTransport
+    private let encoder: DatadogLogsEncoder
+    private let clock: any WallClock
+    private let logger: Logger
+    private let counts = OutOfWindowCounter()
+    private let url: String
+
+    public init(
+        configuration: DatadogLogsSinkConfiguration,
+        transport: HTTPTransport,
+        clock: any WallClock,
+        logger: Logger,
+        encoder: DatadogLogsEncoder? = nil
+    ) {
+        self.configuration = configuration
+        self.transport = transport
+        self.encoder = encoder ?? DatadogLogsEncoder(configuration: configuration)
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "ccrelay.sink"] = "\(configuration.name)"
+        self.logger = logger
+        self.url = configuration.intakeURL
+    }
+
+    public var name: String { configuration.name }
+    public var batch: BatchConfiguration { configuration.batch }
+    public var retry: RetryPolicy { configuration.retry }
+
+    /// Events kept from Datadog for their age so far.
+    public var outOfWindow: DatadogOutOfWindowCounts { counts.state.withLock { $0 } }
+
+    public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        var fates = PartialDelivery()
+        let fresh = partitionByAge(entries, into: &fates)
+        let outOfWindow = fates.rerouted.count + fates.rejected.count
+        if fresh.isEmpty { return .partial(fates) }
+
+        let encoded = fresh.map(encoder.encode)
+        let ranges = RequestSplitter.ranges(
+            sizes: encoded.map(\.count), maxEntries: DatadogLogsSinkConfiguration.Limits.entriesPerRequest,
+            maxBytes: DatadogLogsSinkConfiguration.Limits.requestBytes, overhead: 2, separator: 1)
+        for (position, range) in ranges.enumerated() {
+            let ids = fresh[range].map(\.id)
+            switch await send(encoded[range]) {
+            case .delivered:
+                fates.delivered += ids
+                continue
+            case .credentialRejected(let reason) where fates.delivered.isEmpty:
+                // Nothing went through: the whole batch waits for a working key, out-of-window
+                // events included (they are moved once the key works again).
+                return .credentialRejected(reason: reason)
+            case .rejected(let reason) where ranges.count == 1 && outOfWindow == 0:
+                // The request as a whole was refused: the worker bisects to find the events at fault.
+                return fresh.count == 1 ? .rejected(reason: reason) : .poisoned(index: nil, reason: reason)
+            case .rejected(let reason) where ids.count == 1:
+                fates.rejected[ids[0]] = reason
+                continue
+            case .retriable(let reason, let retryAfter):
+                fates.retryReason = reason
+                fates.retryAfter = retryAfter
+            case .rejected(let reason), .credentialRejected(let reason):
+                fates.retryReason = reason
+            default:
+                fates.retryReason = "unexpected outcome from the Datadog intake"
+            }
+            // This request and the ones not yet sent are tried again later.
+            fates.retriable += ranges[position...].flatMap { fresh[$0].map(\.id) }
+            break
+        }
+        if fates.delivered.count == entries.count { return .delivered }
+        if fates.retriable.count == entries.count {
+            return .retriable(reason: fates.retryReason, retryAfter: fates.retryAfter)
+        }
+        return .partial(fates)
+    }
+
+    /// Entries inside Datadog's window; the others are recorded in `fates` as rerouted or rejected.
+    private func partitionByAge(_ entries: [OutboxEntry], into fates: inout PartialDelivery) -> [OutboxEntry] {
+        let now = clock.now
+        let oldest = now.advanced(by: .zero - DatadogLogsSinkConfiguration.Limits.maxAge)
+        let newest = now.advanced(by: DatadogLogsSinkConfiguration.Limits.maxLead)
+        var fresh: [OutboxEntry] = []
+        fresh.reserveCapacity(entries.count)
+        var outside = 0
+        for entry in entries {
+            let time = WallInstant(entry.timestamp)
+            if time >= oldest, time <= newest {
+                fresh.append(entry)
+                continue
+            }
+            outside += 1
+            if let fallback = configuration.fallback {
+                fates.rerouted[entry.id] = fallback
+            } else {
+                let why = time < oldest ? "older than 18 h" : "more than 2 h ahead"
+                fates.rejected[entry.id] =
+                    "event time \(entry.timestamp.iso8601) is \(why) of \(now.timestamp.iso8601); Datadog would drop it and no fallback sink is configured"
+            }
+        }
+        if outside > 0 {
+            let rerouted = configuration.fallback != nil
+            counts.state.withLock { counts in
+                if rerouted { counts.rerouted += outside } else { counts.deadLettered += outside }
+            }
+            logger.warning(
+                "Events outside Datadog's time window kept from the intake",
+                metadata: [
+                    "ccrelay.events": "\(outside)",
+                    "ccrelay.fallback": "\(configuration.fallback ?? "(none: dead letters)")",
+                ])
+        }
+        return fresh
+    }
+
+    /// Posts one JSON array.
+    private func send(_ entries: ArraySlice<[UInt8]>) async -> DeliveryOutcome {
+        var body: [UInt8] = []
+        body.reserveCapacity(entries.reduce(2) { $0 + $1.count + 1 })
+        body.append(UInt8(ascii: "["))
+        for (offset, entry) in entries.enumerated() {
+            if offset > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: entry)
+        }
+        body.append(UInt8(ascii: "]"))
+        var headers: [(name: String, value: String)] = [
+            ("DD-API-KEY", configuration.apiKey),
+            ("Content-Type", "application/json"),
+        ]
+        if configuration.gzip {
+            body = Gzip.compress(body)
+            headers.append(("Content-Encoding", "gzip"))
+        }
+        let request = OutboundRequest(method: "POST", url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
+        do {
+            return DatadogLogsResponse.outcome(for: try await transport.send(request))
+        } catch {
+            return .retriable(reason: error.message, retryAfter: nil)
+        }
+    }
+}
+
+/// Shared, mutable counts behind the sink value (copies of a sink count together).
+final class OutOfWindowCounter: Sendable {
+    let state = Mutex(DatadogOutOfWindowCounts())
+}

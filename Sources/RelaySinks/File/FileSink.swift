@@ -1,0 +1,44 @@
+import Logging
+import RelayCore
+
+/// Appends each batch to a file as NDJSON (the normalized events, one per line), `fsync`s, and
+/// only then reports the batch delivered. Every I/O failure is retriable (a full disk, a missing
+/// directory or a permission can be fixed without touching the events); a failed write is cut back
+/// so a retried batch does not leave a half line behind.
+public struct FileSink: Sink {
+    public let configuration: FileSinkConfiguration
+    private let file: RotatingFile
+    private let clock: any WallClock
+
+    public init(configuration: FileSinkConfiguration, clock: any WallClock, logger: Logger) {
+        self.configuration = configuration
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "ccrelay.sink"] = "\(configuration.name)"
+        self.file = RotatingFile(configuration: configuration, logger: logger)
+    }
+
+    public var name: String { configuration.name }
+    public var batch: BatchConfiguration { configuration.batch }
+    public var retry: RetryPolicy { configuration.retry }
+
+    public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        var body: [UInt8] = []
+        body.reserveCapacity(entries.reduce(0) { $0 + $1.payload.count + 1 })
+        for entry in entries {
+            body.append(contentsOf: entry.payload)
+            body.append(UInt8(ascii: "\n"))
+        }
+        do {
+            try file.append(body, now: clock.now)
+            return .delivered
+        } catch {
+            return .retriable(reason: error.message, retryAfter: nil)
+        }
+    }
+
+    /// Closes the file (it is reopened by the next delivery).
+    public func close() {
+        file.close()
+    }
+}

@@ -1,0 +1,113 @@
+import RelayCore
+import RelayHTTP
+
+/// Delivers batches to a Sumo Logic HTTP source: the normalized events, one JSON object per line,
+/// at most 1 MB uncompressed per request (a larger batch is sent as several requests), gzip, with
+/// the configured `X-Sumo-*` headers. The source URL is the credential: no message ever contains it.
+public struct SumoLogicSink: Sink {
+    public let configuration: SumoLogicSinkConfiguration
+    private let transport: HTTPTransport
+    private let headers: [(name: String, value: String)]
+    private let redactedURL: String
+
+    public init(configuration: SumoLogicSinkConfiguration, transport: HTTPTransport) {
+        self.configuration = configuration
+        self.transport = transport
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/x-ndjson")]
+        if let category = configuration.category { headers.append(("X-Sumo-Category", category)) }
+        if let sourceName = configuration.sourceName { headers.append(("X-Sumo-Name", sourceName)) }
+        if let sourceHost = configuration.sourceHost { headers.append(("X-Sumo-Host", sourceHost)) }
+        if !configuration.fields.isEmpty { headers.append(("X-Sumo-Fields", configuration.fieldsHeader)) }
+        if configuration.gzip { headers.append(("Content-Encoding", "gzip")) }
+        self.headers = headers
+        self.redactedURL = SumoLogicSinkConfiguration.redacted(configuration.url)
+    }
+
+    public var name: String { configuration.name }
+    public var batch: BatchConfiguration { configuration.batch }
+    public var retry: RetryPolicy { configuration.retry }
+
+    public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        let ranges = RequestSplitter.ranges(
+            sizes: entries.map(\.payload.count), maxEntries: Int.max,
+            maxBytes: SumoLogicSinkConfiguration.maxRequestBytes, overhead: 0, separator: 1)
+        var delivered: [Int64] = []
+        for (position, range) in ranges.enumerated() {
+            let outcome = await send(entries[range])
+            if outcome == .delivered {
+                delivered += entries[range].map(\.id)
+                continue
+            }
+            // Nothing sent yet, or a permanent failure of the one request: the batch shares its fate.
+            if delivered.isEmpty { return ranges.count == 1 ? outcome : Self.widen(outcome, count: entries.count) }
+            let remaining = ranges[position...].flatMap { entries[$0].map(\.id) }
+            switch outcome {
+            case .retriable(let reason, let retryAfter):
+                return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: reason, retryAfter: retryAfter))
+            default:
+                return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: outcome.failureReason))
+            }
+        }
+        return .delivered
+    }
+
+    /// A permanent failure of the first of several requests says nothing about the other events:
+    /// they are retried in smaller batches (the worker bisects).
+    private static func widen(_ outcome: DeliveryOutcome, count: Int) -> DeliveryOutcome {
+        if case .rejected(let reason) = outcome, count > 1 { return .poisoned(index: nil, reason: reason) }
+        return outcome
+    }
+
+    private func send(_ entries: ArraySlice<OutboxEntry>) async -> DeliveryOutcome {
+        var body: [UInt8] = []
+        body.reserveCapacity(entries.reduce(0) { $0 + $1.payload.count + 1 })
+        for entry in entries {
+            body.append(contentsOf: entry.payload)
+            body.append(UInt8(ascii: "\n"))
+        }
+        if configuration.gzip { body = Gzip.compress(body) }
+        let request = OutboundRequest(
+            method: "POST", url: configuration.url, headers: headers, body: body, timeout: configuration.requestTimeout)
+        let response: InboundResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            return .retriable(reason: redact(error.message), retryAfter: nil)
+        }
+        return outcome(for: response)
+    }
+
+    /// Sumo's statuses: 200 ok; 429 throttled and 408, 5xx retriable; 401 the URL is not a source.
+    func outcome(for response: InboundResponse) -> DeliveryOutcome {
+        let words = redact("HTTP \(response.status) from \(redactedURL): \(response.bodySnippet())")
+        switch response.status {
+        case 200..<300: return .delivered
+        case 408, 429, 500...599: return .retriable(reason: "Sumo Logic answered \(words)", retryAfter: response.retryAfter)
+        case 401, 403: return .credentialRejected(reason: "Sumo Logic refused the HTTP source URL: \(words)")
+        default: return .rejected(reason: "Sumo Logic refused the logs: \(words)")
+        }
+    }
+
+    /// `text` with the source URL and its secret path removed.
+    private func redact(_ text: String) -> String {
+        var result = text.replacing(configuration.url, with: redactedURL)
+        let target = HTTPTransport.redactedTarget(configuration.url)
+        result = result.replacing(target, with: redactedURL)
+        if let marker = configuration.url.firstRange(of: "/receiver/v1/http/") {
+            let code = String(configuration.url[marker.upperBound...])
+            if code.count >= 8 { result = result.replacing(code, with: "[redacted]") }
+        }
+        return result
+    }
+}
+
+extension DeliveryOutcome {
+    /// The reason of a failure; empty for `.delivered`.
+    var failureReason: String {
+        switch self {
+        case .delivered, .awaitingAcknowledgement: ""
+        case .retriable(let reason, _), .rejected(let reason), .credentialRejected(let reason), .poisoned(_, let reason): reason
+        case .partial(let fates): fates.retryReason
+        }
+    }
+}
