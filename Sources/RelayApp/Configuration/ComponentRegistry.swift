@@ -10,5 +10,9 @@ enum ComponentRegistry {
 
     static let sinks: [String: SinkReader] = [
         "splunk_hec": { SplunkHECConfigReader.read(name: $0, $1) },
+        "datadog_logs": { DatadogConfigReader.read(name: $0, $1) },
+        "sumo_logic": { SumoConfigReader.read(name: $0, $1) },
+        "file": { FileConfigReader.read(name: $0, $1) },
+        "stdout": { StdoutConfigReader.read(name: $0, $1) },
     ]
 }

@@ -1,0 +1,82 @@
+import RelayCore
+import RelaySinks
+
+/// Reads a `type: datadog_logs` sink.
+enum DatadogConfigReader {
+    static let keys: Set<String> = [
+        "type", "site", "endpoint", "api_key", "ddsource", "service", "hostname", "tags", "status", "fallback",
+        "compression", "request_timeout_secs", "batch", "retry",
+    ]
+
+    static func read(name: String, _ node: ConfigNode) -> DatadogLogsSinkConfiguration? {
+        node.rejectUnknownKeys(allowed: keys)
+        var site = DatadogSite.us1
+        if let siteNode = node.optional("site"), let value = siteNode.stringValue() {
+            if let known = DatadogSite.all.first(where: { $0.rawValue == value }) {
+                site = known
+            } else {
+                let list = DatadogSite.all.map(\.rawValue).joined(separator: ", ")
+                siteNode.problem("unknown Datadog site \"\(siteNode.writtenText)\" (known: \(list))")
+            }
+        }
+        if node.optional("site") != nil, node.optional("endpoint") != nil {
+            node.problem("set either site or endpoint, not both", at: "\(node.path).endpoint")
+        }
+        let endpoint = node.string("endpoint")
+        if let endpoint { DeliveryConfigReader.checkURL(endpoint, node.optional("endpoint")) }
+        let apiKey = node.requiredString("api_key")
+        let fallback = node.string("fallback")
+        if let fallback, fallback == name {
+            node.problem("a sink cannot be its own fallback", at: "\(node.path).fallback")
+        }
+        let defaults = DatadogLogsSinkConfiguration(name: name, apiKey: "")
+        let configuration = DatadogLogsSinkConfiguration(
+            name: name,
+            site: site,
+            endpoint: endpoint,
+            apiKey: apiKey ?? "",
+            ddsource: node.string("ddsource"),
+            service: node.string("service", default: defaults.service),
+            hostname: node.string("hostname"),
+            tags: node.stringMap("tags", separatorsForbidden: [",", ":"]),
+            status: node.string("status", default: defaults.status),
+            fallback: fallback,
+            gzip: node.compressionIsGzip(),
+            requestTimeout: node.seconds("request_timeout_secs", default: defaults.requestTimeout, range: 1...600),
+            batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
+            retry: DeliveryConfigReader.retry(node.optional("retry"))
+        )
+        return apiKey == nil ? nil : configuration
+    }
+}
+
+extension ConfigNode {
+    /// `compression: gzip | none` (default gzip).
+    func compressionIsGzip() -> Bool {
+        guard let compression = optional("compression"), let value = compression.stringValue() else { return true }
+        switch value {
+        case "gzip": return true
+        case "none": return false
+        default:
+            compression.problem("expected gzip or none, found \"\(compression.writtenText)\"")
+            return true
+        }
+    }
+
+    /// A mapping of names to string values (tags, fields); keys and values may not contain the
+    /// characters that separate them on the wire.
+    func stringMap(_ key: String, separatorsForbidden: [Character]) -> [String: String] {
+        guard let node = optional(key), let members = node.mapping() else { return [:] }
+        var map: [String: String] = [:]
+        for (name, value) in members {
+            guard let text = value.stringValue() else { continue }
+            if name.contains(where: separatorsForbidden.contains) || text.contains(where: separatorsForbidden.contains) {
+                let list = separatorsForbidden.map { "'\($0)'" }.joined(separator: " or ")
+                value.problem("names and values may not contain \(list)")
+                continue
+            }
+            map[name] = text
+        }
+        return map
+    }
+}

@@ -1,0 +1,30 @@
+import RelayCore
+import RelaySinks
+
+/// Reads a `type: sumo_logic` sink. The URL is the credential: problems never quote it.
+enum SumoConfigReader {
+    static let keys: Set<String> = [
+        "type", "url", "category", "source_name", "source_host", "fields", "compression", "request_timeout_secs",
+        "batch", "retry",
+    ]
+
+    static func read(name: String, _ node: ConfigNode) -> SumoLogicSinkConfiguration? {
+        node.rejectUnknownKeys(allowed: keys)
+        let url = node.requiredString("url")
+        if let url { DeliveryConfigReader.checkURL(url, node.optional("url")) }
+        let defaults = SumoLogicSinkConfiguration(name: name, url: "")
+        let configuration = SumoLogicSinkConfiguration(
+            name: name,
+            url: url ?? "",
+            category: node.string("category"),
+            sourceName: node.string("source_name"),
+            sourceHost: node.string("source_host"),
+            fields: node.stringMap("fields", separatorsForbidden: [",", "="]),
+            gzip: node.compressionIsGzip(),
+            requestTimeout: node.seconds("request_timeout_secs", default: defaults.requestTimeout, range: 1...600),
+            batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
+            retry: DeliveryConfigReader.retry(node.optional("retry"))
+        )
+        return url == nil ? nil : configuration
+    }
+}
