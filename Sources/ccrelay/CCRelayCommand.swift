@@ -13,7 +13,7 @@ struct CCRelayCommand: AsyncParsableCommand {
             Then write a config (see ccrelay.example.yaml), check it with `ccrelay validate --config FILE`,
             and run it with `ccrelay run --config FILE` (daemon) or `ccrelay once --config FILE` (cron, jobs).
             """,
-        subcommands: [RunCommand.self, OnceCommand.self, ValidateCommand.self, DemoCommand.self, SandboxCommand.self]
+        subcommands: [RunCommand.self, OnceCommand.self, ValidateCommand.self, DemoCommand.self, SandboxCommand.self, PatternCommand.self]
     )
 }
 
