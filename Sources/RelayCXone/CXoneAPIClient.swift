@@ -1,0 +1,138 @@
+import RelayCore
+import RelayHTTP
+
+extension RelayError.Code {
+    /// The platform answered 404: the entity (or tenant) does not exist (any more).
+    public static let notFound = RelayError.Code(rawValue: "http.not_found")
+}
+
+/// Where the API of a tenant is: configured, or found once through
+/// `GET {discovery}/.well-known/cxone-configuration?tenantId=` (`api_endpoint`) and kept.
+actor CXoneAPIBase {
+    private let discoveryURL: String
+    private let tenantID: String
+    private let send: CXoneSend
+    private var resolved: String?
+
+    init(configured: String?, discoveryURL: String, tenantID: String, send: @escaping CXoneSend) {
+        self.resolved = configured.map(CXoneURL.trimmed)
+        self.discoveryURL = CXoneURL.trimmed(discoveryURL)
+        self.tenantID = tenantID
+        self.send = send
+    }
+
+    func url() async throws(RelayError) -> String {
+        if let resolved { return resolved }
+        let label = "GET /.well-known/cxone-configuration"
+        let response = try await send(
+            OutboundRequest(
+                method: "GET",
+                url: discoveryURL + "/.well-known/cxone-configuration?tenantId=" + CXoneURL.percentEncode(tenantID),
+                headers: [("Accept", "application/json")]
+            )
+        )
+        switch response.status {
+        case 200..<300: break
+        case 404: throw RelayError(.configInvalid, "\(label): tenant_id \(tenantID) is unknown to CXone discovery (404)")
+        case 429: throw CXoneAPIClient.rateLimitError(response, label: label)
+        default:
+            throw RelayError(.httpStatus, "\(label) answered status \(response.status) for tenant \(tenantID)")
+        }
+        guard let body = try? JSONParser.parse(response.body), let endpoint = body["api_endpoint"]?.stringValue,
+            endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")
+        else {
+            throw RelayError(.malformedResponse, "\(label): the discovery document for tenant \(tenantID) has no api_endpoint URL")
+        }
+        let url = CXoneURL.trimmed(endpoint)
+        resolved = url
+        return url
+    }
+}
+
+/// Calls the CXone REST API (`/inContactAPI/services/v34.0/...`) with the access key's token.
+///
+/// * A 401 invalidates the token, fetches a new one exactly once and resends; the failed token is
+///   never reused. A second 401 is `RelayError(.authentication)`.
+/// * A 429 is `RelayError(.rateLimited)` with `retryAfter` = `Retry-After` + 10 s (60 s + 10 s
+///   without the header).
+/// * A 404 is `RelayError(.notFound)`; any other non-2xx is `RelayError(.httpStatus)` naming the
+///   request and the platform's message (`error_description`/`errorMessage`).
+/// * 204 or an empty body is an empty object (CXone answers 204 to a list with nothing in it).
+public struct CXoneAPIClient: Sendable {
+    /// Added to every `Retry-After` the platform sends.
+    public static let retryAfterSafetyMargin: Duration = .seconds(10)
+    /// Assumed when a 429 carries no `Retry-After`.
+    public static let defaultRetryAfter: Duration = .seconds(60)
+    /// The API version prefix of every path.
+    public static let servicesPath = "/inContactAPI/services/v34.0"
+
+    /// The token source of the access key.
+    public let tokens: CXoneTokenProvider
+    private let base: CXoneAPIBase
+    private let send: CXoneSend
+
+    init(base: CXoneAPIBase, tokens: CXoneTokenProvider, send: @escaping CXoneSend) {
+        self.base = base
+        self.tokens = tokens
+        self.send = send
+    }
+
+    /// `GET {api}/inContactAPI/services/v34.0/{path}?{query}`, parsed.
+    public func get(_ path: String, query: [(String, String)] = []) async throws(RelayError) -> JSONValue {
+        let label = "GET \(Self.servicesPath)/\(path)"
+        var url = try await base.url() + Self.servicesPath + "/" + path
+        if !query.isEmpty { url += "?" + CXoneURL.formEncode(query) }
+        var authorization = try await tokens.authorization()
+        var response = try await send(request(url, authorization))
+        if response.status == 401 {
+            await tokens.invalidate(authorization)
+            let fresh = try await tokens.authorization()
+            guard fresh != authorization else {
+                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
+            }
+            authorization = fresh
+            response = try await send(request(url, authorization))
+            if response.status == 401 {
+                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
+            }
+        }
+        switch response.status {
+        case 200..<300:
+            if response.body.isEmpty { return .object(JSONObject()) }
+            do {
+                return try JSONParser.parse(response.body)
+            } catch {
+                throw RelayError(.malformedResponse, "\(label): the response is not valid JSON (\(error))")
+            }
+        case 429:
+            throw Self.rateLimitError(response, label: label)
+        case 404:
+            throw RelayError(.notFound, "\(label) answered 404\(Self.platformMessage(try? JSONParser.parse(response.body)))")
+        default:
+            let message = Self.platformMessage(try? JSONParser.parse(response.body))
+            throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(message)")
+        }
+    }
+
+    private func request(_ url: String, _ authorization: String) -> OutboundRequest {
+        OutboundRequest(method: "GET", url: url, headers: [("Authorization", authorization), ("Accept", "application/json")])
+    }
+
+    /// `: error (description)` or `: errorMessage [errorCode]` from a CXone error body; `""` without one.
+    static func platformMessage(_ body: JSONValue?) -> String {
+        guard let body else { return "" }
+        var detail = ""
+        if let error = body["error"]?.stringValue { detail += ": \(error)" }
+        if let description = body["error_description"]?.stringValue { detail += " (\(description))" }
+        if let message = body["errorMessage"]?.stringValue { detail += ": \(message)" }
+        if let code = body["errorCode"]?.int64Value { detail += " [errorCode \(code)]" }
+        return detail
+    }
+
+    static func rateLimitError(_ response: InboundResponse, label: String) -> RelayError {
+        let asked = response.retryAfter
+        let wait = (asked ?? defaultRetryAfter) + retryAfterSafetyMargin
+        let told = asked.map { "Retry-After \(Int64($0.components.seconds)) s" } ?? "no Retry-After"
+        return RelayError(.rateLimited, "\(label) was rate limited (429, \(told))", retryAfter: wait)
+    }
+}
