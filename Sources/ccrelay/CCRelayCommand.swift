@@ -13,7 +13,10 @@ struct CCRelayCommand: AsyncParsableCommand {
             Then write a config (see ccrelay.example.yaml), check it with `ccrelay validate --config FILE`,
             and run it with `ccrelay run --config FILE` (daemon) or `ccrelay once --config FILE` (cron, jobs).
             """,
-        subcommands: [RunCommand.self, OnceCommand.self, ValidateCommand.self, DemoCommand.self, SandboxCommand.self, PatternCommand.self]
+        subcommands: [
+            RunCommand.self, OnceCommand.self, ValidateCommand.self, CheckCommand.self, DLQCommand.self, DemoCommand.self,
+            SandboxCommand.self, PatternCommand.self, GenerateCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,52 @@
+import RelayCore
+import RelayState
+import Yams
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds the state store of a configuration file for operator commands (`ccrelay dlq`). Only the
+/// `state` section is read, so an operator does not need the sources' and sinks' secrets in the
+/// environment to look at dead letters.
+public enum StateLocator {
+    /// The SQLite path that `state.sqlite.path` names (default `ccrelay-state/state.sqlite`).
+    public static func sqlitePath(configPath: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> String {
+        guard let text = interpolation.readFile(configPath) else {
+            throw ConfigError(problems: [ConfigProblem(path: configPath, message: "configuration file cannot be read")])
+        }
+        return try sqlitePath(yaml: text, interpolation: interpolation)
+    }
+
+    /// The SQLite path named by configuration text.
+    public static func sqlitePath(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> String {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(path: "(document)", message: "not valid YAML: \(error)")])
+        }
+        let defaultPath = StateSettings().sqlitePath
+        guard let node else { return defaultPath }
+        let diagnostics = ConfigDiagnostics()
+        let root = ConfigNode(node: node, path: "", diagnostics: diagnostics, interpolation: interpolation)
+        let path = root.optional("state")?.optional("sqlite")?.string("path") ?? defaultPath
+        let problems = diagnostics.problems
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+        return path
+    }
+
+    /// Opens the existing SQLite store a configuration file names.
+    ///
+    /// - Throws: `ConfigError` when the file cannot be read; `RelayError` (`state.store`) when no
+    ///   database exists at the path (an operator command never creates an empty one).
+    public static func openStore(configPath: String) throws -> SQLiteStateStore {
+        let path = try sqlitePath(configPath: configPath)
+        guard access(path, F_OK) == 0 else {
+            throw RelayError(.stateStore, "no state store at \(path) (has ccrelay run with \(configPath)?)")
+        }
+        return try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
+    }
+}

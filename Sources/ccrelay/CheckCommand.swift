@@ -1,0 +1,28 @@
+import ArgumentParser
+import RelayApp
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every sink's and pull source's credential against its remote party, without moving data.",
+        discussion: """
+            Prints one line per component: valid, rejected (with the reason) or unknown (the check itself failed
+            or the component cannot check). Splunk HEC tokens are checked with an empty POST (code 5 = valid);
+            Genesys Cloud clients by fetching a token. Nothing is delivered, extracted or written to the state store.
+            Exit codes: 0 every credential valid or unknown; 1 any rejected; 2 invalid configuration.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Configuration file (YAML).")
+    var config: String
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.makeLogger()
+        let configuration = try loadConfiguration(path: config)
+        let report = try await CredentialCheck.run(configuration: configuration, logger: logger)
+        for result in report.results { writeLine(result.line) }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
