@@ -1,0 +1,64 @@
+/// The alerts every SIEM target gets, described once; each dialect renders them.
+///
+/// Values that name Genesys entity types and ccrelay event types are the ones the normalizer
+/// derives (`GenesysEventType.derive`): the tests check that they are.
+public enum AlertCatalog {
+    /// A generated alert.
+    public enum Alert: String, Sendable, CaseIterable {
+        /// Someone read an OAuth client (whose secret the UI shows): the security playbook's first alert.
+        case oauthClientViewed = "oauth_client_viewed"
+        /// A role or permission changed on a weekend or outside business hours (UTC).
+        case privilegeChangeOffHours = "privilege_change_off_hours"
+        /// One actor made many configuration changes in a short window.
+        case configurationBurst = "configuration_burst"
+        /// ccrelay delivers late: events indexed long after they happened.
+        case deliveryLag = "delivery_lag"
+        /// ccrelay delivered nothing for a while (halted intake, dead-lettered batches, outage).
+        case deliverySilence = "delivery_silence"
+
+        /// Title, shared by every SIEM.
+        public var title: String {
+            switch self {
+            case .oauthClientViewed: "ccrelay - OAuth client secret viewed"
+            case .privilegeChangeOffHours: "ccrelay - Role or permission change outside business hours"
+            case .configurationBurst: "ccrelay - Burst of configuration changes by one actor"
+            case .deliveryLag: "ccrelay - Delivery lag"
+            case .deliverySilence: "ccrelay - No events delivered"
+            }
+        }
+
+        /// What the alert means and what to do, shared by every SIEM.
+        public var summary: String {
+            switch self {
+            case .oauthClientViewed:
+                "An OAuth client was read; the client secret is visible to whoever reads it. Confirm the actor had a reason, rotate the secret otherwise."
+            case .privilegeChangeOffHours:
+                "A role, role setting or user authorization changed on a weekend or outside business hours (UTC). Confirm the change with its actor."
+            case .configurationBurst:
+                "One actor changed many configuration objects in a short window: a script, a migration or a compromised account."
+            case .deliveryLag:
+                "Events reach the SIEM long after they happened: ccrelay is behind (rate limits, destination outage, retries). Check `ccrelay dlq list` and the ccrelay logs."
+            case .deliverySilence:
+                "No ccrelay event arrived in the window: an intake halted (rejected credential), batches went to the dead-letter table, or ccrelay is down. Run `ccrelay check` and `ccrelay dlq list`."
+            }
+        }
+    }
+
+    /// Entity types whose reads expose a client secret.
+    public static let oauthClientEntityTypes = ["OAuthClient"]
+    /// ccrelay event types of reading an OAuth client (actions `View` and `Read`).
+    public static let oauthClientReadEventTypes = ["OAUTHCLIENT_VIEWED", "OAUTHCLIENT_READ"]
+    /// Entity types that grant permissions.
+    public static let privilegeEntityTypes = ["Role", "RoleSettings", "AuthUser", "OAuthClientAuthorization"]
+    /// Event type suffixes of actions that change nothing (reads, exports, sign-ins).
+    public static let readOnlyEventTypeSuffixes = [
+        "_VIEWED", "_READ", "_DOWNLOADED", "_EXPORTED", "_AUTHENTICATED", "_AUTHENTICATION_FAILED", "_LOGGED_IN",
+        "_LOGGED_OUT",
+    ]
+    /// The `source_kind` of audit records.
+    public static let auditSourceKind = "audit"
+    /// The `source_kind` of conversation detail events.
+    public static let conversationSourceKind = "conversation"
+    /// The `disconnect_type` of a hang-up by the customer.
+    public static let customerHangUp = "PEER"
+}

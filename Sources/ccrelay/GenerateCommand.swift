@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import RelayApp
+import RelayGenerate
+
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate SIEM content (Splunk, Datadog, Sumo Logic) and push-path infrastructure (AWS, Genesys Cloud).",
+        discussion: """
+            Every artefact is derived from ccrelay's normalized schema and the configuration: index, sourcetype,
+            service and category names come from the configured sinks; alert thresholds from the alerts section.
+            Output is deterministic: generating twice gives byte-identical files. See README, "Generated content",
+            for the import steps per target. Exit codes: 0 written; 1 the output could not be written;
+            2 invalid configuration or arguments.
+            """
+    )
+
+    @Argument(help: "What to generate: splunk, datadog, sumo, aws, genesys (see --list).")
+    var target: String?
+
+    @Flag(help: "List the targets and exit.")
+    var list = false
+
+    @Option(name: .shortAndLong, help: "Configuration file (YAML); without it the defaults are used.")
+    var config: String?
+
+    @Option(name: .shortAndLong, help: "Output directory; files go under DIR/TARGET/.")
+    var out: String = "ccrelay-content"
+
+    @Option(name: .customLong("topic"), help: "A Genesys Cloud topic pushed through EventBridge (repeat; default: audits, hang-ups, wrap-up, edge metrics, transcripts).")
+    var topics: [String] = []
+
+    @Option(help: "ccrelay's Firehose receiver URL (the template parameter's default).")
+    var receiverURL: String?
+
+    @Option(help: "Splunk index of the backend logs overlaid on hang-ups.")
+    var backendSplunkIndex: String?
+
+    @Option(help: "Splunk field holding the backend's HTTP status.")
+    var backendSplunkStatusField: String?
+
+    @Option(help: "Datadog query selecting the backend logs.")
+    var backendDatadogQuery: String?
+
+    @Option(help: "Datadog attribute holding the backend's HTTP status (with @).")
+    var backendDatadogStatusAttribute: String?
+
+    @Option(help: "Sumo Logic scope of the backend logs.")
+    var backendSumoScope: String?
+
+    @Option(help: "Sumo Logic field holding the backend's HTTP status.")
+    var backendSumoStatusField: String?
+
+    @Option(help: "HTTP status counted as a backend error.")
+    var backendErrorStatus: Int?
+
+    @Option(help: "Business hours, UTC, as START-END hours (role changes outside them alert).")
+    var businessHours: String?
+
+    func run() async throws {
+        if list || target == nil {
+            for target in GenerateTarget.allCases { writeLine("\(target.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(target.summary)") }
+            if !list { throw ExitCode(2) }
+            return
+        }
+        guard let name = target, let generateTarget = GenerateTarget(rawValue: name) else {
+            printError("unknown target \"\(target ?? "")\" (known: \(GenerateTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
+        let base = try baseInput()
+        let input = try config.map { GenerateInput.from(try loadConfiguration(path: $0), base: base) } ?? base
+        let files = generateTarget.files(for: input)
+        do {
+            for file in files {
+                let url = URL(fileURLWithPath: out).appendingPathComponent(file.path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(file.contents.utf8).write(to: url, options: .atomic)
+                writeLine(url.path)
+            }
+        } catch {
+            printError("cannot write to \(out): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The command-line parts of the input.
+    private func baseInput() throws -> GenerateInput {
+        var input = GenerateInput(pushTopics: topics)
+        if let receiverURL { input.firehose.endpointURL = receiverURL }
+        if let backendSplunkIndex { input.backend.splunkIndex = backendSplunkIndex }
+        if let backendSplunkStatusField { input.backend.splunkStatusField = backendSplunkStatusField }
+        if let backendDatadogQuery { input.backend.datadogQuery = backendDatadogQuery }
+        if let backendDatadogStatusAttribute { input.backend.datadogStatusAttribute = backendDatadogStatusAttribute }
+        if let backendSumoScope { input.backend.sumoScope = backendSumoScope }
+        if let backendSumoStatusField { input.backend.sumoStatusField = backendSumoStatusField }
+        if let backendErrorStatus { input.backend.errorStatus = backendErrorStatus }
+        if let businessHours {
+            let parts = businessHours.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, (0...23).contains(parts[0]), (1...24).contains(parts[1]), parts[0] < parts[1] else {
+                printError("--business-hours \"\(businessHours)\": expected START-END hours, e.g. 8-18")
+                throw ExitCode(2)
+            }
+            input.alerts.businessStartHour = parts[0]
+            input.alerts.businessEndHour = parts[1]
+        }
+        return input
+    }
+}
