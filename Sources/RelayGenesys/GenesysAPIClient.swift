@@ -82,6 +82,12 @@ public struct GenesysTokenEndpoint: Sendable {
 ///   token is never reused. A second 401 is `RelayError(.authentication)`.
 /// * A 429 is `RelayError(.rateLimited)` with `retryAfter` = `Retry-After` + 10 s (60 s + 10 s when
 ///   the header is absent).
+/// * With a ``GenesysThrottle`` (shared by every user of the credential), every response's
+///   rate-limit headers feed it, and no request is sent while the credential is blocked: a request
+///   waits on the clock when the block ends within ``maximumThrottleWait``, else it throws
+///   `RelayError(.rateLimited)` at once (without sending) with the remaining wait as `retryAfter`.
+/// * With a clock, 502/503/504 are resent after a jittered exponential backoff
+///   (``transientRetryPolicy``) before the status is reported.
 /// * Any other non-2xx status is `RelayError(.httpStatus)` naming method, path, status and the
 ///   platform's `ErrorBody` message and code; a body that is not JSON is `RelayError(.malformedResponse)`.
 public struct GenesysAPIClient: Sendable {
@@ -90,25 +96,54 @@ public struct GenesysAPIClient: Sendable {
     /// Assumed when a 429 carries no `Retry-After`.
     public static let defaultRetryAfter: Duration = .seconds(60)
 
+    /// Statuses resent with backoff inside ``request(_:_:body:)`` when the client has a clock.
+    public static let transientStatuses: Set<Int> = [502, 503, 504]
+
     private let apiBaseURL: String
     /// The token source, shared by every request of this client.
     public let tokens: GenesysTokenProvider
+    /// The rate-limit state of this client's credential, when paced. Default `nil`.
+    public let throttle: GenesysThrottle?
+    /// The longest a request waits for its credential's rate-limit block before it gives up with
+    /// `RelayError(.rateLimited)` instead. Default zero: pollers end their cycle and let the
+    /// scheduler wait; a backfill sets hours.
+    public var maximumThrottleWait: Duration = .zero
+    /// Backoff for 502/503/504: 4 attempts in all, 1 s doubling to 30 s, full jitter.
+    public var transientRetryPolicy = RetryPolicy(maxAttempts: 4, initialBackoff: .seconds(1), maxBackoff: .seconds(30))
+    private let clock: (any WallClock)?
     private let send: GenesysSend
 
     /// - Parameters:
     ///   - endpoints: Where the API is.
     ///   - tokens: The token provider of the OAuth client.
     ///   - transport: The HTTP client.
-    public init(endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, transport: HTTPTransport) {
-        self.init(endpoints: endpoints, tokens: tokens) { request throws(RelayError) in
+    ///   - throttle: The credential's shared rate-limit state. Default `nil` (unpaced).
+    ///   - clock: Times backoff and throttle waits; `nil` (the default) disables 5xx resends.
+    public init(
+        endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, transport: HTTPTransport,
+        throttle: GenesysThrottle? = nil, clock: (any WallClock)? = nil
+    ) {
+        self.init(endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock) { request throws(RelayError) in
             try await transport.send(request)
         }
     }
 
-    init(endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, send: @escaping GenesysSend) {
+    init(
+        endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, throttle: GenesysThrottle? = nil,
+        clock: (any WallClock)? = nil, send: @escaping GenesysSend
+    ) {
         self.apiBaseURL = endpoints.apiBaseURL
         self.tokens = tokens
+        self.throttle = throttle
+        self.clock = clock
         self.send = send
+    }
+
+    /// A copy that waits up to `limit` for its credential's rate-limit block instead of throwing.
+    public func waitingForRateLimits(upTo limit: Duration) -> GenesysAPIClient {
+        var copy = self
+        copy.maximumThrottleWait = limit
+        return copy
     }
 
     /// Sends `method path` (path with its query, e.g. `/api/v2/audits/query/realtime?expand=user`)
@@ -116,18 +151,29 @@ public struct GenesysAPIClient: Sendable {
     public func request(_ method: String, _ path: String, body: JSONValue? = nil) async throws(RelayError) -> JSONValue {
         let bodyBytes = body.map(JSONWriter.encode)
         let label = "\(method) \(Self.pathWithoutQuery(path))"
-        var authorization = try await tokens.authorization()
-        var response = try await send(makeRequest(method, path, body: bodyBytes, authorization: authorization))
-        if response.status == 401 {
-            await tokens.invalidate(authorization)
-            let fresh = try await tokens.authorization()
-            guard fresh != authorization else {
-                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
+        var transientFailures = 0
+        var generator = SystemRandomNumberGenerator()
+        var response: InboundResponse
+        while true {
+            try await admit(label)
+            response = try await sendAuthorized(method, path, body: bodyBytes, label: label)
+            if response.status == 429, let throttle {
+                let wait = throttle.observe(response)
+                if wait <= maximumThrottleWait { continue }
+                throw RelayError(
+                    .rateLimited, "\(label) was rate limited (429, blocked for \(Int64(wait.seconds)) s)", retryAfter: wait
+                )
             }
-            authorization = fresh
-            response = try await send(makeRequest(method, path, body: bodyBytes, authorization: authorization))
-            if response.status == 401 {
-                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
+            throttle?.observe(response)
+            guard Self.transientStatuses.contains(response.status), let clock,
+                transientFailures + 1 < transientRetryPolicy.maxAttempts
+            else { break }
+            transientFailures += 1
+            let delay = transientRetryPolicy.delay(afterFailures: transientFailures, using: &generator)
+            do {
+                try await clock.sleep(until: clock.now.advanced(by: delay), tolerance: nil)
+            } catch {
+                throw RelayError(.cancelled, "\(label): cancelled while backing off after status \(response.status)")
             }
         }
         switch response.status {
@@ -148,6 +194,45 @@ public struct GenesysAPIClient: Sendable {
             }
             throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(detail)")
         }
+    }
+
+    /// Waits for (or refuses on) the credential's rate-limit block; sends nothing.
+    private func admit(_ label: String) async throws(RelayError) {
+        guard let throttle else { return }
+        let wait = throttle.pendingWait()
+        guard wait > .zero else { return }
+        guard wait <= maximumThrottleWait else {
+            throw RelayError(
+                .rateLimited, "\(label) not sent: the credential is rate limited for \(Int64(wait.seconds.rounded(.up))) s more",
+                retryAfter: wait
+            )
+        }
+        do {
+            try await throttle.waitUntilOpen()
+        } catch {
+            throw RelayError(.cancelled, "\(label): cancelled while waiting for the credential's rate limit")
+        }
+    }
+
+    /// Sends with the current token; a 401 invalidates it and resends once with a fresh one.
+    private func sendAuthorized(_ method: String, _ path: String, body: [UInt8]?, label: String) async throws(RelayError)
+        -> InboundResponse
+    {
+        var authorization = try await tokens.authorization()
+        var response = try await send(makeRequest(method, path, body: body, authorization: authorization))
+        if response.status == 401 {
+            await tokens.invalidate(authorization)
+            let fresh = try await tokens.authorization()
+            guard fresh != authorization else {
+                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
+            }
+            authorization = fresh
+            response = try await send(makeRequest(method, path, body: body, authorization: authorization))
+            if response.status == 401 {
+                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
+            }
+        }
+        return response
     }
 
     private func makeRequest(_ method: String, _ path: String, body: [UInt8]?, authorization: String) -> OutboundRequest {

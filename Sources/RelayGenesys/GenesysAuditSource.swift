@@ -16,6 +16,19 @@ import RelayHTTP
 /// A page that cannot be read throws and ends the cycle; the checkpoint stays where the last
 /// committed page put it. A rate limit (429) ends the cycle quietly with
 /// ``CycleReport/retryAfter`` set; what was committed stays committed.
+///
+/// **Rate limits.** Every request goes through the credential's ``GenesysThrottle`` (shared with
+/// every other source and backfill of the same client id and API): while the credential is
+/// blocked (`Retry-After` + 10 s) nothing is sent and the cycle ends with `retryAfter` = the
+/// remaining block. The source reports its pacing through ``pollInterval``: the configured
+/// interval times the throttle's factor, which doubles while the remaining budget is below 20
+/// and steps back as it recovers (the scheduler reads it before every wait).
+///
+/// **Older than the realtime API serves.** When the query window would start before
+/// `now − realtimeRetention`, the part up to one hour inside the retention is first read through
+/// the asynchronous query, in windows of at most 31 days checkpointed under
+/// `async:<service>:<window start>` (transaction id and cursor, so an interrupted cycle resumes);
+/// the partition's watermark then moves to that boundary and the realtime query continues.
 public struct GenesysAuditSource: PullSource {
     /// The settings this source was built with.
     public let configuration: GenesysAuditSourceConfiguration
@@ -25,7 +38,13 @@ public struct GenesysAuditSource: PullSource {
     private let normalizer: GenesysAuditNormalizer
 
     public var name: String { configuration.name }
-    public var pollInterval: Duration { configuration.pollInterval }
+    /// The configured interval times the credential's throttle factor (1 while the budget is healthy).
+    public var pollInterval: Duration { configuration.pollInterval * throttle.intervalFactor }
+    /// The rate-limit state of this source's credential.
+    public var throttle: GenesysThrottle {
+        // Every client built by this type has a throttle.
+        client.throttle!
+    }
 
     static let realtimePath = "/api/v2/audits/query/realtime"
     static let serviceMappingPath = "/api/v2/audits/query/servicemapping"
@@ -34,14 +53,22 @@ public struct GenesysAuditSource: PullSource {
     ///   - configuration: The settings; validated here.
     ///   - transport: The HTTP client for token and API requests.
     ///   - clock: Decides "now" for query windows and token expiry.
+    ///   - throttle: The credential's shared rate-limit state (from a ``GenesysThrottleRegistry``);
+    ///     `nil` (the default) gives this source a throttle of its own.
     /// - Throws: `RelayError(.configInvalid)` when the configuration is not usable.
-    public init(configuration: GenesysAuditSourceConfiguration, transport: HTTPTransport, clock: any WallClock) throws(RelayError) {
-        try self.init(configuration: configuration, clock: clock) { request throws(RelayError) in
+    public init(
+        configuration: GenesysAuditSourceConfiguration, transport: HTTPTransport, clock: any WallClock,
+        throttle: GenesysThrottle? = nil
+    ) throws(RelayError) {
+        try self.init(configuration: configuration, clock: clock, throttle: throttle) { request throws(RelayError) in
             try await transport.send(request)
         }
     }
 
-    init(configuration: GenesysAuditSourceConfiguration, clock: any WallClock, send: @escaping GenesysSend) throws(RelayError) {
+    init(
+        configuration: GenesysAuditSourceConfiguration, clock: any WallClock, throttle: GenesysThrottle? = nil,
+        send: @escaping GenesysSend
+    ) throws(RelayError) {
         try configuration.validate()
         let endpoints = configuration.endpoints
         let tokenEndpoint = GenesysTokenEndpoint(
@@ -49,7 +76,13 @@ public struct GenesysAuditSource: PullSource {
         )
         let tokens = GenesysTokenProvider(clock: clock) { () throws(RelayError) in try await tokenEndpoint.fetch() }
         self.configuration = configuration
-        self.client = GenesysAPIClient(endpoints: endpoints, tokens: tokens, send: send)
+        let throttle =
+            throttle
+            ?? GenesysThrottle(
+                credential: "\(configuration.clientID)@\(endpoints.apiBaseURL)", clock: clock,
+                logger: Logger(label: "ccrelay.genesys", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+        self.client = GenesysAPIClient(endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock, send: send)
         self.clock = clock
         self.normalizer = GenesysAuditNormalizer(keepRaw: configuration.keepRaw)
     }
@@ -92,8 +125,16 @@ public struct GenesysAuditSource: PullSource {
         var logger = logger
         logger[metadataKey: "ccrelay.partition"] = "\(service)"
         let now = clock.now
-        let watermark = try await startingWatermark(service: service, intake: intake, now: now)
-        let queryStart = WallInstant(watermark).advanced(by: .zero - configuration.lookback).timestamp
+        var watermark = try await startingWatermark(service: service, intake: intake, now: now)
+        var queryStart = WallInstant(watermark).advanced(by: .zero - configuration.lookback).timestamp
+        let boundary = now.advanced(by: .zero - configuration.realtimeRetention + Self.retentionMargin).timestamp
+        if queryStart < boundary {
+            try await pullAsynchronously(
+                service: service, from: queryStart, to: boundary, into: intake, report: &report, logger: logger
+            )
+            watermark = max(watermark, boundary)
+            queryStart = WallInstant(watermark).advanced(by: .zero - configuration.lookback).timestamp
+        }
         let queryEnd = now.timestamp
         guard queryStart < queryEnd else {
             logger.debug("Genesys audit partition skipped: watermark is ahead of the clock", metadata: ["ccrelay.watermark": "\(watermark)"])
@@ -155,6 +196,36 @@ public struct GenesysAuditSource: PullSource {
         let bounded = max(latest, WallInstant(queryEnd).advanced(by: .zero - configuration.lookback).timestamp)
         try await intake.commit(partition: service, events: [], malformed: [], checkpoint: bounded.iso8601)
         logger.trace("Genesys audit partition done", metadata: ["ccrelay.checkpoint": "\(bounded)"])
+    }
+
+    /// How far inside the realtime retention the asynchronous part of a catch-up ends.
+    static let retentionMargin: Duration = .seconds(3600)
+
+    /// Reads `[start, end)` of one service through the asynchronous query, window by window, then
+    /// moves the partition's watermark to `end`.
+    private func pullAsynchronously(
+        service: String, from start: Timestamp, to end: Timestamp, into intake: any IntakeSink,
+        report: inout CycleReport, logger: Logger
+    ) async throws {
+        logger.notice(
+            "Genesys audit watermark is older than the realtime query serves; reading through the asynchronous query",
+            metadata: ["ccrelay.from": "\(start)", "ccrelay.to": "\(end)"]
+        )
+        let extractor = GenesysWindowExtractor(
+            query: GenesysAsyncAuditQuery(client: client), clock: clock,
+            pageSize: GenesysAsyncAuditQuery.maximumPageSize, expandUser: configuration.expandUser,
+            keepRaw: configuration.keepRaw
+        )
+        for window in GenesysAuditWindow.split(service: service, from: start, to: end) {
+            try Task.checkCancellation()
+            let done = try await extractor.run(window, partition: window.partition(prefix: "async"), into: intake, logger: logger)
+            report.pages += done.pages
+            report.records += done.records
+            report.accepted += done.accepted
+            report.duplicates += done.duplicates
+            report.malformed += done.malformed
+        }
+        try await intake.commit(partition: service, events: [], malformed: [], checkpoint: end.iso8601)
     }
 
     private func startingWatermark(service: String, intake: any IntakeSink, now: WallInstant) async throws -> Timestamp {

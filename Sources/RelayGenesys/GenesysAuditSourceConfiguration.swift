@@ -32,6 +32,9 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
     public var expandUser: Bool
     /// Keep the platform's original record in the event's `raw`. Default `false`.
     public var keepRaw: Bool
+    /// How far back the realtime query serves records; a partition whose query window starts
+    /// earlier reads the older part through the asynchronous query first. Default 14 days.
+    public var realtimeRetention: Duration
 
     /// The largest page the realtime query serves.
     public static let maximumPageSize = 500
@@ -48,7 +51,8 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         initialLookback: Duration = .seconds(86_400),
         pageSize: Int = 100,
         expandUser: Bool = true,
-        keepRaw: Bool = false
+        keepRaw: Bool = false,
+        realtimeRetention: Duration = .seconds(14 * 86_400)
     ) {
         self.name = name
         self.region = region
@@ -62,6 +66,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         self.pageSize = pageSize
         self.expandUser = expandUser
         self.keepRaw = keepRaw
+        self.realtimeRetention = realtimeRetention
     }
 
     /// Where requests go: ``baseURL`` when set, else the region's public hosts.
@@ -86,6 +91,9 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         if pollInterval <= .zero { problems.append("poll_interval_secs: must be positive") }
         if lookback < .zero { problems.append("lookback_secs: must not be negative") }
         if initialLookback < .zero { problems.append("initial_lookback_secs: must not be negative") }
+        if realtimeRetention < .seconds(7200) {
+            problems.append("realtime_retention_secs: must be at least 7200")
+        }
         if !(1...Self.maximumPageSize).contains(pageSize) {
             problems.append("page_size: must be between 1 and \(Self.maximumPageSize)")
         }
@@ -107,7 +115,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         return "GenesysAuditSourceConfiguration(name: \(name), target: \(target), clientID: \(clientID), "
             + "clientSecret: <redacted>, services: \(serviceList), pollInterval: \(pollInterval), "
             + "lookback: \(lookback), initialLookback: \(initialLookback), pageSize: \(pageSize), "
-            + "expandUser: \(expandUser), keepRaw: \(keepRaw))"
+            + "expandUser: \(expandUser), keepRaw: \(keepRaw), realtimeRetention: \(realtimeRetention))"
     }
 
     public var customMirror: Mirror {
@@ -115,7 +123,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
             "name": name, "region": region, "baseURL": baseURL as Any, "clientID": clientID,
             "clientSecret": "<redacted>", "services": services as Any, "pollInterval": pollInterval,
             "lookback": lookback, "initialLookback": initialLookback, "pageSize": pageSize,
-            "expandUser": expandUser, "keepRaw": keepRaw,
+            "expandUser": expandUser, "keepRaw": keepRaw, "realtimeRetention": realtimeRetention,
         ])
     }
 }

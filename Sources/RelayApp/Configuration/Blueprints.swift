@@ -4,7 +4,10 @@ import RelaySinks
 
 extension GenesysAuditSourceConfiguration: SourceBlueprint {
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {
-        .pull(try GenesysAuditSource(configuration: self, transport: context.transport, clock: context.clock))
+        let throttle = context.genesysThrottles.throttle(
+            endpoints: endpoints, clientID: clientID, clock: context.clock, logger: context.logger
+        )
+        return .pull(try GenesysAuditSource(configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))
     }
 }
 

@@ -7,6 +7,7 @@ enum GenesysAuditConfigReader {
     static let keys: Set<String> = [
         "type", "region", "base_url", "client_id", "client_secret", "services", "poll_interval_secs",
         "lookback_secs", "initial_lookback_secs", "page_size", "expand_user", "keep_raw",
+        "realtime_retention_secs",
     ]
 
     static func read(name: String, _ node: ConfigNode) -> GenesysAuditSourceConfiguration? {
@@ -36,7 +37,9 @@ enum GenesysAuditConfigReader {
             initialLookback: node.seconds("initial_lookback_secs", default: defaults.initialLookback, range: 0...(14 * 86_400)),
             pageSize: node.int("page_size", default: defaults.pageSize, range: 1...GenesysAuditSourceConfiguration.maximumPageSize),
             expandUser: node.bool("expand_user", default: defaults.expandUser),
-            keepRaw: node.bool("keep_raw", default: defaults.keepRaw)
+            keepRaw: node.bool("keep_raw", default: defaults.keepRaw),
+            realtimeRetention: node.seconds(
+                "realtime_retention_secs", default: defaults.realtimeRetention, range: 7200...(366 * 86_400))
         )
         for problem in configuration.problems() {
             let parts = problem.split(separator: ":", maxSplits: 1).map(String.init)

@@ -1,6 +1,7 @@
 import Logging
 import RelayAWS
 import RelayCore
+import RelayGenesys
 import RelayHTTP
 
 /// Where pipeline state lives (`state:`).
@@ -22,6 +23,8 @@ public struct BuildContext: Sendable {
     public var clock: any WallClock
     public var store: any StateStore
     public var logger: Logger
+    /// Rate-limit state per Genesys credential, shared by every component built with this context.
+    public var genesysThrottles = GenesysThrottleRegistry()
 }
 
 /// A configured source (one `sources.NAME` block), ready to be built.
@@ -53,6 +56,8 @@ public struct RelayConfiguration: Sendable {
     public var sinks: [any SinkBlueprint]
     /// The `alerts:` section; `nil` (the default) when the file has none: no alerts are sent.
     public var alerts: AlertsConfiguration?
+    /// Fields hashed or dropped before any sink sees an event (`redaction:`); `nil` when none.
+    public var redaction: Redactor?
 
     public init(
         state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],

@@ -12,6 +12,10 @@ public struct SourceCounters: Sendable, Equatable {
     /// Cycles failed in a row since the last successful one (0 after a success).
     public var consecutiveFailures = 0
     public var lastError: String?
+    /// The source's current poll interval (stretched under a low rate-limit budget); nil before a cycle.
+    public var pollInterval: Duration?
+    /// Total time cycles were held back by the platform's rate limits (`Retry-After` pauses).
+    public var throttled: Duration = .zero
     public init() {}
 }
 
@@ -61,6 +65,14 @@ public final class PipelineTelemetry: Sendable {
             } else {
                 state.sources[source, default: SourceCounters()].consecutiveFailures = 0
             }
+        }
+    }
+
+    /// Records a source's current poll interval and a rate-limit pause that follows its cycle.
+    public func recordPacing(source: String, pollInterval: Duration, throttled: Duration) {
+        state.withLock { state in
+            state.sources[source, default: SourceCounters()].pollInterval = pollInterval
+            state.sources[source, default: SourceCounters()].throttled += throttled
         }
     }
 

@@ -68,6 +68,7 @@ public struct PullSourceService: Service {
         do {
             let report = try await source.runCycle(into: intake, logger: logger)
             telemetry.recordCycle(source: source.name, error: nil)
+            telemetry.recordPacing(source: source.name, pollInterval: source.pollInterval, throttled: report.retryAfter ?? .zero)
             logger.debug(
                 "Cycle finished",
                 metadata: [

@@ -16,6 +16,19 @@ public struct GenesysOrgConfiguration: Sendable {
     public var maxPageSize: Int
     /// Seed of the deterministic record, token and correlation-id generators. Default 42.
     public var seed: UInt64
+    /// Requests per token per one-minute window, reported in `inin-ratelimit-allowed`. Default 300.
+    public var rateLimitPerMinute: Int
+    /// Whether a token that exceeds ``rateLimitPerMinute`` in a window is answered 429 with
+    /// `Retry-After` = the seconds left in the window. Default `false` (reported, not enforced).
+    public var enforcesRateLimit: Bool
+    /// How far back the realtime query serves; an interval starting earlier is a 400. Default `nil`
+    /// (no limit).
+    public var realtimeRetention: Duration?
+    /// State polls (`GET /api/v2/audits/query/{id}`) an asynchronous query answers `Queued`/`Running`
+    /// before it ends. Default 2.
+    public var asyncQueryPolls: Int
+    /// Least time on the injected clock between submitting an asynchronous query and its end. Default zero.
+    public var asyncQueryDuration: Duration
 
     /// The services a default org reports.
     public static let defaultServices = [
@@ -30,7 +43,12 @@ public struct GenesysOrgConfiguration: Sendable {
         services: [String] = GenesysOrgConfiguration.defaultServices,
         latePersistence: ClosedRange<Duration> = .zero ... .seconds(20),
         maxPageSize: Int = 500,
-        seed: UInt64 = 42
+        seed: UInt64 = 42,
+        rateLimitPerMinute: Int = 300,
+        enforcesRateLimit: Bool = false,
+        realtimeRetention: Duration? = nil,
+        asyncQueryPolls: Int = 2,
+        asyncQueryDuration: Duration = .zero
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -39,6 +57,11 @@ public struct GenesysOrgConfiguration: Sendable {
         self.latePersistence = latePersistence
         self.maxPageSize = maxPageSize
         self.seed = seed
+        self.rateLimitPerMinute = rateLimitPerMinute
+        self.enforcesRateLimit = enforcesRateLimit
+        self.realtimeRetention = realtimeRetention
+        self.asyncQueryPolls = asyncQueryPolls
+        self.asyncQueryDuration = asyncQueryDuration
     }
 }
 
@@ -50,8 +73,18 @@ public struct GenesysOrgStats: Sendable, Equatable {
     public var apiRequests = 0
     /// 401 responses of any route (bad client credentials on `/oauth/token` and bad bearer tokens).
     public var unauthorizedResponses = 0
-    /// 429 responses served because of ``GenesysOrgEmulator/rateLimitNextRequests(_:retryAfterSeconds:)``.
+    /// 429 responses of any cause: ``GenesysOrgEmulator/rateLimitNextRequests(_:retryAfterSeconds:)``,
+    /// an exhausted per-minute budget or a daily limit.
     public var rateLimitedResponses = 0
+    /// API requests answered while a daily limit or an earlier 429's `Retry-After` was still running:
+    /// requests a well-behaved client does not send.
+    public var requestsDuringRetryAfter = 0
+    /// Asynchronous queries accepted (`POST /api/v2/audits/query`).
+    public var asyncQueries = 0
+    /// State polls of asynchronous queries.
+    public var asyncStatePolls = 0
+    /// Results pages of asynchronous queries served.
+    public var asyncResultPages = 0
     /// Realtime queries that passed authentication and rate limiting (including 400s and injected
     /// malformed pages).
     public var realtimeQueries = 0

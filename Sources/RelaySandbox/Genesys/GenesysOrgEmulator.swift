@@ -28,9 +28,14 @@ public final class GenesysOrgEmulator: Sendable {
         var retryAfterSeconds = 0
         var malformedPages: [MalformedPage] = []
         var stats = GenesysOrgStats()
-        /// The current one-minute rate-limit window.
-        var windowStart: WallInstant?
-        var windowCount = 0
+        /// The current one-minute rate-limit window of each token.
+        var windows: [String: (start: WallInstant, count: Int)] = [:]
+        /// Until when every API request is refused by the daily limit.
+        var dailyLimitUntil: WallInstant?
+        /// Until when the last 429 asked clients to wait (for ``GenesysOrgStats/requestsDuringRetryAfter``).
+        var retryAfterUntil: WallInstant?
+        var transactions: [String: AsyncTransaction] = [:]
+        var pendingAsyncOutcomes: [GenesysAsyncOutcome] = []
     }
 
     /// The org's behaviour.
@@ -39,8 +44,6 @@ public final class GenesysOrgEmulator: Sendable {
     let factory: GenesysRecordFactory
     let state: Mutex<State>
 
-    /// Requests per minute the org reports in `inin-ratelimit-allowed` (reported, not enforced).
-    static let rateLimitAllowed = 300
 
     /// An org behaving per `configuration`, telling time by `clock`.
     public init(configuration: GenesysOrgConfiguration = .init(), clock: any WallClock) {
@@ -133,6 +136,18 @@ public final class GenesysOrgEmulator: Sendable {
             state.rateLimitRemaining = max(count, 0)
             state.retryAfterSeconds = retryAfterSeconds
         }
+    }
+
+    /// Every API request from now until `retryAfterSeconds` have passed on the clock is answered
+    /// 429 with the daily limit's key and a `Retry-After` of the time left.
+    public func exhaustDailyLimit(retryAfterSeconds: Int) {
+        let until = clock.now.advanced(by: .seconds(retryAfterSeconds))
+        state.withLock { $0.dailyLimitUntil = until }
+    }
+
+    /// The next `count` asynchronous queries submitted end in `outcome` instead of `Succeeded`.
+    public func failNextAsyncQueries(_ count: Int, with outcome: GenesysAsyncOutcome) {
+        state.withLock { $0.pendingAsyncOutcomes.append(contentsOf: repeatElement(outcome, count: max(count, 0))) }
     }
 
     /// Revokes every token issued so far: each now answers 401 `bad.credentials`.

@@ -12,6 +12,14 @@ extension GenesysOrgEmulator: SandboxEmulator {
         router.post("/oauth/token") { request, _ in try await self.issueToken(request) }
         router.get("/api/v2/audits/query/servicemapping") { request, _ in self.serviceMapping(request) }
         router.post("/api/v2/audits/query/realtime") { request, _ in try await self.realtimeQuery(request) }
+        router.post("/api/v2/audits/query") { request, _ in try await self.submitAsyncQuery(request) }
+        router.get("/api/v2/audits/query/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return id == "servicemapping" ? self.serviceMapping(request) : self.asyncQueryState(request, id: id)
+        }
+        router.get("/api/v2/audits/query/:id/results") { request, context in
+            self.asyncQueryResults(request, id: context.parameters.get("id") ?? "")
+        }
         return router
     }
 
@@ -60,19 +68,23 @@ extension GenesysOrgEmulator: SandboxEmulator {
     // MARK: API gate
 
     /// Whether an API request may proceed, with the headers every API response carries.
-    private enum Admission {
+    enum Admission {
         case rejected(Response)
         case admitted(headers: HTTPFields, contextID: String)
     }
 
-    /// Counts the request, checks its bearer token and any injected rate limit.
-    private func admit(_ request: Request) -> Admission {
+    /// Counts the request, checks its bearer token, the daily limit, any injected rate limit and
+    /// (when enforced) the token's per-minute budget.
+    func admit(_ request: Request) -> Admission {
         let bearer = SandboxHTTP.credentials(request, scheme: "Bearer").map(String.init)
         let now = clock.now
+        let configuration = configuration
         return state.withLock { state in
             state.stats.apiRequests += 1
-            var headers = Self.rateLimitHeaders(&state, now: now)
+            if let until = state.retryAfterUntil, now < until { state.stats.requestsDuringRetryAfter += 1 }
             let contextID = state.correlationGenerator.uuid()
+            var (headers, overBudget, windowLeft) = Self.rateLimitHeaders(
+                &state, token: bearer ?? "", now: now, configuration: configuration)
             headers[GenesysWire.correlationID] = contextID
             guard let bearer else {
                 state.stats.unauthorizedResponses += 1
@@ -88,18 +100,27 @@ extension GenesysOrgEmulator: SandboxEmulator {
                 )
                 return .rejected(SandboxHTTP.json(.unauthorized, body, headers: headers))
             }
-            if state.rateLimitRemaining > 0 {
+            var refusal: (key: String, seconds: Int, value: Int)?
+            if let until = state.dailyLimitUntil, now < until {
+                refusal = ("token.rate.per.day", max(1, Int(now.duration(to: until).seconds.rounded(.up))), 50_000)
+            } else if state.rateLimitRemaining > 0 {
                 state.rateLimitRemaining -= 1
+                refusal = ("token.rate.per.minute", state.retryAfterSeconds, configuration.rateLimitPerMinute)
+            } else if overBudget {
+                refusal = ("token.rate.per.minute", windowLeft, configuration.rateLimitPerMinute)
+            }
+            if let refusal {
                 state.stats.rateLimitedResponses += 1
-                headers[GenesysWire.retryAfter] = String(state.retryAfterSeconds)
+                let until = now.advanced(by: .seconds(refusal.seconds))
+                state.retryAfterUntil = max(state.retryAfterUntil ?? until, until)
+                headers[GenesysWire.retryAfter] = String(refusal.seconds)
                 let limit: JSONValue = [
-                    "key": "token.rate.per.minute", "namespace": "platform.api",
-                    "value": .number(JSONNumber(Self.rateLimitAllowed)),
+                    "key": .string(refusal.key), "namespace": "platform.api",
+                    "value": .number(JSONNumber(refusal.value)),
                 ]
                 let body = GenesysWire.errorBody(
                     status: 429, code: "too.many.requests",
-                    message: "Rate limit exceeded the maximum. [\(Self.rateLimitAllowed)] requests for "
-                        + "token.rate.per.minute",
+                    message: "Rate limit exceeded the maximum. [\(refusal.value)] requests for \(refusal.key)",
                     contextID: contextID, limit: limit
                 )
                 return .rejected(SandboxHTTP.json(.tooManyRequests, body, headers: headers))
@@ -108,26 +129,29 @@ extension GenesysOrgEmulator: SandboxEmulator {
         }
     }
 
-    /// `inin-ratelimit-*` for a fixed one-minute window opened by its first request.
-    private static func rateLimitHeaders(_ state: inout State, now: WallInstant) -> HTTPFields {
-        if let start = state.windowStart, now < start.advanced(by: .seconds(60)), now >= start {
-            state.windowCount += 1
-        } else {
-            state.windowStart = now
-            state.windowCount = 1
-        }
-        let remaining = now.duration(to: (state.windowStart ?? now).advanced(by: .seconds(60)))
+    /// `inin-ratelimit-*` for the token's fixed one-minute window opened by its first request;
+    /// also whether the request is over an enforced budget and the seconds left in the window.
+    private static func rateLimitHeaders(
+        _ state: inout State, token: String, now: WallInstant, configuration: GenesysOrgConfiguration
+    ) -> (HTTPFields, Bool, Int) {
+        var window = state.windows[token] ?? (now, 0)
+        if !(now >= window.start && now < window.start.advanced(by: .seconds(60))) { window = (now, 0) }
+        window.count += 1
+        state.windows[token] = window
+        let remaining = now.duration(to: window.start.advanced(by: .seconds(60)))
         let resetSeconds = max(1, Int((remaining.seconds).rounded(.up)))
-        return [
-            GenesysWire.rateLimitCount: String(state.windowCount),
-            GenesysWire.rateLimitAllowed: String(rateLimitAllowed),
+        let headers: HTTPFields = [
+            GenesysWire.rateLimitCount: String(window.count),
+            GenesysWire.rateLimitAllowed: String(configuration.rateLimitPerMinute),
             GenesysWire.rateLimitReset: String(resetSeconds),
         ]
+        let over = configuration.enforcesRateLimit && window.count > configuration.rateLimitPerMinute
+        return (headers, over, resetSeconds)
     }
 
     // MARK: Audit routes
 
-    private func serviceMapping(_ request: Request) -> Response {
+    func serviceMapping(_ request: Request) -> Response {
         let headers: HTTPFields
         switch admit(request) {
         case .rejected(let response): return response
@@ -176,6 +200,11 @@ extension GenesysOrgEmulator: SandboxEmulator {
             )
         } catch {
             return badRequest(error.message)
+        }
+        if let retention = configuration.realtimeRetention,
+            WallInstant(query.start) < clock.now.advanced(by: .zero - retention)
+        {
+            return badRequest("interval starts earlier than the realtime query serves; use the asynchronous audit query.")
         }
         let expandUser = request.uri.queryParameters.contains { parameter in
             parameter.key == "expand" && parameter.value.split(separator: ",").contains("user")

@@ -1,0 +1,108 @@
+import Logging
+import RelayCore
+import RelayHTTP
+import Synchronization
+
+/// The rate-limit state of one Genesys OAuth credential, shared by every poller and backfill that
+/// uses it (get it from a ``GenesysThrottleRegistry``). It wraps a ``RateLimitPacing`` value in a
+/// lock: the decisions are synchronous, so a source can read ``intervalFactor`` from its
+/// `pollInterval` getter; waiting happens on the injected clock, outside the lock.
+public final class GenesysThrottle: Sendable {
+    /// Which credential this throttle paces (`clientID@apiBaseURL`), for logs.
+    public let credential: String
+    private let clock: any WallClock
+    private let logger: Logger
+    private let pacing = Mutex(RateLimitPacing())
+
+    /// - Parameters:
+    ///   - credential: A label naming the credential (never the secret).
+    ///   - clock: Tells time for blocks and decides how long waits last.
+    ///   - logger: Where long blocks are reported.
+    public init(credential: String, clock: any WallClock, logger: Logger) {
+        self.credential = credential
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "ccrelay.credential"] = "\(credential)"
+        self.logger = logger
+    }
+
+    /// A snapshot of the decisions so far.
+    public var state: RateLimitPacing { pacing.withLock { $0 } }
+    /// The poll-interval multiplier every poller of this credential applies (1 when the budget is healthy).
+    public var intervalFactor: Int { pacing.withLock { $0.factor } }
+    /// Total time the credential has been blocked by rate limits.
+    public var throttled: Duration { pacing.withLock { $0.throttled } }
+
+    /// How long a request must still wait before it may be sent (zero when it may go now).
+    public func pendingWait() -> Duration {
+        let now = clock.now
+        return pacing.withLock { $0.wait(at: now) }
+    }
+
+    /// Waits on the clock until the credential may send again.
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    public func waitUntilOpen() async throws {
+        while true {
+            let now = clock.now
+            let wait = pacing.withLock { $0.wait(at: now) }
+            guard wait > .zero else { return }
+            logger.debug("Waiting for the credential's rate limit", metadata: ["ccrelay.wait_secs": "\(Int64(wait.seconds))"])
+            try await clock.sleep(until: now.advanced(by: wait), tolerance: nil)
+        }
+    }
+
+    /// Reads a response's rate-limit headers; a 429 blocks the credential for `Retry-After` + 10 s.
+    /// Returns the time to wait before the next request on this credential.
+    @discardableResult
+    public func observe(_ response: InboundResponse) -> Duration {
+        let now = clock.now
+        if response.status == 429 {
+            let asked = response.retryAfter
+            let until = pacing.withLock { $0.rateLimited(retryAfter: asked, at: now) }
+            let wait = now.duration(to: until)
+            let metadata: Logger.Metadata = [
+                "ccrelay.retry_after_secs": "\(asked.map { Int64($0.seconds) } ?? -1)",
+                "ccrelay.blocked_until": "\(until)",
+            ]
+            if wait >= .seconds(3600) {
+                logger.warning("Genesys credential rate limited for an hour or more (daily limit); nothing is sent before then", metadata: metadata)
+            } else {
+                logger.notice("Genesys credential rate limited; nothing is sent before the allowed time", metadata: metadata)
+            }
+            return wait
+        }
+        if let budget = RateLimitPacing.remainingBudget(header: response.header) {
+            let (before, after) = pacing.withLock { state in
+                let before = state.factor
+                state.observe(remaining: budget, at: now)
+                return (before, state.factor)
+            }
+            if before != after {
+                logger.notice(
+                    "Genesys poll interval factor changed with the remaining rate-limit budget",
+                    metadata: ["ccrelay.remaining": "\(budget)", "ccrelay.factor": "\(after)"]
+                )
+            }
+        }
+        return pacing.withLock { $0.wait(at: now) }
+    }
+}
+
+/// One ``GenesysThrottle`` per credential (API base URL × client id), shared by everything built
+/// from one configuration.
+public final class GenesysThrottleRegistry: Sendable {
+    private let throttles = Mutex<[String: GenesysThrottle]>([:])
+
+    public init() {}
+
+    /// The throttle of `clientID` at `endpoints`, created on first use with `clock` and `logger`.
+    public func throttle(endpoints: GenesysEndpoints, clientID: String, clock: any WallClock, logger: Logger) -> GenesysThrottle {
+        let key = "\(clientID)@\(endpoints.apiBaseURL)"
+        return throttles.withLock { throttles in
+            if let existing = throttles[key] { return existing }
+            let created = GenesysThrottle(credential: key, clock: clock, logger: logger)
+            throttles[key] = created
+            return created
+        }
+    }
+}
