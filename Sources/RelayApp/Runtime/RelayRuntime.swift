@@ -56,6 +56,12 @@ public struct RelayRuntime: Sendable {
         self.sinks = try configuration.sinks.map { try $0.makeSink(context) }
     }
 
+    /// The intake of the pull source named `name` (its routes, the shared outboxes and dedup ledger),
+    /// for operations such as a backfill that commit on a source's behalf; nil when there is none.
+    public func intake(forSource name: String) -> Intake? {
+        sources.first { $0.name == name }.map { intake(for: $0) }
+    }
+
     private func intake(for source: any PullSource) -> Intake {
         Intake(source: source.name, store: store, router: router, clock: clock, signal: signal, telemetry: telemetry)
     }
