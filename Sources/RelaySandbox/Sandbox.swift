@@ -41,6 +41,31 @@ public enum Sandbox {
         }
     }
 
+    /// Serves only the CXone tenant emulator while `body` runs; `body` receives its base URL
+    /// (discovery, `/auth/token` and the API on one host).
+    public static func withRunning<T: Sendable>(
+        cxone: CXoneTenantEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([cxone], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
+
+    /// Serves the CXone tenant and the Splunk HEC emulators while `body` runs; `body` receives
+    /// their base URLs.
+    public static func withRunning<T: Sendable>(
+        cxone: CXoneTenantEmulator,
+        hec: SplunkHECEmulator,
+        logger: Logger,
+        _ body: @Sendable (_ cxoneURL: String, _ hecURL: String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([cxone, hec], logger: logger) { urls in
+            try await body(urls[0], urls[1])
+        }
+    }
+
     /// Serves only the Splunk HEC emulator while `body` runs; `body` receives its base URL.
     public static func withRunning<T: Sendable>(
         hec: SplunkHECEmulator,
