@@ -6,6 +6,7 @@ enum ComponentRegistry {
 
     static let sources: [String: SourceReader] = [
         "genesys_audit": { GenesysAuditConfigReader.read(name: $0, $1) },
+        "cxone_audit": { CXoneConfigReader.read(name: $0, $1) },
     ]
 
     static let sinks: [String: SinkReader] = [
@@ -14,5 +15,6 @@ enum ComponentRegistry {
         "sumo_logic": { SumoConfigReader.read(name: $0, $1) },
         "file": { FileConfigReader.read(name: $0, $1) },
         "stdout": { StdoutConfigReader.read(name: $0, $1) },
+        "s3": { S3ConfigReader.read(name: $0, $1) },
     ]
 }

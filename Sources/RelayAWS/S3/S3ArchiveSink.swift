@@ -1,0 +1,120 @@
+import Logging
+import RelayCore
+import RelayHTTP
+
+/// Archives batches to S3 as gzip NDJSON objects (see ``S3ObjectLayout``). A batch whose events
+/// span several UTC hours becomes one object per hour; their fates are reported per event, so an
+/// object S3 accepted is never written again because another one failed.
+public struct S3ArchiveSink: Sink {
+    public let configuration: S3SinkConfiguration
+    public let client: S3Client
+    private let layout: S3ObjectLayout
+    private let logger: Logger
+
+    public init(configuration: S3SinkConfiguration, transport: HTTPTransport, clock: any WallClock, logger: Logger) {
+        self.configuration = configuration
+        self.client = S3Client(
+            bucket: configuration.bucket, region: configuration.region, endpoint: configuration.endpoint,
+            credentials: configuration.credentials, transport: transport, clock: clock,
+            requestTimeout: configuration.requestTimeout)
+        self.layout = S3ObjectLayout(prefix: configuration.prefix, segment: configuration.name)
+        var logger = logger
+        logger[metadataKey: "ccrelay.sink"] = "\(configuration.name)"
+        self.logger = logger
+    }
+
+    public var name: String { configuration.name }
+    public var batch: BatchConfiguration { configuration.batch }
+    public var retry: RetryPolicy { configuration.retry }
+
+    public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        var fates = S3BatchFates(total: entries.count)
+        for object in layout.objects(for: entries) {
+            if fates.stopped {
+                fates.record(object.entryIDs, .retriable(reason: fates.retryReason, retryAfter: fates.retryAfter))
+                continue
+            }
+            let outcome = await put(object)
+            if case .delivered = outcome {
+                logger.debug("Object written", metadata: ["ccrelay.s3.key": "\(object.key)", "ccrelay.events": "\(object.entryIDs.count)"])
+            }
+            fates.record(object.entryIDs, outcome)
+        }
+        return fates.outcome
+    }
+
+    private func put(_ object: S3ObjectLayout.Object) async -> DeliveryOutcome {
+        var extra: [(name: String, value: String)] = []
+        if let storageClass = configuration.storageClass { extra.append(("x-amz-storage-class", storageClass)) }
+        do {
+            let response = try await client.putObject(
+                key: object.key, body: Gzip.compress(object.ndjson), contentType: "application/gzip", extraHeaders: extra)
+            return S3Response.outcome(for: response)
+        } catch {
+            return .retriable(reason: error.message, retryAfter: nil)
+        }
+    }
+
+    /// Lists at most one key under the prefix: a wrong key or secret is refused, a key that may
+    /// write but not list (`AccessDenied`) still proves the signature is accepted.
+    public func checkCredential() async -> CredentialStatus {
+        do {
+            let response = try await client.probe(prefix: layout.prefix.isEmpty ? layout.segment : layout.prefix + "/")
+            if response.status == 200 { return .valid }
+            let error = S3ErrorBody.parse(response.body)
+            if error?.code == "AccessDenied" { return .valid }
+            if case .credentialRejected(let reason) = S3Response.outcome(for: response) { return .rejected(reason: reason) }
+            return .unknown(reason: "S3 answered HTTP \(response.status) \(error.map { "\($0)" } ?? response.bodySnippet())")
+        } catch {
+            return .unknown(reason: error.message)
+        }
+    }
+}
+
+/// Per-event fates of one batch's objects, folded into one outcome. After a retriable failure or a
+/// refused credential the remaining objects are not sent (throttling, an outage and a bad key hit
+/// them all alike) and count as retriable.
+struct S3BatchFates {
+    let total: Int
+    var delivered: [Int64] = []
+    var rejected: [Int64: String] = [:]
+    var retriable: [Int64] = []
+    var retryReason = ""
+    var retryAfter: Duration?
+    var credentialReason: String?
+    var stopped = false
+
+    init(total: Int) { self.total = total }
+
+    mutating func record(_ ids: [Int64], _ outcome: DeliveryOutcome) {
+        switch outcome {
+        case .delivered:
+            delivered += ids
+        case .rejected(let reason):
+            for id in ids { rejected[id] = reason }
+        case .retriable(let reason, let after):
+            retriable += ids
+            if !stopped { retryReason = reason; retryAfter = after }
+            stopped = true
+        case .credentialRejected(let reason):
+            retriable += ids
+            if !stopped { retryReason = reason }
+            credentialReason = credentialReason ?? reason
+            stopped = true
+        case .partial, .poisoned, .awaitingAcknowledgement:
+            // A single PUT never answers these; should one appear, its events are sent again.
+            retriable += ids
+        }
+    }
+
+    var outcome: DeliveryOutcome {
+        if delivered.count == total { return .delivered }
+        if let credentialReason, delivered.isEmpty, rejected.isEmpty { return .credentialRejected(reason: credentialReason) }
+        if retriable.count == total { return .retriable(reason: retryReason, retryAfter: retryAfter) }
+        if rejected.count == total, Set(rejected.values).count == 1, let reason = rejected.values.first {
+            return .rejected(reason: reason)
+        }
+        return .partial(PartialDelivery(
+            delivered: delivered, rejected: rejected, retriable: retriable, retryReason: retryReason, retryAfter: retryAfter))
+    }
+}
