@@ -130,7 +130,7 @@ public struct DatadogLogsEncoder: Sendable {
     }
 
     /// `EVENT_TYPE by actor on target`, from the normalized fields that are present.
-    static func summary(of event: JSONObject) -> String {
+    public static func summary(of event: JSONObject) -> String {
         var text = event["event_type"]?.stringValue ?? "event"
         if let actor = event["actor_name"]?.stringValue ?? event["actor_id"]?.stringValue {
             text += " by \(actor)"

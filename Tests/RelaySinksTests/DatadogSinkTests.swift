@@ -1,0 +1,169 @@
+import Logging
+import RelayCore
+import RelayHTTP
+import RelaySandbox
+import RelaySinks
+import Testing
+
+/// Rows stamped relative to a clock, for sinks that care about event age.
+enum TimedFixtures {
+    static func entry(_ number: Int, at clock: any WallClock, offset: Duration = .zero, platform: Platform = .genesys) -> OutboxEntry {
+        let time = clock.now.advanced(by: offset).timestamp
+        var entry = Fixtures.entry(number, platform: platform, ms: time.millisecondsSinceEpoch - Int64(number))
+        entry.enqueuedAt = clock.now.timestamp
+        return entry
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "ccrelay.sinks.tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+}
+
+@Suite("DatadogLogsSink against the sandbox intake", .timeLimit(.minutes(2)))
+struct DatadogSinkTests {
+    private func withIntake<T: Sendable>(
+        apiKey: String = DatadogIntakeConfiguration.defaultAPIKey,
+        intake intakeConfiguration: DatadogIntakeConfiguration = .init(),
+        fallback: String? = nil,
+        gzip: Bool = true,
+        _ body: @Sendable (DatadogLogsSink, DatadogIntakeEmulator, ManualClock) async throws -> T
+    ) async throws -> T {
+        let clock = ManualClock()
+        let intake = DatadogIntakeEmulator(configuration: intakeConfiguration, clock: clock)
+        return try await Sandbox.withRunning(datadog: intake, logger: TimedFixtures.logger) { url in
+            let configuration = DatadogLogsSinkConfiguration(
+                name: "datadog", endpoint: url + "/", apiKey: apiKey, hostname: "relay-01",
+                tags: ["team": "cc", "env": "prod"], fallback: fallback, gzip: gzip, requestTimeout: .seconds(10))
+            let sink = DatadogLogsSink(configuration: configuration, transport: HTTPTransport(), clock: clock, logger: TimedFixtures.logger)
+            return try await body(sink, intake, clock)
+        }
+    }
+
+    @Test("a batch arrives as one log per event with Datadog's reserved attributes and the normalized fields", arguments: [true, false])
+    func delivers(gzip: Bool) async throws {
+        try await withIntake(gzip: gzip) { sink, intake, clock in
+            let entries = [TimedFixtures.entry(1, at: clock), TimedFixtures.entry(2, at: clock, platform: .cxone)]
+            #expect(await sink.deliver(entries) == .delivered)
+            let logs = intake.logs
+            try #require(logs.count == 2)
+            #expect(logs.map(\.eventID) == entries.map(\.eventID))
+            #expect(logs.map { $0["ddsource"] } == ["genesys", "cxone"])
+            #expect(logs.allSatisfy { $0["ddtags"] == "env:prod,team:cc" && $0["service"] == "ccrelay" && $0["hostname"] == "relay-01" })
+            #expect(logs.allSatisfy { $0["status"] == "info" })
+            #expect(logs[0]["message"] == "QUEUE_UPDATED by Agent \"1\"\n")
+            #expect(logs[0]["event_type"] == "QUEUE_UPDATED")
+            #expect(logs[0]["timestamp"] == entries[0].timestamp.iso8601)
+            #expect(logs[0].fields["attributes"]?["z.order"] == "kept")
+            #expect(logs[0].fields["attributes"]?["a.big"] == .number(JSONNumber(uncheckedLiteral: "12345678901234567890")))
+        }
+    }
+
+    @Test("every site maps to its intake; an explicit endpoint wins")
+    func sites() {
+        #expect(DatadogSite.all.count == 7)
+        let eu = DatadogLogsSinkConfiguration(name: "d", site: .eu1, apiKey: "k")
+        #expect(eu.intakeURL == "https://http-intake.logs.datadoghq.eu/api/v2/logs")
+        #expect(DatadogLogsSinkConfiguration(name: "d", apiKey: "k").intakeURL == "https://http-intake.logs.datadoghq.com/api/v2/logs")
+        #expect(DatadogLogsSinkConfiguration(name: "d", site: .gov, apiKey: "k").intakeURL == "https://http-intake.logs.ddog-gov.com/api/v2/logs")
+        let proxy = DatadogLogsSinkConfiguration(name: "d", site: .ap1, endpoint: "http://proxy:8080/", apiKey: "k")
+        #expect(proxy.intakeURL == "http://proxy:8080/api/v2/logs")
+    }
+
+    @Test("a wrong API key is a credential rejection that never shows the key")
+    func wrongKey() async throws {
+        try await withIntake(apiKey: "wrong-key-value") { sink, intake, clock in
+            let outcome = await sink.deliver([TimedFixtures.entry(1, at: clock)])
+            #expect(Fate(outcome) == .credentialRejected)
+            #expect(outcome.reason.contains("403"))
+            #expect(!outcome.reason.contains("wrong-key-value"))
+            #expect(intake.logs.isEmpty)
+        }
+    }
+
+    @Test("429 is retriable with its Retry-After; 500 and 503 are retriable")
+    func retriable() async throws {
+        try await withIntake { sink, intake, clock in
+            intake.injectFaults([.tooManyRequests(retryAfterSeconds: 7), .internalError, .unavailable])
+            let entries = [TimedFixtures.entry(1, at: clock)]
+            #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: .seconds(7)))
+            #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: nil))
+            #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: nil))
+            #expect(await sink.deliver(entries) == .delivered)
+            #expect(intake.logs.count == 1)
+        }
+    }
+
+    @Test("400 rejects a single event with Datadog's words; for a larger batch the worker is told to bisect")
+    func badRequest() async throws {
+        try await withIntake { sink, intake, clock in
+            intake.injectFaults([.badRequest, .badRequest])
+            let single = await sink.deliver([TimedFixtures.entry(1, at: clock)])
+            #expect(Fate(single) == .rejected)
+            #expect(single.reason.contains("malformed request body"))
+            let batch = await sink.deliver([TimedFixtures.entry(1, at: clock), TimedFixtures.entry(2, at: clock)])
+            #expect(Fate(batch) == .poisoned(index: nil))
+        }
+    }
+
+    @Test("events older than 18 h or more than 2 h ahead go to the fallback sink, never to Datadog, and are counted")
+    func fallback() async throws {
+        try await withIntake(fallback: "archive") { sink, intake, clock in
+            let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-18 * 3600 - 60))
+            let fresh = TimedFixtures.entry(2, at: clock, offset: .seconds(-17 * 3600))
+            let future = TimedFixtures.entry(3, at: clock, offset: .seconds(3 * 3600))
+            let outcome = await sink.deliver([old, fresh, future])
+            #expect(outcome == .partial(PartialDelivery(delivered: [fresh.id], rerouted: [old.id: "archive", future.id: "archive"])))
+            #expect(intake.logs.map(\.eventID) == [fresh.eventID])
+            #expect(intake.stats.droppedForAge == 0)
+            #expect(sink.outOfWindow.rerouted == 2)
+        }
+    }
+
+    @Test("without a fallback, out-of-window events are rejected with the reason; a batch of only old events sends nothing")
+    func noFallback() async throws {
+        try await withIntake { sink, intake, clock in
+            let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-19 * 3600))
+            guard case .partial(let fates) = await sink.deliver([old]) else {
+                Issue.record("expected a partial outcome")
+                return
+            }
+            #expect(fates.delivered.isEmpty)
+            #expect(fates.rejected[old.id]?.contains("older than 18 h") == true)
+            #expect(intake.stats.requests == 0)
+            #expect(sink.outOfWindow.deadLettered == 1)
+        }
+    }
+
+    @Test("a batch beyond 1000 entries or 5 MB is sent as several requests, all delivered")
+    func splits() async throws {
+        try await withIntake { sink, intake, clock in
+            let entries = (0..<1500).map { TimedFixtures.entry($0, at: clock) }
+            #expect(await sink.deliver(entries) == .delivered)
+            #expect(intake.stats.acceptedRequests == 2)
+            #expect(Set(intake.logs.compactMap(\.eventID)) == Set(entries.map(\.eventID)))
+        }
+    }
+
+    @Test("when a later request fails, the earlier requests' events stay delivered and the rest are retried")
+    func partialFailure() async throws {
+        // The intake takes at most 1 MB: the first 1000 small events pass, the 200 padded ones do not.
+        try await withIntake(intake: DatadogIntakeConfiguration(maxRequestBytes: 1_000_000)) { sink, intake, clock in
+            var entries = (0..<1200).map { TimedFixtures.entry($0, at: clock) }
+            for index in 1000..<1200 {
+                var event = Fixtures.event(index, ms: entries[index].timestamp.millisecondsSinceEpoch - Int64(index))
+                event.attributes.append(key: "pad", value: .string(String(repeating: "p", count: 10_000)))
+                entries[index].payload = event.encoded()
+            }
+            guard case .partial(let fates) = await sink.deliver(entries) else {
+                Issue.record("expected a partial outcome")
+                return
+            }
+            #expect(fates.delivered == entries.prefix(1000).map(\.id))
+            #expect(fates.retriable == entries.suffix(200).map(\.id))
+            #expect(fates.retryReason.contains("413"))
+            #expect(intake.logs.count == 1000)
+        }
+    }
+}
