@@ -22,6 +22,11 @@ enum OperandCompiler {
             guard object.count == 1, let member = object.members.first else {
                 throw path.error("anything-but takes one of prefix, suffix, equals-ignore-case, wildcard, found \(object.count) keys")
             }
+            guard ["prefix", "suffix", "equals-ignore-case", "wildcard"].contains(member.key) else {
+                throw path.error(
+                    "anything-but does not take \"\(member.key)\"; use prefix, suffix, equals-ignore-case or wildcard"
+                )
+            }
             let name = "anything-but.\(member.key)"
             var texts: [String] = []
             switch member.value {
@@ -40,12 +45,8 @@ enum OperandCompiler {
                     tests.append(member.key == "prefix" ? .prefix(Array(text.utf8)) : .suffix(Array(text.utf8)))
                 case "equals-ignore-case":
                     tests.append(.equalsIgnoreCase(TextMatching.fold(text)))
-                case "wildcard":
-                    tests.append(.wildcard(try WildcardPattern(compiling: text, at: path)))
                 default:
-                    throw path.error(
-                        "anything-but does not take \"\(member.key)\"; use prefix, suffix, equals-ignore-case or wildcard"
-                    )
+                    tests.append(.wildcard(try WildcardPattern(compiling: text, at: path)))
                 }
             }
             return .anythingButString(tests)

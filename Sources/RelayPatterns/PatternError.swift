@@ -14,6 +14,7 @@ public struct PatternError: Error, Sendable, Equatable, CustomStringConvertible 
         self.reason = reason
     }
 
+    /// `event pattern at PATH: REASON` (or `event pattern: REASON` at the top level).
     public var description: String {
         path.isEmpty ? "event pattern: \(reason)" : "event pattern at \(path): \(reason)"
     }

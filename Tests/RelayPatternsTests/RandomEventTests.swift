@@ -42,7 +42,7 @@ struct RandomEventTests {
     }
 
     static let patterns = [
-        #"{"a":["a",5,true,null],"detail":{"state":[{"anything-but":{"prefix":"r"}}]}}"#,
+        #"{"a":["a",5,true,null],"$or":[{"detail":{"state":[{"anything-but":{"prefix":"r"}}]}},{"b":[{"exists":false}]}]}"#,
         #"{"a":[{"prefix":{"equals-ignore-case":"zü"}},{"suffix":{"equals-ignore-case":"RICH"}},{"equals-ignore-case":"ǆ"}]}"#,
         #"{"ip":[{"cidr":"10.0.0.0/8"},{"cidr":"2001:db8::/32"},{"cidr":"::/0"}]}"#,
         #"{"n":[{"numeric":[">=",0,"<",1e300]},{"anything-but":[5,0]}]}"#,

@@ -1,0 +1,4 @@
+import RelayCore
+
+/// Routes use compiled EventBridge patterns as their matchers.
+extension EventPattern: EventMatcher {}
