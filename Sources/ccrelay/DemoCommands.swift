@@ -43,8 +43,10 @@ struct SandboxCommand: AsyncParsableCommand {
         abstract: "Run the emulated platforms alone and print their URLs and credentials, to point a config at them.",
         discussion: """
             With --json the first line is one JSON object:
-            {"genesys": {"api_url", "client_id", "client_secret"}, "splunk_hec": {"url", "token"}}.
-            The Genesys org creates --records-per-second audit records; Ctrl-C stops.
+            {"genesys": {"api_url", "client_id", "client_secret"}, "splunk_hec": {"url", "token"},
+             "cxone": {"tenant_id", "discovery_url", "access_key_id", "access_key_secret", "client_id", "client_secret"}}.
+            The Genesys org creates --records-per-second audit records, the CXone tenant a few admin changes
+            and agent logins every 5 seconds; Ctrl-C stops.
             """
     )
 
@@ -62,15 +64,26 @@ struct SandboxCommand: AsyncParsableCommand {
         let clock = SystemClock()
         let org = GenesysOrgEmulator(clock: clock)
         let hec = SplunkHECEmulator()
+        let cxone = CXoneTenantEmulator(clock: clock)
         let json = json
         let perSecond = recordsPerSecond
-        try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
-            let description = SandboxDescription(endpoints: endpoints, org: org, hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "")
-            writeLine(json ? description.json : description.text)
-            var group = ServiceGroupConfiguration(
-                services: [.init(service: SandboxTrafficService(org: org, perSecond: perSecond, clock: clock))], logger: logger)
-            group.gracefulShutdownSignals = [.sigterm, .sigint]
-            try await ServiceGroup(configuration: group).run()
+        try await Sandbox.withRunning(cxone: cxone, logger: logger) { cxoneURL in
+            try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
+                let description = SandboxDescription(
+                    endpoints: endpoints, org: org, hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "",
+                    cxoneURL: cxoneURL, cxone: cxone.configuration
+                )
+                writeLine(json ? description.json : description.text)
+                var group = ServiceGroupConfiguration(
+                    services: [
+                        .init(service: SandboxTrafficService(org: org, perSecond: perSecond, clock: clock)),
+                        .init(service: CXoneTrafficService(tenant: cxone, changes: 3, logins: 2, clock: clock)),
+                    ],
+                    logger: logger
+                )
+                group.gracefulShutdownSignals = [.sigterm, .sigint]
+                try await ServiceGroup(configuration: group).run()
+            }
         }
     }
 }
@@ -80,6 +93,8 @@ struct SandboxDescription {
     let endpoints: SandboxEndpoints
     let org: GenesysOrgEmulator
     let hecToken: String
+    let cxoneURL: String
+    let cxone: CXoneTenantConfiguration
 
     var json: String {
         let value: JSONValue = [
@@ -89,6 +104,14 @@ struct SandboxDescription {
                 "client_secret": .string(org.configuration.clientSecret),
             ],
             "splunk_hec": ["url": .string(endpoints.hecURL), "token": .string(hecToken)],
+            "cxone": [
+                "tenant_id": .string(cxone.tenantID),
+                "discovery_url": .string(cxoneURL),
+                "access_key_id": .string(cxone.accessKeyID),
+                "access_key_secret": .string(cxone.accessKeySecret),
+                "client_id": .string(cxone.clientID),
+                "client_secret": .string(cxone.clientSecret),
+            ],
         ]
         return JSONWriter.string(value)
     }
@@ -97,6 +120,7 @@ struct SandboxDescription {
         """
         Genesys Cloud org: \(endpoints.genesysURL)  (client_id \(org.configuration.clientID), client_secret \(org.configuration.clientSecret))
         Splunk HEC:        \(endpoints.hecURL)  (token \(hecToken))
+        NICE CXone tenant: \(cxoneURL)  (tenant_id \(cxone.tenantID), access_key_id \(cxone.accessKeyID), access_key_secret \(cxone.accessKeySecret), client_id \(cxone.clientID), client_secret \(cxone.clientSecret))
         Ctrl-C stops.
         """
     }
