@@ -46,7 +46,7 @@ struct SumoQueries {
         let targetType = SchemaField.targetType.shortName
         switch alert {
         case .oauthClientViewed:
-            return "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID, .remoteIP]))\n"
+            return "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID, .entityName, .remoteIP]))\n"
                 + "| where \(auditFilter) and \(targetType) in \(inList(AlertCatalog.oauthClientEntityTypes)) "
                 + "and \(eventType) in \(inList(AlertCatalog.oauthClientReadEventTypes))\n"
                 + "| dedup by \(SchemaField.eventID.shortName)"
@@ -73,7 +73,7 @@ struct SumoQueries {
         }
     }
 
-    /// Customer hang-ups vs backend errors, one row per minute... per 5 minutes.
+    /// Customer hang-ups vs backend errors per 5 minutes.
     var abandonmentOverlay: String {
         let backend = input.backend
         return "(\(scope)) or (\(backend.sumoScope))\n"
