@@ -69,7 +69,7 @@ struct GenerateCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let base = try baseInput()
-        let input = try config.map { GenerateInput.from(try loadConfiguration(path: $0), base: base) } ?? base
+        let input = try config.map { GenerateInput.from(try loadWithoutSecrets(path: $0), base: base) } ?? base
         let files = generateTarget.files(for: input)
         do {
             for file in files {
@@ -81,6 +81,22 @@ struct GenerateCommand: AsyncParsableCommand {
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
+        }
+    }
+
+    /// Loads the configuration; secrets that are not available here (unset variables, unreadable
+    /// `${file:...}`) get a placeholder, since generated content never contains a secret.
+    private func loadWithoutSecrets(path: String) throws -> RelayConfiguration {
+        let placeholder = "unset-for-generate"
+        let interpolation = Interpolation(
+            environment: { Interpolation.processEnvironment($0) ?? placeholder },
+            readFile: { file in Interpolation.readFileContents(file) ?? (file == path ? nil : placeholder) }
+        )
+        do {
+            return try ConfigLoader(interpolation: interpolation).load(path: path)
+        } catch {
+            printError("\(path): \(error)")
+            throw ExitCode(2)
         }
     }
 
