@@ -10,7 +10,7 @@ enum Base64 {
     }()
 
     /// Encodes with `=` padding.
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity((input.count + 2) / 3 * 4)

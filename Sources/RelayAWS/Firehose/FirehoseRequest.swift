@@ -30,6 +30,9 @@ struct FirehoseRequest: Sendable, Equatable {
                 }
                 throw FirehoseRejection(status: 400, message: "body: not valid gzip (Content-Encoding: gzip)")
             }
+            guard GzipTrailer.matches(compressed: body, inflated: json) else {
+                throw FirehoseRejection(status: 400, message: "body: gzip stream truncated or its CRC-32 does not match")
+            }
         }
         let document: JSONValue
         do {

@@ -1,0 +1,171 @@
+import Logging
+import RelayCore
+import RelayHTTP
+import Synchronization
+
+/// An Amazon Data Firehose delivery stream's HTTP-endpoint destination, emulated: it POSTs
+/// batches of EventBridge events in Firehose's request format (base64 records, gzip, the access
+/// key and a request id reused on every retry), retries any non-200 answer or transport failure with
+/// backoff from 1 s doubling to 2 min for up to the retry duration, on an injected clock, and records
+/// which events were acknowledged (answered 200) and which were given up.
+public final class FirehoseDeliveryEmulator: Sendable {
+    public let configuration: FirehoseDeliveryConfiguration
+    private let transport: HTTPTransport
+    private let clock: any WallClock
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var random = SeededGenerator(seed: 0xF1_2E_405E)
+        var acknowledged: [GeneratedPushEvent] = []
+        var failed: [GeneratedPushEvent] = []
+        var stats = FirehoseDeliveryStats()
+        var responsesToLose = 0
+    }
+
+    /// - Parameter clock: drives the retry backoff and the request `timestamp`.
+    public init(configuration: FirehoseDeliveryConfiguration, transport: HTTPTransport = HTTPTransport(), clock: any WallClock, logger: Logger) {
+        self.configuration = configuration
+        self.transport = transport
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "ccrelay.sandbox"] = "firehose"
+        self.logger = logger
+    }
+
+    /// Events answered 200, in delivery order.
+    public var acknowledged: [GeneratedPushEvent] { state.withLock { $0.acknowledged } }
+    /// Events of requests given up after the retry duration (Firehose's S3 backup).
+    public var failed: [GeneratedPushEvent] { state.withLock { $0.failed } }
+    public var stats: FirehoseDeliveryStats { state.withLock { $0.stats } }
+
+    /// The next `count` responses are discarded after the endpoint answered, as when the answer is
+    /// lost on the way back (a crash before the response is written, a timeout): Firehose retries the
+    /// same request id although the endpoint has stored the records.
+    public func loseResponses(_ count: Int) {
+        state.withLock { $0.responsesToLose += count }
+    }
+
+    /// Delivers `events` in requests of ``FirehoseDeliveryConfiguration/recordsPerRequest`` events,
+    /// one after the other, each retried until answered 200 or its retry duration passed. Returns
+    /// how many events were acknowledged. Throws only on cancellation.
+    @discardableResult
+    public func deliver(_ events: [GeneratedPushEvent]) async throws -> Int {
+        var delivered = 0
+        var start = 0
+        while start < events.count {
+            let batch = Array(events[start..<min(start + configuration.recordsPerRequest, events.count)])
+            if try await deliverBatch(batch) { delivered += batch.count }
+            start += batch.count
+        }
+        return delivered
+    }
+
+    /// One request, retried as Firehose does. True when it was answered 200.
+    private func deliverBatch(_ batch: [GeneratedPushEvent]) async throws -> Bool {
+        let requestID = state.withLock { $0.random.uuid() }
+        let body = requestBody(requestID: requestID, batch: batch)
+        let headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("X-Amz-Firehose-Protocol-Version", "1.0"),
+            ("X-Amz-Firehose-Request-Id", requestID), ("X-Amz-Firehose-Access-Key", configuration.accessKey),
+            ("X-Amz-Firehose-Source-Arn", configuration.sourceARN),
+        ] + (configuration.gzip ? [("Content-Encoding", "gzip")] : [])
+        let request = OutboundRequest(method: "POST", url: configuration.url, headers: headers, body: body, timeout: configuration.requestTimeout)
+        let giveUpAt = clock.now.advanced(by: configuration.retryDuration)
+        var backoff = configuration.initialBackoff
+        while true {
+            try Task.checkCancellation()
+            var status: Int?
+            do {
+                status = try await transport.send(request).status
+            } catch where error.code == .cancelled {
+                throw CancellationError()
+            } catch {
+                logger.debug("sandbox Firehose request failed in transport", metadata: ["ccrelay.error": .string(error.message)])
+            }
+            let lost = state.withLock { state -> Bool in
+                state.stats.requests += 1
+                guard status != nil, state.responsesToLose > 0 else { return false }
+                state.responsesToLose -= 1
+                state.stats.lostResponses += 1
+                return true
+            }
+            if status == 200, !lost {
+                state.withLock {
+                    $0.acknowledged += batch
+                    $0.stats.acknowledgedRequests += 1
+                }
+                return true
+            }
+            if clock.now.advanced(by: backoff) > giveUpAt {
+                state.withLock {
+                    $0.failed += batch
+                    $0.stats.failedRequests += 1
+                }
+                return false
+            }
+            state.withLock { $0.stats.retries += 1 }
+            try await clock.sleep(for: backoff)
+            backoff = min(backoff * 2, configuration.maxBackoff)
+        }
+    }
+
+    /// `{"requestId","timestamp","records":[{"data":base64}]}`, gzip-compressed when configured.
+    func requestBody(requestID: String, batch: [GeneratedPushEvent]) -> [UInt8] {
+        var records: [JSONValue] = []
+        var index = 0
+        while index < batch.count {
+            let group = batch[index..<min(index + configuration.eventsPerRecord, batch.count)]
+            var data: [UInt8] = []
+            for event in group {
+                data += event.text
+                if configuration.eventsPerRecord > 1 { data.append(UInt8(ascii: "\n")) }
+            }
+            records.append(["data": .string(SandboxBase64.encode(data))])
+            index += group.count
+        }
+        let body = JSONWriter.encode([
+            "requestId": .string(requestID),
+            "timestamp": .number(JSONNumber(clock.now.timestamp.millisecondsSinceEpoch)),
+            "records": .array(records),
+        ])
+        return configuration.gzip ? Gzip.compress(body) : body
+    }
+}
+
+/// What the sandbox Firehose did.
+public struct FirehoseDeliveryStats: Sendable, Equatable {
+    /// HTTP requests sent, retries included.
+    public var requests = 0
+    /// Retries after a non-200 answer, a transport failure or a lost response.
+    public var retries = 0
+    /// Responses discarded by ``FirehoseDeliveryEmulator/loseResponses(_:)``.
+    public var lostResponses = 0
+    public var acknowledgedRequests = 0
+    /// Requests given up after the retry duration.
+    public var failedRequests = 0
+    public init() {}
+}
+
+/// Standard base64 with padding, for record data.
+enum SandboxBase64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ input: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((input.count + 2) / 3 * 4)
+        var index = 0
+        while index < input.count {
+            let rest = min(3, input.count - index)
+            var chunk = UInt32(input[index]) << 16
+            if rest > 1 { chunk |= UInt32(input[index + 1]) << 8 }
+            if rest > 2 { chunk |= UInt32(input[index + 2]) }
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            out.append(rest > 1 ? alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(rest > 2 ? alphabet[Int(chunk & 63)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
