@@ -1,4 +1,5 @@
 import RelayCore
+import RelayPatterns
 import Yams
 
 /// Reads a configuration file: YAML, `${...}` references resolved, every value validated, every
@@ -41,7 +42,7 @@ public struct ConfigLoader: Sendable {
 
     private static func read(_ root: ConfigNode) -> RelayConfiguration? {
         guard root.mapping() != nil else { return nil }
-        root.rejectUnknownKeys(allowed: ["state", "sources", "routes", "sinks", "alerts"])
+        root.rejectUnknownKeys(allowed: ["state", "sources", "routes", "sinks", "alerts", "redaction", "server"])
         let state = readState(root.optional("state"))
 
         var sources: [any SourceBlueprint] = []
@@ -68,7 +69,10 @@ public struct ConfigLoader: Sendable {
         // does not also make each route that names it an error.
         let routes = readRoutes(root.optional("routes"), sources: declaredSources, sinks: declaredSinks)
         let alerts = root.optional("alerts").flatMap(AlertsConfigReader.read)
-        return RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
+        var configuration = RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
+        configuration.redaction = root.optional("redaction").flatMap(RedactionConfigReader.read)
+        configuration.server = ServerConfigReader.read(root.optional("server"))
+        return configuration
     }
 
     private static func checkName(_ name: String, _ node: ConfigNode) -> Bool {
@@ -114,16 +118,27 @@ public struct ConfigLoader: Sendable {
 
     private static func readRoutes(_ node: ConfigNode?, sources: [String], sinks: [String]) -> [Route] {
         guard let node else {
-            return [Route(name: "default", from: sources, to: sinks)]
+            return [Route(name: Route.defaultName, from: sources, to: sinks)]
         }
         guard let members = node.mapping() else { return [] }
         var routes: [Route] = []
         for (name, route) in members where checkName(name, route) {
             guard route.mapping() != nil else { continue }
-            route.rejectUnknownKeys(allowed: ["from", "to"])
-            let from = checkedReferences(route, key: "from", known: sources, kind: "source")
+            route.rejectUnknownKeys(allowed: ["from", "to", "pattern"])
+            let from = route.optional("from") == nil ? [] : checkedReferences(route, key: "from", known: sources, kind: "source")
             let to = checkedReferences(route, key: "to", known: sinks, kind: "sink")
-            routes.append(Route(name: name, from: from, to: to))
+            var pattern: JSONValue?
+            var matcher: EventPattern?
+            if let patternNode = route.optional("pattern"), let json = patternNode.jsonValue() {
+                do {
+                    matcher = try EventPattern(compiling: json)
+                    pattern = json
+                } catch {
+                    let at = error.path.isEmpty ? patternNode.path : "\(patternNode.path).\(error.path)"
+                    patternNode.problem("invalid event pattern: \(error.reason)", at: at)
+                }
+            }
+            routes.append(Route(name: name, from: from, to: to, pattern: pattern, matcher: matcher))
         }
         return routes
     }

@@ -1,3 +1,4 @@
+import RelayCore
 import Yams
 
 /// A position in the YAML document with typed accessors that report problems with their path and
@@ -158,6 +159,46 @@ struct ConfigNode {
             return value.stringValue().map { [$0] }
         default:
             value.problem("expected a list of strings")
+            return nil
+        }
+    }
+
+    /// This node as JSON (for embedded documents such as event patterns): mappings become objects,
+    /// sequences arrays; plain scalars that YAML reads as numbers, booleans or null become those,
+    /// quoted scalars stay strings. References are resolved.
+    func jsonValue() -> JSONValue? {
+        switch node {
+        case .mapping(let mapping):
+            var object = JSONObject()
+            for (key, value) in mapping {
+                guard let name = key.string else {
+                    problem("mapping keys must be strings", line: key.mark?.line)
+                    return nil
+                }
+                let child = ConfigNode(node: value, path: childPath(name), diagnostics: diagnostics, interpolation: interpolation)
+                guard let converted = child.jsonValue() else { return nil }
+                object.append(key: name, value: converted)
+            }
+            return .object(object)
+        case .sequence(let sequence):
+            var elements: [JSONValue] = []
+            for (index, element) in sequence.enumerated() {
+                let child = ConfigNode(node: element, path: "\(path)[\(index)]", diagnostics: diagnostics, interpolation: interpolation)
+                guard let converted = child.jsonValue() else { return nil }
+                elements.append(converted)
+            }
+            return .array(elements)
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if node.null != nil { return .null }
+                if let flag = node.bool { return .bool(flag) }
+                if node.int != nil || node.float != nil, let number = try? JSONParser.parse(scalar.string), case .number = number {
+                    return number
+                }
+            }
+            return stringValue().map(JSONValue.string)
+        case .alias:
+            problem("YAML aliases are not supported here")
             return nil
         }
     }

@@ -58,6 +58,9 @@ public struct RelayConfiguration: Sendable {
     public var alerts: AlertsConfiguration?
     /// Fields hashed or dropped before any sink sees an event (`redaction:`); `nil` when none.
     public var redaction: Redactor?
+    /// ccrelay's HTTP server (`server:`), started only when a push source is configured. Default
+    /// `listen: 127.0.0.1:8080`.
+    public var server = ServerSettings()
 
     public init(
         state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],

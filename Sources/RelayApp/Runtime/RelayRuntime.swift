@@ -63,7 +63,9 @@ public struct RelayRuntime: Sendable {
     }
 
     private func intake(for source: any PullSource) -> Intake {
-        Intake(source: source.name, store: store, router: router, clock: clock, signal: signal, telemetry: telemetry)
+        Intake(
+            source: source.name, store: store, router: router, clock: clock, signal: signal, telemetry: telemetry,
+            redactor: configuration.redaction)
     }
 
     private func worker(for sink: any Sink) -> SinkWorker {

@@ -1,41 +1,75 @@
-/// A route: events from some sources go to some sinks. Event patterns join in a later version.
+/// Decides whether an event belongs to a route beyond its source (an EventBridge pattern, say).
+public protocol EventMatcher: Sendable {
+    /// Whether `event` (the normalized event as JSON) matches.
+    func matches(_ event: JSONValue) -> Bool
+}
+
+/// A route: events from some sources, optionally only those matching a pattern, go to some sinks.
 public struct Route: Sendable, Equatable {
+    /// The route named `default` takes the events no other route took.
+    public static let defaultName = "default"
+
     public var name: String
-    /// Source names this route takes events from.
+    /// Source names this route takes events from; empty means every source.
     public var from: [String]
     /// Sink names this route delivers to.
     public var to: [String]
+    /// The pattern as written, for display and comparison; `nil` means every event.
+    public var pattern: JSONValue?
+    /// The compiled form of ``pattern``.
+    public var matcher: (any EventMatcher)?
 
-    public init(name: String, from: [String], to: [String]) {
+    public init(name: String, from: [String], to: [String], pattern: JSONValue? = nil, matcher: (any EventMatcher)? = nil) {
         self.name = name
         self.from = from
         self.to = to
+        self.pattern = pattern
+        self.matcher = matcher
+    }
+
+    public static func == (lhs: Route, rhs: Route) -> Bool {
+        lhs.name == rhs.name && lhs.from == rhs.from && lhs.to == rhs.to && lhs.pattern == rhs.pattern
+    }
+
+    func takes(source: String) -> Bool {
+        from.isEmpty || from.contains(source)
     }
 }
 
-/// Decides which sinks' outboxes an event enters: the union of the matching routes' sinks.
+/// Decides which sinks' outboxes an event enters: the union of the matching routes' sinks, each
+/// once; an event no route takes goes to the `default` route when there is one.
 public struct EventRouter: Sendable {
-    private let sinksBySource: [String: [String]]
+    private let routes: [Route]
+    private let fallback: Route?
+    private let needsJSON: Bool
 
     public init(routes: [Route]) {
-        var table: [String: [String]] = [:]
-        for route in routes {
-            for source in route.from {
-                var sinks = table[source, default: []]
-                for sink in route.to where !sinks.contains(sink) { sinks.append(sink) }
-                table[source] = sinks
-            }
-        }
-        self.sinksBySource = table
+        self.routes = routes.filter { $0.name != Route.defaultName }
+        self.fallback = routes.first { $0.name == Route.defaultName }
+        self.needsJSON = routes.contains { $0.matcher != nil }
     }
 
-    /// The sinks for an event from `source`, in route order, each once. Empty when no route matches.
+    /// The sinks for an event from `source`, in route order, each once. Empty when no route takes it.
     public func sinks(forSource source: String, event: Event) -> [String] {
-        sinksBySource[source] ?? []
+        var sinks: [String] = []
+        let json: JSONValue? = needsJSON ? event.jsonValue : nil
+        for route in routes where route.takes(source: source) {
+            if let matcher = route.matcher, let json, !matcher.matches(json) { continue }
+            for sink in route.to where !sinks.contains(sink) { sinks.append(sink) }
+        }
+        if sinks.isEmpty, let fallback, fallback.takes(source: source) {
+            if let matcher = fallback.matcher, let json, !matcher.matches(json) { return [] }
+            return fallback.to
+        }
+        return sinks
     }
 
     /// Sinks fed by `source` under any route.
     public func sinks(fedBy source: String) -> [String] {
-        sinksBySource[source] ?? []
+        var sinks: [String] = []
+        for route in routes + (fallback.map { [$0] } ?? []) where route.takes(source: source) {
+            for sink in route.to where !sinks.contains(sink) { sinks.append(sink) }
+        }
+        return sinks
     }
 }

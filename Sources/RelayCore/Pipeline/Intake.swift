@@ -9,15 +9,20 @@ public struct Intake: IntakeSink {
     private let clock: any WallClock
     private let signal: OutboxSignal
     private let telemetry: PipelineTelemetry
+    private let redactor: Redactor?
 
+    /// - Parameter redactor: applied to every event after routing and before it is encoded, so no
+    ///   sink ever receives a redacted field in clear.
     public init(
         source: String,
         store: any StateStore,
         router: EventRouter,
         clock: any WallClock,
         signal: OutboxSignal,
-        telemetry: PipelineTelemetry
+        telemetry: PipelineTelemetry,
+        redactor: Redactor? = nil
     ) {
+        self.redactor = redactor.flatMap { $0.isEmpty ? nil : $0 }
         self.source = source
         self.store = store
         self.router = router
@@ -41,12 +46,13 @@ public struct Intake: IntakeSink {
         records.reserveCapacity(events.count)
         var touched: Set<String> = []
         var unrouted = 0
-        for event in events {
+        for var event in events {
             let sinks = router.sinks(forSource: source, event: event)
             if sinks.isEmpty {
                 unrouted += 1
                 continue
             }
+            redactor?.apply(to: &event)
             touched.formUnion(sinks)
             records.append(
                 PendingRecord(
