@@ -53,6 +53,7 @@ public struct AlertNotification: Sendable, Equatable {
     public var message: String
     public var at: WallInstant
 
+    /// An alert about `condition`, decided `at`.
     public init(condition: AlertCondition, state: AlertState, message: String, at: WallInstant) {
         self.condition = condition
         self.state = state

@@ -21,6 +21,8 @@ public struct AlertSender: Sendable {
     private let clock: any WallClock
     private let logger: Logger
 
+    /// A sender for `target` with the retry policy and request timeout of `configuration`; backoff
+    /// waits on `clock`.
     public init(target: AlertTarget, configuration: AlertsConfiguration, transport: HTTPTransport, clock: any WallClock, logger: Logger) {
         self.target = target
         self.retry = configuration.retry

@@ -9,7 +9,9 @@ import RelayCore
 ///   before then cancels the recovery, so a flapping condition stays one alert.
 /// * A condition that clears before it fired sends nothing.
 public struct AlertTracker: Sendable, Equatable {
+    /// Where the condition stands.
     public enum Phase: Sendable, Equatable {
+        /// Not in outage (never was, or recovered).
         case clear
         /// Active since the instant, not yet long enough to fire.
         case pending(since: WallInstant)
@@ -24,6 +26,7 @@ public struct AlertTracker: Sendable, Equatable {
     /// The message of the firing alert, repeated in its recovery.
     private var firedMessage = ""
 
+    /// A clear tracker: fires after `fireAfter` of continuous activity, resolves after `resolveAfter` clear.
     public init(condition: AlertCondition, fireAfter: Duration, resolveAfter: Duration) {
         self.condition = condition
         self.fireAfter = fireAfter
@@ -81,6 +84,7 @@ public struct AlertStateMachine: Sendable, Equatable {
         self.resolveAfter = resolveAfter
     }
 
+    /// A machine with the thresholds of an `alerts:` section.
     public init(configuration: AlertsConfiguration) {
         self.init(sourceFailingAfter: configuration.sourceFailingAfter, resolveAfter: configuration.resolveAfter)
     }

@@ -65,6 +65,8 @@ public struct CredentialCheckReport: Sendable, Equatable {
 /// Components are built against a throwaway state store in a temporary directory, so checking never
 /// touches the state (claims, channels) of a pipeline that may be running with the same file.
 public enum CredentialCheck {
+    /// Checks every source, then every sink, of `configuration`, one after the other.
+    /// - Throws: `RelayError` (`state.store`) when the throwaway store cannot be created.
     public static func run(
         configuration: RelayConfiguration,
         transport: HTTPTransport = HTTPTransport(),
@@ -83,7 +85,7 @@ public enum CredentialCheck {
         for blueprint in configuration.sinks {
             let status: CredentialStatus
             do {
-                status = await try blueprint.makeSink(context).checkCredential()
+                status = try await blueprint.makeSink(context).checkCredential()
             } catch {
                 status = .unknown(reason: "cannot be built: \(error)")
             }

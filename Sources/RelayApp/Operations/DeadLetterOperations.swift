@@ -27,6 +27,7 @@ public struct DeadLetterOperations: Sendable {
     public let store: any StateStore
     public let clock: any WallClock
 
+    /// Operations on `store`; `clock` stamps replayed rows' enqueue time (default the system clock).
     public init(store: any StateStore, clock: any WallClock = SystemClock()) {
         self.store = store
         self.clock = clock
