@@ -59,7 +59,7 @@ public struct S3ArchiveSink: Sink {
     /// write but not list (`AccessDenied`) still proves the signature is accepted.
     public func checkCredential() async -> CredentialStatus {
         do {
-            let response = try await client.probe(prefix: layout.prefix.isEmpty ? layout.segment : layout.prefix + "/")
+            let response = try await client.probe(prefix: layout.prefix.isEmpty ? layout.segment : layout.prefix)
             if response.status == 200 { return .valid }
             let error = S3ErrorBody.parse(response.body)
             if error?.code == "AccessDenied" { return .valid }

@@ -13,6 +13,7 @@ public struct S3Client: Sendable {
     /// URL of the bucket without a trailing `/` (`https://b.s3.eu-west-1.amazonaws.com` or
     /// `http://127.0.0.1:5000/b`).
     public let bucketURL: String
+    private let pathStyle: Bool
 
     public init(
         bucket: String, region: String, endpoint: String?, credentials: AWSCredentials,
@@ -26,17 +27,26 @@ public struct S3Client: Sendable {
         if var base = endpoint {
             while base.hasSuffix("/") { base.removeLast() }
             bucketURL = base + "/" + SigV4Encoding.uriEncode(bucket, encodeSlash: true)
+            pathStyle = true
         } else if bucket.contains(".") {
             // Dotted names do not match the wildcard certificate of virtual-hosted addresses.
             bucketURL = "https://s3.\(region).amazonaws.com/\(bucket)"
+            pathStyle = true
         } else {
             bucketURL = "https://\(bucket).s3.\(region).amazonaws.com"
+            pathStyle = false
         }
     }
 
     /// The URL of an object (its key encoded the S3 way, `/` kept).
     public func objectURL(_ key: String) -> String {
         bucketURL + "/" + SigV4Encoding.uriEncode(key, encodeSlash: false)
+    }
+
+    /// The bucket's own URL with a query: `/bucket?query` path-style (as S3's SDKs send it;
+    /// `/bucket/?query` is signed differently by some S3 implementations), `/?query` virtual-hosted.
+    func bucketURL(query: String) -> String {
+        (pathStyle ? bucketURL : bucketURL + "/") + "?" + query
     }
 
     /// `PUT` an object with `Content-MD5` and the signed SHA-256 of the body, so S3 refuses a body
@@ -65,7 +75,7 @@ public struct S3Client: Sendable {
         repeat {
             var query = "list-type=2&prefix=" + SigV4Encoding.uriEncode(prefix, encodeSlash: true)
             if let token { query += "&continuation-token=" + SigV4Encoding.uriEncode(token, encodeSlash: true) }
-            let response = try await send(method: "GET", url: bucketURL + "/?" + query)
+            let response = try await send(method: "GET", url: bucketURL(query: query))
             guard response.status == 200 else { throw Self.failure("list \(bucket)/\(prefix)", response) }
             keys += S3XML.values(of: "Key", in: response.body)
             token = S3XML.value(of: "IsTruncated", in: response.body) == "true"
@@ -91,7 +101,7 @@ public struct S3Client: Sendable {
     /// Asks for at most one key under `prefix`: proves the signature and key without writing.
     func probe(prefix: String) async throws(RelayError) -> InboundResponse {
         let query = "list-type=2&max-keys=1&prefix=" + SigV4Encoding.uriEncode(prefix, encodeSlash: true)
-        return try await send(method: "GET", url: bucketURL + "/?" + query)
+        return try await send(method: "GET", url: bucketURL(query: query))
     }
 
     /// Signs and sends one request.
