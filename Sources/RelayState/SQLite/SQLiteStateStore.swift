@@ -39,7 +39,9 @@ public final class SQLiteStateStore: StateStore {
             }
             pool = try DatabasePool(path: path, configuration: grdb)
             try SQLiteSchema.migrator.migrate(pool)
-            try pool.write { db in try db.execute(sql: StateSQL.releaseAllClaims) }
+            if configuration.releasesClaimsOnOpen {
+                try pool.write { db in try db.execute(sql: StateSQL.releaseAllClaims) }
+            }
         } catch {
             throw Self.storeError("open", path: path, error)
         }
