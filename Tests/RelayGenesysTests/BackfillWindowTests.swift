@@ -47,6 +47,7 @@ import Testing
         }
         expected.formUnion(org.generate(count: 3))
         let expectedCount = expected.count
+        clock.advance(by: .seconds(1))
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in
             let defaults = GenesysOrgConfiguration()
             let source = try GenesysAuditSource(
