@@ -44,7 +44,8 @@ struct SandboxCommand: AsyncParsableCommand {
         discussion: """
             With --json the first line is one JSON object:
             {"genesys": {"api_url", "client_id", "client_secret"}, "splunk_hec": {"url", "token"},
-             "cxone": {"tenant_id", "discovery_url", "access_key_id", "access_key_secret", "client_id", "client_secret"}}.
+             "cxone": {"tenant_id", "discovery_url", "access_key_id", "access_key_secret", "client_id", "client_secret"},
+             "datadog": {"url", "api_key"}, "sumo": {"url"}}.
             The Genesys org creates --records-per-second audit records, the CXone tenant a few admin changes
             and agent logins every 5 seconds; Ctrl-C stops.
             """
@@ -65,24 +66,30 @@ struct SandboxCommand: AsyncParsableCommand {
         let org = GenesysOrgEmulator(clock: clock)
         let hec = SplunkHECEmulator()
         let cxone = CXoneTenantEmulator(clock: clock)
+        let datadog = DatadogIntakeEmulator(clock: clock)
+        let sumo = SumoLogicEmulator()
         let json = json
         let perSecond = recordsPerSecond
-        try await Sandbox.withRunning(cxone: cxone, logger: logger) { cxoneURL in
-            try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
-                let description = SandboxDescription(
-                    endpoints: endpoints, org: org, hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "",
-                    cxoneURL: cxoneURL, cxone: cxone.configuration
-                )
-                writeLine(json ? description.json : description.text)
-                var group = ServiceGroupConfiguration(
-                    services: [
-                        .init(service: SandboxTrafficService(org: org, perSecond: perSecond, clock: clock)),
-                        .init(service: CXoneTrafficService(tenant: cxone, changes: 3, logins: 2, clock: clock)),
-                    ],
-                    logger: logger
-                )
-                group.gracefulShutdownSignals = [.sigterm, .sigint]
-                try await ServiceGroup(configuration: group).run()
+        try await Sandbox.withRunning(datadog: datadog, logger: logger) { datadogURL in
+            try await Sandbox.withRunning(sumo: sumo, logger: logger) { sumoURL in
+                try await Sandbox.withRunning(cxone: cxone, logger: logger) { cxoneURL in
+                    try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
+                        let description = SandboxDescription(
+                            endpoints: endpoints, org: org, hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "",
+                            cxoneURL: cxoneURL, cxone: cxone.configuration, datadogURL: datadogURL, sumoURL: sumoURL
+                        )
+                        writeLine(json ? description.json : description.text)
+                        var group = ServiceGroupConfiguration(
+                            services: [
+                                .init(service: SandboxTrafficService(org: org, perSecond: perSecond, clock: clock)),
+                                .init(service: CXoneTrafficService(tenant: cxone, changes: 3, logins: 2, clock: clock)),
+                            ],
+                            logger: logger
+                        )
+                        group.gracefulShutdownSignals = [.sigterm, .sigint]
+                        try await ServiceGroup(configuration: group).run()
+                    }
+                }
             }
         }
     }
@@ -95,6 +102,8 @@ struct SandboxDescription {
     let hecToken: String
     let cxoneURL: String
     let cxone: CXoneTenantConfiguration
+    let datadogURL: String
+    let sumoURL: String
 
     var json: String {
         let value: JSONValue = [
@@ -112,6 +121,8 @@ struct SandboxDescription {
                 "client_id": .string(cxone.clientID),
                 "client_secret": .string(cxone.clientSecret),
             ],
+            "datadog": ["url": .string(datadogURL), "api_key": .string(DatadogIntakeConfiguration.defaultAPIKey)],
+            "sumo": ["url": .string(sumoURL)],
         ]
         return JSONWriter.string(value)
     }
@@ -121,6 +132,8 @@ struct SandboxDescription {
         Genesys Cloud org: \(endpoints.genesysURL)  (client_id \(org.configuration.clientID), client_secret \(org.configuration.clientSecret))
         Splunk HEC:        \(endpoints.hecURL)  (token \(hecToken))
         NICE CXone tenant: \(cxoneURL)  (tenant_id \(cxone.tenantID), access_key_id \(cxone.accessKeyID), access_key_secret \(cxone.accessKeySecret), client_id \(cxone.clientID), client_secret \(cxone.clientSecret))
+        Datadog intake:    \(datadogURL)  (api_key \(DatadogIntakeConfiguration.defaultAPIKey))
+        Sumo HTTP source:  \(sumoURL)
         Ctrl-C stops.
         """
     }
