@@ -7,6 +7,8 @@ enum ComponentRegistry {
     static let sources: [String: SourceReader] = [
         "genesys_audit": { GenesysAuditConfigReader.read(name: $0, $1) },
         "cxone_audit": { CXoneConfigReader.read(name: $0, $1) },
+        "firehose": { FirehoseConfigReader.read(name: $0, $1) },
+        "eventbridge_api_destination": { APIDestinationConfigReader.read(name: $0, $1) },
     ]
 
     static let sinks: [String: SinkReader] = [

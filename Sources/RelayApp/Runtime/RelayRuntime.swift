@@ -18,6 +18,9 @@ public struct RelayRuntime: Sendable {
     /// Push sources, served on ccrelay's HTTP server.
     public let receivers: [any HTTPReceiver]
     public let sinks: [any Sink]
+    /// ccrelay's HTTP server with every push receiver mounted on its intake; `nil` when no push
+    /// source is configured (then nothing listens).
+    public let httpServer: RelayHTTPServer?
     private let router: EventRouter
     private let signal: OutboxSignal
     private let clock: any WallClock
@@ -54,6 +57,15 @@ public struct RelayRuntime: Sendable {
         self.sources = pullSources
         self.receivers = receivers
         self.sinks = try configuration.sinks.map { try $0.makeSink(context) }
+        let (store, router, signal, telemetry) = (self.store, self.router, self.signal, self.telemetry)
+        let mounts = receivers.map { receiver in
+            RelayHTTPServer.Mount(
+                receiver: receiver,
+                intake: Intake(
+                    source: receiver.name, store: store, router: router, clock: clock, signal: signal,
+                    telemetry: telemetry, redactor: configuration.redaction))
+        }
+        self.httpServer = mounts.isEmpty ? nil : RelayHTTPServer(settings: configuration.server, mounts: mounts, logger: logger)
     }
 
     /// The intake of the pull source named `name` (its routes, the shared outboxes and dedup ledger),
@@ -83,14 +95,17 @@ public struct RelayRuntime: Sendable {
         )
     }
 
-    /// The daemon's services in start order: sink workers, the ledger janitor, then the sources, so
-    /// a graceful shutdown stops intake first and lets in-flight batches finish.
+    /// The daemon's services in start order: sink workers, the ledger janitor, the HTTP server (push
+    /// receivers), then the pull sources, so a graceful shutdown stops intake first and lets in-flight
+    /// batches finish.
     public func services() -> [any Service] {
         var services: [any Service] = sinks.map { worker(for: $0) }
         services.append(LedgerJanitor(store: store, retention: configuration.state.ledgerRetention, clock: clock, logger: logger))
         if let alerts = configuration.alerts {
             services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))
         }
+        // Receivers start after the sink workers and stop before them; pull sources stop first.
+        if let httpServer { services.append(httpServer) }
         for source in sources {
             services.append(pullService(for: source))
         }

@@ -1,0 +1,77 @@
+import Hummingbird
+import Logging
+import NIOCore
+import RelayAWS
+import RelayCore
+import ServiceLifecycle
+
+/// ccrelay's HTTP server: one Hummingbird application serving every push receiver's routes and
+/// `GET /healthz` (200 `{"status":"ok"}`), run as a `Service`. Graceful shutdown stops accepting
+/// connections and lets in-flight requests (and their commits) finish.
+public struct RelayHTTPServer: Service {
+    /// A receiver and the intake it writes to.
+    public struct Mount: Sendable {
+        public var receiver: any HTTPReceiver
+        public var intake: any IntakeSink
+
+        public init(receiver: any HTTPReceiver, intake: any IntakeSink) {
+            self.receiver = receiver
+            self.intake = intake
+        }
+    }
+
+    public let settings: ServerSettings
+    private let mounts: [Mount]
+    private let logger: Logger
+    private let port = BoundPort()
+
+    public init(settings: ServerSettings, mounts: [Mount], logger: Logger) {
+        self.settings = settings
+        self.mounts = mounts
+        var logger = logger
+        logger[metadataKey: "ccrelay.component"] = "http_server"
+        self.logger = logger
+    }
+
+    /// The router with every receiver's routes and `/healthz`.
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        for mount in mounts {
+            mount.receiver.addRoutes(to: router, intake: mount.intake)
+        }
+        return router
+    }
+
+    public func run() async throws {
+        let port = self.port
+        let application = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ccrelay"),
+            onServerRunning: { channel in
+                if let bound = channel.localAddress?.port {
+                    port.fulfill(bound)
+                } else {
+                    port.fail(RelayError(.configInvalid, "the HTTP server reported no bound port"))
+                }
+            },
+            logger: logger
+        )
+        do {
+            try await application.runService()
+            port.fail(RelayError(.cancelled, "the HTTP server stopped before it was listening"))
+        } catch {
+            port.fail(error)
+            throw error
+        }
+    }
+
+    /// The TCP port the server listens on, once it does (the configured one, or the OS's choice
+    /// for port 0). Throws when the server stopped before listening (e.g. the address is in use).
+    public func boundPort() async throws -> Int {
+        try await port.wait()
+    }
+}
