@@ -43,15 +43,24 @@ import Testing
     @Test func theSameEventsGetTheSameKeySoAResendOverwrites() {
         let layout = S3ObjectLayout(prefix: "ccrelay", segment: "archive")
         let batch = [Self.entry(1, at: "2026-01-01T10:00:00Z"), Self.entry(2, at: "2026-01-01T10:05:00Z")]
-        let resent = [Self.entry(7, at: "2026-01-01T10:00:00Z", eventID: "e1"), Self.entry(8, at: "2026-01-01T10:05:00Z", eventID: "e2")]
+        let resent = [
+            Self.entry(7, at: "2026-01-01T10:00:00Z", eventID: "e1"),
+            Self.entry(8, at: "2026-01-01T10:05:00Z", eventID: "e2"),
+        ]
         #expect(layout.objects(for: batch).map(\.key) == layout.objects(for: resent).map(\.key))
         let other = [Self.entry(1, at: "2026-01-01T10:00:00Z"), Self.entry(3, at: "2026-01-01T10:05:00Z")]
         #expect(layout.objects(for: batch).map(\.key) != layout.objects(for: other).map(\.key))
-        #expect(S3ObjectLayout(prefix: "", segment: "s").keyPrefix(forHourStarting: Timestamp(millisecondsSinceEpoch: 0)) == "s/1970/01/01/00/")
+        #expect(
+            S3ObjectLayout(prefix: "", segment: "s").keyPrefix(forHourStarting: Timestamp(millisecondsSinceEpoch: 0))
+                == "s/1970/01/01/00/")
     }
 
-    static func response(_ status: Int, _ code: String? = nil, headers: [(name: String, value: String)] = []) -> InboundResponse {
-        let body = code.map { "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\($0)</Code><Message>It &amp; failed</Message><RequestId>1</RequestId></Error>" }
+    static func response(_ status: Int, _ code: String? = nil, headers: [(name: String, value: String)] = [])
+        -> InboundResponse
+    {
+        let body = code.map {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\($0)</Code><Message>It &amp; failed</Message><RequestId>1</RequestId></Error>"
+        }
         return InboundResponse(status: status, headers: headers, body: Array((body ?? "").utf8))
     }
 
@@ -66,18 +75,33 @@ import Testing
         }
         let slowDown = S3Response.outcome(for: Self.response(503, "SlowDown", headers: [("Retry-After", "7")]))
         #expect(slowDown == .retriable(reason: "S3: HTTP 503 SlowDown (It & failed)", retryAfter: .seconds(7)))
-        if case .retriable = S3Response.outcome(for: Self.response(500, "InternalError")) {} else { Issue.record("500 not retried") }
-        if case .retriable = S3Response.outcome(for: Self.response(502)) {} else { Issue.record("bare 502 not retried") }
-        if case .retriable = S3Response.outcome(for: Self.response(400, "RequestTimeout")) {} else {
+        if case .retriable = S3Response.outcome(for: Self.response(500, "InternalError")) {
+        } else {
+            Issue.record("500 not retried")
+        }
+        if case .retriable = S3Response.outcome(for: Self.response(502)) {
+        } else {
+            Issue.record("bare 502 not retried")
+        }
+        if case .retriable = S3Response.outcome(for: Self.response(400, "RequestTimeout")) {
+        } else {
             Issue.record("RequestTimeout not retried")
         }
-        #expect(S3Response.outcome(for: Self.response(404, "NoSuchBucket")) == .rejected(reason: "S3: HTTP 404 NoSuchBucket (It & failed)"))
-        #expect(S3Response.outcome(for: Self.response(400, "InvalidStorageClass")) == .rejected(reason: "S3: HTTP 400 InvalidStorageClass (It & failed)"))
-        if case .credentialRejected = S3Response.outcome(for: Self.response(403)) {} else { Issue.record("bare 403 not a credential rejection") }
+        #expect(
+            S3Response.outcome(for: Self.response(404, "NoSuchBucket"))
+                == .rejected(reason: "S3: HTTP 404 NoSuchBucket (It & failed)"))
+        #expect(
+            S3Response.outcome(for: Self.response(400, "InvalidStorageClass"))
+                == .rejected(reason: "S3: HTTP 400 InvalidStorageClass (It & failed)"))
+        if case .credentialRejected = S3Response.outcome(for: Self.response(403)) {
+        } else {
+            Issue.record("bare 403 not a credential rejection")
+        }
     }
 
     @Test func listingsAndEntitiesAreRead() {
-        let xml = Array("""
+        let xml = Array(
+            """
             <ListBucketResult><KeyCount>2</KeyCount><Contents><Key>a/1&amp;2.json.gz</Key></Contents>\
             <Contents><Key>a/&#x41;&#66;</Key></Contents><IsTruncated>false</IsTruncated></ListBucketResult>
             """.utf8)
@@ -94,9 +118,10 @@ import Testing
         fates.record([5], .retriable(reason: fates.retryReason, retryAfter: fates.retryAfter))
         #expect(
             fates.outcome
-                == .partial(PartialDelivery(
-                    delivered: [1, 2], rejected: [3: "S3: HTTP 400 InvalidArgument"], retriable: [4, 5],
-                    retryReason: "S3: HTTP 503 SlowDown", retryAfter: .seconds(2))))
+                == .partial(
+                    PartialDelivery(
+                        delivered: [1, 2], rejected: [3: "S3: HTTP 400 InvalidArgument"], retriable: [4, 5],
+                        retryReason: "S3: HTTP 503 SlowDown", retryAfter: .seconds(2))))
 
         var refused = S3BatchFates(total: 3)
         refused.record([1, 2], .credentialRejected(reason: "S3 refused the credential: SignatureDoesNotMatch"))
@@ -121,7 +146,9 @@ import Testing
         let moto = S3Client(
             bucket: "archive", region: "us-east-1", endpoint: "http://127.0.0.1:5000/", credentials: credentials,
             transport: HTTPTransport(), clock: ManualClock())
-        #expect(moto.objectURL("ccrelay/x y/2026/a.json.gz") == "http://127.0.0.1:5000/archive/ccrelay/x%20y/2026/a.json.gz")
+        #expect(
+            moto.objectURL("ccrelay/x y/2026/a.json.gz") == "http://127.0.0.1:5000/archive/ccrelay/x%20y/2026/a.json.gz"
+        )
         let aws = S3Client(
             bucket: "archive", region: "eu-west-1", endpoint: nil, credentials: credentials, transport: HTTPTransport(),
             clock: ManualClock())

@@ -46,19 +46,24 @@ import Testing
     }
 
     /// Signatures carry the real time (S3 refuses skewed clocks); event times are the test's own.
-    static func sink(_ moto: Moto, bucket: String, credentials: AWSCredentials? = nil, name: String = "transcripts") -> S3ArchiveSink {
+    static func sink(_ moto: Moto, bucket: String, credentials: AWSCredentials? = nil, name: String = "transcripts")
+        -> S3ArchiveSink
+    {
         let configuration = S3SinkConfiguration(
             name: name, bucket: bucket, prefix: "archive", region: "us-east-1", endpoint: moto.endpoint,
             credentials: credentials ?? moto.credentials)
-        return S3ArchiveSink(configuration: configuration, transport: HTTPTransport(), clock: SystemClock(), logger: logger)
+        return S3ArchiveSink(
+            configuration: configuration, transport: HTTPTransport(), clock: SystemClock(), logger: logger)
     }
 
     static func entry(_ id: Int64, at iso: String) -> OutboxEntry {
         let time = try! Timestamp.parseISO8601(iso)
-        let payload = #"{"event_id":"ev-\#(id)","timestamp":"\#(time.iso8601)","platform":"genesys","source_kind":"transcript","#
+        let payload =
+            #"{"event_id":"ev-\#(id)","timestamp":"\#(time.iso8601)","platform":"genesys","source_kind":"transcript","#
             + #""attributes":{"text":"Guten Tag, wie kann ich helfen? \u2014 \"quoted\"\nline two","n":\#(id)}}"#
         return OutboxEntry(
-            id: id, eventID: "ev-\(id)", timestamp: time, platform: .genesys, payload: Array(payload.utf8), enqueuedAt: time)
+            id: id, eventID: "ev-\(id)", timestamp: time, platform: .genesys, payload: Array(payload.utf8),
+            enqueuedAt: time)
     }
 
     static func ndjson(_ entries: [OutboxEntry]) -> [UInt8] {
@@ -78,7 +83,8 @@ import Testing
 
         let keys = try await client.listKeys(prefix: "archive")
         #expect(keys.count == 3)
-        let pattern = /archive\/transcripts\/2026\/03\/09\/(10|11)\/[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.json\.gz/
+        let pattern =
+            /archive\/transcripts\/2026\/03\/09\/(10|11)\/[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.json\.gz/
         for key in keys { #expect(key.wholeMatch(of: pattern) != nil, "unexpected key \(key)") }
         #expect(keys.filter { $0.hasPrefix("archive/transcripts/2026/03/09/10/") }.count == 2)
         #expect(keys.filter { $0.hasPrefix("archive/transcripts/2026/03/09/11/") }.count == 1)
@@ -133,8 +139,11 @@ import Testing
     @Test func anUnknownAccessKeyIsACredentialRejection() async throws {
         let moto = try Self.moto()
         let client = try await Self.freshBucket(moto)
-        let unknown = AWSCredentials(accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: moto.credentials.secretAccessKey)
-        let outcome = await Self.sink(moto, bucket: client.bucket, credentials: unknown).deliver([Self.entry(1, at: "2026-03-09T10:00:00Z")])
+        let unknown = AWSCredentials(
+            accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: moto.credentials.secretAccessKey)
+        let outcome = await Self.sink(moto, bucket: client.bucket, credentials: unknown).deliver([
+            Self.entry(1, at: "2026-03-09T10:00:00Z")
+        ])
         guard case .credentialRejected(let reason) = outcome else {
             Issue.record("expected a credential rejection, got \(outcome)")
             return

@@ -89,7 +89,8 @@ import Testing
                 + "SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class, "
                 + "Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd")
         #expect(
-            header("x-amz-content-sha256", of: request) == "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072")
+            header("x-amz-content-sha256", of: request)
+                == "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072")
     }
 
     @Test func s3GetObjectExampleMatchesTheDocumentation() throws {
@@ -105,7 +106,8 @@ import Testing
         let signer = SigV4Signer(credentials: Self.s3Credentials, region: "us-east-1", service: "s3")
         var request = OutboundRequest(method: "GET", url: "https://examplebucket.s3.amazonaws.com/?max-keys=2&prefix=J")
         let steps = try signer.prepare(&request, now: Self.s3Time)
-        #expect(steps.canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)[2] == "max-keys=2&prefix=J")
+        #expect(
+            steps.canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)[2] == "max-keys=2&prefix=J")
         #expect(steps.signature == "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7")
     }
 
@@ -144,12 +146,17 @@ import Testing
     }
 
     @Test func credentialsComeFromTheUsualEnvironmentVariables() throws {
-        let environment = ["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "s3cr3t", "AWS_DEFAULT_REGION": "eu-west-2"]
+        let environment = [
+            "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "s3cr3t", "AWS_DEFAULT_REGION": "eu-west-2",
+        ]
         let credentials = try AWSCredentials.fromEnvironment { environment[$0] }
         #expect(credentials == AWSCredentials(accessKeyID: "AKIAENV", secretAccessKey: "s3cr3t"))
         #expect(AWSRegion.fromEnvironment { environment[$0] } == "eu-west-2")
-        #expect(AWSRegion.fromEnvironment { ["AWS_REGION": "us-west-1", "AWS_DEFAULT_REGION": "x"][$0] } == "us-west-1")
-        let missing = #expect(throws: RelayError.self) { try AWSCredentials.fromEnvironment { ["AWS_ACCESS_KEY_ID": "A"][$0] } }
+        #expect(
+            AWSRegion.fromEnvironment { ["AWS_REGION": "us-west-1", "AWS_DEFAULT_REGION": "x"][$0] } == "us-west-1")
+        let missing = #expect(throws: RelayError.self) {
+            try AWSCredentials.fromEnvironment { ["AWS_ACCESS_KEY_ID": "A"][$0] }
+        }
         #expect(missing?.message.contains("AWS_SECRET_ACCESS_KEY") == true)
     }
 

@@ -36,7 +36,9 @@ public struct S3ArchiveSink: Sink {
             }
             let outcome = await put(object)
             if case .delivered = outcome {
-                logger.debug("Object written", metadata: ["ccrelay.s3.key": "\(object.key)", "ccrelay.events": "\(object.entryIDs.count)"])
+                logger.debug(
+                    "Object written",
+                    metadata: ["ccrelay.s3.key": "\(object.key)", "ccrelay.events": "\(object.entryIDs.count)"])
             }
             fates.record(object.entryIDs, outcome)
         }
@@ -48,7 +50,8 @@ public struct S3ArchiveSink: Sink {
         if let storageClass = configuration.storageClass { extra.append(("x-amz-storage-class", storageClass)) }
         do {
             let response = try await client.putObject(
-                key: object.key, body: Gzip.compress(object.ndjson), contentType: "application/gzip", extraHeaders: extra)
+                key: object.key, body: Gzip.compress(object.ndjson), contentType: "application/gzip",
+                extraHeaders: extra)
             return S3Response.outcome(for: response)
         } catch {
             return .retriable(reason: error.message, retryAfter: nil)
@@ -63,8 +66,11 @@ public struct S3ArchiveSink: Sink {
             if response.status == 200 { return .valid }
             let error = S3ErrorBody.parse(response.body)
             if error?.code == "AccessDenied" { return .valid }
-            if case .credentialRejected(let reason) = S3Response.outcome(for: response) { return .rejected(reason: reason) }
-            return .unknown(reason: "S3 answered HTTP \(response.status) \(error.map { "\($0)" } ?? response.bodySnippet())")
+            if case .credentialRejected(let reason) = S3Response.outcome(for: response) {
+                return .rejected(reason: reason)
+            }
+            return .unknown(
+                reason: "S3 answered HTTP \(response.status) \(error.map { "\($0)" } ?? response.bodySnippet())")
         } catch {
             return .unknown(reason: error.message)
         }
@@ -94,7 +100,10 @@ struct S3BatchFates {
             for id in ids { rejected[id] = reason }
         case .retriable(let reason, let after):
             retriable += ids
-            if !stopped { retryReason = reason; retryAfter = after }
+            if !stopped {
+                retryReason = reason
+                retryAfter = after
+            }
             stopped = true
         case .credentialRejected(let reason):
             retriable += ids
@@ -109,12 +118,16 @@ struct S3BatchFates {
 
     var outcome: DeliveryOutcome {
         if delivered.count == total { return .delivered }
-        if let credentialReason, delivered.isEmpty, rejected.isEmpty { return .credentialRejected(reason: credentialReason) }
+        if let credentialReason, delivered.isEmpty, rejected.isEmpty {
+            return .credentialRejected(reason: credentialReason)
+        }
         if retriable.count == total { return .retriable(reason: retryReason, retryAfter: retryAfter) }
         if rejected.count == total, Set(rejected.values).count == 1, let reason = rejected.values.first {
             return .rejected(reason: reason)
         }
-        return .partial(PartialDelivery(
-            delivered: delivered, rejected: rejected, retriable: retriable, retryReason: retryReason, retryAfter: retryAfter))
+        return .partial(
+            PartialDelivery(
+                delivered: delivered, rejected: rejected, retriable: retriable, retryReason: retryReason,
+                retryAfter: retryAfter))
     }
 }

@@ -78,7 +78,8 @@ public struct S3Client: Sendable {
             let response = try await send(method: "GET", url: bucketURL(query: query))
             guard response.status == 200 else { throw Self.failure("list \(bucket)/\(prefix)", response) }
             keys += S3XML.values(of: "Key", in: response.body)
-            token = S3XML.value(of: "IsTruncated", in: response.body) == "true"
+            token =
+                S3XML.value(of: "IsTruncated", in: response.body) == "true"
                 ? S3XML.value(of: "NextContinuationToken", in: response.body) : nil
         } while token != nil
         return keys
@@ -89,7 +90,8 @@ public struct S3Client: Sendable {
     public func createBucket() async throws(RelayError) {
         var body: [UInt8]?
         if signer.region != "us-east-1" {
-            let xml = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>"
+            let xml =
+                "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>"
                 + S3XML.escape(signer.region) + "</LocationConstraint></CreateBucketConfiguration>"
             body = Array(xml.utf8)
         }
@@ -115,6 +117,7 @@ public struct S3Client: Sendable {
 
     static func failure(_ what: String, _ response: InboundResponse) -> RelayError {
         let described = S3ErrorBody.parse(response.body).map { "\($0)" } ?? response.bodySnippet()
-        return RelayError(.httpStatus, "S3 \(what): HTTP \(response.status) \(described)", retryAfter: response.retryAfter)
+        return RelayError(
+            .httpStatus, "S3 \(what): HTTP \(response.status) \(described)", retryAfter: response.retryAfter)
     }
 }

@@ -47,7 +47,8 @@ public struct S3ObjectLayout: Sendable {
                 ndjson.append(contentsOf: entry.payload)
                 ndjson.append(UInt8(ascii: "\n"))
             }
-            let key = keyPrefix(forHourStarting: Timestamp(millisecondsSinceEpoch: hour * 3_600_000))
+            let key =
+                keyPrefix(forHourStarting: Timestamp(millisecondsSinceEpoch: hour * 3_600_000))
                 + objectUUID(for: members.map(\.eventID)) + ".json.gz"
             return Object(key: key, entryIDs: members.map(\.id), ndjson: ndjson)
         }

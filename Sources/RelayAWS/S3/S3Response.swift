@@ -45,8 +45,12 @@ public enum S3Response {
         let error = S3ErrorBody.parse(response.body)
         let described = error.map { "HTTP \(status) \($0)" } ?? "HTTP \(status): \(response.bodySnippet())"
         if let code = error?.code {
-            if credentialCodes.contains(code) { return .credentialRejected(reason: "S3 refused the credential: \(described)") }
-            if retriableCodes.contains(code) { return .retriable(reason: "S3: \(described)", retryAfter: response.retryAfter) }
+            if credentialCodes.contains(code) {
+                return .credentialRejected(reason: "S3 refused the credential: \(described)")
+            }
+            if retriableCodes.contains(code) {
+                return .retriable(reason: "S3: \(described)", retryAfter: response.retryAfter)
+            }
         }
         if status >= 500 || status == 408 || status == 429 {
             return .retriable(reason: "S3: \(described)", retryAfter: response.retryAfter)

@@ -60,7 +60,8 @@ public struct S3SinkConfiguration: Sendable, Equatable {
     public static func bucketNameProblem(_ name: String) -> String? {
         guard (3...63).contains(name.utf8.count) else { return "a bucket name has 3 to 63 characters" }
         func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         guard name.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else {
             return "a bucket name has only lowercase letters, digits, dots and hyphens"

@@ -39,7 +39,9 @@ enum S3XML {
             case "quot": out += "\""
             case "apos": out += "'"
             default:
-                if name.hasPrefix("#x"), let code = UInt32(name.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(code) {
+                if name.hasPrefix("#x"), let code = UInt32(name.dropFirst(2), radix: 16),
+                    let scalar = Unicode.Scalar(code)
+                {
                     out.unicodeScalars.append(scalar)
                 } else if name.hasPrefix("#"), let code = UInt32(name.dropFirst()), let scalar = Unicode.Scalar(code) {
                     out.unicodeScalars.append(scalar)

@@ -34,7 +34,8 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
         guard let secret = value("AWS_SECRET_ACCESS_KEY") else {
             throw RelayError(.configInvalid, "AWS credentials: AWS_SECRET_ACCESS_KEY is not set")
         }
-        return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN"))
+        return AWSCredentials(
+            accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN"))
     }
 }
 
@@ -51,9 +52,12 @@ public enum AWSRegion {
     /// Whether `region` looks like an AWS region name (`us-east-1`, `eu-central-2`, `us-gov-west-1`):
     /// lowercase letters, digits and dashes, starting with a letter.
     public static func isPlausible(_ region: String) -> Bool {
-        guard let first = region.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
+        guard let first = region.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
+            return false
+        }
         return region.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "-")
         }
     }

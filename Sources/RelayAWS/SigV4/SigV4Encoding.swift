@@ -87,7 +87,8 @@ public enum SigV4Encoding {
                 key = part
                 value = ""
             }
-            pairs.append((uriEncode(percentDecode(key), encodeSlash: true), uriEncode(percentDecode(value), encodeSlash: true)))
+            pairs.append(
+                (uriEncode(percentDecode(key), encodeSlash: true), uriEncode(percentDecode(value), encodeSlash: true)))
         }
         pairs.sort { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
@@ -130,7 +131,8 @@ public enum SigV4Encoding {
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
             return true
         default:

@@ -44,7 +44,9 @@ public struct SigV4Signer: Sendable {
     /// `SHA-256("")` in hex, the payload hash of a request without a body.
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     /// Headers never signed: proxies and clients may change them on the way.
-    static let unsignedHeaders: Set<String> = ["authorization", "user-agent", "expect", "x-amzn-trace-id", "connection"]
+    static let unsignedHeaders: Set<String> = [
+        "authorization", "user-agent", "expect", "x-amzn-trace-id", "connection",
+    ]
 
     public var credentials: AWSCredentials
     public var region: String
@@ -72,7 +74,8 @@ public struct SigV4Signer: Sendable {
     /// signature.
     public func prepare(_ request: inout OutboundRequest, now: WallInstant) throws(RelayError) -> Signature {
         guard let target = SigV4Target(url: request.url) else {
-            throw RelayError(.configInvalid, "cannot sign \(HTTPTransport.redactedTarget(request.url)): not an absolute http(s) URL")
+            throw RelayError(
+                .configInvalid, "cannot sign \(HTTPTransport.redactedTarget(request.url)): not an absolute http(s) URL")
         }
         let amzDate = Self.amzDate(now)
         let replaced: Set<String> = ["authorization", "host", "x-amz-date", "x-amz-security-token"]

@@ -33,7 +33,9 @@ enum S3ConfigReader {
             if storageClasses.contains(value) {
                 storageClass = value
             } else {
-                classNode.problem("unknown storage class \"\(classNode.writtenText)\" (known: \(storageClasses.sorted().joined(separator: ", ")))")
+                classNode.problem(
+                    "unknown storage class \"\(classNode.writtenText)\" (known: \(storageClasses.sorted().joined(separator: ", ")))"
+                )
             }
         }
         guard let bucket, let region, let credentials else { return nil }
@@ -71,7 +73,8 @@ enum S3ConfigReader {
         switch (keyNode, secretNode) {
         case (nil, nil):
             if node.optional("session_token") != nil {
-                node.problem("session_token needs access_key_id and secret_access_key", at: "\(node.path).session_token")
+                node.problem(
+                    "session_token needs access_key_id and secret_access_key", at: "\(node.path).session_token")
             }
             do {
                 return try AWSCredentials.fromEnvironment(node.interpolation.environment)
@@ -89,10 +92,12 @@ enum S3ConfigReader {
             node.problem("secret_access_key needs access_key_id", at: "\(node.path).access_key_id")
             return nil
         case (.some, .some):
-            guard let keyID = node.requiredString("access_key_id"), let secret = node.requiredString("secret_access_key"),
+            guard let keyID = node.requiredString("access_key_id"),
+                let secret = node.requiredString("secret_access_key"),
                 !keyID.isEmpty, !secret.isEmpty
             else { return nil }
-            return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: node.string("session_token"))
+            return AWSCredentials(
+                accessKeyID: keyID, secretAccessKey: secret, sessionToken: node.string("session_token"))
         }
     }
 }
