@@ -22,12 +22,15 @@ public struct SumoLogicConfiguration: Sendable {
 
 /// One line as the emulated source stored it, with the request's metadata headers.
 public struct SumoReceivedLine: Sendable, Equatable {
+    /// The line's text, without its newline.
     public var line: String
     /// The source code the request was posted to.
     public var code: String
-    /// `X-Sumo-Category`, `X-Sumo-Name`, `X-Sumo-Host` when sent.
+    /// `X-Sumo-Category`, when sent.
     public var category: String?
+    /// `X-Sumo-Name`, when sent.
     public var sourceName: String?
+    /// `X-Sumo-Host`, when sent.
     public var sourceHost: String?
     /// `X-Sumo-Fields` parsed (`k=v,k=v`).
     public var fields: [String: String]
@@ -63,11 +66,15 @@ public enum SumoFault: Sendable, Equatable {
 
 /// Counters of what the Sumo source has served.
 public struct SumoLogicStats: Sendable, Equatable {
+    /// Every HTTP request received.
     public var requests = 0
+    /// Requests answered 200.
     public var acceptedRequests = 0
     /// Requests refused (unknown code, size, encoding); injected faults excluded.
     public var rejectedRequests = 0
+    /// Requests answered with an injected ``SumoFault``.
     public var faultsServed = 0
+    /// All counters zero.
     public init() {}
 }
 

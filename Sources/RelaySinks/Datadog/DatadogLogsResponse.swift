@@ -4,6 +4,8 @@ import RelayHTTP
 /// The fate of one intake request, from its HTTP status (PROTOCOLS.md: 202 delivered; 408, 429
 /// and 5xx retriable; 400 and 413 permanent; 401 and 403 the API key).
 public enum DatadogLogsResponse {
+    /// The fate of the logs of one request given the intake's answer; the reason quotes the
+    /// status and the start of the body (Datadog's words), never the API key.
     public static func outcome(for response: InboundResponse) -> DeliveryOutcome {
         let status = response.status
         let words = "HTTP \(status): \(response.bodySnippet())"

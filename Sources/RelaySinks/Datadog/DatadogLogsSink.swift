@@ -9,6 +9,7 @@ public struct DatadogOutOfWindowCounts: Sendable, Equatable {
     public var rerouted = 0
     /// Dead-lettered because no fallback sink is configured.
     public var deadLettered = 0
+    /// Both counts zero.
     public init() {}
 }
 
@@ -18,6 +19,7 @@ public struct DatadogOutOfWindowCounts: Sendable, Equatable {
 /// outcome with `rerouted`), else to dead letters with the reason, and are counted. A batch larger
 /// than one request allows (1000 entries, 5 MB) is sent as several requests.
 public struct DatadogLogsSink: Sink {
+    /// The configuration the sink was built with.
     public let configuration: DatadogLogsSinkConfiguration
     private let transport: HTTPTransport
     private let encoder: DatadogLogsEncoder
@@ -26,6 +28,10 @@ public struct DatadogLogsSink: Sink {
     private let counts = OutOfWindowCounter()
     private let url: String
 
+    /// - Parameters:
+    ///   - clock: decides which events are outside Datadog's time window.
+    ///   - logger: reports events kept from Datadog (counts only, never payloads).
+    ///   - encoder: defaults to a ``DatadogLogsEncoder`` for `configuration`.
     public init(
         configuration: DatadogLogsSinkConfiguration,
         transport: HTTPTransport,

@@ -48,6 +48,7 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         public static let maxLead: Duration = .seconds(2 * 3600)
     }
 
+    /// A configuration; each parameter defaults as its property documents.
     public init(
         name: String,
         site: DatadogSite = .us1,

@@ -6,10 +6,14 @@ import RelayCore
 /// directory or a permission can be fixed without touching the events); a failed write is cut back
 /// so a retried batch does not leave a half line behind.
 public struct FileSink: Sink {
+    /// The configuration the sink was built with.
     public let configuration: FileSinkConfiguration
     private let file: RotatingFile
     private let clock: any WallClock
 
+    /// - Parameters:
+    ///   - clock: times rotation by age.
+    ///   - logger: reports a rotated file that could not be compressed.
     public init(configuration: FileSinkConfiguration, clock: any WallClock, logger: Logger) {
         self.configuration = configuration
         self.clock = clock

@@ -20,6 +20,7 @@ public struct FileSinkConfiguration: Sendable, Equatable {
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
     public var retry: RetryPolicy
 
+    /// A configuration; each parameter defaults as its property documents.
     public init(
         name: String,
         path: String,

@@ -17,6 +17,7 @@ public struct StdoutSinkConfiguration: Sendable, Equatable {
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
     public var retry: RetryPolicy
 
+    /// A configuration; each parameter defaults as its property documents.
     public init(name: String, batch: BatchConfiguration = BatchConfiguration(), retry: RetryPolicy = RetryPolicy()) {
         self.name = name
         self.batch = batch
@@ -31,6 +32,7 @@ public struct StdoutSink: Sink {
     /// Where lines go: a function that writes all bytes or throws.
     public typealias Output = @Sendable ([UInt8]) throws(RelayError) -> Void
 
+    /// The configuration the sink was built with.
     public let configuration: StdoutSinkConfiguration
     private let output: Output
 

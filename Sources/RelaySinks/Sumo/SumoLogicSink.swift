@@ -5,11 +5,13 @@ import RelayHTTP
 /// at most 1 MB uncompressed per request (a larger batch is sent as several requests), gzip, with
 /// the configured `X-Sumo-*` headers. The source URL is the credential: no message ever contains it.
 public struct SumoLogicSink: Sink {
+    /// The configuration the sink was built with.
     public let configuration: SumoLogicSinkConfiguration
     private let transport: HTTPTransport
     private let headers: [(name: String, value: String)]
     private let redactedURL: String
 
+    /// A sink posting to `configuration.url` over `transport`.
     public init(configuration: SumoLogicSinkConfiguration, transport: HTTPTransport) {
         self.configuration = configuration
         self.transport = transport

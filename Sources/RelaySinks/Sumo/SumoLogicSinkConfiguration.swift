@@ -27,6 +27,7 @@ public struct SumoLogicSinkConfiguration: Sendable, Equatable {
     /// Largest uncompressed request body Sumo Logic recommends: 1 MB.
     public static let maxRequestBytes = 1_000_000
 
+    /// A configuration; each parameter defaults as its property documents.
     public init(
         name: String,
         url: String,
