@@ -1,4 +1,5 @@
 import Logging
+import RelayAWS
 import RelayCore
 import RelayGenesys
 import RelaySandbox
@@ -19,6 +20,8 @@ public struct DemoOptions: Sendable {
     public var duration: Duration?
     /// Audit records the sandbox org creates per second. Default 20.
     public var recordsPerSecond: Int = 20
+    /// EventBridge events the sandbox Firehose pushes per second (the push path). Default 10; 0 turns it off.
+    public var pushEventsPerSecond: Int = 10
     /// The pull source's poll interval. Default 2 s.
     public var pollInterval: Duration = .seconds(2)
     /// Time between progress lines. Default 2 s.
@@ -55,7 +58,11 @@ public struct DemoVerification: Sendable, Equatable, CustomStringConvertible {
 
     /// Compares generated native ids (mapped to event ids) with the `event_id`s the index holds.
     public static func compare(generatedNativeIDs: [String], indexedEventIDs: [String]) -> DemoVerification {
-        let expected = Set(generatedNativeIDs.map { EventID.make(platform: .genesys, nativeID: $0) })
+        compare(expectedEventIDs: Set(generatedNativeIDs.map { EventID.make(platform: .genesys, nativeID: $0) }), indexedEventIDs: indexedEventIDs)
+    }
+
+    /// Compares expected `event_id`s (pulled and pushed) with the `event_id`s the index holds.
+    public static func compare(expectedEventIDs expected: Set<String>, indexedEventIDs: [String]) -> DemoVerification {
         var seen: Set<String> = []
         var duplicates = 0
         for id in indexedEventIDs where !seen.insert(id).inserted { duplicates += 1 }
@@ -83,6 +90,13 @@ public enum DemoRunner {
 
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = runtime.services().map { .init(service: $0) }
             services.append(.init(service: SandboxTrafficService(org: org, perSecond: options.recordsPerSecond, initialBurst: options.recordsPerSecond * 3, clock: clock)))
+            let firehose = FirehoseTrafficService(
+                perSecond: options.pushEventsPerSecond, accessKey: demoFirehoseKey, clock: clock, logger: logger
+            ) {
+                guard let server = runtime.httpServer else { throw RelayError(.configInvalid, "the demo has no HTTP server") }
+                return "http://127.0.0.1:\(try await server.boundPort())/firehose"
+            }
+            if options.pushEventsPerSecond > 0 { services.append(.init(service: firehose)) }
             services.append(.init(service: ProgressService(runtime: runtime, hec: hec, interval: options.progressInterval, clock: clock, output: options.output)))
             if let duration = options.duration {
                 services.append(.init(service: TimerService(duration: duration, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup))
@@ -97,8 +111,11 @@ public enum DemoRunner {
             if !final.succeeded {
                 options.output("final delivery incomplete: \(final.remaining) left in outboxes, \(final.deadLettered) dead-lettered")
             }
+            // Pulled audits and pushed events (sandbox Firehose → receiver) are checked in the same line.
+            let expected = Set(org.generatedIDs.map { EventID.make(platform: .genesys, nativeID: $0) })
+                .union(firehose.generated.map(\.eventID))
             let verification = DemoVerification.compare(
-                generatedNativeIDs: org.generatedIDs,
+                expectedEventIDs: expected,
                 indexedEventIDs: hec.events.compactMap { $0.fields["event_id"]?.stringValue }
             )
             options.output(verification.description)
@@ -126,13 +143,24 @@ public enum DemoRunner {
             batch: BatchConfiguration(maxEvents: 500, maxBytes: 1 << 20, timeout: .seconds(1)),
             acknowledgement: AcknowledgementConfiguration(pollInterval: .seconds(1))
         )
-        return RelayConfiguration(
+        var sources: [any SourceBlueprint] = [source]
+        var routes = [Route(name: "audits", from: ["genesys"], to: ["splunk"])]
+        if options.pushEventsPerSecond > 0 {
+            sources.append(FirehoseReceiverConfiguration(name: "firehose", accessKeys: [demoFirehoseKey]))
+            routes.append(Route(name: "push", from: ["firehose"], to: ["splunk"]))
+        }
+        var configuration = RelayConfiguration(
             state: StateSettings(sqlitePath: directory + "/state.sqlite"),
-            sources: [source],
-            routes: [Route(name: "audits", from: ["genesys"], to: ["splunk"])],
+            sources: sources,
+            routes: routes,
             sinks: [sink]
         )
+        configuration.server = ServerSettings(host: "127.0.0.1", port: 0)
+        return configuration
     }
+
+    /// The access key the demo's sandbox Firehose sends and its receiver accepts.
+    static let demoFirehoseKey = "sandbox-firehose-key"
 
     private static func makeTemporaryDirectory() throws -> String {
         var template = Array("/tmp/ccrelay-demo-XXXXXX".utf8CString)
@@ -188,6 +216,8 @@ struct ProgressService: Service {
             }
             var pulled = 0
             for source in runtime.sources { pulled += runtime.telemetry.source(source.name).accepted }
+            var pushed = 0
+            for receiver in runtime.receivers { pushed += runtime.telemetry.source(receiver.name).accepted }
             var inOutbox = 0
             var delivered = 0
             var deadLettered = 0
@@ -196,7 +226,7 @@ struct ProgressService: Service {
                 delivered += runtime.telemetry.sink(sink.name).delivered
                 deadLettered += runtime.telemetry.sink(sink.name).deadLettered
             }
-            output("pulled=\(pulled) in_outbox=\(inOutbox) delivered=\(delivered) dead_lettered=\(deadLettered) indexed=\(hec.events.count)")
+            output("pulled=\(pulled) pushed=\(pushed) in_outbox=\(inOutbox) delivered=\(delivered) dead_lettered=\(deadLettered) indexed=\(hec.events.count)")
         }
     }
 }
