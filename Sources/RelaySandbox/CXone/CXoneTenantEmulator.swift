@@ -127,6 +127,14 @@ public final class CXoneTenantEmulator: Sendable {
         at: WallInstant, by admin: CXoneTenantCast.Person
     ) -> CXoneSandboxChange {
         let key = EntityKey(kind: kind, id: id)
+        // Script schedule entries carry no id: one column cannot change from the same old to the same
+        // new value twice in one millisecond, so such a repeat is dated a millisecond earlier.
+        var at = at
+        while kind == .scriptSchedules, state.changes[key, default: []].contains(where: { stored in
+            stored.at == at && stored.change.columnName == column && stored.change.oldValue == old && stored.change.newValue == new
+        }) {
+            at = at.advanced(by: .milliseconds(-1))
+        }
         let auditID = state.nextAuditID
         state.nextAuditID += 1
         let change = CXoneSandboxChange(
