@@ -45,9 +45,11 @@ struct SandboxCommand: AsyncParsableCommand {
             With --json the first line is one JSON object:
             {"genesys": {"api_url", "client_id", "client_secret"}, "splunk_hec": {"url", "token"},
              "cxone": {"tenant_id", "discovery_url", "access_key_id", "access_key_secret", "client_id", "client_secret"},
-             "datadog": {"url", "api_key"}, "sumo": {"url"}}.
+             "datadog": {"url", "api_key"}, "sumo": {"url"}, "firehose": {"access_key", "target_url"}}.
             The Genesys org creates --records-per-second audit records, the CXone tenant a few admin changes
-            and agent logins every 5 seconds; Ctrl-C stops.
+            and agent logins every 5 seconds; with --firehose-url the sandbox Firehose pushes
+            --push-events-per-second EventBridge-shaped Genesys events to that receiver URL (a ccrelay
+            `type: firehose` source whose access_keys include the printed access_key); Ctrl-C stops.
             """
     )
 
@@ -57,12 +59,22 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Audit records the sandbox org creates per second.")
     var recordsPerSecond: Int = 2
 
+    @Option(help: "A ccrelay Firehose receiver URL (e.g. http://127.0.0.1:8080/firehose) the sandbox Firehose pushes to.")
+    var firehoseURL: String?
+
+    @Option(help: "EventBridge events the sandbox Firehose pushes per second (with --firehose-url).")
+    var pushEventsPerSecond: Int = 5
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
     func run() async throws {
         let logger = bootstrapLogging(level: logLevel)
         let clock = SystemClock()
+        let firehoseURL = firehoseURL
+        let firehose = FirehoseTrafficService(
+            perSecond: pushEventsPerSecond, accessKey: SandboxDescription.firehoseAccessKey, clock: clock, logger: logger
+        ) { firehoseURL ?? "" }
         let org = GenesysOrgEmulator(clock: clock)
         let hec = SplunkHECEmulator()
         let cxone = CXoneTenantEmulator(clock: clock)
@@ -76,7 +88,8 @@ struct SandboxCommand: AsyncParsableCommand {
                     try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
                         let description = SandboxDescription(
                             endpoints: endpoints, org: org, hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "",
-                            cxoneURL: cxoneURL, cxone: cxone.configuration, datadogURL: datadogURL, sumoURL: sumoURL
+                            cxoneURL: cxoneURL, cxone: cxone.configuration, datadogURL: datadogURL, sumoURL: sumoURL,
+                            firehoseTarget: firehoseURL
                         )
                         writeLine(json ? description.json : description.text)
                         var group = ServiceGroupConfiguration(
@@ -86,6 +99,7 @@ struct SandboxCommand: AsyncParsableCommand {
                             ],
                             logger: logger
                         )
+                        if firehoseURL != nil { group.services.append(.init(service: firehose)) }
                         group.gracefulShutdownSignals = [.sigterm, .sigint]
                         try await ServiceGroup(configuration: group).run()
                     }
@@ -104,6 +118,11 @@ struct SandboxDescription {
     let cxone: CXoneTenantConfiguration
     let datadogURL: String
     let sumoURL: String
+    /// The receiver URL the sandbox Firehose pushes to, when one was given.
+    var firehoseTarget: String? = nil
+
+    /// The `X-Amz-Firehose-Access-Key` the sandbox Firehose sends.
+    static let firehoseAccessKey = "sandbox-firehose-key"
 
     var json: String {
         let value: JSONValue = [
@@ -123,6 +142,10 @@ struct SandboxDescription {
             ],
             "datadog": ["url": .string(datadogURL), "api_key": .string(DatadogIntakeConfiguration.defaultAPIKey)],
             "sumo": ["url": .string(sumoURL)],
+            "firehose": [
+                "access_key": .string(Self.firehoseAccessKey),
+                "target_url": firehoseTarget.map { .string($0) } ?? .null,
+            ],
         ]
         return JSONWriter.string(value)
     }
@@ -134,6 +157,7 @@ struct SandboxDescription {
         NICE CXone tenant: \(cxoneURL)  (tenant_id \(cxone.tenantID), access_key_id \(cxone.accessKeyID), access_key_secret \(cxone.accessKeySecret), client_id \(cxone.clientID), client_secret \(cxone.clientSecret))
         Datadog intake:    \(datadogURL)  (api_key \(DatadogIntakeConfiguration.defaultAPIKey))
         Sumo HTTP source:  \(sumoURL)
+        Sandbox Firehose:  \(firehoseTarget.map { "pushing to \($0)" } ?? "idle (--firehose-url to push)")  (access_key \(Self.firehoseAccessKey))
         Ctrl-C stops.
         """
     }
