@@ -141,3 +141,23 @@ struct ConfigLoaderTests {
         #expect(error?.problems.first?.message.contains("YAML") == true)
     }
 }
+
+@Suite("Configuration: references between sinks")
+struct SinkReferenceTests {
+    @Test("a Datadog fallback must name another configured sink")
+    func fallbackMustExist() throws {
+        let yaml = """
+            sources:
+              g: {type: genesys_audit, client_id: a, client_secret: b}
+            sinks:
+              dd: {type: datadog_logs, api_key: k, fallback: archive}
+              s: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t}
+            """
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader().load(yaml: yaml) }
+        #expect(error?.problems.map(\.path) == ["sinks.dd.fallback"])
+        #expect(error?.description.contains("archive") == true)
+
+        let fixed = yaml.replacingOccurrences(of: "fallback: archive", with: "fallback: s")
+        #expect(try ConfigLoader().load(yaml: fixed).sinks.count == 2)
+    }
+}

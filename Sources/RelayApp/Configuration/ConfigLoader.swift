@@ -65,6 +65,12 @@ public struct ConfigLoader: Sendable {
         } else if root.optional("sinks") == nil {
             root.problem("missing required key \"sinks\" (at least one sink)", at: "sinks")
         }
+        for sink in sinks {
+            for reference in sink.referencedSinks where !declaredSinks.contains(reference.sink) || reference.sink == sink.name {
+                let problem = reference.sink == sink.name ? "must name another sink" : "unknown sink \"\(reference.sink)\" (configured: \(declaredSinks.joined(separator: ", ")))"
+                root.problem(problem, at: "sinks.\(sink.name).\(reference.key)")
+            }
+        }
         // References are checked against every declared name, so a component with its own problems
         // does not also make each route that names it an error.
         let routes = readRoutes(root.optional("routes"), sources: declaredSources, sinks: declaredSinks)

@@ -44,7 +44,13 @@ public enum BuiltSource: Sendable {
 /// A configured sink (one `sinks.NAME` block), ready to be built.
 public protocol SinkBlueprint: Sendable {
     var name: String { get }
+    /// Other sinks this one hands events to (by option key), checked to exist. Default none.
+    var referencedSinks: [(key: String, sink: String)] { get }
     func makeSink(_ context: BuildContext) throws -> any Sink
+}
+
+extension SinkBlueprint {
+    public var referencedSinks: [(key: String, sink: String)] { [] }
 }
 
 /// The whole configuration file: `state`, `sources`, `routes`, `sinks`, `alerts`.

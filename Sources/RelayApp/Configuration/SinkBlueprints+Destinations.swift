@@ -2,6 +2,8 @@ import RelayCore
 import RelaySinks
 
 extension DatadogLogsSinkConfiguration: SinkBlueprint {
+    public var referencedSinks: [(key: String, sink: String)] { fallback.map { [("fallback", $0)] } ?? [] }
+
     public func makeSink(_ context: BuildContext) throws -> any Sink {
         DatadogLogsSink(configuration: self, transport: context.transport, clock: context.clock, logger: context.logger)
     }
