@@ -3,7 +3,7 @@ import RelayHTTP
 
 extension RelayError.Code {
     /// The platform answered 404: the entity (or tenant) does not exist (any more).
-    public static let notFound = RelayError.Code(rawValue: "http.not_found")
+    public static let entityNotFound = RelayError.Code(rawValue: "http.not_found")
 }
 
 /// Where the API of a tenant is: configured, or found once through
@@ -55,7 +55,7 @@ actor CXoneAPIBase {
 ///   never reused. A second 401 is `RelayError(.authentication)`.
 /// * A 429 is `RelayError(.rateLimited)` with `retryAfter` = `Retry-After` + 10 s (60 s + 10 s
 ///   without the header).
-/// * A 404 is `RelayError(.notFound)`; any other non-2xx is `RelayError(.httpStatus)` naming the
+/// * A 404 is `RelayError(.entityNotFound)`; any other non-2xx is `RelayError(.httpStatus)` naming the
 ///   request and the platform's message (`error_description`/`errorMessage`).
 /// * 204 or an empty body is an empty object (CXone answers 204 to a list with nothing in it).
 public struct CXoneAPIClient: Sendable {
@@ -107,7 +107,7 @@ public struct CXoneAPIClient: Sendable {
         case 429:
             throw Self.rateLimitError(response, label: label)
         case 404:
-            throw RelayError(.notFound, "\(label) answered 404\(Self.platformMessage(try? JSONParser.parse(response.body)))")
+            throw RelayError(.entityNotFound, "\(label) answered 404\(Self.platformMessage(try? JSONParser.parse(response.body)))")
         default:
             let message = Self.platformMessage(try? JSONParser.parse(response.body))
             throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(message)")

@@ -26,7 +26,7 @@ struct CXonePartitionReader: Sendable {
             try Task.checkCancellation()
             do {
                 try await pullHistory(entity: entity, window: window, report: &report)
-            } catch let error as RelayError where error.code == .notFound {
+            } catch let error as RelayError where error.code == .entityNotFound {
                 logger.info(
                     "CXone entity disappeared before its audit history was read; skipped",
                     metadata: ["ccrelay.entity": "\(kind.path)/\(entity.id)", "ccrelay.error": "\(error.message)"]
@@ -95,7 +95,7 @@ struct CXonePartitionReader: Sendable {
             try Task.checkCancellation()
             do {
                 try await pullLoginHistory(agent: agent, window: window, report: &report)
-            } catch let error as RelayError where error.code == .notFound {
+            } catch let error as RelayError where error.code == .entityNotFound {
                 logger.info(
                     "CXone agent disappeared before its login history was read; skipped",
                     metadata: ["ccrelay.agent": "\(agent.id)", "ccrelay.error": "\(error.message)"]
