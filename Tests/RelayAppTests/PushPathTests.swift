@@ -199,3 +199,63 @@ struct RelayHTTPTransportForTests {
         try await transport.send(OutboundRequest(method: method, url: url, headers: headers, body: method == "POST" ? [] : nil)).status
     }
 }
+
+@Suite("Push configuration")
+struct PushConfigurationTests {
+    func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try ConfigLoader().load(yaml: yaml)
+            return []
+        } catch {
+            return error.problems.map { "\($0.path): \($0.message)" }
+        }
+    }
+
+    static let sink = """
+        sinks:
+          out:
+            type: stdout
+        """
+
+    @Test("push sources and the server report problems at their YAML paths")
+    func problemsAtPaths() {
+        let found = problems("""
+            server:
+              listen: localhost
+            sources:
+              fh:
+                type: firehose
+                path: firehose
+                max_body_bytes: 10
+              eb:
+                type: eventbridge_api_destination
+                auth:
+                  type: api_key
+            \(Self.sink)
+            """)
+        #expect(found.contains { $0.hasPrefix("server.listen:") })
+        #expect(found.contains { $0.hasPrefix("sources.fh.access_keys:") })
+        #expect(found.contains { $0.hasPrefix("sources.fh.path:") })
+        #expect(found.contains { $0.hasPrefix("sources.fh.max_body_bytes:") })
+        #expect(found.contains { $0.hasPrefix("sources.eb.auth.values:") })
+    }
+
+    @Test("a valid push configuration loads with its defaults")
+    func defaults() throws {
+        let configuration = try ConfigLoader().load(yaml: """
+            sources:
+              fh:
+                type: firehose
+                access_keys: [k1, k2]
+              eb:
+                type: eventbridge_api_destination
+                auth:
+                  type: basic
+                  username: eb
+                  password: pw
+            \(Self.sink)
+            """)
+        #expect(configuration.server == ServerSettings(host: "127.0.0.1", port: 8080))
+        #expect(configuration.sources.map(\.name) == ["fh", "eb"])
+    }
+}
