@@ -8,6 +8,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ccrelay", targets: ["ccrelay"]),
+        // The modules behind the binary, for the benchmark package in Benchmarks/.
+        .library(
+            name: "CCRelayKit",
+            targets: [
+                "RelayCore", "RelayState", "RelayHTTP", "RelayGenesys", "RelayCXone", "RelaySinks", "RelayPatterns",
+                "RelayAWS", "RelaySandbox", "RelayApp",
+            ]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

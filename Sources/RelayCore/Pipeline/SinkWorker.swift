@@ -188,7 +188,7 @@ struct Tally: Sendable {
 
 /// Runs `operation`, cancelling it when graceful shutdown begins; never throws.
 func cancelWhenGracefulShutdownIgnoringErrors(_ operation: @escaping @Sendable () async -> Void) async {
-    _ = try? await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
         await operation()
     }
 }
