@@ -67,11 +67,11 @@ public struct CXoneAPIClient: Sendable {
     public static let servicesPath = "/inContactAPI/services/v34.0"
 
     /// The token source of the access key.
-    public let tokens: CXoneTokenProvider
+    public let tokens: AccessTokenCache
     private let base: CXoneAPIBase
     private let send: CXoneSend
 
-    init(base: CXoneAPIBase, tokens: CXoneTokenProvider, send: @escaping CXoneSend) {
+    init(base: CXoneAPIBase, tokens: AccessTokenCache, send: @escaping CXoneSend) {
         self.base = base
         self.tokens = tokens
         self.send = send

@@ -56,7 +56,7 @@ public struct CXoneAuditSource: PullSource {
             accessKeySecret: configuration.accessKeySecret, clientID: configuration.clientID,
             clientSecret: configuration.clientSecret, send: send
         )
-        let tokens = CXoneTokenProvider(clock: clock) { () throws(RelayError) in try await endpoint.fetch() }
+        let tokens = AccessTokenCache(clock: clock) { () throws(RelayError) in try await endpoint.fetch() }
         let base = CXoneAPIBase(
             configured: configuration.apiBaseURL, discoveryURL: configuration.discoveryURL,
             tenantID: configuration.tenantID, send: send

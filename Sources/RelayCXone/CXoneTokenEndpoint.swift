@@ -43,7 +43,7 @@ public struct CXoneTokenEndpoint: Sendable {
     }
 
     /// Requests a new token.
-    public func fetch() async throws(RelayError) -> CXoneAccessToken {
+    public func fetch() async throws(RelayError) -> AccessToken {
         let form = CXoneURL.formEncode([
             ("grant_type", "password"), ("username", accessKeyID), ("password", accessKeySecret),
             ("client_id", clientID), ("client_secret", clientSecret),
@@ -74,7 +74,7 @@ public struct CXoneTokenEndpoint: Sendable {
         let tokenType = parsed?["token_type"]?.stringValue ?? "Bearer"
         let scheme = tokenType.lowercased() == "bearer" ? "Bearer" : tokenType
         let seconds = parsed?["expires_in"]?.int64Value ?? parsed?["expires_in"]?.doubleValue.map { Int64($0) } ?? 3600
-        return CXoneAccessToken(authorization: "\(scheme) \(accessToken)", expiresIn: .seconds(max(seconds, 0)))
+        return AccessToken(authorization: "\(scheme) \(accessToken)", expiresIn: .seconds(max(seconds, 0)))
     }
 }
 

@@ -33,7 +33,7 @@ public struct GenesysTokenEndpoint: Sendable {
     }
 
     /// Requests a new token.
-    public func fetch() async throws(RelayError) -> GenesysAccessToken {
+    public func fetch() async throws(RelayError) -> AccessToken {
         let credentials = Base64.encode(Array("\(clientID):\(clientSecret)".utf8))
         let request = OutboundRequest(
             method: "POST",
@@ -72,7 +72,7 @@ public struct GenesysTokenEndpoint: Sendable {
         let tokenType = object["token_type"]?.stringValue ?? "Bearer"
         let scheme = tokenType.lowercased() == "bearer" ? "Bearer" : tokenType
         let seconds = object["expires_in"]?.int64Value ?? object["expires_in"]?.doubleValue.map { Int64($0) } ?? 86_400
-        return GenesysAccessToken(authorization: "\(scheme) \(accessToken)", expiresIn: .seconds(max(seconds, 0)))
+        return AccessToken(authorization: "\(scheme) \(accessToken)", expiresIn: .seconds(max(seconds, 0)))
     }
 }
 
@@ -101,7 +101,7 @@ public struct GenesysAPIClient: Sendable {
 
     private let apiBaseURL: String
     /// The token source, shared by every request of this client.
-    public let tokens: GenesysTokenProvider
+    public let tokens: AccessTokenCache
     /// The rate-limit state of this client's credential, when paced. Default `nil`.
     public let throttle: GenesysThrottle?
     /// The longest a request waits for its credential's rate-limit block before it gives up with
@@ -120,7 +120,7 @@ public struct GenesysAPIClient: Sendable {
     ///   - throttle: The credential's shared rate-limit state. Default `nil` (unpaced).
     ///   - clock: Times backoff and throttle waits; `nil` (the default) disables 5xx resends.
     public init(
-        endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, transport: HTTPTransport,
+        endpoints: GenesysEndpoints, tokens: AccessTokenCache, transport: HTTPTransport,
         throttle: GenesysThrottle? = nil, clock: (any WallClock)? = nil
     ) {
         self.init(endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock) { request throws(RelayError) in
@@ -129,7 +129,7 @@ public struct GenesysAPIClient: Sendable {
     }
 
     init(
-        endpoints: GenesysEndpoints, tokens: GenesysTokenProvider, throttle: GenesysThrottle? = nil,
+        endpoints: GenesysEndpoints, tokens: AccessTokenCache, throttle: GenesysThrottle? = nil,
         clock: (any WallClock)? = nil, send: @escaping GenesysSend
     ) {
         self.apiBaseURL = endpoints.apiBaseURL
@@ -251,33 +251,5 @@ public struct GenesysAPIClient: Sendable {
     static func pathWithoutQuery(_ path: String) -> String {
         if let query = path.firstIndex(of: "?") { return String(path[..<query]) }
         return path
-    }
-}
-
-/// Standard base64 (RFC 4648) with padding, for the Basic credentials of the token request.
-enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(alphabet[Int(chunk >> 6 & 63)])
-            out.append(alphabet[Int(chunk & 63)])
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest > 0 {
-            let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(rest == 2 ? alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

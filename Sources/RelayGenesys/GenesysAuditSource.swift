@@ -74,7 +74,7 @@ public struct GenesysAuditSource: PullSource {
         let tokenEndpoint = GenesysTokenEndpoint(
             endpoints: endpoints, clientID: configuration.clientID, clientSecret: configuration.clientSecret, send: send
         )
-        let tokens = GenesysTokenProvider(clock: clock) { () throws(RelayError) in try await tokenEndpoint.fetch() }
+        let tokens = AccessTokenCache(clock: clock) { () throws(RelayError) in try await tokenEndpoint.fetch() }
         self.configuration = configuration
         let throttle =
             throttle

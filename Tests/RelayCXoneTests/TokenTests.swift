@@ -11,9 +11,9 @@ struct CXoneTokenTests {
     func cachedUntilMargin() async throws {
         let clock = ManualClock()
         let counter = Mutex(0)
-        let provider = CXoneTokenProvider(clock: clock) { () throws(RelayError) in
+        let provider = AccessTokenCache(clock: clock) { () throws(RelayError) in
             let n = counter.withLock { $0 += 1; return $0 }
-            return CXoneAccessToken(authorization: "Bearer t\(n)", expiresIn: .seconds(3600))
+            return AccessToken(authorization: "Bearer t\(n)", expiresIn: .seconds(3600))
         }
         #expect(try await provider.authorization() == "Bearer t1")
         clock.advance(by: .seconds(3539))
@@ -28,11 +28,11 @@ struct CXoneTokenTests {
         let clock = ManualClock()
         let gate = AsyncGate()
         let counter = Mutex(0)
-        let provider = CXoneTokenProvider(clock: clock) { () throws(RelayError) in
+        let provider = AccessTokenCache(clock: clock) { () throws(RelayError) in
             let n = counter.withLock { $0 += 1; return $0 }
             await gate.wait()
             if n == 2 { throw RelayError(.authentication, "rejected") }
-            return CXoneAccessToken(authorization: "Bearer t\(n)", expiresIn: .seconds(3600))
+            return AccessToken(authorization: "Bearer t\(n)", expiresIn: .seconds(3600))
         }
         let tokens = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<8 { group.addTask { try await provider.authorization() } }

@@ -100,7 +100,7 @@ import Testing
             clientID: "my-client", clientSecret: "my-secret", send: http.send
         )
         let token = try await endpoint.fetch()
-        #expect(token == GenesysAccessToken(authorization: "Bearer abc.def", expiresIn: .seconds(86_400)))
+        #expect(token == AccessToken(authorization: "Bearer abc.def", expiresIn: .seconds(86_400)))
         let request = try #require(http.sent.first)
         #expect(request.method == "POST")
         #expect(request.url == "https://login.mypurecloud.ie/oauth/token")

@@ -161,7 +161,7 @@ import Testing
         }
         let endpoints = GenesysEndpoints(baseURL: "http://genesys.test")
         let token = GenesysTokenEndpoint(endpoints: endpoints, clientID: "c", clientSecret: "s", send: http.send)
-        let tokens = GenesysTokenProvider(clock: clock) { () throws(RelayError) in try await token.fetch() }
+        let tokens = AccessTokenCache(clock: clock) { () throws(RelayError) in try await token.fetch() }
         let client = GenesysAPIClient(endpoints: endpoints, tokens: tokens, clock: clock, send: http.send)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await client.request("GET", "/api/v2/audits/query/servicemapping") }

@@ -1,4 +1,5 @@
 import RelayCore
+import RelayHTTP
 import Synchronization
 import Testing
 
@@ -23,7 +24,7 @@ final class FakeTokenSource: Sendable {
 
     func failNext(_ count: Int) { failures.withLock { $0 = count } }
 
-    func fetch() async throws(RelayError) -> GenesysAccessToken {
+    func fetch() async throws(RelayError) -> AccessToken {
         if let fetchDuration {
             do { try await clock.sleep(for: fetchDuration) } catch { throw RelayError(.cancelled, "cancelled") }
         }
@@ -37,15 +38,15 @@ final class FakeTokenSource: Sendable {
             return count
         }
         if fail { throw RelayError(.authentication, "rejected #\(number)") }
-        return GenesysAccessToken(authorization: "Bearer t\(number)", expiresIn: expiresIn)
+        return AccessToken(authorization: "Bearer t\(number)", expiresIn: expiresIn)
     }
 
-    func provider() -> GenesysTokenProvider {
-        GenesysTokenProvider(clock: clock) { () throws(RelayError) in try await self.fetch() }
+    func provider() -> AccessTokenCache {
+        AccessTokenCache(clock: clock) { () throws(RelayError) in try await self.fetch() }
     }
 }
 
-@Suite struct GenesysTokenProviderTests {
+@Suite struct AccessTokenCacheTests {
     @Test func cachedUntilSixtySecondsBeforeExpiry() async throws {
         let clock = ManualClock()
         let source = FakeTokenSource(clock: clock, expiresIn: .seconds(3600))

@@ -23,7 +23,7 @@ public struct RelayHTTPServer: Service {
     public let settings: ServerSettings
     private let mounts: [Mount]
     private let logger: Logger
-    private let port = BoundPort()
+    private let port = BoundPortPromise()
 
     public init(settings: ServerSettings, mounts: [Mount], logger: Logger) {
         self.settings = settings

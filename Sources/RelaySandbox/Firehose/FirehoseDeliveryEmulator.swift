@@ -121,7 +121,7 @@ public final class FirehoseDeliveryEmulator: Sendable {
                 data += event.text
                 if configuration.eventsPerRecord > 1 { data.append(UInt8(ascii: "\n")) }
             }
-            records.append(["data": .string(SandboxBase64.encode(data))])
+            records.append(["data": .string(Base64.encode(data))])
             index += group.count
         }
         let body = JSONWriter.encode([
@@ -145,27 +145,4 @@ public struct FirehoseDeliveryStats: Sendable, Equatable {
     /// Requests given up after the retry duration.
     public var failedRequests = 0
     public init() {}
-}
-
-/// Standard base64 with padding, for record data.
-enum SandboxBase64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ input: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((input.count + 2) / 3 * 4)
-        var index = 0
-        while index < input.count {
-            let rest = min(3, input.count - index)
-            var chunk = UInt32(input[index]) << 16
-            if rest > 1 { chunk |= UInt32(input[index + 1]) << 8 }
-            if rest > 2 { chunk |= UInt32(input[index + 2]) }
-            out.append(alphabet[Int(chunk >> 18 & 63)])
-            out.append(alphabet[Int(chunk >> 12 & 63)])
-            out.append(rest > 1 ? alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(rest > 2 ? alphabet[Int(chunk & 63)] : UInt8(ascii: "="))
-            index += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -77,35 +77,9 @@ enum GenesysWire {
 
     /// The `id:secret` pair of HTTP Basic credentials (`base64(id:secret)`), when well formed.
     static func basicCredentials(_ encoded: Substring) -> (id: String, secret: String)? {
-        guard let decoded = base64Decode(encoded), let text = String(validating: decoded, as: UTF8.self),
+        guard let decoded = Base64.decode(encoded), let text = String(validating: decoded, as: UTF8.self),
             let colon = text.firstIndex(of: ":")
         else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
-    }
-
-    /// Standard base64 (padding optional); `nil` on any character outside the alphabet.
-    static func base64Decode(_ text: Substring) -> [UInt8]? {
-        var out: [UInt8] = []
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in text.utf8 {
-            let value: UInt32
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a")) + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"): value = 62
-            case UInt8(ascii: "/"): value = 63
-            case UInt8(ascii: "="): continue
-            default: return nil
-            }
-            accumulator = accumulator << 6 | value
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
-        return out
     }
 }

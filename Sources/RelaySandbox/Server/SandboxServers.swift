@@ -1,4 +1,5 @@
 import Hummingbird
+import RelayCore
 import Logging
 import ServiceLifecycle
 
@@ -21,7 +22,7 @@ enum SandboxServers {
         logger: Logger,
         _ body: ([String]) async throws -> T
     ) async throws -> T {
-        let promises = emulators.map { _ in PortPromise() }
+        let promises = emulators.map { _ in BoundPortPromise() }
         var services: [any Service] = []
         for (emulator, promise) in zip(emulators, promises) {
             services.append(makeApplication(emulator, logger: logger, promise: promise))
@@ -62,7 +63,7 @@ enum SandboxServers {
     private static func makeApplication(
         _ emulator: any SandboxEmulator,
         logger: Logger,
-        promise: PortPromise
+        promise: BoundPortPromise
     ) -> some Service {
         var logger = logger
         logger[metadataKey: "ccrelay.sandbox"] = .string(emulator.sandboxName)

@@ -1,6 +1,6 @@
-/// Standard base64 (RFC 4648 §4) without Foundation, for Firehose record data and HTTP Basic
-/// credentials.
-enum Base64 {
+/// Standard base64 (RFC 4648 §4) without Foundation: Firehose record data, HTTP Basic credentials,
+/// `Content-MD5`.
+public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     private static let values: [UInt8] = {
@@ -10,7 +10,7 @@ enum Base64 {
     }()
 
     /// Encodes with `=` padding.
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity((input.count + 2) / 3 * 4)
@@ -36,7 +36,7 @@ enum Base64 {
 
     /// Decodes; padding is optional, nothing may follow it. `nil` on a character outside the
     /// alphabet or an impossible length.
-    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var utf8 = Array(text.utf8)
         var padding = 0
         while utf8.last == UInt8(ascii: "=") && padding < 2 {

@@ -1,8 +1,8 @@
 import Synchronization
 
-/// A one-shot promise of the TCP port an emulator's server bound, fulfilled from Hummingbird's
-/// `onServerRunning` callback, or failed when the server stops before it ever listened.
-final class PortPromise: Sendable {
+/// A one-shot promise of the TCP port a server bound (ccrelay's own, an emulator's), fulfilled from
+/// Hummingbird's `onServerRunning` callback, or failed when the server stops before it ever listened.
+public final class BoundPortPromise: Sendable {
     private enum State {
         case waiting([CheckedContinuation<Int, any Error>])
         case bound(Int)
@@ -11,8 +11,10 @@ final class PortPromise: Sendable {
 
     private let state = Mutex<State>(.waiting([]))
 
+    public init() {}
+
     /// Records the bound port and wakes every waiter. Later calls are ignored.
-    func fulfill(_ port: Int) {
+    public func fulfill(_ port: Int) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
             guard case .waiting(let waiters) = state else { return [] }
             state = .bound(port)
@@ -22,7 +24,7 @@ final class PortPromise: Sendable {
     }
 
     /// Fails every current and future waiter, unless a port was already bound.
-    func fail(_ error: any Error) {
+    public func fail(_ error: any Error) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
             guard case .waiting(let waiters) = state else { return [] }
             state = .failed(error)
@@ -32,7 +34,7 @@ final class PortPromise: Sendable {
     }
 
     /// The bound port, once the server listens.
-    func wait() async throws -> Int {
+    public func wait() async throws -> Int {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
             let outcome = state.withLock { state -> Result<Int, any Error>? in
                 switch state {

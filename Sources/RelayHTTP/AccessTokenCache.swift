@@ -1,7 +1,7 @@
 import RelayCore
 
-/// An access token as the token endpoint issued it.
-public struct GenesysAccessToken: Sendable, Equatable {
+/// An OAuth access token as a platform's token endpoint issued it.
+public struct AccessToken: Sendable, Equatable {
     /// The `Authorization` header value, `"{token_type} {access_token}"` (e.g. `Bearer eyJ...`).
     public var authorization: String
     /// The lifetime the platform granted (`expires_in`).
@@ -13,7 +13,8 @@ public struct GenesysAccessToken: Sendable, Equatable {
     }
 }
 
-/// Hands out the current access token of one OAuth client, fetching a new one only when needed.
+/// Hands out the current access token of one credential (a Genesys OAuth client, a CXone access key),
+/// fetching a new one only when needed.
 ///
 /// * A token is reused until `expires_in − refreshMargin` (default 60 s) after it was requested,
 ///   measured on the injected clock. Tokens granted for two minutes or less are reused for half
@@ -24,9 +25,9 @@ public struct GenesysAccessToken: Sendable, Equatable {
 ///   has a deadline). A failed fetch is not cached: the next call fetches again.
 /// * ``invalidate(_:)`` drops a token that the platform rejected, but only if it is still the
 ///   cached one, so a late 401 for an old token never discards a fresh token.
-public actor GenesysTokenProvider {
-    /// Fetches a new token. The production fetch is ``GenesysTokenEndpoint/fetch()``.
-    public typealias Fetch = @Sendable () async throws(RelayError) -> GenesysAccessToken
+public actor AccessTokenCache {
+    /// Fetches a new token from the platform's token endpoint.
+    public typealias Fetch = @Sendable () async throws(RelayError) -> AccessToken
 
     private enum State {
         case empty
@@ -75,7 +76,7 @@ public actor GenesysTokenProvider {
     }
 
     /// Callers currently waiting for the fetch in flight (for tests).
-    var waiterCount: Int {
+    public var waiterCount: Int {
         if case .fetching(let waiters) = state { return waiters.count }
         return 0
     }
