@@ -10,8 +10,9 @@ import RelayHTTP
 /// 2. query the interval `(watermark − lookback)/now`, sorted by timestamp ascending, page by page;
 /// 3. commit every page with its events and malformed records, the checkpoint set to the latest
 ///    `eventDate` seen so far in this cycle (never below the old watermark);
-/// 4. after the last page, commit the checkpoint `max(watermark, now − lookback)` so that a quiet
-///    partition's query window stays bounded.
+/// 4. after the last page, commit the checkpoint `max(watermark, now)`: everything up to the query's
+///    end has been read, so the next query starts one look-back before it (late-persisted records
+///    are caught; each record is re-read for one look-back window, not more).
 ///
 /// A page that cannot be read throws and ends the cycle; the checkpoint stays where the last
 /// committed page put it. A rate limit (429) ends the cycle quietly with
@@ -193,9 +194,9 @@ public struct GenesysAuditSource: PullSource {
             guard more else { break }
             pageNumber += 1
         }
-        let bounded = max(latest, WallInstant(queryEnd).advanced(by: .zero - configuration.lookback).timestamp)
-        try await intake.commit(partition: service, events: [], malformed: [], checkpoint: bounded.iso8601)
-        logger.trace("Genesys audit partition done", metadata: ["ccrelay.checkpoint": "\(bounded)"])
+        let covered = max(latest, queryEnd)
+        try await intake.commit(partition: service, events: [], malformed: [], checkpoint: covered.iso8601)
+        logger.trace("Genesys audit partition done", metadata: ["ccrelay.checkpoint": "\(covered)"])
     }
 
     /// How far inside the realtime retention the asynchronous part of a catch-up ends.
