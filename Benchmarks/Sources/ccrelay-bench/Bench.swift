@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import RelayApp
+import RelayCore
+import RelayGenesys
+import RelayHTTP
+import RelaySandbox
+
+/// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+@main
+struct Bench {
+    static func main() async throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let which = arguments.first ?? "all"
+        var logger = Logger(label: "ccrelay.bench")
+        logger.logLevel = .critical
+        say("# ccrelay benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores, release build)\n")
+        if which == "normalize" || which == "all" { try await NormalizeBench.run(logger: logger) }
+        if which == "sinks" || which == "all" { try await SinkBench.run(logger: logger) }
+        if which == "pull" || which == "all" { try await PullBench.run(logger: logger) }
+        if which == "push" || which == "all" {
+            let baseline = arguments.firstIndex(of: "--baseline").map { arguments[$0 + 1] }
+            try await PushBench.run(logger: logger, baselineScript: baseline)
+        }
+    }
+}
+
+/// Writes a line to standard output at once (no buffering, so a long run shows its progress).
+func say(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Measures `body` with the continuous clock; returns seconds.
+func measure(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    return (ContinuousClock.now - start).seconds
+}
+
+func formatted(_ value: Double, digits: Int = 0) -> String {
+    String(format: "%.\(digits)f", value)
+}
+
+/// A new temporary directory.
+func temporaryDirectory(_ label: String) throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-bench-\(label)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+}
