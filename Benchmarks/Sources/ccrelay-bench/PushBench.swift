@@ -67,7 +67,8 @@ enum PushBench {
                 }
                 group.addTask {
                     let firehose = FirehoseDeliveryEmulator(
-                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key"), clock: SystemClock(), logger: logger)
+                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key", requestIDSeed: UInt64(1_000 + index)),
+                        clock: SystemClock(), logger: logger)
                     _ = try await firehose.deliver(chunk)
                     return nil
                 }
@@ -86,7 +87,8 @@ enum PushBench {
                 let part = Array(load[min(stream * slice, load.count)..<min((stream + 1) * slice, load.count)])
                 group.addTask {
                     let firehose = FirehoseDeliveryEmulator(
-                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key"), clock: SystemClock(), logger: logger)
+                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key", requestIDSeed: UInt64(stream + 1)),
+                        clock: SystemClock(), logger: logger)
                     _ = try await firehose.deliver(part)
                 }
             }

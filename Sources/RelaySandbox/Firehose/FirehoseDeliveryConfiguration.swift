@@ -22,6 +22,9 @@ public struct FirehoseDeliveryConfiguration: Sendable {
     public var requestTimeout: Duration
     /// `X-Amz-Firehose-Source-Arn`. Default a sandbox stream ARN.
     public var sourceARN: String
+    /// Seed of the request ids this stream generates. Streams delivering at the same time need
+    /// different seeds, as real delivery streams never share request ids. Default a fixed seed.
+    public var requestIDSeed: UInt64
 
     public init(
         url: String,
@@ -33,8 +36,10 @@ public struct FirehoseDeliveryConfiguration: Sendable {
         initialBackoff: Duration = .seconds(1),
         maxBackoff: Duration = .seconds(120),
         requestTimeout: Duration = .seconds(180),
-        sourceARN: String = "arn:aws:firehose:us-east-1:123456789012:deliverystream/ccrelay-sandbox"
+        sourceARN: String = "arn:aws:firehose:us-east-1:123456789012:deliverystream/ccrelay-sandbox",
+        requestIDSeed: UInt64 = 0xF1_2E_405E
     ) {
+        self.requestIDSeed = requestIDSeed
         self.url = url
         self.accessKey = accessKey
         self.gzip = gzip

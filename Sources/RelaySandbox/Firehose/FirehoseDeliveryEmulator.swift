@@ -13,10 +13,10 @@ public final class FirehoseDeliveryEmulator: Sendable {
     private let transport: HTTPTransport
     private let clock: any WallClock
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     private struct State {
-        var random = SeededGenerator(seed: 0xF1_2E_405E)
+        var random: SeededGenerator
         var acknowledged: [GeneratedPushEvent] = []
         var failed: [GeneratedPushEvent] = []
         var stats = FirehoseDeliveryStats()
@@ -28,6 +28,7 @@ public final class FirehoseDeliveryEmulator: Sendable {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
+        self.state = Mutex(State(random: SeededGenerator(seed: configuration.requestIDSeed)))
         var logger = logger
         logger[metadataKey: "ccrelay.sandbox"] = "firehose"
         self.logger = logger
