@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Record/Event model, JSON, time, clocks, source/sink/state protocols, the vendor-neutral pipeline.
@@ -34,17 +37,20 @@ let package = Package(
             name: "RelayCore",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        // Durable state: checkpoints, outboxes, dedup ledger, dead letters (SQLite via GRDB).
+        // Durable state: checkpoints, outboxes, dedup ledger, dead letters, partition leases
+        // (SQLite via GRDB for one instance, PostgreSQL via postgres-nio for several).
         .target(
             name: "RelayState",
             dependencies: [
                 "RelayCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
@@ -98,6 +104,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // AWS Lambda custom runtime: Runtime API client, Firehose transformation and scheduled extraction handlers.
+        .target(
+            name: "RelayLambda",
+            dependencies: ["RelayCore", "RelayHTTP", "RelayGenesys", "RelayPatterns", "RelaySinks", "RelayAWS"],
+            swiftSettings: strict
+        ),
         // Faithful local emulators of every remote party (demo, tests, benchmarks).
         .target(
             name: "RelaySandbox",
@@ -115,8 +127,10 @@ let package = Package(
             name: "RelayApp",
             dependencies: [
                 "RelayCore", "RelayState", "RelayHTTP", "RelayGenesys", "RelaySinks", "RelaySandbox",
-                "RelayPatterns", "RelayAWS", "RelayCXone", "RelayGenerate",
+                "RelayPatterns", "RelayAWS", "RelayCXone", "RelayGenerate", "RelayLambda",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -133,11 +147,19 @@ let package = Package(
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: strict),
         .testTarget(
             name: "RelayStateTests",
-            dependencies: ["RelayState", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RelayState", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
         .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
+        .testTarget(
+            name: "RelayLambdaTests",
+            dependencies: ["RelayLambda", "RelaySandbox", "RelayApp", "RelayState"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RelayPatternsTests", dependencies: ["RelayPatterns"], swiftSettings: strict),
         .testTarget(name: "RelayCXoneTests", dependencies: ["RelayCXone", "RelaySandbox"], swiftSettings: strict),
         .testTarget(name: "RelayGenerateTests", dependencies: ["RelayGenerate", "RelayApp"], swiftSettings: strict),
@@ -163,6 +185,8 @@ let package = Package(
             dependencies: [
                 "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS",
                 "RelayPatterns",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
