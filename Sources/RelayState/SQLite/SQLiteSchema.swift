@@ -68,6 +68,21 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v3_partition_leases") { db in
+            // Who pulls each (source, partition) and until when (DESIGN.md, "Scale-out").
+            try db.execute(
+                sql: """
+                    CREATE TABLE partition_leases (
+                        source         TEXT NOT NULL,
+                        partition      TEXT NOT NULL,
+                        owner          TEXT NOT NULL CHECK (owner <> ''),
+                        expires_at_ms  INTEGER NOT NULL,
+                        acquired_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (source, partition)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -3,18 +3,25 @@ import GRDB
 import RelayCore
 
 extension SQLiteStateStore {
-    /// Appends in one write transaction: each record enters the ledger (or counts as a duplicate,
-    /// also within this call) and, when new, one outbox row per distinct sink it names; then the
-    /// dead letters, then the checkpoint. Any failure rolls all of it back.
+    /// Appends in one write transaction: the lease check when `lease` is given, then each record
+    /// enters the ledger (or counts as a duplicate, also within this call) and, when new, one
+    /// outbox row per distinct sink it names; then the dead letters, then the checkpoint. Any
+    /// failure rolls all of it back.
     public func append(
         _ records: [PendingRecord],
         deadLetters: [DeadLetterDraft],
         checkpoint: CheckpointUpdate?,
+        lease: LeaseGuard?,
         now: WallInstant
     ) async throws -> AppendResult {
         if records.isEmpty, deadLetters.isEmpty, checkpoint == nil { return AppendResult() }
         let nowMS = now.timestamp.millisecondsSinceEpoch
         return try await write("append") { db in
+            if let lease {
+                let held = try Int.fetchOne(
+                    db.cachedStatement(sql: StateSQL.leaseHeld), arguments: [lease.source, lease.partition, lease.owner, nowMS])
+                guard held != nil else { throw lease.lostError }
+            }
             var result = AppendResult()
             if !records.isEmpty {
                 let ledger = try db.cachedStatement(sql: StateSQL.insertLedger)

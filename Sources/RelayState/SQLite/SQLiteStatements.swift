@@ -95,4 +95,29 @@ enum StateSQL {
     static let upsertValue = "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
     static let deleteValue = "DELETE FROM kv WHERE key = ?"
+
+    /// One row when the owner holds the lease unexpired. Arguments: source, partition, owner, now.
+    static let leaseHeld = """
+        SELECT 1 FROM partition_leases WHERE source = ? AND partition = ? AND owner = ? AND expires_at_ms > ?
+        """
+
+    /// Takes or extends a lease; changes one row when the owner holds it afterwards.
+    /// Arguments: source, partition, owner, until, now.
+    static let acquireLease = """
+        INSERT INTO partition_leases (source, partition, owner, expires_at_ms, acquired_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (source, partition) DO UPDATE SET
+            expires_at_ms = excluded.expires_at_ms,
+            acquired_at_ms = CASE WHEN owner = excluded.owner THEN acquired_at_ms ELSE excluded.acquired_at_ms END,
+            owner = excluded.owner
+        WHERE owner = excluded.owner OR expires_at_ms <= excluded.acquired_at_ms
+        """
+
+    /// Arguments: until, source, partition, owner.
+    static let renewLease = "UPDATE partition_leases SET expires_at_ms = ? WHERE source = ? AND partition = ? AND owner = ?"
+
+    static let releaseLease = "DELETE FROM partition_leases WHERE source = ? AND partition = ? AND owner = ?"
+
+    static let selectLease = """
+        SELECT owner, expires_at_ms, acquired_at_ms FROM partition_leases WHERE source = ? AND partition = ?
+        """
 }
