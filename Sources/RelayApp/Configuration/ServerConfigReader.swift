@@ -5,12 +5,16 @@ enum ServerConfigReader {
     static func read(_ node: ConfigNode?) -> ServerSettings {
         guard let node, node.mapping() != nil else { return ServerSettings() }
         node.rejectUnknownKeys(allowed: ["listen"])
-        guard let listenNode = node.optional("listen"), let listen = listenNode.stringValue() else { return ServerSettings() }
+        guard let listenNode = node.optional("listen"), let listen = listenNode.stringValue() else {
+            return ServerSettings(configured: true)
+        }
         do {
-            return try ServerSettings(listen: listen)
+            var settings = try ServerSettings(listen: listen)
+            settings.configured = true
+            return settings
         } catch {
             listenNode.problem("expected HOST:PORT (e.g. \(ServerSettings.defaultListen)), found \"\(listenNode.writtenText)\"")
-            return ServerSettings()
+            return ServerSettings(configured: true)
         }
     }
 }

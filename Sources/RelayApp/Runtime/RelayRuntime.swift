@@ -18,9 +18,12 @@ public struct RelayRuntime: Sendable {
     /// Push sources, served on ccrelay's HTTP server.
     public let receivers: [any HTTPReceiver]
     public let sinks: [any Sink]
-    /// ccrelay's HTTP server with every push receiver mounted on its intake; `nil` when no push
-    /// source is configured (then nothing listens).
+    /// ccrelay's HTTP server with every push receiver mounted on its intake and the operator
+    /// endpoints; `nil` when neither a push source nor a `server:` section is configured (then
+    /// nothing listens).
     public let httpServer: RelayHTTPServer?
+    /// What the operator endpoints and the status page read.
+    public let observed: ObservedPipeline
     private let router: EventRouter
     private let signal: OutboxSignal
     private let clock: any WallClock
@@ -34,11 +37,12 @@ public struct RelayRuntime: Sendable {
         clock: any WallClock = SystemClock(),
         transport: HTTPTransport = HTTPTransport(),
         workerConfiguration: SinkWorker.Configuration = SinkWorker.Configuration(),
+        metrics: MetricsExporter = MetricsExporter(),
         logger: Logger
     ) throws {
         self.configuration = configuration
         self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
-        self.telemetry = PipelineTelemetry()
+        self.telemetry = PipelineTelemetry(metricsFactory: metrics.factory)
         self.health = SinkHealth()
         self.router = EventRouter(routes: configuration.routes)
         self.signal = OutboxSignal()
@@ -65,7 +69,15 @@ public struct RelayRuntime: Sendable {
                     source: receiver.name, store: store, router: router, clock: clock, signal: signal,
                     telemetry: telemetry, redactor: configuration.redaction))
         }
-        self.httpServer = mounts.isEmpty ? nil : RelayHTTPServer(settings: configuration.server, mounts: mounts, logger: logger)
+        self.observed = ObservedPipeline(
+            sources: pullSources.map { .init(name: $0.name, kind: "pull", feeds: router.sinks(fedBy: $0.name)) }
+                + receivers.map { .init(name: $0.name, kind: "push", feeds: router.sinks(fedBy: $0.name)) },
+            sinks: sinks.map(\.name), store: store, telemetry: telemetry, health: health, clock: clock, metrics: metrics,
+            throughput: ThroughputRecorder())
+        telemetry.declare(sources: observed.sources.map(\.name), sinks: observed.sinks)
+        self.httpServer =
+            mounts.isEmpty && !configuration.server.configured
+            ? nil : RelayHTTPServer(settings: configuration.server, mounts: mounts, observed: observed, logger: logger)
     }
 
     /// The intake of the pull source named `name` (its routes, the shared outboxes and dedup ledger),
@@ -105,7 +117,10 @@ public struct RelayRuntime: Sendable {
             services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))
         }
         // Receivers start after the sink workers and stop before them; pull sources stop first.
-        if let httpServer { services.append(httpServer) }
+        if let httpServer {
+            services.append(ThroughputSampler(pipeline: observed))
+            services.append(httpServer)
+        }
         for source in sources {
             services.append(pullService(for: source))
         }

@@ -5,9 +5,10 @@ import RelayAWS
 import RelayCore
 import ServiceLifecycle
 
-/// ccrelay's HTTP server: one Hummingbird application serving every push receiver's routes and
-/// `GET /healthz` (200 `{"status":"ok"}`), run as a `Service`. Graceful shutdown stops accepting
-/// connections and lets in-flight requests (and their commits) finish.
+/// ccrelay's HTTP server: one Hummingbird application serving every push receiver's routes,
+/// `GET /healthz` (200 `{"status":"ok"}`: alive) and, given an observed pipeline, the operator
+/// endpoints (`/metrics`, `/readyz`, the status page `/`, `/deadletters`), run as a `Service`.
+/// Graceful shutdown stops accepting connections and lets in-flight requests (and their commits) finish.
 public struct RelayHTTPServer: Service {
     /// A receiver and the intake it writes to.
     public struct Mount: Sendable {
@@ -22,24 +23,29 @@ public struct RelayHTTPServer: Service {
 
     public let settings: ServerSettings
     private let mounts: [Mount]
+    private let observed: ObservedPipeline?
     private let logger: Logger
     private let port = BoundPortPromise()
 
-    public init(settings: ServerSettings, mounts: [Mount], logger: Logger) {
+    /// - Parameter observed: the pipeline the operator endpoints report on; `nil` serves only the
+    ///   receivers and `/healthz`.
+    public init(settings: ServerSettings, mounts: [Mount], observed: ObservedPipeline? = nil, logger: Logger) {
         self.settings = settings
         self.mounts = mounts
+        self.observed = observed
         var logger = logger
         logger[metadataKey: "ccrelay.component"] = "http_server"
         self.logger = logger
     }
 
-    /// The router with every receiver's routes and `/healthz`.
+    /// The router with every receiver's routes, `/healthz` and the operator endpoints.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
+        if let observed { ObservabilityRoutes.add(to: router, pipeline: observed) }
         for mount in mounts {
             mount.receiver.addRoutes(to: router, intake: mount.intake)
         }

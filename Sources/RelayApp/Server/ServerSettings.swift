@@ -1,16 +1,21 @@
 import RelayCore
 
-/// ccrelay's own HTTP server (`server:`), which serves the push receivers and `GET /healthz`.
-/// It starts only when a push source (`firehose`, `eventbridge_api_destination`) is configured.
+/// ccrelay's own HTTP server (`server:`), which serves the push receivers, `GET /healthz`, and the
+/// operator endpoints (`/metrics`, `/readyz`, `/`, `/deadletters`). It starts when the
+/// configuration has a `server:` section or a push source (`firehose`, `eventbridge_api_destination`).
 public struct ServerSettings: Sendable, Equatable {
     /// Address to bind (`server.listen`, `HOST:PORT`). Default `127.0.0.1:8080`; use `0.0.0.0:8080`
     /// behind a load balancer. Port 0 lets the OS choose (tests).
     public var host: String
     public var port: Int
+    /// True when the configuration has a `server:` section (then the server starts even without a
+    /// push source). Default false.
+    public var configured: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, configured: Bool = false) {
         self.host = host
         self.port = port
+        self.configured = configured
     }
 
     /// The default listen address.

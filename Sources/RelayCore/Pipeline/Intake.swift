@@ -70,6 +70,7 @@ public struct Intake: IntakeSink {
         let update = checkpoint.map { CheckpointUpdate(source: source, partition: partition, value: $0) }
         let result = try await store.append(records, deadLetters: deadLetters, checkpoint: update, now: clock.now)
         telemetry.recordIntake(source: source, received: events.count + malformed.count, result: result, unrouted: unrouted)
+        if let checkpoint { telemetry.recordCheckpoint(source: source, partition: partition, value: checkpoint) }
         if result.accepted > 0 { signal.notify(sinks: touched) }
         return result
     }

@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// Running counts of one source.
@@ -16,6 +17,11 @@ public struct SourceCounters: Sendable, Equatable {
     public var pollInterval: Duration?
     /// Total time cycles were held back by the platform's rate limits (`Retry-After` pauses).
     public var throttled: Duration = .zero
+    /// Calls made to the platform's API (as reported by the source).
+    public var apiCalls = 0
+    /// The oldest high-watermark over the source's partitions (checkpoints that are timestamps);
+    /// nil when the source committed none.
+    public var watermark: Timestamp?
     public init() {}
 }
 
@@ -25,6 +31,8 @@ public struct SinkCounters: Sendable, Equatable {
     public var deadLettered = 0
     public var batches = 0
     public var failedAttempts = 0
+    /// Failed attempts since the last delivery (0 after a delivery).
+    public var consecutiveFailures = 0
     /// Events sent again because their acknowledgement did not come in time: possible duplicates.
     public var resent = 0
     /// Batches currently awaiting acknowledgement.
@@ -34,16 +42,55 @@ public struct SinkCounters: Sendable, Equatable {
 }
 
 /// The pipeline's counters in one place: every component reports here, and the demo's progress
-/// line, `once`'s summary and the metrics exporter read from here.
+/// line, `once`'s summary, the status page and the metrics exporter read from here. Each record
+/// also feeds the swift-metrics handles (``PipelineMetricName``) of the factory given at init.
 public final class PipelineTelemetry: Sendable {
     private struct State {
         var sources: [String: SourceCounters] = [:]
         var sinks: [String: SinkCounters] = [:]
+        var sourceMetrics: [String: SourceMetricHandles] = [:]
+        var sinkMetrics: [String: SinkMetricHandles] = [:]
+        /// Per source, per partition: the last committed checkpoint when it is a timestamp.
+        var watermarks: [String: [String: Timestamp]] = [:]
+        /// Per sink: when each outbox row in flight was claimed (for the batch latency histogram).
+        var claims: [String: [Int64: WallInstant]] = [:]
     }
 
     private let state = Mutex(State())
+    private let factory: any MetricsFactory
 
-    public init() {}
+    /// Rows whose claim time is remembered per sink at most; beyond it the oldest are forgotten
+    /// (rows dead-lettered or moved never report an acknowledgement).
+    static let maxTrackedClaims = 100_000
+
+    /// - Parameter metricsFactory: where the counters, gauges and histograms go. Default: the
+    ///   process-wide `MetricsSystem.factory` (a no-op unless bootstrapped).
+    public init(metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = metricsFactory
+    }
+
+    private func sourceMetrics(_ state: inout State, _ source: String) -> SourceMetricHandles {
+        if let handles = state.sourceMetrics[source] { return handles }
+        let handles = SourceMetricHandles(source: source, factory: factory)
+        state.sourceMetrics[source] = handles
+        return handles
+    }
+
+    private func sinkMetrics(_ state: inout State, _ sink: String) -> SinkMetricHandles {
+        if let handles = state.sinkMetrics[sink] { return handles }
+        let handles = SinkMetricHandles(sink: sink, factory: factory)
+        state.sinkMetrics[sink] = handles
+        return handles
+    }
+
+    /// Creates the metric handles of configured components up front, so their series exist (at 0)
+    /// before anything happens.
+    public func declare(sources: [String], sinks: [String]) {
+        state.withLock { state in
+            for source in sources { _ = sourceMetrics(&state, source) }
+            for sink in sinks { _ = sinkMetrics(&state, sink) }
+        }
+    }
 
     public func recordIntake(source: String, received: Int, result: AppendResult, unrouted: Int) {
         state.withLock { state in
@@ -52,16 +99,40 @@ public final class PipelineTelemetry: Sendable {
             state.sources[source, default: SourceCounters()].duplicates += result.duplicates
             state.sources[source, default: SourceCounters()].malformed += result.deadLettered
             state.sources[source, default: SourceCounters()].unrouted += unrouted
+            let metrics = sourceMetrics(&state, source)
+            metrics.received.increment(by: received)
+            metrics.accepted.increment(by: result.accepted)
+            metrics.duplicates.increment(by: result.duplicates)
+            metrics.malformed.increment(by: result.deadLettered)
+            metrics.unrouted.increment(by: unrouted)
+        }
+    }
+
+    /// Records a partition's committed checkpoint; one that reads as an ISO 8601 timestamp is the
+    /// partition's high-watermark (checkpoint lag = now − the oldest watermark).
+    public func recordCheckpoint(source: String, partition: String, value: String) {
+        guard let watermark = try? Timestamp.parseISO8601(value) else { return }
+        state.withLock { $0.watermarks[source, default: [:]][partition] = watermark }
+    }
+
+    /// Records calls a source made to its platform's API.
+    public func recordAPICalls(source: String, count: Int) {
+        state.withLock { state in
+            state.sources[source, default: SourceCounters()].apiCalls += count
+            sourceMetrics(&state, source).apiCalls.increment(by: count)
         }
     }
 
     public func recordCycle(source: String, error: String?) {
         state.withLock { state in
             state.sources[source, default: SourceCounters()].cycles += 1
+            let metrics = sourceMetrics(&state, source)
+            metrics.cycles.increment()
             if let error {
                 state.sources[source, default: SourceCounters()].failedCycles += 1
                 state.sources[source, default: SourceCounters()].consecutiveFailures += 1
                 state.sources[source, default: SourceCounters()].lastError = error
+                metrics.cycleFailures.increment()
             } else {
                 state.sources[source, default: SourceCounters()].consecutiveFailures = 0
             }
@@ -73,20 +144,53 @@ public final class PipelineTelemetry: Sendable {
         state.withLock { state in
             state.sources[source, default: SourceCounters()].pollInterval = pollInterval
             state.sources[source, default: SourceCounters()].throttled += throttled
+            let metrics = sourceMetrics(&state, source)
+            metrics.pollInterval.record(pollInterval.seconds)
+            if throttled > .zero { metrics.throttled.increment(by: throttled.seconds) }
         }
     }
 
-    public func recordDelivery(sink: String, delivered: Int) {
+    /// Records that a sink's worker claimed outbox rows at `at` (the start of their batch latency).
+    public func recordClaim(sink: String, ids: [Int64], at: WallInstant) {
+        state.withLock { state in
+            var claims = state.claims[sink] ?? [:]
+            if claims.count + ids.count > Self.maxTrackedClaims {
+                let keep = claims.sorted { $0.value > $1.value }.prefix(Self.maxTrackedClaims / 2)
+                claims = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+            }
+            for id in ids where claims[id] == nil { claims[id] = at }
+            state.claims[sink] = claims
+        }
+    }
+
+    /// Records delivered (acknowledged) events. With `ids` and `at`, the batch's latency from its
+    /// earliest claim (``recordClaim(sink:ids:at:)``) to `at` goes into the latency histogram.
+    public func recordDelivery(sink: String, delivered: Int, ids: [Int64] = [], at: WallInstant? = nil) {
         state.withLock { state in
             state.sinks[sink, default: SinkCounters()].delivered += delivered
             state.sinks[sink, default: SinkCounters()].batches += 1
+            state.sinks[sink, default: SinkCounters()].consecutiveFailures = 0
+            let metrics = sinkMetrics(&state, sink)
+            metrics.delivered.increment(by: delivered)
+            metrics.batches.increment()
+            var claimedAt: WallInstant?
+            for id in ids {
+                guard let claimed = state.claims[sink]?.removeValue(forKey: id) else { continue }
+                claimedAt = min(claimedAt ?? claimed, claimed)
+            }
+            if let claimedAt, let at {
+                let (seconds, attoseconds) = max(claimedAt.duration(to: at), .zero).components
+                metrics.latency.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            }
         }
     }
 
     public func recordFailedAttempt(sink: String, error: String) {
         state.withLock { state in
             state.sinks[sink, default: SinkCounters()].failedAttempts += 1
+            state.sinks[sink, default: SinkCounters()].consecutiveFailures += 1
             state.sinks[sink, default: SinkCounters()].lastError = error
+            sinkMetrics(&state, sink).failedAttempts.increment()
         }
     }
 
@@ -94,19 +198,30 @@ public final class PipelineTelemetry: Sendable {
         state.withLock { state in
             state.sinks[sink, default: SinkCounters()].deadLettered += count
             state.sinks[sink, default: SinkCounters()].lastError = error
+            sinkMetrics(&state, sink).deadLettered.increment(by: count)
         }
     }
 
     public func recordResend(sink: String, events: Int) {
-        state.withLock { $0.sinks[sink, default: SinkCounters()].resent += events }
+        state.withLock { state in
+            state.sinks[sink, default: SinkCounters()].resent += events
+            sinkMetrics(&state, sink).resent.increment(by: events)
+        }
     }
 
     public func recordPendingAcks(sink: String, batches: Int) {
-        state.withLock { $0.sinks[sink, default: SinkCounters()].pendingAcks = batches }
+        state.withLock { state in
+            state.sinks[sink, default: SinkCounters()].pendingAcks = batches
+            sinkMetrics(&state, sink).pendingAcks.record(batches)
+        }
     }
 
     public func source(_ name: String) -> SourceCounters {
-        state.withLock { $0.sources[name] ?? SourceCounters() }
+        state.withLock { state in
+            var counters = state.sources[name] ?? SourceCounters()
+            counters.watermark = state.watermarks[name]?.values.min()
+            return counters
+        }
     }
 
     public func sink(_ name: String) -> SinkCounters {

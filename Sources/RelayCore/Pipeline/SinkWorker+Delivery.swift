@@ -102,7 +102,7 @@ extension SinkWorker {
 
     func acknowledge(_ entries: [OutboxEntry]) async throws {
         try await store.acknowledge(sink: sink.name, ids: entries.map(\.id))
-        telemetry.recordDelivery(sink: sink.name, delivered: entries.count)
+        telemetry.recordDelivery(sink: sink.name, delivered: entries.count, ids: entries.map(\.id), at: clock.now)
         if health.markAccepted(sink.name) {
             logger.notice("Destination accepts the sink's credential again; halted intake resumes")
         }

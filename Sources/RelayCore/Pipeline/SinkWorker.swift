@@ -145,13 +145,15 @@ public struct SinkWorker: Service {
 
     private func claim(maxEvents: Int, maxBytes: Int) async throws -> [OutboxEntry] {
         let now = clock.now
-        return try await store.claim(
+        let entries = try await store.claim(
             sink: sink.name,
             maxEvents: maxEvents,
             maxBytes: max(maxBytes, 1),
             now: now,
             leaseUntil: now.advanced(by: configuration.lease)
         )
+        telemetry.recordClaim(sink: sink.name, ids: entries.map(\.id), at: now)
+        return entries
     }
 
     func waitForWork(since generation: UInt64? = nil, until deadline: WallInstant) async {

@@ -1,0 +1,68 @@
+import Metrics
+
+/// The names of the metrics the pipeline's telemetry feeds (Prometheus style, `ccrelay_` prefix;
+/// per-source metrics carry a `source` label, per-sink metrics a `sink` label).
+public enum PipelineMetricName {
+    public static let sourceRecordsReceived = "ccrelay_source_records_received_total"
+    public static let sourceRecordsAccepted = "ccrelay_source_records_accepted_total"
+    public static let sourceRecordsDuplicate = "ccrelay_source_records_duplicate_total"
+    public static let sourceRecordsMalformed = "ccrelay_source_records_malformed_total"
+    public static let sourceRecordsUnrouted = "ccrelay_source_records_unrouted_total"
+    public static let sourceCycles = "ccrelay_source_cycles_total"
+    public static let sourceCycleFailures = "ccrelay_source_cycle_failures_total"
+    public static let sourceAPICalls = "ccrelay_source_api_calls_total"
+    public static let sourceThrottledSeconds = "ccrelay_source_throttled_seconds_total"
+    public static let sourcePollInterval = "ccrelay_source_poll_interval_seconds"
+    public static let sourceCheckpointLag = "ccrelay_source_checkpoint_lag_seconds"
+    public static let sinkEventsDelivered = "ccrelay_sink_events_delivered_total"
+    public static let sinkEventsDeadLettered = "ccrelay_sink_events_dead_lettered_total"
+    public static let sinkEventsResent = "ccrelay_sink_events_resent_total"
+    public static let sinkBatches = "ccrelay_sink_batches_total"
+    public static let sinkFailedAttempts = "ccrelay_sink_failed_attempts_total"
+    public static let sinkBatchLatency = "ccrelay_sink_batch_latency_seconds"
+    public static let sinkPendingAcks = "ccrelay_sink_pending_acks"
+    public static let sinkOutboxDepth = "ccrelay_sink_outbox_depth"
+    public static let sinkOutboxOldestAge = "ccrelay_sink_outbox_oldest_age_seconds"
+    public static let sinkCredentialRejected = "ccrelay_sink_credential_rejected"
+}
+
+/// One source's metric handles, made once per source name.
+struct SourceMetricHandles: Sendable {
+    let received, accepted, duplicates, malformed, unrouted, cycles, cycleFailures, apiCalls: Counter
+    let throttled: FloatingPointCounter
+    let pollInterval: Gauge
+
+    init(source: String, factory: any MetricsFactory) {
+        let labels = [("source", source)]
+        func counter(_ name: String) -> Counter { Counter(label: name, dimensions: labels, factory: factory) }
+        received = counter(PipelineMetricName.sourceRecordsReceived)
+        accepted = counter(PipelineMetricName.sourceRecordsAccepted)
+        duplicates = counter(PipelineMetricName.sourceRecordsDuplicate)
+        malformed = counter(PipelineMetricName.sourceRecordsMalformed)
+        unrouted = counter(PipelineMetricName.sourceRecordsUnrouted)
+        cycles = counter(PipelineMetricName.sourceCycles)
+        cycleFailures = counter(PipelineMetricName.sourceCycleFailures)
+        apiCalls = counter(PipelineMetricName.sourceAPICalls)
+        throttled = FloatingPointCounter(label: PipelineMetricName.sourceThrottledSeconds, dimensions: labels, factory: factory)
+        pollInterval = Gauge(label: PipelineMetricName.sourcePollInterval, dimensions: labels, factory: factory)
+    }
+}
+
+/// One sink's metric handles, made once per sink name.
+struct SinkMetricHandles: Sendable {
+    let delivered, deadLettered, resent, batches, failedAttempts: Counter
+    let pendingAcks: Gauge
+    let latency: Metrics.Timer
+
+    init(sink: String, factory: any MetricsFactory) {
+        let labels = [("sink", sink)]
+        func counter(_ name: String) -> Counter { Counter(label: name, dimensions: labels, factory: factory) }
+        delivered = counter(PipelineMetricName.sinkEventsDelivered)
+        deadLettered = counter(PipelineMetricName.sinkEventsDeadLettered)
+        resent = counter(PipelineMetricName.sinkEventsResent)
+        batches = counter(PipelineMetricName.sinkBatches)
+        failedAttempts = counter(PipelineMetricName.sinkFailedAttempts)
+        pendingAcks = Gauge(label: PipelineMetricName.sinkPendingAcks, dimensions: labels, factory: factory)
+        latency = Metrics.Timer(label: PipelineMetricName.sinkBatchLatency, dimensions: labels, factory: factory)
+    }
+}
