@@ -10,6 +10,7 @@ extension DatadogIntakeEmulator: SandboxEmulator {
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.post("/api/v2/logs") { request, _ in try await self.receiveLogs(request) }
+        addFaultRoutes(to: router)
         return router
     }
 

@@ -20,6 +20,7 @@ extension GenesysOrgEmulator: SandboxEmulator {
         router.get("/api/v2/audits/query/:id/results") { request, context in
             self.asyncQueryResults(request, id: context.parameters.get("id") ?? "")
         }
+        addFaultRoutes(to: router)
         return router
     }
 

@@ -16,6 +16,7 @@ extension SplunkHECEmulator: SandboxEmulator {
         for path in ["/services/collector/health", "/services/collector/health/1.0"] {
             router.get(RouterPath(path)) { _, _ in self.health() }
         }
+        addFaultRoutes(to: router)
         return router
     }
 

@@ -15,6 +15,7 @@ extension SumoLogicEmulator: SandboxEmulator {
         router.post("/receiver/v1/http/:code") { request, context in
             try await self.receive(request, code: context.parameters.get("code") ?? "")
         }
+        addFaultRoutes(to: router)
         return router
     }
 
