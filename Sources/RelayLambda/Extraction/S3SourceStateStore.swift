@@ -6,18 +6,8 @@ import RelayHTTP
 /// conditional requests: `If-Match` on the ETag read at the start of the invocation, or
 /// `If-None-Match: *` for the first write. Of two overlapping invocations that read the same
 /// version, only one can write; the other gets `state.conflict` and its checkpoint does not move.
-public struct S3SourceStateStore: Sendable {
-    /// A source's state as read, with the version it was read at.
-    public struct Versioned: Sendable, Equatable {
-        public var state: SourceState
-        /// The object's ETag; `nil` when the object does not exist yet.
-        public var etag: String?
-
-        public init(state: SourceState, etag: String?) {
-            self.state = state
-            self.etag = etag
-        }
-    }
+public struct S3SourceStateStore: SourceStateStorage {
+    public typealias Versioned = VersionedSourceState
 
     private let client: S3Client
     /// Key prefix without a trailing `/`. Default `ccrelay-state`.

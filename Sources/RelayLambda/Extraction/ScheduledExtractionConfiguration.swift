@@ -47,8 +47,30 @@ public enum ExtractionState: Sendable {
     /// system): a page's events enter the outboxes in the transaction that moves its checkpoint,
     /// and what an invocation could not deliver waits there for the next one, so nothing is lost.
     case store(any StateStore)
-    /// One S3 object per source, written conditionally after delivery: the checkpoint moves only
-    /// past pages whose events were all delivered, and of two overlapping invocations only one can
-    /// move it.
-    case s3(S3SourceStateStore)
+    /// One object per source (``S3SourceStateStore``), written conditionally after delivery: the
+    /// checkpoint moves only past pages whose events were all delivered, and of two overlapping
+    /// invocations only one can move it.
+    case perSource(any SourceStateStorage)
+}
+
+/// Where each source's ``SourceState`` is kept between invocations, with optimistic concurrency.
+public protocol SourceStateStorage: Sendable {
+    /// The source's state and its version (an empty state with no version when none is stored).
+    func load(source: String) async throws(RelayError) -> VersionedSourceState
+    /// Stores `state` only if the stored version is still `version`'s; throws `state.conflict` when
+    /// another writer changed it.
+    func save(source: String, state: SourceState, over version: VersionedSourceState, now: Timestamp)
+        async throws(RelayError) -> VersionedSourceState
+}
+
+/// A source's state as read, with the version it was read at.
+public struct VersionedSourceState: Sendable, Equatable {
+    public var state: SourceState
+    /// The stored version (S3: the ETag); `nil` when nothing is stored yet.
+    public var etag: String?
+
+    public init(state: SourceState, etag: String?) {
+        self.state = state
+        self.etag = etag
+    }
 }

@@ -51,12 +51,12 @@ public struct ScheduledExtractionHandler: LambdaHandler {
             let pipeline = try buildPipeline(store)
             try await run(pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger, into: &report)
             for index in report.sources.indices { report.sources[index].checkpoint = .committed }
-        case .s3(let s3):
+        case .perSource(let storage):
             let store = InvocationStateStore(seed: [:])
             let pipeline = try buildPipeline(store)
-            var versions: [String: S3SourceStateStore.Versioned] = [:]
+            var versions: [String: VersionedSourceState] = [:]
             for source in pipeline.sources {
-                versions[source.name] = try await s3.load(source: source.name)
+                versions[source.name] = try await storage.load(source: source.name)
             }
             await store.seed(versions.mapValues(\.state))
             try await run(pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger, into: &report)
@@ -67,7 +67,7 @@ public struct ScheduledExtractionHandler: LambdaHandler {
                 guard let version = versions[name] else { continue }
                 let snapshot = await store.snapshot(source: name, ledgerCutoff: cutoff)
                 report.sources[index].checkpoint = await save(
-                    snapshot, source: name, over: version, store: s3, logger: logger)
+                    snapshot, source: name, over: version, store: storage, logger: logger)
             }
         }
         logger.info(
@@ -134,7 +134,7 @@ public struct ScheduledExtractionHandler: LambdaHandler {
     }
 
     private func save(
-        _ snapshot: SourceState, source: String, over version: S3SourceStateStore.Versioned, store: S3SourceStateStore,
+        _ snapshot: SourceState, source: String, over version: VersionedSourceState, store: any SourceStateStorage,
         logger: Logger
     ) async -> ExtractionReport.Checkpoint {
         guard snapshot != version.state else { return .unchanged }
