@@ -16,6 +16,7 @@ struct CCRelayCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, OnceCommand.self, ValidateCommand.self, CheckCommand.self, DLQCommand.self, DemoCommand.self,
             SandboxCommand.self, PatternCommand.self, GenerateCommand.self, BackfillCommand.self,
+            LambdaCommand.self,
         ]
     )
 }
