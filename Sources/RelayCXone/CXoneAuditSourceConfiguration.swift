@@ -18,11 +18,11 @@ public struct CXoneAuditSourceConfiguration: Sendable, Equatable, CustomStringCo
     /// The access key id (the `username` of the password grant). Default `""`.
     public var accessKeyID: String
     /// The access key secret (the `password` of the password grant); never logged nor shown. Default `""`.
-    public var accessKeySecret: String
+    public var accessKeySecret: Credential
     /// The registered application's client id. Default `""`.
     public var clientID: String
     /// The registered application's client secret; never logged nor shown. Default `""`.
-    public var clientSecret: String
+    public var clientSecret: Credential
     /// The entity kinds whose `audit-history` is pulled, one partition each. Default all six.
     public var entities: [CXoneEntityKind]
     /// Pull agents' `login-history` (partition `logins`). Default `true`.
@@ -56,9 +56,9 @@ public struct CXoneAuditSourceConfiguration: Sendable, Equatable, CustomStringCo
         discoveryURL: String = CXoneAuditSourceConfiguration.defaultDiscoveryURL,
         apiBaseURL: String? = nil,
         accessKeyID: String = "",
-        accessKeySecret: String = "",
+        accessKeySecret: some CredentialConvertible = "",
         clientID: String = "",
-        clientSecret: String = "",
+        clientSecret: some CredentialConvertible = "",
         entities: [CXoneEntityKind] = CXoneEntityKind.allCases,
         collectLogins: Bool = true,
         includeInactiveAgents: Bool = false,
@@ -74,9 +74,9 @@ public struct CXoneAuditSourceConfiguration: Sendable, Equatable, CustomStringCo
         self.discoveryURL = discoveryURL
         self.apiBaseURL = apiBaseURL
         self.accessKeyID = accessKeyID
-        self.accessKeySecret = accessKeySecret
+        self.accessKeySecret = accessKeySecret.credential
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.clientSecret = clientSecret.credential
         self.entities = entities
         self.collectLogins = collectLogins
         self.includeInactiveAgents = includeInactiveAgents

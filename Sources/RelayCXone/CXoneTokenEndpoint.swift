@@ -11,18 +11,20 @@ typealias CXoneSend = @Sendable (OutboundRequest) async throws(RelayError) -> In
 public struct CXoneTokenEndpoint: Sendable {
     /// The access key id (safe to log).
     public let accessKeyID: String
-    private let accessKeySecret: String
+    private let accessKeySecret: Credential
     private let clientID: String
-    private let clientSecret: String
+    private let clientSecret: Credential
     private let tokenURL: String
     private let send: CXoneSend
 
     /// - Parameters:
     ///   - authBaseURL: The authentication host, e.g. `https://cxone.niceincontact.com`.
+    ///   - accessKeySecret, clientSecret: Read at each request; when the platform rejects them both are
+    ///     re-read once and the request sent again if either changed.
     ///   - transport: The HTTP client.
     public init(
-        authBaseURL: String, accessKeyID: String, accessKeySecret: String, clientID: String, clientSecret: String,
-        transport: HTTPTransport
+        authBaseURL: String, accessKeyID: String, accessKeySecret: some CredentialConvertible, clientID: String,
+        clientSecret: some CredentialConvertible, transport: HTTPTransport
     ) {
         self.init(
             authBaseURL: authBaseURL, accessKeyID: accessKeyID, accessKeySecret: accessKeySecret, clientID: clientID,
@@ -31,19 +33,42 @@ public struct CXoneTokenEndpoint: Sendable {
     }
 
     init(
-        authBaseURL: String, accessKeyID: String, accessKeySecret: String, clientID: String, clientSecret: String,
-        send: @escaping CXoneSend
+        authBaseURL: String, accessKeyID: String, accessKeySecret: some CredentialConvertible, clientID: String,
+        clientSecret: some CredentialConvertible, send: @escaping CXoneSend
     ) {
         self.accessKeyID = accessKeyID
-        self.accessKeySecret = accessKeySecret
+        self.accessKeySecret = accessKeySecret.credential
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.clientSecret = clientSecret.credential
         self.tokenURL = CXoneURL.trimmed(authBaseURL) + "/auth/token"
         self.send = send
     }
 
-    /// Requests a new token.
+    /// Requests a new token. When the platform rejects the credentials, both secrets are re-read and,
+    /// if either changed, the request is sent once more; a rejection that stands names the references.
     public func fetch() async throws(RelayError) -> AccessToken {
+        let used = (accessKeySecret.value, clientSecret.value)
+        do {
+            return try await fetch(accessKeySecret: used.0, clientSecret: used.1)
+        } catch where error.code == .authentication {
+            let keyChanged = await accessKeySecret.reread(afterRejecting: used.0)
+            let clientChanged = await clientSecret.reread(afterRejecting: used.1)
+            if keyChanged || clientChanged {
+                do {
+                    return try await fetch(accessKeySecret: accessKeySecret.value, clientSecret: clientSecret.value)
+                } catch where error.code == .authentication {
+                    throw RelayError(.authentication, noted(error.message))
+                }
+            }
+            throw RelayError(.authentication, noted(error.message))
+        }
+    }
+
+    private func noted(_ message: String) -> String {
+        clientSecret.rejectionNote(accessKeySecret.rejectionNote(message))
+    }
+
+    private func fetch(accessKeySecret: String, clientSecret: String) async throws(RelayError) -> AccessToken {
         let form = CXoneURL.formEncode([
             ("grant_type", "password"), ("username", accessKeyID), ("password", accessKeySecret),
             ("client_id", clientID), ("client_secret", clientSecret),

@@ -10,31 +10,52 @@ typealias GenesysSend = @Sendable (OutboundRequest) async throws(RelayError) -> 
 public struct GenesysTokenEndpoint: Sendable {
     /// The OAuth client id (safe to log).
     public let clientID: String
-    private let clientSecret: String
+    private let clientSecret: Credential
     private let tokenURL: String
     private let send: GenesysSend
 
     /// - Parameters:
     ///   - endpoints: Where the login service is.
     ///   - clientID: The OAuth client id.
-    ///   - clientSecret: The OAuth client secret; used only in the `Authorization` header.
+    ///   - clientSecret: The OAuth client secret; used only in the `Authorization` header, read at
+    ///     each request (a rejected secret is re-read once and the request sent again if it changed).
     ///   - transport: The HTTP client.
-    public init(endpoints: GenesysEndpoints, clientID: String, clientSecret: String, transport: HTTPTransport) {
+    public init(
+        endpoints: GenesysEndpoints, clientID: String, clientSecret: some CredentialConvertible, transport: HTTPTransport
+    ) {
         self.init(endpoints: endpoints, clientID: clientID, clientSecret: clientSecret) { request throws(RelayError) in
             try await transport.send(request)
         }
     }
 
-    init(endpoints: GenesysEndpoints, clientID: String, clientSecret: String, send: @escaping GenesysSend) {
+    init(endpoints: GenesysEndpoints, clientID: String, clientSecret: some CredentialConvertible, send: @escaping GenesysSend) {
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.clientSecret = clientSecret.credential
         self.tokenURL = endpoints.loginBaseURL + "/oauth/token"
         self.send = send
     }
 
-    /// Requests a new token.
+    /// Requests a new token. When the platform rejects the client secret, the secret is re-read and,
+    /// if it changed, the request is sent once more with the new value; a rejection that stands
+    /// names the secret's reference.
     public func fetch() async throws(RelayError) -> AccessToken {
-        let credentials = Base64.encode(Array("\(clientID):\(clientSecret)".utf8))
+        let secret = clientSecret.value
+        do {
+            return try await fetch(secret: secret)
+        } catch where error.code == .authentication {
+            if await clientSecret.reread(afterRejecting: secret) {
+                do {
+                    return try await fetch(secret: clientSecret.value)
+                } catch where error.code == .authentication {
+                    throw RelayError(.authentication, clientSecret.rejectionNote(error.message))
+                }
+            }
+            throw RelayError(.authentication, clientSecret.rejectionNote(error.message))
+        }
+    }
+
+    private func fetch(secret: String) async throws(RelayError) -> AccessToken {
+        let credentials = Base64.encode(Array("\(clientID):\(secret)".utf8))
         let request = OutboundRequest(
             method: "POST",
             url: tokenURL,

@@ -14,8 +14,9 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
     public var baseURL: String?
     /// The OAuth client id (client credentials grant, permission `audits:audit:view`). Default `""`.
     public var clientID: String
-    /// The OAuth client secret; never logged nor shown. Default `""`.
-    public var clientSecret: String
+    /// The OAuth client secret; never logged nor shown, read at each token request so a rotated
+    /// secret is used at once. Default `""`.
+    public var clientSecret: Credential
     /// The audit service names to pull, one partition each. `nil` asks
     /// `GET /api/v2/audits/query/servicemapping` every cycle. Default `nil`.
     public var services: [String]?
@@ -44,7 +45,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         region: GenesysRegion = .usEast1,
         baseURL: String? = nil,
         clientID: String = "",
-        clientSecret: String = "",
+        clientSecret: some CredentialConvertible = "",
         services: [String]? = nil,
         pollInterval: Duration = .seconds(60),
         lookback: Duration = .seconds(300),
@@ -58,7 +59,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         self.region = region
         self.baseURL = baseURL
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.clientSecret = clientSecret.credential
         self.services = services
         self.pollInterval = pollInterval
         self.lookback = lookback

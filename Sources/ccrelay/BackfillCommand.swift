@@ -37,7 +37,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let logger = logging.makeLogger()
         let start = try Self.date(from, option: "--from")
         let end = try Self.date(to, option: "--to")
-        let configuration = try loadConfiguration(path: config)
+        let configuration = try await loadResolvedConfiguration(path: config, logger: logger)
         let clock = SystemClock()
         let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
         let interactive = isatty(STDOUT_FILENO) == 1

@@ -53,6 +53,19 @@ func loadConfiguration(path: String) throws -> RelayConfiguration {
     }
 }
 
+/// Loads a configuration and fetches its AWS Secrets Manager secrets, or exits 2 naming every key
+/// whose reference cannot be resolved (the reference, never a value).
+func loadResolvedConfiguration(path: String, logger: Logger) async throws -> RelayConfiguration {
+    let configuration = try loadConfiguration(path: path)
+    do {
+        try await configuration.secrets.resolve(logger: logger)
+    } catch {
+        printError("\(path): \(error)")
+        throw ExitCode(2)
+    }
+    return configuration
+}
+
 func printError(_ text: String) {
     writeLine(text, to: STDERR_FILENO)
 }

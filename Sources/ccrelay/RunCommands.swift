@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger()
-        let configuration = try loadConfiguration(path: config)
+        let configuration = try await loadResolvedConfiguration(path: config, logger: logger)
         let runtime = try RelayRuntime(configuration: configuration, logger: logger)
         var group = ServiceGroupConfiguration(services: runtime.services().map { .init(service: $0) }, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -53,7 +53,7 @@ struct OnceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger()
-        let configuration = try loadConfiguration(path: config)
+        let configuration = try await loadResolvedConfiguration(path: config, logger: logger)
         let clock = SystemClock()
         let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
         let report = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(deadlineSecs)))
@@ -68,7 +68,11 @@ struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a configuration file and report every problem with its YAML path (exit 2 when invalid).",
-        discussion: "References (${VAR}, ${env:VAR}, ${file:PATH}) are resolved, so a missing secret is reported too; values are never printed."
+        discussion: """
+            References (${VAR}, ${env:VAR}, ${file:PATH}) are resolved, so a missing secret is reported too; \
+            ${aws-secretsmanager:...} references are checked for form only (run and check fetch them). \
+            A literal credential is refused unless allow_inline_secrets: true. Values are never printed.
+            """
     )
 
     @Option(name: .shortAndLong, help: "Configuration file (YAML).")

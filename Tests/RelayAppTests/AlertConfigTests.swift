@@ -5,6 +5,7 @@ import Testing
 @Suite("Alert configuration")
 struct AlertConfigTests {
     static let base = """
+        allow_inline_secrets: true
         sources:
           g: {type: genesys_audit, client_id: a, client_secret: b}
         sinks:

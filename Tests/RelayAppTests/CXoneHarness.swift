@@ -33,6 +33,7 @@ struct CXoneHarness: Sendable {
     func configurationYAML(pageSize: Int = 100, timezoneOffset: String = "+00:00") -> String {
         let tenant = tenant.configuration
         return """
+            allow_inline_secrets: true
             state:
               sqlite:
                 path: \(directory)/state.sqlite

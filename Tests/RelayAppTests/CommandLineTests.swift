@@ -102,6 +102,7 @@ struct CommandLineTests {
             org.generate(count: generated)
             let config = directory.appendingPathComponent("ccrelay.yaml")
             try """
+            allow_inline_secrets: true
             state: {sqlite: {path: \(directory.path)/state.sqlite}}
             sources:
               genesys: {type: genesys_audit, base_url: "\(endpoints.genesysURL)", client_id: \(org.configuration.clientID), client_secret: "${SECRET}", poll_interval_secs: 1, page_size: 100}

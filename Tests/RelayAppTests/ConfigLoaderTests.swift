@@ -30,6 +30,7 @@ struct ConfigLoaderTests {
     @Test("defaults make the common case short; without routes every source feeds every sink")
     func minimalConfiguration() throws {
         let yaml = """
+            allow_inline_secrets: true
             sources:
               g: {type: genesys_audit, region: mypurecloud.ie, client_id: a, client_secret: b}
             sinks:
@@ -147,6 +148,7 @@ struct SinkReferenceTests {
     @Test("a Datadog fallback must name another configured sink")
     func fallbackMustExist() throws {
         let yaml = """
+            allow_inline_secrets: true
             sources:
               g: {type: genesys_audit, client_id: a, client_secret: b}
             sinks:

@@ -46,6 +46,7 @@ struct PipelineHarness: Sendable {
         hecToken: String = SplunkHECConfiguration.defaultToken
     ) -> String {
         """
+        allow_inline_secrets: true
         state:
           sqlite:
             path: \(directory)/state.sqlite

@@ -21,6 +21,7 @@ struct PushPathTests {
 
         func configuration(extraSources: String = "") throws -> RelayConfiguration {
             let yaml = """
+                allow_inline_secrets: true
                 state:
                   sqlite:
                     path: \(directory)/state.sqlite

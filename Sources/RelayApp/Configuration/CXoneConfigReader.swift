@@ -34,15 +34,17 @@ enum CXoneConfigReader {
             }
         }
         let apiBaseURL = node.string("api_base_url")
+        let accessKeySecret = node.credential("access_key_secret")
+        let clientSecret = node.credential("client_secret")
         let configuration = CXoneAuditSourceConfiguration(
             name: name,
             tenantID: apiBaseURL == nil ? node.requiredString("tenant_id") ?? "" : node.string("tenant_id") ?? "",
             discoveryURL: node.string("discovery_url", default: defaults.discoveryURL),
             apiBaseURL: apiBaseURL,
             accessKeyID: node.requiredString("access_key_id") ?? "",
-            accessKeySecret: node.requiredString("access_key_secret") ?? "",
+            accessKeySecret: accessKeySecret ?? Credential(""),
             clientID: node.requiredString("client_id") ?? "",
-            clientSecret: node.requiredString("client_secret") ?? "",
+            clientSecret: clientSecret ?? Credential(""),
             entities: entities,
             collectLogins: node.bool("collect_logins", default: defaults.collectLogins),
             includeInactiveAgents: node.bool("include_inactive_agents", default: defaults.includeInactiveAgents),
@@ -59,6 +61,9 @@ enum CXoneConfigReader {
             let (key, message) = parts.count == 2 ? (parts[0], parts[1].trimmingPrefix(" ")) : ("", Substring(problem))
             // Missing required keys were already reported by requiredString.
             if required.contains(key), node.optional(key) == nil { continue }
+            // A refused or referenced secret was checked by the secrets reader.
+            let secrets = ["access_key_secret": accessKeySecret, "client_secret": clientSecret]
+            if let credential = secrets[key], credential?.reference != nil || credential == nil { continue }
             node.problem(String(message), at: key.isEmpty ? node.path : "\(node.path).\(key)")
         }
         return configuration

@@ -31,6 +31,8 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(problems: [ConfigProblem(path: "(document)", message: "the file is empty")])
         }
         let diagnostics = ConfigDiagnostics()
+        var interpolation = self.interpolation
+        interpolation.secrets = SecretProvider(interpolation: interpolation)
         let root = ConfigNode(node: node, path: "", diagnostics: diagnostics, interpolation: interpolation)
         let configuration = Self.read(root)
         let problems = diagnostics.problems
@@ -42,7 +44,10 @@ public struct ConfigLoader: Sendable {
 
     private static func read(_ root: ConfigNode) -> RelayConfiguration? {
         guard root.mapping() != nil else { return nil }
-        root.rejectUnknownKeys(allowed: ["state", "sources", "routes", "sinks", "alerts", "redaction", "server"])
+        root.rejectUnknownKeys(allowed: [
+            "state", "sources", "routes", "sinks", "alerts", "redaction", "server", "secrets", "allow_inline_secrets",
+        ])
+        SecretsConfigReader.readSettings(root)
         let state = readState(root.optional("state"))
 
         var sources: [any SourceBlueprint] = []
@@ -78,6 +83,8 @@ public struct ConfigLoader: Sendable {
         var configuration = RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
         configuration.redaction = root.optional("redaction").flatMap(RedactionConfigReader.read)
         configuration.server = ServerConfigReader.read(root.optional("server"))
+        SecretsConfigReader.finish(root)
+        if let secrets = root.interpolation.secrets { configuration.secrets = secrets }
         return configuration
     }
 

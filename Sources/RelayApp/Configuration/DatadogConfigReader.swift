@@ -24,7 +24,7 @@ enum DatadogConfigReader {
         }
         let endpoint = node.string("endpoint")
         if let endpoint { DeliveryConfigReader.checkURL(endpoint, node.optional("endpoint")) }
-        let apiKey = node.requiredString("api_key")
+        let apiKey = node.credential("api_key")
         let fallback = node.string("fallback")
         if let fallback, fallback == name {
             node.problem("a sink cannot be its own fallback", at: "\(node.path).fallback")
@@ -34,7 +34,7 @@ enum DatadogConfigReader {
             name: name,
             site: site,
             endpoint: endpoint,
-            apiKey: apiKey ?? "",
+            apiKey: apiKey ?? Credential(""),
             ddsource: node.string("ddsource"),
             service: node.string("service", default: defaults.service),
             hostname: node.string("hostname"),

@@ -25,12 +25,13 @@ enum GenesysAuditConfigReader {
         if node.optional("region") != nil, baseURL != nil {
             node.problem("set either region or base_url, not both", at: "\(node.path).base_url")
         }
+        let clientSecret = node.credential("client_secret")
         let configuration = GenesysAuditSourceConfiguration(
             name: name,
             region: region,
             baseURL: baseURL,
             clientID: node.requiredString("client_id") ?? "",
-            clientSecret: node.requiredString("client_secret") ?? "",
+            clientSecret: clientSecret ?? Credential(""),
             services: node.stringList("services"),
             pollInterval: node.seconds("poll_interval_secs", default: defaults.pollInterval, range: 1...86_400),
             lookback: node.seconds("lookback_secs", default: defaults.lookback, range: 0...86_400),
@@ -46,6 +47,8 @@ enum GenesysAuditConfigReader {
             let (key, message) = parts.count == 2 ? (parts[0], parts[1].trimmingPrefix(" ")) : ("", Substring(problem))
             // Missing credentials were already reported by requiredString.
             if (key == "client_id" || key == "client_secret"), node.optional(key) == nil { continue }
+            // A refused or referenced secret was checked by the secrets reader.
+            if key == "client_secret", clientSecret?.reference != nil || clientSecret == nil { continue }
             node.problem(String(message), at: key.isEmpty ? node.path : "\(node.path).\(key)")
         }
         return configuration

@@ -3,22 +3,30 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RelayCore
 
 /// Resolves `${VAR}`, `${env:VAR}` and `${file:PATH}` references in configuration strings, so
 /// secrets stay out of the YAML. `$$` writes a literal `$`. A file's trailing newline is trimmed
-/// (Kubernetes and Docker secret mounts end with one).
+/// (Kubernetes and Docker secret mounts end with one). `${aws-secretsmanager:...}` references are
+/// fetched at start-up by the ``SecretProvider`` and allowed only where a credential goes.
 public struct Interpolation: Sendable {
     /// Looks up an environment variable.
     public var environment: @Sendable (String) -> String?
     /// Reads a file's contents as text, or `nil` when it cannot be read.
     public var readFile: @Sendable (String) -> String?
+    /// A file's last modification time, or `nil` when it cannot be read (for `ccrelay check`).
+    public var fileModified: @Sendable (String) -> Timestamp?
+    /// The secrets of the configuration being loaded (set by ``ConfigLoader`` for each load).
+    var secrets: SecretProvider?
 
     public init(
         environment: @escaping @Sendable (String) -> String? = Interpolation.processEnvironment,
-        readFile: @escaping @Sendable (String) -> String? = Interpolation.readFileContents
+        readFile: @escaping @Sendable (String) -> String? = Interpolation.readFileContents,
+        fileModified: @escaping @Sendable (String) -> Timestamp? = Interpolation.fileModificationTime
     ) {
         self.environment = environment
         self.readFile = readFile
+        self.fileModified = fileModified
     }
 
     /// The process's environment.
@@ -41,6 +49,18 @@ public struct Interpolation: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `stat`'s modification time, to the millisecond.
+    public static let fileModificationTime: @Sendable (String) -> Timestamp? = { path in
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        return Timestamp(millisecondsSinceEpoch: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
+    }
+
     /// Why a reference could not be resolved; names the reference, never a value.
     public struct Failure: Error, Sendable, Equatable {
         public let message: String
@@ -49,58 +69,46 @@ public struct Interpolation: Sendable {
     /// The text with every reference replaced; whether any reference was used.
     public func resolve(_ text: String) -> Result<(value: String, usedReference: Bool), Failure> {
         guard text.contains("$") else { return .success((text, false)) }
-        var output = ""
-        var used = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            guard character == "$" else {
-                output.append(character)
-                index = text.index(after: index)
-                continue
-            }
-            let next = text.index(after: index)
-            if next < text.endIndex, text[next] == "$" {
-                output.append("$")
-                index = text.index(after: next)
-                continue
-            }
-            guard next < text.endIndex, text[next] == "{" else {
-                output.append(character)
-                index = next
-                continue
-            }
-            guard let close = text[next...].firstIndex(of: "}") else {
-                return .failure(Failure(message: "unterminated reference \"\(text[index...])\" (missing '}')"))
-            }
-            let reference = String(text[text.index(after: next)..<close])
-            switch lookUp(reference) {
-            case .success(let value): output += value
-            case .failure(let failure): return .failure(failure)
-            }
-            used = true
-            index = text.index(after: close)
+        let template: SecretTemplate
+        switch SecretTemplate.parse(text) {
+        case .success(let parsed): template = parsed
+        case .failure(let failure): return .failure(failure)
         }
-        return .success((output, used))
+        var output = ""
+        for part in template.parts {
+            switch part {
+            case .literal(let literal):
+                output += literal
+            case .reference(let reference):
+                switch read(reference) {
+                case .success(let value): output += value
+                case .failure(let failure): return .failure(failure)
+                }
+            }
+        }
+        return .success((output, !template.references.isEmpty))
     }
 
-    private func lookUp(_ reference: String) -> Result<String, Failure> {
-        if reference.hasPrefix("file:") {
-            let path = String(reference.dropFirst(5))
-            guard !path.isEmpty else { return .failure(Failure(message: "reference ${file:} names no file")) }
+    /// Reads an environment or file reference now. Secrets Manager references are refused here:
+    /// only credentials may use them (they are fetched at start-up, after the file is read).
+    func read(_ reference: SecretReference) -> Result<String, Failure> {
+        switch reference.kind {
+        case .environment(let name):
+            guard let value = environment(name) else {
+                return .failure(Failure(message: "environment variable \(name) is not set (referenced as \(reference))"))
+            }
+            return .success(value)
+        case .file(let path):
             guard var contents = readFile(path) else {
-                return .failure(Failure(message: "file \"\(path)\" in ${file:\(path)} cannot be read"))
+                return .failure(Failure(message: "file \"\(path)\" in \(reference) cannot be read"))
             }
             while contents.hasSuffix("\n") || contents.hasSuffix("\r") { contents.removeLast() }
             return .success(contents)
+        case .awsSecretsManager:
+            return .failure(
+                Failure(
+                    message: "\(reference): AWS Secrets Manager references are allowed only where a credential goes "
+                        + "(token, api_key, client_secret, access_key_secret, a sumo_logic url)"))
         }
-        let name = reference.hasPrefix("env:") ? String(reference.dropFirst(4)) : reference
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-            return .failure(Failure(message: "\"${\(reference)}\" is not a valid reference (use ${NAME}, ${env:NAME} or ${file:PATH})"))
-        }
-        guard let value = environment(name) else {
-            return .failure(Failure(message: "environment variable \(name) is not set (referenced as ${\(reference)})"))
-        }
-        return .success(value)
     }
 }

@@ -67,6 +67,9 @@ public struct RelayConfiguration: Sendable {
     /// ccrelay's HTTP server (`server:`), started only when a push source is configured. Default
     /// `listen: 127.0.0.1:8080`.
     public var server = ServerSettings()
+    /// Every secret the file references (`${env:...}`, `${file:...}`, `${aws-secretsmanager:...}`),
+    /// held in memory and kept current; `secrets:` settings. Default: none.
+    public var secrets = SecretProvider()
 
     public init(
         state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],

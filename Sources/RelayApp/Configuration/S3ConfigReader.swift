@@ -68,6 +68,8 @@ enum S3ConfigReader {
     }
 
     private static func readCredentials(_ node: ConfigNode) -> AWSCredentials? {
+        node.refuseInlineSecret("secret_access_key")
+        node.refuseInlineSecret("session_token")
         let keyNode = node.optional("access_key_id")
         let secretNode = node.optional("secret_access_key")
         switch (keyNode, secretNode) {

@@ -27,7 +27,7 @@ enum SplunkHECConfigReader {
             DeliveryConfigReader.checkURL(endpoint, node.optional("endpoint"))
             endpoints = [endpoint]
         }
-        let token = node.requiredString("token")
+        let token = node.credential("token")
         var compressionGzip = true
         if let compression = node.optional("compression"), let value = compression.stringValue() {
             switch value {
@@ -45,7 +45,7 @@ enum SplunkHECConfigReader {
         let configuration = SplunkHECSinkConfiguration(
             name: name,
             endpoints: endpoints,
-            token: token ?? "",
+            token: token ?? Credential(""),
             index: node.string("index"),
             sourcetype: node.string("sourcetype", default: "ccas:auditlog"),
             source: node.string("source"),

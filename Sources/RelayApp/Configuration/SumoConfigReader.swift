@@ -10,12 +10,13 @@ enum SumoConfigReader {
 
     static func read(name: String, _ node: ConfigNode) -> SumoLogicSinkConfiguration? {
         node.rejectUnknownKeys(allowed: keys)
-        let url = node.requiredString("url")
-        if let url { DeliveryConfigReader.checkURL(url, node.optional("url")) }
+        let url = node.credential("url")
+        // A URL in Secrets Manager is checked once fetched (it is empty until then).
+        if let url, !url.isEmpty { DeliveryConfigReader.checkURL(url.value, node.optional("url")) }
         let defaults = SumoLogicSinkConfiguration(name: name, url: "")
         let configuration = SumoLogicSinkConfiguration(
             name: name,
-            url: url ?? "",
+            url: url ?? Credential(""),
             category: node.string("category"),
             sourceName: node.string("source_name"),
             sourceHost: node.string("source_host"),

@@ -49,9 +49,33 @@ public struct CredentialCheckResult: Sendable, Equatable {
     }
 }
 
+/// What `ccrelay check` says of one secret: where it came from, which version is in use, and
+/// whether the parties using it accept it. Never its value.
+public struct SecretCheckResult: Sendable, Equatable {
+    public var secret: SecretProvider.Status
+    /// The checks of the components whose keys use the secret.
+    public var verdicts: [CredentialCheckResult]
+
+    /// `secret ${aws-secretsmanager:prod/hec#token} (sinks.splunk.token): AWS Secrets Manager secret
+    /// prod/hec, JSON key token, version 6f1c…; sink splunk: valid`.
+    public var line: String {
+        var origin = secret.reference.origin
+        if let version = secret.version { origin += ", version \(version)" }
+        if let modified = secret.modified { origin += ", modified \(modified.iso8601)" }
+        if let error = secret.lastError { origin += ", last read failed: \(error)" }
+        let accepted = verdicts.isEmpty ? "no component checks it" : verdicts.map(\.line).joined(separator: "; ")
+        return "secret \(secret.reference) (\(secret.usedBy.joined(separator: ", "))): \(origin); \(accepted)"
+    }
+}
+
 /// What `ccrelay check` found.
 public struct CredentialCheckReport: Sendable, Equatable {
     public var results: [CredentialCheckResult]
+    /// One entry per referenced secret, in the order the file first uses them.
+    public var secrets: [SecretCheckResult] = []
+
+    /// Every line `ccrelay check` prints: components, then secrets.
+    public var lines: [String] { results.map(\.line) + secrets.map(\.line) }
 
     /// 0 when every credential is valid or could not be checked; 1 when any was rejected.
     public var exitCode: Int32 {
@@ -91,7 +115,18 @@ public enum CredentialCheck {
             }
             results.append(CredentialCheckResult(component: .sink, name: blueprint.name, status: status))
         }
-        return CredentialCheckReport(results: results)
+        return CredentialCheckReport(results: results, secrets: secretResults(configuration.secrets, results))
+    }
+
+    /// Ties every secret to the checks of the components whose keys (`sinks.NAME.token`) use it.
+    static func secretResults(_ provider: SecretProvider, _ results: [CredentialCheckResult]) -> [SecretCheckResult] {
+        provider.statuses.map { status in
+            let verdicts = results.filter { result in
+                let prefix = (result.component == .sink ? "sinks." : "sources.") + result.name + "."
+                return status.usedBy.contains { $0.hasPrefix(prefix) }
+            }
+            return SecretCheckResult(secret: status, verdicts: verdicts)
+        }
     }
 
     private static func check(_ blueprint: any SourceBlueprint, _ context: BuildContext) async -> CredentialStatus {

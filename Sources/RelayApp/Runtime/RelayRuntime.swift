@@ -49,6 +49,7 @@ public struct RelayRuntime: Sendable {
         self.clock = clock
         self.workerConfiguration = workerConfiguration
         self.logger = logger
+        configuration.secrets.use(transport: transport, clock: clock, logger: logger)
         let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
         var pullSources: [any PullSource] = []
         var receivers: [any HTTPReceiver] = []
@@ -112,6 +113,9 @@ public struct RelayRuntime: Sendable {
     /// batches finish.
     public func services() -> [any Service] {
         var services: [any Service] = sinks.map { worker(for: $0) }
+        if configuration.secrets.hasRotatingSecrets {
+            services.append(SecretRefreshService(provider: configuration.secrets, clock: clock))
+        }
         services.append(LedgerJanitor(store: store, retention: configuration.state.ledgerRetention, clock: clock, logger: logger))
         if let alerts = configuration.alerts {
             services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))

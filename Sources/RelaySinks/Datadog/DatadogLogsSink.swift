@@ -56,7 +56,13 @@ public struct DatadogLogsSink: Sink {
     /// Events kept from Datadog for their age so far.
     public var outOfWindow: DatadogOutOfWindowCounts { counts.state.withLock { $0 } }
 
+    /// A rejected API key is re-read at once (``Credential/deliver(_:)``) and the batch resent when
+    /// it changed (a rejection leaves nothing delivered, so the whole batch is sent again).
     public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        await configuration.apiKey.deliver { apiKey in await deliver(entries, apiKey: apiKey) }
+    }
+
+    private func deliver(_ entries: [OutboxEntry], apiKey: String) async -> DeliveryOutcome {
         var fates = PartialDelivery()
         let fresh = partitionByAge(entries, into: &fates)
         let outOfWindow = fates.rerouted.count + fates.rejected.count
@@ -68,7 +74,7 @@ public struct DatadogLogsSink: Sink {
             maxBytes: DatadogLogsSinkConfiguration.Limits.requestBytes, overhead: 2, separator: 1)
         for (position, range) in ranges.enumerated() {
             let ids = fresh[range].map(\.id)
-            switch await send(encoded[range]) {
+            switch await send(encoded[range], apiKey: apiKey) {
             case .delivered:
                 fates.delivered += ids
                 continue
@@ -140,7 +146,7 @@ public struct DatadogLogsSink: Sink {
     }
 
     /// Posts one JSON array.
-    private func send(_ entries: ArraySlice<[UInt8]>) async -> DeliveryOutcome {
+    private func send(_ entries: ArraySlice<[UInt8]>, apiKey: String) async -> DeliveryOutcome {
         var body: [UInt8] = []
         body.reserveCapacity(entries.reduce(2) { $0 + $1.count + 1 })
         body.append(UInt8(ascii: "["))
@@ -150,7 +156,7 @@ public struct DatadogLogsSink: Sink {
         }
         body.append(UInt8(ascii: "]"))
         var headers: [(name: String, value: String)] = [
-            ("DD-API-KEY", configuration.apiKey),
+            ("DD-API-KEY", apiKey),
             ("Content-Type", "application/json"),
         ]
         if configuration.gzip {

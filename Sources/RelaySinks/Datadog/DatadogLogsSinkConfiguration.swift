@@ -10,8 +10,9 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
     /// An explicit intake base URL (no path; `/api/v2/logs` is appended) that overrides `site`,
     /// for a proxy or the sandbox. Default none.
     public var endpoint: String?
-    /// The API key, sent as `DD-API-KEY` (a secret: never logged).
-    public var apiKey: String
+    /// The API key, sent as `DD-API-KEY` (a secret: never logged), read at each request so a rotated
+    /// key is used at once.
+    public var apiKey: Credential
     /// `ddsource` of every log; `nil` uses the event's platform (`genesys`, `cxone`). Default nil.
     public var ddsource: String?
     /// `service` of every log. Default `ccrelay`.
@@ -53,7 +54,7 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         name: String,
         site: DatadogSite = .us1,
         endpoint: String? = nil,
-        apiKey: String,
+        apiKey: some CredentialConvertible,
         ddsource: String? = nil,
         service: String = "ccrelay",
         hostname: String? = nil,
@@ -68,7 +69,7 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         self.name = name
         self.site = site
         self.endpoint = endpoint
-        self.apiKey = apiKey
+        self.apiKey = apiKey.credential
         self.ddsource = ddsource
         self.service = service
         self.hostname = hostname

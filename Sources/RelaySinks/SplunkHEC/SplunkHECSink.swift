@@ -34,12 +34,17 @@ public struct SplunkHECSink: Sink {
     public var retry: RetryPolicy { configuration.retry }
     public var acknowledgement: AcknowledgementConfiguration? { configuration.acknowledgement }
 
+    /// A rejected token is re-read at once (``Credential/deliver(_:)``) and the batch resent when it changed.
     public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
         let body = encoder.encode(entries)
+        return await configuration.token.deliver { token in await deliver(body, token: token) }
+    }
+
+    private func deliver(_ body: [UInt8], token: String) async -> DeliveryOutcome {
         let endpoint = pool.pick()
         let response: InboundResponse
         do {
-            response = try await post(path: "/services/collector/event", body: body, endpoint: endpoint)
+            response = try await post(path: "/services/collector/event", body: body, endpoint: endpoint, token: token)
         } catch {
             pool.markFailed(endpoint)
             return .retriable(reason: error.message, retryAfter: nil)
@@ -55,7 +60,8 @@ public struct SplunkHECSink: Sink {
             let body = JSONWriter.encode(["acks": .array(group.map { .number(JSONNumber($0.id)) })])
             let response: InboundResponse
             do {
-                response = try await post(path: "/services/collector/ack", body: body, endpoint: endpoint)
+                response = try await post(
+                    path: "/services/collector/ack", body: body, endpoint: endpoint, token: configuration.token.value)
             } catch {
                 return .failed(reason: error.message)
             }
@@ -72,9 +78,14 @@ public struct SplunkHECSink: Sink {
     /// Posts an empty body, as Firehose's own probe does: a valid token gets code 5 (no data), a
     /// bad one code 4 or 1. `/services/collector/health` does not look at tokens.
     public func checkCredential() async -> CredentialStatus {
+        await configuration.token.check { token in await checkCredential(token: token) }
+    }
+
+    private func checkCredential(token: String) async -> CredentialStatus {
         let endpoint = pool.pick()
         do {
-            let response = try await post(path: "/services/collector/event", body: [], endpoint: endpoint, compress: false)
+            let response = try await post(
+                path: "/services/collector/event", body: [], endpoint: endpoint, token: token, compress: false)
             switch SplunkHECResponse.parse(response.body)?.code {
             case 5?: return .valid
             case let code? where (1...4).contains(code):
@@ -87,7 +98,9 @@ public struct SplunkHECSink: Sink {
         }
     }
 
-    private func post(path: String, body: [UInt8], endpoint: Int, compress: Bool = true) async throws(RelayError) -> InboundResponse {
+    private func post(
+        path: String, body: [UInt8], endpoint: Int, token: String, compress: Bool = true
+    ) async throws(RelayError) -> InboundResponse {
         let guid: String
         do {
             guid = try await channel.value()
@@ -95,7 +108,7 @@ public struct SplunkHECSink: Sink {
             throw RelayError(.stateStore, "sink \(name): cannot load its HEC channel: \(error)")
         }
         var headers: [(name: String, value: String)] = [
-            ("Authorization", "Splunk \(configuration.token)"),
+            ("Authorization", "Splunk \(token)"),
             ("Content-Type", "application/json"),
             ("X-Splunk-Request-Channel", guid),
         ]

@@ -7,8 +7,8 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
     /// Base URLs of the collectors (indexers or load balancers), e.g. `https://splunk.example.com:8088`
     /// (no path). Requests go round-robin; an endpoint that fails is skipped for a cool-down.
     public var endpoints: [String]
-    /// The HEC token (a secret: never logged).
-    public var token: String
+    /// The HEC token (a secret: never logged), read at each request so a rotated token is used at once.
+    public var token: Credential
     /// Target index; `nil` uses the token's default index.
     public var index: String?
     /// Default `ccas:auditlog`.
@@ -34,7 +34,7 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
     public init(
         name: String,
         endpoints: [String],
-        token: String,
+        token: some CredentialConvertible,
         index: String? = nil,
         sourcetype: String = "ccas:auditlog",
         source: String? = nil,
@@ -50,7 +50,7 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
         self.endpoints = endpoints
         self.acknowledgement = acknowledgement
         self.endpointCooldown = endpointCooldown
-        self.token = token
+        self.token = token.credential
         self.index = index
         self.sourcetype = sourcetype
         self.source = source

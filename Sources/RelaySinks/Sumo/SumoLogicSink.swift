@@ -9,9 +9,8 @@ public struct SumoLogicSink: Sink {
     public let configuration: SumoLogicSinkConfiguration
     private let transport: HTTPTransport
     private let headers: [(name: String, value: String)]
-    private let redactedURL: String
 
-    /// A sink posting to `configuration.url` over `transport`.
+    /// A sink posting to `configuration.url` (its current value) over `transport`.
     public init(configuration: SumoLogicSinkConfiguration, transport: HTTPTransport) {
         self.configuration = configuration
         self.transport = transport
@@ -22,20 +21,24 @@ public struct SumoLogicSink: Sink {
         if !configuration.fields.isEmpty { headers.append(("X-Sumo-Fields", configuration.fieldsHeader)) }
         if configuration.gzip { headers.append(("Content-Encoding", "gzip")) }
         self.headers = headers
-        self.redactedURL = SumoLogicSinkConfiguration.redacted(configuration.url)
     }
 
     public var name: String { configuration.name }
     public var batch: BatchConfiguration { configuration.batch }
     public var retry: RetryPolicy { configuration.retry }
 
+    /// A rejected URL is re-read at once (``Credential/deliver(_:)``) and the batch resent when it changed.
     public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        await configuration.url.deliver { url in await deliver(entries, url: url) }
+    }
+
+    private func deliver(_ entries: [OutboxEntry], url: String) async -> DeliveryOutcome {
         let ranges = RequestSplitter.ranges(
             sizes: entries.map(\.payload.count), maxEntries: Int.max,
             maxBytes: SumoLogicSinkConfiguration.maxRequestBytes, overhead: 0, separator: 1)
         var delivered: [Int64] = []
         for (position, range) in ranges.enumerated() {
-            let outcome = await send(entries[range])
+            let outcome = await send(entries[range], url: url)
             if outcome == .delivered {
                 delivered += entries[range].map(\.id)
                 continue
@@ -60,7 +63,7 @@ public struct SumoLogicSink: Sink {
         return outcome
     }
 
-    private func send(_ entries: ArraySlice<OutboxEntry>) async -> DeliveryOutcome {
+    private func send(_ entries: ArraySlice<OutboxEntry>, url: String) async -> DeliveryOutcome {
         var body: [UInt8] = []
         body.reserveCapacity(entries.reduce(0) { $0 + $1.payload.count + 1 })
         for entry in entries {
@@ -69,19 +72,20 @@ public struct SumoLogicSink: Sink {
         }
         if configuration.gzip { body = Gzip.compress(body) }
         let request = OutboundRequest(
-            method: "POST", url: configuration.url, headers: headers, body: body, timeout: configuration.requestTimeout)
+            method: "POST", url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
         let response: InboundResponse
         do {
             response = try await transport.send(request)
         } catch {
-            return .retriable(reason: redact(error.message), retryAfter: nil)
+            return .retriable(reason: redact(error.message, url: url), retryAfter: nil)
         }
-        return outcome(for: response)
+        return outcome(for: response, url: url)
     }
 
     /// Sumo's statuses: 200 ok; 429 throttled and 408, 5xx retriable; 401 the URL is not a source.
-    func outcome(for response: InboundResponse) -> DeliveryOutcome {
-        let words = redact("HTTP \(response.status) from \(redactedURL): \(response.bodySnippet())")
+    func outcome(for response: InboundResponse, url: String) -> DeliveryOutcome {
+        let redactedURL = SumoLogicSinkConfiguration.redacted(url)
+        let words = redact("HTTP \(response.status) from \(redactedURL): \(response.bodySnippet())", url: url)
         switch response.status {
         case 200..<300: return .delivered
         case 408, 429, 500...599: return .retriable(reason: "Sumo Logic answered \(words)", retryAfter: response.retryAfter)
@@ -91,12 +95,13 @@ public struct SumoLogicSink: Sink {
     }
 
     /// `text` with the source URL and its secret path removed.
-    private func redact(_ text: String) -> String {
-        var result = text.replacing(configuration.url, with: redactedURL)
-        let target = HTTPTransport.redactedTarget(configuration.url)
+    private func redact(_ text: String, url: String) -> String {
+        let redactedURL = SumoLogicSinkConfiguration.redacted(url)
+        var result = text.replacing(url, with: redactedURL)
+        let target = HTTPTransport.redactedTarget(url)
         result = result.replacing(target, with: redactedURL)
-        if let marker = configuration.url.firstRange(of: "/receiver/v1/http/") {
-            let code = String(configuration.url[marker.upperBound...])
+        if let marker = url.firstRange(of: "/receiver/v1/http/") {
+            let code = String(url[marker.upperBound...])
             if code.count >= 8 { result = result.replacing(code, with: "[redacted]") }
         }
         return result

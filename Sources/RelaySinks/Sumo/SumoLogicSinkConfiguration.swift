@@ -5,8 +5,9 @@ public struct SumoLogicSinkConfiguration: Sendable, Equatable {
     /// The sink's name in the config; also its outbox's name.
     public var name: String
     /// The HTTP source URL, `https://{endpoint}/receiver/v1/http/{code}`. The URL is the
-    /// credential: it is never logged, and error messages show it with the code redacted.
-    public var url: String
+    /// credential: it is never logged, and error messages show it with the code redacted. Read at
+    /// each request, so a rotated URL is used at once.
+    public var url: Credential
     /// `X-Sumo-Category`; `nil` keeps the source's own. Default nil.
     public var category: String?
     /// `X-Sumo-Name` (source name); `nil` keeps the source's own. Default nil.
@@ -30,7 +31,7 @@ public struct SumoLogicSinkConfiguration: Sendable, Equatable {
     /// A configuration; each parameter defaults as its property documents.
     public init(
         name: String,
-        url: String,
+        url: some CredentialConvertible,
         category: String? = nil,
         sourceName: String? = nil,
         sourceHost: String? = nil,
@@ -41,7 +42,7 @@ public struct SumoLogicSinkConfiguration: Sendable, Equatable {
         retry: RetryPolicy = RetryPolicy()
     ) {
         self.name = name
-        self.url = url
+        self.url = url.credential
         self.category = category
         self.sourceName = sourceName
         self.sourceHost = sourceHost

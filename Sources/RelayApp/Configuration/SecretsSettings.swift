@@ -1,0 +1,34 @@
+/// How secrets are refreshed and where AWS Secrets Manager is (`secrets:`).
+public struct SecretsSettings: Sendable, Equatable {
+    /// How often every `${file:...}` and `${aws-secretsmanager:...}` secret is re-read
+    /// (`secrets.refresh_secs`). Default 300 s. A secret is also re-read at once when a remote party
+    /// rejects it (at most once a second per secret).
+    public var refreshInterval: Duration
+    /// AWS Secrets Manager (`secrets.aws`). Default: region from `AWS_REGION` / `AWS_DEFAULT_REGION`
+    /// (or the secret's ARN), AWS's own endpoint, credentials from `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+    public var aws: AWSSecretsManagerSettings
+
+    public init(refreshInterval: Duration = .seconds(300), aws: AWSSecretsManagerSettings = AWSSecretsManagerSettings()) {
+        self.refreshInterval = refreshInterval
+        self.aws = aws
+    }
+}
+
+/// Where `${aws-secretsmanager:...}` secrets are fetched (`secrets.aws`).
+public struct AWSSecretsManagerSettings: Sendable, Equatable {
+    /// `secrets.aws.region`. Default `nil`: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the region
+    /// of a secret named by its ARN, else `us-east-1` when an endpoint is set.
+    public var region: String?
+    /// `secrets.aws.endpoint`, e.g. a VPC endpoint or moto. Default `nil`:
+    /// `https://secretsmanager.{region}.amazonaws.com`.
+    public var endpoint: String?
+    /// `secrets.aws.request_timeout_secs`. Default 10 s.
+    public var requestTimeout: Duration
+
+    public init(region: String? = nil, endpoint: String? = nil, requestTimeout: Duration = .seconds(10)) {
+        self.region = region
+        self.endpoint = endpoint
+        self.requestTimeout = requestTimeout
+    }
+}
