@@ -3,10 +3,11 @@ import RelayCore
 import RelayState
 import Testing
 
-@Suite("SQLiteStateStore append")
+@Suite("State store append")
 struct AppendTests {
-    @Test func appendClaimAcknowledgeRoundTrip() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func appendClaimAcknowledgeRoundTrip(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             let batch = records("rt", count: 3)
             let result = try await store.append(batch)
             #expect(result == AppendResult(accepted: 3, duplicates: 0, deadLettered: 0))
@@ -25,8 +26,9 @@ struct AppendTests {
         }
     }
 
-    @Test func emptyPayloadRoundTrips() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func emptyPayloadRoundTrips(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append([record("empty", size: 0)])
             let claimed = try await store.claimAll()
             #expect(claimed.count == 1)
@@ -34,8 +36,9 @@ struct AppendTests {
         }
     }
 
-    @Test func duplicateAcrossAppendsIsDropped() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func duplicateAcrossAppendsIsDropped(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             #expect(try await store.append([record("a"), record("b")]).accepted == 2)
             let second = try await store.append([record("b"), record("c")], now: t0.advanced(by: .seconds(60)))
             #expect(second == AppendResult(accepted: 1, duplicates: 1))
@@ -43,16 +46,18 @@ struct AppendTests {
         }
     }
 
-    @Test func duplicateWithinOneAppendIsDropped() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func duplicateWithinOneAppendIsDropped(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             let result = try await store.append([record("a"), record("a"), record("b"), record("a")])
             #expect(result == AppendResult(accepted: 2, duplicates: 2))
             #expect(try await store.claimAll().map(\.eventID) == ["a", "b"])
         }
     }
 
-    @Test func oneEventToTwoSinksGivesOneRowInEach() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func oneEventToTwoSinksGivesOneRowInEach(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             // The repeated sink name must not enqueue twice.
             try await store.append([record("e", sinks: ["splunk", "datadog", "splunk"])])
             #expect(try await store.outboxDepth(sink: "splunk") == 1)
@@ -68,16 +73,18 @@ struct AppendTests {
         }
     }
 
-    @Test func unroutedRecordEntersTheLedgerOnly() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func unroutedRecordEntersTheLedgerOnly(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             #expect(try await store.append([record("nowhere", sinks: [])]).accepted == 1)
             #expect(try await store.outboxDepth(sink: "splunk") == 0)
             #expect(try await store.append([record("nowhere")]).duplicates == 1)
         }
     }
 
-    @Test func checkpointCommitsWithRecords() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func checkpointCommitsWithRecords(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             #expect(try await store.checkpoint(source: "genesys", partition: "audits") == nil)
             try await store.append(
                 records("p1", count: 2), deadLetters: [],
@@ -96,8 +103,9 @@ struct AppendTests {
 
     /// An empty event_id can never be a real deterministic id; the schema refuses it, and the
     /// refusal comes after the valid records of the same page were written, so it tests rollback.
-    @Test func failingAppendWithInvalidRecordLeavesNothing() async throws {
-        try await withStore { (store, path) async throws in
+    @Test(arguments: StoreKind.allCases) func failingAppendWithInvalidRecordLeavesNothing(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let (store, path) = (subject.store, subject.location)
             let bad = PendingRecord(
                 eventID: "", timestamp: Timestamp(millisecondsSinceEpoch: 0), platform: .cxone, payload: [1],
                 sinks: ["splunk"])
@@ -119,15 +127,21 @@ struct AppendTests {
 
     /// A second connection installs a trigger that makes the checkpoint write (the last statement of
     /// an append) fail: the records written before it in the same transaction must vanish.
-    @Test func failingCheckpointWriteRollsBackRecords() async throws {
-        try await withStore { (store, path) async throws in
-            try await withSecondHandle(path) { db in
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER refuse_checkpoint BEFORE INSERT ON checkpoints
-                        BEGIN SELECT RAISE(ABORT, 'checkpoint refused'); END
-                        """)
-            }
+    @Test(arguments: StoreKind.allCases) func failingCheckpointWriteRollsBackRecords(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let (store, path) = (subject.store, subject.location)
+            try await subject.execute(
+                sqlite: """
+                    CREATE TRIGGER refuse_checkpoint BEFORE INSERT ON checkpoints
+                    BEGIN SELECT RAISE(ABORT, 'checkpoint refused'); END
+                    """,
+                postgres: [
+                    """
+                    CREATE FUNCTION refuse_checkpoint() RETURNS trigger LANGUAGE plpgsql
+                    AS $$ BEGIN RAISE EXCEPTION 'checkpoint refused'; END $$
+                    """,
+                    "CREATE TRIGGER refuse_checkpoint BEFORE INSERT ON checkpoints FOR EACH ROW EXECUTE FUNCTION refuse_checkpoint()",
+                ])
             let checkpoint = CheckpointUpdate(source: "genesys", partition: "audits", value: "c1")
             let error = await #expect(throws: RelayError.self) {
                 try await store.append(
@@ -141,15 +155,17 @@ struct AppendTests {
             #expect(try await store.deadLetters(limit: 10).isEmpty)
             #expect(try await store.checkpoint(source: "genesys", partition: "audits") == nil)
 
-            try await withSecondHandle(path) { db in try db.execute(sql: "DROP TRIGGER refuse_checkpoint") }
+            try await subject.execute(
+                sqlite: "DROP TRIGGER refuse_checkpoint", postgres: ["DROP TRIGGER refuse_checkpoint ON checkpoints"])
             let retried = try await store.append(records("page", count: 5), deadLetters: [], checkpoint: checkpoint, now: t0)
             #expect(retried.accepted == 5)
             #expect(try await store.checkpoint(source: "genesys", partition: "audits") == "c1")
         }
     }
 
-    @Test func concurrentAppendsLoseNothing() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func concurrentAppendsLoseNothing(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             let tasks = 8
             let pages = 20
             let perPage = 25

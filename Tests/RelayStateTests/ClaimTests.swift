@@ -2,10 +2,11 @@ import RelayCore
 import RelayState
 import Testing
 
-@Suite("SQLiteStateStore claims")
+@Suite("State store claims")
 struct ClaimTests {
-    @Test func claimRespectsMaxEvents() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func claimRespectsMaxEvents(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append(records("m", count: 5, size: 100))
             let lease = t0.advanced(by: .seconds(30))
             let first = try await store.claim(sink: "splunk", maxEvents: 2, maxBytes: .max, now: t0, leaseUntil: lease)
@@ -19,8 +20,9 @@ struct ClaimTests {
         }
     }
 
-    @Test func claimRespectsMaxBytesAndTakesAtLeastOne() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func claimRespectsMaxBytesAndTakesAtLeastOne(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append(records("b", count: 5, size: 100))
             let lease = t0.advanced(by: .seconds(30))
             // 200 bytes fit in 250, a third row would not.
@@ -35,16 +37,18 @@ struct ClaimTests {
         }
     }
 
-    @Test func claimOnlySeesItsOwnSink() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func claimOnlySeesItsOwnSink(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append([record("s1", sinks: ["datadog"]), record("s2", sinks: ["splunk"])])
             #expect(try await store.claimAll("splunk").map(\.eventID) == ["s2"])
             #expect(try await store.claimAll("sumo").isEmpty)
         }
     }
 
-    @Test func claimedRowsAreNotClaimedAgainUntilTheLeaseExpires() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func claimedRowsAreNotClaimedAgainUntilTheLeaseExpires(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append(records("l", count: 3))
             let leaseUntil = t0.advanced(by: .seconds(30))
             let claimed = try await store.claim(
@@ -66,8 +70,9 @@ struct ClaimTests {
         }
     }
 
-    @Test func releasedRowsAreClaimableAtOnce() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func releasedRowsAreClaimableAtOnce(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append(records("r", count: 3))
             let claimed = try await store.claimAll()
             try await store.release(sink: "splunk", ids: [claimed[0].id, claimed[2].id])
@@ -78,8 +83,9 @@ struct ClaimTests {
         }
     }
 
-    @Test func acknowledgedIDsAreNeverReused() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func acknowledgedIDsAreNeverReused(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append([record("x")])
             let first = try await store.claimAll()
             try await store.acknowledge(sink: "splunk", ids: first.map(\.id))

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
 import RelayCore
-import RelayState
+@testable import RelayState
 import Testing
 
-@Suite("SQLiteStateStore lifecycle, dead letters and ledger")
+@Suite("State store lifecycle, dead letters and ledger")
 struct LifecycleTests {
     @Test func reopenedStoreReleasesClaimsAndKeepsState() async throws {
         try await withTemporaryDatabasePath { (path) async throws in
@@ -40,21 +40,24 @@ struct LifecycleTests {
         }
     }
 
-    @Test func keyValueState() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func keyValueState(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             #expect(try await store.value(forKey: "k") == nil)
             try await store.setValue("one", forKey: "k")
             try await store.setValue("two", forKey: "k")
             try await store.setValue("other", forKey: "k2")
             #expect(try await store.value(forKey: "k") == "two")
-            try await store.removeValue(forKey: "k")
+            if let sqlite = store as? SQLiteStateStore { try await sqlite.removeValue(forKey: "k") }
+            if let postgres = store as? PostgresStateStore { try await postgres.removeValue(forKey: "k") }
             #expect(try await store.value(forKey: "k") == nil)
             #expect(try await store.value(forKey: "k2") == "other")
         }
     }
 
-    @Test func deadLetterMovesRowsAndListsThemNewestFirst() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func deadLetterMovesRowsAndListsThemNewestFirst(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             let intake = DeadLetterDraft(
                 origin: "genesys", sink: nil, eventID: nil, payload: Array("{not json".utf8), reason: "malformed",
                 attempts: 1)
@@ -92,18 +95,27 @@ struct LifecycleTests {
     }
 
     /// A second connection makes the dead-letter insert fail: the outbox rows must stay.
-    @Test func failedDeadLetterLeavesRowsInTheOutbox() async throws {
-        try await withStore { (store, path) async throws in
+    @Test(arguments: StoreKind.allCases) func failedDeadLetterLeavesRowsInTheOutbox(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append(records("f", count: 2))
             let claimed = try await store.claimAll()
-            try await withSecondHandle(path) { db in
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER refuse_second_letter BEFORE INSERT ON dead_letters
-                        WHEN (SELECT count(*) FROM dead_letters) >= 1
-                        BEGIN SELECT RAISE(ABORT, 'dead letter refused'); END
-                        """)
-            }
+            try await subject.execute(
+                sqlite: """
+                    CREATE TRIGGER refuse_second_letter BEFORE INSERT ON dead_letters
+                    WHEN (SELECT count(*) FROM dead_letters) >= 1
+                    BEGIN SELECT RAISE(ABORT, 'dead letter refused'); END
+                    """,
+                postgres: [
+                    """
+                    CREATE FUNCTION refuse_second_letter() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF (SELECT count(*) FROM dead_letters) >= 1 THEN RAISE EXCEPTION 'dead letter refused'; END IF;
+                        RETURN NEW;
+                    END $$
+                    """,
+                    "CREATE TRIGGER refuse_second_letter BEFORE INSERT ON dead_letters FOR EACH ROW EXECUTE FUNCTION refuse_second_letter()",
+                ])
             let error = await #expect(throws: RelayError.self) {
                 try await store.deadLetter(sink: "splunk", entries: claimed, reason: "gone", attempts: 5, now: t0)
             }
@@ -113,8 +125,9 @@ struct LifecycleTests {
         }
     }
 
-    @Test func purgeLedgerForgetsOnlyOldEntries() async throws {
-        try await withStore { (store, _) async throws in
+    @Test(arguments: StoreKind.allCases) func purgeLedgerForgetsOnlyOldEntries(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
             try await store.append([record("old")], now: t0)
             try await store.append([record("new")], now: t0.advanced(by: .seconds(86_400 * 2)))
             #expect(try await store.purgeLedger(acceptedBefore: t0.advanced(by: .seconds(86_400))) == 1)
@@ -143,8 +156,9 @@ struct LifecycleTests {
         }
     }
 
-    @Test func closedStoreFailsWithStateStoreError() async throws {
-        try await withStore { (store, path) async throws in
+    @Test(arguments: StoreKind.allCases) func closedStoreFailsWithStateStoreError(_ kind: StoreKind) async throws {
+        try await withStore(kind) { (subject) async throws in
+            let (store, path) = (subject.store, subject.location)
             try store.close()
             let error = await #expect(throws: RelayError.self) { try await store.outboxDepth(sink: "splunk") }
             #expect(error?.code == .stateStore)

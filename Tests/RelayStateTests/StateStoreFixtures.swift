@@ -1,9 +1,92 @@
 import Foundation
+import GRDB
+import Logging
+import PostgresNIO
 import RelayCore
-import RelayState
+import Testing
+
+@testable import RelayState
 
 /// 2026-01-01T00:00:00Z, the instant every test starts from.
 let t0 = WallInstant(sinceEpoch: .seconds(1_767_225_600))
+
+/// The two stores every contract test runs against.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// A store under test with what a test needs beside it.
+struct StoreUnderTest: Sendable {
+    var store: any StateStore
+    /// What the store's errors name: the SQLite path, or the redacted PostgreSQL URL.
+    var location: String
+    var kind: StoreKind
+    /// Opens another store on the same database, as another process or instance would.
+    var reopen: @Sendable () async throws -> any StateStore
+
+    /// Runs raw SQL on the store's database from another connection (SQLite) or through the
+    /// store's pool in its schema (PostgreSQL).
+    func execute(sqlite: String, postgres: [String]) async throws {
+        switch kind {
+        case .sqlite:
+            try await withSecondHandle(location) { db in try db.execute(sql: sqlite) }
+        case .postgres:
+            let store = store as! PostgresStateStore
+            try await store.withConnection("test setup") { connection in
+                for statement in postgres {
+                    try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: store.logger)
+                }
+            }
+        }
+    }
+}
+
+/// The PostgreSQL server scripts/test starts; a test that needs it fails (never passes) without it.
+enum TestPostgres {
+    static func url() throws -> String {
+        try #require(
+            ProcessInfo.processInfo.environment["CCRELAY_TEST_POSTGRES_URL"],
+            "CCRELAY_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL for these tests")
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "ccrelay.state.tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A configuration on a fresh schema of its own, so tests run side by side.
+    static func freshConfiguration(poolSize: Int = 4) throws -> PostgresStateConfiguration {
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return try PostgresStateConfiguration(url: url(), poolSize: poolSize, schema: schema)
+    }
+}
+
+/// Runs `body` with a fresh store of `kind`, closed afterwards.
+func withStore<T>(_ kind: StoreKind, _ body: (StoreUnderTest) async throws -> T) async throws -> T {
+    switch kind {
+    case .sqlite:
+        return try await withTemporaryDatabasePath { (path) async throws in
+            let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
+            defer { try? store.close() }
+            let subject = StoreUnderTest(store: store, location: path, kind: kind) {
+                try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
+            }
+            return try await body(subject)
+        }
+    case .postgres:
+        let configuration = try TestPostgres.freshConfiguration()
+        let store = try await PostgresStateStore.open(configuration: configuration, logger: TestPostgres.logger)
+        defer { try? store.close() }
+        let subject = StoreUnderTest(store: store, location: configuration.redactedURL, kind: kind) {
+            try await PostgresStateStore.open(configuration: configuration, logger: TestPostgres.logger)
+        }
+        return try await body(subject)
+    }
+}
 
 /// Runs `body` with a database path inside a fresh temporary directory (in a subdirectory that
 /// does not exist yet, so the store must create it) and removes the directory afterwards.
@@ -14,7 +97,7 @@ func withTemporaryDatabasePath<T>(_ body: (String) async throws -> T) async thro
     return try await body(directory.appendingPathComponent("state/relay.sqlite").path)
 }
 
-/// Runs `body` with a store opened on a fresh temporary database.
+/// Runs `body` with a SQLite store opened on a fresh temporary database.
 func withStore<T>(_ body: (SQLiteStateStore, String) async throws -> T) async throws -> T {
     try await withTemporaryDatabasePath { (path) async throws in
         let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
@@ -44,7 +127,7 @@ func records(_ prefix: String, count: Int, sinks: [String] = ["splunk"], size: I
     (0..<count).map { record("\(prefix)-\($0)", sinks: sinks, size: size) }
 }
 
-extension SQLiteStateStore {
+extension StateStore {
     /// Appends records only, at `now`.
     @discardableResult
     func append(_ records: [PendingRecord], now: WallInstant = t0) async throws -> AppendResult {

@@ -97,16 +97,7 @@ public struct ConfigLoader: Sendable {
     }
 
     private static func readState(_ node: ConfigNode?) -> StateSettings {
-        var settings = StateSettings()
-        guard let node, node.mapping() != nil else { return settings }
-        node.rejectUnknownKeys(allowed: ["sqlite", "ledger_retention_secs"])
-        if let sqlite = node.optional("sqlite"), sqlite.mapping() != nil {
-            sqlite.rejectUnknownKeys(allowed: ["path"])
-            settings.sqlitePath = sqlite.string("path", default: settings.sqlitePath)
-        }
-        settings.ledgerRetention = node.seconds(
-            "ledger_retention_secs", default: settings.ledgerRetention, range: 60...(366 * 86_400))
-        return settings
+        StateConfigReader.read(node)
     }
 
     private static func readSource(name: String, _ node: ConfigNode) -> (any SourceBlueprint)? {

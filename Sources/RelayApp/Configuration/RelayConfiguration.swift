@@ -3,6 +3,7 @@ import RelayAWS
 import RelayCore
 import RelayGenesys
 import RelayHTTP
+import RelayState
 
 /// Where pipeline state lives (`state:`).
 public struct StateSettings: Sendable, Equatable {
@@ -10,10 +11,21 @@ public struct StateSettings: Sendable, Equatable {
     public var sqlitePath: String
     /// How long accepted `event_id`s are remembered for dedup (`state.ledger_retention_secs`). Default 7 days.
     public var ledgerRetention: Duration
+    /// A PostgreSQL store shared by several instances (`state.postgres`); when set, it is used
+    /// instead of SQLite and pull sources are owned through leases. Default `nil` (SQLite).
+    public var postgres: PostgresStateConfiguration?
+    /// How long a pull source's lease lasts without renewal (`state.lease_secs`); renewed every
+    /// third of it, and taken over by another instance this long after its holder died. Default 30 s.
+    public var leaseDuration: Duration
 
-    public init(sqlitePath: String = "ccrelay-state/state.sqlite", ledgerRetention: Duration = .seconds(7 * 86_400)) {
+    public init(
+        sqlitePath: String = "ccrelay-state/state.sqlite", ledgerRetention: Duration = .seconds(7 * 86_400),
+        postgres: PostgresStateConfiguration? = nil, leaseDuration: Duration = .seconds(30)
+    ) {
         self.sqlitePath = sqlitePath
         self.ledgerRetention = ledgerRetention
+        self.postgres = postgres
+        self.leaseDuration = leaseDuration
     }
 }
 

@@ -1,3 +1,4 @@
+import Logging
 import RelayCore
 import RelayState
 import Yams
@@ -22,28 +23,40 @@ public enum StateLocator {
 
     /// The SQLite path named by configuration text.
     public static func sqlitePath(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> String {
+        try settings(yaml: yaml, interpolation: interpolation).sqlitePath
+    }
+
+    /// The `state` section of configuration text (defaults when it has none).
+    public static func settings(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> StateSettings {
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
         } catch {
             throw ConfigError(problems: [ConfigProblem(path: "(document)", message: "not valid YAML: \(error)")])
         }
-        let defaultPath = StateSettings().sqlitePath
-        guard let node else { return defaultPath }
+        guard let node else { return StateSettings() }
         let diagnostics = ConfigDiagnostics()
         let root = ConfigNode(node: node, path: "", diagnostics: diagnostics, interpolation: interpolation)
-        let path = root.optional("state")?.optional("sqlite")?.string("path") ?? defaultPath
+        let settings = StateConfigReader.read(root.optional("state"))
         let problems = diagnostics.problems
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
-        return path
+        return settings
     }
 
-    /// Opens the existing SQLite store a configuration file names.
+    /// Opens the existing store a configuration file names: its SQLite database, or its PostgreSQL
+    /// store (whose schema is migrated on first use, as the daemon would).
     ///
     /// - Throws: `ConfigError` when the file cannot be read; `RelayError` (`state.store`) when no
-    ///   database exists at the path (an operator command never creates an empty one).
-    public static func openStore(configPath: String) throws -> SQLiteStateStore {
-        let path = try sqlitePath(configPath: configPath)
+    ///   SQLite database exists at the path (an operator command never creates an empty one).
+    public static func openStore(configPath: String, logger: Logger = Logger(label: "ccrelay.state")) throws -> any StateStore {
+        guard let text = Interpolation().readFile(configPath) else {
+            throw ConfigError(problems: [ConfigProblem(path: configPath, message: "configuration file cannot be read")])
+        }
+        let settings = try settings(yaml: text)
+        if let postgres = settings.postgres {
+            return PostgresStateStore(configuration: postgres, logger: logger)
+        }
+        let path = settings.sqlitePath
         guard access(path, F_OK) == 0 else {
             throw RelayError(.stateStore, "no state store at \(path) (has ccrelay run with \(configPath)?)")
         }

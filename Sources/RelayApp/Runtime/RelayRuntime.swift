@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RelayAWS
 import RelayCore
@@ -10,7 +11,11 @@ import ServiceLifecycle
 /// ``runOnce(deadline:)``.
 public struct RelayRuntime: Sendable {
     public let configuration: RelayConfiguration
-    public let store: SQLiteStateStore
+    /// SQLite, or PostgreSQL when `state.postgres` is configured.
+    public let store: any StateStore
+    /// This instance's name in partition lease rows; `nil` with a SQLite store (one instance,
+    /// no leases).
+    public let leaseOwner: String?
     public let telemetry: PipelineTelemetry
     /// Which sinks currently have their credential rejected.
     public let health: SinkHealth
@@ -41,7 +46,13 @@ public struct RelayRuntime: Sendable {
         logger: Logger
     ) throws {
         self.configuration = configuration
-        self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
+        if let postgres = configuration.state.postgres {
+            self.store = PostgresStateStore(configuration: postgres, logger: logger)
+            self.leaseOwner = Self.makeLeaseOwner()
+        } else {
+            self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
+            self.leaseOwner = nil
+        }
         self.telemetry = PipelineTelemetry(metricsFactory: metrics.factory)
         self.health = SinkHealth()
         self.router = EventRouter(routes: configuration.routes)
@@ -54,7 +65,11 @@ public struct RelayRuntime: Sendable {
         var pullSources: [any PullSource] = []
         var receivers: [any HTTPReceiver] = []
         for blueprint in configuration.sources {
-            switch try blueprint.makeSource(context) {
+            // Every request a source's transport sends counts as one of its API calls.
+            var sourceContext = context
+            let (telemetry, name) = (self.telemetry, blueprint.name)
+            sourceContext.transport.observer = { _ in telemetry.recordAPICalls(source: name, count: 1) }
+            switch try blueprint.makeSource(sourceContext) {
             case .pull(let source): pullSources.append(source)
             case .push(let receiver): receivers.append(receiver)
             }
@@ -87,10 +102,19 @@ public struct RelayRuntime: Sendable {
         sources.first { $0.name == name }.map { intake(for: $0) }
     }
 
-    private func intake(for source: any PullSource) -> Intake {
+    private func intake(for source: any PullSource, lease: LeaseGuard? = nil) -> Intake {
         Intake(
             source: source.name, store: store, router: router, clock: clock, signal: signal, telemetry: telemetry,
-            redactor: configuration.redaction)
+            redactor: configuration.redaction, lease: lease)
+    }
+
+    /// The lease keeper of a pull source when the store is shared (one lease per source).
+    private func leaseKeeper(for source: any PullSource) -> PartitionLeaseKeeper? {
+        leaseOwner.map { owner in
+            PartitionLeaseKeeper(
+                store: store, source: source.name, owner: owner, duration: configuration.state.leaseDuration, clock: clock,
+                logger: logger)
+        }
     }
 
     private func worker(for sink: any Sink) -> SinkWorker {
@@ -102,9 +126,10 @@ public struct RelayRuntime: Sendable {
 
     private func pullService(for source: any PullSource) -> PullSourceService {
         let fed = Set(router.sinks(fedBy: source.name))
+        let lease = leaseKeeper(for: source)
         return PullSourceService(
-            source: source, intake: intake(for: source), clock: clock, telemetry: telemetry, health: health,
-            fedSinks: sinks.filter { fed.contains($0.name) }, logger: logger
+            source: source, intake: intake(for: source, lease: lease?.leaseGuard), clock: clock, telemetry: telemetry,
+            health: health, fedSinks: sinks.filter { fed.contains($0.name) }, lease: lease, logger: logger
         )
     }
 
@@ -169,5 +194,12 @@ public struct RelayRuntime: Sendable {
             report.deadLettered += result.deadLettered
             report.remaining += result.remaining
         }
+    }
+
+    /// `host:pid:random`: unique per process, readable in the lease table.
+    static func makeLeaseOwner() -> String {
+        let process = ProcessInfo.processInfo
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "\(process.hostName):\(process.processIdentifier):\(suffix)"
     }
 }

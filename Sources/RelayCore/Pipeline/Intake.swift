@@ -10,9 +10,14 @@ public struct Intake: IntakeSink {
     private let signal: OutboxSignal
     private let telemetry: PipelineTelemetry
     private let redactor: Redactor?
+    /// The partition lease every commit must still hold (a shared store), or `nil`.
+    public let lease: LeaseGuard?
 
-    /// - Parameter redactor: applied to every event after routing and before it is encoded, so no
-    ///   sink ever receives a redacted field in clear.
+    /// - Parameters:
+    ///   - redactor: applied to every event after routing and before it is encoded, so no
+    ///     sink ever receives a redacted field in clear.
+    ///   - lease: checked by the store inside every commit; a commit after the lease was lost
+    ///     fails with ``RelayError/Code/leaseLost`` and moves nothing. Default `nil`.
     public init(
         source: String,
         store: any StateStore,
@@ -20,8 +25,10 @@ public struct Intake: IntakeSink {
         clock: any WallClock,
         signal: OutboxSignal,
         telemetry: PipelineTelemetry,
-        redactor: Redactor? = nil
+        redactor: Redactor? = nil,
+        lease: LeaseGuard? = nil
     ) {
+        self.lease = lease
         self.redactor = redactor.flatMap { $0.isEmpty ? nil : $0 }
         self.source = source
         self.store = store
@@ -68,7 +75,7 @@ public struct Intake: IntakeSink {
             DeadLetterDraft(origin: source, sink: nil, eventID: nil, payload: Array($0.raw.utf8), reason: $0.reason, attempts: 0)
         }
         let update = checkpoint.map { CheckpointUpdate(source: source, partition: partition, value: $0) }
-        let result = try await store.append(records, deadLetters: deadLetters, checkpoint: update, now: clock.now)
+        let result = try await store.append(records, deadLetters: deadLetters, checkpoint: update, lease: lease, now: clock.now)
         telemetry.recordIntake(source: source, received: events.count + malformed.count, result: result, unrouted: unrouted)
         if let checkpoint { telemetry.recordCheckpoint(source: source, partition: partition, value: checkpoint) }
         if result.accepted > 0 { signal.notify(sinks: touched) }

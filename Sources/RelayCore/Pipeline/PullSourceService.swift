@@ -10,12 +10,16 @@ public struct PullSourceService: Service {
     private let telemetry: PipelineTelemetry
     private let health: SinkHealth
     private let fedSinks: [any Sink]
+    private let lease: PartitionLeaseKeeper?
     private let logger: Logger
 
     /// - Parameters:
     ///   - fedSinks: the sinks this source's routes deliver to; while every one of them has its
     ///     credential rejected, cycles are skipped (the checkpoint stays put) and each skipped cycle
     ///     re-checks the credentials.
+    ///   - lease: With a shared state store, the lease this instance must hold to pull the source
+    ///     (the intake's commits must carry its ``PartitionLeaseKeeper/leaseGuard``); `nil` (the
+    ///     default) when the instance is alone.
     public init(
         source: any PullSource,
         intake: any IntakeSink,
@@ -23,8 +27,10 @@ public struct PullSourceService: Service {
         telemetry: PipelineTelemetry,
         health: SinkHealth,
         fedSinks: [any Sink],
+        lease: PartitionLeaseKeeper? = nil,
         logger: Logger
     ) {
+        self.lease = lease
         self.source = source
         self.intake = intake
         self.clock = clock
@@ -37,9 +43,33 @@ public struct PullSourceService: Service {
     }
 
     public func run() async throws {
+        guard let lease else { return await pollLoop() }
+        // The lease is kept (taken when free, renewed) for as long as the service runs; cycles run
+        // only while it is held, and shutdown hands it over at once.
+        await lease.refresh()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await lease.maintain() }
+            await pollLoop()
+            group.cancelAll()
+        }
+        await lease.release()
+    }
+
+    private func pollLoop() async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if let lease, !lease.isHeld {
+                // Another instance pulls this source; look again soon so a lapsed lease is taken over
+                // within its lease time.
+                let wakeAt = clock.now.advanced(by: min(source.pollInterval, .seconds(1)))
+                do {
+                    try await cancelWhenGracefulShutdown { try await clock.sleep(until: wakeAt, tolerance: nil) }
+                } catch {
+                    return
+                }
+                continue
+            }
             let started = clock.now
-            let report = await runOneCycle()
+            let report = await cycle()
             var next = started.advanced(by: source.pollInterval)
             if let retryAfter = report?.retryAfter {
                 next = max(next, clock.now.advanced(by: retryAfter))
@@ -57,9 +87,31 @@ public struct PullSourceService: Service {
     }
 
     /// Runs one cycle, recording its outcome; returns `nil` when it failed or was skipped because
-    /// every sink it feeds has its credential rejected.
+    /// every sink it feeds has its credential rejected. With a lease, the cycle runs only when the
+    /// lease can be taken (an empty report otherwise: another instance pulls the source), renews
+    /// it while it runs, and releases it afterwards.
     @discardableResult
     public func runOneCycle() async -> CycleReport? {
+        guard let lease else { return await cycle() }
+        await lease.refresh()
+        guard lease.isHeld else {
+            logger.info("Cycle skipped: another instance holds this source's lease")
+            return CycleReport()
+        }
+        let report = await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await clock.sleep(until: clock.now.advanced(by: lease.renewInterval), tolerance: nil)
+                await lease.maintain()
+            }
+            let report = await cycle()
+            group.cancelAll()
+            return report
+        }
+        await lease.release()
+        return report
+    }
+
+    private func cycle() async -> CycleReport? {
         if await isHalted() {
             telemetry.recordCycle(source: source.name, error: "halted: every sink this source feeds has its credential rejected")
             logger.warning("Cycle skipped: every sink this source feeds has its credential rejected; the checkpoint stays")

@@ -45,12 +45,36 @@ public final class PostgresStateStore: StateStore {
         let client = PostgresClient(configuration: settings, backgroundLogger: logger)
         self.client = client
         running = Task { await client.run() }
-        let schema = configuration.schema
+        // The migration runs on a connection of its own, outside the pool, so a wrong address or
+        // password fails the first operation at once instead of after the pool's retries.
         migrated = Task {
-            try await client.withConnection { connection in
-                try await PostgresSchema.migrate(connection, schema: schema, logger: logger)
+            let connection = try await PostgresConnection.connect(
+                configuration: Self.connectionSettings(configuration), id: 0, logger: logger)
+            do {
+                try await PostgresSchema.migrate(connection, schema: configuration.schema, logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
             }
+            try? await connection.close()
         }
+    }
+
+    private static func connectionSettings(_ configuration: PostgresStateConfiguration) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch configuration.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var settings = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: tls)
+        settings.options.connectTimeout = .milliseconds(Int64(configuration.connectTimeout.seconds * 1000))
+        if let schema = configuration.schema {
+            settings.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        return settings
     }
 
     /// Opens the store and waits until its schema is ready.
