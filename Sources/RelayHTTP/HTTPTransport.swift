@@ -68,6 +68,8 @@ public struct HTTPTransport: Sendable {
     private let client: HTTPClient
     /// Largest response body read. Default 16 MiB.
     public var maxResponseBytes: Int
+    /// Told of every request before it is sent (e.g. to count a source's API calls). Default none.
+    public var observer: (@Sendable (OutboundRequest) -> Void)?
 
     public init(client: HTTPClient = .shared, maxResponseBytes: Int = 16 << 20) {
         self.client = client
@@ -76,6 +78,7 @@ public struct HTTPTransport: Sendable {
 
     /// Sends the request and collects the response.
     public func send(_ request: OutboundRequest) async throws(RelayError) -> InboundResponse {
+        observer?(request)
         var outbound = HTTPClientRequest(url: request.url)
         outbound.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }

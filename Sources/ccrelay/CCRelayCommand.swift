@@ -26,22 +26,25 @@ struct LoggingOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Log line format: human or json (JSON lines). Default: human on a terminal, json otherwise.")
+    var logFormat: LogFormat?
+
     func makeLogger() -> Logger {
-        bootstrapLogging(level: logLevel)
+        bootstrapLogging(level: logLevel, format: logFormat ?? .automatic())
     }
 }
 
-/// Sets up logging to standard error at `level` and returns the root logger.
-func bootstrapLogging(level: Logger.Level) -> Logger {
+/// Sets up logging to standard error at `level` in `format` (default: human on a terminal, JSON
+/// lines otherwise) and returns the root logger.
+func bootstrapLogging(level: Logger.Level, format: LogFormat = .automatic()) -> Logger {
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+        RelayLogHandler(label: label, format: format, level: level)
     }
     return Logger(label: "ccrelay")
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
 
 /// Loads a configuration or exits 2 with every problem listed on standard error.
 func loadConfiguration(path: String) throws -> RelayConfiguration {

@@ -23,7 +23,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         let configuration = try await loadResolvedConfiguration(path: config, logger: logger)
-        let runtime = try RelayRuntime(configuration: configuration, logger: logger)
+        let metrics = MetricsExporter()
+        metrics.bootstrapProcessWide()
+        let runtime = try RelayRuntime(configuration: configuration, metrics: metrics, logger: logger)
         var group = ServiceGroupConfiguration(services: runtime.services().map { .init(service: $0) }, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = .seconds(30)

@@ -1,0 +1,106 @@
+import Foundation
+import RelayApp
+import Testing
+
+/// The status page rendered by headless Chromium (Debian package `chromium`, installed by
+/// `scripts/test`). Skipped, saying why, only when no Chromium is installed. With
+/// `CCRELAY_STATUS_SCREENSHOT=PATH` the test also writes its screenshot there
+/// (`docs/status-page.png` is made that way).
+@Suite("Observability: status page in a browser")
+struct ObservabilityBrowserTests {
+    static func chromium() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            for name in ["chromium", "chromium-browser"] {
+                let candidate = "\(directory)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            }
+        }
+        return nil
+    }
+
+    @Test("headless Chromium renders sources, sinks, charts and outbox figures")
+    func rendersInChromium() async throws {
+        guard let chromium = Self.chromium() else {
+            try Test.cancel("chromium is not installed (Debian package `chromium`; scripts/test installs it)")
+        }
+        try await ObservabilityFixture.with { fixture in
+            let profile = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-chromium-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: profile) }
+            let common = [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir=\(profile)", "--window-size=1200,900",
+            ]
+            let dom = try await Self.run(chromium, common + ["--dump-dom", fixture.url + "/"])
+            #expect(dom.contains("<h1>ccrelay</h1>"))
+            for name in ["genesys", "splunk", "archive"] {
+                #expect(dom.contains(">\(name)</b>"), "component \(name) missing from the rendered page")
+            }
+            #expect(dom.components(separatedBy: "<svg class=\"chart\"").count - 1 == 3)
+            #expect(dom.contains(#"<td class="num outbox-depth">0</td>"#))
+            #expect(dom.contains(#"<td class="num outbox-depth">\#(ObservabilityFixture.generated)</td>"#))
+            #expect(dom.contains("halted on credential"))
+
+            let screenshot =
+                ProcessInfo.processInfo.environment["CCRELAY_STATUS_SCREENSHOT"]
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-status-\(UUID().uuidString).png").path
+            _ = try await Self.run(chromium, common + ["--hide-scrollbars", "--screenshot=\(screenshot)", fixture.url + "/"])
+            let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            #expect(png.count > 10_000)
+            if ProcessInfo.processInfo.environment["CCRELAY_STATUS_SCREENSHOT"] == nil {
+                try? FileManager.default.removeItem(atPath: screenshot)
+            }
+        }
+    }
+
+    /// Runs a process to its end off the cooperative pool; returns its standard output.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            let collected = OutputCollector()
+            output.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
+            process.terminationHandler = { process in
+                output.fileHandleForReading.readabilityHandler = nil
+                collected.append(output.fileHandleForReading.readDataToEndOfFile())
+                if process.terminationStatus == 0 {
+                    continuation.resume(returning: String(decoding: collected.data, as: UTF8.self))
+                } else {
+                    continuation.resume(throwing: ChromiumFailed(status: process.terminationStatus))
+                }
+            }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    struct ChromiumFailed: Error {
+        var status: Int32
+    }
+}
+
+/// Bytes from a pipe, appended from Foundation's handler threads.
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer = Data()
+
+    func append(_ data: Data) {
+        lock.lock()
+        buffer.append(data)
+        lock.unlock()
+    }
+
+    var data: Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return buffer
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import RelayApp
+import RelayCore
+import Testing
+
+@Suite("Observability endpoints")
+struct ObservabilityEndpointTests {
+    @Test("/metrics exposes every source and sink figure in Prometheus text")
+    func metrics() async throws {
+        try await ObservabilityFixture.with { fixture in
+            let (status, contentType, text) = try await fixture.get("/metrics")
+            #expect(status == 200)
+            #expect(contentType?.hasPrefix("text/plain; version=0.0.4") == true)
+            let generated = ObservabilityFixture.generated
+            for line in [
+                #"ccrelay_source_records_accepted_total{source="genesys"} \#(generated)"#,
+                #"ccrelay_source_records_malformed_total{source="genesys"} 1"#,
+                #"ccrelay_source_cycles_total{source="genesys"} 6"#,
+                #"ccrelay_sink_events_delivered_total{sink="splunk"} \#(generated)"#,
+                #"ccrelay_sink_events_delivered_total{sink="archive"} 0"#,
+                #"ccrelay_sink_outbox_depth{sink="splunk"} 0.0"#,
+                #"ccrelay_sink_outbox_depth{sink="archive"} \#(generated).0"#,
+                #"ccrelay_sink_credential_rejected{sink="archive"} 1.0"#,
+                #"ccrelay_sink_credential_rejected{sink="splunk"} 0.0"#,
+                #"ccrelay_sink_batch_latency_seconds_count{sink="splunk"} 6"#,
+            ] {
+                #expect(text.contains(line + "\n"), "missing \(line)")
+            }
+            // The archive's oldest row waited since the cycle (the clock moved on while it was refused).
+            let age = text.split(separator: "\n").first { $0.hasPrefix(#"ccrelay_sink_outbox_oldest_age_seconds{sink="archive"}"#) }
+            #expect((age?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 60)
+            #expect(text.contains(#"ccrelay_source_checkpoint_lag_seconds{source="genesys"}"#))
+            // Token, service mapping and query calls of six cycles.
+            let calls = text.split(separator: "\n").first { $0.hasPrefix(#"ccrelay_source_api_calls_total{source="genesys"}"#) }
+            #expect((calls?.split(separator: " ").last.flatMap { Int($0) } ?? 0) >= 12)
+            #expect(fixture.runtime.telemetry.source("genesys").apiCalls >= 12)
+            #expect(text.contains("\nccrelay_process_resident_memory_bytes "))
+            #expect(text.contains("\nccrelay_process_open_fds "))
+            #expect(text.contains("\nccrelay_process_start_time_seconds "))
+        }
+    }
+
+    @Test("/readyz is 503 with the reason while a sink's credential is rejected, 200 when it is accepted again")
+    func readiness() async throws {
+        try await ObservabilityFixture.with { fixture in
+            let refused = try await fixture.get("/readyz")
+            #expect(refused.status == 503)
+            let body = try JSONParser.parse(refused.body)
+            #expect(body["status"]?.stringValue == "not_ready")
+            let reasons = body["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(reasons.count == 1)
+            #expect(reasons.first?.hasPrefix("sink archive: credential rejected") == true)
+            #expect(reasons.first?.contains("not-the-sandbox-token") == false)
+
+            fixture.runtime.health.markAccepted("archive")
+            let ready = try await fixture.get("/readyz")
+            #expect(ready.status == 200)
+            #expect(ready.body == #"{"status":"ready"}"#)
+            #expect(try await fixture.get("/healthz").status == 200)
+        }
+    }
+
+    @Test("the status page shows each component's state, throughput chart, outbox depth and dead letters")
+    func statusPage() async throws {
+        try await ObservabilityFixture.with { fixture in
+            let (status, contentType, page) = try await fixture.get("/")
+            #expect(status == 200)
+            #expect(contentType == "text/html; charset=utf-8")
+            #expect(page.contains(#"<meta http-equiv="refresh" content="10">"#))
+            // No external assets and no script: the page works offline.
+            #expect(!page.contains("<script") && !page.contains("<link") && !page.contains(" src="))
+            let splunk = try #require(row(of: "splunk", kind: "sink", in: page))
+            #expect(splunk.contains(">ok<"))
+            #expect(splunk.contains(#"data-total="\#(ObservabilityFixture.generated)""#))
+            let archive = try #require(row(of: "archive", kind: "sink", in: page))
+            #expect(archive.contains("halted on credential"))
+            #expect(archive.contains(#"<td class="num outbox-depth">\#(ObservabilityFixture.generated)</td>"#))
+            #expect(archive.contains("credential rejected"))
+            let source = try #require(row(of: "genesys", kind: "source", in: page))
+            #expect(source.contains(">ok<"))
+            // Received counts the look-back overlap's re-reads too (dropped as duplicates).
+            let received = fixture.runtime.telemetry.source("genesys").received
+            #expect(received > ObservabilityFixture.generated)
+            #expect(source.contains(#"data-total="\#(received)""#))
+            #expect(page.contains(#"<a href="/deadletters">1 dead letter(s)</a>"#))
+        }
+    }
+
+    @Test("dead letter pages list them and show one raw event, escaped")
+    func deadLetterPages() async throws {
+        try await ObservabilityFixture.with { fixture in
+            let list = try await fixture.get("/deadletters")
+            #expect(list.status == 200)
+            let letter = try #require(try await fixture.runtime.store.deadLetters(limit: 10).first)
+            #expect(list.body.contains(#"<a href="/deadletters/\#(letter.id)">\#(letter.id)</a>"#))
+            let detail = try await fixture.get("/deadletters/\(letter.id)")
+            #expect(detail.status == 200)
+            #expect(!detail.body.contains(ObservabilityFixture.malformedID))
+            #expect(detail.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(try await fixture.get("/deadletters/999999").status == 404)
+            #expect(try await fixture.get("/deadletters/nope").status == 404)
+        }
+    }
+
+    /// The table row of a component on the status page.
+    func row(of name: String, kind: String, in page: String) -> String? {
+        guard let start = page.range(of: #"<tr data-\#(kind)="\#(name)">"#) else { return nil }
+        guard let end = page[start.upperBound...].range(of: "</tr>") else { return nil }
+        return String(page[start.lowerBound..<end.upperBound])
+    }
+}

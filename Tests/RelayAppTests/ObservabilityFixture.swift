@@ -1,0 +1,92 @@
+import Foundation
+import RelayApp
+import RelayCore
+import RelayHTTP
+import RelaySandbox
+import ServiceLifecycle
+import Testing
+
+/// A pipeline observed through ccrelay's HTTP server: the sandbox Genesys org feeding two HEC
+/// sinks, `splunk` (delivers) and `archive` (its token is refused: halted on credential, its
+/// outbox keeps the events), with one malformed record dead-lettered at intake, after six `once`
+/// runs a few minutes apart on the harness's manual clock.
+struct ObservabilityFixture: Sendable {
+    static let generated = 150
+    static let malformedID = "<script>alert(1)</script>"
+
+    let harness: PipelineHarness
+    let runtime: RelayRuntime
+    let metrics: MetricsExporter
+    let url: String
+
+    static func with<T: Sendable>(_ body: @Sendable (ObservabilityFixture) async throws -> T) async throws -> T {
+        try await PipelineHarness.with { harness in
+            harness.org.insertMalformedRecord(serviceName: "Routing", rawJSON: #"{"id":"\#(malformedID)","serviceName":"Routing"}"#)
+            let yaml =
+                harness.configurationYAML()
+                .replacingOccurrences(of: "to: [splunk]", with: "to: [splunk, archive]")
+                .replacingOccurrences(of: "token: \(SplunkHECConfiguration.defaultToken)", with: "token: ${SPLUNK_TOKEN}")
+                + """
+
+                  archive:
+                    type: splunk_hec
+                    endpoint: \(harness.endpoints.hecURL)
+                    token: ${ARCHIVE_TOKEN}
+                    index: archive
+                    retry:
+                      max_attempts: 3
+                      initial_backoff_secs: 1
+                      max_backoff_secs: 60
+                server:
+                  listen: 127.0.0.1:0
+                """
+            let secret = harness.org.configuration.clientSecret
+            let interpolation = Interpolation(environment: { name in
+                switch name {
+                case "GENESYS_SECRET": secret
+                case "SPLUNK_TOKEN": SplunkHECConfiguration.defaultToken
+                case "ARCHIVE_TOKEN": "not-the-sandbox-token"
+                default: nil
+                }
+            })
+            let configuration = try ConfigLoader(interpolation: interpolation).load(yaml: yaml)
+            let metrics = MetricsExporter()
+            let runtime = try RelayRuntime(configuration: configuration, clock: harness.clock, metrics: metrics, logger: PipelineHarness.logger)
+            // Rounds of records a few minutes apart, sampled as the throughput sampler does.
+            for count in [10, 40, 25, 5, 30, 40] {
+                harness.org.generate(count: count)
+                harness.clock.advance(by: .seconds(60))
+                runtime.observed.throughput.sample(totals: runtime.observed.throughputTotals(), at: harness.clock.now)
+                _ = try await harness.runOnce(runtime, within: .seconds(90))
+            }
+            return try await serving(runtime) { url in
+                try await body(ObservabilityFixture(harness: harness, runtime: runtime, metrics: metrics, url: url))
+            }
+        }
+    }
+
+    /// Runs the runtime's HTTP server while `body` runs with its base URL.
+    static func serving<T: Sendable>(_ runtime: RelayRuntime, _ body: @Sendable (String) async throws -> T) async throws -> T {
+        let server = try #require(runtime.httpServer)
+        let group = ServiceGroup(configuration: .init(services: [server], logger: PipelineHarness.logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let outcome: Result<T, any Error>
+            do {
+                let port = try await server.boundPort()
+                outcome = .success(try await body("http://127.0.0.1:\(port)"))
+            } catch {
+                outcome = .failure(error)
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try outcome.get()
+        }
+    }
+
+    /// GET `path`: status, content type and body text.
+    func get(_ path: String) async throws -> (status: Int, contentType: String?, body: String) {
+        let response = try await HTTPTransport().send(OutboundRequest(method: "GET", url: url + path, headers: [], body: nil))
+        return (response.status, response.header("Content-Type"), String(decoding: response.body, as: UTF8.self))
+    }
+}
