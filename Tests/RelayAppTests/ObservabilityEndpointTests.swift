@@ -1,7 +1,9 @@
 import Foundation
-import RelayApp
 import RelayCore
+import RelayState
 import Testing
+
+@testable import RelayApp
 
 @Suite("Observability endpoints")
 struct ObservabilityEndpointTests {
@@ -58,6 +60,27 @@ struct ObservabilityEndpointTests {
             #expect(ready.body == #"{"status":"ready"}"#)
             #expect(try await fixture.get("/healthz").status == 200)
         }
+    }
+
+    @Test("/readyz is not ready, naming the state store without its password, when the store does not answer")
+    func readinessWithoutStore() async throws {
+        // Nothing listens on port 1: the store's first query fails at once.
+        let store = PostgresStateStore(
+            configuration: try PostgresStateConfiguration(url: "postgres://ccrelay:s3cret-pw@127.0.0.1:1/ccrelay"),
+            logger: PipelineHarness.logger)
+        defer { try? store.close() }
+        let pipeline = ObservedPipeline(
+            sources: [], sinks: ["splunk"], store: store, telemetry: PipelineTelemetry(), health: SinkHealth(),
+            clock: ManualClock(), metrics: MetricsExporter(), throughput: ThroughputRecorder())
+        let readiness = await Readiness.check(pipeline)
+        #expect(!readiness.isReady)
+        #expect(readiness.reasons.count == 1)
+        #expect(readiness.reasons.first?.hasPrefix("state store: ") == true)
+        #expect(!readiness.json.contains("s3cret-pw"))
+        let snapshot = await PipelineSnapshot.take(pipeline)
+        #expect(snapshot.storeError != nil)
+        #expect(snapshot.sinks.first?.outboxDepth == nil)
+        #expect(StatusPage.render(snapshot).contains(#"id="store-error""#))
     }
 
     @Test("the status page shows each component's state, throughput chart, outbox depth and dead letters")

@@ -36,7 +36,7 @@ enum HTML {
             .state{font-weight:600;padding:.1em .5em;border-radius:.6em;white-space:nowrap}
             .ok{background:#d9f2e0;color:#17622f}.retrying{background:#fff1c9;color:#7a5300}
             .halted{background:#fbd9d6;color:#8c1c12}.idle{background:#e6e9ed;color:#4a5563}
-            .error{color:#8c1c12;min-width:14em;max-width:36em;word-break:break-word}.muted{color:#6b7480}
+            .error{color:#8c1c12;min-width:12em;max-width:30em;word-break:break-word}.muted{color:#6b7480}
             svg.chart{display:block}pre{background:#fff;border:1px solid #d8dde3;padding:.8em;white-space:pre-wrap;word-break:break-all}
             </style>
             </head>

@@ -1,6 +1,6 @@
 /// A small bar chart of per-minute counts as inline SVG (server-rendered, no script).
 enum ThroughputChart {
-    static let width = 240
+    static let width = 180
     static let height = 40
 
     /// The chart of `counts` (oldest first); the title states the hour's total and the busiest minute.
