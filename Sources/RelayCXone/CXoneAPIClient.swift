@@ -53,8 +53,11 @@ actor CXoneAPIBase {
 ///
 /// * A 401 invalidates the token, fetches a new one exactly once and resends; the failed token is
 ///   never reused. A second 401 is `RelayError(.authentication)`.
-/// * A 429 is `RelayError(.rateLimited)` with `retryAfter` = `Retry-After` + 10 s (60 s + 10 s
-///   without the header).
+/// * Requests are paced by the access key's ``CredentialThrottle`` (``PacedSending``, the same rules
+///   as Genesys): nothing is sent while the key is blocked, a 429 blocks it for `Retry-After` + 10 s
+///   (60 s + 10 s without the header) and is thrown as `RelayError(.rateLimited)` with the wait as
+///   `retryAfter`, a low `X-RateLimit-Remaining` stretches the poll interval, and 502/503/504 are
+///   resent after a jittered backoff.
 /// * A 404 is `RelayError(.entityNotFound)`; any other non-2xx is `RelayError(.httpStatus)` naming the
 ///   request and the platform's message (`error_description`/`errorMessage`).
 /// * 204 or an empty body is an empty object (CXone answers 204 to a list with nothing in it).
@@ -68,12 +71,17 @@ public struct CXoneAPIClient: Sendable {
 
     /// The token source of the access key.
     public let tokens: AccessTokenCache
+    /// The rate-limit state of the access key.
+    public let throttle: CredentialThrottle
     private let base: CXoneAPIBase
+    private let clock: any WallClock
     private let send: CXoneSend
 
-    init(base: CXoneAPIBase, tokens: AccessTokenCache, send: @escaping CXoneSend) {
+    init(base: CXoneAPIBase, tokens: AccessTokenCache, throttle: CredentialThrottle, clock: any WallClock, send: @escaping CXoneSend) {
         self.base = base
         self.tokens = tokens
+        self.throttle = throttle
+        self.clock = clock
         self.send = send
     }
 
@@ -82,19 +90,8 @@ public struct CXoneAPIClient: Sendable {
         let label = "GET \(Self.servicesPath)/\(path)"
         var url = try await base.url() + Self.servicesPath + "/" + path
         if !query.isEmpty { url += "?" + CXoneURL.formEncode(query) }
-        var authorization = try await tokens.authorization()
-        var response = try await send(request(url, authorization))
-        if response.status == 401 {
-            await tokens.invalidate(authorization)
-            let fresh = try await tokens.authorization()
-            guard fresh != authorization else {
-                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
-            }
-            authorization = fresh
-            response = try await send(request(url, authorization))
-            if response.status == 401 {
-                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
-            }
+        let response = try await PacedSending(throttle: throttle, clock: clock).send(label: label) { () throws(RelayError) in
+            try await sendAuthorized(url, label: label)
         }
         switch response.status {
         case 200..<300:
@@ -112,6 +109,25 @@ public struct CXoneAPIClient: Sendable {
             let message = Self.platformMessage(try? JSONParser.parse(response.body))
             throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(message)")
         }
+    }
+
+    /// Sends with the current token; a 401 invalidates it and resends once with a fresh one.
+    private func sendAuthorized(_ url: String, label: String) async throws(RelayError) -> InboundResponse {
+        var authorization = try await tokens.authorization()
+        var response = try await send(request(url, authorization))
+        if response.status == 401 {
+            await tokens.invalidate(authorization)
+            let fresh = try await tokens.authorization()
+            guard fresh != authorization else {
+                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
+            }
+            authorization = fresh
+            response = try await send(request(url, authorization))
+            if response.status == 401 {
+                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
+            }
+        }
+        return response
     }
 
     private func request(_ url: String, _ authorization: String) -> OutboundRequest {

@@ -36,20 +36,29 @@ public struct CXoneAuditSource: PullSource {
     private let normalizer: CXoneNormalizer
 
     public var name: String { configuration.name }
-    public var pollInterval: Duration { configuration.pollInterval }
+    /// The configured interval times the access key's throttle factor (1 while the budget is healthy).
+    public var pollInterval: Duration { configuration.pollInterval * client.throttle.intervalFactor }
 
     /// - Parameters:
     ///   - configuration: The settings; validated here.
     ///   - transport: The HTTP client for discovery, token and API requests.
-    ///   - clock: Decides "now" for windows and token expiry.
+    ///   - clock: Decides "now" for windows and token expiry, and times rate-limit waits and backoff.
+    ///   - throttle: The access key's shared rate-limit state (from a ``CredentialThrottleRegistry``);
+    ///     `nil` (the default) gives this source a throttle of its own.
     /// - Throws: `RelayError(.configInvalid)` when the configuration is not usable.
-    public init(configuration: CXoneAuditSourceConfiguration, transport: HTTPTransport, clock: any WallClock) throws(RelayError) {
-        try self.init(configuration: configuration, clock: clock) { request throws(RelayError) in
+    public init(
+        configuration: CXoneAuditSourceConfiguration, transport: HTTPTransport, clock: any WallClock,
+        throttle: CredentialThrottle? = nil
+    ) throws(RelayError) {
+        try self.init(configuration: configuration, clock: clock, throttle: throttle) { request throws(RelayError) in
             try await transport.send(request)
         }
     }
 
-    init(configuration: CXoneAuditSourceConfiguration, clock: any WallClock, send: @escaping CXoneSend) throws(RelayError) {
+    init(
+        configuration: CXoneAuditSourceConfiguration, clock: any WallClock, throttle: CredentialThrottle? = nil,
+        send: @escaping CXoneSend
+    ) throws(RelayError) {
         try configuration.validate()
         let endpoint = CXoneTokenEndpoint(
             authBaseURL: configuration.discoveryURL, accessKeyID: configuration.accessKeyID,
@@ -63,7 +72,12 @@ public struct CXoneAuditSource: PullSource {
         )
         self.configuration = configuration
         self.base = base
-        self.client = CXoneAPIClient(base: base, tokens: tokens, send: send)
+        let throttle =
+            throttle
+            ?? CredentialThrottle(
+                credential: configuration.throttleCredential, clock: clock,
+                logger: Logger(label: "ccrelay.cxone", factory: { _ in SwiftLogNoOpLogHandler() }))
+        self.client = CXoneAPIClient(base: base, tokens: tokens, throttle: throttle, clock: clock, send: send)
         self.clock = clock
         self.normalizer = CXoneNormalizer(
             timezoneOffsetSeconds: configuration.timezoneOffsetSeconds, keepRaw: configuration.keepRaw

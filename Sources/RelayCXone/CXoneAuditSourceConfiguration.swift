@@ -176,3 +176,8 @@ public struct CXoneAuditSourceConfiguration: Sendable, Equatable, CustomStringCo
         ])
     }
 }
+
+extension CXoneAuditSourceConfiguration {
+    /// The label of this source's rate-limit state: `accessKeyID@tenantID` (never the secret).
+    public var throttleCredential: String { "\(accessKeyID)@\(tenantID)" }
+}

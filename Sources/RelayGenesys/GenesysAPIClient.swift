@@ -103,7 +103,7 @@ public struct GenesysTokenEndpoint: Sendable {
 ///   token is never reused. A second 401 is `RelayError(.authentication)`.
 /// * A 429 is `RelayError(.rateLimited)` with `retryAfter` = `Retry-After` + 10 s (60 s + 10 s when
 ///   the header is absent).
-/// * With a ``GenesysThrottle`` (shared by every user of the credential), every response's
+/// * With a ``CredentialThrottle`` (shared by every user of the credential), every response's
 ///   rate-limit headers feed it, and no request is sent while the credential is blocked: a request
 ///   waits on the clock when the block ends within ``maximumThrottleWait``, else it throws
 ///   `RelayError(.rateLimited)` at once (without sending) with the remaining wait as `retryAfter`.
@@ -117,20 +117,17 @@ public struct GenesysAPIClient: Sendable {
     /// Assumed when a 429 carries no `Retry-After`.
     public static let defaultRetryAfter: Duration = .seconds(60)
 
-    /// Statuses resent with backoff inside ``request(_:_:body:)`` when the client has a clock.
-    public static let transientStatuses: Set<Int> = [502, 503, 504]
-
     private let apiBaseURL: String
     /// The token source, shared by every request of this client.
     public let tokens: AccessTokenCache
     /// The rate-limit state of this client's credential, when paced. Default `nil`.
-    public let throttle: GenesysThrottle?
+    public let throttle: CredentialThrottle?
     /// The longest a request waits for its credential's rate-limit block before it gives up with
     /// `RelayError(.rateLimited)` instead. Default zero: pollers end their cycle and let the
     /// scheduler wait; a backfill sets hours.
     public var maximumThrottleWait: Duration = .zero
     /// Backoff for 502/503/504: 4 attempts in all, 1 s doubling to 30 s, full jitter.
-    public var transientRetryPolicy = RetryPolicy(maxAttempts: 4, initialBackoff: .seconds(1), maxBackoff: .seconds(30))
+    public var transientRetryPolicy = PacedSending.defaultTransientRetryPolicy
     private let clock: (any WallClock)?
     private let send: GenesysSend
 
@@ -142,7 +139,7 @@ public struct GenesysAPIClient: Sendable {
     ///   - clock: Times backoff and throttle waits; `nil` (the default) disables 5xx resends.
     public init(
         endpoints: GenesysEndpoints, tokens: AccessTokenCache, transport: HTTPTransport,
-        throttle: GenesysThrottle? = nil, clock: (any WallClock)? = nil
+        throttle: CredentialThrottle? = nil, clock: (any WallClock)? = nil
     ) {
         self.init(endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock) { request throws(RelayError) in
             try await transport.send(request)
@@ -150,7 +147,7 @@ public struct GenesysAPIClient: Sendable {
     }
 
     init(
-        endpoints: GenesysEndpoints, tokens: AccessTokenCache, throttle: GenesysThrottle? = nil,
+        endpoints: GenesysEndpoints, tokens: AccessTokenCache, throttle: CredentialThrottle? = nil,
         clock: (any WallClock)? = nil, send: @escaping GenesysSend
     ) {
         self.apiBaseURL = endpoints.apiBaseURL
@@ -172,30 +169,10 @@ public struct GenesysAPIClient: Sendable {
     public func request(_ method: String, _ path: String, body: JSONValue? = nil) async throws(RelayError) -> JSONValue {
         let bodyBytes = body.map(JSONWriter.encode)
         let label = "\(method) \(Self.pathWithoutQuery(path))"
-        var transientFailures = 0
-        var generator = SystemRandomNumberGenerator()
-        var response: InboundResponse
-        while true {
-            try await admit(label)
-            response = try await sendAuthorized(method, path, body: bodyBytes, label: label)
-            if response.status == 429, let throttle {
-                let wait = throttle.observe(response)
-                if wait <= maximumThrottleWait { continue }
-                throw RelayError(
-                    .rateLimited, "\(label) was rate limited (429, blocked for \(Int64(wait.seconds)) s)", retryAfter: wait
-                )
-            }
-            throttle?.observe(response)
-            guard Self.transientStatuses.contains(response.status), let clock,
-                transientFailures + 1 < transientRetryPolicy.maxAttempts
-            else { break }
-            transientFailures += 1
-            let delay = transientRetryPolicy.delay(afterFailures: transientFailures, using: &generator)
-            do {
-                try await clock.sleep(until: clock.now.advanced(by: delay), tolerance: nil)
-            } catch {
-                throw RelayError(.cancelled, "\(label): cancelled while backing off after status \(response.status)")
-            }
+        let pacing = PacedSending(
+            throttle: throttle, maximumThrottleWait: maximumThrottleWait, transientRetryPolicy: transientRetryPolicy, clock: clock)
+        let response = try await pacing.send(label: label) { () throws(RelayError) in
+            try await sendAuthorized(method, path, body: bodyBytes, label: label)
         }
         switch response.status {
         case 200..<300:
@@ -214,24 +191,6 @@ public struct GenesysAPIClient: Sendable {
                 if let code = errorBody["code"]?.stringValue { detail += " [code \(code)]" }
             }
             throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(detail)")
-        }
-    }
-
-    /// Waits for (or refuses on) the credential's rate-limit block; sends nothing.
-    private func admit(_ label: String) async throws(RelayError) {
-        guard let throttle else { return }
-        let wait = throttle.pendingWait()
-        guard wait > .zero else { return }
-        guard wait <= maximumThrottleWait else {
-            throw RelayError(
-                .rateLimited, "\(label) not sent: the credential is rate limited for \(Int64(wait.seconds.rounded(.up))) s more",
-                retryAfter: wait
-            )
-        }
-        do {
-            try await throttle.waitUntilOpen()
-        } catch {
-            throw RelayError(.cancelled, "\(label): cancelled while waiting for the credential's rate limit")
         }
     }
 

@@ -18,7 +18,7 @@ import RelayHTTP
 /// committed page put it. A rate limit (429) ends the cycle quietly with
 /// ``CycleReport/retryAfter`` set; what was committed stays committed.
 ///
-/// **Rate limits.** Every request goes through the credential's ``GenesysThrottle`` (shared with
+/// **Rate limits.** Every request goes through the credential's ``CredentialThrottle`` (shared with
 /// every other source and backfill of the same client id and API): while the credential is
 /// blocked (`Retry-After` + 10 s) nothing is sent and the cycle ends with `retryAfter` = the
 /// remaining block. The source reports its pacing through ``pollInterval``: the configured
@@ -42,7 +42,7 @@ public struct GenesysAuditSource: PullSource {
     /// The configured interval times the credential's throttle factor (1 while the budget is healthy).
     public var pollInterval: Duration { configuration.pollInterval * throttle.intervalFactor }
     /// The rate-limit state of this source's credential.
-    public var throttle: GenesysThrottle {
+    public var throttle: CredentialThrottle {
         // Every client built by this type has a throttle.
         client.throttle!
     }
@@ -54,12 +54,12 @@ public struct GenesysAuditSource: PullSource {
     ///   - configuration: The settings; validated here.
     ///   - transport: The HTTP client for token and API requests.
     ///   - clock: Decides "now" for query windows and token expiry.
-    ///   - throttle: The credential's shared rate-limit state (from a ``GenesysThrottleRegistry``);
+    ///   - throttle: The credential's shared rate-limit state (from a ``CredentialThrottleRegistry``);
     ///     `nil` (the default) gives this source a throttle of its own.
     /// - Throws: `RelayError(.configInvalid)` when the configuration is not usable.
     public init(
         configuration: GenesysAuditSourceConfiguration, transport: HTTPTransport, clock: any WallClock,
-        throttle: GenesysThrottle? = nil
+        throttle: CredentialThrottle? = nil
     ) throws(RelayError) {
         try self.init(configuration: configuration, clock: clock, throttle: throttle) { request throws(RelayError) in
             try await transport.send(request)
@@ -67,7 +67,7 @@ public struct GenesysAuditSource: PullSource {
     }
 
     init(
-        configuration: GenesysAuditSourceConfiguration, clock: any WallClock, throttle: GenesysThrottle? = nil,
+        configuration: GenesysAuditSourceConfiguration, clock: any WallClock, throttle: CredentialThrottle? = nil,
         send: @escaping GenesysSend
     ) throws(RelayError) {
         try configuration.validate()
@@ -79,7 +79,7 @@ public struct GenesysAuditSource: PullSource {
         self.configuration = configuration
         let throttle =
             throttle
-            ?? GenesysThrottle(
+            ?? CredentialThrottle(
                 credential: "\(configuration.clientID)@\(endpoints.apiBaseURL)", clock: clock,
                 logger: Logger(label: "ccrelay.genesys", factory: { _ in SwiftLogNoOpLogHandler() })
             )

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func oneThrottlePerCredential() {
-        let registry = GenesysThrottleRegistry()
+        let registry = CredentialThrottleRegistry()
         let clock = ManualClock()
         let endpoints = GenesysEndpoints(baseURL: "http://127.0.0.1:1")
         let first = registry.throttle(endpoints: endpoints, clientID: "a", clock: clock, logger: logger)
@@ -58,7 +58,7 @@ import Testing
         #expect(first !== registry.throttle(endpoints: endpoints, clientID: "b", clock: clock, logger: logger))
     }
 
-    func source(_ baseURL: String, clock: ManualClock, throttle: GenesysThrottle? = nil, name: String = "genesys") throws
+    func source(_ baseURL: String, clock: ManualClock, throttle: CredentialThrottle? = nil, name: String = "genesys") throws
         -> GenesysAuditSource
     {
         let org = GenesysOrgConfiguration()
@@ -75,7 +75,7 @@ import Testing
         let clock = ManualClock()
         let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in
-            let registry = GenesysThrottleRegistry()
+            let registry = CredentialThrottleRegistry()
             let throttle = registry.throttle(endpoints: GenesysEndpoints(baseURL: url), clientID: "sandbox-client", clock: clock, logger: logger)
             let first = try source(url, clock: clock, throttle: throttle, name: "first")
             let second = try source(url, clock: clock, throttle: throttle, name: "second")

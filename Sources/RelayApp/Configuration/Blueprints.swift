@@ -4,7 +4,7 @@ import RelaySinks
 
 extension GenesysAuditSourceConfiguration: SourceBlueprint {
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {
-        let throttle = context.genesysThrottles.throttle(
+        let throttle = context.throttles.throttle(
             endpoints: endpoints, clientID: clientID, clock: context.clock, logger: context.logger
         )
         return .pull(try GenesysAuditSource(configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))

@@ -17,15 +17,21 @@ public struct StateSettings: Sendable, Equatable {
     /// How long a pull source's lease lasts without renewal (`state.lease_secs`); renewed every
     /// third of it, and taken over by another instance this long after its holder died. Default 30 s.
     public var leaseDuration: Duration
+    /// How long a sink worker reserves the outbox rows it claimed (`state.outbox_claim_secs`): with
+    /// several instances, a dead instance's in-flight batches are delivered by another one after
+    /// this. Must outlast a full retry cycle and an acknowledgement timeout. Default `nil` (the
+    /// worker's own default, 10 minutes).
+    public var outboxClaim: Duration?
 
     public init(
         sqlitePath: String = "ccrelay-state/state.sqlite", ledgerRetention: Duration = .seconds(7 * 86_400),
-        postgres: PostgresStateConfiguration? = nil, leaseDuration: Duration = .seconds(30)
+        postgres: PostgresStateConfiguration? = nil, leaseDuration: Duration = .seconds(30), outboxClaim: Duration? = nil
     ) {
         self.sqlitePath = sqlitePath
         self.ledgerRetention = ledgerRetention
         self.postgres = postgres
         self.leaseDuration = leaseDuration
+        self.outboxClaim = outboxClaim
     }
 }
 
@@ -35,8 +41,9 @@ public struct BuildContext: Sendable {
     public var clock: any WallClock
     public var store: any StateStore
     public var logger: Logger
-    /// Rate-limit state per Genesys credential, shared by every component built with this context.
-    public var genesysThrottles = GenesysThrottleRegistry()
+    /// Rate-limit state per platform credential (Genesys client, CXone access key), shared by every
+    /// component built with this context.
+    public var throttles = CredentialThrottleRegistry()
 }
 
 /// A configured source (one `sources.NAME` block), ready to be built.

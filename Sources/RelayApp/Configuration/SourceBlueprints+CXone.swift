@@ -1,9 +1,11 @@
 import RelayCXone
 import RelayCore
+import RelayHTTP
 
 extension CXoneAuditSourceConfiguration: SourceBlueprint {
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {
-        .pull(try CXoneAuditSource(configuration: self, transport: context.transport, clock: context.clock))
+        let throttle = context.throttles.throttle(credential: throttleCredential, clock: context.clock, logger: context.logger)
+        return .pull(try CXoneAuditSource(configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))
     }
 }
 

@@ -1,14 +1,13 @@
 import Logging
 import RelayCore
-import RelayHTTP
 import Synchronization
 
-/// The rate-limit state of one Genesys OAuth credential, shared by every poller and backfill that
-/// uses it (get it from a ``GenesysThrottleRegistry``). It wraps a ``RateLimitPacing`` value in a
+/// The rate-limit state of one platform credential (a Genesys OAuth client, a CXone access key),
+/// shared by every poller and backfill that uses it (get it from a ``CredentialThrottleRegistry``). It wraps a ``RateLimitPacing`` value in a
 /// lock: the decisions are synchronous, so a source can read ``intervalFactor`` from its
 /// `pollInterval` getter; waiting happens on the injected clock, outside the lock.
-public final class GenesysThrottle: Sendable {
-    /// Which credential this throttle paces (`clientID@apiBaseURL`), for logs.
+public final class CredentialThrottle: Sendable {
+    /// Which credential this throttle paces (e.g. `clientID@apiBaseURL`; never the secret), for logs.
     public let credential: String
     private let clock: any WallClock
     private let logger: Logger
@@ -65,9 +64,9 @@ public final class GenesysThrottle: Sendable {
                 "ccrelay.blocked_until": "\(until)",
             ]
             if wait >= .seconds(3600) {
-                logger.warning("Genesys credential rate limited for an hour or more (daily limit); nothing is sent before then", metadata: metadata)
+                logger.warning("Platform credential rate limited for an hour or more (daily limit); nothing is sent before then", metadata: metadata)
             } else {
-                logger.notice("Genesys credential rate limited; nothing is sent before the allowed time", metadata: metadata)
+                logger.notice("Platform credential rate limited; nothing is sent before the allowed time", metadata: metadata)
             }
             return wait
         }
@@ -79,7 +78,7 @@ public final class GenesysThrottle: Sendable {
             }
             if before != after {
                 logger.notice(
-                    "Genesys poll interval factor changed with the remaining rate-limit budget",
+                    "Poll interval factor changed with the remaining rate-limit budget",
                     metadata: ["ccrelay.remaining": "\(budget)", "ccrelay.factor": "\(after)"]
                 )
             }
@@ -88,20 +87,19 @@ public final class GenesysThrottle: Sendable {
     }
 }
 
-/// One ``GenesysThrottle`` per credential (API base URL × client id), shared by everything built
-/// from one configuration.
-public final class GenesysThrottleRegistry: Sendable {
-    private let throttles = Mutex<[String: GenesysThrottle]>([:])
+/// One ``CredentialThrottle`` per credential, shared by everything built from one configuration.
+public final class CredentialThrottleRegistry: Sendable {
+    private let throttles = Mutex<[String: CredentialThrottle]>([:])
 
     public init() {}
 
-    /// The throttle of `clientID` at `endpoints`, created on first use with `clock` and `logger`.
-    public func throttle(endpoints: GenesysEndpoints, clientID: String, clock: any WallClock, logger: Logger) -> GenesysThrottle {
-        let key = "\(clientID)@\(endpoints.apiBaseURL)"
-        return throttles.withLock { throttles in
-            if let existing = throttles[key] { return existing }
-            let created = GenesysThrottle(credential: key, clock: clock, logger: logger)
-            throttles[key] = created
+    /// The throttle of `credential` (a label such as `clientID@apiBaseURL`, never a secret),
+    /// created on first use with `clock` and `logger`.
+    public func throttle(credential: String, clock: any WallClock, logger: Logger) -> CredentialThrottle {
+        throttles.withLock { throttles in
+            if let existing = throttles[credential] { return existing }
+            let created = CredentialThrottle(credential: credential, clock: clock, logger: logger)
+            throttles[credential] = created
             return created
         }
     }

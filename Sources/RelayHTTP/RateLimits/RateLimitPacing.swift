@@ -2,12 +2,12 @@ import RelayCore
 
 /// The pure decisions of a credential's rate-limit throttle: when the next request may go, and how
 /// much to stretch every poller's interval. A value with no I/O, so every rule is testable alone;
-/// ``GenesysThrottle`` holds one and executes what it decides.
+/// ``CredentialThrottle`` holds one and executes what it decides.
 ///
 /// * A 429 blocks the credential until `now + Retry-After + 10 s` (60 s + 10 s without the header);
 ///   a later, longer block extends it, a shorter one never shortens it.
-/// * The remaining budget comes from `inin-ratelimit-allowed − inin-ratelimit-count`, else from a
-///   generic `X-RateLimit-Remaining`. Below ``lowBudgetThreshold`` the interval factor doubles (at
+/// * The remaining budget comes from Genesys' `inin-ratelimit-allowed − inin-ratelimit-count`, else
+///   from a generic `X-RateLimit-Remaining`. Below ``lowBudgetThreshold`` the interval factor doubles (at
 ///   once from 1, then at most once per ``adjustmentSpacing``, up to ``maximumFactor``); at or above
 ///   twice the threshold it halves back toward 1, at most once per ``adjustmentSpacing``.
 public struct RateLimitPacing: Sendable, Equatable {

@@ -83,7 +83,7 @@ extension CXoneTenantEmulator: SandboxEmulator {
 
     // MARK: API gate
 
-    /// `nil` when the request may proceed; else the 401 or 429 to answer.
+    /// `nil` when the request may proceed; else the 401, 429 or injected 5xx to answer.
     private func admit(_ request: Request) -> Response? {
         let bearer = SandboxHTTP.credentials(request, scheme: "Bearer").map(String.init)
         let now = clock.now
@@ -100,6 +100,12 @@ extension CXoneTenantEmulator: SandboxEmulator {
                     .tooManyRequests, "too_many_requests", "rate limit exceeded",
                     headers: [HTTPField.Name("Retry-After")!: String(state.retryAfterSeconds)]
                 )
+            }
+            if state.transientFailuresRemaining > 0 {
+                state.transientFailuresRemaining -= 1
+                state.stats.transientFailureResponses += 1
+                return CXoneWire.oauthError(
+                    HTTPResponse.Status(code: state.transientFailureStatus), "service_unavailable", "the service is temporarily unavailable")
             }
             return nil
         }

@@ -86,6 +86,8 @@ public struct CXoneTenantStats: Sendable, Equatable {
     public var unauthorizedResponses = 0
     /// 429 answers served because of ``CXoneTenantEmulator/rateLimitNextRequests(_:retryAfterSeconds:)``.
     public var rateLimitedResponses = 0
+    /// 5xx answers served because of ``CXoneTenantEmulator/failNextRequests(_:status:)``.
+    public var transientFailureResponses = 0
     /// 404 answers for deleted or unknown entities.
     public var notFoundResponses = 0
 

@@ -42,6 +42,8 @@ public final class CXoneTenantEmulator: Sendable {
         var tokens: [String: WallInstant] = [:]
         var rateLimitRemaining = 0
         var retryAfterSeconds = 0
+        var transientFailuresRemaining = 0
+        var transientFailureStatus = 503
         var badRequestsRemaining = 0
         var deleteAfterListing: Set<EntityKey> = []
         var stats = CXoneTenantStats()
@@ -193,6 +195,15 @@ public final class CXoneTenantEmulator: Sendable {
         state.withLock { state in
             state.rateLimitRemaining = max(count, 0)
             state.retryAfterSeconds = retryAfterSeconds
+        }
+    }
+
+    /// The next `count` API requests with a valid token are answered `status` (502, 503 or 504), as
+    /// when a gateway or the service is briefly down.
+    public func failNextRequests(_ count: Int, status: Int = 503) {
+        state.withLock { state in
+            state.transientFailuresRemaining = max(count, 0)
+            state.transientFailureStatus = status
         }
     }
 
