@@ -7,12 +7,14 @@ import RelayHTTP
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
-/// Usage: ccrelay-bench [normalize|sinks|pull|push|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|bytes|backlog|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// (`ccrelay-bench pipeline CONFIG` is the child process the backlog benchmark measures.)
 @main
 struct Bench {
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let which = arguments.first ?? "all"
+        if which == "pipeline" { return try await PipelineProcess.serve(configPath: arguments[1]) }
         var logger = Logger(label: "ccrelay.bench")
         logger.logLevel = .critical
         say("# ccrelay benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores, release build)\n")
@@ -23,6 +25,8 @@ struct Bench {
             let baseline = arguments.firstIndex(of: "--baseline").map { arguments[$0 + 1] }
             try await PushBench.run(logger: logger, baselineScript: baseline)
         }
+        if which == "bytes" || which == "all" { try BytesBench.run() }
+        if which == "backlog" || which == "all" { try await BacklogBench.run(logger: logger) }
     }
 }
 

@@ -79,15 +79,18 @@ enum PushBench {
         }
     }
 
-    /// Sends `load` over `concurrentStreams` Firehose streams to `url`.
-    static func offer(_ load: [GeneratedPushEvent], to url: String, logger: Logger) async throws {
-        let slice = (load.count + concurrentStreams - 1) / concurrentStreams
+    /// Sends `load` over `streams` Firehose streams to `url`; each stream's request ids come from
+    /// its own seed (`seedBase` + stream), so no two streams reuse an id.
+    static func offer(
+        _ load: [GeneratedPushEvent], to url: String, logger: Logger, seedBase: UInt64 = 0, streams: Int = concurrentStreams
+    ) async throws {
+        let slice = (load.count + streams - 1) / streams
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for stream in 0..<concurrentStreams {
+            for stream in 0..<streams {
                 let part = Array(load[min(stream * slice, load.count)..<min((stream + 1) * slice, load.count)])
                 group.addTask {
                     let firehose = FirehoseDeliveryEmulator(
-                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key", requestIDSeed: UInt64(stream + 1)),
+                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key", requestIDSeed: seedBase &+ UInt64(stream + 1)),
                         clock: SystemClock(), logger: logger)
                     _ = try await firehose.deliver(part)
                 }
@@ -138,7 +141,9 @@ enum PushBench {
             process.standardOutput = output
             try process.run()
             defer {
-                process.terminate()
+                // SIGKILL, not terminate(): the benchmark's ServiceGroup ignores SIGTERM to handle it
+                // itself, and an ignored signal stays ignored in the child across exec.
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
             // The script prints its port on the first line.
