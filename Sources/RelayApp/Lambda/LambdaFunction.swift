@@ -97,16 +97,24 @@ public enum LambdaFunction {
         }
         return ScheduledExtractionHandler(
             configuration: settings.scheduledExtraction, state: state, clock: clock,
-            buildPipeline: { store in
-                let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
-                var sources: [any PullSource] = []
-                for blueprint in configuration.sources {
-                    if case .pull(let source) = try blueprint.makeSource(context) { sources.append(source) }
-                }
-                return ExtractionPipeline(
-                    sources: sources, sinks: try configuration.sinks.map { try $0.makeSink(context) },
-                    router: EventRouter(routes: configuration.routes), redactor: configuration.redaction)
-            })
+            buildPipeline: pipelineBuilder(configuration, clock: clock, transport: transport, logger: logger))
+    }
+
+    /// Builds a configuration's pull sources, sinks, routes and redaction against a store, as
+    /// scheduled extraction does for each invocation (push sources are left out).
+    public static func pipelineBuilder(
+        _ configuration: RelayConfiguration, clock: any WallClock, transport: HTTPTransport = HTTPTransport(), logger: Logger
+    ) -> ScheduledExtractionHandler.PipelineBuilder {
+        { store in
+            let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
+            var sources: [any PullSource] = []
+            for blueprint in configuration.sources {
+                if case .pull(let source) = try blueprint.makeSource(context) { sources.append(source) }
+            }
+            return ExtractionPipeline(
+                sources: sources, sinks: try configuration.sinks.map { try $0.makeSink(context) },
+                router: EventRouter(routes: configuration.routes), redactor: configuration.redaction)
+        }
     }
 
     private static func throwProblems(_ problems: [ConfigProblem]) throws(LambdaFunctionError) {
