@@ -67,7 +67,9 @@ public struct RelayHTTPServer: Service {
             logger: logger
         )
         do {
-            try await application.runService()
+            // `run()`, not `runService()`: the latter adds its own SIGTERM/SIGINT handling, so the server
+            // stopped on the signal out of the group's shutdown order and ccrelay exited 1.
+            try await application.run()
             port.fail(RelayError(.cancelled, "the HTTP server stopped before it was listening"))
         } catch {
             port.fail(error)
