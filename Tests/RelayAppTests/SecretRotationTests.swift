@@ -103,8 +103,9 @@ struct SecretRotationTests {
                     harness.org.generate(count: 100)
                     harness.clock.advance(by: .seconds(60))
                     let recovered = try await harness.runOnce(runtime)
-                    #expect(recovered.succeeded)
-                    #expect(runtime.health.rejection(of: "splunk") == nil)
+                    // Required, so a failure ends the test instead of waiting for a recovery alert.
+                    try #require(recovered.succeeded)
+                    try #require(runtime.health.rejection(of: "splunk") == nil)
                     let status = try #require(runtime.configuration.secrets.statuses.first { $0.reference.text == reference })
                     #expect(status.version == put["VersionId"]?.stringValue)
 

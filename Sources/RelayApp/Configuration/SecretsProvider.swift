@@ -36,6 +36,8 @@ public final class SecretProvider: Sendable {
         var version: String?
         var modified: Timestamp?
         var lastRead: WallInstant?
+        /// The last read prompted by a rejection (those are at most one a second).
+        var lastPromptedRead: WallInstant?
         var failures = 0
         var nextRefresh: WallInstant?
         var lastError: String?
@@ -167,15 +169,15 @@ public final class SecretProvider: Sendable {
         if !problems.isEmpty { throw ConfigError(problems: problems) }
     }
 
-    /// Re-reads `references` now, unless each was read less than a second ago.
+    /// Re-reads `references` now, unless a rejection already prompted a read less than a second ago.
     func reread(_ references: [SecretReference]) async {
         for reference in references where reference.rotates {
             let due = state.withLock { state -> Bool in
                 let now = state.clock.now
-                if let last = state.entries[reference]?.lastRead, last.advanced(by: Self.minimumRereadGap) > now {
+                if let last = state.entries[reference]?.lastPromptedRead, last.advanced(by: Self.minimumRereadGap) > now {
                     return false
                 }
-                state.entries[reference]?.lastRead = now
+                state.entries[reference]?.lastPromptedRead = now
                 return true
             }
             if due { await refresh(reference, prompted: true) }
