@@ -2,13 +2,13 @@ import RelayCore
 import RelayState
 
 /// Reads `state:`: SQLite (`sqlite.path`) by default, or a PostgreSQL store shared by several
-/// instances (`postgres.url`, `postgres.pool_size`, `postgres.schema`), the ledger retention and
-/// the pull-source lease time.
+/// instances (`postgres.url`, `postgres.pool_size`, `postgres.schema`), the ledger retention, the
+/// pull-source lease time and the outbox claim time.
 enum StateConfigReader {
     static func read(_ node: ConfigNode?) -> StateSettings {
         var settings = StateSettings()
         guard let node, node.mapping() != nil else { return settings }
-        node.rejectUnknownKeys(allowed: ["sqlite", "postgres", "ledger_retention_secs", "lease_secs"])
+        node.rejectUnknownKeys(allowed: ["sqlite", "postgres", "ledger_retention_secs", "lease_secs", "outbox_claim_secs"])
         if let sqlite = node.optional("sqlite"), sqlite.mapping() != nil {
             sqlite.rejectUnknownKeys(allowed: ["path"])
             settings.sqlitePath = sqlite.string("path", default: settings.sqlitePath)
@@ -22,6 +22,9 @@ enum StateConfigReader {
         settings.ledgerRetention = node.seconds(
             "ledger_retention_secs", default: settings.ledgerRetention, range: 60...(366 * 86_400))
         settings.leaseDuration = node.seconds("lease_secs", default: settings.leaseDuration, range: 1...3600)
+        if node.optional("outbox_claim_secs") != nil {
+            settings.outboxClaim = node.seconds("outbox_claim_secs", default: .seconds(600), range: 1...86_400)
+        }
         return settings
     }
 

@@ -58,6 +58,8 @@ public struct RelayRuntime: Sendable {
         self.router = EventRouter(routes: configuration.routes)
         self.signal = OutboxSignal()
         self.clock = clock
+        var workerConfiguration = workerConfiguration
+        if let claim = configuration.state.outboxClaim { workerConfiguration.lease = claim }
         self.workerConfiguration = workerConfiguration
         self.logger = logger
         configuration.secrets.use(transport: transport, clock: clock, logger: logger)

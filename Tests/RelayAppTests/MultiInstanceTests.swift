@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import RelayApp
+import RelayCore
+import RelaySandbox
+import RelayState
+import Testing
+
+/// Issue 7 item 4: several `ccrelay run` processes share one PostgreSQL state store (the server
+/// `scripts/test` starts, in `CCRELAY_TEST_POSTGRES_URL`; without it this test fails and says so).
+@Suite("Several instances on one PostgreSQL store", .serialized)
+struct MultiInstanceTests {
+    static let leaseSecs = 3
+    static let batchSize = 25
+
+    @Test(
+        "three instances, one SIGKILLed mid-run: every record delivered, only its in-flight batch twice, its sources taken over within the lease time",
+        .timeLimit(.minutes(2)))
+    func killOneOfThree() async throws {
+        let url = try #require(
+            ProcessInfo.processInfo.environment["CCRELAY_TEST_POSTGRES_URL"],
+            "CCRELAY_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL for this test")
+        let logger = Self.quietLogger
+        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: SystemClock())
+        let hec = SplunkHECEmulator()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-multi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let schema = "multi_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        // Three sources over disjoint services of one org, so each record has exactly one puller.
+        let sources = ["genesys_a": ["Routing", "Directory"], "genesys_b": ["Authorization", "OAuth", "Presence"], "genesys_c": ["Architect", "Telephony"]]
+        let observer = try PostgresStateConfiguration(url: url, schema: String(schema))
+        let store = try await PostgresStateStore.open(configuration: observer, logger: logger)
+        defer { try? store.close() }
+
+        try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
+            let sourceYAML = sources.keys.sorted().map { (name: String) -> String in
+                let services = sources[name]!.joined(separator: ", ")
+                return "  \(name): {type: genesys_audit, base_url: \"\(endpoints.genesysURL)\", client_id: \(org.configuration.clientID), client_secret: \"${env:SECRET}\", services: [\(services)], poll_interval_secs: 1, page_size: 100}"
+            }.joined(separator: "\n")
+            let config = directory.appendingPathComponent("ccrelay.yaml")
+            try """
+            state:
+              postgres: {url: "${env:CCRELAY_TEST_POSTGRES_URL}", pool_size: 4, schema: \(schema)}
+              lease_secs: \(Self.leaseSecs)
+              outbox_claim_secs: 5
+            sources:
+            \(sourceYAML)
+            sinks:
+              splunk: {type: splunk_hec, endpoint: "\(endpoints.hecURL)", token: "${env:HEC_TOKEN}", batch: {max_events: \(Self.batchSize), timeout_secs: 0.05}}
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let environment = ["SECRET": org.configuration.clientSecret, "HEC_TOKEN": SplunkHECConfiguration.defaultToken]
+
+            org.generate(count: 1_500)
+            var instances = try (0..<3).map { index in
+                try Instance(config: config.path, log: directory.appendingPathComponent("instance-\(index).log").path, environment: environment)
+            }
+            defer { for instance in instances where instance.isRunning { instance.kill() } }
+
+            // Every source is pulled by some instance before the kill.
+            var owners: [String: Int32] = [:]
+            try await Self.eventually("every source leased", instances) {
+                owners = try await Self.leaseOwners(store, sources: Array(sources.keys))
+                return owners.count == sources.count
+            }
+            await hec.waitForEvents(count: 300)
+
+            // Kill the instance pulling the most sources, mid-delivery.
+            let victimPID = Dictionary(grouping: owners.values, by: { $0 }).max { $0.value.count < $1.value.count }!.key
+            let victim = try #require(instances.first { $0.pid == victimPID })
+            let orphaned = owners.filter { $0.value == victimPID }.map(\.key)
+            victim.kill()
+            let killedAt = ContinuousClock.now
+            instances.removeAll { $0.pid == victimPID }
+            let atKill = Set(hec.events.compactMap { $0.fields["event_id"]?.stringValue }).count
+
+            // Records that only the survivors can pull.
+            org.generate(count: 500)
+            let generated = 2_000
+
+            var takeover: Duration = .zero
+            try await Self.eventually("the killed instance's sources taken over", instances) {
+                let now = try await Self.leaseOwners(store, sources: orphaned)
+                guard now.count == orphaned.count, now.values.allSatisfy({ $0 != victimPID }) else { return false }
+                takeover = ContinuousClock.now - killedAt
+                return true
+            }
+
+            try await Self.eventually("every record indexed", instances) {
+                Set(hec.events.compactMap { $0.fields["event_id"]?.stringValue }).count >= generated
+            }
+            for instance in instances {
+                #expect(instance.terminate() == 0, "graceful stop: \(instance.logTail())")
+            }
+
+            let verification = DemoVerification.compare(
+                generatedNativeIDs: org.generatedIDs,
+                indexedEventIDs: hec.events.compactMap { $0.fields["event_id"]?.stringValue })
+            print(
+                "multi-instance: instances=3 killed_pid=\(victimPID) orphaned_sources=\(orphaned.count) lease_secs=\(Self.leaseSecs) "
+                    + "takeover_secs=\(String(format: "%.2f", takeover.seconds)) indexed_at_kill=\(atKill) \(verification)")
+            #expect(atKill < generated)
+            #expect(verification.missing == 0)
+            #expect(verification.delivered == generated)
+            // Only the batch the killed instance had in flight can be sent twice (no-ack token: one).
+            #expect(verification.duplicates <= Self.batchSize)
+            // Its sources move once its lease lapses: within the lease time after the kill, plus the
+            // survivors' one-second look.
+            #expect(takeover <= .seconds(Self.leaseSecs + 2))
+            #expect(!orphaned.isEmpty)
+        }
+    }
+
+    /// Which process holds each source's lease now (unexpired rows only).
+    static func leaseOwners(_ store: PostgresStateStore, sources: [String]) async throws -> [String: Int32] {
+        let now = SystemClock().now.timestamp
+        var owners: [String: Int32] = [:]
+        for source in sources {
+            guard let lease = try await store.lease(source: source, partition: PartitionLeaseKeeper.wholeSource),
+                lease.expiresAt > now
+            else { continue }
+            // Owners read host:pid:random.
+            let parts = lease.owner.split(separator: ":")
+            if parts.count >= 3, let pid = Int32(parts[parts.count - 2]) { owners[source] = pid }
+        }
+        return owners
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "ccrelay.tests.multi")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Awaits a condition about other processes, looking every 50 ms; fails when one of the
+    /// instances exits meanwhile (the test's time limit bounds the wait).
+    static func eventually(_ what: String, _ instances: [Instance], _ condition: () async throws -> Bool) async throws {
+        while try await !condition() {
+            if let dead = instances.first(where: { !$0.isRunning }) {
+                Issue.record("an instance exited while waiting for \(what): \(dead.logTail())")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// One `ccrelay run` process, its standard error in a log file.
+    final class Instance {
+        let process = Process()
+        let logPath: String
+
+        init(config: String, log: String, environment: [String: String]) throws {
+            logPath = log
+            FileManager.default.createFile(atPath: log, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            process.executableURL = CommandLineTests.binary
+            process.arguments = ["run", "--config", config, "--log-level", "notice"]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = handle
+            try process.run()
+            try handle.close()
+        }
+
+        var pid: Int32 { process.processIdentifier }
+        var isRunning: Bool { process.isRunning }
+
+        func kill() {
+            _ = Foundation.kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func terminate() -> Int32 {
+            process.terminate()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
+        func logTail() -> String {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").suffix(15).joined(separator: "\n")
+        }
+    }
+}
