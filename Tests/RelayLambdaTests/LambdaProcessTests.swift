@@ -1,0 +1,173 @@
+import Foundation
+import Logging
+import RelayCore
+import RelaySandbox
+import Testing
+
+/// The real `ccrelay lambda` binary against the sandbox Runtime API, as Lambda runs the bootstrap.
+@Suite(.serialized) struct LambdaProcessTests {
+    /// The `ccrelay` executable built next to the test bundle.
+    static var binary: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !directory.path.isEmpty, directory.path != "/" {
+            let candidate = directory.appendingPathComponent("ccrelay")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: ".build/debug/ccrelay")
+    }
+
+    static func writeConfig(_ yaml: String) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-\(UUID().uuidString).yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// Starts the bootstrap; when it exits, the emulator closes, so no wait outlives it.
+    static func launch(
+        runtimeAPI: String, config: URL, handler: String?, maxInvocations: Int, lambda: LambdaRuntimeEmulator,
+        environment extra: [String: String] = [:]
+    ) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["lambda", "--max-invocations", String(maxInvocations), "--log-level", "error"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
+        environment["CCRELAY_CONFIG"] = config.path
+        environment["CCRELAY_HANDLER"] = handler
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.terminationHandler = { _ in lambda.close() }
+        try process.run()
+        return process
+    }
+
+    static func deadlineMs(in seconds: Int64) -> Int64 {
+        SystemClock().now.timestamp.millisecondsSinceEpoch + seconds * 1000
+    }
+
+    @Test func firehoseTransformationThroughTheRuntimeAPI() async throws {
+        let config = try Self.writeConfig(
+            """
+            lambda:
+              handler: scheduled-extraction
+              firehose_transform:
+                format: splunk
+                drop_pattern: {"target_type": ["UserPresence"]}
+            redaction:
+              key: ${env:REDACTION_KEY}
+              fields:
+                actor_id: hash
+            """)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let lambda = LambdaRuntimeEmulator()
+        try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
+            let good = lambda.invoke(
+                payload: LambdaFixtures.firehoseEvent([
+                    ("a", LambdaFixtures.auditEvent(), false),
+                    ("b", LambdaFixtures.auditEvent(id: "e-2", entityType: "UserPresence"), false),
+                    ("c", "{not json", false),
+                ]), deadlineMs: Self.deadlineMs(in: 60))
+            let bad = lambda.invoke(payload: Array(#"{"records": 7}"#.utf8), deadlineMs: Self.deadlineMs(in: 60))
+            // The environment's handler wins over lambda.handler.
+            let process = try Self.launch(
+                runtimeAPI: runtimeAPI, config: config, handler: "firehose-transform", maxInvocations: 2, lambda: lambda,
+                environment: ["REDACTION_KEY": "0123456789abcdef0123456789abcdef"])
+            let first = await lambda.answer(for: good)
+            let second = await lambda.answer(for: bad)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            guard case .response(let body)? = first else {
+                Issue.record("no response: \(String(describing: first))")
+                return
+            }
+            let answers = try LambdaFixtures.answers(body)
+            #expect(answers["a"]?.result == "Ok")
+            #expect(answers["b"]?.result == "Dropped")
+            #expect(answers["c"]?.result == "ProcessingFailed")
+            let envelope = try JSONParser.parse(try #require(answers["a"]?.data))
+            #expect(envelope["event"]?["actor_id"]?.stringValue?.hasPrefix("hmac-sha256:") == true)
+            guard case .error(let type, let message, let header)? = second else {
+                Issue.record("malformed payload not answered with an error: \(String(describing: second))")
+                return
+            }
+            #expect(type == "InvalidPayload")
+            #expect(header == "InvalidPayload")
+            #expect(message.contains("records"))
+            #expect(lambda.refusedAnswers.isEmpty)
+        }
+    }
+
+    @Test func configurationProblemIsAnInitError() async throws {
+        let config = try Self.writeConfig("lambda:\n  handler: transform-everything\n")
+        defer { try? FileManager.default.removeItem(at: config) }
+        let lambda = LambdaRuntimeEmulator()
+        try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
+            let process = try Self.launch(runtimeAPI: runtimeAPI, config: config, handler: nil, maxInvocations: 1, lambda: lambda)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 1)
+            guard case .error(let type, let message, _)? = lambda.initErrors.first else {
+                Issue.record("no init error")
+                return
+            }
+            #expect(type == "InvalidConfiguration")
+            #expect(message.contains("lambda.handler"))
+        }
+    }
+
+    @Test func scheduledExtractionResumesAcrossInvocations() async throws {
+        let clock = SystemClock()
+        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let hec = SplunkHECEmulator(clock: clock)
+        let lambda = LambdaRuntimeEmulator()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Sandbox.withRunning(genesys: org, hec: hec, logger: LambdaFixtures.logger) { endpoints in
+            let config = try Self.writeConfig(
+                """
+                state:
+                  sqlite: {path: \(directory.path)/state.sqlite}
+                sources:
+                  genesys:
+                    type: genesys_audit
+                    base_url: \(endpoints.genesysURL)
+                    client_id: \(org.configuration.clientID)
+                    client_secret: ${env:GENESYS_SECRET}
+                    initial_lookback_secs: 3600
+                sinks:
+                  splunk:
+                    type: splunk_hec
+                    endpoint: \(endpoints.hecURL)
+                    token: ${env:HEC_TOKEN}
+                    index: ccas
+                lambda:
+                  handler: scheduled-extraction
+                  scheduled_extraction: {safety_margin_secs: 5, delivery_reserve_secs: 10}
+                """)
+            defer { try? FileManager.default.removeItem(at: config) }
+            org.generate(count: 15)
+            org.makeAllVisible()
+            try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
+                let process = try Self.launch(
+                    runtimeAPI: runtimeAPI, config: config, handler: nil, maxInvocations: 2, lambda: lambda,
+                    environment: ["GENESYS_SECRET": org.configuration.clientSecret, "HEC_TOKEN": SplunkHECConfiguration.defaultToken])
+                let first = lambda.invoke(payload: Array("{}".utf8), deadlineMs: Self.deadlineMs(in: 120))
+                let firstAnswer = await lambda.answer(for: first)
+                #expect(firstAnswer?.json?["delivered"]?.int64Value == 15)
+                #expect(firstAnswer?.json?["sources"]?["genesys"]?["cycle"]?.stringValue == "completed")
+                // The second run re-reads the look-back overlap; nothing reaches the index twice.
+                let second = lambda.invoke(payload: Array("{}".utf8), deadlineMs: Self.deadlineMs(in: 120))
+                let secondAnswer = await lambda.answer(for: second)
+                #expect(secondAnswer?.json?["delivered"]?.int64Value == 0)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0)
+            }
+            let ids = hec.events.compactMap { $0.fields["event_id"]?.stringValue }
+            #expect(ids.count == 15)
+            #expect(Set(ids).count == 15)
+        }
+    }
+}
