@@ -28,6 +28,9 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output directory; files go under DIR/TARGET/.")
     var out: String = "ccrelay-content"
 
+    @Option(help: "aws only: push-path (default; EventBridge, Firehose to ccrelay's receiver) or lambda (ccrelay as Lambda functions: Firehose transformation to Splunk, scheduled extraction).")
+    var variant: String?
+
     @Option(name: .customLong("topic"), help: "A Genesys Cloud topic pushed through EventBridge (repeat; default: audits, hang-ups, wrap-up, edge metrics, transcripts).")
     var topics: [String] = []
 
@@ -70,7 +73,14 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let base = try baseInput()
         let input = try config.map { GenerateInput.from(try loadWithoutSecrets(path: $0), base: base) } ?? base
-        let files = generateTarget.files(for: input)
+        var files = generateTarget.files(for: input)
+        if let variant {
+            guard generateTarget == .aws, variant == "push-path" || variant == "lambda" else {
+                printError("--variant \"\(variant)\": only for aws, one of push-path, lambda")
+                throw ExitCode(2)
+            }
+            if variant == "lambda" { files = LambdaCloudFormationGenerator(input: input).files() }
+        }
         do {
             for file in files {
                 let url = URL(fileURLWithPath: out).appendingPathComponent(file.path)

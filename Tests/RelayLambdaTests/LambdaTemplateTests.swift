@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// `ccrelay generate aws --variant lambda`, run as a user runs it, checked with cfn-lint.
+@Suite struct LambdaTemplateTests {
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func lambdaTemplatePassesCfnLintAndHasTheFunctionsAndSchedule() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-cfn-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let generated = try Self.run(LambdaProcessTests.binary.path, ["generate", "aws", "--variant", "lambda", "--out", out.path])
+        #expect(generated.status == 0, "\(generated.output)")
+        let template = out.appendingPathComponent("aws/ccrelay-lambda.yaml").path
+        let text = try String(contentsOfFile: template, encoding: .utf8)
+        for fragment in [
+            "provided.al2023", "Handler: bootstrap", "firehose-transform", "scheduled-extraction", "AWS::Scheduler::Schedule",
+            "ProcessingConfiguration", "SplunkDestinationConfiguration",
+        ] {
+            #expect(text.contains(fragment), "missing \(fragment)")
+        }
+        let lint = try Self.run("cfn-lint", [template])
+        #expect(lint.status != 127, "cfn-lint is not installed: pip install cfn-lint")
+        #expect(lint.status == 0, "\(lint.output)")
+
+        let wrong = try Self.run(LambdaProcessTests.binary.path, ["generate", "splunk", "--variant", "lambda", "--out", out.path])
+        #expect(wrong.status == 2)
+    }
+}
