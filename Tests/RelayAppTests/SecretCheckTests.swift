@@ -55,6 +55,23 @@ struct SecretCheckTests {
         }
     }
 
+    @Test("a CXone access key secret rotated on disk is re-read when the token endpoint refuses the stale one")
+    func cxoneSecretRotation() async throws {
+        try await CXoneHarness.with { harness in
+            let path = harness.directory + "/cxone-access-key-secret"
+            try "stale-access-key-secret\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let yaml = harness.configurationYAML().replacingOccurrences(
+                of: "access_key_secret: ${CXONE_ACCESS_KEY_SECRET}", with: "access_key_secret: ${file:\(path)}")
+            let configuration = try ConfigLoader(interpolation: harness.interpolation).load(yaml: yaml)
+            let runtime = try RelayRuntime(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
+            // Rotated after ccrelay read it: the first token request is refused, the re-read finds the new key.
+            try "\(harness.tenant.configuration.accessKeySecret)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let report = try await harness.runOnce(runtime)
+            #expect(report.failedSources.isEmpty)
+            #expect(report.succeeded)
+        }
+    }
+
     @Test("a Datadog 403 re-reads the API key: a rotated key is used at once, an unchanged one names the secret")
     func datadogKeyRotation() async throws {
         let intake = DatadogIntakeEmulator(configuration: DatadogIntakeConfiguration(apiKeys: ["dd-key-one", "dd-key-two"]))
