@@ -99,6 +99,7 @@ final class PipelineProcess: Sendable {
 
     init(directory: String, hecURL: String) throws {
         let yaml = """
+            allow_inline_secrets: true
             state: {sqlite: {path: \(directory)/state.sqlite}}
             server: {listen: "127.0.0.1:0"}
             sources:

@@ -7,7 +7,7 @@ import RelayHTTP
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
-/// Usage: ccrelay-bench [normalize|sinks|pull|push|bytes|backlog|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
 /// (`ccrelay-bench pipeline CONFIG` is the child process the backlog benchmark measures.)
 @main
 struct Bench {
@@ -27,6 +27,7 @@ struct Bench {
         }
         if which == "bytes" || which == "all" { try BytesBench.run() }
         if which == "backlog" || which == "all" { try await BacklogBench.run(logger: logger) }
+        if which == "store" || which == "all" { try await StoreBench.run(logger: logger) }
     }
 }
 

@@ -17,6 +17,7 @@ enum PullBench {
 
     static func yaml(directory: String, genesys: String, hec: String, pageSize: Int) -> String {
         """
+        allow_inline_secrets: true
         state: {sqlite: {path: \(directory)/state.sqlite}}
         sources:
           genesys: {type: genesys_audit, base_url: "\(genesys)", client_id: sandbox-client, client_secret: sandbox-secret, page_size: \(pageSize), poll_interval_secs: 60}

@@ -108,6 +108,7 @@ enum PushBench {
         let directory = try temporaryDirectory("push")
         return try await Sandbox.withRunning(hec: hec, logger: logger) { hecURL in
             let yaml = """
+                allow_inline_secrets: true
                 state: {sqlite: {path: \(directory)/state.sqlite}}
                 server: {listen: "127.0.0.1:0"}
                 sources:

@@ -39,6 +39,7 @@ enum SinkBench {
     static func row(_ label: String, logger: Logger, sink: () -> String) async throws {
         let directory = try temporaryDirectory("sink")
         let yaml = """
+            allow_inline_secrets: true
             state: {sqlite: {path: \(directory)/state.sqlite}}
             sources:
               unused: {type: genesys_audit, base_url: "http://127.0.0.1:9", client_id: x, client_secret: y}
