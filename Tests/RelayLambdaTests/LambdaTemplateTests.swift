@@ -24,7 +24,7 @@ import Testing
         let template = out.appendingPathComponent("aws/ccrelay-lambda.yaml").path
         let text = try String(contentsOfFile: template, encoding: .utf8)
         for fragment in [
-            "provided.al2023", "Handler: bootstrap", "firehose-transform", "scheduled-extraction", "AWS::Scheduler::Schedule",
+            "provided.al2023", "Handler: \"bootstrap\"", "firehose-transform", "scheduled-extraction", "AWS::Scheduler::Schedule",
             "ProcessingConfiguration", "SplunkDestinationConfiguration",
         ] {
             #expect(text.contains(fragment), "missing \(fragment)")
