@@ -65,6 +65,7 @@ struct ReliabilityKillTests {
                     }
                     peakRSS = max(peakRSS, relay.memory().peak)
                     relay.kill()
+                    push.target(nil)
                 }
                 // The last run: load stops, everything generated must arrive, SIGTERM exits 0.
                 let relay = try RelayProcess(config: config, logPath: log, environment: environment)

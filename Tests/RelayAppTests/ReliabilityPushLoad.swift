@@ -7,7 +7,9 @@ import Synchronization
 /// Firehose-shaped push load for the reliability suite: requests of EventBridge events POSTed to
 /// ccrelay's receiver the way Firehose does (same request id on every retry, only 200 counts),
 /// retried with a short doubling backoff while ccrelay is down or refuses. The receiver URL is
-/// looked up before every attempt, because a restarted ccrelay listens on a new port.
+/// looked up before every attempt, because a restarted ccrelay listens on a new port; the request
+/// timeout is short (3 s) because AsyncHTTPClient keeps retrying a refused connection until the
+/// request's deadline.
 final class PushLoad: Sendable {
     struct Tally: Sendable {
         var generated: [String] = []
@@ -76,7 +78,7 @@ final class PushLoad: Sendable {
                         ("X-Amz-Firehose-Protocol-Version", "1.0"), ("X-Amz-Firehose-Request-Id", requestID),
                         ("X-Amz-Firehose-Access-Key", Self.accessKey),
                     ],
-                    body: compressed, timeout: .seconds(10))
+                    body: compressed, timeout: .seconds(3))
                 do {
                     let response = try await transport.send(request)
                     if response.status == 200 {
