@@ -49,6 +49,7 @@ enum BacklogBench {
         say()
 
         // Phase 2: the HEC is back; a steady load of `steadyRate` events/s keeps arriving.
+        let backlogged = offered
         let hec = SplunkHECEmulator()
         try await Sandbox.withRunning(hec: hec, logger: logger) { hecURL in
             let up = try PipelineProcess(directory: directory, hecURL: hecURL)
@@ -57,7 +58,7 @@ enum BacklogBench {
             let start = clock.now
             let drained: Double = try await withThrowingTaskGroup(of: Double?.self) { group in
                 group.addTask {
-                    await hec.waitForEvents(count: offered)
+                    await hec.waitForEvents(count: backlogged)
                     return (clock.now - start).seconds
                 }
                 group.addTask {
@@ -81,8 +82,8 @@ enum BacklogBench {
                 }
                 return result
             }
-            let drainRate = Double(offered) / drained + Double(steadyRate)
-            say("Drain with \(steadyRate) events/s still arriving: the backlog of \(offered) reached the index in \(formatted(drained, digits: 1)) s, a delivery rate of \(formatted(drainRate)) events/s, \(formatted(drainRate / Double(steadyRate), digits: 1))× the ingest rate. Peak resident memory while draining: \(mebibytes(up.peakResidentBytes)) MiB.\n")
+            let drainRate = Double(backlogged) / drained + Double(steadyRate)
+            say("Drain with \(steadyRate) events/s still arriving: the backlog of \(backlogged) reached the index in \(formatted(drained, digits: 1)) s, a delivery rate of \(formatted(drainRate)) events/s, \(formatted(drainRate / Double(steadyRate), digits: 1))× the ingest rate. Peak resident memory while draining: \(mebibytes(up.peakResidentBytes)) MiB.\n")
             say("A 10-minute outage at \(steadyRate) events/s leaves \(steadyRate * 600) events; at this rate it drains in about \(formatted(Double(steadyRate * 600) / (drainRate - Double(steadyRate)))) s.\n")
         }
         try? FileManager.default.removeItem(atPath: directory)
