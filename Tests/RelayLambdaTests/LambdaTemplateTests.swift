@@ -37,3 +37,38 @@ import Testing
         #expect(wrong.status == 2)
     }
 }
+
+/// `ccrelay validate` knows the `lambda:` section.
+@Suite struct LambdaValidateTests {
+    @Test func validateChecksTheLambdaSection() throws {
+        let good = try LambdaProcessTests.writeConfig(
+            """
+            sources:
+              g: {type: genesys_audit, client_id: a, client_secret: "${env:CCRELAY_TEST_SECRET}"}
+            sinks:
+              out: {type: stdout}
+            lambda:
+              handler: scheduled-extraction
+              firehose_transform: {format: datadog, service: cc}
+            """)
+        defer { try? FileManager.default.removeItem(at: good) }
+        let bad = try LambdaProcessTests.writeConfig(
+            """
+            sources:
+              g: {type: genesys_audit, client_id: a, client_secret: "${env:CCRELAY_TEST_SECRET}"}
+            sinks:
+              out: {type: stdout}
+            lambda:
+              handler: scheduled-extraction
+              scheduled_extraction: {safety_margin_secs: 0, state: dynamo}
+            """)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let binary = LambdaProcessTests.binary.path
+        let accepted = try LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", good.path])
+        #expect(accepted.status == 0, "\(accepted.output)")
+        let refused = try LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", bad.path])
+        #expect(refused.status == 2)
+        #expect(refused.output.contains("lambda.scheduled_extraction.safety_margin_secs"))
+        #expect(refused.output.contains("lambda.scheduled_extraction.state"))
+    }
+}

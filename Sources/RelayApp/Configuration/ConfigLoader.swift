@@ -46,6 +46,7 @@ public struct ConfigLoader: Sendable {
         guard root.mapping() != nil else { return nil }
         root.rejectUnknownKeys(allowed: [
             "state", "sources", "routes", "sinks", "alerts", "redaction", "server", "secrets", "allow_inline_secrets",
+            "lambda",
         ])
         SecretsConfigReader.readSettings(root)
         let state = readState(root.optional("state"))
@@ -83,6 +84,8 @@ public struct ConfigLoader: Sendable {
         var configuration = RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
         configuration.redaction = root.optional("redaction").flatMap(RedactionConfigReader.read)
         configuration.server = ServerConfigReader.read(root.optional("server"))
+        // `ccrelay lambda` reads this section itself; here it is only checked, for `ccrelay validate`.
+        _ = LambdaConfigReader.read(root.optional("lambda"))
         SecretsConfigReader.finish(root)
         if let secrets = root.interpolation.secrets { configuration.secrets = secrets }
         return configuration
