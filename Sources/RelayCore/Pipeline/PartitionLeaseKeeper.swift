@@ -87,6 +87,12 @@ public final class PartitionLeaseKeeper: Sendable {
         }
     }
 
+    /// Tries to take (or renews) the lease now; returns whether it is held afterwards.
+    public func refreshHeld() async -> Bool {
+        await refresh()
+        return isHeld
+    }
+
     /// Refreshes the lease on schedule until the task is cancelled.
     public func maintain() async {
         while !Task.isCancelled {
@@ -102,8 +108,11 @@ public final class PartitionLeaseKeeper: Sendable {
     /// Gives the lease up (when held), so another instance may take it at once.
     public func release() async {
         guard heldUntil.withLock({ state in defer { state = nil }; return state != nil }) else { return }
+        let (store, source, partition, owner) = (self.store, self.source, self.partition, self.owner)
         do {
-            try await store.releaseLease(source: source, partition: partition, owner: owner)
+            // Also when the stopping task is cancelled: a store call in a cancelled task would not
+            // run. The task is awaited here, so it does not outlive this call.
+            try await Task { try await store.releaseLease(source: source, partition: partition, owner: owner) }.value
             logger.info("Partition lease released")
         } catch {
             logger.warning("Partition lease could not be released; it lapses by itself", metadata: ["ccrelay.error": "\(error)"])

@@ -57,9 +57,9 @@ public struct PullSourceService: Service {
 
     private func pollLoop() async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if let lease, !lease.isHeld {
-                // Another instance pulls this source; look again soon so a lapsed lease is taken over
-                // within its lease time.
+            if let lease, !lease.isHeld, await !lease.refreshHeld() {
+                // Another instance pulls this source; ask again each second, so a released lease is
+                // taken over at once and a lapsed one within a second of its end.
                 let wakeAt = clock.now.advanced(by: min(source.pollInterval, .seconds(1)))
                 do {
                     try await cancelWhenGracefulShutdown { try await clock.sleep(until: wakeAt, tolerance: nil) }
