@@ -118,7 +118,7 @@ struct ReliabilityDiskTests {
         ReliabilityReport.line("disk-full", [
             "tmpfs_kib": 768, "pushed": pushed.generated.count, "pulled": org.generatedIDs.count,
             "acknowledged_before_full": acknowledgedWhileFull, "firehose_non_200": pushed.refused,
-            "last_refusal": "\"\(pushed.lastRefusal.prefix(90))\"", "acknowledged_but_lost": acknowledgedButLost,
+            "last_refusal": "\"\(Self.errorMessage(pushed.lastRefusal))\"", "acknowledged_but_lost": acknowledgedButLost,
             "missing": count.missing, "duplicates": count.duplicates,
         ])
         #expect(pushed.refused > 0)
@@ -127,5 +127,13 @@ struct ReliabilityDiskTests {
         #expect(logText.contains("full"), "the log should say the disk is full")
         #expect(acknowledgedButLost == 0)
         #expect(count.missing == 0 && count.duplicates == 0, "\(count)")
+    }
+
+    /// `<status> <errorMessage>` from a refusal recorded as `<status> <body>`.
+    static func errorMessage(_ refusal: String) -> String {
+        let status = refusal.prefix { $0 != " " }
+        let body = refusal.drop { $0 != " " }.dropFirst()
+        let message = (try? JSONParser.parse(Array(body.utf8)))?["errorMessage"]?.stringValue ?? String(body.prefix(80))
+        return "\(status) \(message)"
     }
 }
