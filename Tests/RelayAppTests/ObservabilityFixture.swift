@@ -3,7 +3,6 @@ import RelayApp
 import RelayCore
 import RelayHTTP
 import RelaySandbox
-import ServiceLifecycle
 import Testing
 
 /// A pipeline observed through ccrelay's HTTP server: the sandbox Genesys org feeding two HEC
@@ -59,28 +58,9 @@ struct ObservabilityFixture: Sendable {
                 runtime.observed.throughput.sample(totals: runtime.observed.throughputTotals(), at: harness.clock.now)
                 _ = try await harness.runOnce(runtime, within: .seconds(90))
             }
-            return try await serving(runtime) { url in
+            return try await PushPathTests.serving(runtime) { url in
                 try await body(ObservabilityFixture(harness: harness, runtime: runtime, metrics: metrics, url: url))
             }
-        }
-    }
-
-    /// Runs the runtime's HTTP server while `body` runs with its base URL.
-    static func serving<T: Sendable>(_ runtime: RelayRuntime, _ body: @Sendable (String) async throws -> T) async throws -> T {
-        let server = try #require(runtime.httpServer)
-        let group = ServiceGroup(configuration: .init(services: [server], logger: PipelineHarness.logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let outcome: Result<T, any Error>
-            do {
-                let port = try await server.boundPort()
-                outcome = .success(try await body("http://127.0.0.1:\(port)"))
-            } catch {
-                outcome = .failure(error)
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try outcome.get()
         }
     }
 
