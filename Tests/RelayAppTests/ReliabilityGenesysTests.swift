@@ -85,7 +85,7 @@ struct ReliabilityGenesysTests {
         #expect(count.missing == 0 && count.duplicates == 0, "\(count)")
     }
 
-    @Test("daily limit (Retry-After shortened from 3600 s): no request before it ends, missing 0", .timeLimit(.minutes(4)))
+    @Test("daily limit (Retry-After shortened from 3600 s): no request before it ends, missing 0", .timeLimit(.minutes(10)))
     func dailyLimit() async throws {
         let retryAfter = ReliabilityScale.current.pick(2, 300)
         let org = Self.org()
@@ -95,7 +95,7 @@ struct ReliabilityGenesysTests {
             try await eventually("the first records indexed", while: relay) { hec.events.count >= 100 }
             org.exhaustDailyLimit(retryAfterSeconds: retryAfter)
             org.generate(count: 300)
-            let gap = try await Self.gapAfterRateLimit(org, ordinal: 1, limit: .seconds(60))
+            let gap = try await Self.gapAfterRateLimit(org, ordinal: 1, limit: .seconds(retryAfter + 60))
             let expected = pulledEventIDs(org.generatedIDs)
             try await eventually("every record indexed", limit: .seconds(60), while: relay) {
                 IndexCount(expected: expected, indexed: Self.indexed(hec)).missing == 0

@@ -33,7 +33,8 @@ struct ReliabilityOutageTests {
         let records = scale.pick(600, 20_000)
         let hecBusy = scale.pick(12, 60)
         let datadogRetryAfter = 1
-        let datadogThrottles = scale.pick(3, 10)
+        // Below max_attempts (5): longer 429 runs dead-letter like the HEC outage does.
+        let datadogThrottles = scale.pick(3, 4)
         let sumoUnavailable = scale.pick(4, 4)
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(services: ["Routing", "Directory"], latePersistence: .zero ... .zero),
@@ -76,7 +77,7 @@ struct ReliabilityOutageTests {
                     }
                     // HEC: what its outage dead-lettered is missing until an operator replays it.
                     let hecIDs = { hec.events.compactMap { $0.fields["event_id"]?.stringValue } }
-                    try await eventually("HEC outbox drained", while: relay) {
+                    try await eventually("HEC outbox drained", limit: .seconds(120), every: .milliseconds(300), while: relay) {
                         hec.stats.faultsServed == hecBusy && hec.events.count + Self.deadLettered(config, environment) >= expected.count
                     }
                     let beforeReplay = IndexCount(expected: expected, indexed: hecIDs())

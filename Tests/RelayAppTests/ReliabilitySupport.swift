@@ -146,10 +146,11 @@ final class RelayProcess {
 }
 
 /// Awaits a condition that the test cannot be notified of (another process's state), checking it
-/// every 20 ms; fails after `limit`.
+/// every `every` (default 20 ms); fails after `limit`.
 /// With `while` given, fails at once when that process has exited.
 func eventually(
-    _ what: String, limit: Duration = .seconds(90), while process: RelayProcess? = nil, _ condition: () async throws -> Bool
+    _ what: String, limit: Duration = .seconds(90), every interval: Duration = .milliseconds(20), while process: RelayProcess? = nil,
+    _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: limit)
@@ -160,7 +161,7 @@ func eventually(
         guard clock.now < deadline else {
             throw ReliabilityFailure(description: "timed out waiting for \(what)" + (process.map { ": \($0.logTail())" } ?? ""))
         }
-        try await Task.sleep(for: .milliseconds(20))
+        try await Task.sleep(for: interval)
     }
 }
 
