@@ -174,5 +174,10 @@ import Testing
         #expect(TopicAttributes.snakeCase("queueId") == "queue_id")
         #expect(TopicAttributes.snakeCase("ani") == "ani")
         #expect(TopicAttributes.snakeCase("ANIName") == "ani_name")
+        #expect(TopicAttributes.snakeCase("v2Value") == "v2_value")
+        #expect(TopicAttributes.snakeCase("some-key name") == "some_key_name")
+        // Non-ASCII keys take the Unicode path with the same rules.
+        #expect(TopicAttributes.snakeCase("größeWert") == "größe_wert")
+        #expect(TopicAttributes.snakeCase("ÄpfelZählerID") == "äpfel_zähler_id")
     }
 }

@@ -5,6 +5,7 @@ import RelayCore
 enum TopicAttributes {
     /// `interactingDurationMs` → `interacting_duration_ms`, `ANI` → `ani`, `queueId` → `queue_id`.
     static func snakeCase(_ key: String) -> String {
+        if let ascii = asciiSnakeCase(key) { return ascii }
         var out = ""
         out.reserveCapacity(key.utf8.count + 4)
         let scalars = Array(key.unicodeScalars)
@@ -23,6 +24,33 @@ enum TopicAttributes {
             }
         }
         return out
+    }
+
+    /// The same rules on bytes for the usual all-ASCII key (no Unicode property lookups); `nil` when
+    /// `key` has a non-ASCII byte.
+    private static func asciiSnakeCase(_ key: String) -> String? {
+        key.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+            func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+            func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 4)
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if isUpper(byte), index > 0 {
+                    let previous = bytes[index - 1]
+                    let nextIsLower = index + 1 < bytes.count && isLower(bytes[index + 1])
+                    if isLower(previous) || isDigit(previous) || (isUpper(previous) && nextIsLower) { out.append(UInt8(ascii: "_")) }
+                }
+                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ") {
+                    out.append(UInt8(ascii: "_"))
+                } else {
+                    out.append(isUpper(byte) ? byte + 32 : byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        } ?? nil
     }
 
     /// Writes `value` under the snake_case of `key`, objects recursively as `key.member` (each part
