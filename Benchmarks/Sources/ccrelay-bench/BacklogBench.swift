@@ -65,11 +65,15 @@ enum BacklogBench {
                     // One request of `steadyRate` events each second, until cancelled.
                     var second = 0
                     var steady = GenesysEventBridgeGenerator(seed: 97)
-                    while !Task.isCancelled {
-                        try await clock.sleep(until: start.advanced(by: .seconds(second)))
-                        let events = steady.generate(count: steadyRate, start: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000 + Int64(second) * 1_000_000))
-                        try await PushBench.offer(events, to: up.receiverURL, logger: logger, seedBase: UInt64(10_000_000 + second * 10), streams: 1)
-                        second += 1
+                    do {
+                        while !Task.isCancelled {
+                            try await clock.sleep(until: start.advanced(by: .seconds(second)))
+                            let events = steady.generate(count: steadyRate, start: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000 + Int64(second) * 1_000_000))
+                            try await PushBench.offer(events, to: up.receiverURL, logger: logger, seedBase: UInt64(10_000_000 + second * 10), streams: 1)
+                            second += 1
+                        }
+                    } catch where Task.isCancelled {
+                        // The backlog is in: the steady load stops here.
                     }
                     return nil
                 }
