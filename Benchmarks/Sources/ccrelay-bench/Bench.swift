@@ -20,11 +20,15 @@ struct Bench {
         say("# ccrelay benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores, release build)\n")
         if which == "normalize" || which == "all" { try await NormalizeBench.run(logger: logger) }
         if which == "sinks" || which == "all" { try await SinkBench.run(logger: logger) }
-        if which == "pull" || which == "all" { try await PullBench.run(logger: logger) }
+        if which == "pull" || which == "all" {
+            try await PullBench.run(logger: logger)
+            try await CXonePullBench.run(logger: logger)
+        }
         if which == "push" || which == "all" {
             let baseline = arguments.firstIndex(of: "--baseline").map { arguments[$0 + 1] }
             try await PushBench.run(logger: logger, baselineScript: baseline)
         }
+        if which == "cxone" { try await CXonePullBench.run(logger: logger) }
         if which == "bytes" || which == "all" { try BytesBench.run() }
         if which == "backlog" || which == "all" { try await BacklogBench.run(logger: logger) }
         if which == "store" || which == "all" { try await StoreBench.run(logger: logger) }
