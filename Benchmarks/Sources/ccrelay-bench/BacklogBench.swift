@@ -4,6 +4,7 @@ import RelayApp
 import RelayCore
 import RelaySandbox
 import ServiceLifecycle
+import Synchronization
 
 /// Memory and drain with a backlog: the pipeline runs in a child process (`ccrelay-bench pipeline`),
 /// so its resident memory is measured alone, without the emulators. Phase 1: the HEC is unreachable
@@ -56,34 +57,28 @@ enum BacklogBench {
             defer { up.kill() }
             let clock = ContinuousClock()
             let start = clock.now
+            // No cancellation: the steady load stops when it sees the backlog delivered.
+            let delivered = DeliveredFlag()
             let drained: Double = try await withThrowingTaskGroup(of: Double?.self) { group in
                 group.addTask {
                     await hec.waitForEvents(count: backlogged)
+                    delivered.set()
                     return (clock.now - start).seconds
                 }
                 group.addTask {
-                    // One request of `steadyRate` events each second, until cancelled.
+                    // One request of `steadyRate` events each second until the backlog is delivered.
                     var second = 0
                     var steady = GenesysEventBridgeGenerator(seed: 97)
-                    do {
-                        while !Task.isCancelled {
-                            try await clock.sleep(until: start.advanced(by: .seconds(second)))
-                            let events = steady.generate(count: steadyRate, start: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000 + Int64(second) * 1_000_000))
-                            try await PushBench.offer(events, to: up.receiverURL, logger: logger, seedBase: UInt64(10_000_000 + second * 10), streams: 1)
-                            second += 1
-                        }
-                    } catch where Task.isCancelled {
-                        // The backlog is in: the steady load stops here.
+                    while !delivered.isSet {
+                        try await clock.sleep(until: start.advanced(by: .seconds(second)))
+                        let events = steady.generate(count: steadyRate, start: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000 + Int64(second) * 1_000_000))
+                        try await PushBench.offer(events, to: up.receiverURL, logger: logger, seedBase: UInt64(10_000_000 + second * 10), streams: 1)
+                        second += 1
                     }
                     return nil
                 }
                 var result = 0.0
-                for try await value in group {
-                    if let value {
-                        result = value
-                        group.cancelAll()
-                    }
-                }
+                for try await value in group { if let value { result = value } }
                 return result
             }
             let drainRate = Double(backlogged) / drained + Double(steadyRate)
@@ -167,4 +162,11 @@ final class PipelineProcess: Sendable {
             try await tasks.waitForAll()
         }
     }
+}
+
+/// Set once the backlog is in the index; read by the steady load.
+final class DeliveredFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
