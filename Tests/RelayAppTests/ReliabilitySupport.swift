@@ -66,7 +66,7 @@ final class RelayProcess {
     init(config: String, logPath: String, environment: [String: String] = [:], logLevel: String = "warning") throws {
         self.logPath = logPath
         if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try log.seekToEnd()
