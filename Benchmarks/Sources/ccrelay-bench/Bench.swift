@@ -8,13 +8,15 @@ import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
 /// Usage: ccrelay-bench [normalize|sinks|pull|push|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
-/// (`ccrelay-bench pipeline CONFIG` is the child process the backlog benchmark measures.)
+/// (`ccrelay-bench pipeline CONFIG` and `lambda-child CONFIG` are the child processes the backlog and
+/// lambda benchmarks measure.)
 @main
 struct Bench {
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let which = arguments.first ?? "all"
         if which == "pipeline" { return try await PipelineProcess.serve(configPath: arguments[1]) }
+        if which == "lambda-child" { return try await LambdaBench.serveOne(configPath: arguments[1]) }
         var logger = Logger(label: "ccrelay.bench")
         logger.logLevel = .critical
         say("# ccrelay benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores, release build)\n")
@@ -29,6 +31,7 @@ struct Bench {
             try await PushBench.run(logger: logger, baselineScript: baseline)
         }
         if which == "cxone" { try await CXonePullBench.run(logger: logger) }
+        if which == "lambda" || which == "all" { try await LambdaBench.run(logger: logger) }
         if which == "bytes" || which == "all" { try BytesBench.run() }
         if which == "backlog" || which == "all" { try await BacklogBench.run(logger: logger) }
         if which == "store" || which == "all" { try await StoreBench.run(logger: logger) }
