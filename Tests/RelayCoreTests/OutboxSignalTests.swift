@@ -1,7 +1,7 @@
 import RelayCore
 import Testing
 
-@Suite("OutboxSignal", .timeLimit(.minutes(1)))
+@Suite("OutboxSignal", .timeLimit(.minutes(3)))
 struct OutboxSignalTests {
     /// Starts `wait(for:)` in a task and reports when it returned.
     private struct Waiting {

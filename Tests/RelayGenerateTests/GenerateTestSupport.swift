@@ -32,7 +32,17 @@ enum GenerateTestSupport {
     }
 
     /// Runs `arguments` through `/usr/bin/env` (PATH lookup); returns exit status and combined output.
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, output: String) {
+    /// Runs a tool to its end on a thread of its own: the wait must not hold one of the few threads
+    /// the concurrent test run shares.
+    static func run(_ arguments: [String], stdin: String? = nil) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(arguments, stdin: stdin) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], stdin: String?) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

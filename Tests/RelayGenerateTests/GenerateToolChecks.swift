@@ -9,25 +9,25 @@ struct GenerateToolChecks {
     typealias Support = GenerateTestSupport
 
     @Test("the CloudFormation template passes cfn-lint (which must be installed)")
-    func cfnLint() throws {
+    func cfnLint() async throws {
         let root = try Support.write(Support.files(.aws))
         defer { try? FileManager.default.removeItem(at: root) }
         let template = root.appendingPathComponent("aws/ccrelay-push-path.yaml").path
-        let result = try Support.run(["cfn-lint", template])
+        let result = try await Support.run(["cfn-lint", template])
         #expect(result.status != 127, "cfn-lint is not installed: pip install cfn-lint")
         #expect(result.status == 0, "\(result.output)")
     }
 
     @Test("cfn-lint rejects a broken template, so the check above can fail")
-    func cfnLintCanFail() throws {
+    func cfnLintCanFail() async throws {
         let root = try Support.write(["bad.yaml": "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: \"AWS::SQS::Queue\"\n    Properties:\n      NoSuchProperty: 1\n"])
         defer { try? FileManager.default.removeItem(at: root) }
-        let result = try Support.run(["cfn-lint", root.appendingPathComponent("bad.yaml").path])
+        let result = try await Support.run(["cfn-lint", root.appendingPathComponent("bad.yaml").path])
         #expect(result.status != 0 && result.status != 127)
     }
 
     @Test("every Splunk .conf file parses with Splunk's conf parser (addonfactory-splunk-conf-parser-lib)")
-    func splunkConfParses() throws {
+    func splunkConfParses() async throws {
         let files = Support.files(.splunk)
         let root = try Support.write(files)
         defer { try? FileManager.default.removeItem(at: root) }
@@ -42,7 +42,7 @@ struct GenerateToolChecks {
                     parser.read_file(f)
                 print(path, len(parser.sections()), ",".join(parser.sections()))
             """
-        let result = try Support.run(["python3", "-c", script] + confs.map { root.appendingPathComponent($0).path })
+        let result = try await Support.run(["python3", "-c", script] + confs.map { root.appendingPathComponent($0).path })
         #expect(result.status == 0, "\(result.output) (pip install addonfactory-splunk-conf-parser-lib)")
         // Sections as written: the HEC stanza per sink and every alert.
         #expect(result.output.contains("http://ccrelay_primary"))
@@ -109,7 +109,7 @@ struct GenerateToolChecks {
     }
 
     @Test("every event pattern in the CloudFormation template compiles in ccrelay's pattern engine and selects Genesys topics")
-    func eventPatterns() throws {
+    func eventPatterns() async throws {
         let root = try Support.write(Support.files(.aws))
         defer { try? FileManager.default.removeItem(at: root) }
         // Read the patterns back from the YAML file itself, as CloudFormation would.
@@ -120,7 +120,7 @@ struct GenerateToolChecks {
                 if resource["Type"] == "AWS::Events::Rule":
                     print(json.dumps(resource["Properties"]["EventPattern"]))
             """
-        let result = try Support.run(["python3", "-c", script, root.appendingPathComponent("aws/ccrelay-push-path.yaml").path])
+        let result = try await Support.run(["python3", "-c", script, root.appendingPathComponent("aws/ccrelay-push-path.yaml").path])
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)

@@ -3,7 +3,16 @@ import Testing
 
 /// `ccrelay generate aws --variant lambda`, run as a user runs it, checked with cfn-lint.
 @Suite struct LambdaTemplateTests {
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a tool to its end on a thread of its own (see GenerateTestSupport.run).
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(executable, arguments) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
@@ -16,10 +25,10 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func lambdaTemplatePassesCfnLintAndHasTheFunctionsAndSchedule() throws {
+    @Test func lambdaTemplatePassesCfnLintAndHasTheFunctionsAndSchedule() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-cfn-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        let generated = try Self.run(LambdaProcessTests.binary.path, ["generate", "aws", "--variant", "lambda", "--out", out.path])
+        let generated = try await Self.run(LambdaProcessTests.binary.path, ["generate", "aws", "--variant", "lambda", "--out", out.path])
         #expect(generated.status == 0, "\(generated.output)")
         let template = out.appendingPathComponent("aws/ccrelay-lambda.yaml").path
         let text = try String(contentsOfFile: template, encoding: .utf8)
@@ -29,18 +38,18 @@ import Testing
         ] {
             #expect(text.contains(fragment), "missing \(fragment)")
         }
-        let lint = try Self.run("cfn-lint", [template])
+        let lint = try await Self.run("cfn-lint", [template])
         #expect(lint.status != 127, "cfn-lint is not installed: pip install cfn-lint")
         #expect(lint.status == 0, "\(lint.output)")
 
-        let wrong = try Self.run(LambdaProcessTests.binary.path, ["generate", "splunk", "--variant", "lambda", "--out", out.path])
+        let wrong = try await Self.run(LambdaProcessTests.binary.path, ["generate", "splunk", "--variant", "lambda", "--out", out.path])
         #expect(wrong.status == 2)
     }
 }
 
 /// `ccrelay validate` knows the `lambda:` section.
 @Suite struct LambdaValidateTests {
-    @Test func validateChecksTheLambdaSection() throws {
+    @Test func validateChecksTheLambdaSection() async throws {
         let good = try LambdaProcessTests.writeConfig(
             """
             sources:
@@ -64,9 +73,9 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(at: bad) }
         let binary = LambdaProcessTests.binary.path
-        let accepted = try LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", good.path])
+        let accepted = try await LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", good.path])
         #expect(accepted.status == 0, "\(accepted.output)")
-        let refused = try LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", bad.path])
+        let refused = try await LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", bad.path])
         #expect(refused.status == 2)
         #expect(refused.output.contains("lambda.scheduled_extraction.safety_margin_secs"))
         #expect(refused.output.contains("lambda.scheduled_extraction.state"))

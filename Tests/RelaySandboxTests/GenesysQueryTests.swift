@@ -2,7 +2,7 @@ import RelayCore
 import RelaySandbox
 import Testing
 
-@Suite("Genesys org emulator: realtime audit queries", .timeLimit(.minutes(1)))
+@Suite("Genesys org emulator: realtime audit queries", .timeLimit(.minutes(3)))
 struct GenesysQueryTests {
     static let routingOnly = GenesysOrgConfiguration(
         services: ["Routing", "Presence"], latePersistence: .zero ... .zero)
