@@ -33,6 +33,7 @@ struct Bench {
         if which == "cxone" { try await CXonePullBench.run(logger: logger) }
         if which == "lambda" || which == "all" { try await LambdaBench.run(logger: logger) }
         if which == "fuzz" { try await FuzzBench.run(logger: logger) }
+        if which == "pull-latency" { try await PullLatencyBench.run(logger: logger) }
         if which == "bytes" || which == "all" { try BytesBench.run() }
         if which == "backlog" || which == "all" { try await BacklogBench.run(logger: logger) }
         if which == "store" || which == "all" { try await StoreBench.run(logger: logger) }
