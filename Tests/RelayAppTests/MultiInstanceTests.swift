@@ -53,7 +53,7 @@ struct MultiInstanceTests {
 
             org.generate(count: 1_500)
             var instances = try (0..<3).map { index in
-                try Instance(config: config.path, log: directory.appendingPathComponent("instance-\(index).log").path, environment: environment)
+                try RelayProcess(config: config.path, logPath: directory.appendingPathComponent("instance-\(index).log").path, environment: environment, logLevel: "notice")
             }
             defer { for instance in instances where instance.isRunning { instance.kill() } }
 
@@ -137,51 +137,13 @@ struct MultiInstanceTests {
 
     /// Awaits a condition about other processes, looking every 50 ms; fails when one of the
     /// instances exits meanwhile (the test's time limit bounds the wait).
-    static func eventually(_ what: String, _ instances: [Instance], _ condition: () async throws -> Bool) async throws {
+    static func eventually(_ what: String, _ instances: [RelayProcess], _ condition: () async throws -> Bool) async throws {
         while try await !condition() {
             if let dead = instances.first(where: { !$0.isRunning }) {
                 Issue.record("an instance exited while waiting for \(what): \(dead.logTail())")
                 throw CancellationError()
             }
             try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    /// One `ccrelay run` process, its standard error in a log file.
-    final class Instance {
-        let process = Process()
-        let logPath: String
-
-        init(config: String, log: String, environment: [String: String]) throws {
-            logPath = log
-            FileManager.default.createFile(atPath: log, contents: nil)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.executableURL = CommandLineTests.binary
-            process.arguments = ["run", "--config", config, "--log-level", "notice"]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = handle
-            try process.run()
-            try handle.close()
-        }
-
-        var pid: Int32 { process.processIdentifier }
-        var isRunning: Bool { process.isRunning }
-
-        func kill() {
-            _ = Foundation.kill(pid, SIGKILL)
-            process.waitUntilExit()
-        }
-
-        func terminate() -> Int32 {
-            process.terminate()
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-
-        func logTail() -> String {
-            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").suffix(15).joined(separator: "\n")
         }
     }
 }
