@@ -100,8 +100,32 @@ extension SinkWorker {
         return tally
     }
 
+    /// Removes delivered rows from the outbox. The destination already has them, so a failed write
+    /// (disk full, database unreachable) is retried with backoff instead of leaving the rows to be
+    /// sent again; retries stop at shutdown or once the claim's lease has run out (another worker may
+    /// then claim the rows), and the rows go out once more, counted as resent.
     func acknowledge(_ entries: [OutboxEntry]) async throws {
-        try await store.acknowledge(sink: sink.name, ids: entries.map(\.id))
+        let ids = entries.map(\.id)
+        let giveUpAt = clock.now.advanced(by: configuration.lease)
+        var failures = 0
+        while true {
+            do {
+                try await store.acknowledge(sink: sink.name, ids: ids)
+                break
+            } catch {
+                failures += 1
+                let wakeAt = clock.now.advanced(by: min(configuration.idlePoll * failures, .seconds(30)))
+                if failures == 1 {
+                    logger.error(
+                        "Delivered events could not be removed from the outbox; retrying so they are not sent again",
+                        metadata: ["ccrelay.error": "\(error)", "ccrelay.events": "\(ids.count)"])
+                }
+                guard wakeAt < giveUpAt, await sleep(until: wakeAt) else { throw error }
+            }
+        }
+        if failures > 0 {
+            logger.notice("Delivered events removed from the outbox after retrying", metadata: ["ccrelay.attempts": "\(failures + 1)"])
+        }
         telemetry.recordDelivery(sink: sink.name, delivered: entries.count, ids: entries.map(\.id), at: clock.now)
         if health.markAccepted(sink.name) {
             logger.notice("Destination accepts the sink's credential again; halted intake resumes")

@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+import RelayCore
+import RelayState
+import Synchronization
+import Testing
+
+/// A sink that takes every batch and remembers what it was sent.
+private final class RecordingSink: Sink, Sendable {
+    let name = "recording"
+    let batch = BatchConfiguration(maxEvents: 100, maxBytes: 10 << 20, timeout: .zero)
+    let retry = RetryPolicy()
+    let sent = Mutex<[String]>([])
+
+    func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        sent.withLock { $0 += entries.map(\.eventID) }
+        return .delivered
+    }
+}
+
+/// A SQLite store whose `acknowledge` fails while `failuresLeft` is above zero, as when its disk is full.
+private final class FullDiskStore: StateStore, Sendable {
+    let base: SQLiteStateStore
+    let failuresLeft: Mutex<Int>
+    let acknowledgeCalls = Mutex(0)
+
+    init(base: SQLiteStateStore, failures: Int) {
+        self.base = base
+        self.failuresLeft = Mutex(failures)
+    }
+
+    func acknowledge(sink: String, ids: [Int64]) async throws {
+        acknowledgeCalls.withLock { $0 += 1 }
+        let fail = failuresLeft.withLock { left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }
+        if fail { throw RelayError(.stateStore, "database or disk is full (SQLITE_FULL)") }
+        try await base.acknowledge(sink: sink, ids: ids)
+    }
+
+    func checkpoint(source: String, partition: String) async throws -> String? {
+        try await base.checkpoint(source: source, partition: partition)
+    }
+    func append(
+        _ records: [PendingRecord], deadLetters: [DeadLetterDraft], checkpoint: CheckpointUpdate?, lease: LeaseGuard?, now: WallInstant
+    ) async throws -> AppendResult {
+        try await base.append(records, deadLetters: deadLetters, checkpoint: checkpoint, lease: lease, now: now)
+    }
+    func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant) async throws -> [OutboxEntry] {
+        try await base.claim(sink: sink, maxEvents: maxEvents, maxBytes: maxBytes, now: now, leaseUntil: leaseUntil)
+    }
+    func release(sink: String, ids: [Int64]) async throws { try await base.release(sink: sink, ids: ids) }
+    func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws {
+        try await base.deadLetter(sink: sink, entries: entries, reason: reason, attempts: attempts, now: now)
+    }
+    func outboxDepth(sink: String) async throws -> Int { try await base.outboxDepth(sink: sink) }
+    func deadLetters(limit: Int) async throws -> [DeadLetter] { try await base.deadLetters(limit: limit) }
+    func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int { try await base.purgeLedger(acceptedBefore: cutoff) }
+    func move(sink: String, ids: [Int64], toSink: String) async throws { try await base.move(sink: sink, ids: ids, toSink: toSink) }
+    func oldestEnqueued(sink: String) async throws -> Timestamp? { try await base.oldestEnqueued(sink: sink) }
+    func deadLetter(id: Int64) async throws -> DeadLetter? { try await base.deadLetter(id: id) }
+    func replayDeadLetters(ids: [Int64]?, sink: String?, now: WallInstant) async throws -> Int {
+        try await base.replayDeadLetters(ids: ids, sink: sink, now: now)
+    }
+    func purgeDeadLetters(createdBefore cutoff: WallInstant) async throws -> Int { try await base.purgeDeadLetters(createdBefore: cutoff) }
+    func value(forKey key: String) async throws -> String? { try await base.value(forKey: key) }
+    func setValue(_ value: String, forKey key: String) async throws { try await base.setValue(value, forKey: key) }
+    func acquireLease(source: String, partition: String, owner: String, until: WallInstant, now: WallInstant) async throws -> Bool {
+        try await base.acquireLease(source: source, partition: partition, owner: owner, until: until, now: now)
+    }
+    func renewLease(source: String, partition: String, owner: String, until: WallInstant) async throws -> Bool {
+        try await base.renewLease(source: source, partition: partition, owner: owner, until: until)
+    }
+    func releaseLease(source: String, partition: String, owner: String) async throws {
+        try await base.releaseLease(source: source, partition: partition, owner: owner)
+    }
+    func lease(source: String, partition: String) async throws -> PartitionLease? { try await base.lease(source: source, partition: partition) }
+    func close() throws { try base.close() }
+}
+
+@Suite("Sink worker: removing delivered rows")
+struct SinkWorkerAcknowledgeRetryTests {
+    private static func filledStore(events: Int, failures: Int, clock: ManualClock) async throws -> (FullDiskStore, [String], URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-ackretry-\(UUID().uuidString)")
+        let base = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
+        let ids = (0..<events).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
+        let records = ids.map {
+            PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: ["recording"])
+        }
+        _ = try await base.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
+        return (FullDiskStore(base: base, failures: failures), ids, directory)
+    }
+
+    private static func worker(_ sink: RecordingSink, _ store: FullDiskStore, _ clock: ManualClock) -> SinkWorker {
+        var logger = Logger(label: "ccrelay.tests")
+        logger.logLevel = .critical
+        return SinkWorker(
+            sink: sink, store: store, clock: clock, signal: OutboxSignal(), telemetry: PipelineTelemetry(), health: SinkHealth(),
+            logger: logger)
+    }
+
+    @Test("a delivered batch whose removal fails (disk full) is not sent again: the removal is retried until it works")
+    func removalRetriedNotResent() async throws {
+        let clock = ManualClock()
+        let (store, ids, directory) = try await Self.filledStore(events: 250, failures: 4, clock: clock)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sink = RecordingSink()
+        let worker = Self.worker(sink, store, clock)
+        let start = clock.now
+
+        let result = try await withThrowingTaskGroup(of: SinkWorker.DrainResult?.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    await clock.waitForSleepers(count: 1)
+                    clock.advance(by: .seconds(1))
+                    await Task.yield()
+                }
+                return nil
+            }
+            let result = try await worker.drain(until: start.advanced(by: .seconds(3600)))
+            group.cancelAll()
+            return result
+        }
+        #expect(result.delivered == 250 && result.deadLettered == 0 && result.remaining == 0)
+        #expect(sink.sent.withLock { $0 } == ids)
+        // Five removal attempts for the first batch (backing off 1, 2, 3, 4 s), one each for the other two.
+        #expect(store.acknowledgeCalls.withLock { $0 } == 7)
+        #expect(clock.now >= start.advanced(by: .seconds(10)))
+    }
+
+    @Test("a removal that keeps failing past the claim's lease gives up with the store's error; the rows stay")
+    func removalGivesUpAtLease() async throws {
+        let clock = ManualClock()
+        let (store, _, directory) = try await Self.filledStore(events: 10, failures: .max, clock: clock)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sink = RecordingSink()
+        let worker = Self.worker(sink, store, clock)
+        let start = clock.now
+
+        let outcome = await withTaskGroup(of: Result<SinkWorker.DrainResult, any Error>?.self) { group -> Result<SinkWorker.DrainResult, any Error> in
+            group.addTask {
+                while !Task.isCancelled {
+                    await clock.waitForSleepers(count: 1)
+                    clock.advance(by: .seconds(30))
+                    await Task.yield()
+                }
+                return nil
+            }
+            let outcome: Result<SinkWorker.DrainResult, any Error>
+            do {
+                outcome = .success(try await worker.drain(until: start.advanced(by: .seconds(7200))))
+            } catch {
+                outcome = .failure(error)
+            }
+            group.cancelAll()
+            return outcome
+        }
+        #expect(throws: RelayError.self) { try outcome.get() }
+        #expect(sink.sent.withLock { $0.count } == 10)
+        #expect(try await store.outboxDepth(sink: "recording") == 10)
+        // It kept trying (backing off up to 30 s) for about the lease's 10 minutes, then stopped.
+        #expect(store.acknowledgeCalls.withLock { $0 } > 10)
+        #expect(clock.now < start.advanced(by: SinkWorker.Configuration().lease * 2))
+    }
+}
