@@ -212,7 +212,7 @@ public struct GenesysAuditNormalizer: Sendable {
 
     /// Writes `value` under `key`, objects recursively as `key.member`; `skipping` names members of
     /// the top object that were mapped elsewhere.
-    static func flatten(_ value: JSONValue, key: String, skipping: Set<String> = [], into attributes: inout JSONObject) {
+    static func flatten(_ value: JSONValue, key: String, skipping: [String] = [], into attributes: inout JSONObject) {
         guard case .object(let object) = value else {
             attributes.append(key: key, value: value)
             return

@@ -209,12 +209,15 @@ private struct Cursor {
     private mutating func parseString() throws(JSONParser.SyntaxError) -> String {
         position += 1
         let start = position
-        // Fast path: no escapes.
+        // Fast path: no escapes. All-ASCII text (the usual case) needs no UTF-8 validation, and
+        // skipping the generic validating initializer there saves a metadata lookup per string.
+        var highBits: UInt8 = 0
         while position < buffer.count {
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
                 position += 1
+                if highBits < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw JSONParser.SyntaxError(offset: start, reason: "string is not valid UTF-8")
                 }
@@ -222,6 +225,7 @@ private struct Cursor {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("unescaped control character in string") }
+            highBits |= byte
             position += 1
         }
         guard position < buffer.count else { throw error("unterminated string") }

@@ -119,21 +119,29 @@ public enum EventID {
     /// for pushed events, the topic. Never derived from extraction time.
     public static func make(platform: Platform, nativeID: String, topic: String? = nil) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(platform.rawValue.utf8))
-        hasher.update(data: [0x1F])
-        hasher.update(data: Array(nativeID.utf8))
+        func update(_ text: String) {
+            var text = text
+            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        let separator: UInt8 = 0x1F
+        update(platform.rawValue)
+        withUnsafeBytes(of: separator) { hasher.update(bufferPointer: $0) }
+        update(nativeID)
         if let topic {
-            hasher.update(data: [0x1F])
-            hasher.update(data: Array(topic.utf8))
+            withUnsafeBytes(of: separator) { hasher.update(bufferPointer: $0) }
+            update(topic)
         }
         let digest = hasher.finalize()
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for byte in digest.prefix(16) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
+        return String(unsafeUninitializedCapacity: 32) { out in
+            var count = 0
+            for byte in digest.prefix(16) {
+                out[count] = hexDigits[Int(byte >> 4)]
+                out[count + 1] = hexDigits[Int(byte & 0x0F)]
+                count += 2
+            }
+            return count
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

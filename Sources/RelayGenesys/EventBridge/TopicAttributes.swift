@@ -34,22 +34,29 @@ enum TopicAttributes {
             func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
             func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
             func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 4)
-            for index in bytes.indices {
-                let byte = bytes[index]
-                if isUpper(byte), index > 0 {
-                    let previous = bytes[index - 1]
-                    let nextIsLower = index + 1 < bytes.count && isLower(bytes[index + 1])
-                    if isLower(previous) || isDigit(previous) || (isUpper(previous) && nextIsLower) { out.append(UInt8(ascii: "_")) }
+            // At most one `_` is added per byte; writing straight into the string's storage keeps
+            // short keys allocation-free.
+            return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                var count = 0
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    if isUpper(byte), index > 0 {
+                        let previous = bytes[index - 1]
+                        let nextIsLower = index + 1 < bytes.count && isLower(bytes[index + 1])
+                        if isLower(previous) || isDigit(previous) || (isUpper(previous) && nextIsLower) {
+                            out[count] = UInt8(ascii: "_")
+                            count += 1
+                        }
+                    }
+                    if byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ") {
+                        out[count] = UInt8(ascii: "_")
+                    } else {
+                        out[count] = isUpper(byte) ? byte + 32 : byte
+                    }
+                    count += 1
                 }
-                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ") {
-                    out.append(UInt8(ascii: "_"))
-                } else {
-                    out.append(isUpper(byte) ? byte + 32 : byte)
-                }
+                return count
             }
-            return String(decoding: out, as: UTF8.self)
         } ?? nil
     }
 
