@@ -74,14 +74,15 @@ import Testing
             #expect(reason.contains(code))
         }
         let slowDown = S3Response.outcome(for: Self.response(503, "SlowDown", headers: [("Retry-After", "7")]))
-        #expect(slowDown == .retriable(reason: "S3: HTTP 503 SlowDown (It & failed)", retryAfter: .seconds(7)))
+        // Throttling and 502–504 say S3 as a whole is unavailable: retried without using up attempts.
+        #expect(slowDown == .unavailable(reason: "S3: HTTP 503 SlowDown (It & failed)", retryAfter: .seconds(7)))
         if case .retriable = S3Response.outcome(for: Self.response(500, "InternalError")) {
         } else {
             Issue.record("500 not retried")
         }
-        if case .retriable = S3Response.outcome(for: Self.response(502)) {
+        if case .unavailable = S3Response.outcome(for: Self.response(502)) {
         } else {
-            Issue.record("bare 502 not retried")
+            Issue.record("bare 502 not retried as unavailable")
         }
         if case .retriable = S3Response.outcome(for: Self.response(400, "RequestTimeout")) {
         } else {

@@ -18,14 +18,14 @@ struct AlertPipelineTests {
         return try RelayRuntime(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
     }
 
-    @Test("an HEC outage long enough to dead-letter three batches fires exactly one dead-letter alert, then one recovery")
+    @Test("HEC internal errors long enough to dead-letter three batches fire exactly one dead-letter alert, then one recovery")
     func outageFiresOneAlert() async throws {
         let receiver = WebhookReceiver()
         try await PipelineHarness.with { harness in
             try await Sandbox.withRunning(webhook: receiver, logger: PipelineHarness.logger) { hookURL in
                 harness.org.generate(count: 300)
                 harness.clock.advance(by: .seconds(1))
-                harness.hec.injectFaults(Array(repeating: .busy, count: 9))
+                harness.hec.injectFaults(Array(repeating: .internalError, count: 9))
                 let runtime = try runtime(harness, hookURL: hookURL, maxAttempts: 3)
                 #expect(runtime.services().contains { $0 is AlertService })
                 let report = try await harness.runOnce(runtime)

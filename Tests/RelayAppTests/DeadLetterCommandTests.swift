@@ -194,12 +194,12 @@ struct DeadLetterCommandTests {
         return path
     }
 
-    @Test("dead letters of an HEC outage, replayed, are delivered by the pipeline once")
+    @Test("dead letters of repeated HEC internal errors, replayed, are delivered by the pipeline once")
     func replayedRowsAreDelivered() async throws {
         try await PipelineHarness.with { harness in
             harness.org.generate(count: 30)
             harness.clock.advance(by: .seconds(1))
-            harness.hec.injectFaults(Array(repeating: .busy, count: 3))
+            harness.hec.injectFaults(Array(repeating: .internalError, count: 3))
             let runtime = try harness.makeRuntime(batchMaxEvents: 100, maxAttempts: 3)
             let failed = try await harness.runOnce(runtime)
             #expect(failed.deadLettered == 30)

@@ -54,53 +54,34 @@ struct ObservabilityBrowserTests {
         }
     }
 
-    /// Runs a process to its end off the cooperative pool; returns its standard output.
+    /// Runs a process to its end off the cooperative pool; returns its standard output. The output
+    /// goes to a file read once the process has exited, so no chunk can be lost or reordered.
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-chromium-\(UUID().uuidString).out")
+        guard FileManager.default.createFile(atPath: outputPath.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath.path])
+        }
+        defer { try? FileManager.default.removeItem(at: outputPath) }
+        let output = try FileHandle(forWritingTo: outputPath)
+        defer { try? output.close() }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
-            let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
-            let collected = OutputCollector()
-            output.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-            process.terminationHandler = { process in
-                output.fileHandleForReading.readabilityHandler = nil
-                collected.append(output.fileHandleForReading.readDataToEndOfFile())
-                if process.terminationStatus == 0 {
-                    continuation.resume(returning: String(decoding: collected.data, as: UTF8.self))
-                } else {
-                    continuation.resume(throwing: ChromiumFailed(status: process.terminationStatus))
-                }
-            }
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
                 try process.run()
             } catch {
                 continuation.resume(throwing: error)
             }
         }
+        guard status == 0 else { throw ChromiumFailed(status: status) }
+        return String(decoding: try Data(contentsOf: outputPath), as: UTF8.self)
     }
 
     struct ChromiumFailed: Error {
         var status: Int32
-    }
-}
-
-/// Bytes from a pipe, appended from Foundation's handler threads.
-final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = Data()
-
-    func append(_ data: Data) {
-        lock.lock()
-        buffer.append(data)
-        lock.unlock()
-    }
-
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return buffer
     }
 }

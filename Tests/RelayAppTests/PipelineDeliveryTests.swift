@@ -71,14 +71,14 @@ struct PipelineDeliveryTests {
         try await PipelineHarness.with { harness in
             harness.org.generate(count: 10)
             harness.clock.advance(by: .seconds(1))
-            harness.hec.injectFaults(Array(repeating: .busy, count: 3))
+            harness.hec.injectFaults(Array(repeating: .internalError, count: 3))
             let runtime = try harness.makeRuntime(maxAttempts: 3)
             let report = try await harness.runOnce(runtime)
             #expect(report.deadLettered == 10)
             #expect(try await runtime.store.outboxDepth(sink: "splunk") == 0)
             let letters = try await runtime.store.deadLetters(limit: 100)
             #expect(letters.count == 10)
-            #expect(letters.allSatisfy { $0.sink == "splunk" && $0.attempts == 3 && $0.reason.contains("code 9") })
+            #expect(letters.allSatisfy { $0.sink == "splunk" && $0.attempts == 3 && $0.reason.contains("code 8") })
             #expect(harness.hec.events.isEmpty)
         }
     }

@@ -82,14 +82,14 @@ struct DatadogSinkTests {
         }
     }
 
-    @Test("429 is retriable with its Retry-After; 500 and 503 are retriable")
+    @Test("429 and 503 say the intake is unavailable (429 with its Retry-After); 500 is retriable")
     func retriable() async throws {
         try await withIntake { sink, intake, clock in
             intake.injectFaults([.tooManyRequests(retryAfterSeconds: 7), .internalError, .unavailable])
             let entries = [TimedFixtures.entry(1, at: clock)]
-            #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: .seconds(7)))
+            #expect(Fate(await sink.deliver(entries)) == .unavailable(retryAfter: .seconds(7)))
             #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: nil))
-            #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: nil))
+            #expect(Fate(await sink.deliver(entries)) == .unavailable(retryAfter: nil))
             #expect(await sink.deliver(entries) == .delivered)
             #expect(intake.logs.count == 1)
         }

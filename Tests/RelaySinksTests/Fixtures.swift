@@ -52,10 +52,11 @@ enum Fixtures {
     }
 }
 
-/// The three fates, for comparing outcomes without their exact wording.
+/// The fates, for comparing outcomes without their exact wording.
 enum Fate: Equatable, CustomStringConvertible {
     case delivered
     case retriable(retryAfter: Duration?)
+    case unavailable(retryAfter: Duration?)
     case rejected
     case credentialRejected
     case partial
@@ -66,6 +67,7 @@ enum Fate: Equatable, CustomStringConvertible {
         switch outcome {
         case .delivered: self = .delivered
         case .retriable(_, let retryAfter): self = .retriable(retryAfter: retryAfter)
+        case .unavailable(_, let retryAfter): self = .unavailable(retryAfter: retryAfter)
         case .rejected: self = .rejected
         case .credentialRejected: self = .credentialRejected
         case .partial: self = .partial
@@ -78,6 +80,7 @@ enum Fate: Equatable, CustomStringConvertible {
         switch self {
         case .delivered: "delivered"
         case .retriable(let retryAfter): "retriable(retryAfter: \(retryAfter.map { "\($0)" } ?? "nil"))"
+        case .unavailable(let retryAfter): "unavailable(retryAfter: \(retryAfter.map { "\($0)" } ?? "nil"))"
         case .rejected: "rejected"
         case .credentialRejected: "credentialRejected"
         case .partial: "partial"
@@ -92,7 +95,7 @@ extension DeliveryOutcome {
     var reason: String {
         switch self {
         case .delivered: ""
-        case .retriable(let reason, _), .rejected(let reason), .credentialRejected(let reason): reason
+        case .retriable(let reason, _), .unavailable(let reason, _), .rejected(let reason), .credentialRejected(let reason): reason
         case .partial(let fates): fates.retryReason
         case .poisoned(_, let reason): reason
         case .awaitingAcknowledgement: ""

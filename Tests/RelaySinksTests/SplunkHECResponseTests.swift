@@ -33,14 +33,14 @@ struct SplunkHECResponseTests {
         // Success.
         Case(200, code: 0, .delivered),
         Case(200, code: nil, .retriable(retryAfter: nil)),
-        // Busy / unhealthy: retry, honouring Retry-After.
-        Case(503, code: 9, .retriable(retryAfter: nil)),
-        Case(503, code: 9, retryAfter: "7", .retriable(retryAfter: .seconds(7))),
-        Case(503, code: 18, retryAfter: "3", .retriable(retryAfter: .seconds(3))),
-        Case(503, code: 19, .retriable(retryAfter: nil)),
-        Case(503, code: 20, retryAfter: "11", .retriable(retryAfter: .seconds(11))),
-        Case(503, code: nil, .retriable(retryAfter: nil)),
-        Case(503, code: nil, retryAfter: "30", .retriable(retryAfter: .seconds(30))),
+        // Busy / unhealthy: HEC is unavailable; retried without using up attempts, honouring Retry-After.
+        Case(503, code: 9, .unavailable(retryAfter: nil)),
+        Case(503, code: 9, retryAfter: "7", .unavailable(retryAfter: .seconds(7))),
+        Case(503, code: 18, retryAfter: "3", .unavailable(retryAfter: .seconds(3))),
+        Case(503, code: 19, .unavailable(retryAfter: nil)),
+        Case(503, code: 20, retryAfter: "11", .unavailable(retryAfter: .seconds(11))),
+        Case(503, code: nil, .unavailable(retryAfter: nil)),
+        Case(503, code: nil, retryAfter: "30", .unavailable(retryAfter: .seconds(30))),
         // Credentials: retriable for now (an operator can fix the token without losing data).
         Case(403, code: 1, .credentialRejected),
         Case(401, code: 2, .credentialRejected),
@@ -58,12 +58,12 @@ struct SplunkHECResponseTests {
         // Internal error and plain HTTP failures worth retrying.
         Case(500, code: 8, .retriable(retryAfter: nil)),
         Case(500, code: nil, .retriable(retryAfter: nil)),
-        Case(502, code: nil, retryAfter: "5", .retriable(retryAfter: .seconds(5))),
-        Case(504, code: nil, .retriable(retryAfter: nil)),
+        Case(502, code: nil, retryAfter: "5", .unavailable(retryAfter: .seconds(5))),
+        Case(504, code: nil, .unavailable(retryAfter: nil)),
         Case(408, code: nil, .retriable(retryAfter: nil)),
-        Case(429, code: nil, retryAfter: "12", .retriable(retryAfter: .seconds(12))),
-        Case(429, code: nil, retryAfter: " 4 ", .retriable(retryAfter: .seconds(4))),
-        Case(429, code: nil, retryAfter: "soon", .retriable(retryAfter: nil)),
+        Case(429, code: nil, retryAfter: "12", .unavailable(retryAfter: .seconds(12))),
+        Case(429, code: nil, retryAfter: " 4 ", .unavailable(retryAfter: .seconds(4))),
+        Case(429, code: nil, retryAfter: "soon", .unavailable(retryAfter: nil)),
         // Other 4xx: permanent.
         Case(400, code: nil, .rejected),
         Case(404, code: nil, .rejected),
@@ -107,7 +107,7 @@ struct SplunkHECResponseTests {
     @Test("the outcome follows code, never text")
     func matchesOnCode() {
         let misleading = InboundResponse(status: 503, headers: [], body: Array(#"{"text":"Success","code":9}"#.utf8))
-        #expect(Fate(SplunkHECResponse.outcome(for: misleading, index: nil)) == .retriable(retryAfter: nil))
+        #expect(Fate(SplunkHECResponse.outcome(for: misleading, index: nil)) == .unavailable(retryAfter: nil))
         let acked = InboundResponse(status: 200, headers: [], body: Array(#"{"text":"anything","code":0,"ackId":7}"#.utf8))
         #expect(SplunkHECResponse.outcome(for: acked, index: nil, endpoint: 1) == .awaitingAcknowledgement(AckToken(group: 1, id: 7)))
         let poisoned = InboundResponse(status: 400, headers: [], body: Array(#"{"text":"Event field is required","code":12,"invalid-event-number":4}"#.utf8))

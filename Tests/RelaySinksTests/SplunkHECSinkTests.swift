@@ -103,15 +103,15 @@ struct SplunkHECSinkTests {
     }
 
     @Test(
-        "an injected busy, unhealthy or internal-error fault is retriable, then the next delivery succeeds",
-        arguments: [(HECFault.busy, 9), (.unhealthy, 18), (.internalError, 8)]
+        "busy and unhealthy say HEC is unavailable, an internal error is retriable; then the next delivery succeeds",
+        arguments: [(HECFault.busy, 9, Fate.unavailable(retryAfter: nil)), (.unhealthy, 18, .unavailable(retryAfter: nil)), (.internalError, 8, .retriable(retryAfter: nil))]
     )
-    func transientFault(_ fault: HECFault, code: Int) async throws {
+    func transientFault(_ fault: HECFault, code: Int, fate: Fate) async throws {
         let entries = [Fixtures.entry(1), Fixtures.entry(2)]
         try await withHEC { sink, hec in
             hec.injectFaults([fault])
             let first = await sink.deliver(entries)
-            #expect(Fate(first) == .retriable(retryAfter: nil))
+            #expect(Fate(first) == fate)
             #expect(first.reason.contains("code \(code)"), "\(first.reason)")
             #expect(hec.events.isEmpty)
 
@@ -121,12 +121,12 @@ struct SplunkHECSinkTests {
         }
     }
 
-    @Test("a dropped connection is a retriable transport error; the next delivery succeeds")
+    @Test("a dropped connection says HEC is unavailable (a transport error); the next delivery succeeds")
     func droppedConnection() async throws {
         try await withHEC { sink, hec in
             hec.injectFaults([.dropConnection])
             let first = await sink.deliver([Fixtures.entry(1)])
-            #expect(Fate(first) == .retriable(retryAfter: nil))
+            #expect(Fate(first) == .unavailable(retryAfter: nil))
             #expect(first.reason.contains("/services/collector/event"), "\(first.reason)")
             #expect(!first.reason.contains(Fixtures.token))
             #expect(hec.events.isEmpty)

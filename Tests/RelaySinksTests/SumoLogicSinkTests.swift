@@ -46,7 +46,7 @@ struct SumoLogicSinkTests {
         }
     }
 
-    @Test("a transport failure is retriable and its reason never contains the source code")
+    @Test("a transport failure says Sumo is unavailable and its reason never contains the source code")
     func transportFailure() async throws {
         let secret = "AnotherSecretCode9876543210"
         let sink = SumoLogicSink(
@@ -54,18 +54,18 @@ struct SumoLogicSinkTests {
                 name: "sumo", url: "http://127.0.0.1:9/receiver/v1/http/\(secret)", requestTimeout: .seconds(2)),
             transport: HTTPTransport())
         let outcome = await sink.deliver([Fixtures.entry(1)])
-        #expect(Fate(outcome) == .retriable(retryAfter: nil))
+        #expect(Fate(outcome) == .unavailable(retryAfter: nil))
         #expect(!outcome.reason.contains(secret), "\(outcome.reason)")
         #expect(outcome.reason.contains("127.0.0.1:9"))
     }
 
-    @Test("429 is retriable honouring Retry-After; 503 is retriable; 400 is rejected with Sumo's words")
+    @Test("429 (honouring Retry-After) and 503 say Sumo is unavailable; 400 is rejected with Sumo's words")
     func statuses() async throws {
         try await withSource { sink, sumo, _ in
             sumo.injectFaults([.throttled(retryAfterSeconds: 4), .unavailable, .badRequest])
             let entries = [Fixtures.entry(1)]
-            #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: .seconds(4)))
-            #expect(Fate(await sink.deliver(entries)) == .retriable(retryAfter: nil))
+            #expect(Fate(await sink.deliver(entries)) == .unavailable(retryAfter: .seconds(4)))
+            #expect(Fate(await sink.deliver(entries)) == .unavailable(retryAfter: nil))
             let rejected = await sink.deliver(entries)
             #expect(Fate(rejected) == .rejected)
             #expect(rejected.reason.contains("could not be processed"))

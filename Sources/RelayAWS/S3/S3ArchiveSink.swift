@@ -54,7 +54,7 @@ public struct S3ArchiveSink: Sink {
                 extraHeaders: extra)
             return S3Response.outcome(for: response)
         } catch {
-            return .retriable(reason: error.message, retryAfter: nil)
+            return .unavailable(reason: error.message, retryAfter: nil)
         }
     }
 
@@ -88,6 +88,8 @@ struct S3BatchFates {
     var retryReason = ""
     var retryAfter: Duration?
     var credentialReason: String?
+    /// Whether the failure that stopped the batch said S3 is unavailable (throttling, 503, unreachable).
+    var unavailable = false
     var stopped = false
 
     init(total: Int) { self.total = total }
@@ -98,11 +100,12 @@ struct S3BatchFates {
             delivered += ids
         case .rejected(let reason):
             for id in ids { rejected[id] = reason }
-        case .retriable(let reason, let after):
+        case .retriable(let reason, let after), .unavailable(let reason, let after):
             retriable += ids
             if !stopped {
                 retryReason = reason
                 retryAfter = after
+                if case .unavailable = outcome { unavailable = true }
             }
             stopped = true
         case .credentialRejected(let reason):
@@ -121,7 +124,9 @@ struct S3BatchFates {
         if let credentialReason, delivered.isEmpty, rejected.isEmpty {
             return .credentialRejected(reason: credentialReason)
         }
-        if retriable.count == total { return .retriable(reason: retryReason, retryAfter: retryAfter) }
+        if retriable.count == total {
+            return unavailable ? .unavailable(reason: retryReason, retryAfter: retryAfter) : .retriable(reason: retryReason, retryAfter: retryAfter)
+        }
         if rejected.count == total, Set(rejected.values).count == 1, let reason = rejected.values.first {
             return .rejected(reason: reason)
         }

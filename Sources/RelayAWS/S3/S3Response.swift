@@ -49,11 +49,11 @@ public enum S3Response {
                 return .credentialRejected(reason: "S3 refused the credential: \(described)")
             }
             if retriableCodes.contains(code) {
-                return .retriable(reason: "S3: \(described)", retryAfter: response.retryAfter)
+                return .retry(status: status, reason: "S3: \(described)", retryAfter: response.retryAfter)
             }
         }
         if status >= 500 || status == 408 || status == 429 {
-            return .retriable(reason: "S3: \(described)", retryAfter: response.retryAfter)
+            return .retry(status: status, reason: "S3: \(described)", retryAfter: response.retryAfter)
         }
         if error == nil, status == 401 || status == 403 {
             return .credentialRejected(reason: "S3 refused the credential: \(described)")

@@ -1,6 +1,8 @@
 /// Exponential backoff with full jitter, capped, and a limit of attempts before dead letters.
 public struct RetryPolicy: Sendable, Equatable {
-    /// Attempts in all (the first send included) before a batch is dead-lettered. Default 5.
+    /// Attempts in all (the first send included) before a batch is dead-lettered. Default 5. Only
+    /// failures that may be the batch's own count; while the destination is unavailable (unreachable,
+    /// 429, 502, 503, 504, HEC busy) or refuses the credential, the batch is retried without limit.
     public var maxAttempts: Int
     /// Backoff ceiling after the first failure. Default 1 s.
     public var initialBackoff: Duration

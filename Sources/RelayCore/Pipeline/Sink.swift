@@ -2,8 +2,14 @@
 public enum DeliveryOutcome: Sendable, Equatable {
     /// The destination acknowledged every event; the rows may leave the outbox.
     case delivered
-    /// A failure worth retrying (5xx, 408, 429, transport); `retryAfter` when the destination said.
+    /// A failure worth retrying that may be the batch's own (500, 408, an answer that is not the
+    /// destination's); `retryAfter` when the destination said. After the sink's attempt limit the
+    /// batch moves to dead letters.
     case retriable(reason: String, retryAfter: Duration?)
+    /// The destination is not taking data at all (unreachable, busy, throttling: transport errors,
+    /// 429, 502, 503, 504). The batch is not at fault: it is retried with backoff for as long as the
+    /// outage lasts without using up attempts, while the outbox keeps what arrives meanwhile.
+    case unavailable(reason: String, retryAfter: Duration?)
     /// A permanent failure for this batch (the destination's words in `reason`); retrying cannot help.
     case rejected(reason: String)
     /// The destination refused the sink's credential. The batch is not at fault: it is retried
@@ -147,5 +153,26 @@ extension Sink {
     /// Sinks that cannot check say so.
     public func checkCredential() async -> CredentialStatus {
         .unknown(reason: "\(name) cannot check its credential without delivering")
+    }
+}
+
+extension DeliveryOutcome {
+    /// The outcome of an HTTP answer that is a failure worth retrying: `.unavailable` for the
+    /// statuses that say the destination as a whole is down or throttling (429, 502, 503, 504),
+    /// `.retriable` for the others.
+    public static func retry(status: Int, reason: String, retryAfter: Duration?) -> DeliveryOutcome {
+        switch status {
+        case 429, 502, 503, 504: .unavailable(reason: reason, retryAfter: retryAfter)
+        default: .retriable(reason: reason, retryAfter: retryAfter)
+        }
+    }
+
+    /// The reason and the destination's `Retry-After` of a failure that is tried again later
+    /// (`.retriable` or `.unavailable`); `nil` for every other outcome.
+    public var retryDetails: (reason: String, retryAfter: Duration?)? {
+        switch self {
+        case .retriable(let reason, let retryAfter), .unavailable(let reason, let retryAfter): (reason, retryAfter)
+        default: nil
+        }
     }
 }

@@ -9,6 +9,7 @@ extension SinkWorker {
         var tally = Tally()
         var failures = 0
         var credentialFailures = 0
+        var outageFailures = 0
         var generator = SystemRandomNumberGenerator()
         while !entries.isEmpty {
             let delay: Duration
@@ -52,6 +53,19 @@ extension SinkWorker {
                 }
                 telemetry.recordFailedAttempt(sink: sink.name, error: reason)
                 delay = sink.retry.delay(afterFailures: credentialFailures, using: &generator)
+            case .unavailable(let reason, let retryAfter):
+                // The destination is down or throttling, not refusing this batch: no attempt is used up.
+                outageFailures += 1
+                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
+                delay = sink.retry.delay(afterFailures: outageFailures, atLeast: retryAfter, using: &generator)
+                if outageFailures == 1 || outageFailures.isMultiple(of: 10) {
+                    logger.warning(
+                        "Destination unavailable; the batch waits in the outbox and is retried",
+                        metadata: [
+                            "ccrelay.error": "\(reason)", "ccrelay.failures": "\(outageFailures)",
+                            "ccrelay.retry_in_secs": "\(delay.seconds)",
+                        ])
+                }
             case .retriable(let reason, let retryAfter):
                 failures += 1
                 telemetry.recordFailedAttempt(sink: sink.name, error: reason)

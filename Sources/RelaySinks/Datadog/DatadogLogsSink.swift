@@ -74,7 +74,8 @@ public struct DatadogLogsSink: Sink {
             maxBytes: DatadogLogsSinkConfiguration.Limits.requestBytes, overhead: 2, separator: 1)
         for (position, range) in ranges.enumerated() {
             let ids = fresh[range].map(\.id)
-            switch await send(encoded[range], apiKey: apiKey) {
+            let outcome = await send(encoded[range], apiKey: apiKey)
+            switch outcome {
             case .delivered:
                 fates.delivered += ids
                 continue
@@ -88,7 +89,10 @@ public struct DatadogLogsSink: Sink {
             case .rejected(let reason) where ids.count == 1:
                 fates.rejected[ids[0]] = reason
                 continue
-            case .retriable(let reason, let retryAfter):
+            case .unavailable where fates.delivered.isEmpty && outOfWindow == 0:
+                // The intake is down or throttling and nothing went through: the batch waits whole.
+                return outcome
+            case .retriable(let reason, let retryAfter), .unavailable(let reason, let retryAfter):
                 fates.retryReason = reason
                 fates.retryAfter = retryAfter
             case .rejected(let reason), .credentialRejected(let reason):
@@ -167,7 +171,7 @@ public struct DatadogLogsSink: Sink {
         do {
             return DatadogLogsResponse.outcome(for: try await transport.send(request))
         } catch {
-            return .retriable(reason: error.message, retryAfter: nil)
+            return .unavailable(reason: error.message, retryAfter: nil)
         }
     }
 }

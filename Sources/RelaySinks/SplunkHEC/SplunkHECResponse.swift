@@ -33,7 +33,7 @@ public enum SplunkHECResponse {
         }
         switch answer?.code {
         case 9, 18, 19, 20:
-            return .retriable(reason: "HEC busy: \(described)", retryAfter: response.retryAfter)
+            return .unavailable(reason: "HEC busy: \(described)", retryAfter: response.retryAfter)
         case 1, 2, 3, 4:
             return .credentialRejected(reason: "HEC rejected the token: \(described)")
         case 6, 12, 13, 15:
@@ -47,7 +47,7 @@ public enum SplunkHECResponse {
             break
         }
         if status >= 500 || status == 408 || status == 429 {
-            return .retriable(reason: "HTTP \(status): \(described)", retryAfter: response.retryAfter)
+            return .retry(status: status, reason: "HTTP \(status): \(described)", retryAfter: response.retryAfter)
         }
         if status == 401 || status == 403 {
             return .credentialRejected(reason: "HEC rejected the token: HTTP \(status), \(described)")

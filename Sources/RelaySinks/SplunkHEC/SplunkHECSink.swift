@@ -47,10 +47,10 @@ public struct SplunkHECSink: Sink {
             response = try await post(path: "/services/collector/event", body: body, endpoint: endpoint, token: token)
         } catch {
             pool.markFailed(endpoint)
-            return .retriable(reason: error.message, retryAfter: nil)
+            return .unavailable(reason: error.message, retryAfter: nil)
         }
         let outcome = SplunkHECResponse.outcome(for: response, index: configuration.index, endpoint: endpoint)
-        if case .retriable = outcome { pool.markFailed(endpoint) } else { pool.markHealthy(endpoint) }
+        if outcome.retryDetails != nil { pool.markFailed(endpoint) } else { pool.markHealthy(endpoint) }
         return outcome
     }
 

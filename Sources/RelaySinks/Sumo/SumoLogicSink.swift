@@ -46,12 +46,10 @@ public struct SumoLogicSink: Sink {
             // Nothing sent yet, or a permanent failure of the one request: the batch shares its fate.
             if delivered.isEmpty { return ranges.count == 1 ? outcome : Self.widen(outcome, count: entries.count) }
             let remaining = ranges[position...].flatMap { entries[$0].map(\.id) }
-            switch outcome {
-            case .retriable(let reason, let retryAfter):
+            if let (reason, retryAfter) = outcome.retryDetails {
                 return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: reason, retryAfter: retryAfter))
-            default:
-                return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: outcome.failureReason))
             }
+            return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: outcome.failureReason))
         }
         return .delivered
     }
@@ -77,18 +75,20 @@ public struct SumoLogicSink: Sink {
         do {
             response = try await transport.send(request)
         } catch {
-            return .retriable(reason: redact(error.message, url: url), retryAfter: nil)
+            return .unavailable(reason: redact(error.message, url: url), retryAfter: nil)
         }
         return outcome(for: response, url: url)
     }
 
-    /// Sumo's statuses: 200 ok; 429 throttled and 408, 5xx retriable; 401 the URL is not a source.
+    /// Sumo's statuses: 200 ok; 429 throttled and 408, 5xx retriable (429, 502–504: unavailable);
+    /// 401 the URL is not a source.
     func outcome(for response: InboundResponse, url: String) -> DeliveryOutcome {
         let redactedURL = SumoLogicSinkConfiguration.redacted(url)
         let words = redact("HTTP \(response.status) from \(redactedURL): \(response.bodySnippet())", url: url)
         switch response.status {
         case 200..<300: return .delivered
-        case 408, 429, 500...599: return .retriable(reason: "Sumo Logic answered \(words)", retryAfter: response.retryAfter)
+        case 408, 429, 500...599:
+            return .retry(status: response.status, reason: "Sumo Logic answered \(words)", retryAfter: response.retryAfter)
         case 401, 403: return .credentialRejected(reason: "Sumo Logic refused the HTTP source URL: \(words)")
         default: return .rejected(reason: "Sumo Logic refused the logs: \(words)")
         }
@@ -113,7 +113,9 @@ extension DeliveryOutcome {
     var failureReason: String {
         switch self {
         case .delivered, .awaitingAcknowledgement: ""
-        case .retriable(let reason, _), .rejected(let reason), .credentialRejected(let reason), .poisoned(_, let reason): reason
+        case .retriable(let reason, _), .unavailable(let reason, _), .rejected(let reason), .credentialRejected(let reason),
+            .poisoned(_, let reason):
+            reason
         case .partial(let fates): fates.retryReason
         }
     }
