@@ -8,6 +8,7 @@ import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
 /// Usage: ccrelay-bench [normalize|sinks|pull|push|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// (`normalize --baseline Benchmarks/baseline/normalize.py`, `push --baseline Benchmarks/baseline/firehose_to_hec.py`)
 /// (`ccrelay-bench pipeline CONFIG` and `lambda-child CONFIG` are the child processes the backlog and
 /// lambda benchmarks measure.)
 @main
@@ -20,14 +21,14 @@ struct Bench {
         var logger = Logger(label: "ccrelay.bench")
         logger.logLevel = .critical
         say("# ccrelay benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores, release build)\n")
-        if which == "normalize" || which == "all" { try await NormalizeBench.run(logger: logger) }
+        let baseline = arguments.firstIndex(of: "--baseline").map { arguments[$0 + 1] }
+        if which == "normalize" || which == "all" { try await NormalizeBench.run(logger: logger, baselineScript: which == "all" ? nil : baseline) }
         if which == "sinks" || which == "all" { try await SinkBench.run(logger: logger) }
         if which == "pull" || which == "all" {
             try await PullBench.run(logger: logger)
             try await CXonePullBench.run(logger: logger)
         }
         if which == "push" || which == "all" {
-            let baseline = arguments.firstIndex(of: "--baseline").map { arguments[$0 + 1] }
             try await PushBench.run(logger: logger, baselineScript: baseline)
         }
         if which == "cxone" { try await CXonePullBench.run(logger: logger) }

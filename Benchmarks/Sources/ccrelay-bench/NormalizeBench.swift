@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RelayCore
 import RelayGenesys
@@ -6,12 +7,16 @@ import RelaySandbox
 
 /// Normalize + encode per core: JSON bytes in, the normalized event's encoding out, one thread.
 enum NormalizeBench {
-    static func run(logger: Logger) async throws {
+    /// `baselineScript`: `Benchmarks/baseline/normalize.py`, run on the same records in the same run.
+    /// `BENCH_REPEATS` scales the passes over the records (default 40 REST, 20 EventBridge), e.g. 1
+    /// under callgrind.
+    static func run(logger: Logger, baselineScript: String?) async throws {
+        let scale = ProcessInfo.processInfo.environment["BENCH_REPEATS"].flatMap(Int.init)
         say("## Normalize + encode (one core)\n")
         say("| input | events | seconds | events/s per core |")
         say("|---|---:|---:|---:|")
         let audits = try await restAuditRecords(logger: logger)
-        let restRate = try throughput(records: audits, repeats: 40) { bytes in
+        let restRate = try throughput(records: audits, repeats: scale ?? 40) { bytes in
             try GenesysAuditNormalizer(keepRaw: false).normalize(try JSONParser.parse(bytes)).encoded().count
         }
         say("| Genesys REST AuditLogMessage | \(restRate.events) | \(formatted(restRate.seconds, digits: 2)) | \(formatted(restRate.rate)) |")
@@ -20,11 +25,48 @@ enum NormalizeBench {
         let conversation = generator.generate(count: 20_000, start: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000))
             .filter { $0.kind == .conversation }.map(\.text)
         let normalizer = GenesysEventBridgeNormalizer()
-        let pushRate = try throughput(records: conversation, repeats: 20) { bytes in
+        let pushRate = try throughput(records: conversation, repeats: scale ?? 20) { bytes in
             try normalizer.normalize(try JSONParser.parse(bytes)).encoded().count
         }
         say("| EventBridge conversation detail event | \(pushRate.events) | \(formatted(pushRate.seconds, digits: 2)) | \(formatted(pushRate.rate)) |")
+        if let baselineScript {
+            let restBaseline = try runBaseline(script: baselineScript, kind: "rest", records: audits, repeats: max(1, (scale ?? 40) / 4))
+            say("| baseline (Python json + hashlib): Genesys REST | \(restBaseline.events) | \(formatted(restBaseline.seconds, digits: 2)) | \(formatted(restBaseline.rate)) |")
+            let pushBaseline = try runBaseline(script: baselineScript, kind: "eventbridge", records: conversation, repeats: max(1, (scale ?? 20) / 4))
+            say("| baseline (Python json + hashlib): EventBridge conversation | \(pushBaseline.events) | \(formatted(pushBaseline.seconds, digits: 2)) | \(formatted(pushBaseline.rate)) |")
+            say("\nRatio ccrelay / baseline: REST \(formatted(restRate.rate / restBaseline.rate, digits: 1))×, EventBridge \(formatted(pushRate.rate / pushBaseline.rate, digits: 1))×")
+        }
         say()
+    }
+
+    /// Runs the Python baseline over `records` written as NDJSON; its own timing, parsed from its output.
+    static func runBaseline(script: String, kind: String, records: [[UInt8]], repeats: Int) throws -> (events: Int, seconds: Double, rate: Double) {
+        let directory = try temporaryDirectory("normalize-baseline")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let input = directory + "/records.ndjson"
+        var ndjson: [UInt8] = []
+        for record in records {
+            ndjson += record
+            ndjson.append(UInt8(ascii: "\n"))
+        }
+        try Data(ndjson).write(to: URL(fileURLWithPath: input))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--kind", kind, "--input", input, "--repeats", "\(repeats)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        var fields: [String: Double] = [:]
+        for pair in text.split(whereSeparator: \.isWhitespace) {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let value = Double(parts[1]) { fields[String(parts[0])] = value }
+        }
+        guard process.terminationStatus == 0, let events = fields["events"], let seconds = fields["seconds"], seconds > 0 else {
+            throw RelayError(.transport, "the normalize baseline failed (exit \(process.terminationStatus)): \(text)")
+        }
+        return (Int(events), seconds, events / seconds)
     }
 
     static func throughput(records: [[UInt8]], repeats: Int, _ work: ([UInt8]) throws -> Int) throws -> (events: Int, seconds: Double, rate: Double) {
