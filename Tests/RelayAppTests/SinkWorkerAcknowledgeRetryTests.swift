@@ -100,6 +100,31 @@ struct SinkWorkerAcknowledgeRetryTests {
             logger: logger)
     }
 
+    /// Drains `worker` for up to `limit`, advancing `clock` by `step` whenever something sleeps on it.
+    private static func drain(
+        _ worker: SinkWorker, clock: ManualClock, for limit: Duration, step: Duration
+    ) async -> Result<SinkWorker.DrainResult, any Error> {
+        let deadline = clock.now.advanced(by: limit)
+        return await withTaskGroup(of: Result<SinkWorker.DrainResult, any Error>?.self) { group -> Result<SinkWorker.DrainResult, any Error> in
+            group.addTask {
+                while !Task.isCancelled {
+                    await clock.waitForSleepers(count: 1)
+                    clock.advance(by: step)
+                    await Task.yield()
+                }
+                return nil
+            }
+            let outcome: Result<SinkWorker.DrainResult, any Error>
+            do {
+                outcome = .success(try await worker.drain(until: deadline))
+            } catch {
+                outcome = .failure(error)
+            }
+            group.cancelAll()
+            return outcome
+        }
+    }
+
     @Test("a delivered batch whose removal fails (disk full) is not sent again: the removal is retried until it works")
     func removalRetriedNotResent() async throws {
         let clock = ManualClock()
@@ -109,19 +134,7 @@ struct SinkWorkerAcknowledgeRetryTests {
         let worker = Self.worker(sink, store, clock)
         let start = clock.now
 
-        let result = try await withThrowingTaskGroup(of: SinkWorker.DrainResult?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    clock.advance(by: .seconds(1))
-                    await Task.yield()
-                }
-                return nil
-            }
-            let result = try await worker.drain(until: start.advanced(by: .seconds(3600)))
-            group.cancelAll()
-            return result
-        }
+        let result = try await Self.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
         #expect(result.delivered == 250 && result.deadLettered == 0 && result.remaining == 0)
         #expect(sink.sent.withLock { $0 } == ids)
         // Five removal attempts for the first batch (backing off 1, 2, 3, 4 s), one each for the other two.
@@ -138,24 +151,7 @@ struct SinkWorkerAcknowledgeRetryTests {
         let worker = Self.worker(sink, store, clock)
         let start = clock.now
 
-        let outcome = await withTaskGroup(of: Result<SinkWorker.DrainResult, any Error>?.self) { group -> Result<SinkWorker.DrainResult, any Error> in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    clock.advance(by: .seconds(30))
-                    await Task.yield()
-                }
-                return nil
-            }
-            let outcome: Result<SinkWorker.DrainResult, any Error>
-            do {
-                outcome = .success(try await worker.drain(until: start.advanced(by: .seconds(7200))))
-            } catch {
-                outcome = .failure(error)
-            }
-            group.cancelAll()
-            return outcome
-        }
+        let outcome = await Self.drain(worker, clock: clock, for: .seconds(7200), step: .seconds(30))
         #expect(throws: RelayError.self) { try outcome.get() }
         #expect(sink.sent.withLock { $0.count } == 10)
         #expect(try await store.outboxDepth(sink: "recording") == 10)

@@ -116,8 +116,8 @@ extension SinkWorker {
 
     /// Removes delivered rows from the outbox. The destination already has them, so a failed write
     /// (disk full, database unreachable) is retried with backoff instead of leaving the rows to be
-    /// sent again; retries stop at shutdown or once the claim's lease has run out (another worker may
-    /// then claim the rows), and the rows go out once more, counted as resent.
+    /// sent again. Retries stop at shutdown or after one claim lease (by then another worker may
+    /// claim the rows); the error is thrown and the rows are sent once more later.
     func acknowledge(_ entries: [OutboxEntry]) async throws {
         let ids = entries.map(\.id)
         let giveUpAt = clock.now.advanced(by: configuration.lease)
