@@ -78,7 +78,7 @@ struct ReliabilityOutageTests {
                     try await eventually("HEC complete", limit: .seconds(120), while: relay) {
                         IndexCount(expected: expected, indexed: hec.events.compactMap { $0.fields["event_id"]?.stringValue }).missing == 0
                     }
-                    let deadLettered = Self.deadLettered(config, environment)
+                    let deadLettered = try Self.deadLettered(config, environment)
                     let memory = relay.memory()
                     let status = relay.terminate()
                     #expect(status == 0, "ccrelay exited \(status): \(relay.logTail())")
@@ -114,11 +114,13 @@ struct ReliabilityOutageTests {
         #expect(deadLettered == 0)
     }
 
-    /// Dead letters in the state store (one row per event), counted with `ccrelay dlq list`.
-    static func deadLettered(_ config: String, _ environment: [String: String]) -> Int {
-        guard let result = try? CommandLineTests.runToEnd(["dlq", "list", "--limit", "1000000", "--config", config], environment: environment),
-            result.status == 0
-        else { return 0 }
+    /// Dead letters in the state store (one row per event), counted with `ccrelay dlq list`; a failed
+    /// listing is an error, never a count of zero.
+    static func deadLettered(_ config: String, _ environment: [String: String]) throws -> Int {
+        let result = try CommandLineTests.runToEnd(["dlq", "list", "--limit", "1000000", "--config", config], environment: environment)
+        guard result.status == 0 else {
+            throw ReliabilityFailure(description: "ccrelay dlq list exited \(result.status): \(result.errors)")
+        }
         let rows = result.output.split(separator: "\n").filter { !$0.hasPrefix("ID ") && !$0.hasPrefix("no dead letters") }
         return rows.count
     }

@@ -140,7 +140,7 @@ extension SinkWorker {
         if failures > 0 {
             logger.notice("Delivered events removed from the outbox after retrying", metadata: ["ccrelay.attempts": "\(failures + 1)"])
         }
-        telemetry.recordDelivery(sink: sink.name, delivered: entries.count, ids: entries.map(\.id), at: clock.now)
+        telemetry.recordDelivery(sink: sink.name, delivered: ids.count, ids: ids, at: clock.now)
         if health.markAccepted(sink.name) {
             logger.notice("Destination accepts the sink's credential again; halted intake resumes")
         }
