@@ -136,7 +136,17 @@ public struct SinkWorker: Service {
         {
             await waitForWork(since: generation, until: fillDeadline)
             generation = signal.generation(of: sink.name)
-            let more = try await claim(maxEvents: limits.maxEvents - entries.count, maxBytes: limits.maxBytes - bytes)
+            let more: [OutboxEntry]
+            do {
+                more = try await claim(maxEvents: limits.maxEvents - entries.count, maxBytes: limits.maxBytes - bytes)
+            } catch {
+                // The rows already claimed are leased to this worker: dropping them here would strand
+                // them until the lease expires, so the smaller batch goes out as it is.
+                logger.error(
+                    "Outbox access failed while filling a batch; sending the rows already claimed",
+                    metadata: ["ccrelay.error": "\(error)", "ccrelay.events": "\(entries.count)"])
+                return entries
+            }
             entries += more
             bytes += more.reduce(0) { $0 + $1.payload.count }
         }

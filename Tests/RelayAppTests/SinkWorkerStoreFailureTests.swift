@@ -8,9 +8,13 @@ import Testing
 /// A sink that takes every batch and remembers what it was sent.
 private final class RecordingSink: Sink, Sendable {
     let name = "recording"
-    let batch = BatchConfiguration(maxEvents: 100, maxBytes: 10 << 20, timeout: .zero)
+    let batch: BatchConfiguration
     let retry = RetryPolicy()
     let sent = Mutex<[String]>([])
+
+    init(batchTimeout: Duration = .zero) {
+        batch = BatchConfiguration(maxEvents: 100, maxBytes: 10 << 20, timeout: batchTimeout)
+    }
 
     func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
         sent.withLock { $0 += entries.map(\.eventID) }
@@ -18,15 +22,19 @@ private final class RecordingSink: Sink, Sendable {
     }
 }
 
-/// A SQLite store whose `acknowledge` fails while `failuresLeft` is above zero, as when its disk is full.
+/// A SQLite store whose writes fail as when its disk is full: `acknowledge` while `failuresLeft` is
+/// above zero, `claim` on the calls numbered in `failingClaims` (1-based).
 private final class FullDiskStore: StateStore, Sendable {
     let base: SQLiteStateStore
     let failuresLeft: Mutex<Int>
+    let failingClaims: Set<Int>
     let acknowledgeCalls = Mutex(0)
+    let claimCalls = Mutex(0)
 
-    init(base: SQLiteStateStore, failures: Int) {
+    init(base: SQLiteStateStore, failures: Int, failingClaims: Set<Int> = []) {
         self.base = base
         self.failuresLeft = Mutex(failures)
+        self.failingClaims = failingClaims
     }
 
     func acknowledge(sink: String, ids: [Int64]) async throws {
@@ -48,7 +56,12 @@ private final class FullDiskStore: StateStore, Sendable {
         try await base.append(records, deadLetters: deadLetters, checkpoint: checkpoint, lease: lease, now: now)
     }
     func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant) async throws -> [OutboxEntry] {
-        try await base.claim(sink: sink, maxEvents: maxEvents, maxBytes: maxBytes, now: now, leaseUntil: leaseUntil)
+        let call = claimCalls.withLock {
+            $0 += 1
+            return $0
+        }
+        if failingClaims.contains(call) { throw RelayError(.stateStore, "database or disk is full (SQLITE_FULL)") }
+        return try await base.claim(sink: sink, maxEvents: maxEvents, maxBytes: maxBytes, now: now, leaseUntil: leaseUntil)
     }
     func release(sink: String, ids: [Int64]) async throws { try await base.release(sink: sink, ids: ids) }
     func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws {
@@ -79,9 +92,11 @@ private final class FullDiskStore: StateStore, Sendable {
     func close() throws { try base.close() }
 }
 
-@Suite("Sink worker: removing delivered rows")
-struct SinkWorkerAcknowledgeRetryTests {
-    private static func filledStore(events: Int, failures: Int, clock: ManualClock) async throws -> (FullDiskStore, [String], URL) {
+@Suite("Sink worker: state store failures")
+struct SinkWorkerStoreFailureTests {
+    private static func filledStore(
+        events: Int, failures: Int, failingClaims: Set<Int> = [], clock: ManualClock
+    ) async throws -> (FullDiskStore, [String], URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-ackretry-\(UUID().uuidString)")
         let base = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
         let ids = (0..<events).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
@@ -89,7 +104,7 @@ struct SinkWorkerAcknowledgeRetryTests {
             PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: ["recording"])
         }
         _ = try await base.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
-        return (FullDiskStore(base: base, failures: failures), ids, directory)
+        return (FullDiskStore(base: base, failures: failures, failingClaims: failingClaims), ids, directory)
     }
 
     private static func worker(_ sink: RecordingSink, _ store: FullDiskStore, _ clock: ManualClock) -> SinkWorker {
@@ -158,5 +173,29 @@ struct SinkWorkerAcknowledgeRetryTests {
         // It kept trying (backing off up to 30 s) for about the lease's 10 minutes, then stopped.
         #expect(store.acknowledgeCalls.withLock { $0 } > 10)
         #expect(clock.now < start.advanced(by: SinkWorker.Configuration().lease * 2))
+    }
+
+    @Test("a claim that fails while a batch fills does not strand the rows already claimed: they are sent at once")
+    func failedTopUpSendsClaimedRows() async throws {
+        let clock = ManualClock()
+        let (store, ids, directory) = try await Self.filledStore(events: 10, failures: 0, failingClaims: [2], clock: clock)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sink = RecordingSink(batchTimeout: .seconds(1))
+        let worker = Self.worker(sink, store, clock)
+        // Well inside the claim's 10-minute lease: rows stranded by the failed top-up would come back only after it.
+        let giveUpAt = clock.now.advanced(by: .seconds(60))
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await worker.run() }
+            while sink.sent.withLock({ $0.count }) < ids.count, clock.now < giveUpAt {
+                await clock.waitForSleepers(count: 1)
+                clock.advance(by: .milliseconds(250))
+                await Task.yield()
+            }
+            group.cancelAll()
+        }
+        #expect(store.claimCalls.withLock { $0 } >= 2, "the batch never tried to fill, so the failing claim was not exercised")
+        #expect(sink.sent.withLock { $0 } == ids)
+        #expect(try await store.outboxDepth(sink: "recording") == 0)
     }
 }
