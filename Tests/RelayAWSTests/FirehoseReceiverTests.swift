@@ -29,7 +29,7 @@ import Testing
 
     @Test func acknowledgesExactlyAsFirehoseRequires() async throws {
         let intake = RecordingIntake()
-        let body = Gzip.compress(firehoseBody(requestID: "req-1", records: [eventText("e1"), eventText("e2")]))
+        let body = Gzip.compress(firehoseBody(requestID: "req-1", records: [eventText("e1"), eventText("e2")]), level: .standard)
         let response = try await withReceiverServer(receiver(), intake: intake) { base in
             try await send("POST", base + "/firehose", headers: headers(requestID: "req-1", gzip: true), body: body)
         }
@@ -110,7 +110,7 @@ import Testing
                 try await send("POST", base + "/firehose", headers: headers(requestID: "big"), body: body),
                 // Small on the wire, beyond twice the limit once inflated.
                 try await send("POST", base + "/firehose", headers: headers(requestID: "bomb", gzip: true),
-                               body: Gzip.compress([UInt8](repeating: 0x20, count: 20_000)))
+                               body: Gzip.compress([UInt8](repeating: 0x20, count: 20_000), level: .standard))
             )
         }
         #expect(plain.status == 413)
@@ -266,7 +266,7 @@ struct FuzzGenerator {
         case 2:  // gzip flag on data that is not gzip
             return (valid, true)
         case 3:  // a truncated gzip stream
-            let compressed = Gzip.compress(valid)
+            let compressed = Gzip.compress(valid, level: .standard)
             return (Array(compressed.prefix(below(compressed.count - 1))), true)
         case 4:  // a foreign character inside a record's data
             var data = Array(Base64.encode(Array(eventText("x").utf8)).utf8)

@@ -66,7 +66,7 @@ final class PushLoad: Sendable {
             "timestamp": .number(JSONNumber(SystemClock().now.timestamp.millisecondsSinceEpoch)),
             "records": .array(events.map { ["data": .string(Base64.encode($0.text))] }),
         ])
-        let compressed = Gzip.compress(body)
+        let compressed = Gzip.compress(body, level: .standard)
         var backoff = Duration.milliseconds(20)
         while true {
             try Task.checkCancellation()

@@ -76,7 +76,7 @@ enum FuzzBench {
                         var body = mutator.mutate(valid)
                         var fields = headers(index) + [("Content-Type", "application/json")]
                         if gzipSometimes, mutator.below(4) == 0 {
-                            body = mutator.below(2) == 0 ? Gzip.compress(body) : body
+                            body = mutator.below(2) == 0 ? Gzip.compress(body, level: .standard) : body
                             fields.append(("Content-Encoding", "gzip"))
                         }
                         let start = ContinuousClock.now

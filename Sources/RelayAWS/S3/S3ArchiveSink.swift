@@ -50,7 +50,7 @@ public struct S3ArchiveSink: Sink {
         if let storageClass = configuration.storageClass { extra.append(("x-amz-storage-class", storageClass)) }
         do {
             let response = try await client.putObject(
-                key: object.key, body: Gzip.compress(object.ndjson), contentType: "application/gzip",
+                key: object.key, body: Gzip.compress(object.ndjson, level: .standard), contentType: "application/gzip",
                 extraHeaders: extra)
             return S3Response.outcome(for: response)
         } catch {

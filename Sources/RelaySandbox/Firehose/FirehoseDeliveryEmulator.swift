@@ -52,33 +52,53 @@ public final class FirehoseDeliveryEmulator: Sendable {
     /// how many events were acknowledged. Throws only on cancellation.
     @discardableResult
     public func deliver(_ events: [GeneratedPushEvent]) async throws -> Int {
-        var delivered = 0
+        try await send(prepare(events))
+    }
+
+    /// Builds the requests that would carry `events` (body encoded and compressed, request id
+    /// drawn), without sending them: a benchmark prepares its load before the clock starts, since
+    /// encoding and compressing is Firehose's work, not the endpoint's.
+    public func prepare(_ events: [GeneratedPushEvent]) -> [FirehoseRequest] {
+        var requests: [FirehoseRequest] = []
         var start = 0
         while start < events.count {
             let batch = Array(events[start..<min(start + configuration.recordsPerRequest, events.count)])
-            if try await deliverBatch(batch) { delivered += batch.count }
+            let requestID = state.withLock { $0.random.uuid() }
+            let headers: [(name: String, value: String)] = [
+                ("Content-Type", "application/json"), ("X-Amz-Firehose-Protocol-Version", "1.0"),
+                ("X-Amz-Firehose-Request-Id", requestID), ("X-Amz-Firehose-Access-Key", configuration.accessKey),
+                ("X-Amz-Firehose-Source-Arn", configuration.sourceARN),
+            ] + (configuration.gzip ? [("Content-Encoding", "gzip")] : [])
+            let request = OutboundRequest(
+                method: "POST", url: configuration.url, headers: headers, body: requestBody(requestID: requestID, batch: batch),
+                timeout: configuration.requestTimeout)
+            requests.append(FirehoseRequest(request: request, events: batch))
             start += batch.count
+        }
+        return requests
+    }
+
+    /// Sends prepared requests one after the other, each retried until answered 200 or its retry
+    /// duration passed. Returns how many events were acknowledged. Throws only on cancellation.
+    @discardableResult
+    public func send(_ requests: [FirehoseRequest]) async throws -> Int {
+        var delivered = 0
+        for request in requests {
+            if try await send(request) { delivered += request.events.count }
         }
         return delivered
     }
 
     /// One request, retried as Firehose does. True when it was answered 200.
-    private func deliverBatch(_ batch: [GeneratedPushEvent]) async throws -> Bool {
-        let requestID = state.withLock { $0.random.uuid() }
-        let body = requestBody(requestID: requestID, batch: batch)
-        let headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/json"), ("X-Amz-Firehose-Protocol-Version", "1.0"),
-            ("X-Amz-Firehose-Request-Id", requestID), ("X-Amz-Firehose-Access-Key", configuration.accessKey),
-            ("X-Amz-Firehose-Source-Arn", configuration.sourceARN),
-        ] + (configuration.gzip ? [("Content-Encoding", "gzip")] : [])
-        let request = OutboundRequest(method: "POST", url: configuration.url, headers: headers, body: body, timeout: configuration.requestTimeout)
+    private func send(_ prepared: FirehoseRequest) async throws -> Bool {
+        let batch = prepared.events
         let giveUpAt = clock.now.advanced(by: configuration.retryDuration)
         var backoff = configuration.initialBackoff
         while true {
             try Task.checkCancellation()
             var status: Int?
             do {
-                status = try await transport.send(request).status
+                status = try await transport.send(prepared.request).status
             } catch where error.code == .cancelled {
                 throw CancellationError()
             } catch {
@@ -130,8 +150,14 @@ public final class FirehoseDeliveryEmulator: Sendable {
             "timestamp": .number(JSONNumber(clock.now.timestamp.millisecondsSinceEpoch)),
             "records": .array(records),
         ])
-        return configuration.gzip ? Gzip.compress(body) : body
+        return configuration.gzip ? Gzip.compress(body, level: .standard) : body
     }
+}
+
+/// One Firehose request ready to send, with the events it carries.
+public struct FirehoseRequest: Sendable {
+    let request: OutboundRequest
+    public let events: [GeneratedPushEvent]
 }
 
 /// What the sandbox Firehose did.

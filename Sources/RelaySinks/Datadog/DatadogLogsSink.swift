@@ -164,7 +164,7 @@ public struct DatadogLogsSink: Sink {
             ("Content-Type", "application/json"),
         ]
         if configuration.gzip {
-            body = Gzip.compress(body)
+            body = Gzip.compress(body, level: .fastest)
             headers.append(("Content-Encoding", "gzip"))
         }
         let request = OutboundRequest(method: "POST", url: url, headers: headers, body: body, timeout: configuration.requestTimeout)

@@ -109,7 +109,7 @@ final class RotatingFile: Sendable {
     /// Replaces `path` by `path.gz`, synced before the original is removed.
     private static func compress(_ path: String) throws(RelayError) {
         let contents = try readAll(path)
-        let compressed = Gzip.compress(contents)
+        let compressed = Gzip.compress(contents, level: .standard)
         let temporary = path + ".gz.partial"
         let descriptor = posixOpen(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw systemError("cannot create", temporary) }

@@ -114,7 +114,7 @@ public struct SplunkHECSink: Sink {
         ]
         var payload = body
         if compress, configuration.gzip, !body.isEmpty {
-            payload = Gzip.compress(body)
+            payload = Gzip.compress(body, level: .fastest)
             headers.append(("Content-Encoding", "gzip"))
         }
         let url = bases[bases.indices.contains(endpoint) ? endpoint : 0] + path

@@ -68,7 +68,7 @@ public struct SumoLogicSink: Sink {
             body.append(contentsOf: entry.payload)
             body.append(UInt8(ascii: "\n"))
         }
-        if configuration.gzip { body = Gzip.compress(body) }
+        if configuration.gzip { body = Gzip.compress(body, level: .fastest) }
         let request = OutboundRequest(
             method: "POST", url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
         let response: InboundResponse
