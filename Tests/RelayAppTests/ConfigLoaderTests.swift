@@ -49,6 +49,27 @@ struct ConfigLoaderTests {
         #expect(sink.gzip)
     }
 
+    @Test("batch.concurrency sets how many workers deliver a sink's outbox; local files keep one, in order")
+    func sinkConcurrency() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-concurrency-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let yaml = """
+            allow_inline_secrets: true
+            state: {sqlite: {path: \(directory.path)/state.sqlite}}
+            sources:
+              g: {type: genesys_audit, region: mypurecloud.ie, client_id: a, client_secret: b}
+            sinks:
+              busy: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t, batch: {concurrency: 3}}
+              usual: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t}
+              local: {type: file, path: \(directory.path)/events.ndjson}
+            """
+        let configuration = try ConfigLoader(interpolation: environment).load(yaml: yaml)
+        #expect(configuration.sinks.compactMap { ($0 as? SplunkHECSinkConfiguration)?.batch.concurrency } == [3, 2])
+        #expect(configuration.sinks.compactMap { ($0 as? FileSinkConfiguration)?.batch.concurrency } == [1])
+        let runtime = try RelayRuntime(configuration: configuration, logger: PipelineHarness.logger)
+        #expect(runtime.services().filter { $0 is SinkWorker }.count == 6)
+    }
+
     @Test("every problem is reported at once with its YAML path")
     func everyProblemWithPath() throws {
         let yaml = """
@@ -74,6 +95,7 @@ struct ConfigLoaderTests {
                 endpoint: splunk.example.com
                 batch:
                   max_events: 0
+                  concurrency: 0
                 retry:
                   initial_backoff_secs: 10
                   max_backoff_secs: 1
@@ -92,6 +114,7 @@ struct ConfigLoaderTests {
             "sinks.splunk.endpoint",
             "sinks.splunk.token",
             "sinks.splunk.batch.max_events",
+            "sinks.splunk.batch.concurrency",
             "sinks.splunk.retry.max_backoff_secs",
         ]))
         let text = error?.description ?? ""

@@ -19,7 +19,10 @@ struct ObservabilityUnitTests {
         telemetry.recordDelivery(sink: "splunk", delivered: 9)
         telemetry.recordDeadLetters(sink: "splunk", count: 3, error: "HTTP 400")
         telemetry.recordResend(sink: "splunk", events: 5)
-        telemetry.recordPendingAcks(sink: "splunk", batches: 2)
+        // Two workers of one sink: the gauge is their sum, each worker's latest figure counted once.
+        telemetry.recordPendingAcks(sink: "splunk", worker: 0, batches: 4)
+        telemetry.recordPendingAcks(sink: "splunk", worker: 1, batches: 1)
+        telemetry.recordPendingAcks(sink: "splunk", worker: 0, batches: 1)
         let text = exporter.exposition()
         for line in [
             #"ccrelay_source_records_received_total{source="genesys"} 12"#,

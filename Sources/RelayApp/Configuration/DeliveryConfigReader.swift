@@ -4,11 +4,12 @@ import RelayCore
 enum DeliveryConfigReader {
     static func batch(_ node: ConfigNode?, default defaults: BatchConfiguration = BatchConfiguration()) -> BatchConfiguration {
         guard let node, node.mapping() != nil else { return defaults }
-        node.rejectUnknownKeys(allowed: ["max_events", "max_bytes", "timeout_secs"])
+        node.rejectUnknownKeys(allowed: ["max_events", "max_bytes", "timeout_secs", "concurrency"])
         return BatchConfiguration(
             maxEvents: node.int("max_events", default: defaults.maxEvents, range: 1...100_000),
             maxBytes: node.int("max_bytes", default: defaults.maxBytes, range: 1_024...(512 << 20)),
-            timeout: node.seconds("timeout_secs", default: defaults.timeout, range: 0...3600)
+            timeout: node.seconds("timeout_secs", default: defaults.timeout, range: 0...3600),
+            concurrency: node.int("concurrency", default: defaults.concurrency, range: 1...16)
         )
     }
 

@@ -17,7 +17,7 @@ enum FileConfigReader {
             maxBytes: node.int("max_bytes", default: defaults.maxBytes, range: 1_024...Int(Int64.max)),
             maxAge: maxAge == .zero ? nil : maxAge,
             compressRotated: node.bool("compress_rotated", default: defaults.compressRotated),
-            batch: DeliveryConfigReader.batch(node.optional("batch")),
+            batch: DeliveryConfigReader.batch(node.optional("batch"), default: BatchConfiguration(concurrency: 1)),
             retry: DeliveryConfigReader.retry(node.optional("retry"))
         )
         return path == nil ? nil : configuration

@@ -9,7 +9,7 @@ enum StdoutConfigReader {
         node.rejectUnknownKeys(allowed: keys)
         return StdoutSinkConfiguration(
             name: name,
-            batch: DeliveryConfigReader.batch(node.optional("batch")),
+            batch: DeliveryConfigReader.batch(node.optional("batch"), default: BatchConfiguration(concurrency: 1)),
             retry: DeliveryConfigReader.retry(node.optional("retry"))
         )
     }

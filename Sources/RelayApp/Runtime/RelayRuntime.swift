@@ -119,10 +119,10 @@ public struct RelayRuntime: Sendable {
         }
     }
 
-    private func worker(for sink: any Sink) -> SinkWorker {
+    private func worker(for sink: any Sink, index: Int = 0, gate: SinkGate? = nil) -> SinkWorker {
         SinkWorker(
             sink: sink, store: store, clock: clock, signal: signal, telemetry: telemetry, health: health,
-            configuration: workerConfiguration, logger: logger
+            configuration: workerConfiguration, index: index, gate: gate, logger: logger
         )
     }
 
@@ -139,7 +139,10 @@ public struct RelayRuntime: Sendable {
     /// receivers), then the pull sources, so a graceful shutdown stops intake first and lets in-flight
     /// batches finish.
     public func services() -> [any Service] {
-        var services: [any Service] = sinks.map { worker(for: $0) }
+        var services: [any Service] = sinks.flatMap { sink in
+            let gate = SinkGate(recheck: sink.retry.initialBackoff)
+            return (0..<max(1, sink.batch.concurrency)).map { worker(for: sink, index: $0, gate: gate) }
+        }
         if configuration.secrets.hasRotatingSecrets {
             services.append(SecretRefreshService(provider: configuration.secrets, clock: clock))
         }

@@ -48,6 +48,8 @@ public final class PipelineTelemetry: Sendable {
     private struct State {
         var sources: [String: SourceCounters] = [:]
         var sinks: [String: SinkCounters] = [:]
+        /// Per sink, per worker: batches awaiting acknowledgement.
+        var pendingAcksByWorker: [String: [Int: Int]] = [:]
         var sourceMetrics: [String: SourceMetricHandles] = [:]
         var sinkMetrics: [String: SinkMetricHandles] = [:]
         /// Per source, per partition: the last committed checkpoint when it is a timestamp.
@@ -209,10 +211,13 @@ public final class PipelineTelemetry: Sendable {
         }
     }
 
-    public func recordPendingAcks(sink: String, batches: Int) {
+    /// Batches awaiting acknowledgement at one of a sink's workers; the sink's figure is their sum.
+    public func recordPendingAcks(sink: String, worker: Int, batches: Int) {
         state.withLock { state in
-            state.sinks[sink, default: SinkCounters()].pendingAcks = batches
-            sinkMetrics(&state, sink).pendingAcks.record(batches)
+            state.pendingAcksByWorker[sink, default: [:]][worker] = batches
+            let total = state.pendingAcksByWorker[sink, default: [:]].values.reduce(0, +)
+            state.sinks[sink, default: SinkCounters()].pendingAcks = total
+            sinkMetrics(&state, sink).pendingAcks.record(total)
         }
     }
 

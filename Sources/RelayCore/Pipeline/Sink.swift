@@ -114,11 +114,16 @@ public struct BatchConfiguration: Sendable, Equatable {
     public var maxBytes: Int
     /// Longest a partial batch waits for more events before it is sent. Default 1 s.
     public var timeout: Duration
+    /// Batches in flight at once: the number of workers claiming from this sink's outbox, each with
+    /// its own batch, retries and pending acknowledgements. Default 2 (1 for local files and standard
+    /// output, which keep their order), so encoding and the destination's answer overlap.
+    public var concurrency: Int
 
-    public init(maxEvents: Int = 500, maxBytes: Int = 1_048_576, timeout: Duration = .seconds(1)) {
+    public init(maxEvents: Int = 500, maxBytes: Int = 1_048_576, timeout: Duration = .seconds(1), concurrency: Int = 2) {
         self.maxEvents = maxEvents
         self.maxBytes = maxBytes
         self.timeout = timeout
+        self.concurrency = concurrency
     }
 }
 

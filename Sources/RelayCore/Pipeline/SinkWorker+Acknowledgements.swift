@@ -32,7 +32,7 @@ extension SinkWorker {
                 metadata: ["ccrelay.events": "\(entries.count)"])
             tally += try await deliver(entries, deadline: deadline, tracker: &tracker)
         }
-        telemetry.recordPendingAcks(sink: sink.name, batches: tracker.count)
+        telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: tracker.count)
         return tally
     }
 
@@ -48,6 +48,6 @@ extension SinkWorker {
         for entries in tracker.removeAll() {
             try await store.release(sink: sink.name, ids: entries.map(\.id))
         }
-        telemetry.recordPendingAcks(sink: sink.name, batches: 0)
+        telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: 0)
     }
 }

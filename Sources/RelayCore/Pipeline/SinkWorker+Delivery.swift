@@ -3,7 +3,8 @@ import Logging
 extension SinkWorker {
     /// Sends one batch until it has a fate. Rows leave the outbox only when delivered (or confirmed),
     /// dead-lettered or moved to a fallback sink; rows given back stay for later; rows awaiting
-    /// acknowledgement go to `tracker`.
+    /// acknowledgement go to `tracker`. While the destination is down (the sink's ``SinkGate`` is
+    /// closed), only the probing worker sends; this one holds its batch.
     func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil, tracker: inout AckTracker) async throws -> Tally {
         var entries = batch
         var tally = Tally()
@@ -12,15 +13,25 @@ extension SinkWorker {
         var outageFailures = 0
         var generator = SystemRandomNumberGenerator()
         while !entries.isEmpty {
+            if case .waitUntil(let instant) = gate.admit(worker: index, now: clock.now) {
+                if let deadline, instant > deadline { return try await giveBack(entries, tally: tally) }
+                guard await sleep(until: instant) else { return try await giveBack(entries, tally: tally) }
+                continue
+            }
             let delay: Duration
-            switch await sink.deliver(entries) {
+            let outcome = await sink.deliver(entries)
+            switch outcome {
+            case .unavailable, .credentialRejected: break
+            default: gate.open()
+            }
+            switch outcome {
             case .delivered:
                 try await acknowledge(entries)
                 tally.delivered += entries.count
                 return tally
             case .awaitingAcknowledgement(let token):
                 tracker.add(token, entries: entries, sentAt: clock.now)
-                telemetry.recordPendingAcks(sink: sink.name, batches: tracker.count)
+                telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: tracker.count)
                 tally.pending += entries.count
                 return tally
             case .rejected(let reason):
@@ -53,11 +64,13 @@ extension SinkWorker {
                 }
                 telemetry.recordFailedAttempt(sink: sink.name, error: reason)
                 delay = sink.retry.delay(afterFailures: credentialFailures, using: &generator)
+                gate.close(by: index, retryAt: clock.now.advanced(by: delay))
             case .unavailable(let reason, let retryAfter):
                 // The destination is down or throttling, not refusing this batch: no attempt is used up.
                 outageFailures += 1
                 telemetry.recordFailedAttempt(sink: sink.name, error: reason)
                 delay = sink.retry.delay(afterFailures: outageFailures, atLeast: retryAfter, using: &generator)
+                gate.close(by: index, retryAt: clock.now.advanced(by: delay))
                 if outageFailures == 1 || outageFailures.isMultiple(of: 10) {
                     logger.warning(
                         "Destination unavailable; the batch waits in the outbox and is retried",

@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// timeout), sends them with the retry policy, removes rows only after the destination
 /// acknowledged them (for sinks with indexer acknowledgement: once the acknowledgement is
 /// confirmed), isolates poisoned events, and moves what cannot be delivered to dead letters with
-/// the reason.
+/// the reason. A sink has ``BatchConfiguration/concurrency`` workers; the outbox's claim leases keep
+/// them (and other instances' workers) from taking the same rows.
 public struct SinkWorker: Service {
     /// How the worker waits and leases. Defaults suit production; tests shorten them.
     public struct Configuration: Sendable {
@@ -25,6 +26,10 @@ public struct SinkWorker: Service {
     let telemetry: PipelineTelemetry
     let health: SinkHealth
     let configuration: Configuration
+    /// This worker's number among its sink's workers (0 for the first).
+    let index: Int
+    /// Shared with the sink's other workers: one prober while the destination is down.
+    let gate: SinkGate
     let logger: Logger
 
     public init(
@@ -35,6 +40,8 @@ public struct SinkWorker: Service {
         telemetry: PipelineTelemetry,
         health: SinkHealth,
         configuration: Configuration = Configuration(),
+        index: Int = 0,
+        gate: SinkGate? = nil,
         logger: Logger
     ) {
         self.sink = sink
@@ -44,8 +51,11 @@ public struct SinkWorker: Service {
         self.telemetry = telemetry
         self.health = health
         self.configuration = configuration
+        self.index = index
+        self.gate = gate ?? SinkGate(recheck: sink.retry.initialBackoff)
         var logger = logger
         logger[metadataKey: "ccrelay.sink"] = "\(sink.name)"
+        if index > 0 { logger[metadataKey: "ccrelay.worker"] = "\(index)" }
         self.logger = logger
     }
 

@@ -27,7 +27,7 @@ public struct FileSinkConfiguration: Sendable, Equatable {
         maxBytes: Int = 104_857_600,
         maxAge: Duration? = .seconds(86_400),
         compressRotated: Bool = true,
-        batch: BatchConfiguration = BatchConfiguration(),
+        batch: BatchConfiguration = BatchConfiguration(concurrency: 1),
         retry: RetryPolicy = RetryPolicy()
     ) {
         self.name = name
