@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// A sink that answers the first `throttles` calls with 429 + `Retry-After: 1`, then holds each
-/// batch for 10 s (on the manual clock) before accepting it, so that batches of several workers
+/// batch for `hold` (on the manual clock) before accepting it, so that batches of several workers
 /// can be seen in flight together.
 private final class ThrottlingSink: Sink, Sendable {
     struct Call: Sendable {
@@ -15,17 +15,21 @@ private final class ThrottlingSink: Sink, Sendable {
     }
 
     let name = "throttling"
-    let batch = BatchConfiguration(maxEvents: 50, maxBytes: 10 << 20, timeout: .zero)
+    let batch: BatchConfiguration
+    let hold: Duration
     let retry = RetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
     let clock: ManualClock
     let throttlesLeft: Mutex<Int>
     let calls = Mutex<[Call]>([])
     let delivered = Mutex<[String]>([])
+    let batchSizes = Mutex<[Int]>([])
     let inFlight = Mutex((now: 0, most: 0))
 
-    init(clock: ManualClock, throttles: Int) {
+    init(clock: ManualClock, throttles: Int, batch: BatchConfiguration = BatchConfiguration(maxEvents: 50, timeout: .zero), hold: Duration = .seconds(10)) {
         self.clock = clock
         self.throttlesLeft = Mutex(throttles)
+        self.batch = batch
+        self.hold = hold
     }
 
     func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
@@ -39,41 +43,52 @@ private final class ThrottlingSink: Sink, Sendable {
             $0.now += 1
             $0.most = max($0.most, $0.now)
         }
-        try? await clock.sleep(until: clock.now.advanced(by: .seconds(10)), tolerance: nil)
+        try? await clock.sleep(until: clock.now.advanced(by: hold), tolerance: nil)
         inFlight.withLock { $0.now -= 1 }
         delivered.withLock { $0 += entries.map(\.eventID) }
+        batchSizes.withLock { $0.append(entries.count) }
         return .delivered
     }
 }
 
 @Suite("Sink worker: concurrency")
 struct SinkWorkerConcurrencyTests {
-    /// Runs `workers` workers sharing one gate over `events` outbox rows until the sink has them all
-    /// or 10 minutes pass on the manual clock.
-    private static func run(workers: Int, events: Int, throttles: Int) async throws -> (ThrottlingSink, [String], WallInstant) {
-        let clock = ManualClock()
+    /// Runs `workers` workers sharing one gate over outbox rows that arrive as `arrivals` (offsets
+    /// from the start, counts), until the sink has them all or 10 minutes pass on the manual clock.
+    /// Returns the event ids in arrival order.
+    private static func run(
+        workers: Int, sink: ThrottlingSink, arrivals: [(after: Duration, count: Int)]
+    ) async throws -> [String] {
+        let clock = sink.clock
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-workers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
-        let ids = (0..<events).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
-        let records = ids.map {
-            PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: ["throttling"])
-        }
-        _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
-        let sink = ThrottlingSink(clock: clock, throttles: throttles)
         var logger = Logger(label: "ccrelay.tests")
         logger.logLevel = .critical
         let gate = SinkGate(recheck: sink.retry.initialBackoff)
         let signal = OutboxSignal()
         let start = clock.now
-        await withTaskGroup(of: Void.self) { group in
+        var pending = arrivals
+        var ids: [String] = []
+        let total = arrivals.reduce(0) { $0 + $1.count }
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<workers {
                 let worker = SinkWorker(
                     sink: sink, store: store, clock: clock, signal: signal, telemetry: PipelineTelemetry(), health: SinkHealth(),
                     index: index, gate: gate, logger: logger)
                 group.addTask { try? await worker.run() }
             }
-            while sink.delivered.withLock({ $0.count }) < events, clock.now < start.advanced(by: .seconds(600)) {
+            while sink.delivered.withLock({ $0.count }) < total, clock.now < start.advanced(by: .seconds(600)) {
+                while let next = pending.first, clock.now >= start.advanced(by: next.after) {
+                    pending.removeFirst()
+                    let batch = (ids.count..<ids.count + next.count).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
+                    ids += batch
+                    let records = batch.map {
+                        PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: [sink.name])
+                    }
+                    _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
+                    signal.notify(sinks: [sink.name])
+                }
                 // Every worker sleeps on the clock when it has nothing to do right now (idle, backing off,
                 // holding for the gate, or inside the sink): only then does time move.
                 await clock.waitForSleepers(count: workers)
@@ -83,19 +98,21 @@ struct SinkWorkerConcurrencyTests {
             group.cancelAll()
         }
         try store.close()
-        return (sink, ids, start)
+        return ids
     }
 
     @Test("two workers keep two batches in flight; every event is delivered once")
     func batchesOverlap() async throws {
-        let (sink, ids, _) = try await Self.run(workers: 2, events: 200, throttles: 0)
+        let sink = ThrottlingSink(clock: ManualClock(), throttles: 0)
+        let ids = try await Self.run(workers: 2, sink: sink, arrivals: [(.zero, 200)])
         #expect(sink.delivered.withLock { $0 }.sorted() == ids.sorted())
         #expect(sink.inFlight.withLock { $0.most } == 2)
     }
 
     @Test("while the destination throttles, one worker probes at a time and none sends before Retry-After")
     func oneProberWhileThrottled() async throws {
-        let (sink, ids, _) = try await Self.run(workers: 3, events: 300, throttles: 6)
+        let sink = ThrottlingSink(clock: ManualClock(), throttles: 6)
+        let ids = try await Self.run(workers: 3, sink: sink, arrivals: [(.zero, 300)])
         #expect(sink.delivered.withLock { $0 }.sorted() == ids.sorted())
         let calls = sink.calls.withLock { $0 }
         guard let firstThrottle = calls.first(where: \.throttled)?.at,
@@ -116,5 +133,44 @@ struct SinkWorkerConcurrencyTests {
         #expect(previous.duration(to: calls[recovery].at) >= .seconds(1))
         // Once it answers again, every worker sends: batches overlap.
         #expect(sink.inFlight.withLock { $0.most } == 3)
+    }
+
+    @Test("rows arriving while a batch fills join that batch: two workers do not each take half and wait twice as long")
+    func oneWorkerFillsAtATime() async throws {
+        let sink = ThrottlingSink(
+            clock: ManualClock(), throttles: 0, batch: BatchConfiguration(maxEvents: 100, timeout: .seconds(1)), hold: .milliseconds(100))
+        // Ten rows every 100 ms: each arrival wakes both workers, and either may claim first.
+        let steady = (0..<10).map { (after: Duration.milliseconds(100 * $0), count: 10) }
+        let ids = try await Self.run(workers: 2, sink: sink, arrivals: steady + [(.seconds(5), 10)])
+        #expect(sink.delivered.withLock { $0 }.sorted() == ids.sorted())
+        // The first ten arrivals fill one batch of 100; the last waits out its timeout alone.
+        #expect(sink.batchSizes.withLock { $0 } == [100, 10])
+    }
+
+    @Test("a drain whose batch cannot be retried before its deadline stops, with the rows kept, instead of claiming it again",
+          .timeLimit(.minutes(1)))
+    func drainStopsAtAClosedGate() async throws {
+        let clock = ManualClock()
+        let sink = ThrottlingSink(clock: clock, throttles: .max)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-drain-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
+        let records = (0..<20).map {
+            PendingRecord(
+                eventID: EventID.make(platform: .genesys, nativeID: "n\($0)"), timestamp: clock.now.timestamp, platform: .genesys,
+                payload: Array("{}".utf8), sinks: [sink.name])
+        }
+        _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
+        var logger = Logger(label: "ccrelay.tests")
+        logger.logLevel = .critical
+        let worker = SinkWorker(
+            sink: sink, store: store, clock: clock, signal: OutboxSignal(), telemetry: PipelineTelemetry(), health: SinkHealth(),
+            logger: logger)
+
+        // Retry-After (1 s) reaches past the deadline: the first 429 ends the drain.
+        let result = try await worker.drain(until: clock.now.advanced(by: .milliseconds(500)))
+        #expect(result.delivered == 0 && result.remaining == 20)
+        #expect(sink.calls.withLock { $0.count } == 1)
+        try store.close()
     }
 }

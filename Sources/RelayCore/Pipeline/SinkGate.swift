@@ -6,6 +6,9 @@ import Synchronization
 /// (and any `Retry-After`), and the others hold their batches until an answer of any other kind
 /// opens the gate again. This is what a circuit breaker's half-open state does, and what Vector's
 /// adaptive concurrency converges to under 429s.
+///
+/// The gate also lets one worker at a time fill a batch: were two filling at once, each would get
+/// half of what arrives and wait twice as long for its batch to fill.
 public final class SinkGate: Sendable {
     /// What a worker may do now.
     public enum Admission: Equatable, Sendable {
@@ -17,6 +20,7 @@ public final class SinkGate: Sendable {
     private struct State {
         var closedUntil: WallInstant?
         var prober: Int?
+        var filler: Int?
     }
 
     private let state = Mutex(State())
@@ -55,7 +59,27 @@ public final class SinkGate: Sendable {
     /// The destination answered (delivered, rejected, or failed in a way that is the batch's own):
     /// every worker may send again.
     public func open() {
-        state.withLock { $0 = State() }
+        state.withLock { state in
+            state.closedUntil = nil
+            state.prober = nil
+        }
+    }
+
+    /// Whether `worker` may claim and fill a batch now (no other worker is filling one); if so, it
+    /// fills until ``finishFilling(worker:)``.
+    public func startFilling(worker: Int) -> Bool {
+        state.withLock { state in
+            guard state.filler == nil || state.filler == worker else { return false }
+            state.filler = worker
+            return true
+        }
+    }
+
+    /// `worker` has its batch; another may fill the next one.
+    public func finishFilling(worker: Int) {
+        state.withLock { state in
+            if state.filler == worker { state.filler = nil }
+        }
     }
 
     /// Whether the gate is closed (for tests and the status page).

@@ -80,9 +80,22 @@ public struct SinkWorker: Service {
                     }
                 }
                 let generation = signal.generation(of: sink.name)
-                let entries = try await claimBatch(waitForFill: true)
+                let idleUntil = clock.now.advanced(by: configuration.idlePoll)
+                guard gate.startFilling(worker: index) else {
+                    // Another worker is filling a batch: what arrives now is its. It notifies when
+                    // done; this worker's own acknowledgement poll is not put off meanwhile.
+                    await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
+                    continue
+                }
+                let entries: [OutboxEntry]
+                do {
+                    defer { gate.finishFilling(worker: index) }
+                    entries = try await claimBatch(waitForFill: true)
+                }
+                // More rows may be waiting for the next worker (never after an empty claim, so idle
+                // workers do not wake each other in turn).
+                if !entries.isEmpty, sink.batch.concurrency > 1 { signal.notify(sinks: [sink.name]) }
                 if entries.isEmpty {
-                    let idleUntil = clock.now.advanced(by: configuration.idlePoll)
                     await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
                     continue
                 }
@@ -120,7 +133,11 @@ public struct SinkWorker: Service {
             }
             let entries = try await claimBatch(waitForFill: false)
             if entries.isEmpty { break }
-            tally += try await deliver(entries, deadline: deadline, tracker: &tracker)
+            let delivery = try await deliver(entries, deadline: deadline, tracker: &tracker)
+            tally += delivery
+            // A batch given back cannot be retried before the deadline (the destination is down or
+            // the sink's gate stays closed past it): claiming it again would only spin.
+            if delivery.givenBack > 0 { break }
         }
         if let ack = sink.acknowledgement {
             while !tracker.isEmpty, clock.now < deadline, !Task.isCancelled {

@@ -37,29 +37,56 @@ public enum Base64 {
     /// Decodes; padding is optional, nothing may follow it. `nil` on a character outside the
     /// alphabet or an impossible length.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var utf8 = Array(text.utf8)
+        var text = String(text)
+        return text.withUTF8 { decode(bytes: $0) }
+    }
+
+    /// Decodes base64 text given as bytes (the same rules as ``decode(_:)``).
+    public static func decode(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var count = input.count
         var padding = 0
-        while utf8.last == UInt8(ascii: "=") && padding < 2 {
-            utf8.removeLast()
+        while count > 0, input[count - 1] == UInt8(ascii: "="), padding < 2 {
+            count -= 1
             padding += 1
         }
-        if padding > 0, (utf8.count + padding) % 4 != 0 { return nil }
-        guard utf8.count % 4 != 1 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for character in utf8 {
-            let value = values[Int(character)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
+        if padding > 0, (count + padding) % 4 != 0 { return nil }
+        guard count % 4 != 1 else { return nil }
+        let outputCount = count / 4 * 3 + max(0, count % 4 - 1)
+        var valid = true
+        let output = values.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+                var read = 0
+                var written = 0
+                // Four characters (24 bits) at a time; an invalid character sets the high bits.
+                while read + 4 <= count {
+                    let a = UInt32(table[Int(input[read])]), b = UInt32(table[Int(input[read + 1])])
+                    let c = UInt32(table[Int(input[read + 2])]), d = UInt32(table[Int(input[read + 3])])
+                    if (a | b | c | d) & 0x80 != 0 {
+                        valid = false
+                        break
+                    }
+                    let chunk = a << 18 | b << 12 | c << 6 | d
+                    buffer[written] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    buffer[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+                    buffer[written + 2] = UInt8(truncatingIfNeeded: chunk)
+                    read += 4
+                    written += 3
+                }
+                if valid, read < count {
+                    var chunk: UInt32 = 0
+                    for index in read..<count {
+                        let value = UInt32(table[Int(input[index])])
+                        if value & 0x80 != 0 { valid = false }
+                        chunk = chunk << 6 | value
+                    }
+                    chunk <<= UInt32(6 * (4 - (count - read)))
+                    buffer[written] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    if count - read == 3 { buffer[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8) }
+                    written += count - read - 1
+                }
+                initialized = valid ? written : 0
             }
         }
-        return out
+        return valid ? output : nil
     }
 }
