@@ -1,5 +1,3 @@
-import Foundation
-import Logging
 import RelayCore
 import RelayState
 import Synchronization
@@ -32,22 +30,14 @@ private final class PoisonSensitiveSink: Sink, Sendable {
 struct SinkWorkerBisectTests {
     @Test("without an event number the worker bisects: only the poisoned events are dead-lettered, in few sends")
     func bisects() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-bisect-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
+        let fixture = try SinkWorkerFixture("bisect")
+        defer { fixture.remove() }
+        let store = fixture.store
         let clock = ManualClock()
-        let ids = (0..<1000).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
+        let ids = try await fixture.append(1000, for: "scripted", at: clock)
         let poisoned: Set<String> = [ids[3], ids[700]]
-        let records = ids.map {
-            PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: ["scripted"])
-        }
-        _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
         let sink = PoisonSensitiveSink(poisoned: poisoned)
-        var logger = Logger(label: "ccrelay.tests")
-        logger.logLevel = .critical
-        let worker = SinkWorker(
-            sink: sink, store: store, clock: clock, signal: OutboxSignal(), telemetry: PipelineTelemetry(), health: SinkHealth(),
-            logger: logger)
+        let worker = SinkWorkerFixture.worker(sink, store, clock)
 
         let result = try await worker.drain(until: clock.now.advanced(by: .seconds(60)))
         #expect(result.delivered == 998)

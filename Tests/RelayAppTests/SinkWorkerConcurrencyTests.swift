@@ -1,7 +1,4 @@
-import Foundation
-import Logging
 import RelayCore
-import RelayState
 import Synchronization
 import Testing
 
@@ -60,11 +57,8 @@ struct SinkWorkerConcurrencyTests {
         workers: Int, sink: ThrottlingSink, arrivals: [(after: Duration, count: Int)]
     ) async throws -> [String] {
         let clock = sink.clock
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-workers-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
-        var logger = Logger(label: "ccrelay.tests")
-        logger.logLevel = .critical
+        let fixture = try SinkWorkerFixture("workers")
+        defer { fixture.remove() }
         let gate = SinkGate(recheck: sink.retry.initialBackoff)
         let signal = OutboxSignal()
         let start = clock.now
@@ -73,20 +67,13 @@ struct SinkWorkerConcurrencyTests {
         let total = arrivals.reduce(0) { $0 + $1.count }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<workers {
-                let worker = SinkWorker(
-                    sink: sink, store: store, clock: clock, signal: signal, telemetry: PipelineTelemetry(), health: SinkHealth(),
-                    index: index, gate: gate, logger: logger)
+                let worker = SinkWorkerFixture.worker(sink, fixture.store, clock, signal: signal, index: index, gate: gate)
                 group.addTask { try? await worker.run() }
             }
             while sink.delivered.withLock({ $0.count }) < total, clock.now < start.advanced(by: .seconds(600)) {
                 while let next = pending.first, clock.now >= start.advanced(by: next.after) {
                     pending.removeFirst()
-                    let batch = (ids.count..<ids.count + next.count).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
-                    ids += batch
-                    let records = batch.map {
-                        PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: [sink.name])
-                    }
-                    _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
+                    ids += try await fixture.append(next.count, from: ids.count, for: sink.name, at: clock)
                     signal.notify(sinks: [sink.name])
                 }
                 // Every worker sleeps on the clock when it has nothing to do right now (idle, backing off,
@@ -97,7 +84,6 @@ struct SinkWorkerConcurrencyTests {
             }
             group.cancelAll()
         }
-        try store.close()
         return ids
     }
 
@@ -152,25 +138,14 @@ struct SinkWorkerConcurrencyTests {
     func drainStopsAtAClosedGate() async throws {
         let clock = ManualClock()
         let sink = ThrottlingSink(clock: clock, throttles: .max)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-drain-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
-        let records = (0..<20).map {
-            PendingRecord(
-                eventID: EventID.make(platform: .genesys, nativeID: "n\($0)"), timestamp: clock.now.timestamp, platform: .genesys,
-                payload: Array("{}".utf8), sinks: [sink.name])
-        }
-        _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
-        var logger = Logger(label: "ccrelay.tests")
-        logger.logLevel = .critical
-        let worker = SinkWorker(
-            sink: sink, store: store, clock: clock, signal: OutboxSignal(), telemetry: PipelineTelemetry(), health: SinkHealth(),
-            logger: logger)
+        let fixture = try SinkWorkerFixture("drain")
+        defer { fixture.remove() }
+        try await fixture.append(20, for: sink.name, at: clock)
+        let worker = SinkWorkerFixture.worker(sink, fixture.store, clock)
 
         // Retry-After (1 s) reaches past the deadline: the first 429 ends the drain.
         let result = try await worker.drain(until: clock.now.advanced(by: .milliseconds(500)))
         #expect(result.delivered == 0 && result.remaining == 20)
         #expect(sink.calls.withLock { $0.count } == 1)
-        try store.close()
     }
 }

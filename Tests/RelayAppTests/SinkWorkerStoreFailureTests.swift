@@ -1,5 +1,3 @@
-import Foundation
-import Logging
 import RelayCore
 import RelayState
 import Synchronization
@@ -96,23 +94,14 @@ private final class FullDiskStore: StateStore, Sendable {
 struct SinkWorkerStoreFailureTests {
     private static func filledStore(
         events: Int, failures: Int, failingClaims: Set<Int> = [], clock: ManualClock
-    ) async throws -> (FullDiskStore, [String], URL) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-ackretry-\(UUID().uuidString)")
-        let base = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
-        let ids = (0..<events).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
-        let records = ids.map {
-            PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: ["recording"])
-        }
-        _ = try await base.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
-        return (FullDiskStore(base: base, failures: failures, failingClaims: failingClaims), ids, directory)
+    ) async throws -> (FullDiskStore, [String], SinkWorkerFixture) {
+        let fixture = try SinkWorkerFixture("store-failure")
+        let ids = try await fixture.append(events, for: "recording", at: clock)
+        return (FullDiskStore(base: fixture.store, failures: failures, failingClaims: failingClaims), ids, fixture)
     }
 
     private static func worker(_ sink: RecordingSink, _ store: FullDiskStore, _ clock: ManualClock) -> SinkWorker {
-        var logger = Logger(label: "ccrelay.tests")
-        logger.logLevel = .critical
-        return SinkWorker(
-            sink: sink, store: store, clock: clock, signal: OutboxSignal(), telemetry: PipelineTelemetry(), health: SinkHealth(),
-            logger: logger)
+        SinkWorkerFixture.worker(sink, store, clock)
     }
 
     /// Drains `worker` for up to `limit`, advancing `clock` by `step` whenever something sleeps on it.
@@ -143,8 +132,8 @@ struct SinkWorkerStoreFailureTests {
     @Test("a delivered batch whose removal fails (disk full) is not sent again: the removal is retried until it works")
     func removalRetriedNotResent() async throws {
         let clock = ManualClock()
-        let (store, ids, directory) = try await Self.filledStore(events: 250, failures: 4, clock: clock)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let (store, ids, fixture) = try await Self.filledStore(events: 250, failures: 4, clock: clock)
+        defer { fixture.remove() }
         let sink = RecordingSink()
         let worker = Self.worker(sink, store, clock)
         let start = clock.now
@@ -160,8 +149,8 @@ struct SinkWorkerStoreFailureTests {
     @Test("a removal that keeps failing past the claim's lease gives up with the store's error; the rows stay")
     func removalGivesUpAtLease() async throws {
         let clock = ManualClock()
-        let (store, _, directory) = try await Self.filledStore(events: 10, failures: .max, clock: clock)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let (store, _, fixture) = try await Self.filledStore(events: 10, failures: .max, clock: clock)
+        defer { fixture.remove() }
         let sink = RecordingSink()
         let worker = Self.worker(sink, store, clock)
         let start = clock.now
@@ -178,8 +167,8 @@ struct SinkWorkerStoreFailureTests {
     @Test("a claim that fails while a batch fills does not strand the rows already claimed: they are sent at once")
     func failedTopUpSendsClaimedRows() async throws {
         let clock = ManualClock()
-        let (store, ids, directory) = try await Self.filledStore(events: 10, failures: 0, failingClaims: [2], clock: clock)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let (store, ids, fixture) = try await Self.filledStore(events: 10, failures: 0, failingClaims: [2], clock: clock)
+        defer { fixture.remove() }
         let sink = RecordingSink(batchTimeout: .seconds(1))
         let worker = Self.worker(sink, store, clock)
         // Well inside the claim's 10-minute lease: rows stranded by the failed top-up would come back only after it.
