@@ -81,7 +81,4 @@ public final class SinkGate: Sendable {
             if state.filler == worker { state.filler = nil }
         }
     }
-
-    /// Whether the gate is closed (for tests and the status page).
-    public var isClosed: Bool { state.withLock { $0.closedUntil != nil } }
 }
