@@ -68,6 +68,54 @@ struct JSONParserTests {
         #expect(JSONWriter.string(.string("/\u{7F}é😀")) == "\"/\u{7F}é😀\"")
     }
 
+    @Test("a byte that needs escaping is found at every position, inside and across eight-byte words")
+    func escapesAtEveryPosition() throws {
+        let specials: [Character] = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é"]
+        for length in 1...40 {
+            for position in 0..<length {
+                for special in specials {
+                    var text = String(repeating: "a", count: length)
+                    let index = text.index(text.startIndex, offsetBy: position)
+                    text.replaceSubrange(index...index, with: String(special))
+                    let written = JSONWriter.string(.string(text))
+                    #expect(written == "\"" + referenceEscaped(text) + "\"", "length \(length), position \(position)")
+                    #expect(try JSONParser.parse(written) == .string(text))
+                }
+            }
+        }
+    }
+
+    @Test("a byte that is not UTF-8 is refused wherever it sits in a string; valid non-ASCII text is kept")
+    func invalidUTF8AtEveryPosition() throws {
+        for length in 1...24 {
+            for position in 0..<length {
+                var bytes = Array("\"".utf8) + Array(repeating: UInt8(ascii: "a"), count: length) + Array("\"".utf8)
+                bytes[1 + position] = 0xFF
+                #expect(throws: JSONParser.SyntaxError.self, "length \(length), position \(position)") {
+                    try JSONParser.parse(bytes)
+                }
+                var text = String(repeating: "a", count: length)
+                text.insert("é", at: text.index(text.startIndex, offsetBy: position))
+                #expect(try JSONParser.parse(Array("\"\(text)\"".utf8)) == .string(text))
+            }
+        }
+    }
+
+    /// A character-at-a-time escaper to compare the writer against.
+    private func referenceEscaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     @Test("every control character survives write then parse")
     func controlCharactersRoundTrip() throws {
         let text = String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })

@@ -212,12 +212,21 @@ private struct Cursor {
         // Fast path: no escapes. All-ASCII text (the usual case) needs no UTF-8 validation, and
         // skipping the generic validating initializer there saves a metadata lookup per string.
         var highBits: UInt8 = 0
+        var skippedWords: UInt64 = 0
         while position < buffer.count {
+            if position + 8 <= buffer.count {
+                let word = UnsafeRawPointer(buffer.baseAddress! + position).loadUnaligned(as: UInt64.self)
+                if !JSONWord.hasQuoteBackslashOrControl(word) {
+                    skippedWords |= word
+                    position += 8
+                    continue
+                }
+            }
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
                 position += 1
-                if highBits < 0x80 { return String(decoding: slice, as: UTF8.self) }
+                if highBits < 0x80, !JSONWord.hasNonASCII(skippedWords) { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw JSONParser.SyntaxError(offset: start, reason: "string is not valid UTF-8")
                 }

@@ -13,8 +13,7 @@ import RelayCore
 enum ConversationDetailNormalizer {
     static let topicPrefix = "v2.detail.events.conversation."
 
-    static func normalize(_ envelope: EventBridgeEnvelope, attributes base: JSONObject) throws(RelayError) -> Event {
-        let segments = envelope.topicSegments
+    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject) throws(RelayError) -> Event {
         // v2 . detail . events . conversation . {id} . phase...
         let topicConversation = TopicAttributes.segment(segments, 4)
         let phase = segments.count > 5 ? TopicAttributes.upperSnake(segments[5...]) : ""

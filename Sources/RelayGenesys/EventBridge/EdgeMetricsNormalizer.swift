@@ -16,11 +16,11 @@ enum EdgeMetricsNormalizer {
             && segments[3] == "edges" && segments[5] == "metrics"
     }
 
-    static func normalize(_ envelope: EventBridgeEnvelope, attributes base: JSONObject) throws(RelayError) -> Event {
+    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject) throws(RelayError) -> Event {
         let body = envelope.eventBody
         let timestamp = try envelope.eventTime()
         var attributes = base
-        let edgeID = body["edge"]?["id"]?.stringValue ?? TopicAttributes.segment(envelope.topicSegments, 4)
+        let edgeID = body["edge"]?["id"]?.stringValue ?? TopicAttributes.segment(segments, 4)
         if let name = body["edge"]?["name"]?.stringValue { attributes.append(key: "edge_name", value: .string(name)) }
         if let upTime = body["upTimeMsec"], case .number = upTime { attributes.append(key: "up_time_msec", value: upTime) }
 

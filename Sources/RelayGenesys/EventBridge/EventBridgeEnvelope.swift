@@ -91,8 +91,22 @@ public struct EventBridgeEnvelope: Sendable, Equatable {
         throw RelayError(.malformedRecord, "EventBridge event \(id): no eventTime, detail.timestamp or time")
     }
 
-    /// The topic's segments (`v2`, `detail`, `events`, ...).
+    /// The topic's segments (`v2`, `detail`, `events`, ...), empty ones kept. Split on the UTF-8
+    /// bytes: `.` is ASCII, so every cut falls on a character boundary, and splitting by `Character`
+    /// (grapheme breaking) cost a tenth of the normalizer's time.
     var topicSegments: [Substring] {
-        topicName.split(separator: ".", omittingEmptySubsequences: false)
+        var segments: [Substring] = []
+        let utf8 = topicName.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: ".") {
+                segments.append(Substring(utf8[start..<index]))
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        segments.append(Substring(utf8[start..<index]))
+        return segments
     }
 }

@@ -40,18 +40,18 @@ public struct GenesysEventBridgeNormalizer: Sendable {
         if let correlation = envelope.correlationID {
             base.append(key: "correlation_id", value: .string(correlation))
         }
-        let segments = envelope.topicSegments
         if envelope.topicName.hasPrefix("v2.audits.") {
             return try audit(envelope, attributes: base)
         }
+        let segments = envelope.topicSegments
         if envelope.topicName.hasPrefix(ConversationDetailNormalizer.topicPrefix) {
-            return try ConversationDetailNormalizer.normalize(envelope, attributes: base)
+            return try ConversationDetailNormalizer.normalize(envelope, segments: segments, attributes: base)
         }
         if EdgeMetricsNormalizer.matches(segments) {
-            return try EdgeMetricsNormalizer.normalize(envelope, attributes: base)
+            return try EdgeMetricsNormalizer.normalize(envelope, segments: segments, attributes: base)
         }
         if TranscriptNormalizer.matches(segments) {
-            return try TranscriptNormalizer.normalize(envelope, attributes: base)
+            return try TranscriptNormalizer.normalize(envelope, segments: segments, attributes: base)
         }
         return try generic(envelope, attributes: base)
     }

@@ -14,10 +14,10 @@ enum TranscriptNormalizer {
         segments.count == 4 && segments[0] == "v2" && segments[1] == "conversations" && segments[3] == "transcription"
     }
 
-    static func normalize(_ envelope: EventBridgeEnvelope, attributes base: JSONObject) throws(RelayError) -> Event {
+    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject) throws(RelayError) -> Event {
         let timestamp = try envelope.eventTime()
         var attributes = base
-        var conversationID = TopicAttributes.segment(envelope.topicSegments, 2)
+        var conversationID = TopicAttributes.segment(segments, 2)
         var lines: [String] = []
         var channels: [String] = []
         var allFinal = true
