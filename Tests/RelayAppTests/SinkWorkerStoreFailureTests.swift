@@ -3,30 +3,33 @@ import RelayState
 import Synchronization
 import Testing
 
-/// A sink that takes every batch and remembers what it was sent.
+/// A sink that answers every batch with `outcome` (by default it takes it) and remembers what it was sent.
 private final class RecordingSink: Sink, Sendable {
     let name = "recording"
     let batch: BatchConfiguration
     let retry = RetryPolicy()
+    let outcome: DeliveryOutcome
     let sent = Mutex<[String]>([])
 
-    init(batchTimeout: Duration = .zero) {
+    init(batchTimeout: Duration = .zero, outcome: DeliveryOutcome = .delivered) {
         batch = BatchConfiguration(maxEvents: 100, maxBytes: 10 << 20, timeout: batchTimeout)
+        self.outcome = outcome
     }
 
     func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
         sent.withLock { $0 += entries.map(\.eventID) }
-        return .delivered
+        return outcome
     }
 }
 
-/// A SQLite store whose writes fail as when its disk is full: `acknowledge` while `failuresLeft` is
-/// above zero, `claim` on the calls numbered in `failingClaims` (1-based).
+/// A SQLite store whose writes fail as when its disk is full: `acknowledge` and `deadLetter` while
+/// `failuresLeft` is above zero, `claim` on the calls numbered in `failingClaims` (1-based).
 private final class FullDiskStore: StateStore, Sendable {
     let base: SQLiteStateStore
     let failuresLeft: Mutex<Int>
     let failingClaims: Set<Int>
     let acknowledgeCalls = Mutex(0)
+    let deadLetterCalls = Mutex(0)
     let claimCalls = Mutex(0)
 
     init(base: SQLiteStateStore, failures: Int, failingClaims: Set<Int> = []) {
@@ -35,13 +38,17 @@ private final class FullDiskStore: StateStore, Sendable {
         self.failingClaims = failingClaims
     }
 
-    func acknowledge(sink: String, ids: [Int64]) async throws {
-        acknowledgeCalls.withLock { $0 += 1 }
+    private func failIfFull() throws {
         let fail = failuresLeft.withLock { left in
             defer { left = max(0, left - 1) }
             return left > 0
         }
         if fail { throw RelayError(.stateStore, "database or disk is full (SQLITE_FULL)") }
+    }
+
+    func acknowledge(sink: String, ids: [Int64]) async throws {
+        acknowledgeCalls.withLock { $0 += 1 }
+        try failIfFull()
         try await base.acknowledge(sink: sink, ids: ids)
     }
 
@@ -63,6 +70,8 @@ private final class FullDiskStore: StateStore, Sendable {
     }
     func release(sink: String, ids: [Int64]) async throws { try await base.release(sink: sink, ids: ids) }
     func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws {
+        deadLetterCalls.withLock { $0 += 1 }
+        try failIfFull()
         try await base.deadLetter(sink: sink, entries: entries, reason: reason, attempts: attempts, now: now)
     }
     func outboxDepth(sink: String) async throws -> Int { try await base.outboxDepth(sink: sink) }
@@ -146,6 +155,21 @@ struct SinkWorkerStoreFailureTests {
         #expect(clock.now >= start.advanced(by: .seconds(10)))
     }
 
+    @Test("a rejected batch whose dead letters cannot be written (disk full) is not sent again: the write is retried")
+    func deadLetterWriteRetried() async throws {
+        let clock = ManualClock()
+        let (store, ids, fixture) = try await Self.filledStore(events: 100, failures: 3, clock: clock)
+        defer { fixture.remove() }
+        let sink = RecordingSink(outcome: .rejected(reason: "HTTP 400: invalid event"))
+        let worker = Self.worker(sink, store, clock)
+
+        let result = try await Self.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
+        #expect(result.deadLettered == 100 && result.remaining == 0)
+        #expect(sink.sent.withLock { $0 } == ids)
+        #expect(store.deadLetterCalls.withLock { $0 } == 4)
+        #expect(try await store.deadLetters(limit: 1_000).count == 100)
+    }
+
     @Test("a removal that keeps failing past the claim's lease gives up with the store's error; the rows stay")
     func removalGivesUpAtLease() async throws {
         let clock = ManualClock()
@@ -176,7 +200,10 @@ struct SinkWorkerStoreFailureTests {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await worker.run() }
-            while sink.sent.withLock({ $0.count }) < ids.count, clock.now < giveUpAt {
+            // Until the rows are sent and removed: the removal follows the send, so stopping at the
+            // send alone would race it.
+            while clock.now < giveUpAt {
+                if sink.sent.withLock({ $0.count }) >= ids.count, (try? await store.outboxDepth(sink: "recording")) == 0 { break }
                 await clock.waitForSleepers(count: 1)
                 clock.advance(by: .milliseconds(250))
                 await Task.yield()

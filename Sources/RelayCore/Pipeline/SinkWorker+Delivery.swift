@@ -127,35 +127,44 @@ extension SinkWorker {
         return tally
     }
 
-    /// Removes delivered rows from the outbox. The destination already has them, so a failed write
-    /// (disk full, database unreachable) is retried with backoff instead of leaving the rows to be
-    /// sent again. Retries stop at shutdown or after one claim lease (by then another worker may
-    /// claim the rows); the error is thrown and the rows are sent once more later.
+    /// Removes delivered rows from the outbox (retried as ``persistFate(_:events:_:)`` describes,
+    /// so a failed removal does not make the rows go out again).
     func acknowledge(_ entries: [OutboxEntry]) async throws {
         let ids = entries.map(\.id)
+        try await persistFate("removal", events: ids.count) { try await store.acknowledge(sink: sink.name, ids: ids) }
+        telemetry.recordDelivery(sink: sink.name, delivered: ids.count, ids: ids, at: clock.now)
+        if health.markAccepted(sink.name) {
+            logger.notice("Destination accepts the sink's credential again; halted intake resumes")
+        }
+    }
+
+    /// Writes what became of rows the destination has decided on: their removal after delivery,
+    /// their dead letters, their move to a fallback sink. A failed write (disk full, database
+    /// unreachable) is retried with backoff, so the rows are neither left claimed until the lease
+    /// ends nor sent again. Retries stop at shutdown or after one claim lease (by then another
+    /// worker may claim the rows); the store's error is then thrown and the rows go out once more.
+    private func persistFate(_ fate: String, events: Int, _ write: () async throws -> Void) async throws {
         let giveUpAt = clock.now.advanced(by: configuration.lease)
         var failures = 0
         while true {
             do {
-                try await store.acknowledge(sink: sink.name, ids: ids)
+                try await write()
                 break
             } catch {
                 failures += 1
                 let wakeAt = clock.now.advanced(by: min(configuration.idlePoll * failures, .seconds(30)))
                 if failures == 1 {
                     logger.error(
-                        "Delivered events could not be removed from the outbox; retrying so they are not sent again",
-                        metadata: ["ccrelay.error": "\(error)", "ccrelay.events": "\(ids.count)"])
+                        "Outbox write after delivery failed; retrying so the events are not sent again",
+                        metadata: ["ccrelay.error": "\(error)", "ccrelay.fate": "\(fate)", "ccrelay.events": "\(events)"])
                 }
                 guard wakeAt < giveUpAt, await sleep(until: wakeAt) else { throw error }
             }
         }
         if failures > 0 {
-            logger.notice("Delivered events removed from the outbox after retrying", metadata: ["ccrelay.attempts": "\(failures + 1)"])
-        }
-        telemetry.recordDelivery(sink: sink.name, delivered: ids.count, ids: ids, at: clock.now)
-        if health.markAccepted(sink.name) {
-            logger.notice("Destination accepts the sink's credential again; halted intake resumes")
+            logger.notice(
+                "Outbox write after delivery succeeded after retrying",
+                metadata: ["ccrelay.fate": "\(fate)", "ccrelay.attempts": "\(failures + 1)"])
         }
     }
 
@@ -168,7 +177,7 @@ extension SinkWorker {
             try await moveToDeadLetters(ids.sorted().compactMap { byID[$0] }, reason: reason, attempts: attempts)
         }
         for (target, ids) in Dictionary(grouping: fates.rerouted.keys, by: { fates.rerouted[$0] ?? "" }) {
-            try await store.move(sink: sink.name, ids: ids.sorted(), toSink: target)
+            try await persistFate("move", events: ids.count) { try await store.move(sink: sink.name, ids: ids.sorted(), toSink: target) }
             signal.notify(sinks: [target])
             logger.notice("Events moved to a fallback sink", metadata: ["ccrelay.events": "\(ids.count)", "ccrelay.fallback": "\(target)"])
         }
@@ -178,7 +187,9 @@ extension SinkWorker {
 
     func moveToDeadLetters(_ entries: [OutboxEntry], reason: String, attempts: Int) async throws {
         guard !entries.isEmpty else { return }
-        try await store.deadLetter(sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)
+        try await persistFate("dead_letter", events: entries.count) {
+            try await store.deadLetter(sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)
+        }
         telemetry.recordDeadLetters(sink: sink.name, count: entries.count, error: reason)
         logger.error(
             "Events moved to dead letters",
