@@ -124,6 +124,15 @@ import Testing
                         delivered: [1, 2], rejected: [3: "S3: HTTP 400 InvalidArgument"], retriable: [4, 5],
                         retryReason: "S3: HTTP 503 SlowDown", retryAfter: .seconds(2))))
 
+        // Throttling (503 SlowDown as `.unavailable`) marks the rest as waiting out an outage.
+        var throttled = S3BatchFates(total: 3)
+        throttled.record([1], .delivered)
+        throttled.record([2, 3], .unavailable(reason: "S3: HTTP 503 SlowDown", retryAfter: nil))
+        #expect(
+            throttled.outcome
+                == .partial(
+                    PartialDelivery(delivered: [1], retriable: [2, 3], retryReason: "S3: HTTP 503 SlowDown", retryIsOutage: true)))
+
         var refused = S3BatchFates(total: 3)
         refused.record([1, 2], .credentialRejected(reason: "S3 refused the credential: SignatureDoesNotMatch"))
         refused.record([3], .retriable(reason: refused.retryReason, retryAfter: nil))

@@ -36,6 +36,31 @@ struct SinkWorkerFixture {
             index: index, gate: gate, logger: logger)
     }
 
+    /// Drains `worker` for up to `limit`, advancing `clock` by `step` whenever something sleeps on it.
+    static func drain(
+        _ worker: SinkWorker, clock: ManualClock, for limit: Duration, step: Duration
+    ) async -> Result<SinkWorker.DrainResult, any Error> {
+        let deadline = clock.now.advanced(by: limit)
+        return await withTaskGroup(of: Result<SinkWorker.DrainResult, any Error>?.self) { group -> Result<SinkWorker.DrainResult, any Error> in
+            group.addTask {
+                while !Task.isCancelled {
+                    await clock.waitForSleepers(count: 1)
+                    clock.advance(by: step)
+                    await Task.yield()
+                }
+                return nil
+            }
+            let outcome: Result<SinkWorker.DrainResult, any Error>
+            do {
+                outcome = .success(try await worker.drain(until: deadline))
+            } catch {
+                outcome = .failure(error)
+            }
+            group.cancelAll()
+            return outcome
+        }
+    }
+
     func remove() {
         try? store.close()
         try? FileManager.default.removeItem(at: directory)

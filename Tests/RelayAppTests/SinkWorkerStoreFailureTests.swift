@@ -113,31 +113,6 @@ struct SinkWorkerStoreFailureTests {
         SinkWorkerFixture.worker(sink, store, clock)
     }
 
-    /// Drains `worker` for up to `limit`, advancing `clock` by `step` whenever something sleeps on it.
-    private static func drain(
-        _ worker: SinkWorker, clock: ManualClock, for limit: Duration, step: Duration
-    ) async -> Result<SinkWorker.DrainResult, any Error> {
-        let deadline = clock.now.advanced(by: limit)
-        return await withTaskGroup(of: Result<SinkWorker.DrainResult, any Error>?.self) { group -> Result<SinkWorker.DrainResult, any Error> in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    clock.advance(by: step)
-                    await Task.yield()
-                }
-                return nil
-            }
-            let outcome: Result<SinkWorker.DrainResult, any Error>
-            do {
-                outcome = .success(try await worker.drain(until: deadline))
-            } catch {
-                outcome = .failure(error)
-            }
-            group.cancelAll()
-            return outcome
-        }
-    }
-
     @Test("a delivered batch whose removal fails (disk full) is not sent again: the removal is retried until it works")
     func removalRetriedNotResent() async throws {
         let clock = ManualClock()
@@ -147,7 +122,7 @@ struct SinkWorkerStoreFailureTests {
         let worker = Self.worker(sink, store, clock)
         let start = clock.now
 
-        let result = try await Self.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
+        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
         #expect(result.delivered == 250 && result.deadLettered == 0 && result.remaining == 0)
         #expect(sink.sent.withLock { $0 } == ids)
         // Five removal attempts for the first batch (backing off 1, 2, 3, 4 s), one each for the other two.
@@ -163,7 +138,7 @@ struct SinkWorkerStoreFailureTests {
         let sink = RecordingSink(outcome: .rejected(reason: "HTTP 400: invalid event"))
         let worker = Self.worker(sink, store, clock)
 
-        let result = try await Self.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
+        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
         #expect(result.deadLettered == 100 && result.remaining == 0)
         #expect(sink.sent.withLock { $0 } == ids)
         #expect(store.deadLetterCalls.withLock { $0 } == 4)
@@ -179,7 +154,7 @@ struct SinkWorkerStoreFailureTests {
         let worker = Self.worker(sink, store, clock)
         let start = clock.now
 
-        let outcome = await Self.drain(worker, clock: clock, for: .seconds(7200), step: .seconds(30))
+        let outcome = await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(7200), step: .seconds(30))
         #expect(throws: RelayError.self) { try outcome.get() }
         #expect(sink.sent.withLock { $0.count } == 10)
         #expect(try await store.outboxDepth(sink: "recording") == 10)

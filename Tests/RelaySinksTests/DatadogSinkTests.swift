@@ -163,6 +163,7 @@ struct DatadogSinkTests {
             #expect(fates.delivered == entries.prefix(1000).map(\.id))
             #expect(fates.retriable == entries.suffix(200).map(\.id))
             #expect(fates.retryReason.contains("413"))
+            #expect(!fates.retryIsOutage, "a request too large is the batch's fault, not an outage")
             #expect(intake.logs.count == 1000)
         }
     }

@@ -133,6 +133,6 @@ struct S3BatchFates {
         return .partial(
             PartialDelivery(
                 delivered: delivered, rejected: rejected, retriable: retriable, retryReason: retryReason,
-                retryAfter: retryAfter))
+                retryAfter: retryAfter, retryIsOutage: unavailable))
     }
 }

@@ -80,6 +80,10 @@ public struct PartialDelivery: Sendable, Equatable {
     public var retriable: [Int64]
     public var retryReason: String
     public var retryAfter: Duration?
+    /// The retriable entries failed because the destination is unavailable (transport errors, 429,
+    /// 502–504), as ``DeliveryOutcome/unavailable(reason:retryAfter:)`` says of a whole batch: they
+    /// are retried for as long as the outage lasts without using up an attempt. Default `false`.
+    public var retryIsOutage: Bool
 
     public init(
         delivered: [Int64] = [],
@@ -87,7 +91,8 @@ public struct PartialDelivery: Sendable, Equatable {
         rerouted: [Int64: String] = [:],
         retriable: [Int64] = [],
         retryReason: String = "",
-        retryAfter: Duration? = nil
+        retryAfter: Duration? = nil,
+        retryIsOutage: Bool = false
     ) {
         self.delivered = delivered
         self.rejected = rejected
@@ -95,6 +100,7 @@ public struct PartialDelivery: Sendable, Equatable {
         self.retriable = retriable
         self.retryReason = retryReason
         self.retryAfter = retryAfter
+        self.retryIsOutage = retryIsOutage
     }
 }
 

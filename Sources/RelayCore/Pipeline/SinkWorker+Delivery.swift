@@ -100,8 +100,15 @@ extension SinkWorker {
                 tally.delivered += fates.delivered.count
                 tally.deadLettered += fates.rejected.count
                 if entries.isEmpty { return tally }
-                failures += 1
                 telemetry.recordFailedAttempt(sink: sink.name, error: fates.retryReason)
+                if fates.retryIsOutage {
+                    // The rest met an outage, as `.unavailable` says of a whole batch: no attempt is used up.
+                    outageFailures += 1
+                    delay = sink.retry.delay(afterFailures: outageFailures, atLeast: fates.retryAfter, using: &generator)
+                    gate.close(by: index, retryAt: clock.now.advanced(by: delay))
+                    break
+                }
+                failures += 1
                 if failures >= sink.retry.maxAttempts {
                     try await moveToDeadLetters(
                         entries, reason: "gave up after \(failures) attempts; last error: \(fates.retryReason)",

@@ -95,6 +95,7 @@ public struct DatadogLogsSink: Sink {
             case .retriable(let reason, let retryAfter), .unavailable(let reason, let retryAfter):
                 fates.retryReason = reason
                 fates.retryAfter = retryAfter
+                if case .unavailable = outcome { fates.retryIsOutage = true }
             case .rejected(let reason), .credentialRejected(let reason):
                 fates.retryReason = reason
             default:
@@ -106,7 +107,9 @@ public struct DatadogLogsSink: Sink {
         }
         if fates.delivered.count == entries.count { return .delivered }
         if fates.retriable.count == entries.count {
-            return .retriable(reason: fates.retryReason, retryAfter: fates.retryAfter)
+            return fates.retryIsOutage
+                ? .unavailable(reason: fates.retryReason, retryAfter: fates.retryAfter)
+                : .retriable(reason: fates.retryReason, retryAfter: fates.retryAfter)
         }
         return .partial(fates)
     }

@@ -47,7 +47,11 @@ public struct SumoLogicSink: Sink {
             if delivered.isEmpty { return ranges.count == 1 ? outcome : Self.widen(outcome, count: entries.count) }
             let remaining = ranges[position...].flatMap { entries[$0].map(\.id) }
             if let (reason, retryAfter) = outcome.retryDetails {
-                return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: reason, retryAfter: retryAfter))
+                let outage = if case .unavailable = outcome { true } else { false }
+                return .partial(
+                    PartialDelivery(
+                        delivered: delivered, retriable: remaining, retryReason: reason, retryAfter: retryAfter,
+                        retryIsOutage: outage))
             }
             return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: outcome.failureReason))
         }
