@@ -120,6 +120,8 @@ private struct Cursor {
             position += 1
             return .object(object)
         }
+        // Growing one member at a time reallocates 4 times on the way to a record's usual 10–20 members.
+        object.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {

@@ -145,6 +145,11 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         }
     }
 
+    /// Room for `count` members without reallocating (the parser reserves a typical record's width).
+    mutating func reserveCapacity(_ count: Int) {
+        members.reserveCapacity(count)
+    }
+
     /// Appends without checking for an existing key (the parser's fast path).
     public mutating func append(key: String, value: JSONValue) {
         members.append(Member(key: key, value: value))

@@ -106,7 +106,7 @@ public struct Event: Sendable, Equatable {
     /// The compact JSON encoding as bytes.
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(512)
+        out.reserveCapacity(1_024)
         encode(into: &out)
         return out
     }
