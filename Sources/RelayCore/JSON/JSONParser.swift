@@ -215,15 +215,15 @@ private struct Cursor {
         // skipping the generic validating initializer there saves a metadata lookup per string.
         var highBits: UInt8 = 0
         var skippedWords: UInt64 = 0
+        // Whole words up to the first quote, backslash or control byte; the loop below looks at it.
+        while position + 8 <= buffer.count {
+            let word = JSONWord.load(buffer.baseAddress! + position)
+            let stop = JSONWord.firstQuoteBackslashOrControl(word)
+            skippedWords |= JSONWord.prefix(word, bytes: stop)
+            position += stop
+            if stop < 8 { break }
+        }
         while position < buffer.count {
-            if position + 8 <= buffer.count {
-                let word = UnsafeRawPointer(buffer.baseAddress! + position).loadUnaligned(as: UInt64.self)
-                if !JSONWord.hasQuoteBackslashOrControl(word) {
-                    skippedWords |= word
-                    position += 8
-                    continue
-                }
-            }
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])

@@ -49,12 +49,11 @@ public enum JSONWriter {
             var runStart = 0
             var index = 0
             while index < utf8.count {
-                // Eight bytes at a time while none of them needs escaping (the usual case).
-                if index + 8 <= utf8.count,
-                    !JSONWord.hasQuoteBackslashOrControl(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self))
-                {
-                    index += 8
-                    continue
+                // Eight bytes at a time up to the next byte that needs escaping (most strings have none).
+                if index + 8 <= utf8.count {
+                    let stop = JSONWord.firstQuoteBackslashOrControl(JSONWord.load(utf8.baseAddress! + index))
+                    index += stop
+                    if stop == 8 { continue }
                 }
                 let byte = utf8[index]
                 index += 1
