@@ -39,6 +39,15 @@ struct ObservabilityEndpointTests {
             #expect(text.contains("\nccrelay_process_resident_memory_bytes "))
             #expect(text.contains("\nccrelay_process_open_fds "))
             #expect(text.contains("\nccrelay_process_start_time_seconds "))
+            // Every ccrelay family says what it means: a `# HELP` line right before its `# TYPE` line.
+            let lines = text.split(separator: "\n")
+            let families = lines.indices.filter { lines[$0].hasPrefix("# TYPE ccrelay_") }
+            #expect(families.count >= 20)
+            for index in families {
+                let name = lines[index].split(separator: " ")[2]
+                let help = index > 0 ? lines[index - 1] : ""
+                #expect(help.hasPrefix("# HELP \(name) ") && help.count > "# HELP \(name) ".count, "no help text for \(name)")
+            }
         }
     }
 

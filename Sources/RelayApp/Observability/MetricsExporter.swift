@@ -33,9 +33,27 @@ public struct MetricsExporter: Sendable {
         MetricsSystem.bootstrap(factory)
     }
 
-    /// Every metric in the Prometheus text exposition format (version 0.0.4).
+    /// Every metric in the Prometheus text exposition format (version 0.0.4), each ccrelay family
+    /// with a `# HELP` line before its `# TYPE` line.
     public func exposition() -> String {
-        registry.emitToString()
+        Self.addingHelp(to: registry.emitToString())
+    }
+
+    /// The `# HELP` texts of ccrelay's metrics, by name.
+    static let helpTexts = PipelineMetricName.help.merging(ScrapeGauges.help) { first, _ in first }
+
+    /// Inserts `# HELP name text` before each `# TYPE name ...` line whose metric has a text in
+    /// ``helpTexts``. swift-metrics has no way to pass help text to the registry, so it is added here.
+    static func addingHelp(to text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE ") {
+                let name = line.dropFirst("# TYPE ".count).prefix { $0 != " " }
+                if let help = helpTexts[String(name)] { lines.append("# HELP \(name) \(help)") }
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The content type of ``exposition()``.

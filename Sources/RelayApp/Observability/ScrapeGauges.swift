@@ -8,6 +8,13 @@ enum ScrapeGauges {
     static let openFileDescriptors = "ccrelay_process_open_fds"
     static let startTime = "ccrelay_process_start_time_seconds"
 
+    /// `# HELP` texts of the process gauges.
+    static let help: [String: String] = [
+        residentMemory: "Resident memory of the ccrelay process in bytes.",
+        openFileDescriptors: "File descriptors the ccrelay process has open.",
+        startTime: "When the ccrelay process started, in seconds since the Unix epoch.",
+    ]
+
     /// Records the snapshot's figures into `factory`'s gauges.
     static func update(from snapshot: PipelineSnapshot, process: ProcessFigures, factory: any MetricsFactory) {
         for sink in snapshot.sinks {

@@ -24,6 +24,31 @@ public enum PipelineMetricName {
     public static let sinkOutboxDepth = "ccrelay_sink_outbox_depth"
     public static let sinkOutboxOldestAge = "ccrelay_sink_outbox_oldest_age_seconds"
     public static let sinkCredentialRejected = "ccrelay_sink_credential_rejected"
+
+    /// What each metric means, for the exposition's `# HELP` lines (one line of text each).
+    public static let help: [String: String] = [
+        sourceRecordsReceived: "Records a source read from its platform (pulled or pushed).",
+        sourceRecordsAccepted: "Records stored in the outbox for the first time.",
+        sourceRecordsDuplicate: "Records already accepted before (same event_id), not stored again.",
+        sourceRecordsMalformed: "Records that could not be normalized; kept as dead letters.",
+        sourceRecordsUnrouted: "Normalized events that matched no route and went to no sink.",
+        sourceCycles: "Pull cycles a source ran.",
+        sourceCycleFailures: "Pull cycles that ended with an error.",
+        sourceAPICalls: "HTTP requests a source made to its platform, token requests included.",
+        sourceThrottledSeconds: "Seconds a source waited because its platform rate-limited it.",
+        sourcePollInterval: "The current wait between pull cycles, after adaptive throttling.",
+        sourceCheckpointLag: "Seconds between now and the source's oldest partition watermark.",
+        sinkEventsDelivered: "Events the destination accepted (or acknowledged, with indexer acknowledgement).",
+        sinkEventsDeadLettered: "Events moved to dead letters after a permanent refusal or the last attempt.",
+        sinkEventsResent: "Events sent again because their acknowledgement did not arrive in time.",
+        sinkBatches: "Batches (or parts of batches) the destination accepted.",
+        sinkFailedAttempts: "Delivery attempts that failed (refusals, errors, throttling, outages).",
+        sinkBatchLatency: "Seconds from a batch's claim to its delivery or acknowledgement.",
+        sinkPendingAcks: "Batches sent and waiting for the destination's acknowledgement.",
+        sinkOutboxDepth: "Events waiting in the sink's outbox.",
+        sinkOutboxOldestAge: "Seconds the oldest event in the sink's outbox has waited.",
+        sinkCredentialRejected: "1 while the destination refuses the sink's credential, else 0.",
+    ]
 }
 
 /// One source's metric handles, made once per source name.
