@@ -178,6 +178,16 @@ extension DeliveryOutcome {
         }
     }
 
+    /// Whether the destination is taking data: it answered about the batch itself (delivered,
+    /// refused, partly delivered...) rather than being unavailable or refusing the credential. A
+    /// sink's workers stop holding back their batches on such an answer.
+    public var destinationIsTakingData: Bool {
+        switch self {
+        case .unavailable, .credentialRejected: false
+        default: true
+        }
+    }
+
     /// The reason and the destination's `Retry-After` of a failure that is tried again later
     /// (`.retriable` or `.unavailable`); `nil` for every other outcome.
     public var retryDetails: (reason: String, retryAfter: Duration?)? {

@@ -20,10 +20,7 @@ extension SinkWorker {
             }
             let delay: Duration
             let outcome = await sink.deliver(entries)
-            switch outcome {
-            case .unavailable, .credentialRejected: break
-            default: gate.open()
-            }
+            if outcome.destinationIsTakingData { gate.open() }
             switch outcome {
             case .delivered:
                 try await acknowledge(entries)
