@@ -1,6 +1,6 @@
 /// Eight bytes of JSON text at a time: the writer and the parser skip runs of ordinary string
 /// bytes a word at a time and look at single bytes only where something needs attention.
-/// Words are loaded in memory order (`loadUnaligned` then ``inMemoryOrder(_:)``).
+/// Words come from ``load(_:)``, the byte at the lowest address in the lowest bits.
 enum JSONWord {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
