@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import RelayCore
 @testable import RelayState
+import Synchronization
 import Testing
 
 @Suite("State store lifecycle, dead letters and ledger")
@@ -136,6 +137,30 @@ struct LifecycleTests {
             #expect(try await store.append([record("old")]).accepted == 1)
             #expect(try await store.append([record("new")]).duplicates == 1)
             #expect(try await store.purgeLedger(acceptedBefore: t0) == 0)
+        }
+    }
+
+    @Test("a database from before the time-keyed ledger still drops what its old ledger remembers, until that is purged")
+    func legacyLedgerIsConsultedUntilPurged() async throws {
+        try await withTemporaryDatabasePath { (path) async throws in
+            // A database as version 3 of the schema left it, with two remembered event_ids.
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let old = try DatabasePool(path: path)
+            try SQLiteSchema.migrator.migrate(old, upTo: "v3_partition_leases")
+            try await old.write { db in
+                try db.execute(sql: "INSERT INTO ledger (event_id, accepted_at_ms) VALUES ('seen-1', 1), ('seen-2', 1)")
+            }
+            try old.close()
+
+            let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
+            defer { try? store.close() }
+            #expect(try await store.append([record("seen-1"), record("fresh")]) == AppendResult(accepted: 1, duplicates: 1))
+            #expect(try await store.append([record("fresh")]).duplicates == 1)
+            // The janitor purges both ledgers; once the old one is empty it is no longer consulted.
+            #expect(try await store.purgeLedger(acceptedBefore: WallInstant(Timestamp(millisecondsSinceEpoch: 2))) == 2)
+            #expect(store.legacyLedger.withLock { $0 } == false)
+            #expect(try await store.append([record("seen-2")]).accepted == 1)
         }
     }
 

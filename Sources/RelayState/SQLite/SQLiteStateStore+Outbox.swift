@@ -25,16 +25,21 @@ extension SQLiteStateStore {
             var result = AppendResult()
             if !records.isEmpty {
                 let ledger = try db.cachedStatement(sql: StateSQL.insertLedger)
+                let legacy = legacyLedger.withLock { $0 } ? try db.cachedStatement(sql: StateSQL.legacyLedgerHolds) : nil
                 let outbox = try db.cachedStatement(sql: StateSQL.insertOutbox)
                 for record in records {
-                    try ledger.execute(arguments: [record.eventID, nowMS])
+                    let timestampMS = record.timestamp.millisecondsSinceEpoch
+                    if let legacy, try Int.fetchOne(legacy, arguments: [record.eventID]) != nil {
+                        result.duplicates += 1
+                        continue
+                    }
+                    try ledger.execute(arguments: [timestampMS, record.eventID, nowMS])
                     guard db.changesCount > 0 else {
                         result.duplicates += 1
                         continue
                     }
                     result.accepted += 1
                     let payload = Data(record.payload)
-                    let timestampMS = record.timestamp.millisecondsSinceEpoch
                     for (index, sink) in record.sinks.enumerated() where !record.sinks[..<index].contains(sink) {
                         try outbox.execute(
                             arguments: [sink, record.eventID, timestampMS, record.platform.rawValue, payload, nowMS])
@@ -150,9 +155,18 @@ extension SQLiteStateStore {
     /// again afterwards. Outboxes are not touched.
     public func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int {
         let cutoffMS = cutoff.timestamp.millisecondsSinceEpoch
+        let consultsLegacy = legacyLedger.withLock { $0 }
         return try await write("purge ledger") { db in
             try db.cachedStatement(sql: StateSQL.purgeLedger).execute(arguments: [cutoffMS])
-            return db.changesCount
+            var purged = db.changesCount
+            if consultsLegacy {
+                try db.cachedStatement(sql: StateSQL.purgeLegacyLedger).execute(arguments: [cutoffMS])
+                purged += db.changesCount
+                if try Bool.fetchOne(db.cachedStatement(sql: StateSQL.legacyLedgerIsEmpty)) == true {
+                    legacyLedger.withLock { $0 = false }
+                }
+            }
+            return purged
         }
     }
 }

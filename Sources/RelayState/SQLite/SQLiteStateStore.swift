@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RelayCore
+import Synchronization
 
 /// The default ``StateStore``: one SQLite database (WAL mode, via GRDB) holding checkpoints, the
 /// per-sink outboxes, the dedup ledger, dead letters and a small key/value table.
@@ -8,6 +9,10 @@ import RelayCore
 /// One process owns a database file at a time: opening the store releases every claim a previous
 /// process left behind, so its in-flight batches are delivered again at once. Several instances
 /// of ccrelay share a PostgreSQL store instead (DESIGN.md, "Scale-out").
+///
+/// The dedup ledger is keyed by the event's own time and its `event_id` (both fixed for a given
+/// platform record), so a batch's ledger inserts share a few B-tree pages instead of one random
+/// page each (see ``SQLiteSchema``, `v4_ledger_by_time`).
 ///
 /// Commits are durable before they return (`synchronous = FULL`): a push receiver may answer 200
 /// once ``append(_:deadLetters:checkpoint:now:)`` returned. Every failure surfaces as a
@@ -17,6 +22,9 @@ public final class SQLiteStateStore: StateStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Whether the ledger table of versions before `v4_ledger_by_time` still holds entries that
+    /// appends must consult (see ``SQLiteSchema``); it empties within one ledger retention.
+    let legacyLedger: Mutex<Bool>
 
     /// Opens (creating if needed) the database at `configuration.path`, brings its schema up to
     /// date and releases the claims a previous process left.
@@ -37,8 +45,10 @@ public final class SQLiteStateStore: StateStore {
                 // append must survive it.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
-            pool = try DatabasePool(path: path, configuration: grdb)
+            let pool = try DatabasePool(path: path, configuration: grdb)
             try SQLiteSchema.migrator.migrate(pool)
+            self.pool = pool
+            legacyLedger = Mutex(try pool.read { db in try Bool.fetchOne(db, sql: StateSQL.legacyLedgerIsEmpty) } == false)
             if configuration.releasesClaimsOnOpen {
                 try pool.write { db in try db.execute(sql: StateSQL.releaseAllClaims) }
             }

@@ -11,7 +11,15 @@ enum StateSQL {
     /// Changes one row when the event is new, none when the ledger already holds it. Only the key
     /// conflict is ignored: `INSERT OR IGNORE` would also swallow a CHECK violation (an empty
     /// event_id) and count the record as a duplicate.
-    static let insertLedger = "INSERT INTO ledger (event_id, accepted_at_ms) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING"
+    static let insertLedger = """
+        INSERT INTO ledger_by_time (timestamp_ms, event_id, accepted_at_ms) VALUES (?, ?, ?)
+        ON CONFLICT (timestamp_ms, event_id) DO NOTHING
+        """
+
+    /// Whether the ledger of versions before `v4_ledger_by_time` still remembers the event_id.
+    static let legacyLedgerHolds = "SELECT 1 FROM ledger WHERE event_id = ?"
+
+    static let legacyLedgerIsEmpty = "SELECT NOT EXISTS (SELECT 1 FROM ledger)"
 
     // `coalesce`: an empty payload may arrive as a NULL binding; it is stored as an empty blob.
     static let insertOutbox = """
@@ -88,7 +96,9 @@ enum StateSQL {
 
     static let purgeDeadLetters = "DELETE FROM dead_letters WHERE created_at_ms < ?"
 
-    static let purgeLedger = "DELETE FROM ledger WHERE accepted_at_ms < ?"
+    static let purgeLedger = "DELETE FROM ledger_by_time WHERE accepted_at_ms < ?"
+
+    static let purgeLegacyLedger = "DELETE FROM ledger WHERE accepted_at_ms < ?"
 
     static let selectValue = "SELECT value FROM kv WHERE key = ?"
 
