@@ -125,7 +125,9 @@ public struct DeadLetter: Sendable, Equatable {
 /// The contract every implementation keeps:
 /// * ``append(_:deadLetters:checkpoint:now:)`` is one transaction: ledger, outboxes, dead letters
 ///   and checkpoint change together or not at all.
-/// * A record whose `event_id` is already in the ledger is dropped at append time.
+/// * A record whose `event_id` is already in the ledger is dropped at append time. (A store may
+///   key its ledger by the record's timestamp as well, as the SQLite one does: the same platform
+///   record always normalizes to the same `event_id` and the same time.)
 /// * A claimed row stays in the outbox until ``acknowledge(sink:ids:)`` or
 ///   ``deadLetter(sink:entries:reason:attempts:now:)``; a claim expires at its lease time, so a
 ///   crashed worker's rows are delivered again.
