@@ -156,17 +156,16 @@ extension SQLiteStateStore {
     public func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int {
         let cutoffMS = cutoff.timestamp.millisecondsSinceEpoch
         let consultsLegacy = legacyLedger.withLock { $0 }
-        return try await write("purge ledger") { db in
+        let (purged, legacyEmptied) = try await write("purge ledger") { db in
             try db.cachedStatement(sql: StateSQL.purgeLedger).execute(arguments: [cutoffMS])
             var purged = db.changesCount
-            if consultsLegacy {
-                try db.cachedStatement(sql: StateSQL.purgeLegacyLedger).execute(arguments: [cutoffMS])
-                purged += db.changesCount
-                if try Bool.fetchOne(db.cachedStatement(sql: StateSQL.legacyLedgerIsEmpty)) == true {
-                    legacyLedger.withLock { $0 = false }
-                }
-            }
-            return purged
+            guard consultsLegacy else { return (purged, false) }
+            try db.cachedStatement(sql: StateSQL.purgeLegacyLedger).execute(arguments: [cutoffMS])
+            purged += db.changesCount
+            return (purged, try Bool.fetchOne(db.cachedStatement(sql: StateSQL.legacyLedgerIsEmpty)) == true)
         }
+        // Only once the purge has committed: a rolled-back one leaves entries to consult.
+        if legacyEmptied { legacyLedger.withLock { $0 = false } }
+        return purged
     }
 }
