@@ -31,7 +31,7 @@ public struct S3ArchiveSink: Sink {
         var fates = S3BatchFates(total: entries.count)
         for object in layout.objects(for: entries) {
             if fates.stopped {
-                fates.record(object.entryIDs, .retriable(reason: fates.retryReason, retryAfter: fates.retryAfter))
+                fates.skip(object.entryIDs)
                 continue
             }
             let outcome = await put(object)
@@ -82,14 +82,9 @@ public struct S3ArchiveSink: Sink {
 /// them all alike) and count as retriable.
 struct S3BatchFates {
     let total: Int
-    var delivered: [Int64] = []
-    var rejected: [Int64: String] = [:]
-    var retriable: [Int64] = []
-    var retryReason = ""
-    var retryAfter: Duration?
+    var fates = PartialDelivery()
     var credentialReason: String?
-    /// Whether the failure that stopped the batch said S3 is unavailable (throttling, 503, unreachable).
-    var unavailable = false
+    /// A failure has stopped the batch: the remaining objects are not sent (``skip(_:)``).
     var stopped = false
 
     init(total: Int) { self.total = total }
@@ -97,42 +92,38 @@ struct S3BatchFates {
     mutating func record(_ ids: [Int64], _ outcome: DeliveryOutcome) {
         switch outcome {
         case .delivered:
-            delivered += ids
+            fates.delivered += ids
         case .rejected(let reason):
-            for id in ids { rejected[id] = reason }
-        case .retriable(let reason, let after), .unavailable(let reason, let after):
-            retriable += ids
-            if !stopped {
-                retryReason = reason
-                retryAfter = after
-                if case .unavailable = outcome { unavailable = true }
-            }
+            for id in ids { fates.rejected[id] = reason }
+        case .retriable, .unavailable:
+            fates.retriable += ids
+            if !stopped { fates.noteRetry(outcome) }
             stopped = true
         case .credentialRejected(let reason):
-            retriable += ids
-            if !stopped { retryReason = reason }
+            fates.retriable += ids
+            if !stopped { fates.retryReason = reason }
             credentialReason = credentialReason ?? reason
             stopped = true
         case .partial, .poisoned, .awaitingAcknowledgement:
             // A single PUT never answers these; should one appear, its events are sent again.
-            retriable += ids
+            fates.retriable += ids
         }
     }
 
+    /// An object not sent because the batch stopped: its events are tried again with the rest.
+    mutating func skip(_ ids: [Int64]) {
+        fates.retriable += ids
+    }
+
     var outcome: DeliveryOutcome {
-        if delivered.count == total { return .delivered }
-        if let credentialReason, delivered.isEmpty, rejected.isEmpty {
+        if fates.delivered.count == total { return .delivered }
+        if let credentialReason, fates.delivered.isEmpty, fates.rejected.isEmpty {
             return .credentialRejected(reason: credentialReason)
         }
-        if retriable.count == total {
-            return unavailable ? .unavailable(reason: retryReason, retryAfter: retryAfter) : .retriable(reason: retryReason, retryAfter: retryAfter)
-        }
-        if rejected.count == total, Set(rejected.values).count == 1, let reason = rejected.values.first {
+        if fates.retriable.count == total { return fates.wholeBatchRetry }
+        if fates.rejected.count == total, Set(fates.rejected.values).count == 1, let reason = fates.rejected.values.first {
             return .rejected(reason: reason)
         }
-        return .partial(
-            PartialDelivery(
-                delivered: delivered, rejected: rejected, retriable: retriable, retryReason: retryReason,
-                retryAfter: retryAfter, retryIsOutage: unavailable))
+        return .partial(fates)
     }
 }

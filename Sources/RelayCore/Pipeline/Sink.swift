@@ -102,6 +102,22 @@ public struct PartialDelivery: Sendable, Equatable {
         self.retryAfter = retryAfter
         self.retryIsOutage = retryIsOutage
     }
+
+    /// Records why the retriable entries failed: the reason and `Retry-After` of a `.retriable` or
+    /// `.unavailable` answer, and whether it was an outage. Other outcomes change nothing.
+    public mutating func noteRetry(_ outcome: DeliveryOutcome) {
+        guard let (reason, retryAfter) = outcome.retryDetails else { return }
+        retryReason = reason
+        self.retryAfter = retryAfter
+        retryIsOutage = outcome.isOutage
+    }
+
+    /// The outcome for a batch none of whose entries went through: `.unavailable` after an outage,
+    /// else `.retriable`, with the recorded reason and `Retry-After`.
+    public var wholeBatchRetry: DeliveryOutcome {
+        retryIsOutage
+            ? .unavailable(reason: retryReason, retryAfter: retryAfter) : .retriable(reason: retryReason, retryAfter: retryAfter)
+    }
 }
 
 /// Whether a destination accepts a sink's credential right now.
@@ -186,6 +202,12 @@ extension DeliveryOutcome {
         case .unavailable, .credentialRejected: false
         default: true
         }
+    }
+
+    /// Whether this is ``unavailable(reason:retryAfter:)``: the destination is down or throttling.
+    public var isOutage: Bool {
+        if case .unavailable = self { return true }
+        return false
     }
 
     /// The reason and the destination's `Retry-After` of a failure that is tried again later

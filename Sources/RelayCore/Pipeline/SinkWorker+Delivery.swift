@@ -12,6 +12,22 @@ extension SinkWorker {
         var credentialFailures = 0
         var outageFailures = 0
         var generator = SystemRandomNumberGenerator()
+        /// The destination is down or throttling, not refusing these events: no attempt is used up,
+        /// and the sink's other workers hold their batches until this one's retry.
+        func waitOutOutage(_ reason: String, retryAfter: Duration?) -> Duration {
+            outageFailures += 1
+            let delay = sink.retry.delay(afterFailures: outageFailures, atLeast: retryAfter, using: &generator)
+            gate.close(by: index, retryAt: clock.now.advanced(by: delay))
+            if outageFailures == 1 || outageFailures.isMultiple(of: 10) {
+                logger.warning(
+                    "Destination unavailable; the batch waits in the outbox and is retried",
+                    metadata: [
+                        "ccrelay.error": "\(reason)", "ccrelay.failures": "\(outageFailures)",
+                        "ccrelay.retry_in_secs": "\(delay.seconds)",
+                    ])
+            }
+            return delay
+        }
         while !entries.isEmpty {
             if case .waitUntil(let instant) = gate.admit(worker: index, now: clock.now) {
                 if let deadline, instant > deadline { return try await giveBack(entries, tally: tally) }
@@ -63,19 +79,8 @@ extension SinkWorker {
                 delay = sink.retry.delay(afterFailures: credentialFailures, using: &generator)
                 gate.close(by: index, retryAt: clock.now.advanced(by: delay))
             case .unavailable(let reason, let retryAfter):
-                // The destination is down or throttling, not refusing this batch: no attempt is used up.
-                outageFailures += 1
                 telemetry.recordFailedAttempt(sink: sink.name, error: reason)
-                delay = sink.retry.delay(afterFailures: outageFailures, atLeast: retryAfter, using: &generator)
-                gate.close(by: index, retryAt: clock.now.advanced(by: delay))
-                if outageFailures == 1 || outageFailures.isMultiple(of: 10) {
-                    logger.warning(
-                        "Destination unavailable; the batch waits in the outbox and is retried",
-                        metadata: [
-                            "ccrelay.error": "\(reason)", "ccrelay.failures": "\(outageFailures)",
-                            "ccrelay.retry_in_secs": "\(delay.seconds)",
-                        ])
-                }
+                delay = waitOutOutage(reason, retryAfter: retryAfter)
             case .retriable(let reason, let retryAfter):
                 failures += 1
                 telemetry.recordFailedAttempt(sink: sink.name, error: reason)
@@ -99,10 +104,7 @@ extension SinkWorker {
                 if entries.isEmpty { return tally }
                 telemetry.recordFailedAttempt(sink: sink.name, error: fates.retryReason)
                 if fates.retryIsOutage {
-                    // The rest met an outage, as `.unavailable` says of a whole batch: no attempt is used up.
-                    outageFailures += 1
-                    delay = sink.retry.delay(afterFailures: outageFailures, atLeast: fates.retryAfter, using: &generator)
-                    gate.close(by: index, retryAt: clock.now.advanced(by: delay))
+                    delay = waitOutOutage(fates.retryReason, retryAfter: fates.retryAfter)
                     break
                 }
                 failures += 1

@@ -92,10 +92,8 @@ public struct DatadogLogsSink: Sink {
             case .unavailable where fates.delivered.isEmpty && outOfWindow == 0:
                 // The intake is down or throttling and nothing went through: the batch waits whole.
                 return outcome
-            case .retriable(let reason, let retryAfter), .unavailable(let reason, let retryAfter):
-                fates.retryReason = reason
-                fates.retryAfter = retryAfter
-                if case .unavailable = outcome { fates.retryIsOutage = true }
+            case .retriable, .unavailable:
+                fates.noteRetry(outcome)
             case .rejected(let reason), .credentialRejected(let reason):
                 fates.retryReason = reason
             default:
@@ -107,9 +105,7 @@ public struct DatadogLogsSink: Sink {
         }
         if fates.delivered.count == entries.count { return .delivered }
         if fates.retriable.count == entries.count {
-            return fates.retryIsOutage
-                ? .unavailable(reason: fates.retryReason, retryAfter: fates.retryAfter)
-                : .retriable(reason: fates.retryReason, retryAfter: fates.retryAfter)
+            return fates.wholeBatchRetry
         }
         return .partial(fates)
     }

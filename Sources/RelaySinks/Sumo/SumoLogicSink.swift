@@ -46,14 +46,9 @@ public struct SumoLogicSink: Sink {
             // Nothing sent yet, or a permanent failure of the one request: the batch shares its fate.
             if delivered.isEmpty { return ranges.count == 1 ? outcome : Self.widen(outcome, count: entries.count) }
             let remaining = ranges[position...].flatMap { entries[$0].map(\.id) }
-            if let (reason, retryAfter) = outcome.retryDetails {
-                let outage = if case .unavailable = outcome { true } else { false }
-                return .partial(
-                    PartialDelivery(
-                        delivered: delivered, retriable: remaining, retryReason: reason, retryAfter: retryAfter,
-                        retryIsOutage: outage))
-            }
-            return .partial(PartialDelivery(delivered: delivered, retriable: remaining, retryReason: outcome.failureReason))
+            var fates = PartialDelivery(delivered: delivered, retriable: remaining, retryReason: outcome.failureReason)
+            fates.noteRetry(outcome)
+            return .partial(fates)
         }
         return .delivered
     }
