@@ -8,7 +8,8 @@ pages it touches, not on how many bytes change. This model measures it with Pyth
   ledger   WAL bytes per dedup-ledger insert, in transactions of 500, as the ledger grows,
            keyed by event_id alone (a hash: random pages) and by (event time, event_id).
   outbox   WAL bytes per event for insert, claim (the lease column update) and delete of
-           ~900-byte payloads, in batches of 1,000.
+           ~900-byte payloads, in batches of 1,000, with secure_delete ON (Debian's build
+           default: freed pages are zero-filled) and FAST (what the store sets).
 
 Usage: python3 Benchmarks/models/sqlite_write_amplification.py [ledger|outbox]
 """
@@ -65,13 +66,19 @@ def ledger(directory):
 
 
 def outbox(directory):
-    schema = """
+    for mode in ("ON", "FAST"):
+        outbox_with(directory, mode)
+
+
+def outbox_with(directory, secure_delete):
+    schema = f"""
+        PRAGMA secure_delete = {secure_delete};
         CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, event_id TEXT NOT NULL,
             timestamp_ms INTEGER NOT NULL, platform TEXT NOT NULL, payload BLOB NOT NULL,
             enqueued_at_ms INTEGER NOT NULL, claimed_until_ms INTEGER);
         CREATE INDEX outbox_sink_id ON outbox (sink, id);
     """
-    db, wal = open_database(directory, "outbox.db", schema)
+    db, wal = open_database(directory, f"outbox-{secure_delete}.db", schema)
     events = 20_000
     payload = os.urandom(900)
     start = wal_size(wal)
@@ -98,7 +105,7 @@ def outbox(directory):
         db.execute("COMMIT")
     deleted = wal_size(wal)
     print(
-        f"outbox WAL bytes per event: insert {(inserted - start) / events:.0f}, "
+        f"outbox (secure_delete {secure_delete}) WAL bytes per event: insert {(inserted - start) / events:.0f}, "
         f"claim {(claimed - inserted) / events:.0f}, delete {(deleted - claimed) / events:.0f}"
     )
     db.close()

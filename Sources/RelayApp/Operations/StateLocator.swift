@@ -60,7 +60,7 @@ public enum StateLocator {
         guard access(path, F_OK) == 0 else {
             throw RelayError(.stateStore, "no state store at \(path) (has ccrelay run with \(configPath)?)")
         }
-        // Beside a running daemon: its claims on in-flight batches must stay.
-        return try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path, releasesClaimsOnOpen: false))
+        // Beside a running daemon, whose claims on in-flight batches live in its own memory.
+        return try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
     }
 }

@@ -130,7 +130,9 @@ public struct DeadLetter: Sendable, Equatable {
 ///   record always normalizes to the same `event_id` and the same time.)
 /// * A claimed row stays in the outbox until ``acknowledge(sink:ids:)`` or
 ///   ``deadLetter(sink:entries:reason:attempts:now:)``; a claim expires at its lease time, so a
-///   crashed worker's rows are delivered again.
+///   crashed worker's rows are delivered again. Claims need not outlive the store instance: a
+///   store one process owns alone (SQLite) keeps them in memory, and a new instance finds every
+///   row claimable.
 public protocol StateStore: Sendable {
     /// The stored checkpoint of a source partition, or `nil` if it never committed one.
     func checkpoint(source: String, partition: String) async throws -> String?

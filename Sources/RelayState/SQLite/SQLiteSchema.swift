@@ -1,7 +1,8 @@
 import GRDB
 
 /// The store's schema as named migrations. Later versions register more migrations after these;
-/// a migration, once shipped, never changes.
+/// a migration, once shipped, never changes. (`outbox.claimed_until_ms` of `v1_state` is no longer
+/// written or read: claims live in the store instance's memory.)
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -8,18 +8,11 @@ public struct SQLiteStateConfiguration: Sendable, Equatable {
     /// Default: 5 seconds.
     public var busyTimeout: Duration
 
-    /// Whether opening gives back every outbox claim left by a previous process. The pipeline's own
-    /// open does (it is the only consumer of a SQLite store); an operator command opened beside a
-    /// running daemon must not, or the daemon's in-flight batches would be sent twice. Default true.
-    public var releasesClaimsOnOpen: Bool
-
     /// - Parameters:
     ///   - path: The database file.
     ///   - busyTimeout: Lock wait before failing; default 5 seconds.
-    ///   - releasesClaimsOnOpen: Give back a previous process's claims; default true.
-    public init(path: String, busyTimeout: Duration = .seconds(5), releasesClaimsOnOpen: Bool = true) {
+    public init(path: String, busyTimeout: Duration = .seconds(5)) {
         self.path = path
         self.busyTimeout = busyTimeout
-        self.releasesClaimsOnOpen = releasesClaimsOnOpen
     }
 }

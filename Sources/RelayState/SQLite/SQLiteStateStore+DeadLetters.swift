@@ -69,6 +69,7 @@ extension SQLiteStateStore {
             let move = try db.cachedStatement(sql: StateSQL.moveOutboxRow)
             for id in ids { try move.execute(arguments: [toSink, id, sink]) }
         }
+        forgetClaims(sink: sink, ids: ids)
     }
 
     public func oldestEnqueued(sink: String) async throws -> Timestamp? {

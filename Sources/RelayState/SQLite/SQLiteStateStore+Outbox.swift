@@ -64,35 +64,44 @@ extension SQLiteStateStore {
         }
     }
 
-    /// Claims, in one statement, the oldest rows of `sink` that are unclaimed or whose lease
-    /// ended at or before `now`: at most `maxEvents` rows (at least one) and no more payload
-    /// bytes than `maxBytes`, except that the first claimable row is always included.
-    /// Returned in id order.
+    /// Claims the oldest rows of `sink` that are unclaimed or whose lease ended at or before `now`:
+    /// at most `maxEvents` rows (at least one) and no more payload bytes than `maxBytes`, except
+    /// that the first claimable row is always included. Returned in id order.
+    ///
+    /// Claims live in this instance's memory, not in the database: one process owns a SQLite store,
+    /// and a new instance must deliver a previous one's in-flight rows again anyway. Writing each
+    /// lease into its row rewrote the row's page, payload and all (1 KB of WAL per event). The scan
+    /// runs on the writer connection, so it sees every committed acknowledgement.
     public func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant)
         async throws -> [OutboxEntry]
     {
-        let arguments: StatementArguments = [
-            leaseUntil.timestamp.millisecondsSinceEpoch, sink, now.timestamp.millisecondsSinceEpoch,
-            max(1, maxEvents), maxBytes,
-        ]
+        let nowMS = now.timestamp.millisecondsSinceEpoch
+        let lease = OutboxClaim(sink: sink, untilMS: leaseUntil.timestamp.millisecondsSinceEpoch)
+        let limit = max(1, maxEvents)
         return try await write("claim") { db in
-            var entries: [OutboxEntry] = []
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: StateSQL.claim), arguments: arguments)
-            while let row = try rows.next() {
-                let payload = try row.withUnsafeData(atIndex: 4) { data in data.map { [UInt8]($0) } ?? [] }
-                entries.append(
-                    OutboxEntry(
-                        id: row[0],
-                        eventID: row[1],
-                        timestamp: Timestamp(millisecondsSinceEpoch: row[2]),
-                        platform: Platform(rawValue: row[3]),
-                        payload: payload,
-                        enqueuedAt: Timestamp(millisecondsSinceEpoch: row[5])
-                    ))
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: StateSQL.outboxInOrder), arguments: [sink])
+            return try claims.withLock { held throws -> [OutboxEntry] in
+                var entries: [OutboxEntry] = []
+                var bytes = 0
+                while entries.count < limit, let row = try rows.next() {
+                    let id: Int64 = row[0]
+                    if let claim = held[id], claim.untilMS > nowMS { continue }
+                    let payload = try row.withUnsafeData(atIndex: 4) { data in data.map { [UInt8]($0) } ?? [] }
+                    if !entries.isEmpty, bytes + payload.count > maxBytes { break }
+                    bytes += payload.count
+                    entries.append(
+                        OutboxEntry(
+                            id: id,
+                            eventID: row[1],
+                            timestamp: Timestamp(millisecondsSinceEpoch: row[2]),
+                            platform: Platform(rawValue: row[3]),
+                            payload: payload,
+                            enqueuedAt: Timestamp(millisecondsSinceEpoch: row[5])
+                        ))
+                }
+                for entry in entries { held[entry.id] = lease }
+                return entries
             }
-            // RETURNING does not promise an order.
-            entries.sort { $0.id < $1.id }
-            return entries
         }
     }
 
@@ -103,14 +112,20 @@ extension SQLiteStateStore {
             let delete = try db.cachedStatement(sql: StateSQL.deleteOutboxRow)
             for id in ids { try delete.execute(arguments: [id, sink]) }
         }
+        forgetClaims(sink: sink, ids: ids)
     }
 
     /// Clears the claim of the given rows of `sink`'s outbox so the next claim takes them.
     public func release(sink: String, ids: [Int64]) async throws {
+        forgetClaims(sink: sink, ids: ids)
+    }
+
+    /// Drops this instance's claims on the given rows of `sink`, after the transaction that
+    /// removed or moved them has committed (until then a claim keeps them from being sent twice).
+    func forgetClaims(sink: String, ids: [Int64]) {
         guard !ids.isEmpty else { return }
-        try await write("release") { db in
-            let update = try db.cachedStatement(sql: StateSQL.releaseOutboxRow)
-            for id in ids { try update.execute(arguments: [id, sink]) }
+        claims.withLock { held in
+            for id in ids where held[id]?.sink == sink { held[id] = nil }
         }
     }
 
@@ -131,6 +146,7 @@ extension SQLiteStateStore {
                 try delete.execute(arguments: [id, sink])
             }
         }
+        forgetClaims(sink: sink, ids: ids)
     }
 
     /// Rows waiting in `sink`'s outbox, claimed or not.
@@ -168,4 +184,11 @@ extension SQLiteStateStore {
         if legacyEmptied { legacyLedger.withLock { $0 = false } }
         return purged
     }
+}
+
+/// A claim held by a ``SQLiteStateStore`` instance on one outbox row.
+struct OutboxClaim: Sendable {
+    var sink: String
+    /// The lease end, in epoch milliseconds: the row is claimable again from then on.
+    var untilMS: Int64
 }

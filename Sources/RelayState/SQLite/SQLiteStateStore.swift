@@ -6,9 +6,10 @@ import Synchronization
 /// The default ``StateStore``: one SQLite database (WAL mode, via GRDB) holding checkpoints, the
 /// per-sink outboxes, the dedup ledger, dead letters and a small key/value table.
 ///
-/// One process owns a database file at a time: opening the store releases every claim a previous
-/// process left behind, so its in-flight batches are delivered again at once. Several instances
-/// of ccrelay share a PostgreSQL store instead (DESIGN.md, "Scale-out").
+/// One process owns a database file at a time, so outbox claims are kept in the instance's memory:
+/// a new instance finds a previous process's in-flight batches claimable and delivers them again
+/// at once, and an operator command opened beside a running pipeline cannot disturb its claims.
+/// Several instances of ccrelay share a PostgreSQL store instead (DESIGN.md, "Scale-out").
 ///
 /// The dedup ledger is keyed by the event's own time and its `event_id` (both fixed for a given
 /// platform record), so a batch's ledger inserts share a few B-tree pages instead of one random
@@ -25,9 +26,12 @@ public final class SQLiteStateStore: StateStore {
     /// Whether the ledger table of versions before `v4_ledger_by_time` still holds entries that
     /// appends must consult (see ``SQLiteSchema``); it empties within one ledger retention.
     let legacyLedger: Mutex<Bool>
+    /// The outbox rows claimed through this instance, by row id (see
+    /// ``claim(sink:maxEvents:maxBytes:now:leaseUntil:)``).
+    let claims = Mutex<[Int64: OutboxClaim]>([:])
 
-    /// Opens (creating if needed) the database at `configuration.path`, brings its schema up to
-    /// date and releases the claims a previous process left.
+    /// Opens (creating if needed) the database at `configuration.path` and brings its schema up to
+    /// date.
     ///
     /// - Throws: `RelayError` (`state.store`) when the directory, the file or the schema cannot be
     ///   set up.
@@ -44,14 +48,16 @@ public final class SQLiteStateStore: StateStore {
                 // WAL with NORMAL may lose the last commits on power loss; an acknowledged
                 // append must survive it.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                // Debian's SQLite zero-fills every page a delete frees (SECURE_DELETE), writing
+                // each delivered payload to the WAL once more. FAST zeroes deleted content only in
+                // pages written anyway; freed pages keep theirs until reused, as the WAL's old
+                // frames do in either mode.
+                try db.execute(sql: "PRAGMA secure_delete = FAST")
             }
             let pool = try DatabasePool(path: path, configuration: grdb)
             try SQLiteSchema.migrator.migrate(pool)
             self.pool = pool
             legacyLedger = Mutex(try pool.read { db in try Bool.fetchOne(db, sql: StateSQL.legacyLedgerIsEmpty) } == false)
-            if configuration.releasesClaimsOnOpen {
-                try pool.write { db in try db.execute(sql: StateSQL.releaseAllClaims) }
-            }
         } catch {
             throw Self.storeError("open", path: path, error)
         }

@@ -32,34 +32,12 @@ enum StateSQL {
         VALUES (?, ?, ?, coalesce(?, x''), ?, ?, ?)
         """
 
-    /// Claims a prefix of the sink's claimable rows in id order: at most `?4` rows, and only as
-    /// many as fit in `?5` payload bytes, except that the first row is always taken.
-    /// Arguments: lease until, sink, now, max events, max bytes.
-    static let claim = """
-        UPDATE outbox SET claimed_until_ms = ?1
-        WHERE id IN (
-            SELECT id FROM (
-                SELECT id,
-                       row_number() OVER running_order AS position,
-                       sum(size) OVER running_order AS running_bytes
-                FROM (
-                    SELECT id, length(payload) AS size FROM outbox
-                    WHERE sink = ?2 AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?3)
-                    ORDER BY id
-                    LIMIT ?4
-                )
-                WINDOW running_order AS (ORDER BY id ROWS UNBOUNDED PRECEDING)
-            )
-            WHERE position = 1 OR running_bytes <= ?5
-        )
-        RETURNING id, event_id, timestamp_ms, platform, payload, enqueued_at_ms
+    /// A sink's outbox rows in id order; the store skips the ones it holds claimed.
+    static let outboxInOrder = """
+        SELECT id, event_id, timestamp_ms, platform, payload, enqueued_at_ms FROM outbox WHERE sink = ? ORDER BY id
         """
 
     static let deleteOutboxRow = "DELETE FROM outbox WHERE id = ? AND sink = ?"
-
-    static let releaseOutboxRow = "UPDATE outbox SET claimed_until_ms = NULL WHERE id = ? AND sink = ?"
-
-    static let releaseAllClaims = "UPDATE outbox SET claimed_until_ms = NULL WHERE claimed_until_ms IS NOT NULL"
 
     /// Copies one outbox row into the dead letters from what is stored (not from the caller's copy).
     /// Arguments: id, sink, reason, attempts, created at.
@@ -76,8 +54,8 @@ enum StateSQL {
 
     static let selectDeadLetter = "SELECT \(deadLetterColumns) FROM dead_letters WHERE id = ?"
 
-    /// Moves rows to another outbox, unclaimed. Arguments: target sink, id, source sink.
-    static let moveOutboxRow = "UPDATE outbox SET sink = ?, claimed_until_ms = NULL WHERE id = ? AND sink = ?"
+    /// Moves rows to another outbox. Arguments: target sink, id, source sink.
+    static let moveOutboxRow = "UPDATE outbox SET sink = ? WHERE id = ? AND sink = ?"
 
     static let oldestEnqueued = "SELECT min(enqueued_at_ms) FROM outbox WHERE sink = ?"
 
