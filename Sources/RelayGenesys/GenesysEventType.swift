@@ -1,4 +1,4 @@
-import Synchronization
+import RelayCore
 
 /// Derives ccrelay's `event_type` from a Genesys audit record's `entityType` and `action`.
 ///
@@ -20,27 +20,20 @@ import Synchronization
 /// * A missing or empty part is left out; with neither, the type is `AUDIT`.
 public enum GenesysEventType {
     /// The event type for an entity type and action, e.g. (`Queue`, `Create`) → `QUEUE_CREATED`.
-    /// An org uses a few hundred pairs at most, so results are remembered (up to ``cacheLimit``
-    /// pairs) instead of being derived again for every record.
+    /// An org uses a few hundred pairs at most, so results are remembered (up to 4,096 pairs)
+    /// instead of being derived again for every record.
     public static func derive(entityType: String?, action: String?) -> String {
-        let key = CacheKey(entityType: entityType, action: action)
-        if let known = cache.withLock({ $0[key] }) { return known }
-        let type = uncachedDerive(entityType: entityType, action: action)
-        cache.withLock { table in
-            if table.count < cacheLimit { table[key] = type }
+        derived.value(for: Pair(entityType: entityType, action: action)) { pair in
+            uncachedDerive(entityType: pair.entityType, action: pair.action)
         }
-        return type
     }
 
-    /// Most pairs remembered; pairs beyond it are derived each time.
-    static let cacheLimit = 4_096
-
-    private struct CacheKey: Hashable {
+    private struct Pair: Hashable, Sendable {
         var entityType: String?
         var action: String?
     }
 
-    private static let cache = Mutex<[CacheKey: String]>([:])
+    private static let derived = BoundedMemo<Pair, String>()
 
     static func uncachedDerive(entityType: String?, action: String?) -> String {
         let entity = entityType.map(entityPart) ?? ""

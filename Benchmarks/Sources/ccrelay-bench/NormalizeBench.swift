@@ -29,6 +29,14 @@ enum NormalizeBench {
             try normalizer.normalize(try JSONParser.parse(bytes)).encoded().count
         }
         say("| EventBridge conversation detail event | \(pushRate.events) | \(formatted(pushRate.seconds, digits: 2)) | \(formatted(pushRate.rate)) |")
+        if ProcessInfo.processInfo.environment["BENCH_PHASES"] == "1" {
+            try phases("Genesys REST", records: audits, repeats: scale ?? 40) {
+                try GenesysAuditNormalizer(keepRaw: false).normalize($0)
+            }
+            try phases("EventBridge conversation", records: conversation, repeats: scale ?? 20) {
+                try normalizer.normalize($0)
+            }
+        }
         if let baselineScript {
             let restBaseline = try runBaseline(script: baselineScript, kind: "rest", records: audits, repeats: max(1, (scale ?? 40) / 4))
             say("| baseline (Python json + hashlib): Genesys REST | \(restBaseline.events) | \(formatted(restBaseline.seconds, digits: 2)) | \(formatted(restBaseline.rate)) |")
@@ -37,6 +45,33 @@ enum NormalizeBench {
             say("\nRatio ccrelay / baseline: REST \(formatted(restRate.rate / restBaseline.rate, digits: 1))×, EventBridge \(formatted(pushRate.rate / pushBaseline.rate, digits: 1))×")
         }
         say()
+    }
+
+    /// `BENCH_PHASES=1`: microseconds per event of parsing alone, of normalizing already parsed
+    /// records and of encoding already normalized events (each including freeing what it made), to
+    /// see where the time goes without a profiler.
+    static func phases(_ name: String, records: [[UInt8]], repeats: Int, normalize: (JSONValue) throws -> Event) throws {
+        func microseconds(_ count: Int, _ work: () throws -> Int) rethrows -> Double {
+            let start = ContinuousClock.now
+            var sink = 0
+            for _ in 0..<repeats { sink &+= try work() }
+            precondition(sink != 0)
+            return (ContinuousClock.now - start).seconds * 1e6 / Double(count * repeats)
+        }
+        let parse = try microseconds(records.count) {
+            try records.reduce(0) { total, bytes in total &+ (try JSONParser.parse(bytes).objectValue?.count ?? 1) }
+        }
+        let parsed = try records.map { try JSONParser.parse($0) }
+        let normalized = try microseconds(parsed.count) {
+            try parsed.reduce(0) { total, record in total &+ (try normalize(record).attributes.count) }
+        }
+        let events = try parsed.map(normalize)
+        let encode = microseconds(events.count) {
+            var total = 0
+            for index in events.indices { total &+= events[index].encoded().count }  // no copy of the event
+            return total
+        }
+        say("phases, \(name), µs per event: parse \(formatted(parse, digits: 2)) · normalize \(formatted(normalized, digits: 2)) · encode \(formatted(encode, digits: 2))")
     }
 
     /// Runs the Python baseline over `records` written as NDJSON; its own timing, parsed from its output.

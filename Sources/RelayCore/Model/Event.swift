@@ -118,28 +118,36 @@ public enum EventID {
     /// 32 lowercase hex characters: the first 128 bits of SHA-256 over platform, native id and,
     /// for pushed events, the topic. Never derived from extraction time.
     public static func make(platform: Platform, nativeID: String, topic: String? = nil) -> String {
-        var hasher = SHA256()
-        func update(_ text: String) {
-            var text = text
-            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        }
+        // One contiguous input hashed in one call: updating a hasher part by part cost more than
+        // the hash itself. Inputs are a few hundred bytes, so they are assembled on the stack.
         let separator: UInt8 = 0x1F
-        update(platform.rawValue)
-        withUnsafeBytes(of: separator) { hasher.update(bufferPointer: $0) }
-        update(nativeID)
-        if let topic {
-            withUnsafeBytes(of: separator) { hasher.update(bufferPointer: $0) }
-            update(topic)
-        }
-        let digest = hasher.finalize()
-        return String(unsafeUninitializedCapacity: 32) { out in
-            var count = 0
-            for byte in digest.prefix(16) {
-                out[count] = hexDigits[Int(byte >> 4)]
-                out[count + 1] = hexDigits[Int(byte & 0x0F)]
-                count += 2
+        let count = platform.rawValue.utf8.count + 1 + nativeID.utf8.count + (topic.map { 1 + $0.utf8.count } ?? 0)
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { input in
+            var used = 0
+            func append(_ text: String) {
+                used = input[used...].initialize(fromContentsOf: text.utf8)
             }
-            return count
+            append(platform.rawValue)
+            input[used] = separator
+            used += 1
+            append(nativeID)
+            if let topic {
+                input[used] = separator
+                used += 1
+                append(topic)
+            }
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(input))
+            return hasher.finalize()
+        }
+        return digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 32) { out in
+                for index in 0..<16 {
+                    out[2 * index] = hexDigits[Int(bytes[index] >> 4)]
+                    out[2 * index + 1] = hexDigits[Int(bytes[index] & 0x0F)]
+                }
+                return 32
+            }
         }
     }
 

@@ -13,10 +13,22 @@ import RelayCore
 enum ConversationDetailNormalizer {
     static let topicPrefix = "v2.detail.events.conversation."
 
-    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject) throws(RelayError) -> Event {
-        // v2 . detail . events . conversation . {id} . phase...
-        let topicConversation = TopicAttributes.segment(segments, 4)
-        let phase = segments.count > 5 ? TopicAttributes.upperSnake(segments[5...]) : ""
+    /// `customer.end` → `CONVERSATION_CUSTOMER_END`; remembered, as a handful of phases recur.
+    static func eventType(phase: String) -> String {
+        eventTypes.value(for: phase) { phase in
+            phase.isEmpty ? "CONVERSATION" : "CONVERSATION_" + TopicAttributes.upperSnake(phase.split(separator: ".", omittingEmptySubsequences: false))
+        }
+    }
+
+    private static let eventTypes = BoundedMemo<String, String>()
+
+    static func normalize(_ envelope: EventBridgeEnvelope, attributes base: JSONObject) throws(RelayError) -> Event {
+        // v2.detail.events.conversation. {id} . phase...; the caller checked the prefix.
+        let rest = envelope.topicName.unicodeScalars.dropFirst(topicPrefix.unicodeScalars.count)
+        let dot = rest.firstIndex(of: ".")
+        let idSegment = rest[..<(dot ?? rest.endIndex)]
+        let topicConversation = idSegment.isEmpty ? nil : String(idSegment)
+        let phase = dot.map { String(rest[rest.index(after: $0)...]) } ?? ""
         let timestamp = try envelope.eventTime()
         var attributes = base
         var conversationID: String?
@@ -42,7 +54,7 @@ enum ConversationDetailNormalizer {
             timestamp: timestamp,
             platform: .genesys,
             sourceKind: "conversation",
-            eventType: phase.isEmpty ? "CONVERSATION" : "CONVERSATION_" + phase,
+            eventType: eventType(phase: phase),
             actorID: userID,
             targetID: conversationID ?? topicConversation,
             targetType: "Conversation",

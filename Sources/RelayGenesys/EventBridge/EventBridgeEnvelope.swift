@@ -18,7 +18,7 @@ public struct EventBridgeEnvelope: Sendable, Equatable {
     /// `source`, e.g. `aws.partner/genesys.com/cloud/{orgId}/{suffix}`.
     public var source: String?
     /// `time`, when present and valid.
-    public var time: Timestamp?
+    public var time: Timestamp? { timeValue.flatMap { try? Timestamp.parse($0) } }
     /// `detail.topicName`: the concrete topic.
     public var topicName: String
     /// `detail.eventBody`: the topic's payload (an object).
@@ -26,21 +26,10 @@ public struct EventBridgeEnvelope: Sendable, Equatable {
     /// `detail.metadata.CorrelationId`, when present.
     public var correlationID: String?
     /// `detail.timestamp`, when present and valid.
-    public var detailTimestamp: Timestamp?
-
-    public init(
-        id: String, detailType: String? = nil, source: String? = nil, time: Timestamp? = nil, topicName: String,
-        eventBody: JSONObject, correlationID: String? = nil, detailTimestamp: Timestamp? = nil
-    ) {
-        self.id = id
-        self.detailType = detailType
-        self.source = source
-        self.time = time
-        self.topicName = topicName
-        self.eventBody = eventBody
-        self.correlationID = correlationID
-        self.detailTimestamp = detailTimestamp
-    }
+    public var detailTimestamp: Timestamp? { detailTimestampValue.flatMap { try? Timestamp.parse($0) } }
+    // The fallback times, parsed only when the body has no `eventTime`.
+    private var timeValue: JSONValue?
+    private var detailTimestampValue: JSONValue?
 
     /// Reads an envelope from a parsed EventBridge event.
     /// - Throws: `RelayError(.malformedRecord)` naming the missing or mistyped field (`id`,
@@ -65,11 +54,11 @@ public struct EventBridgeEnvelope: Sendable, Equatable {
         self.id = id
         self.detailType = event["detail-type"]?.stringValue
         self.source = event["source"]?.stringValue
-        self.time = event["time"].flatMap { try? Timestamp.parse($0) }
+        self.timeValue = event["time"]
         self.topicName = topic
         self.eventBody = body
         self.correlationID = detail["metadata"]?["CorrelationId"]?.stringValue
-        self.detailTimestamp = detail["timestamp"].flatMap { try? Timestamp.parse($0) }
+        self.detailTimestampValue = detail["timestamp"]
     }
 
     /// The event id of the normalized event: platform, EventBridge id and topic.
@@ -91,22 +80,23 @@ public struct EventBridgeEnvelope: Sendable, Equatable {
         throw RelayError(.malformedRecord, "EventBridge event \(id): no eventTime, detail.timestamp or time")
     }
 
-    /// The topic's segments (`v2`, `detail`, `events`, ...), empty ones kept. Split on the UTF-8
-    /// bytes: `.` is ASCII, so every cut falls on a character boundary, and splitting by `Character`
-    /// (grapheme breaking) cost a tenth of the normalizer's time.
+    /// The topic's segments (`v2`, `detail`, `events`, ...), empty ones kept. Split on Unicode
+    /// scalars: splitting by `Character` (grapheme breaking) cost a tenth of the normalizer's time,
+    /// and cuts at UTF-8 indices cost a scalar-alignment check per segment.
     var topicSegments: [Substring] {
         var segments: [Substring] = []
-        let utf8 = topicName.utf8
-        var start = utf8.startIndex
+        segments.reserveCapacity(8)
+        let scalars = topicName.unicodeScalars
+        var start = scalars.startIndex
         var index = start
-        while index != utf8.endIndex {
-            if utf8[index] == UInt8(ascii: ".") {
-                segments.append(Substring(utf8[start..<index]))
-                start = utf8.index(after: index)
+        while index != scalars.endIndex {
+            if scalars[index] == "." {
+                segments.append(topicName[start..<index])
+                start = scalars.index(after: index)
             }
-            index = utf8.index(after: index)
+            index = scalars.index(after: index)
         }
-        segments.append(Substring(utf8[start..<index]))
+        segments.append(topicName[start..<index])
         return segments
     }
 }

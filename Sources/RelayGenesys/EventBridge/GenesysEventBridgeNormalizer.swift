@@ -43,10 +43,10 @@ public struct GenesysEventBridgeNormalizer: Sendable {
         if envelope.topicName.hasPrefix("v2.audits.") {
             return try audit(envelope, attributes: base)
         }
-        let segments = envelope.topicSegments
         if envelope.topicName.hasPrefix(ConversationDetailNormalizer.topicPrefix) {
-            return try ConversationDetailNormalizer.normalize(envelope, segments: segments, attributes: base)
+            return try ConversationDetailNormalizer.normalize(envelope, attributes: base)
         }
+        let segments = envelope.topicSegments
         if EdgeMetricsNormalizer.matches(segments) {
             return try EdgeMetricsNormalizer.normalize(envelope, segments: segments, attributes: base)
         }

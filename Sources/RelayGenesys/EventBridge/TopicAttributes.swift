@@ -4,7 +4,14 @@ import RelayCore
 /// objects flattened to dotted keys.
 enum TopicAttributes {
     /// `interactingDurationMs` → `interacting_duration_ms`, `ANI` → `ani`, `queueId` → `queue_id`.
+    /// A topic's body keys are few and come with every event, so results are remembered.
     static func snakeCase(_ key: String) -> String {
+        snakeCased.value(for: key, derive: uncachedSnakeCase)
+    }
+
+    private static let snakeCased = BoundedMemo<String, String>()
+
+    static func uncachedSnakeCase(_ key: String) -> String {
         if let ascii = asciiSnakeCase(key) { return ascii }
         var out = ""
         out.reserveCapacity(key.utf8.count + 4)
