@@ -90,7 +90,7 @@ public struct CXoneNormalizer: Sendable {
                 nativeID = Self.text(member.value)
                 attributes.append(key: key, value: member.value)
             default:
-                Self.flatten(member.value, key: member.key, into: &attributes)
+                attributes.appendFlattened(member.value, key: member.key)
             }
         }
         attributes.append(key: "entity_kind", value: .string(entity.kind.path))
@@ -133,7 +133,7 @@ public struct CXoneNormalizer: Sendable {
         let (timestamp, assumed) = try date(object["loginDate"], field: "loginDate", label: "agent \(agent.id) login entry")
         var attributes = JSONObject()
         for member in object where member.key != "loginDate" && member.key != "stationId" {
-            Self.flatten(member.value, key: member.key, into: &attributes)
+            attributes.appendFlattened(member.value, key: member.key)
         }
         if let userName = agent.userName { attributes.append(key: "agent_user_name", value: .string(userName)) }
         if let unit = agent.businessUnitID { attributes.append(key: "business_unit_id", value: unit) }
@@ -184,14 +184,5 @@ public struct CXoneNormalizer: Sendable {
         case .number(let number): number.literal
         default: nil
         }
-    }
-
-    /// Writes `value` under `key`, objects recursively as `key.member`.
-    static func flatten(_ value: JSONValue, key: String, into attributes: inout JSONObject) {
-        guard case .object(let object) = value else {
-            attributes.append(key: key, value: value)
-            return
-        }
-        for member in object { flatten(member.value, key: key + "." + member.key, into: &attributes) }
     }
 }

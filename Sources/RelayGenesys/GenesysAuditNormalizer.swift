@@ -60,6 +60,7 @@ public struct GenesysAuditNormalizer: Sendable {
         var oldValues = JSONObject()
         var newValues = JSONObject()
         var attributes = JSONObject()
+        attributes.reserveCapacity(object.count + 8)
 
         for member in object {
             let key = member.key
@@ -88,9 +89,9 @@ public struct GenesysAuditNormalizer: Sendable {
                 if let user = value.objectValue, let uid = user["id"]?.stringValue, !uid.isEmpty {
                     userID = uid
                     userName = user["name"]?.stringValue
-                    Self.flatten(value, key: key, skipping: ["id", "name"], into: &attributes)
+                    attributes.appendFlattened(value, key: key, skipping: ["id", "name"])
                 } else {
-                    Self.flatten(value, key: key, into: &attributes)
+                    attributes.appendFlattened(value, key: key)
                 }
             case "userId" where shape == .topic && value.stringValue != nil:
                 if let uid = value.stringValue, !uid.isEmpty { userID = uid }
@@ -99,20 +100,20 @@ public struct GenesysAuditNormalizer: Sendable {
                     userName = name
                 } else {
                     userName = value["name"]?.stringValue
-                    Self.flatten(value, key: key, skipping: userName == nil ? [] : ["name"], into: &attributes)
+                    attributes.appendFlattened(value, key: key, skipping: userName == nil ? [] : ["name"])
                 }
             case "client" where shape == .rest, "clientId" where shape == .topic:
                 clientID = value.stringValue ?? value["id"]?.stringValue
-                Self.flatten(value, key: key, into: &attributes)
+                attributes.appendFlattened(value, key: key)
             case "entity":
                 if let entity = value.objectValue, let eid = entity["id"]?.stringValue {
                     targetID = eid
-                    Self.flatten(value, key: key, skipping: ["id"], into: &attributes)
+                    attributes.appendFlattened(value, key: key, skipping: ["id"])
                 } else {
-                    Self.flatten(value, key: key, into: &attributes)
+                    attributes.appendFlattened(value, key: key)
                 }
             default:
-                Self.flatten(value, key: key, into: &attributes)
+                attributes.appendFlattened(value, key: key)
             }
         }
 
@@ -207,18 +208,6 @@ public struct GenesysAuditNormalizer: Sendable {
         case .null: return
         case .array(let elements) where elements.isEmpty: return
         default: object[key] = values
-        }
-    }
-
-    /// Writes `value` under `key`, objects recursively as `key.member`; `skipping` names members of
-    /// the top object that were mapped elsewhere.
-    static func flatten(_ value: JSONValue, key: String, skipping: [String] = [], into attributes: inout JSONObject) {
-        guard case .object(let object) = value else {
-            attributes.append(key: key, value: value)
-            return
-        }
-        for member in object where !skipping.contains(member.key) {
-            flatten(member.value, key: key + "." + member.key, into: &attributes)
         }
     }
 }

@@ -146,7 +146,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     }
 
     /// Room for `count` members without reallocating (the parser reserves a typical record's width).
-    mutating func reserveCapacity(_ count: Int) {
+    public mutating func reserveCapacity(_ count: Int) {
         members.reserveCapacity(count)
     }
 

@@ -44,7 +44,7 @@ enum ConversationDetailNormalizer {
             default:
                 break
             }
-            TopicAttributes.flatten(member.value, key: TopicAttributes.snakeCase(member.key), into: &attributes)
+            TopicAttributes.flatten(member.value, key: member.key, into: &attributes)
         }
         if conversationID == nil, let topicConversation {
             attributes.append(key: "conversation_id", value: .string(topicConversation))

@@ -78,7 +78,7 @@ public struct GenesysEventBridgeNormalizer: Sendable {
         let timestamp = try envelope.eventTime()
         var attributes = base
         for member in envelope.eventBody where member.key != "eventTime" {
-            GenesysAuditNormalizer.flatten(member.value, key: member.key, into: &attributes)
+            attributes.appendFlattened(member.value, key: member.key)
         }
         return Event(
             eventID: envelope.eventID,

@@ -70,13 +70,7 @@ enum TopicAttributes {
     /// Writes `value` under the snake_case of `key`, objects recursively as `key.member` (each part
     /// snake_cased); arrays are kept as arrays.
     static func flatten(_ value: JSONValue, key: String, into attributes: inout JSONObject) {
-        guard case .object(let object) = value else {
-            attributes.append(key: key, value: value)
-            return
-        }
-        for member in object {
-            flatten(member.value, key: key + "." + snakeCase(member.key), into: &attributes)
-        }
+        attributes.appendFlattened(value, key: snakeCase(key), memberKey: snakeCase)
     }
 
     /// The concrete id segment of a topic at `index`, when present.

@@ -45,7 +45,7 @@ enum TranscriptNormalizer {
             default:
                 break
             }
-            TopicAttributes.flatten(member.value, key: TopicAttributes.snakeCase(member.key), into: &attributes)
+            TopicAttributes.flatten(member.value, key: member.key, into: &attributes)
         }
         attributes.append(key: "transcript", value: .string(lines.joined(separator: "\n")))
         attributes.append(key: "utterance_count", value: .number(JSONNumber(utterances)))
