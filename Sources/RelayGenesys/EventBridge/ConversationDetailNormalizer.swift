@@ -16,7 +16,8 @@ enum ConversationDetailNormalizer {
     /// `customer.end` → `CONVERSATION_CUSTOMER_END`; remembered, as a handful of phases recur.
     static func eventType(phase: String) -> String {
         eventTypes.value(for: phase) { phase in
-            phase.isEmpty ? "CONVERSATION" : "CONVERSATION_" + TopicAttributes.upperSnake(phase.split(separator: ".", omittingEmptySubsequences: false))
+            guard !phase.isEmpty else { return "CONVERSATION" }
+            return "CONVERSATION_" + TopicAttributes.upperSnake(phase.split(separator: ".", omittingEmptySubsequences: false))
         }
     }
 
