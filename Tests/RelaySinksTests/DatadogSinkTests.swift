@@ -146,6 +146,21 @@ struct DatadogSinkTests {
         }
     }
 
+    @Test("when a later request is throttled, the rest of the batch waits out the outage without using attempts")
+    func partialOutage() async throws {
+        try await withIntake { sink, intake, clock in
+            let entries = (0..<1500).map { TimedFixtures.entry($0, at: clock) }
+            intake.injectFaults([.pass, .tooManyRequests(retryAfterSeconds: 3)])
+            guard case .partial(let fates) = await sink.deliver(entries) else {
+                Issue.record("expected a partial outcome")
+                return
+            }
+            #expect(fates.delivered == entries.prefix(1000).map(\.id))
+            #expect(fates.retriable == entries.suffix(500).map(\.id))
+            #expect(fates.retryIsOutage && fates.retryAfter == .seconds(3))
+        }
+    }
+
     @Test("when a later request fails, the earlier requests' events stay delivered and the rest are retried")
     func partialFailure() async throws {
         // The intake takes at most 1 MB: the first 1000 small events pass, the 200 padded ones do not.

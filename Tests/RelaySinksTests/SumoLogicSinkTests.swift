@@ -89,6 +89,35 @@ struct SumoLogicSinkTests {
         }
     }
 
+    @Test(
+        "when a later request of a split batch is throttled, the rest waits out the outage; a refused one does not",
+        arguments: [SumoFault.throttled(retryAfterSeconds: 4), .badRequest])
+    func partialOutage(fault: SumoFault) async throws {
+        try await withSource { sink, sumo, _ in
+            let entries = (0..<300).map { number -> OutboxEntry in
+                var event = Fixtures.event(number)
+                event.attributes.append(key: "pad", value: .string(String(repeating: "s", count: 8_000)))
+                var entry = Fixtures.entry(number)
+                entry.payload = event.encoded()
+                return entry
+            }
+            sumo.injectFaults([.pass, fault])
+            guard case .partial(let fates) = await sink.deliver(entries) else {
+                Issue.record("expected a partial outcome")
+                return
+            }
+            let firstRequest = sumo.lines.compactMap(\.eventID)
+            #expect(!firstRequest.isEmpty && firstRequest.count < entries.count)
+            #expect(fates.delivered == entries.prefix(firstRequest.count).map(\.id))
+            #expect(fates.retriable == entries.dropFirst(firstRequest.count).map(\.id))
+            if fault == .badRequest {
+                #expect(!fates.retryIsOutage, "a refused request is not an outage")
+            } else {
+                #expect(fates.retryIsOutage && fates.retryAfter == .seconds(4))
+            }
+        }
+    }
+
     @Test("the redacted URL keeps scheme and host only")
     func redaction() {
         #expect(

@@ -71,6 +71,9 @@ public enum DatadogFault: Sendable, Equatable {
     case badRequest
     /// The TCP connection is closed without any response.
     case dropConnection
+    /// No fault: the request is handled normally. Scripts a fault for a later request, e.g. the
+    /// second request of a batch split in several.
+    case pass
 }
 
 /// Counters of what the Datadog intake has served.

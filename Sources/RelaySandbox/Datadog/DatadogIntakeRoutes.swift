@@ -25,8 +25,9 @@ extension DatadogIntakeEmulator: SandboxEmulator {
         let (fault, revoked) = state.withLock { state -> (DatadogFault?, Set<String>) in
             state.stats.requests += 1
             guard !state.faults.isEmpty else { return (nil, state.revokedKeys) }
-            state.stats.faultsServed += 1
-            return (state.faults.removeFirst(), state.revokedKeys)
+            let fault = state.faults.removeFirst()
+            if fault != .pass { state.stats.faultsServed += 1 }
+            return (fault, state.revokedKeys)
         }
         switch fault {
         case .tooManyRequests(let seconds)?:
@@ -37,7 +38,7 @@ extension DatadogIntakeEmulator: SandboxEmulator {
         case .unavailable?: return Self.error(503, "Service Unavailable", "intake unavailable")
         case .badRequest?: return Self.error(400, "Bad Request", "malformed request body")
         case .dropConnection?: return SandboxHTTP.dropConnection()
-        case nil: break
+        case .pass?, nil: break
         }
         guard let key = request.headers[Self.apiKeyHeader], !key.isEmpty else {
             return reject(401, "Unauthorized", "missing DD-API-KEY header")

@@ -62,6 +62,9 @@ public enum SumoFault: Sendable, Equatable {
     case badRequest
     /// The TCP connection is closed without any response.
     case dropConnection
+    /// No fault: the request is handled normally. Scripts a fault for a later request, e.g. the
+    /// second request of a batch split in several.
+    case pass
 }
 
 /// Counters of what the Sumo source has served.

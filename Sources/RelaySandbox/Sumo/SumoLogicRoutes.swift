@@ -29,8 +29,9 @@ extension SumoLogicEmulator: SandboxEmulator {
         let fault = state.withLock { state -> SumoFault? in
             state.stats.requests += 1
             guard !state.faults.isEmpty else { return nil }
-            state.stats.faultsServed += 1
-            return state.faults.removeFirst()
+            let fault = state.faults.removeFirst()
+            if fault != .pass { state.stats.faultsServed += 1 }
+            return fault
         }
         switch fault {
         case .throttled(let seconds)?:
@@ -40,7 +41,7 @@ extension SumoLogicEmulator: SandboxEmulator {
         case .unavailable?: return Self.text(503, "Service unavailable")
         case .badRequest?: return Self.text(400, "Bad request: the payload could not be processed")
         case .dropConnection?: return SandboxHTTP.dropConnection()
-        case nil: break
+        case .pass?, nil: break
         }
         guard configuration.codes.contains(code) else { return reject(401, "Unauthorized: unknown HTTP source") }
         let body: [UInt8]
