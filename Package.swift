@@ -12,8 +12,9 @@ let package = Package(
         .library(
             name: "CCRelayKit",
             targets: [
-                "RelayCore", "RelayState", "RelayHTTP", "RelayGenesys", "RelayCXone", "RelaySinks", "RelayPatterns",
-                "RelayAWS", "RelaySandbox", "RelayApp",
+                "RelayCore", "RelayState", "RelayHTTP", "RelayConfig", "RelayGenesys", "RelayCXone", "RelaySinks",
+                "RelayPatterns", "RelayAWS", "RelayAWSCore", "RelaySandbox", "RelayRuntime", "RelayOperations", "RelayDemo",
+                "RelayObservability", "RelayAlerts",
             ]
         ),
     ],
@@ -43,37 +44,62 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Durable state: checkpoints, outboxes, dedup ledger, dead letters, partition leases
-        // (SQLite via GRDB for one instance, PostgreSQL via postgres-nio for several).
-        .target(
-            name: "RelayState",
-            dependencies: [
-                "RelayCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            swiftSettings: strict
-        ),
-        // Shared outbound HTTP machinery (AsyncHTTPClient, gzip) used by platform clients and sinks.
+        // Shared HTTP machinery: the outbound transport (AsyncHTTPClient, gzip, rate limits) and the
+        // inbound receiver contract push sources implement.
         .target(
             name: "RelayHTTP",
             dependencies: [
                 "RelayCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
-        // Genesys Cloud CX: OAuth, audit API client, pull source, normalizer.
+        // AWS request signing (SigV4), credentials and the Secrets Manager client.
         .target(
-            name: "RelayGenesys",
-            dependencies: ["RelayCore", "RelayHTTP"],
+            name: "RelayAWSCore",
+            dependencies: [
+                "RelayCore", "RelayHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
-        // NICE CXone: access-key auth, discovery, audit-history and login-history pull source.
+        // Configuration machinery every component uses: the YAML node reader with problem paths,
+        // interpolation and secret references, shared readers (batch, retry, compression, URLs,
+        // credentials), and the component protocols and registry type.
+        .target(
+            name: "RelayConfig",
+            dependencies: [
+                "RelayCore", "RelayHTTP", "RelayAWSCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Durable state: checkpoints, outboxes, dedup ledger, dead letters, partition leases
+        // (SQLite via GRDB for one instance, PostgreSQL via postgres-nio for several), and `state:`.
+        .target(
+            name: "RelayState",
+            dependencies: [
+                "RelayCore", "RelayConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Genesys Cloud CX: OAuth, audit API client, pull source, normalizers, the `genesys_audit` component.
+        .target(
+            name: "RelayGenesys",
+            dependencies: ["RelayCore", "RelayHTTP", "RelayConfig"],
+            swiftSettings: strict
+        ),
+        // NICE CXone: access-key auth, discovery, audit-history and login-history pull source, the
+        // `cxone_audit` component.
         .target(
             name: "RelayCXone",
-            dependencies: ["RelayCore", "RelayHTTP"],
+            dependencies: ["RelayCore", "RelayHTTP", "RelayConfig"],
             swiftSettings: strict
         ),
         // SIEM and infrastructure content generated from the normalized schema and the config.
@@ -82,10 +108,10 @@ let package = Package(
             dependencies: ["RelayCore"],
             swiftSettings: strict
         ),
-        // Destinations: Splunk HEC (more in later issues).
+        // Destinations, one folder each: Splunk HEC, Datadog, Sumo Logic, file, stdout.
         .target(
             name: "RelaySinks",
-            dependencies: ["RelayCore", "RelayHTTP"],
+            dependencies: ["RelayCore", "RelayHTTP", "RelayConfig"],
             swiftSettings: strict
         ),
         // The EventBridge event-pattern language: compiled once, evaluated per event.
@@ -94,20 +120,61 @@ let package = Package(
             dependencies: ["RelayCore"],
             swiftSettings: strict
         ),
-        // AWS: Firehose and EventBridge API-destination receivers, SigV4, S3 archive sink.
+        // AWS: the Firehose and EventBridge API-destination receivers (Genesys events) and the S3
+        // archive sink.
         .target(
             name: "RelayAWS",
             dependencies: [
-                "RelayCore", "RelayHTTP", "RelayPatterns",
+                "RelayCore", "RelayHTTP", "RelayAWSCore", "RelayConfig", "RelayGenesys",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
-        // AWS Lambda custom runtime: Runtime API client, Firehose transformation and scheduled extraction handlers.
+        // AWS Lambda custom runtime: Runtime API client, Firehose transformation and scheduled
+        // extraction handlers, the `lambda:` section.
         .target(
             name: "RelayLambda",
-            dependencies: ["RelayCore", "RelayHTTP", "RelayGenesys", "RelayPatterns", "RelaySinks", "RelayAWS"],
+            dependencies: ["RelayCore", "RelayHTTP", "RelayConfig", "RelayGenesys", "RelayPatterns", "RelaySinks", "RelayAWS", "RelayAWSCore"],
+            swiftSettings: strict
+        ),
+        // Alerts: rules, state machine, Slack/PagerDuty/webhook senders, the `alerts:` section.
+        .target(
+            name: "RelayAlerts",
+            dependencies: [
+                "RelayCore", "RelayHTTP", "RelayConfig",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Observability: Prometheus metrics, the status page, readiness, log handler, throughput.
+        .target(
+            name: "RelayObservability",
+            dependencies: [
+                "RelayCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The running relay: the whole-file configuration and its loader, the standard component
+        // registry, the daemon (services, HTTP server, reload), `once` and the Lambda function.
+        .target(
+            name: "RelayRuntime",
+            dependencies: [
+                "RelayCore", "RelayState", "RelayHTTP", "RelayConfig", "RelayGenesys", "RelayCXone", "RelaySinks",
+                "RelayPatterns", "RelayAWS", "RelayLambda", "RelayAlerts", "RelayObservability",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Operator commands' logic: backfill, credential check, dead letters, generate input.
+        .target(
+            name: "RelayOperations",
+            dependencies: ["RelayCore", "RelayState", "RelayConfig", "RelayRuntime", "RelayGenerate"],
             swiftSettings: strict
         ),
         // Faithful local emulators of every remote party (demo, tests, benchmarks).
@@ -122,25 +189,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Configuration, component wiring, daemon/once/demo orchestration (knows every vendor).
+        // `ccrelay demo`: the relay against the sandbox platforms and a local index.
         .target(
-            name: "RelayApp",
+            name: "RelayDemo",
             dependencies: [
-                "RelayCore", "RelayState", "RelayHTTP", "RelayGenesys", "RelaySinks", "RelaySandbox",
-                "RelayPatterns", "RelayAWS", "RelayCXone", "RelayGenerate", "RelayLambda",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelaySandbox", "RelayState", "RelayGenesys", "RelaySinks", "RelayAWS",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "ccrelay",
             dependencies: [
-                "RelayApp",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayOperations", "RelayDemo", "RelaySandbox", "RelayLambda",
+                "RelayObservability", "RelayGenerate", "RelayPatterns", "RelayState",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -159,16 +221,16 @@ let package = Package(
         .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
         .testTarget(
             name: "RelayLambdaTests",
-            dependencies: ["RelayLambda", "RelaySandbox", "RelayApp", "RelayState"],
+            dependencies: ["RelayLambda", "RelaySandbox", "RelayRuntime", "RelayConfig", "RelayState", "RelayAWSCore"],
             swiftSettings: strict
         ),
         .testTarget(name: "RelayPatternsTests", dependencies: ["RelayPatterns"], swiftSettings: strict),
         .testTarget(name: "RelayCXoneTests", dependencies: ["RelayCXone", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayGenerate", "RelayApp"], swiftSettings: strict),
+        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayGenerate", "RelayRuntime", "RelayOperations", "RelayConfig", "RelayAlerts", "RelayState"], swiftSettings: strict),
         .testTarget(
             name: "RelayAWSTests",
             dependencies: [
-                "RelayAWS", "RelaySandbox", "RelayState",
+                "RelayAWS", "RelayAWSCore", "RelayConfig", "RelayHTTP", "RelaySandbox", "RelayState",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -185,8 +247,9 @@ let package = Package(
         .testTarget(
             name: "RelayAppTests",
             dependencies: [
-                "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS",
-                "RelayPatterns",
+                "RelayRuntime", "RelayConfig", "RelayOperations", "RelayAlerts", "RelayObservability", "RelayDemo",
+                "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS", "RelayAWSCore",
+                "RelayPatterns", "RelayHTTP",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Logging
-import RelayApp
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 
 /// `ccrelay`: contact-center audit logs and events into your SIEM, durably and once.
 @main

@@ -1,5 +1,9 @@
 import ArgumentParser
-import RelayApp
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 
 struct DLQCommand: AsyncParsableCommand {

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import RelayApp
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayGenerate
 
 struct GenerateCommand: AsyncParsableCommand {

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Logging
-import RelayApp
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import ServiceLifecycle
 import UnixSignals

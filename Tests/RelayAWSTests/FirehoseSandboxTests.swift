@@ -1,5 +1,6 @@
 import Hummingbird
 import RelayCore
+import RelayHTTP
 import RelaySandbox
 import Synchronization
 import Testing

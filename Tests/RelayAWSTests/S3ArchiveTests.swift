@@ -1,3 +1,4 @@
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 import Testing
@@ -106,8 +107,8 @@ import Testing
             <ListBucketResult><KeyCount>2</KeyCount><Contents><Key>a/1&amp;2.json.gz</Key></Contents>\
             <Contents><Key>a/&#x41;&#66;</Key></Contents><IsTruncated>false</IsTruncated></ListBucketResult>
             """.utf8)
-        #expect(S3XML.values(of: "Key", in: xml) == ["a/1&2.json.gz", "a/AB"])
-        #expect(S3XML.decodeEntities("x & y &unknown; &") == "x & y &unknown; &")
+        #expect(AWSXML.values(of: "Key", in: xml) == ["a/1&2.json.gz", "a/AB"])
+        #expect(AWSXML.decodeEntities("x & y &unknown; &") == "x & y &unknown; &")
     }
 
     @Test func aBatchOverSeveralHoursReportsEachObjectsFate() {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 import Testing

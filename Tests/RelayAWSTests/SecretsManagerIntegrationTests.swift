@@ -1,4 +1,5 @@
 import Foundation
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 import Testing

@@ -1,3 +1,4 @@
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 import Testing

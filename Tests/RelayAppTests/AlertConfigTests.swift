@@ -1,4 +1,8 @@
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import Testing
 

@@ -1,6 +1,10 @@
 import Foundation
 import Logging
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import RelaySandbox
 

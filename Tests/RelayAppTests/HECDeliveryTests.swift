@@ -1,5 +1,10 @@
 import Logging
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import RelaySandbox
 import RelayState

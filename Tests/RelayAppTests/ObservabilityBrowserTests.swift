@@ -1,5 +1,9 @@
 import Foundation
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import Testing
 
 /// The status page rendered by headless Chromium (Debian package `chromium`, installed by

@@ -3,7 +3,7 @@ import RelayCore
 import RelayState
 import Testing
 
-@testable import RelayApp
+@testable import RelayObservability
 
 @Suite("Observability endpoints")
 struct ObservabilityEndpointTests {

@@ -3,7 +3,7 @@ import RelayCore
 import Synchronization
 import Testing
 
-@testable import RelayApp
+@testable import RelayObservability
 
 @Suite("Observability: metrics, throughput, states, escaping, logs")
 struct ObservabilityUnitTests {

@@ -1,4 +1,9 @@
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import RelaySandbox
 import Testing

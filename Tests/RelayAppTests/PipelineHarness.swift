@@ -1,6 +1,11 @@
 import Foundation
 import Logging
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import RelayGenesys
 import RelaySandbox

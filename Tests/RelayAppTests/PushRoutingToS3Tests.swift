@@ -1,6 +1,11 @@
 import Foundation
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayAWS
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 import RelaySandbox

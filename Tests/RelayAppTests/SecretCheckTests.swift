@@ -1,7 +1,12 @@
 import Foundation
 import Logging
 import RelayAWS
-import RelayApp
+import RelayAWSCore
+import RelayAlerts
+import RelayConfig
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import RelayHTTP
 import RelaySandbox

@@ -1,6 +1,12 @@
 import Foundation
 import RelayAWS
-import RelayApp
+import RelayAWSCore
+import RelayAlerts
+import RelayConfig
+import RelayDemo
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import RelayHTTP
 import RelaySandbox

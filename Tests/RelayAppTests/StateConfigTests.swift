@@ -1,5 +1,9 @@
 import Foundation
-import RelayApp
+import RelayAlerts
+import RelayConfig
+import RelayObservability
+import RelayOperations
+import RelayRuntime
 import RelayCore
 import RelayState
 import Testing

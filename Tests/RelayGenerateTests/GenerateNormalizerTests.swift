@@ -1,4 +1,8 @@
-import RelayApp
+import RelayConfig
+import RelayAlerts
+import RelayOperations
+import RelayRuntime
+import RelayState
 import RelayCore
 import RelayGenerate
 import RelayGenesys

@@ -1,5 +1,6 @@
 import Foundation
 import RelayAWS
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 import Testing

@@ -2,7 +2,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import RelayAWSCore
 import RelayCore
+import RelayHTTP
 
 /// ccrelay as the target of an Amazon EventBridge API destination: one EventBridge event per POST.
 ///

@@ -2,7 +2,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import RelayAWSCore
 import RelayCore
+import RelayHTTP
 
 /// ccrelay as an Amazon Data Firehose HTTP-endpoint destination (PROTOCOLS.md, "Amazon Data
 /// Firehose → HTTP endpoint").

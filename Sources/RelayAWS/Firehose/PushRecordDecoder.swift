@@ -1,3 +1,4 @@
+import RelayAWSCore
 import RelayCore
 
 /// Turns one pushed event (a parsed EventBridge event) into a normalized ``Event``, throwing

@@ -1,4 +1,5 @@
 import Logging
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 

@@ -1,4 +1,5 @@
 import Crypto
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 
@@ -77,10 +78,10 @@ public struct S3Client: Sendable {
             if let token { query += "&continuation-token=" + SigV4Encoding.uriEncode(token, encodeSlash: true) }
             let response = try await send(method: "GET", url: bucketURL(query: query))
             guard response.status == 200 else { throw Self.failure("list \(bucket)/\(prefix)", response) }
-            keys += S3XML.values(of: "Key", in: response.body)
+            keys += AWSXML.values(of: "Key", in: response.body)
             token =
-                S3XML.value(of: "IsTruncated", in: response.body) == "true"
-                ? S3XML.value(of: "NextContinuationToken", in: response.body) : nil
+                AWSXML.value(of: "IsTruncated", in: response.body) == "true"
+                ? AWSXML.value(of: "NextContinuationToken", in: response.body) : nil
         } while token != nil
         return keys
     }
@@ -92,7 +93,7 @@ public struct S3Client: Sendable {
         if signer.region != "us-east-1" {
             let xml =
                 "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>"
-                + S3XML.escape(signer.region) + "</LocationConstraint></CreateBucketConfiguration>"
+                + AWSXML.escape(signer.region) + "</LocationConstraint></CreateBucketConfiguration>"
             body = Array(xml.utf8)
         }
         let response = try await send(method: "PUT", url: bucketURL, body: body)

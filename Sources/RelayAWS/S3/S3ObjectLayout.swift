@@ -1,4 +1,5 @@
 import Crypto
+import RelayAWSCore
 import RelayCore
 
 /// How a batch becomes S3 objects: events grouped by the UTC hour of their own time, each group one

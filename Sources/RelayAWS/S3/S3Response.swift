@@ -1,3 +1,4 @@
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 
@@ -13,8 +14,8 @@ public struct S3ErrorBody: Sendable, Equatable, CustomStringConvertible {
 
     /// The error in `body`, when it is S3's error document.
     public static func parse(_ body: [UInt8]) -> S3ErrorBody? {
-        guard let code = S3XML.value(of: "Code", in: body), !code.isEmpty else { return nil }
-        return S3ErrorBody(code: code, message: S3XML.value(of: "Message", in: body) ?? "")
+        guard let code = AWSXML.value(of: "Code", in: body), !code.isEmpty else { return nil }
+        return S3ErrorBody(code: code, message: AWSXML.value(of: "Message", in: body) ?? "")
     }
 
     public var description: String { message.isEmpty ? code : "\(code) (\(message))" }

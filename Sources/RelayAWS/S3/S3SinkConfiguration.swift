@@ -1,3 +1,4 @@
+import RelayAWSCore
 import RelayCore
 
 /// Configuration of an S3 archive sink (`type: s3`): each batch becomes gzip-compressed NDJSON

@@ -1,0 +1,39 @@
+import RelayConfig
+import RelayAWSCore
+import RelayCore
+import RelayGenesys
+
+/// The `type: firehose` source component (Amazon Data Firehose HTTP-endpoint delivery).
+extension FirehoseReceiverConfiguration: SourceComponent {
+    public static let typeName = "firehose"
+
+    static let keys: Set<String> = ["type", "path", "access_keys", "max_body_bytes", "remembered_request_ids", "keep_raw"]
+
+    public static func read(name: String, _ node: ConfigNode) -> FirehoseReceiverConfiguration? {
+        node.rejectUnknownKeys(allowed: keys)
+        let defaults = FirehoseReceiverConfiguration(name: name, accessKeys: [])
+        let keys = node.stringList("access_keys")
+        if keys == nil {
+            node.problem("missing required key \"access_keys\" (a list of accepted access keys)", at: "\(node.path).access_keys")
+        }
+        let configuration = FirehoseReceiverConfiguration(
+            name: name,
+            path: node.string("path", default: defaults.path),
+            accessKeys: keys ?? [],
+            maxBodyBytes: node.int("max_body_bytes", default: defaults.maxBodyBytes, range: 1024...(1 << 30)),
+            rememberedRequestIDs: node.int("remembered_request_ids", default: defaults.rememberedRequestIDs, range: 0...1_000_000),
+            keepRaw: node.bool("keep_raw", default: defaults.keepRaw)
+        )
+        node.reportProblems(configuration.problems(), skipping: keys == nil ? ["access_keys"] : [])
+        return keys == nil ? nil : configuration
+    }
+
+    /// Genesys Cloud events delivered through EventBridge and Firehose, normalized with
+    /// ``GenesysEventBridgeNormalizer``.
+    public func makeSource(_ context: BuildContext) throws -> BuiltSource {
+        let normalizer = GenesysEventBridgeNormalizer(keepRaw: keepRaw)
+        return .push(FirehoseReceiver(
+            configuration: self, normalize: { value throws(RelayError) in try normalizer.normalize(value) },
+            clock: context.clock, logger: context.logger))
+    }
+}

@@ -1,0 +1,44 @@
+import RelayCore
+
+/// Reads the `batch:` and `retry:` blocks every sink shares.
+public enum DeliveryConfigReader {
+    public static func batch(_ node: ConfigNode?, default defaults: BatchConfiguration = BatchConfiguration()) -> BatchConfiguration {
+        guard let node, node.mapping() != nil else { return defaults }
+        node.rejectUnknownKeys(allowed: ["max_events", "max_bytes", "timeout_secs", "concurrency"])
+        return BatchConfiguration(
+            maxEvents: node.int("max_events", default: defaults.maxEvents, range: 1...100_000),
+            maxBytes: node.int("max_bytes", default: defaults.maxBytes, range: 1_024...(512 << 20)),
+            timeout: node.seconds("timeout_secs", default: defaults.timeout, range: 0...3600),
+            concurrency: node.int("concurrency", default: defaults.concurrency, range: 1...16)
+        )
+    }
+
+    public static func retry(_ node: ConfigNode?, default defaults: RetryPolicy = RetryPolicy()) -> RetryPolicy {
+        guard let node, node.mapping() != nil else { return defaults }
+        node.rejectUnknownKeys(allowed: ["max_attempts", "initial_backoff_secs", "max_backoff_secs"])
+        let initial = node.seconds("initial_backoff_secs", default: defaults.initialBackoff, range: 0.001...3600)
+        let maximum = node.seconds("max_backoff_secs", default: defaults.maxBackoff, range: 0.001...86_400)
+        if maximum < initial {
+            node.problem("max_backoff_secs must not be smaller than initial_backoff_secs", at: "\(node.path).max_backoff_secs")
+        }
+        return RetryPolicy(
+            maxAttempts: node.int("max_attempts", default: defaults.maxAttempts, range: 1...100),
+            initialBackoff: initial,
+            maxBackoff: maximum
+        )
+    }
+
+    /// Whether `url` is an absolute http(s) URL without a query string.
+    public static func isHTTPURL(_ url: String) -> Bool {
+        (url.hasPrefix("http://") || url.hasPrefix("https://")) && url.count > 8 && !url.contains("?")
+    }
+
+    /// Checks that a URL is absolute http(s) without a query, reporting at `node`'s path.
+    public static func checkURL(_ url: String, _ node: ConfigNode?) {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
+            node?.problem("expected an http:// or https:// URL")
+            return
+        }
+        if url.contains("?") { node?.problem("the URL must not contain a query string") }
+    }
+}

@@ -1,0 +1,136 @@
+import RelayAWSCore
+import RelayCore
+
+/// Reads `allow_inline_secrets` and `secrets:`, and the credential keys of every component:
+/// a credential is a `${...}` reference (or text around references), never a literal, unless
+/// `allow_inline_secrets: true`.
+public enum SecretsConfigReader {
+    /// Why a literal credential is refused, and what to write instead.
+    public static let inlineRefusal =
+        "a credential must not be written into the configuration file: reference it instead with "
+        + "${env:NAME} (or ${NAME}), ${file:/run/secrets/NAME} (a Kubernetes or Docker secret mount, re-read "
+        + "when it changes) or ${aws-secretsmanager:ARN_OR_NAME#json_key} (fetched with the AWS_* credentials, "
+        + "re-read on rotation); set allow_inline_secrets: true at the top level to allow literal values "
+        + "(demos and tests only)"
+
+    /// Reads the top-level keys before any component, so credential keys know the rules.
+    public static func readSettings(_ root: ConfigNode) {
+        guard let provider = root.interpolation.secrets else { return }
+        let allowInline = root.bool("allow_inline_secrets", default: false)
+        var settings = SecretsSettings()
+        if let node = root.optional("secrets"), node.mapping() != nil {
+            node.rejectUnknownKeys(allowed: ["refresh_secs", "aws"])
+            settings.refreshInterval = node.seconds("refresh_secs", default: settings.refreshInterval, range: 10...86_400)
+            if let aws = node.optional("aws"), aws.mapping() != nil {
+                aws.rejectUnknownKeys(allowed: ["region", "endpoint", "request_timeout_secs"])
+                if let regionNode = aws.optional("region"), let region = regionNode.stringValue() {
+                    if AWSRegion.isPlausible(region) {
+                        settings.aws.region = region
+                    } else {
+                        regionNode.problem("expected an AWS region such as eu-west-1, found \"\(regionNode.writtenText)\"")
+                    }
+                }
+                if let endpoint = aws.string("endpoint") {
+                    DeliveryConfigReader.checkURL(endpoint, aws.optional("endpoint"))
+                    settings.aws.endpoint = endpoint
+                }
+                settings.aws.requestTimeout = aws.seconds(
+                    "request_timeout_secs", default: settings.aws.requestTimeout, range: 1...120)
+            }
+        }
+        provider.state.withLock { state in
+            state.allowInline = allowInline
+            state.settings = settings
+        }
+    }
+
+    /// After every component: AWS credentials and region for Secrets Manager references.
+    public static func finish(_ root: ConfigNode) {
+        guard let provider = root.interpolation.secrets else { return }
+        let environment = root.interpolation.environment
+        let settings = provider.settings.aws
+        let references = provider.statuses.filter {
+            if case .awsSecretsManager = $0.reference.kind { true } else { false }
+        }
+        guard !references.isEmpty else { return }
+        var credentials: AWSCredentials?
+        do {
+            credentials = try AWSCredentials.fromEnvironment(environment)
+        } catch {
+            for status in references {
+                for path in status.usedBy {
+                    root.problem("\(status.reference) needs AWS credentials: \(error.message)", at: path)
+                }
+            }
+        }
+        let region = settings.region ?? AWSRegion.fromEnvironment(environment) ?? (settings.endpoint == nil ? nil : "us-east-1")
+        for status in references {
+            guard case .awsSecretsManager(let id, _) = status.reference.kind else { continue }
+            if SecretsFetcher.region(of: id, default: region) == nil {
+                for path in status.usedBy {
+                    root.problem("\(status.reference) needs a region: set secrets.aws.region or AWS_REGION", at: path)
+                }
+            }
+        }
+        provider.state.withLock { state in
+            state.awsCredentials = credentials
+            state.defaultRegion = region
+        }
+    }
+}
+
+extension ConfigNode {
+    /// The credential under `key`: references are registered with the configuration's secrets
+    /// (environment and files read now); a literal is refused unless `allow_inline_secrets: true`.
+    /// Reports a missing key when `required`. Problems quote the reference, never a value.
+    public func credential(_ key: String, required: Bool = true) -> Credential? {
+        guard let node = optional(key) else {
+            if required { problem("missing required key \"\(key)\"", at: path.isEmpty ? key : "\(path).\(key)") }
+            return nil
+        }
+        return node.credentialValue()
+    }
+
+    /// This scalar as a credential (see ``credential(_:required:)``).
+    public func credentialValue() -> Credential? {
+        guard case .scalar(let scalar) = node else {
+            problem("expected a string")
+            return nil
+        }
+        let text = scalar.string
+        let template: SecretTemplate
+        switch SecretTemplate.parse(text) {
+        case .success(let parsed): template = parsed
+        case .failure(let failure):
+            problem(failure.message)
+            return nil
+        }
+        guard let provider = interpolation.secrets else {
+            // Outside a configuration load (no provider): resolve once, as any other value.
+            return stringValue().map { Credential($0) }
+        }
+        if template.references.isEmpty {
+            guard provider.allowsInlineSecrets else {
+                problem(SecretsConfigReader.inlineRefusal)
+                return nil
+            }
+            let value = template.render { _ in nil } ?? ""
+            if value.isEmpty { problem("must not be empty") }
+            return Credential(value)
+        }
+        let (credential, failures) = provider.register(template, written: text, at: path)
+        for failure in failures { problem(failure) }
+        return failures.isEmpty ? credential : nil
+    }
+
+    /// Refuses a literal in a secret key that does not rotate (S3 keys): a reference to the
+    /// environment or a file is read now; a literal needs `allow_inline_secrets: true`.
+    public func refuseInlineSecret(_ key: String) {
+        guard let node = optional(key), case .scalar(let scalar) = node.node,
+            let provider = interpolation.secrets, !provider.allowsInlineSecrets
+        else { return }
+        if case .success(let template) = SecretTemplate.parse(scalar.string), template.references.isEmpty {
+            node.problem(SecretsConfigReader.inlineRefusal)
+        }
+    }
+}

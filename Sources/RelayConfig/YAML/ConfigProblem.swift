@@ -1,0 +1,47 @@
+import Synchronization
+
+/// One problem in a configuration file: where (a YAML path like `sinks.splunk.batch.max_events`,
+/// with the line when known) and what is wrong. Never contains a secret's value.
+public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var message: String
+
+    public init(path: String, line: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        let location = line.map { "\(path) (line \($0))" } ?? path
+        return "\(location): \(message)"
+    }
+}
+
+/// Every problem found while reading a configuration, reported together (exit code 2).
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var problems: [ConfigProblem]
+
+    public init(problems: [ConfigProblem]) {
+        self.problems = problems
+    }
+
+    public var description: String {
+        "configuration has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Collects problems while a configuration is read, so all of them are reported at once.
+public final class ConfigDiagnostics: Sendable {
+    public init() {}
+
+    private let collected = Mutex<[ConfigProblem]>([])
+
+    public func report(_ problem: ConfigProblem) {
+        collected.withLock { $0.append(problem) }
+    }
+
+    public var problems: [ConfigProblem] { collected.withLock { $0 } }
+}

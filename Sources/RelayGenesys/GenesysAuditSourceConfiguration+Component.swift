@@ -1,0 +1,81 @@
+import RelayConfig
+import RelayCore
+
+/// The `type: genesys_audit` source component: its keys, reading, construction and credential check.
+/// Value checks are the configuration's own pure
+/// `problems()`, reported here at their YAML paths.
+extension GenesysAuditSourceConfiguration: SourceComponent {
+    public static let typeName = "genesys_audit"
+
+    static let keys: Set<String> = [
+        "type", "region", "base_url", "client_id", "client_secret", "services", "poll_interval_secs",
+        "lookback_secs", "initial_lookback_secs", "page_size", "expand_user", "keep_raw",
+        "realtime_retention_secs",
+    ]
+
+    public static func read(name: String, _ node: ConfigNode) -> GenesysAuditSourceConfiguration? {
+        node.rejectUnknownKeys(allowed: keys)
+        let defaults = GenesysAuditSourceConfiguration()
+        var region = defaults.region
+        if let regionNode = node.optional("region"), let environment = regionNode.stringValue() {
+            do {
+                region = try GenesysRegion(environment: environment)
+            } catch {
+                regionNode.problem(error.message)
+            }
+        }
+        let baseURL = node.string("base_url")
+        if node.optional("region") != nil, baseURL != nil {
+            node.problem("set either region or base_url, not both", at: "\(node.path).base_url")
+        }
+        let clientSecret = node.credential("client_secret")
+        let configuration = GenesysAuditSourceConfiguration(
+            name: name,
+            region: region,
+            baseURL: baseURL,
+            clientID: node.requiredString("client_id") ?? "",
+            clientSecret: clientSecret ?? Credential(""),
+            services: node.stringList("services"),
+            pollInterval: node.seconds("poll_interval_secs", default: defaults.pollInterval, range: 1...86_400),
+            lookback: node.seconds("lookback_secs", default: defaults.lookback, range: 0...86_400),
+            initialLookback: node.seconds("initial_lookback_secs", default: defaults.initialLookback, range: 0...(14 * 86_400)),
+            pageSize: node.int("page_size", default: defaults.pageSize, range: 1...GenesysAuditSourceConfiguration.maximumPageSize),
+            expandUser: node.bool("expand_user", default: defaults.expandUser),
+            keepRaw: node.bool("keep_raw", default: defaults.keepRaw),
+            realtimeRetention: node.seconds(
+                "realtime_retention_secs", default: defaults.realtimeRetention, range: 7200...(366 * 86_400))
+        )
+        for problem in configuration.problems() {
+            let parts = problem.split(separator: ":", maxSplits: 1).map(String.init)
+            let (key, message) = parts.count == 2 ? (parts[0], parts[1].trimmingPrefix(" ")) : ("", Substring(problem))
+            // Missing credentials were already reported by requiredString.
+            if (key == "client_id" || key == "client_secret"), node.optional(key) == nil { continue }
+            // A refused or referenced secret was checked by the secrets reader.
+            if key == "client_secret", clientSecret?.reference != nil || clientSecret == nil { continue }
+            node.problem(String(message), at: key.isEmpty ? node.path : "\(node.path).\(key)")
+        }
+        return configuration
+    }
+
+    public func makeSource(_ context: BuildContext) throws -> BuiltSource {
+        let throttle = context.throttles.throttle(
+            endpoints: endpoints, clientID: clientID, clock: context.clock, logger: context.logger
+        )
+        return .pull(try GenesysAuditSource(configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))
+    }
+
+    /// Fetches a fresh token with the client credentials (never a cached one).
+    public func checkCredential(_ context: BuildContext) async -> CredentialStatus {
+        let endpoint = GenesysTokenEndpoint(
+            endpoints: endpoints, clientID: clientID, clientSecret: clientSecret, transport: context.transport
+        )
+        do {
+            _ = try await endpoint.fetch()
+            return .valid
+        } catch where error.code == .authentication {
+            return .rejected(reason: error.message)
+        } catch {
+            return .unknown(reason: error.message)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import RelayAWS
+import RelayAWSCore
+import RelayCore
+
+/// The `lambda:` section of a configuration file, for `ccrelay lambda`:
+///
+/// ```yaml
+/// lambda:
+///   handler: firehose-transform       # or scheduled-extraction; env CCRELAY_HANDLER overrides
+///   firehose_transform:
+///     format: splunk                  # splunk (default) | datadog | event
+///     sourcetype: ccas:auditlog       # splunk: index, sourcetype, source, host
+///     drop_pattern: {"event_type": [{"prefix": "USERS_PRESENCE"}]}
+///   scheduled_extraction:
+///     safety_margin_secs: 10
+///     delivery_reserve_secs: 30
+///     state: s3                       # store (the state: section's SQLite/PostgreSQL) | s3
+///     s3: {bucket: my-ccrelay-state, prefix: ccrelay-state}
+/// ```
+public struct LambdaSettings: Sendable {
+    /// The handler named in the file (`lambda.handler`); `nil` when only the environment names it.
+    public var handler: LambdaHandlerKind?
+    /// `lambda.firehose_transform` (every key defaulted).
+    public var firehoseTransform = FirehoseTransformConfiguration()
+    /// Keep the whole EventBridge event in `raw` (`lambda.firehose_transform.keep_raw`). Default false.
+    public var keepRaw = false
+    /// `lambda.scheduled_extraction` (every key defaulted).
+    public var scheduledExtraction = ScheduledExtractionConfiguration()
+    /// Where scheduled extraction keeps state: `nil` for the `state:` section's store (the default),
+    /// or an S3 bucket (`lambda.scheduled_extraction.state: s3`).
+    public var s3State: S3StateSettings?
+
+    public init() {}
+}
+
+/// `lambda.scheduled_extraction.s3`: the bucket holding one state object per source.
+public struct S3StateSettings: Sendable {
+    public var bucket: String
+    /// Key prefix. Default `ccrelay-state`.
+    public var prefix: String
+    /// Default `AWS_REGION`.
+    public var region: String
+    /// An S3-compatible endpoint (moto, MinIO); default AWS.
+    public var endpoint: String?
+    /// Default the Lambda's role (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+    public var credentials: AWSCredentials
+
+    public init(bucket: String, prefix: String = "ccrelay-state", region: String, endpoint: String?, credentials: AWSCredentials) {
+        self.bucket = bucket
+        self.prefix = prefix
+        self.region = region
+        self.endpoint = endpoint
+        self.credentials = credentials
+    }
+}

@@ -1,0 +1,42 @@
+import RelayConfig
+import RelayCore
+import RelayRuntime
+import RelayGenerate
+import RelaySinks
+
+extension GenerateInput {
+    /// What `ccrelay generate` reads from a configuration: the Splunk, Datadog and Sumo sinks'
+    /// names (index, sourcetype, source, service, category) and the alert thresholds. Parts the
+    /// configuration does not have keep ``GenerateInput``'s defaults; `base` carries the rest
+    /// (topics, backend log names, Firehose settings) from the command line.
+    public static func from(_ configuration: RelayConfiguration, base: GenerateInput = GenerateInput()) -> GenerateInput {
+        var splunk: [SplunkSinkInput] = []
+        var datadog: [DatadogSinkInput] = []
+        var sumo: [SumoSinkInput] = []
+        for sink in configuration.sinks {
+            switch sink {
+            case let hec as SplunkHECSinkConfiguration:
+                splunk.append(SplunkSinkInput(name: hec.name, index: hec.index, sourcetype: hec.sourcetype, source: hec.source, useACK: true))
+            case let logs as DatadogLogsSinkConfiguration:
+                datadog.append(DatadogSinkInput(name: logs.name, service: logs.service, ddsource: logs.ddsource))
+            case let http as SumoLogicSinkConfiguration:
+                sumo.append(SumoSinkInput(name: http.name, category: http.category))
+            default:
+                continue
+            }
+        }
+        var alerts = base.alerts
+        if let settings = configuration.alerts {
+            alerts.lagThresholdSecs = Int(settings.outboxAgeLimit.components.seconds)
+        }
+        return GenerateInput(
+            splunk: splunk.isEmpty ? base.splunk : splunk,
+            datadog: datadog.isEmpty ? base.datadog : datadog,
+            sumo: sumo.isEmpty ? base.sumo : sumo,
+            pushTopics: base.pushTopics,
+            backend: base.backend,
+            alerts: alerts,
+            firehose: base.firehose
+        )
+    }
+}

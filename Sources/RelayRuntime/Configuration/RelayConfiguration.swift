@@ -1,0 +1,34 @@
+import RelayAlerts
+import RelayState
+import RelayConfig
+import RelayCore
+
+/// The whole configuration file: `state`, `sources`, `routes`, `sinks`, `alerts`.
+public struct RelayConfiguration: Sendable {
+    public var state: StateSettings
+    public var sources: [any SourceBlueprint]
+    /// When the file has no `routes`, one implicit route sends every source to every sink.
+    public var routes: [Route]
+    public var sinks: [any SinkBlueprint]
+    /// The `alerts:` section; `nil` (the default) when the file has none: no alerts are sent.
+    public var alerts: AlertsConfiguration?
+    /// Fields hashed or dropped before any sink sees an event (`redaction:`); `nil` when none.
+    public var redaction: Redactor?
+    /// ccrelay's HTTP server (`server:`), started only when a push source is configured. Default
+    /// `listen: 127.0.0.1:8080`.
+    public var server = ServerSettings()
+    /// Every secret the file references (`${env:...}`, `${file:...}`, `${aws-secretsmanager:...}`),
+    /// held in memory and kept current; `secrets:` settings. Default: none.
+    public var secrets = SecretProvider()
+
+    public init(
+        state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],
+        alerts: AlertsConfiguration? = nil
+    ) {
+        self.state = state
+        self.sources = sources
+        self.routes = routes
+        self.sinks = sinks
+        self.alerts = alerts
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import RelayAWS
+import RelayConfig
+import RelayAlerts
+import RelayCore
+import RelayHTTP
+import RelayObservability
+import RelayHTTP
+import RelayState
+import ServiceLifecycle
+
+/// A built pipeline: the state store, the sources and sinks of a configuration wired through the
+/// router, and the services that run them. `run` uses ``services()``; `once` and the demo use
+/// ``runOnce(deadline:)``.
+public struct RelayRuntime: Sendable {
+    public let configuration: RelayConfiguration
+    /// SQLite, or PostgreSQL when `state.postgres` is configured.
+    public let store: any StateStore
+    /// This instance's name in partition lease rows; `nil` with a SQLite store (one instance,
+    /// no leases).
+    public let leaseOwner: String?
+    public let telemetry: PipelineTelemetry
+    /// Which sinks currently have their credential rejected.
+    public let health: SinkHealth
+    public let sources: [any PullSource]
+    /// Push sources, served on ccrelay's HTTP server.
+    public let receivers: [any HTTPReceiver]
+    public let sinks: [any Sink]
+    /// ccrelay's HTTP server with every push receiver mounted on its intake and the operator
+    /// endpoints; `nil` when neither a push source nor a `server:` section is configured (then
+    /// nothing listens).
+    public let httpServer: RelayHTTPServer?
+    /// What the operator endpoints and the status page read.
+    public let observed: ObservedPipeline
+    private let router: EventRouter
+    private let signal: OutboxSignal
+    private let clock: any WallClock
+    private let workerConfiguration: SinkWorker.Configuration
+    private let logger: Logger
+
+    /// Opens the state store and builds every component. Fails with a `RelayError` naming the part
+    /// that could not be built.
+    public init(
+        configuration: RelayConfiguration,
+        clock: any WallClock = SystemClock(),
+        transport: HTTPTransport = HTTPTransport(),
+        workerConfiguration: SinkWorker.Configuration = SinkWorker.Configuration(),
+        metrics: MetricsExporter = MetricsExporter(),
+        logger: Logger
+    ) throws {
+        self.configuration = configuration
+        if let postgres = configuration.state.postgres {
+            self.store = PostgresStateStore(configuration: postgres, logger: logger)
+            self.leaseOwner = Self.makeLeaseOwner()
+        } else {
+            self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
+            self.leaseOwner = nil
+        }
+        self.telemetry = PipelineTelemetry(metricsFactory: metrics.factory)
+        self.health = SinkHealth()
+        self.router = EventRouter(routes: configuration.routes)
+        self.signal = OutboxSignal()
+        self.clock = clock
+        var workerConfiguration = workerConfiguration
+        if let claim = configuration.state.outboxClaim { workerConfiguration.lease = claim }
+        self.workerConfiguration = workerConfiguration
+        self.logger = logger
+        configuration.secrets.use(transport: transport, clock: clock, logger: logger)
+        let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
+        var pullSources: [any PullSource] = []
+        var receivers: [any HTTPReceiver] = []
+        for blueprint in configuration.sources {
+            // Every request a source's transport sends counts as one of its API calls.
+            var sourceContext = context
+            let (telemetry, name) = (self.telemetry, blueprint.name)
+            sourceContext.transport.observer = { _ in telemetry.recordAPICalls(source: name, count: 1) }
+            switch try blueprint.makeSource(sourceContext) {
+            case .pull(let source): pullSources.append(source)
+            case .push(let receiver): receivers.append(receiver)
+            }
+        }
+        self.sources = pullSources
+        self.receivers = receivers
+        self.sinks = try configuration.sinks.map { try $0.makeSink(context) }
+        let (store, router, signal, telemetry) = (self.store, self.router, self.signal, self.telemetry)
+        let mounts = receivers.map { receiver in
+            RelayHTTPServer.Mount(
+                receiver: receiver,
+                intake: Intake(
+                    source: receiver.name, store: store, router: router, clock: clock, signal: signal,
+                    telemetry: telemetry, redactor: configuration.redaction))
+        }
+        self.observed = ObservedPipeline(
+            sources: pullSources.map { .init(name: $0.name, kind: "pull", feeds: router.sinks(fedBy: $0.name)) }
+                + receivers.map { .init(name: $0.name, kind: "push", feeds: router.sinks(fedBy: $0.name)) },
+            sinks: sinks.map(\.name), store: store, telemetry: telemetry, health: health, clock: clock, metrics: metrics,
+            throughput: ThroughputRecorder())
+        telemetry.declare(sources: observed.sources.map(\.name), sinks: observed.sinks)
+        self.httpServer =
+            mounts.isEmpty && !configuration.server.configured
+            ? nil : RelayHTTPServer(settings: configuration.server, mounts: mounts, observed: observed, logger: logger)
+    }
+
+    /// The intake of the pull source named `name` (its routes, the shared outboxes and dedup ledger),
+    /// for operations such as a backfill that commit on a source's behalf; nil when there is none.
+    public func intake(forSource name: String) -> Intake? {
+        sources.first { $0.name == name }.map { intake(for: $0) }
+    }
+
+    private func intake(for source: any PullSource, lease: LeaseGuard? = nil) -> Intake {
+        Intake(
+            source: source.name, store: store, router: router, clock: clock, signal: signal, telemetry: telemetry,
+            redactor: configuration.redaction, lease: lease)
+    }
+
+    /// The lease keeper of a pull source when the store is shared (one lease per source).
+    private func leaseKeeper(for source: any PullSource) -> PartitionLeaseKeeper? {
+        leaseOwner.map { owner in
+            PartitionLeaseKeeper(
+                store: store, source: source.name, owner: owner, duration: configuration.state.leaseDuration, clock: clock,
+                logger: logger)
+        }
+    }
+
+    private func worker(for sink: any Sink, index: Int = 0, gate: SinkGate? = nil) -> SinkWorker {
+        SinkWorker(
+            sink: sink, store: store, clock: clock, signal: signal, telemetry: telemetry, health: health,
+            configuration: workerConfiguration, index: index, gate: gate, logger: logger
+        )
+    }
+
+    private func pullService(for source: any PullSource) -> PullSourceService {
+        let fed = Set(router.sinks(fedBy: source.name))
+        let lease = leaseKeeper(for: source)
+        return PullSourceService(
+            source: source, intake: intake(for: source, lease: lease?.leaseGuard), clock: clock, telemetry: telemetry,
+            health: health, fedSinks: sinks.filter { fed.contains($0.name) }, lease: lease, logger: logger
+        )
+    }
+
+    /// The daemon's services in start order: sink workers, the ledger janitor, the HTTP server (push
+    /// receivers), then the pull sources, so a graceful shutdown stops intake first and lets in-flight
+    /// batches finish.
+    public func services() -> [any Service] {
+        var services: [any Service] = sinks.flatMap { sink in
+            let gate = SinkGate(recheck: sink.retry.initialBackoff)
+            return (0..<max(1, sink.batch.concurrency)).map { worker(for: sink, index: $0, gate: gate) }
+        }
+        if configuration.secrets.hasRotatingSecrets {
+            services.append(SecretRefreshService(provider: configuration.secrets, clock: clock))
+        }
+        services.append(LedgerJanitor(store: store, retention: configuration.state.ledgerRetention, clock: clock, logger: logger))
+        if let alerts = configuration.alerts {
+            services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))
+        }
+        // Receivers start after the sink workers and stop before them; pull sources stop first.
+        if let httpServer {
+            services.append(ThroughputSampler(pipeline: observed))
+            services.append(httpServer)
+        }
+        for source in sources {
+            services.append(pullService(for: source))
+        }
+        return services
+    }
+
+    /// What one `once` run achieved.
+    public struct OnceReport: Sendable, Equatable {
+        /// Sources whose cycle failed (their checkpoints did not move past the failure).
+        public var failedSources: [String] = []
+        public var delivered = 0
+        public var deadLettered = 0
+        /// Rows left in outboxes when the deadline passed.
+        public var remaining = 0
+
+        /// True when every source's cycle succeeded and every outbox drained without dead letters.
+        public var succeeded: Bool { failedSources.isEmpty && remaining == 0 && deadLettered == 0 }
+    }
+
+    /// One extraction cycle for every pull source, then delivery until the outboxes are empty or
+    /// `deadline` passes.
+    public func runOnce(deadline: WallInstant) async throws -> OnceReport {
+        var report = OnceReport()
+        for source in sources {
+            if await pullService(for: source).runOneCycle() == nil { report.failedSources.append(source.name) }
+        }
+        try await drain(deadline: deadline, into: &report)
+        return report
+    }
+
+    /// Delivers what waits in every outbox until empty or `deadline`.
+    public func drain(deadline: WallInstant) async throws -> OnceReport {
+        var report = OnceReport()
+        try await drain(deadline: deadline, into: &report)
+        return report
+    }
+
+    private func drain(deadline: WallInstant, into report: inout OnceReport) async throws {
+        for sink in sinks {
+            let result = try await worker(for: sink).drain(until: deadline)
+            report.delivered += result.delivered
+            report.deadLettered += result.deadLettered
+            report.remaining += result.remaining
+        }
+    }
+
+    /// `host:pid:random`: unique per process, readable in the lease table.
+    static func makeLeaseOwner() -> String {
+        let process = ProcessInfo.processInfo
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "\(process.hostName):\(process.processIdentifier):\(suffix)"
+    }
+}
