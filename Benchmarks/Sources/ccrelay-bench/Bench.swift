@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import RelayApp
+import RelayConfig
+import RelayRuntime
 import RelayCore
 import RelayGenesys
 import RelayHTTP

@@ -1,5 +1,6 @@
 import Logging
-import RelayApp
+import RelayConfig
+import RelayRuntime
 import RelayCore
 import RelaySandbox
 
