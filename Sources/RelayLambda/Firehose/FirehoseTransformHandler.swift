@@ -102,7 +102,7 @@ public struct FirehoseTransformHandler: LambdaHandler {
         }
         var events = decoded.events
         if let pattern = configuration.dropPattern {
-            events.removeAll { pattern.matches($0.jsonValue) }
+            events.removeAll { pattern.matches($0) }
             if events.isEmpty { return FirehoseRecordAnswer(recordID: record.recordID, result: .dropped, data: "") }
         }
         var out: [UInt8] = []
