@@ -87,7 +87,7 @@ public struct PushRecordDecoder: Sendable {
     }
 
     /// The bytes as text when they are UTF-8, else their base64 (so nothing is lost in the dead letter).
-    public static func rawText(_ bytes: [UInt8]) -> String {
+    private static func rawText(_ bytes: [UInt8]) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         return "base64:" + Base64.encode(bytes)
     }
