@@ -27,7 +27,8 @@ public struct PushRecordDecoder: Sendable {
     /// `data` string).
     public func decode(base64 data: String?, at location: PushRecordLocation) -> DecodedPushRecord {
         guard let data else {
-            return DecodedPushRecord(failure: PushRecordFailure(.missingData, raw: "", at: location, part: ".data", "missing or not a string"))
+            let failure = PushRecordFailure(.missingData, raw: "", at: location, part: ".data", "missing or not a string")
+            return DecodedPushRecord(failure: failure)
         }
         guard let bytes = Base64.decode(data) else {
             return DecodedPushRecord(failure: PushRecordFailure(.notBase64, raw: data, at: location, part: ".data", "not base64"))
@@ -63,8 +64,8 @@ public struct PushRecordDecoder: Sendable {
                 let value = try JSONParser.parse(line)
                 normalizeOne(value, raw: Array(line), at: location, part: part, into: &result)
             } catch {
-                result.failures.append(
-                    PushRecordFailure(.notJSON, raw: Self.rawText(Array(line)), at: location, part: part, "not a JSON event: \(error)"))
+                let what = "not a JSON event: \(error)"
+                result.failures.append(PushRecordFailure(.notJSON, raw: Self.rawText(Array(line)), at: location, part: part, what))
             }
         }
         return result
@@ -75,8 +76,8 @@ public struct PushRecordDecoder: Sendable {
     ) {
         func text() -> String { raw.map(Self.rawText) ?? JSONWriter.string(value) }
         guard case .object = value else {
-            result.failures.append(
-                PushRecordFailure(.notAnObject, raw: text(), at: location, part: part, "a JSON \(value.kindName), not an event object"))
+            let what = "a JSON \(value.kindName), not an event object"
+            result.failures.append(PushRecordFailure(.notAnObject, raw: text(), at: location, part: part, what))
             return
         }
         do {
