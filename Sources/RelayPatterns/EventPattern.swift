@@ -42,4 +42,10 @@ public struct EventPattern: Sendable {
         guard case .object(let object) = event else { return false }
         return root.matches(object)
     }
+
+    /// Whether a normalized event matches, exactly as its ``Event/jsonValue`` would, but reading
+    /// only the fields the pattern names, straight from the event.
+    public func matches(_ event: Event) -> Bool {
+        root.matches(EventFields(event: event))
+    }
 }

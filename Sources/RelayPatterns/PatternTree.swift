@@ -1,12 +1,22 @@
 import RelayCore
 
+/// The fields a pattern object is matched against: a JSON object, or an ``Event`` read field by field.
+protocol PatternFields {
+    /// The value of the field named `key`, `nil` when absent.
+    func patternField(_ key: String) -> JSONValue?
+}
+
+extension JSONObject: PatternFields {
+    func patternField(_ key: String) -> JSONValue? { self[key] }
+}
+
 /// A compiled pattern object: every field must match, and for each `$or` group one alternative must.
 struct ObjectMatcher: Sendable {
     var fields: [FieldMatcher] = []
     var alternatives: [[ObjectMatcher]] = []
 
     /// Matches against an event object, or `nil` when the object is absent (every leaf counts as absent).
-    func matches(_ object: JSONObject?) -> Bool {
+    func matches<Fields: PatternFields>(_ object: Fields?) -> Bool {
         for field in fields where !field.matches(in: object) { return false }
         for group in alternatives {
             var any = false
@@ -29,9 +39,9 @@ struct ObjectMatcher: Sendable {
         case .array(let elements):
             var sawObject = false
             if matchesElement(of: elements, sawObject: &sawObject) { return true }
-            return sawObject ? false : matches(nil)
+            return sawObject ? false : matches(JSONObject?.none)
         default:
-            return matches(nil)
+            return matches(JSONObject?.none)
         }
     }
 
@@ -61,8 +71,8 @@ struct FieldMatcher: Sendable {
     let key: String
     let body: Body
 
-    func matches(in object: JSONObject?) -> Bool {
-        let value = object?[key]
+    func matches<Fields: PatternFields>(in object: Fields?) -> Bool {
+        let value = object?.patternField(key)
         switch body {
         case .nested(let matcher): return matcher.matches(value: value)
         case .values(let list): return list.matches(value)

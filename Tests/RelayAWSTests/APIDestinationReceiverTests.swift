@@ -62,20 +62,26 @@ import Testing
         #expect(intake.events.isEmpty)
     }
 
-    @Test func notJSONIs400AndAnInvalidEventIsDeadLettered() async throws {
+    /// Until the push paths shared one decoder, a body that was not JSON was refused 400 (left to the
+    /// rule's dead-letter queue, lost without one) while an invalid event was dead-lettered here; now
+    /// both are dead-lettered here with a reason, as the Firehose receiver does.
+    @Test func notJSONAndAnInvalidEventAreBothDeadLettered() async throws {
         let intake = RecordingIntake()
         let receiver = receiver(.apiKey(header: "X-Api-Key", values: ["k"]))
         let (notJSON, invalid) = try await withReceiverServer(receiver, intake: intake) { base in
             (
                 try await send("POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array("nope".utf8)),
-                try await send("POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array(#"{"id":"x"}"#.utf8))
+                try await send("POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array(#"{ "id": "x" }"#.utf8))
             )
         }
-        #expect(notJSON.status == 400)
-        #expect(notJSON.json?["errorMessage"]?.stringValue?.contains("not JSON") == true)
+        #expect(notJSON.status == 200)
+        #expect(notJSON.json?["accepted"] == 0)
+        #expect(notJSON.json?["dead_lettered"] == 1)
         #expect(invalid.status == 200)
         #expect(invalid.json?["dead_lettered"] == 1)
-        #expect(intake.malformed.map(\.raw) == [#"{"id":"x"}"#])
+        #expect(intake.malformed.map(\.raw) == ["nope", #"{ "id": "x" }"#], "the raw text as sent")
+        #expect(intake.malformed.first?.reason.hasPrefix("body line 1: not a JSON event") == true)
+        #expect(intake.malformed.last?.reason == "body: detail.topicName is missing")
     }
 
     @Test func configurationProblems() {

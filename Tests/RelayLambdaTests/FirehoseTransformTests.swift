@@ -67,6 +67,26 @@ import Testing
         #expect(envelope["event"]?["actor_id"]?.stringValue == redactor.pseudonym(for: LambdaFixtures.actorID))
     }
 
+    /// The transformation decodes with the receivers' decoder: a newline-delimited record with one
+    /// broken line fails whole (a record is answered whole), and the reason names the record index
+    /// and the invocation id. Before, such a record failed as "data is not JSON" with no place.
+    @Test func aFailedRecordsReasonNamesItsIndexAndInvocation() throws {
+        let handler = try #require(try Self.handler("format: event", redaction: false) as? FirehoseTransformHandler)
+        func oneLine(_ text: String) -> String { text.split(separator: "\n").joined() }
+        let lines = [oneLine(LambdaFixtures.auditEvent(id: "e-2")), String(oneLine(LambdaFixtures.auditEvent(id: "e-3")).dropLast(2))]
+        let request = FirehoseTransformRequest(
+            invocationID: "inv-7",
+            records: [
+                .init(recordID: "a", data: Base64.encode(Array(LambdaFixtures.auditEvent().utf8))),
+                .init(recordID: "b", data: Base64.encode(Array(lines.joined(separator: "\n").utf8))),
+                .init(recordID: "c", data: nil),
+            ])
+        let answers = handler.transform(request)
+        #expect(answers.map(\.result) == [.ok, .processingFailed, .processingFailed])
+        #expect(answers[1].reason?.hasPrefix("records[1] line 2 (request inv-7): not a JSON event") == true, "\(answers[1])")
+        #expect(answers[2].reason == "records[2].data (request inv-7): missing or not a string")
+    }
+
     @Test func datadogAndBareEventShapes() async throws {
         let payload = LambdaFixtures.firehoseEvent([("r1", LambdaFixtures.auditEvent(), false)])
         let datadog = try Self.handler("format: datadog\nservice: contact-center\ntags: {env: prod}", redaction: false)

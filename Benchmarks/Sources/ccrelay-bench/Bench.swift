@@ -8,7 +8,7 @@ import RelayHTTP
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
-/// Usage: ccrelay-bench [normalize|sinks|pull|push|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|route|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
 /// (`normalize --baseline Benchmarks/baseline/normalize.py`, `push --baseline Benchmarks/baseline/firehose_to_hec.py`)
 /// (`ccrelay-bench pipeline CONFIG` and `lambda-child CONFIG` are the child processes the backlog and
 /// lambda benchmarks measure.)
@@ -34,6 +34,7 @@ struct Bench {
         }
         if which == "cxone" { try await CXonePullBench.run(logger: logger) }
         if which == "lambda" || which == "all" { try await LambdaBench.run(logger: logger) }
+        if which == "route" || which == "all" { try RouteBench.run() }
         if which == "fuzz" { try await FuzzBench.run(logger: logger) }
         if which == "pull-latency" { try await PullLatencyBench.run(logger: logger) }
         if which == "bytes" || which == "all" { try BytesBench.run() }

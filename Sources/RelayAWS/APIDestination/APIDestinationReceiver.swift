@@ -11,18 +11,19 @@ import RelayHTTP
 /// `POST {path}`:
 /// * authenticated by the connection's API-key header or Basic credentials (constant-time
 ///   comparison against every accepted value), else 401 `{"errorMessage"}`;
-/// * a body that is not JSON → 400 (nothing stored; EventBridge does not retry a 400 and keeps the
-///   event in the rule's dead-letter queue); over `max_body_bytes` → 413;
-/// * a JSON body is normalized and committed through the intake (partition `api_destination`) and
-///   only then answered 200 `{"accepted":N,"duplicates":N,"dead_lettered":N}`; an event that does
-///   not normalize is dead-lettered with its raw text (also 200: retrying cannot fix it);
+/// * over `max_body_bytes` → 413;
+/// * the body is decoded by ``PushRecordDecoder`` (the rule every push path shares), committed
+///   through the intake (partition `api_destination`) and only then answered 200
+///   `{"accepted":N,"duplicates":N,"dead_lettered":N}`; a body that is empty, not JSON, not an
+///   object or does not normalize is dead-lettered with its raw text and a reason starting `body`
+///   (also 200: retrying cannot fix it);
 /// * a failed commit answers 500, which EventBridge retries.
 public struct APIDestinationReceiver: HTTPReceiver {
     public let configuration: APIDestinationReceiverConfiguration
     public var name: String { configuration.name }
     private let secrets: SecretList
     private let headerName: HTTPField.Name
-    private let normalize: PushEventNormalizer
+    private let decoder: PushRecordDecoder
     private let logger: Logger
 
     /// The intake partition every event is committed under.
@@ -39,7 +40,7 @@ public struct APIDestinationReceiver: HTTPReceiver {
             self.secrets = SecretList(credentials.map { $0.username + ":" + $0.password })
             self.headerName = .authorization
         }
-        self.normalize = normalize
+        self.decoder = PushRecordDecoder(normalize: normalize)
         var logger = logger
         logger[metadataKey: "ccrelay.source"] = .string(configuration.name)
         self.logger = logger
@@ -69,22 +70,11 @@ public struct APIDestinationReceiver: HTTPReceiver {
         } catch {
             return respond(400, ["errorMessage": "body: could not be read"])
         }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(body)
-        } catch {
-            return respond(400, ["errorMessage": .string("body: not JSON: \(error)")])
-        }
-        var events: [Event] = []
-        var malformed: [MalformedRecord] = []
-        do {
-            events.append(try normalize(value))
-        } catch {
-            malformed.append(MalformedRecord(raw: PushRecordDecoder.rawText(body), reason: "body: \(error.message)"))
-        }
+        let record = decoder.decode(body, at: PushRecordLocation())
+        let malformed = record.malformed
         let result: AppendResult
         do {
-            result = try await intake.commit(partition: Self.partition, events: events, malformed: malformed, checkpoint: nil)
+            result = try await intake.commit(partition: Self.partition, events: record.events, malformed: malformed, checkpoint: nil)
         } catch {
             logger.warning(
                 "API destination event could not be stored; answering 500 so EventBridge retries",

@@ -13,22 +13,24 @@ import RelayHTTP
 /// * `X-Amz-Firehose-Access-Key` must match one of the configured keys (constant time), else 401.
 /// * The body (gzip when `Content-Encoding: gzip`) is `{requestId, timestamp, records:[{data}]}`;
 ///   each record's base64 data is one EventBridge event or several, newline-delimited.
-/// * Every event is normalized; a record (or line) that is not a valid event is dead-lettered with
-///   its raw text and the rest are accepted, so one bad record never makes Firehose retry forever.
+/// * Every record is decoded by ``PushRecordDecoder``: a record (or line) that is not base64, not
+///   JSON, not an object, empty or not a valid event is dead-lettered with its raw text and a reason
+///   naming the record index and request id, and the rest are accepted, so one bad record never
+///   makes Firehose retry forever.
 /// * The events are committed through the intake (partition `firehose`) and only then answered
 ///   200 `{"requestId":<same>,"timestamp":<ms>}`. A failed commit answers 500 with `errorMessage`
 ///   and Firehose retries the same request id.
 /// * An `X-Amz-Firehose-Request-Id` already answered 200 is answered 200 again without processing;
 ///   beyond the remembered ids, the dedup ledger drops repeated events.
-/// * Refusals: 401 (access key), 400 (bad gzip, bad base64, not the Firehose shape; the message
-///   names what and where, e.g. `records[3].data: not base64`), 413 (over `max_body_bytes`).
+/// * Refusals: 401 (access key), 400 (bad gzip, not the Firehose request shape; the message names
+///   what and where, e.g. `records: missing or not an array`), 413 (over `max_body_bytes`).
 ///
 /// `GET {path}` answers 200 for load-balancer health checks.
 public struct FirehoseReceiver: HTTPReceiver {
     public let configuration: FirehoseReceiverConfiguration
     public var name: String { configuration.name }
     private let keys: SecretList
-    private let normalize: PushEventNormalizer
+    private let decoder: PushRecordDecoder
     private let clock: any WallClock
     private let answered: RequestIDMemory
     private let logger: Logger
@@ -47,7 +49,7 @@ public struct FirehoseReceiver: HTTPReceiver {
     ) {
         self.configuration = configuration
         self.keys = SecretList(configuration.accessKeys)
-        self.normalize = normalize
+        self.decoder = PushRecordDecoder(normalize: normalize)
         self.clock = clock
         self.answered = RequestIDMemory(capacity: configuration.rememberedRequestIDs)
         var logger = logger
@@ -99,20 +101,23 @@ public struct FirehoseReceiver: HTTPReceiver {
         let requestID = headerRequestID.isEmpty ? decoded.requestID : headerRequestID
         if answered.contains(requestID) { return respond(200, requestID: requestID) }
 
-        var records = DecodedRecords()
+        var records = DecodedPushRecord()
         for (index, data) in decoded.records.enumerated() {
-            PushRecordDecoder.decode(data, location: "records[\(index)]", normalize: normalize, into: &records)
+            let record = decoder.decode(base64: data, at: PushRecordLocation(index: index, requestID: requestID))
+            records.events += record.events
+            records.failures += record.failures
         }
+        let malformed = records.malformed
         do {
-            try await intake.commit(partition: Self.partition, events: records.events, malformed: records.malformed, checkpoint: nil)
+            try await intake.commit(partition: Self.partition, events: records.events, malformed: malformed, checkpoint: nil)
         } catch {
             logger.warning(
                 "Firehose batch could not be stored; answering 500 so Firehose retries",
                 metadata: ["ccrelay.request_id": .string(requestID), "ccrelay.error": .string("\(error)")])
             return respond(500, requestID: requestID, error: "records could not be stored durably; retry")
         }
-        if !records.malformed.isEmpty {
-            logger.debug("Firehose records dead-lettered", metadata: ["ccrelay.count": .stringConvertible(records.malformed.count)])
+        if !malformed.isEmpty {
+            logger.debug("Firehose records dead-lettered", metadata: ["ccrelay.count": .stringConvertible(malformed.count)])
         }
         answered.remember(requestID)
         return respond(200, requestID: requestID)

@@ -13,8 +13,9 @@ struct FirehoseRejection: Error, Sendable, Equatable {
 struct FirehoseRequest: Sendable, Equatable {
     var requestID: String
     var timestamp: Int64?
-    /// Each record's data, base64-decoded.
-    var records: [[UInt8]]
+    /// Each record's `data` text as sent (base64), `nil` when the record is not an object or its
+    /// `data` is not a string; ``PushRecordDecoder`` decodes and judges each one.
+    var records: [String?]
 
     /// Decodes a request body as received. Pure; never traps on any input.
     /// - Parameters:
@@ -57,20 +58,8 @@ struct FirehoseRequest: Sendable, Equatable {
         guard let elements = object["records"]?.arrayValue else {
             throw FirehoseRejection(status: 400, message: "records: missing or not an array")
         }
-        var records: [[UInt8]] = []
-        records.reserveCapacity(elements.count)
-        for (index, element) in elements.enumerated() {
-            guard case .object(let record) = element else {
-                throw FirehoseRejection(status: 400, message: "records[\(index)]: a JSON \(element.kindName), not an object")
-            }
-            guard let data = record["data"]?.stringValue else {
-                throw FirehoseRejection(status: 400, message: "records[\(index)].data: missing or not a string")
-            }
-            guard let bytes = Base64.decode(data) else {
-                throw FirehoseRejection(status: 400, message: "records[\(index)].data: not base64")
-            }
-            records.append(bytes)
-        }
+        // A bad record is the decoder's to report, so the rest of the batch still flows.
+        let records = elements.map { $0["data"]?.stringValue }
         return FirehoseRequest(requestID: requestID, timestamp: timestamp, records: records)
     }
 }

@@ -1,7 +1,7 @@
 /// Decides whether an event belongs to a route beyond its source (an EventBridge pattern, say).
 public protocol EventMatcher: Sendable {
-    /// Whether `event` (the normalized event as JSON) matches.
-    func matches(_ event: JSONValue) -> Bool
+    /// Whether the normalized event matches (as its ``Event/jsonValue`` would).
+    func matches(_ event: Event) -> Bool
 }
 
 /// A route: events from some sources, optionally only those matching a pattern, go to some sinks.
@@ -41,24 +41,21 @@ public struct Route: Sendable, Equatable {
 public struct EventRouter: Sendable {
     private let routes: [Route]
     private let fallback: Route?
-    private let needsJSON: Bool
 
     public init(routes: [Route]) {
         self.routes = routes.filter { $0.name != Route.defaultName }
         self.fallback = routes.first { $0.name == Route.defaultName }
-        self.needsJSON = routes.contains { $0.matcher != nil }
     }
 
     /// The sinks for an event from `source`, in route order, each once. Empty when no route takes it.
     public func sinks(forSource source: String, event: Event) -> [String] {
         var sinks: [String] = []
-        let json: JSONValue? = needsJSON ? event.jsonValue : nil
         for route in routes where route.takes(source: source) {
-            if let matcher = route.matcher, let json, !matcher.matches(json) { continue }
+            if let matcher = route.matcher, !matcher.matches(event) { continue }
             for sink in route.to where !sinks.contains(sink) { sinks.append(sink) }
         }
         if sinks.isEmpty, let fallback, fallback.takes(source: source) {
-            if let matcher = fallback.matcher, let json, !matcher.matches(json) { return [] }
+            if let matcher = fallback.matcher, !matcher.matches(event) { return [] }
             return fallback.to
         }
         return sinks

@@ -33,21 +33,23 @@ public struct FirehoseRecordAnswer: Sendable, Equatable {
 }
 
 /// Firehose data transformation: every record's data (a Genesys Cloud EventBridge event, or several
-/// back to back) is normalized with the daemon's normalizer, filtered by the drop pattern, redacted,
-/// and wrapped for the stream's destination. Every `recordId` is answered: `Ok`, `Dropped`, or
-/// `ProcessingFailed` for a record that cannot be decoded or normalized, without failing the others.
+/// back to back or one per line) is decoded by ``PushRecordDecoder`` with the daemon's normalizer,
+/// filtered by the drop pattern, redacted, and wrapped for the stream's destination. Every
+/// `recordId` is answered: `Ok`, `Dropped`, or `ProcessingFailed` for a record any part of which
+/// the decoder rejects (the reason names the record index and invocation id), without failing the
+/// others.
 /// The response stays under ``FirehoseTransformConfiguration/maxResponseBytes``: a record whose
 /// transformed data would not fit is answered `ProcessingFailed` whole, never truncated.
 public struct FirehoseTransformHandler: LambdaHandler {
     private let configuration: FirehoseTransformConfiguration
-    private let normalize: PushEventNormalizer
+    private let decoder: PushRecordDecoder
     private let splunk: SplunkHECEncoder?
     private let datadog: DatadogLogsEncoder?
 
     /// - Parameter normalize: the platform's EventBridge normalizer (Genesys Cloud's in ccrelay).
     public init(configuration: FirehoseTransformConfiguration, normalize: @escaping PushEventNormalizer) {
         self.configuration = configuration
-        self.normalize = normalize
+        self.decoder = PushRecordDecoder(normalize: normalize)
         switch configuration.output {
         case .splunk(let sink):
             splunk = SplunkHECEncoder(configuration: sink)
@@ -86,32 +88,21 @@ public struct FirehoseTransformHandler: LambdaHandler {
 
     /// Every record's answer, in order, before the response size is considered.
     public func transform(_ request: FirehoseTransformRequest) -> [FirehoseRecordAnswer] {
-        request.records.map(transform)
+        request.records.enumerated().map { index, record in
+            transform(record, at: PushRecordLocation(index: index, requestID: request.invocationID))
+        }
     }
 
-    private func transform(_ record: FirehoseTransformRequest.Record) -> FirehoseRecordAnswer {
-        func failed(_ reason: String) -> FirehoseRecordAnswer {
-            FirehoseRecordAnswer(recordID: record.recordID, result: .processingFailed, data: record.data ?? "", reason: reason)
+    private func transform(_ record: FirehoseTransformRequest.Record, at location: PushRecordLocation) -> FirehoseRecordAnswer {
+        let decoded = decoder.decode(base64: record.data, at: location)
+        if let failure = decoded.failures.first {
+            // A record is answered whole: Firehose backs up its original data, good parts included.
+            return FirehoseRecordAnswer(
+                recordID: record.recordID, result: .processingFailed, data: record.data ?? "", reason: failure.reason)
         }
-        guard let text = record.data else { return failed("no \"data\" string") }
-        guard let bytes = Base64.decode(text) else { return failed("\"data\" is not base64") }
-        let values: [JSONValue]
-        do {
-            values = try JSONParser.parseConcatenated(bytes)
-        } catch {
-            return failed("data is not JSON: \(error)")
-        }
-        guard !values.isEmpty else { return failed("data is empty") }
-        var events: [Event] = []
-        for (index, value) in values.enumerated() {
-            do {
-                events.append(try normalize(value))
-            } catch {
-                return failed(values.count == 1 ? error.message : "event #\(index): \(error.message)")
-            }
-        }
+        var events = decoded.events
         if let pattern = configuration.dropPattern {
-            events.removeAll { pattern.matches($0.jsonValue) }
+            events.removeAll { pattern.matches($0) }
             if events.isEmpty { return FirehoseRecordAnswer(recordID: record.recordID, result: .dropped, data: "") }
         }
         var out: [UInt8] = []
