@@ -35,7 +35,7 @@ public struct GenesysAuditSource: PullSource {
     public let configuration: GenesysAuditSourceConfiguration
     /// The API client (and through it the token provider) of this source's OAuth client.
     public let client: GenesysAPIClient
-    private let clock: any WallClock
+    let clock: any WallClock
     private let normalizer: GenesysAuditNormalizer
 
     public var name: String { configuration.name }

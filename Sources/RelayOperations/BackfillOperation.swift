@@ -2,7 +2,6 @@ import Logging
 import RelayConfig
 import RelayCore
 import RelayRuntime
-import RelayGenesys
 
 /// What `ccrelay backfill` asks for.
 public struct BackfillRequest: Sendable, Equatable {
@@ -41,10 +40,9 @@ public struct BackfillReport: Sendable, Equatable {
     public var succeeded: Bool { failedWindows.isEmpty && remaining == 0 && deadLettered == 0 }
 }
 
-/// Backfills a Genesys audit source through the asynchronous audit query: the range is cut into
-/// windows of at most 31 days per service, each extracted by a ``GenesysWindowExtractor`` whose
-/// transaction id and cursor are checkpointed under `backfill:<service>:<window start>` of the
-/// source (so a rerun with the same range resumes where an interrupted one stopped). Records go
+/// Backfills a pull source through its ``SourceBackfill`` (today the Genesys audit source's: the
+/// asynchronous audit query, windows of at most 31 days per service). Each window's progress is
+/// checkpointed, so a rerun with the same range resumes where an interrupted one stopped. Records go
 /// through an ``Intake`` of the source: the same routes, outboxes and dedup ledger as the live
 /// source, so overlap creates no duplicates. After each window the outboxes are drained by the
 /// runtime's sink workers (like `once`).
@@ -83,38 +81,25 @@ public struct BackfillOperation: Sendable {
         guard let found = runtime.sources.first(where: { $0.name == request.source }) else {
             throw RelayError(.configInvalid, "backfill: no source named \(request.source) in the configuration")
         }
-        guard let source = found as? GenesysAuditSource else {
+        guard let backfill = found.backfill else {
             throw RelayError(.configInvalid, "backfill: source \(request.source) is not a genesys_audit source")
         }
+        let source = found
         var logger = logger
         logger[metadataKey: "ccrelay.source"] = "\(source.name)"
-        let services: [String]
-        if let service = request.service {
-            services = [service]
-        } else if let configured = source.configuration.services {
-            services = configured
-        } else {
-            services = try await source.serviceNames()
-        }
-        let windows = services.flatMap { GenesysAuditWindow.split(service: $0, from: request.from, to: request.to) }
-        let extractor = GenesysWindowExtractor(
-            query: GenesysAsyncAuditQuery(client: source.client.waitingForRateLimits(upTo: maximumRateLimitWait)),
-            clock: clock, pageSize: GenesysAsyncAuditQuery.maximumPageSize,
-            expandUser: source.configuration.expandUser, keepRaw: source.configuration.keepRaw
-        )
+        let windows = try await backfill.windows(
+            from: request.from, to: request.to, part: request.service, rateLimitWait: maximumRateLimitWait)
         guard let intake = runtime.intake(forSource: source.name) else {
             throw RelayError(.configInvalid, "backfill: source \(request.source) has no intake")
         }
         var report = BackfillReport(progress: BackfillProgress(windowsTotal: windows.count, started: clock.now))
-        logger.info("Backfill started", metadata: ["ccrelay.windows": "\(windows.count)", "ccrelay.services": "\(services.count)"])
+        logger.info("Backfill started", metadata: ["ccrelay.windows": "\(windows.count)"])
         onProgress(report.progress)
         for window in windows {
             try Task.checkCancellation()
             let before = report.progress
             do {
-                let done = try await extractor.run(
-                    window, partition: window.partition(prefix: "backfill"), into: intake, logger: logger
-                ) { pageReport in
+                let done = try await window.extract(intake, logger) { pageReport in
                     var now = before
                     now.pages += pageReport.pages
                     now.records += pageReport.records

@@ -63,4 +63,11 @@ public protocol PullSource: Sendable {
 
     /// Runs one extraction cycle.
     func runCycle(into intake: any IntakeSink, logger: Logger) async throws -> CycleReport
+
+    /// How this source extracts a past range on request; `nil` (the default) when it cannot.
+    var backfill: (any SourceBackfill)? { get }
+}
+
+extension PullSource {
+    public var backfill: (any SourceBackfill)? { nil }
 }

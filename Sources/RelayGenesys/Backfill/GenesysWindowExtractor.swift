@@ -1,23 +1,6 @@
 import Logging
 import RelayCore
 
-/// What extracting one window did.
-public struct GenesysWindowReport: Sendable, Equatable {
-    /// Pages committed (results pages with records).
-    public var pages = 0
-    /// Records read (events and malformed).
-    public var records = 0
-    public var accepted = 0
-    public var duplicates = 0
-    public var malformed = 0
-    /// The window's checkpoint said it was already done: nothing was asked.
-    public var alreadyDone = false
-    /// A transaction id from an earlier, interrupted run was reused.
-    public var resumed = false
-
-    public init() {}
-}
-
 /// Extracts one ``GenesysAuditWindow`` through the asynchronous audit query, resumably: the
 /// transaction id and the next cursor are committed with each page (same transaction as its
 /// records), so an interrupted run resumes at the page after the last committed one.
@@ -59,11 +42,11 @@ public struct GenesysWindowExtractor: Sendable {
     /// Extracts `window`, checkpointing under `partition`; `onPage` hears of every committed page.
     public func run(
         _ window: GenesysAuditWindow, partition: String, into intake: any IntakeSink, logger: Logger,
-        onPage: @Sendable (GenesysWindowReport) -> Void = { _ in }
-    ) async throws -> GenesysWindowReport {
+        onPage: @Sendable (BackfillWindowReport) -> Void = { _ in }
+    ) async throws -> BackfillWindowReport {
         var logger = logger
         logger[metadataKey: "ccrelay.partition"] = "\(partition)"
-        var report = GenesysWindowReport()
+        var report = BackfillWindowReport()
         var progress = GenesysWindowProgress.parse(try await intake.checkpoint(partition: partition))
         if progress.done {
             report.alreadyDone = true
