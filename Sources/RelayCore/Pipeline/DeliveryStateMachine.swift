@@ -160,7 +160,8 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
         }
     }
 
-    /// The worker wrote the settlement of a partial delivery; `now` is after the writes.
+    /// The worker wrote the settlement of a partial delivery; `now` is after the writes. Answers
+    /// ``Step/finished``, ``Step/retry(_:)`` or ``Step/giveUp(failedAttempt:_:)``.
     mutating func settled(now: WallInstant) -> Step {
         guard let fates = settling else { preconditionFailure("settled(now:) without a partial delivery to settle") }
         settling = nil
