@@ -19,18 +19,18 @@ public struct DeadLetterReplayReport: Sendable, Equatable {
     public var summary: String
 }
 
-/// The logic behind `ccrelay dlq list|show|replay|purge`, on any ``StateStore``.
+/// The logic behind `ccrelay dlq list|show|replay|purge`, on any ``DeadLetterStore``.
 public struct DeadLetterOperations: Sendable {
     /// Reasons in `list` are cut to this many characters.
     public static let reasonWidth = 60
     /// Most dead letters read for `replay --all` bookkeeping and `list`.
     public static let scanLimit = 1_000_000
 
-    public let store: any StateStore
+    public let store: any DeadLetterStore
     public let clock: any WallClock
 
     /// Operations on `store`; `clock` stamps replayed rows' enqueue time (default the system clock).
-    public init(store: any StateStore, clock: any WallClock = SystemClock()) {
+    public init(store: any DeadLetterStore, clock: any WallClock = SystemClock()) {
         self.store = store
         self.clock = clock
     }

@@ -4,7 +4,7 @@ import Logging
 /// checkpoint through the state store in one transaction, then wakes the sinks' workers.
 public struct Intake: IntakeSink {
     public let source: String
-    private let store: any StateStore
+    private let store: any CheckpointStore
     private let router: EventRouter
     private let clock: any WallClock
     private let signal: OutboxSignal
@@ -20,7 +20,7 @@ public struct Intake: IntakeSink {
     ///     fails with ``RelayError/Code/leaseLost`` and moves nothing. Default `nil`.
     public init(
         source: String,
-        store: any StateStore,
+        store: any CheckpointStore,
         router: EventRouter,
         clock: any WallClock,
         signal: OutboxSignal,

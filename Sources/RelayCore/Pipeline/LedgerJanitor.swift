@@ -3,7 +3,7 @@ import ServiceLifecycle
 
 /// Forgets dedup-ledger entries older than the retention window, periodically.
 public struct LedgerJanitor: Service {
-    private let store: any StateStore
+    private let store: any CheckpointStore
     private let retention: Duration
     private let interval: Duration
     private let clock: any WallClock
@@ -12,7 +12,7 @@ public struct LedgerJanitor: Service {
     /// - Parameters:
     ///   - retention: how long an accepted `event_id` is remembered (config default 7 days).
     ///   - interval: time between purges. Default 1 hour.
-    public init(store: any StateStore, retention: Duration, interval: Duration = .seconds(3600), clock: any WallClock, logger: Logger) {
+    public init(store: any CheckpointStore, retention: Duration, interval: Duration = .seconds(3600), clock: any WallClock, logger: Logger) {
         self.store = store
         self.retention = retention
         self.interval = interval

@@ -17,7 +17,7 @@ public final class PartitionLeaseKeeper: Sendable {
     public let owner: String
     /// How long a taken or renewed lease lasts.
     public let duration: Duration
-    private let store: any StateStore
+    private let store: any LeaseStore
     private let clock: any WallClock
     private let logger: Logger
     /// Until when this instance believes it holds the lease; `nil` when it does not.
@@ -26,7 +26,7 @@ public final class PartitionLeaseKeeper: Sendable {
     /// - Parameters:
     ///   - duration: How long a lease lasts without renewal (`state.lease_secs`, default 30 s).
     public init(
-        store: any StateStore, source: String, partition: String = PartitionLeaseKeeper.wholeSource, owner: String,
+        store: any LeaseStore, source: String, partition: String = PartitionLeaseKeeper.wholeSource, owner: String,
         duration: Duration = .seconds(30), clock: any WallClock, logger: Logger
     ) {
         self.store = store

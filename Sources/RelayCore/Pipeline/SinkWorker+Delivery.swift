@@ -1,129 +1,117 @@
 import Logging
 
 extension SinkWorker {
+    /// The decisions of one batch's delivery, with system randomness for the jitter.
+    typealias Delivery = DeliveryStateMachine<SystemRandomNumberGenerator>
+
     /// Sends one batch until it has a fate. Rows leave the outbox only when delivered (or confirmed),
     /// dead-lettered or moved to a fallback sink; rows given back stay for later; rows awaiting
     /// acknowledgement go to `tracker`. While the destination is down (the sink's ``SinkGate`` is
-    /// closed), only the probing worker sends; this one holds its batch.
+    /// closed), only the probing worker sends; this one holds its batch. A ``DeliveryStateMachine``
+    /// decides what each answer means; this performs its actions. The halves of a bisected batch are
+    /// delivered one after the other, the first one first, each as a batch of its own.
     func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil, tracker: inout AckTracker) async throws -> Tally {
-        var entries = batch
         var tally = Tally()
-        var failures = 0
-        var credentialFailures = 0
-        var outageFailures = 0
-        var generator = SystemRandomNumberGenerator()
-        /// The destination is down or throttling, not refusing these events: no attempt is used up,
-        /// and the sink's other workers hold their batches until this one's retry.
-        func waitOutOutage(_ reason: String, retryAfter: Duration?) -> Duration {
-            outageFailures += 1
-            let delay = sink.retry.delay(afterFailures: outageFailures, atLeast: retryAfter, using: &generator)
-            gate.close(by: index, retryAt: clock.now.advanced(by: delay))
-            if outageFailures == 1 || outageFailures.isMultiple(of: 10) {
-                logger.warning(
-                    "Destination unavailable; the batch waits in the outbox and is retried",
-                    metadata: [
-                        "ccrelay.error": "\(reason)", "ccrelay.failures": "\(outageFailures)",
-                        "ccrelay.retry_in_secs": "\(delay.seconds)",
-                    ])
-            }
-            return delay
+        var batches = [batch]
+        while let entries = batches.popLast() {
+            guard !entries.isEmpty else { continue }
+            var machine = Delivery(
+                entries: entries, policy: sink.retry, deadline: deadline, generator: SystemRandomNumberGenerator())
+            tally += try await deliver(&machine, tracker: &tracker, bisected: &batches)
         }
-        while !entries.isEmpty {
-            if case .waitUntil(let instant) = gate.admit(worker: index, now: clock.now) {
-                if let deadline, instant > deadline { return try await giveBack(entries, tally: tally) }
-                guard await sleep(until: instant) else { return try await giveBack(entries, tally: tally) }
+        return tally
+    }
+
+    /// Performs `machine`'s actions until its batch has a fate; the halves of a bisection go on
+    /// `bisected`, the first one last (it is delivered next).
+    private func deliver(
+        _ machine: inout Delivery,
+        tracker: inout AckTracker,
+        bisected: inout [[OutboxEntry]]
+    ) async throws -> Tally {
+        var tally = Tally()
+        while true {
+            switch machine.admit(gate.admit(worker: index, now: clock.now)) {
+            case .send:
+                break
+            case .wait(let instant):
+                guard await sleep(until: instant) else { return try await giveBack(machine.entries, tally: tally) }
                 continue
+            case .giveBack(let entries):
+                return try await giveBack(entries, tally: tally)
             }
-            let delay: Duration
-            let outcome = await sink.deliver(entries)
-            if outcome.destinationIsTakingData { gate.open() }
-            switch outcome {
-            case .delivered:
+            let action = machine.received(await sink.deliver(machine.entries), now: clock.now)
+            if action.opensGate { gate.open() }
+            var step = action.step
+            if case .settle(let settlement) = step {
+                try await settle(settlement)
+                tally.delivered += settlement.deliveredEvents
+                tally.deadLettered += settlement.deadLetteredEvents
+                step = machine.settled(now: clock.now)
+            }
+            switch step {
+            case .acknowledge(let entries):
                 try await acknowledge(entries)
                 tally.delivered += entries.count
                 return tally
-            case .awaitingAcknowledgement(let token):
+            case .awaitAcknowledgement(let token, let entries):
                 tracker.add(token, entries: entries, sentAt: clock.now)
                 telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: tracker.count)
                 tally.pending += entries.count
                 return tally
-            case .rejected(let reason):
-                try await moveToDeadLetters(entries, reason: reason, attempts: failures + 1)
-                tally.deadLettered += entries.count
+            case .deadLetter(let letters):
+                try await moveToDeadLetters(letters)
+                tally.deadLettered += letters.entries.count
                 return tally
-            case .poisoned(let index, let reason):
-                if entries.count == 1 {
-                    try await moveToDeadLetters(entries, reason: reason, attempts: failures + 1)
-                    tally.deadLettered += 1
-                    return tally
-                }
-                if let index, entries.indices.contains(index) {
-                    try await moveToDeadLetters([entries[index]], reason: reason, attempts: failures + 1)
-                    tally.deadLettered += 1
-                    entries.remove(at: index)
-                    continue
-                }
-                let half = entries.count / 2
-                tally += try await deliver(Array(entries[..<half]), deadline: deadline, tracker: &tracker)
-                tally += try await deliver(Array(entries[half...]), deadline: deadline, tracker: &tracker)
+            case .dropPoisoned(let letters):
+                try await moveToDeadLetters(letters)
+                tally.deadLettered += letters.entries.count
+            case .bisect(let first, let second):
+                bisected += [second, first]
                 return tally
-            case .credentialRejected(let reason):
-                // Not the batch's fault: no attempt is used up; back off up to the cap and try again.
-                credentialFailures += 1
-                if health.markRejected(sink.name, reason: reason) {
-                    logger.error(
-                        "Destination rejected the sink's credential; intake feeding only this sink halts",
-                        metadata: ["ccrelay.error": "\(reason)"])
-                }
-                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
-                delay = sink.retry.delay(afterFailures: credentialFailures, using: &generator)
-                gate.close(by: index, retryAt: clock.now.advanced(by: delay))
-            case .unavailable(let reason, let retryAfter):
-                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
-                delay = waitOutOutage(reason, retryAfter: retryAfter)
-            case .retriable(let reason, let retryAfter):
-                failures += 1
-                telemetry.recordFailedAttempt(sink: sink.name, error: reason)
-                if failures >= sink.retry.maxAttempts {
-                    try await moveToDeadLetters(
-                        entries, reason: "gave up after \(failures) attempts; last error: \(reason)", attempts: failures)
-                    tally.deadLettered += entries.count
-                    return tally
-                }
-                delay = sink.retry.delay(afterFailures: failures, atLeast: retryAfter, using: &generator)
-                logger.warning(
-                    "Batch delivery failed; retrying",
-                    metadata: [
-                        "ccrelay.error": "\(reason)", "ccrelay.attempt": "\(failures)",
-                        "ccrelay.retry_in_secs": "\(delay.seconds)",
-                    ])
-            case .partial(let fates):
-                entries = try await settle(entries, fates, attempts: failures + 1)
-                tally.delivered += fates.delivered.count
-                tally.deadLettered += fates.rejected.count
-                if entries.isEmpty { return tally }
-                telemetry.recordFailedAttempt(sink: sink.name, error: fates.retryReason)
-                if fates.retryIsOutage {
-                    delay = waitOutOutage(fates.retryReason, retryAfter: fates.retryAfter)
-                    break
-                }
-                failures += 1
-                if failures >= sink.retry.maxAttempts {
-                    try await moveToDeadLetters(
-                        entries, reason: "gave up after \(failures) attempts; last error: \(fates.retryReason)",
-                        attempts: failures)
-                    tally.deadLettered += entries.count
-                    return tally
-                }
-                delay = sink.retry.delay(afterFailures: failures, atLeast: fates.retryAfter, using: &generator)
+            case .giveUp(let failedAttempt, let letters):
+                telemetry.recordFailedAttempt(sink: sink.name, error: failedAttempt)
+                try await moveToDeadLetters(letters)
+                tally.deadLettered += letters.entries.count
+                return tally
+            case .retry(let retry):
+                guard await wait(retry) else { return try await giveBack(machine.entries, tally: tally) }
+            case .finished, .settle:
+                return tally
             }
-            let wakeAt = clock.now.advanced(by: delay)
-            if let deadline, wakeAt > deadline {
-                return try await giveBack(entries, tally: tally)
-            }
-            guard await sleep(until: wakeAt) else { return try await giveBack(entries, tally: tally) }
         }
-        return tally
+    }
+
+    /// Records a failed send and waits for its retry; false when the entries are to be given back
+    /// (the retry falls after the deadline, or shutdown interrupted the wait).
+    private func wait(_ retry: Delivery.Retry) async -> Bool {
+        if let reason = retry.credentialRejected, health.markRejected(sink.name, reason: reason) {
+            logger.error(
+                "Destination rejected the sink's credential; intake feeding only this sink halts",
+                metadata: ["ccrelay.error": "\(reason)"])
+        }
+        telemetry.recordFailedAttempt(sink: sink.name, error: retry.failedAttempt)
+        if retry.closesGate { gate.close(by: index, retryAt: retry.wakeAt) }
+        switch retry.log {
+        case .outage(let reason, let failures, let delay):
+            logger.warning(
+                "Destination unavailable; the batch waits in the outbox and is retried",
+                metadata: [
+                    "ccrelay.error": "\(reason)", "ccrelay.failures": "\(failures)",
+                    "ccrelay.retry_in_secs": "\(delay.seconds)",
+                ])
+        case .attempt(let reason, let attempt, let delay):
+            logger.warning(
+                "Batch delivery failed; retrying",
+                metadata: [
+                    "ccrelay.error": "\(reason)", "ccrelay.attempt": "\(attempt)",
+                    "ccrelay.retry_in_secs": "\(delay.seconds)",
+                ])
+        case nil:
+            break
+        }
+        if retry.givesBack { return false }
+        return await sleep(until: retry.wakeAt)
     }
 
     private func giveBack(_ entries: [OutboxEntry], tally: Tally) async throws -> Tally {
@@ -174,24 +162,22 @@ extension SinkWorker {
         }
     }
 
-    /// Applies per-event fates; returns the entries still to retry.
-    private func settle(_ entries: [OutboxEntry], _ fates: PartialDelivery, attempts: Int) async throws -> [OutboxEntry] {
-        let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })
-        let delivered = fates.delivered.compactMap { byID[$0] }
-        if !delivered.isEmpty { try await acknowledge(delivered) }
-        for (reason, ids) in Dictionary(grouping: fates.rejected.keys, by: { fates.rejected[$0] ?? "" }) {
-            try await moveToDeadLetters(ids.sorted().compactMap { byID[$0] }, reason: reason, attempts: attempts)
+    /// Writes the fates of a partial delivery: removals, dead letters, moves to fallback sinks.
+    private func settle(_ settlement: Delivery.Settlement) async throws {
+        if !settlement.delivered.isEmpty { try await acknowledge(settlement.delivered) }
+        for letters in settlement.deadLetters { try await moveToDeadLetters(letters) }
+        for move in settlement.moves {
+            try await persistFate("move", events: move.ids.count) {
+                try await store.move(sink: sink.name, ids: move.ids, toSink: move.target)
+            }
+            signal.notify(sinks: [move.target])
+            logger.notice(
+                "Events moved to a fallback sink", metadata: ["ccrelay.events": "\(move.ids.count)", "ccrelay.fallback": "\(move.target)"])
         }
-        for (target, ids) in Dictionary(grouping: fates.rerouted.keys, by: { fates.rerouted[$0] ?? "" }) {
-            try await persistFate("move", events: ids.count) { try await store.move(sink: sink.name, ids: ids.sorted(), toSink: target) }
-            signal.notify(sinks: [target])
-            logger.notice("Events moved to a fallback sink", metadata: ["ccrelay.events": "\(ids.count)", "ccrelay.fallback": "\(target)"])
-        }
-        let retry = Set(fates.retriable)
-        return entries.filter { retry.contains($0.id) }
     }
 
-    func moveToDeadLetters(_ entries: [OutboxEntry], reason: String, attempts: Int) async throws {
+    private func moveToDeadLetters(_ letters: Delivery.DeadLetters) async throws {
+        let (entries, reason, attempts) = (letters.entries, letters.reason, letters.attempts)
         guard !entries.isEmpty else { return }
         try await persistFate("dead_letter", events: entries.count) {
             try await store.deadLetter(sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)

@@ -20,7 +20,7 @@ public struct SinkWorker: Service {
     }
 
     let sink: any Sink
-    let store: any StateStore
+    let store: any OutboxStore
     let clock: any WallClock
     let signal: OutboxSignal
     let telemetry: PipelineTelemetry
@@ -34,7 +34,7 @@ public struct SinkWorker: Service {
 
     public init(
         sink: any Sink,
-        store: any StateStore,
+        store: any OutboxStore,
         clock: any WallClock,
         signal: OutboxSignal,
         telemetry: PipelineTelemetry,

@@ -4,11 +4,11 @@ import Synchronization
 /// The sink's `X-Splunk-Request-Channel`: a GUID created once and kept in the state store, so
 /// acknowledgements survive a restart of ccrelay on the same state.
 final class SplunkHECChannel: Sendable {
-    private let store: any StateStore
+    private let store: any KeyValueStore
     private let key: String
     private let cached = Mutex<String?>(nil)
 
-    init(sink: String, store: any StateStore) {
+    init(sink: String, store: any KeyValueStore) {
         self.store = store
         self.key = "splunk_hec/\(sink)/channel"
     }

@@ -16,7 +16,7 @@ public struct SplunkHECSink: Sink {
     /// - Parameters:
     ///   - store: keeps the sink's channel GUID across restarts.
     ///   - clock: times endpoint cool-downs.
-    public init(configuration: SplunkHECSinkConfiguration, transport: HTTPTransport, store: any StateStore, clock: any WallClock) {
+    public init(configuration: SplunkHECSinkConfiguration, transport: HTTPTransport, store: any KeyValueStore, clock: any WallClock) {
         self.configuration = configuration
         self.transport = transport
         self.encoder = SplunkHECEncoder(configuration: configuration)
