@@ -45,7 +45,26 @@ struct RedirectTests {
         }
         #expect(received.withLock { $0 } == 0)
     }
+
+    @Test("the redirect target's host is named without path, query or user info", arguments: [
+        ("https://user:pw@evil.example:8443/x?token=1", "evil.example:8443"),
+        ("http://other.example", "other.example"),
+        ("//cdn.example/path", "cdn.example"),
+        ("/relative/path?q=1", "api.example"),
+    ])
+    func locationHost(location: String, host: String) {
+        #expect(HTTPTransport.redirectHost(location: location, requestURL: "https://api.example/v2/logs") == host)
+    }
+
+    @Test("a refused redirect is a rejection for a sink, other transport failures an outage")
+    func sinkOutcome() {
+        let redirect = RelayError(.redirectRefused, "POST https://a.example/x answered HTTP 307")
+        #expect(DeliveryOutcome.transportFailure(redirect) == .rejected(reason: redirect.message))
+        let transport = RelayError(.transport, "connection refused")
+        #expect(DeliveryOutcome.transportFailure(transport) == .unavailable(reason: transport.message, retryAfter: nil))
+    }
 }
+
 
 /// Serves each router on 127.0.0.1 port 0 while `body` runs; `body` gets their base URLs in order.
 private func withServers<T: Sendable>(_ routers: [Router<BasicRequestContext>], _ body: @Sendable ([String]) async throws -> T) async throws -> T {
