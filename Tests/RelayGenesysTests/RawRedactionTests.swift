@@ -30,6 +30,21 @@ import Testing
         #expect(event.raw?["detail"]?["eventBody"]?["ANI"] == event.attributes["ani"])
     }
 
+    @Test("a transcript rule covers the derived text, the utterances kept as an attribute, and raw")
+    func transcriptCopies() throws {
+        let body = #"""
+            {"eventTime":1767261600000,"conversationId":"c-2","transcripts":[{"utteranceId":"u1","isFinal":true,"channel":"EXTERNAL",
+             "alternatives":[{"confidence":0.9,"transcript":"my card is 4111 secret"}]}]}
+            """#
+        let envelope = EventBridgeNormalizerTests.envelope(
+            detailType: "v2.conversations.{id}.transcription", topic: "v2.conversations.c-2.transcription", body: body)
+        var event = try GenesysEventBridgeNormalizer(keepRaw: true).normalize(parse(envelope))
+        Redactor(rules: [RedactionRule(path: "attributes.transcript", action: .drop)], key: Self.key).apply(to: &event)
+        #expect(leaked(event, ["4111 secret"]).isEmpty)
+        #expect(event.attributes["transcript"] == nil)
+        #expect(event.attributes["utterance_count"] == 1)
+    }
+
     @Test("an audit topic pushed with keep_raw: actor name and old/new values are hashed in raw too")
     func pushedAuditRaw() throws {
         let body = #"""
