@@ -46,6 +46,33 @@ struct RedirectTests {
         #expect(received.withLock { $0 } == 0)
     }
 
+    @Test("any client on the shared transport (tokens, alerts, secrets) gets http.redirect; the target sees nothing")
+    func transportRedirect() async throws {
+        let received = Mutex(0)
+        let target = Router()
+        target.post("**") { _, _ -> HTTPResponse.Status in
+            received.withLock { $0 += 1 }
+            return .ok
+        }
+        try await withServers([target]) { targetURLs in
+            let redirecting = Router()
+            redirecting.post("**") { _, _ -> Response in
+                Response(status: .movedPermanently, headers: [.location: targetURLs[0] + "/oauth/token"])
+            }
+            try await withServers([redirecting]) { urls in
+                let request = OutboundRequest(
+                    method: "POST", url: urls[0] + "/oauth/token?client=x", headers: [("Authorization", "Basic c2VjcmV0")],
+                    body: Array("grant_type=client_credentials".utf8))
+                let error = await #expect(throws: RelayError.self) { try await HTTPTransport().send(request) }
+                #expect(error?.code == .redirectRefused)
+                #expect(error?.message.contains("HTTP 301") == true)
+                #expect(error?.message.contains(String(targetURLs[0].dropFirst("http://".count))) == true)
+                #expect(error?.message.contains("client=x") == false)
+            }
+        }
+        #expect(received.withLock { $0 } == 0)
+    }
+
     @Test("the redirect target's host is named without path, query or user info", arguments: [
         ("https://user:pw@evil.example:8443/x?token=1", "evil.example:8443"),
         ("http://other.example", "other.example"),
