@@ -75,7 +75,7 @@ public struct Redactor: Sendable {
             case .rawOnly:
                 break
             }
-            if let copies = sources.copies[rule.path] {
+            if !sources.copies.isEmpty, let copies = sources.copies[rule.path] {
                 for pattern in copies { redact(&event.attributes, pattern: pattern, from: 0, action: rule.action) }
             }
             guard var raw = event.raw else { continue }
