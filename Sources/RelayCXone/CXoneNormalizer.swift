@@ -106,7 +106,7 @@ public struct CXoneNormalizer: Sendable {
             let new = object["newValue"].map(JSONWriter.string) ?? ""
             identity = [object["date"]?.stringValue ?? "", key, old, new].joined(separator: "\u{1F}")
         }
-        return Event(
+        var event = Event(
             eventID: EventID.make(platform: .cxone, nativeID: "audit/\(entity.kind.path)/\(entity.id)/\(identity)"),
             timestamp: timestamp,
             platform: .cxone,
@@ -121,7 +121,18 @@ public struct CXoneNormalizer: Sendable {
             attributes: attributes,
             raw: keepRaw ? entry : nil
         )
+        event.fieldSources = Self.auditSources
+        return event
     }
+
+    /// An audit entry's members are the attributes, keys unchanged, except those mapped here.
+    static let auditSources = FieldSources(raw: [
+        "actor_id": ["modifiedBy"], "actor_name": ["modifiedByName"], "old_value": ["oldValue"], "new_value": ["newValue"],
+        "attributes.column_name": ["columnName"],
+    ])
+
+    /// A login entry's members are the attributes, keys unchanged, except the station id.
+    static let loginSources = FieldSources(raw: ["target_id": ["stationId"]])
 
     /// Normalizes one element of `agentLogins`.
     /// - Throws: `RelayError(.malformedRecord)` when the entry is not an object or its `loginDate`
@@ -141,7 +152,7 @@ public struct CXoneNormalizer: Sendable {
         let stationID = object["stationId"].flatMap(Self.text)
         let station = stationID ?? object["stationName"]?.stringValue ?? ""
         let loginDate = object["loginDate"]?.stringValue ?? ""
-        return Event(
+        var event = Event(
             eventID: EventID.make(platform: .cxone, nativeID: "login/\(agent.id)/\(loginDate)/\(station)"),
             timestamp: timestamp,
             platform: .cxone,
@@ -154,6 +165,8 @@ public struct CXoneNormalizer: Sendable {
             attributes: attributes,
             raw: keepRaw ? entry : nil
         )
+        event.fieldSources = Self.loginSources
+        return event
     }
 
     /// Parses a CXone date strictly; returns the offset text when the configured one was assumed.

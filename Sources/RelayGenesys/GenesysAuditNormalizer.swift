@@ -155,7 +155,7 @@ public struct GenesysAuditNormalizer: Sendable {
             actorName = shape == .topic ? userName : nil
         }
 
-        return Event(
+        var event = Event(
             eventID: EventID.make(platform: .genesys, nativeID: id, topic: topic),
             timestamp: timestamp,
             platform: .genesys,
@@ -170,6 +170,35 @@ public struct GenesysAuditNormalizer: Sendable {
             attributes: attributes,
             raw: keepRaw ? .some(record) : .none
         )
+        event.fieldSources = shape == .rest ? Self.restSources : Self.topicSources
+        return event
+    }
+
+    /// Where a REST record's fields come from: attributes are its members flattened, keys unchanged;
+    /// `old_value`/`new_value` are also in the attributes when a change list falls back there.
+    static let restSources = FieldSources(
+        raw: [
+            "actor_id": ["user.id", "client.id"], "actor_name": ["user.name"], "target_id": ["entity.id"],
+            "target_type": ["entityType"], "old_value": changeValues("oldValues"), "new_value": changeValues("newValues"),
+        ],
+        copies: [
+            "actor_id": ["client.id"], "actor_name": ["user.name"], "target_id": ["entity.id"],
+            "old_value": changeValues("oldValues"), "new_value": changeValues("newValues"),
+        ])
+
+    /// Where an audit topic body's fields come from (the topic's own field names).
+    static let topicSources = FieldSources(
+        raw: [
+            "actor_id": ["userId", "clientId"], "actor_name": ["username"], "target_id": ["entity.id"],
+            "target_type": ["entityType"], "old_value": changeValues("oldValues"), "new_value": changeValues("newValues"),
+        ],
+        copies: [
+            "actor_id": ["clientId"], "actor_name": ["username.name"], "target_id": ["entity.id"],
+            "old_value": changeValues("oldValues"), "new_value": changeValues("newValues"),
+        ])
+
+    private static func changeValues(_ member: String) -> [String] {
+        ["propertyChanges." + member, "entityChanges." + member]
     }
 
     /// Adds `{property: oldValues}` / `{property: newValues}`; false when an element does not have

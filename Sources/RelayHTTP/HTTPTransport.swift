@@ -64,6 +64,8 @@ public struct InboundResponse: Sendable {
 
 /// Outbound HTTP through AsyncHTTPClient: one shared client, bounded response bodies, and transport
 /// failures turned into ``RelayError`` with code `http.transport` naming the host (never credentials).
+/// Redirects are never followed: a 3xx answer throws `http.redirect` naming the status and the
+/// host it points to (see ``sharedClient``).
 public struct HTTPTransport: Sendable {
     private let client: HTTPClient
     /// Largest response body read. Default 16 MiB.
@@ -71,7 +73,9 @@ public struct HTTPTransport: Sendable {
     /// Told of every request before it is sent (e.g. to count a source's API calls). Default none.
     public var observer: (@Sendable (OutboundRequest) -> Void)?
 
-    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 16 << 20) {
+    /// - Parameter client: Default ``sharedClient`` (redirects disallowed); a client given here must
+    ///   disallow redirects too, or it re-sends credentials to the host a 3xx names.
+    public init(client: HTTPClient = HTTPTransport.sharedClient, maxResponseBytes: Int = 16 << 20) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
     }
@@ -86,10 +90,11 @@ public struct HTTPTransport: Sendable {
             outbound.body = .bytes(ByteBuffer(bytes: body))
         }
         let timeout = TimeAmount.nanoseconds(Int64(request.timeout.seconds * 1e9))
+        let answer: InboundResponse
         do {
             let response = try await client.execute(outbound, timeout: timeout)
             let body = try await response.body.collect(upTo: maxResponseBytes)
-            return InboundResponse(
+            answer = InboundResponse(
                 status: Int(response.status.code),
                 headers: response.headers.map { (name: $0.name, value: $0.value) },
                 body: Array(buffer: body)
@@ -99,6 +104,10 @@ public struct HTTPTransport: Sendable {
         } catch {
             throw RelayError(.transport, "\(request.method) \(Self.redactedTarget(request.url)) failed: \(error)")
         }
+        if (300..<400).contains(answer.status) {
+            throw Self.redirectRefusal(request, status: answer.status, location: answer.header("location"))
+        }
+        return answer
     }
 
     /// Scheme, host, port and path of a URL without its query string or user info, for messages.

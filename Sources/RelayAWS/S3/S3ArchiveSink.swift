@@ -55,7 +55,7 @@ public struct S3ArchiveSink: Sink {
                 extraHeaders: extra)
             return S3Response.outcome(for: response)
         } catch {
-            return .unavailable(reason: error.message, retryAfter: nil)
+            return .transportFailure(error)
         }
     }
 

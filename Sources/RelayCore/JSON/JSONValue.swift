@@ -117,7 +117,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         }
     }
 
-    public private(set) var members: [Member]
+    public internal(set) var members: [Member]
 
     public init(_ members: [Member] = []) {
         self.members = members

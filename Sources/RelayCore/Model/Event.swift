@@ -34,6 +34,9 @@ public struct Event: Sendable, Equatable {
     public var attributes: JSONObject
     /// The platform's original record, only when a source is configured to keep it.
     public var raw: JSONValue?
+    /// Where the normalizer read each field, for redaction (see ``FieldSources``); never encoded.
+    /// Default `nil`: read as ``FieldSources/sameShape``.
+    public var fieldSources: FieldSources? = nil
 
     public init(
         eventID: String,

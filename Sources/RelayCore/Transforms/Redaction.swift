@@ -2,17 +2,21 @@ import Crypto
 
 /// One field to redact and how.
 ///
-/// Paths name a place in a normalized ``Event``:
+/// Paths name a place in a normalized ``Event``, in any ASCII case:
 /// * a common field: `actor_id`, `actor_name`, `target_id`, `target_type`, `old_value`, `new_value`
 ///   (the required fields `event_id`, `timestamp`, `platform`, `source_kind`, `event_type` cannot be redacted);
-/// * `attributes.<key>`: the attribute whose dotted key is exactly `<key>` (`attributes.ani`,
-///   `attributes.participant.dnis`);
+/// * `attributes.<key>`: every attribute whose dotted key is `<key>` in any ASCII case, duplicates
+///   included, and, inside an attribute kept as an object or array, every value at the rest of the
+///   path (`attributes.calls.ani` reaches `{"calls": [{"ANI": …}]}`);
 /// * `raw.<path>`: a place in the original record only.
 ///
-/// When the event keeps its `raw` record, a common-field or attribute rule is also applied to the raw
-/// JSON at the same dotted path (without the `attributes.` prefix): `attributes.participant.dnis`
-/// redacts `{"participant": {"dnis": ...}}` (and a literal `"participant.dnis"` key), in every element
-/// of any array on the way. Paths that name nothing in an event are ignored.
+/// A dotted path covers every spelling that flattens to it: `attributes.participant.dnis` covers a
+/// literal `"participant.dnis"` key, the nested `{"participant": {"dnis": …}}` and mixes of both,
+/// so a decoy under one spelling cannot shield the value under another.
+///
+/// A common-field or attribute rule also covers the copies the event carries (see
+/// ``FieldSources``): attributes a normalizer repeats the field in, and, when the event keeps its
+/// `raw` record, the places in it the field was read from. Paths that name nothing are ignored.
 public struct RedactionRule: Sendable, Equatable {
     /// What happens to the value.
     public enum Action: String, Sendable, Equatable {
@@ -50,42 +54,42 @@ public struct Redactor: Sendable {
 
     /// Compiles `rules`; `key` is the secret HMAC key (use at least 32 random bytes; it is never logged).
     public init(rules: [RedactionRule], key: [UInt8]) {
-        self.rules = rules.map(CompiledRule.init)
+        self.rules = rules.compactMap(CompiledRule.init)
         self.key = SymmetricKey(data: key)
     }
 
     /// Whether this redactor has nothing to do.
     public var isEmpty: Bool { rules.isEmpty }
 
-    /// Redacts `event` in place.
+    /// Redacts `event` in place. Allocates nothing for a rule that matches nothing.
     public func apply(to event: inout Event) {
+        let sources = event.fieldSources ?? .sameShape
         for rule in rules {
             switch rule.target {
             case .common(let field):
                 if let value = event[keyPath: field] {
-                    event[keyPath: field] = rule.action == .drop ? nil : pseudonym(forText: value)
+                    event[keyPath: field] = rule.action == .drop ? nil : pseudonym(for: value)
                 }
-            case .attribute(let name):
-                redact(member: name, in: &event.attributes, action: rule.action)
+            case .attribute(let pattern, _):
+                redact(&event.attributes, pattern: pattern, from: 0, action: rule.action)
             case .rawOnly:
                 break
             }
-            if let components = rule.rawComponents, var raw = event.raw {
-                event.raw = nil
-                redact(&raw, components: components[...], rule: rule)
-                event.raw = raw
+            if !sources.copies.isEmpty, let copies = sources.copies[rule.path] {
+                for pattern in copies { redact(&event.attributes, pattern: pattern, from: 0, action: rule.action) }
             }
+            guard var raw = event.raw else { continue }
+            event.raw = nil
+            redactRaw(&raw, rule: rule, sources: sources)
+            event.raw = raw
         }
     }
 
     /// The token `hash` produces for a string value: `hmac-sha256:` and 64 lowercase hex digits.
-    /// Operators can compute it for a known value to search the SIEM for it.
+    /// Operators can compute it for a known value to search the SIEM for it. A value that already
+    /// looks like a token is hashed like any other: a sender cannot forge a pseudonym.
     public func pseudonym(for value: String) -> String {
         pseudonym(forBytes: Array(value.utf8))
-    }
-
-    private func pseudonym(forText value: String) -> String {
-        Self.isPseudonym(value) ? value : pseudonym(for: value)
     }
 
     private func pseudonym(forBytes bytes: [UInt8]) -> String {
@@ -100,95 +104,120 @@ public struct Redactor: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Already a token (the event passed through a redactor before): hashing again would break correlation.
-    private static func isPseudonym(_ value: String) -> Bool {
-        let utf8 = value.utf8
-        guard utf8.count == hashPrefix.utf8.count + 64, value.hasPrefix(hashPrefix) else { return false }
-        return utf8.dropFirst(hashPrefix.utf8.count).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
-
     /// A hashed JSON value: strings hash their text, other values their compact JSON; `null` stays.
     private func hashed(_ value: JSONValue) -> JSONValue {
         switch value {
         case .null: .null
-        case .string(let text): .string(pseudonym(forText: text))
+        case .string(let text): .string(pseudonym(for: text))
         default: .string(pseudonym(forBytes: JSONWriter.encode(value)))
         }
     }
 
-    private func redact(member name: String, in object: inout JSONObject, action: RedactionRule.Action) {
-        guard let value = object[name] else { return }
-        switch action {
-        case .drop:
-            while object[name] != nil { object[name] = nil }
-        case .hash:
-            object[name] = hashed(value)
+    /// The rule at the places in `raw` that feed what it names.
+    private func redactRaw(_ raw: inout JSONValue, rule: CompiledRule, sources: FieldSources) {
+        switch rule.target {
+        case .rawOnly:
+            if let pattern = rule.rawPattern { redact(&raw, pattern: pattern, from: 0, action: rule.action) }
+            return
+        case .attribute(let pattern, let unseparated):
+            if let root = sources.attributeRoot {
+                let rootPattern = sources.snakeCased ? unseparated : pattern
+                if let rootPattern {
+                    descend(&raw, path: root[...]) { redact(&$0, pattern: rootPattern, from: 0, action: rule.action) }
+                }
+            }
+        case .common:
+            break
         }
+        for pattern in sources.raw[rule.path] ?? [] { redact(&raw, pattern: pattern, from: 0, action: rule.action) }
     }
 
-    /// Walks `components` through objects (a key may itself contain dots) and through every array element.
-    private func redact(_ value: inout JSONValue, components: ArraySlice<String>, rule: CompiledRule) {
+    /// Runs `body` on every value at exactly `path` (each duplicate of a key included).
+    private func descend(_ value: inout JSONValue, path: ArraySlice<String>, _ body: (inout JSONValue) -> Void) {
+        guard let first = path.first else { return body(&value) }
+        guard case .object(var object) = value, object.members.contains(where: { $0.key == first }) else { return }
+        value = .null
+        for index in object.members.indices where object.members[index].key == first {
+            var child = object.members[index].value
+            object.members[index].value = .null
+            descend(&child, path: path.dropFirst(), body)
+            object.members[index].value = child
+        }
+        value = .object(object)
+    }
+
+    private func redact(_ value: inout JSONValue, pattern: KeyPattern, from start: Int, action: RedactionRule.Action) {
         switch value {
         case .object(var object):
             value = .null
-            var length = components.count
-            while length >= 1 {
-                let name = components.prefix(length).joined(separator: ".")
-                if length == components.count {
-                    redact(member: name, in: &object, action: rule.action)
-                } else if var child = object[name] {
-                    object[name] = .null
-                    redact(&child, components: components.dropFirst(length), rule: rule)
-                    object[name] = child
-                }
-                length -= 1
-            }
+            redact(&object, pattern: pattern, from: start, action: action)
             value = .object(object)
         case .array(var elements):
             value = .null
-            for index in elements.indices {
-                redact(&elements[index], components: components, rule: rule)
-            }
+            for index in elements.indices { redact(&elements[index], pattern: pattern, from: start, action: action) }
             value = .array(elements)
         default:
             return
         }
     }
+
+    /// One pass over the members: matching ones hashed, marked for dropping or searched further;
+    /// dropped ones removed in a second linear pass.
+    private func redact(_ object: inout JSONObject, pattern: KeyPattern, from start: Int, action: RedactionRule.Action) {
+        var drops = 0
+        for index in object.members.indices {
+            switch pattern.match(object.members[index].key, from: start) {
+            case .none:
+                continue
+            case .full where action == .drop:
+                drops += 1
+            case .full:
+                object.members[index].value = hashed(object.members[index].value)
+            case .prefix(let rest):
+                var child = object.members[index].value
+                object.members[index].value = .null
+                redact(&child, pattern: pattern, from: rest, action: action)
+                object.members[index].value = child
+            }
+        }
+        guard drops > 0 else { return }
+        object.members.removeAll { member in
+            if case .full = pattern.match(member.key, from: start) { return true }
+            return false
+        }
+    }
 }
 
-/// A rule resolved once: which part of the event it names and its path inside `raw`.
+/// A rule resolved once: which part of the event it names, as patterns ready to match.
 private struct CompiledRule: Sendable {
     enum Target: Sendable {
         case common(WritableKeyPath<Event, String?> & Sendable)
-        case attribute(String)
+        /// The attribute key, and the same without separators (for raw keys renamed to snake_case).
+        case attribute(KeyPattern, unseparated: KeyPattern?)
         case rawOnly
     }
 
     let action: RedactionRule.Action
     let target: Target
-    /// Dotted components inside `raw`, or `nil` when the rule never touches it.
-    let rawComponents: [String]?
+    /// The rule's path in lowercase: the key of ``FieldSources`` lookups.
+    let path: String
+    /// A `raw.` rule's pattern.
+    let rawPattern: KeyPattern?
 
-    init(_ rule: RedactionRule) {
+    init?(_ rule: RedactionRule) {
         action = rule.action
-        let path = rule.path
-        func components(_ text: Substring) -> [String]? {
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            return parts.isEmpty || parts.contains("") ? nil : parts
-        }
+        path = String(decoding: rule.path.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
         if let field = Self.commonFields[path] {
             target = .common(field)
-            rawComponents = components(path[...])
-        } else if path.hasPrefix("attributes."), path.count > "attributes.".count {
-            let name = path.dropFirst("attributes.".count)
-            target = .attribute(String(name))
-            rawComponents = components(name)
-        } else if path.hasPrefix("raw."), path.count > "raw.".count {
+            rawPattern = nil
+        } else if path.hasPrefix("attributes."), let pattern = KeyPattern(path.dropFirst("attributes.".count)) {
+            target = .attribute(pattern, unseparated: KeyPattern(path.dropFirst("attributes.".count), ignoringSeparators: true))
+            rawPattern = nil
+        } else if path.hasPrefix("raw."), let pattern = KeyPattern(path.dropFirst("raw.".count)) {
             target = .rawOnly
-            rawComponents = components(path.dropFirst("raw.".count))
+            rawPattern = pattern
         } else {
-            target = .rawOnly
-            rawComponents = nil
+            return nil
         }
     }
 

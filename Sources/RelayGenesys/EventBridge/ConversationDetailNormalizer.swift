@@ -50,7 +50,7 @@ enum ConversationDetailNormalizer {
         if conversationID == nil, let topicConversation {
             attributes.append(key: "conversation_id", value: .string(topicConversation))
         }
-        return Event(
+        var event = Event(
             eventID: envelope.eventID,
             timestamp: timestamp,
             platform: .genesys,
@@ -61,5 +61,14 @@ enum ConversationDetailNormalizer {
             targetType: "Conversation",
             attributes: attributes
         )
+        event.fieldSources = sources
+        return event
     }
+
+    /// Body keys snake_cased into the attributes; the conversation id may come from the topic.
+    static let sources = GenesysEventBridgeNormalizer.envelopeSources(
+        FieldSources(
+            snakeCased: true, raw: ["actor_id": ["userId"], "target_id": ["conversationId"]],
+            copies: ["actor_id": ["user_id"], "target_id": ["conversation_id"]]),
+        adding: ["target_id": ["detail.topicName"], "attributes.conversation_id": ["detail.topicName"]])
 }

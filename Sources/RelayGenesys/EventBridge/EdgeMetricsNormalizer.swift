@@ -37,7 +37,7 @@ enum EdgeMetricsNormalizer {
         usage(body["disks"]?.arrayValue ?? [], prefix: "disk", into: &attributes)
         if let networks = body["networks"] { attributes.append(key: "networks", value: networks) }
 
-        return Event(
+        var event = Event(
             eventID: envelope.eventID,
             timestamp: timestamp,
             platform: .genesys,
@@ -47,7 +47,26 @@ enum EdgeMetricsNormalizer {
             targetType: "Edge",
             attributes: attributes
         )
+        event.fieldSources = sources
+        return event
     }
+
+    /// Every attribute is derived: each names the body fields it is computed from.
+    static let sources: FieldSources = {
+        let memory = ["memory.totalBytes", "memory.availableBytes"]
+        let disks = ["disks.totalBytes", "disks.availableBytes"]
+        return GenesysEventBridgeNormalizer.envelopeSources(
+            FieldSources(
+                attributeRoot: nil,
+                raw: [
+                    "target_id": ["edge.id"], "attributes.edge_name": ["edge.name"], "attributes.up_time_msec": ["upTimeMsec"],
+                    "attributes.cpu_pct": ["processors.activeTimePct"], "attributes.networks": ["networks"],
+                    "attributes.memory_used_pct": memory, "attributes.memory_total_bytes": memory,
+                    "attributes.memory_available_bytes": memory, "attributes.disk_used_pct": disks,
+                    "attributes.disk_total_bytes": disks, "attributes.disk_available_bytes": disks,
+                ]),
+            adding: ["target_id": ["detail.topicName"]])
+    }()
 
     /// `{prefix}_used_pct`, `{prefix}_total_bytes`, `{prefix}_available_bytes` over entries with both sizes.
     private static func usage(_ entries: [JSONValue], prefix: String, into attributes: inout JSONObject) {

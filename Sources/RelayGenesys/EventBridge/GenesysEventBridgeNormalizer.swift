@@ -71,6 +71,7 @@ public struct GenesysEventBridgeNormalizer: Sendable {
         for member in event.attributes { attributes.append(key: member.key, value: member.value) }
         event.eventID = envelope.eventID
         event.attributes = attributes
+        event.fieldSources = Self.auditSources
         return event
     }
 
@@ -80,7 +81,7 @@ public struct GenesysEventBridgeNormalizer: Sendable {
         for member in envelope.eventBody where member.key != "eventTime" {
             attributes.appendFlattened(member.value, key: member.key)
         }
-        return Event(
+        var event = Event(
             eventID: envelope.eventID,
             timestamp: timestamp,
             platform: .genesys,
@@ -88,7 +89,22 @@ public struct GenesysEventBridgeNormalizer: Sendable {
             eventType: Self.genericEventType(topicPattern: envelope.detailType, topicName: envelope.topicName),
             attributes: attributes
         )
+        event.fieldSources = Self.genericSources
+        return event
     }
+
+    /// Sources of a body's fields inside the EventBridge event kept in `raw`, with the envelope's
+    /// own attributes (`topic_name`, `correlation_id`, `audit_id`) and `extra` envelope paths.
+    static func envelopeSources(_ body: FieldSources, adding extra: [String: [String]] = [:]) -> FieldSources {
+        let envelope = [
+            "attributes.topic_name": ["detail.topicName"], "attributes.correlation_id": ["detail.metadata.CorrelationId"],
+            "attributes.audit_id": ["detail.eventBody.id"],
+        ]
+        return body.nested(under: "detail.eventBody", adding: envelope.merging(extra, uniquingKeysWith: +))
+    }
+
+    private static let auditSources = envelopeSources(GenesysAuditNormalizer.topicSources)
+    private static let genericSources = envelopeSources(FieldSources())
 
     /// The topic's fixed words in upper snake case: `{id}` placeholders of the pattern (or id-like
     /// segments of the concrete topic) and the leading `v2` are left out.

@@ -52,7 +52,7 @@ enum TranscriptNormalizer {
         attributes.append(key: "channels", value: .array(channels.map { .string($0) }))
         attributes.append(key: "is_final", value: .bool(allFinal))
         if let lowestConfidence { attributes.append(key: "confidence", value: .number(JSONNumber(lowestConfidence))) }
-        return Event(
+        var event = Event(
             eventID: envelope.eventID,
             timestamp: timestamp,
             platform: .genesys,
@@ -62,5 +62,22 @@ enum TranscriptNormalizer {
             targetType: "Conversation",
             attributes: attributes
         )
+        event.fieldSources = sources
+        return event
     }
+
+    /// Body keys snake_cased into the attributes; the derived attributes come from the utterances,
+    /// which the attributes also keep (`transcripts`).
+    static let sources: FieldSources = {
+        let derived = [
+            "attributes.transcript": ["transcripts.alternatives.transcript"], "attributes.channels": ["transcripts.channel"],
+            "attributes.confidence": ["transcripts.alternatives.confidence"],
+        ]
+        var raw = derived
+        raw["target_id"] = ["conversationId"]
+        var copies = derived
+        copies["target_id"] = ["conversation_id"]
+        return GenesysEventBridgeNormalizer.envelopeSources(
+            FieldSources(snakeCased: true, raw: raw, copies: copies), adding: ["target_id": ["detail.topicName"]])
+    }()
 }

@@ -170,7 +170,7 @@ public struct DatadogLogsSink: Sink {
         do {
             return DatadogLogsResponse.outcome(for: try await transport.send(request))
         } catch {
-            return .unavailable(reason: error.message, retryAfter: nil)
+            return .transportFailure(error)
         }
     }
 }

@@ -47,7 +47,7 @@ public struct SplunkHECSink: Sink {
             response = try await post(path: "/services/collector/event", body: body, endpoint: endpoint, token: token)
         } catch {
             pool.markFailed(endpoint)
-            return .unavailable(reason: error.message, retryAfter: nil)
+            return .transportFailure(error)
         }
         let outcome = SplunkHECResponse.outcome(for: response, index: configuration.index, endpoint: endpoint)
         if outcome.retryDetails != nil { pool.markFailed(endpoint) } else { pool.markHealthy(endpoint) }

@@ -74,7 +74,7 @@ public struct SumoLogicSink: Sink {
         do {
             response = try await transport.send(request)
         } catch {
-            return .unavailable(reason: redact(error.message, url: url), retryAfter: nil)
+            return .transportFailure(error, reason: redact(error.message, url: url))
         }
         return outcome(for: response, url: url)
     }
