@@ -16,6 +16,9 @@ let package = Package(
                 "RelayAWS", "RelaySandbox", "RelayApp",
             ]
         ),
+        // Shared test support (manual clock, in-memory intake, scratch directories, compliance suites),
+        // for the tests and the benchmark package.
+        .library(name: "RelayTesting", targets: ["RelayTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -146,29 +149,39 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: strict),
+        // Test support shared by every test target and the benchmarks: manual clock, in-memory intake,
+        // scratch directories, quiet loggers, and the sink and pull-source compliance suites.
+        .target(
+            name: "RelayTesting",
+            dependencies: [
+                "RelayCore", "RelayState",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayTesting", "RelayCore"], swiftSettings: strict),
         .testTarget(
             name: "RelayStateTests",
             dependencies: [
-                "RelayState", .product(name: "GRDB", package: "GRDB.swift"),
+                "RelayTesting", "RelayState", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
+        .testTarget(name: "RelayGenesysTests", dependencies: ["RelayTesting", "RelayGenesys", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelaySinksTests", dependencies: ["RelayTesting", "RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
         .testTarget(
             name: "RelayLambdaTests",
-            dependencies: ["RelayLambda", "RelaySandbox", "RelayApp", "RelayState"],
+            dependencies: ["RelayTesting", "RelayLambda", "RelaySandbox", "RelayApp", "RelayState"],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayPatternsTests", dependencies: ["RelayPatterns"], swiftSettings: strict),
-        .testTarget(name: "RelayCXoneTests", dependencies: ["RelayCXone", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayGenerate", "RelayApp"], swiftSettings: strict),
+        .testTarget(name: "RelayPatternsTests", dependencies: ["RelayTesting", "RelayPatterns"], swiftSettings: strict),
+        .testTarget(name: "RelayCXoneTests", dependencies: ["RelayTesting", "RelayCXone", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayTesting", "RelayGenerate", "RelayApp"], swiftSettings: strict),
         .testTarget(
             name: "RelayAWSTests",
             dependencies: [
-                "RelayAWS", "RelaySandbox", "RelayState",
+                "RelayTesting", "RelayAWS", "RelaySandbox", "RelayState",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -176,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "RelaySandboxTests",
             dependencies: [
-                "RelaySandbox",
+                "RelayTesting", "RelaySandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
@@ -185,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "RelayAppTests",
             dependencies: [
-                "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS",
+                "RelayTesting", "RelayApp", "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS",
                 "RelayPatterns",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -3,6 +3,7 @@ import RelayApp
 import RelayCore
 import RelayGenesys
 import RelaySandbox
+import RelayTesting
 import Synchronization
 import Testing
 

@@ -1,16 +1,13 @@
 import Logging
 import RelayCore
+import RelayTesting
 import Testing
 
 @testable import RelayLambda
 
 /// Shared fixtures for the Lambda tests.
 enum LambdaFixtures {
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.lambda.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.lambda.tests")
 
     static let actorID = "278522be-aaaa-bbbb-cccc-ddddeeeeffff"
 

@@ -3,6 +3,7 @@ import Logging
 import RelayApp
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @testable import RelayLambda

@@ -2,6 +2,7 @@ import Logging
 import RelayApp
 import RelayCore
 import RelaySandbox
+import RelayTesting
 
 /// The CXone source against the sandbox tenant on a manual clock: records per API call when changes
 /// and logins arrive, and API calls per hour in steady state (a quiet tenant; every cycle still
