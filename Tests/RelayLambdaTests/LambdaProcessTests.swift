@@ -59,8 +59,8 @@ import Testing
         try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
             let good = lambda.invoke(
                 payload: LambdaFixtures.firehoseEvent([
-                    ("a", LambdaFixtures.auditEvent(), false),
-                    ("b", LambdaFixtures.auditEvent(id: "e-2", entityType: "UserPresence"), false),
+                    ("a", SampleEvents.genesysEventBridgeAudit(), false),
+                    ("b", SampleEvents.genesysEventBridgeAudit(id: "e-2", entityType: "UserPresence"), false),
                     ("c", "{not json", false),
                 ]), deadlineMs: Self.deadlineMs(in: 60))
             let bad = lambda.invoke(payload: Array(#"{"records": 7}"#.utf8), deadlineMs: Self.deadlineMs(in: 60))
