@@ -32,13 +32,6 @@ public struct ScratchDirectory: Sendable {
 }
 
 /// Runs `body` with a fresh scratch directory's path and deletes the directory afterwards.
-public func withScratchDirectory<T>(_ label: String = "test", _ body: (String) throws -> T) throws -> T {
-    let directory = try ScratchDirectory(label)
-    defer { directory.remove() }
-    return try body(directory.path)
-}
-
-/// Runs `body` with a fresh scratch directory's path and deletes the directory afterwards.
 public func withScratchDirectory<T>(_ label: String = "test", _ body: (String) async throws -> T) async throws -> T {
     let directory = try ScratchDirectory(label)
     defer { directory.remove() }

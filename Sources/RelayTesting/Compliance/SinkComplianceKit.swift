@@ -32,7 +32,7 @@ public enum SinkComplianceKit {
     }
 
     /// ``records(_:clock:sink:offset:first:)`` as outbox rows numbered from 1, for delivering directly.
-    public static func entries(_ count: Int, clock: any WallClock) -> [OutboxEntry] {
+    static func entries(_ count: Int, clock: any WallClock) -> [OutboxEntry] {
         records(count, clock: clock).enumerated().map { index, record in
             OutboxEntry(
                 id: Int64(index + 1), eventID: record.eventID, timestamp: record.timestamp, platform: record.platform,
@@ -48,7 +48,7 @@ public enum SinkComplianceKit {
     }
 
     /// Delivers directly, resolving an acknowledgement when the destination hands one out.
-    public static func deliverAndConfirm(_ sink: any Sink, _ entries: [OutboxEntry]) async -> DeliveryOutcome {
+    static func deliverAndConfirm(_ sink: any Sink, _ entries: [OutboxEntry]) async -> DeliveryOutcome {
         let outcome = await sink.deliver(entries)
         guard case .awaitingAcknowledgement(let token) = outcome else { return outcome }
         switch await sink.confirm([token]) {
