@@ -11,9 +11,17 @@ public struct ComplianceFailure: Error, CustomStringConvertible {
     public var description: String { "\(component) fails \(check): \(message)" }
 }
 
-/// Throws a ``ComplianceFailure`` for `check` of `component` unless `condition` holds.
-func require(
-    _ condition: Bool, _ message: @autoclosure () -> String, check: String, component: String
-) throws(ComplianceFailure) {
-    if !condition { throw ComplianceFailure(check: check, component: component, message: message()) }
+/// The check being run and the component it runs for, to name in a failure.
+struct Checker: Sendable {
+    let check: String
+    let component: String
+
+    /// Throws a ``ComplianceFailure`` with `message` unless `condition` holds.
+    func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(ComplianceFailure) {
+        if !condition { throw failure(message()) }
+    }
+
+    func failure(_ message: String) -> ComplianceFailure {
+        ComplianceFailure(check: check, component: component, message: message)
+    }
 }

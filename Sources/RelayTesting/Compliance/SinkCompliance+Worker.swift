@@ -13,7 +13,8 @@ extension SinkCompliance {
         try destination.failRetriably()
         let probe = OutboxProbe(destination.makeSink(store), store: store)
         let result = try await clock.driving(step: .seconds(61), beforeAdvance: { try? destination.recover() }) {
-            try await SinkComplianceKit.worker(probe, store: store, clock: clock).drain(until: clock.now.advanced(by: .seconds(3600)))
+            try await SinkComplianceKit.worker(probe, store: store, clock: clock)
+                .drain(until: clock.now.advanced(by: .seconds(3600)))
         }
         try checker.require(result.delivered == records.count, "delivered \(result.delivered) of \(records.count)")
         try checker.require(result.deadLettered == 0, "dead-lettered \(result.deadLettered)")
@@ -36,10 +37,11 @@ extension SinkCompliance {
         let records = SinkComplianceKit.records(1, clock: clock)
         _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
         guard let failure = destination.permanentFailure?(store) else {
-            throw ComplianceFailure(check: checker.check, component: checker.component, message: "the harness has no permanent failure")
+            throw checker.failure("the harness has no permanent failure")
         }
         let result = try await clock.driving(step: .seconds(61)) {
-            try await SinkComplianceKit.worker(failure.sink, store: store, clock: clock).drain(until: clock.now.advanced(by: .seconds(3600)))
+            try await SinkComplianceKit.worker(failure.sink, store: store, clock: clock)
+                .drain(until: clock.now.advanced(by: .seconds(3600)))
         }
         try checker.require(result.deadLettered == 1, "dead-lettered \(result.deadLettered) of 1")
         try checker.require(result.remaining == 0, "\(result.remaining) rows remain")

@@ -95,11 +95,11 @@ public enum SinkCompliance {
     {
         let store = try SinkComplianceKit.openStore(directory)
         guard let failure = destination.permanentFailure?(store) else {
-            throw ComplianceFailure(check: checker.check, component: checker.component, message: "the harness has no permanent failure")
+            throw checker.failure("the harness has no permanent failure")
         }
         let outcome = await failure.sink.deliver(SinkComplianceKit.entries(1, clock: clock))
         guard case .rejected(let reason) = outcome else {
-            throw ComplianceFailure(check: checker.check, component: checker.component, message: "expected a rejection, got \(outcome)")
+            throw checker.failure("expected a rejection, got \(outcome)")
         }
         try checker.require(reason.contains(failure.words), "the reason \"\(reason)\" lacks \"\(failure.words)\"")
         try checker.require(try destination.arrived().isEmpty, "events arrived despite the refusal")
@@ -111,23 +111,12 @@ public enum SinkCompliance {
     ) async throws {
         let store = try SinkComplianceKit.openStore(directory)
         guard let sink = destination.credentialFailure?(store) else {
-            throw ComplianceFailure(check: checker.check, component: checker.component, message: "the harness has no credential")
+            throw checker.failure("the harness has no credential")
         }
         let outcome = await sink.deliver(SinkComplianceKit.entries(2, clock: clock))
         guard case .credentialRejected = outcome else {
-            throw ComplianceFailure(
-                check: checker.check, component: checker.component, message: "expected a credential rejection, got \(outcome)")
+            throw checker.failure("expected a credential rejection, got \(outcome)")
         }
         try checker.require(try destination.arrived().isEmpty, "events arrived with a refused credential")
-    }
-}
-
-/// The check being run and the component it runs for, to name in a failure.
-struct Checker: Sendable {
-    let check: String
-    let component: String
-
-    func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(ComplianceFailure) {
-        try RelayTesting.require(condition, message(), check: check, component: component)
     }
 }
