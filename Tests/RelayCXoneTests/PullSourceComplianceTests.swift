@@ -16,8 +16,8 @@ struct CXonePullSourceComplianceTests {
     }
 }
 
-/// Sources of entity changes (no login history) paging 5 at a time, starting an hour back,
-/// re-reading 5 minutes behind their checkpoint.
+/// Sources of campaign changes only (one entity kind, no login history) paging 5 at a time, starting
+/// an hour back, re-reading 5 minutes behind their checkpoint.
 struct CXoneHarness: PullSourceComplianceHarness {
     var name: String { "CXone audit" }
     var lookback: Duration { .seconds(300) }
@@ -34,11 +34,11 @@ struct CXoneHarness: PullSourceComplianceHarness {
                             configuration: CXoneAuditSourceConfiguration(
                                 name: "cxone", tenantID: tenant.tenantID, discoveryURL: url, accessKeyID: tenant.accessKeyID,
                                 accessKeySecret: tenant.accessKeySecret, clientID: tenant.clientID,
-                                clientSecret: tenant.clientSecret, collectLogins: false, lookback: lookback,
+                                clientSecret: tenant.clientSecret, entities: [.campaigns], collectLogins: false, lookback: lookback,
                                 initialLookback: .seconds(3600), pageSize: 5),
                             transport: HTTPTransport(), clock: clock)
                     },
-                    addRecords: { tenant.generateChanges(count: $0) },
+                    addRecords: { tenant.generateChanges(count: $0, kind: .campaigns) },
                     rateLimitNextRequest: { tenant.rateLimitNextRequests(1, retryAfterSeconds: $0) },
                     apiRequests: { tenant.stats.apiRequests }
                 ))

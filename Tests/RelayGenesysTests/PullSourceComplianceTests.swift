@@ -16,14 +16,15 @@ struct GenesysPullSourceComplianceTests {
     }
 }
 
-/// Sources paging 5 records at a time, starting an hour back, re-reading 5 minutes behind their
-/// checkpoint; records are visible as soon as they are made.
+/// Sources of one service (one partition, so 20 records are four page commits) paging 5 records at a
+/// time, starting an hour back, re-reading 5 minutes behind their checkpoint; records are visible as
+/// soon as they are made.
 struct GenesysHarness: PullSourceComplianceHarness {
     var name: String { "Genesys audit" }
     var lookback: Duration { .seconds(300) }
 
     func withPlatform(clock: ManualClock, _ body: @Sendable (PullSourceCompliancePlatform) async throws -> Void) async throws {
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: .quiet("ccrelay.tests.genesys")) { url in
             let lookback = lookback
             try await body(
@@ -32,7 +33,7 @@ struct GenesysHarness: PullSourceComplianceHarness {
                         try GenesysAuditSource(
                             configuration: GenesysAuditSourceConfiguration(
                                 name: "genesys", baseURL: url, clientID: org.configuration.clientID,
-                                clientSecret: org.configuration.clientSecret, lookback: lookback,
+                                clientSecret: org.configuration.clientSecret, services: ["Routing"], lookback: lookback,
                                 initialLookback: .seconds(3600), pageSize: 5),
                             transport: HTTPTransport(), clock: clock)
                     },

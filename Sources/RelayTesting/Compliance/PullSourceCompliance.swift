@@ -37,10 +37,13 @@ public enum PullSourceCompliance {
         let checker = Checker(check: "source." + testCase.check.rawValue, component: harness.name)
         try await harness.withPlatform(clock: clock) { platform in
             let intake = InMemoryIntake()
-            // Records older than the look-back behind the first checkpoint, so a resumed source has
-            // no reason to read them again (a source that ignored its checkpoint would).
-            platform.addRecords(20)
-            clock.advance(by: harness.lookback + .seconds(60))
+            // 20 records in four batches further apart than the look-back, the last one older than
+            // the look-back behind the first checkpoint: a resumed source has no reason to read them
+            // again, and one that took a refused page as done would never read that page.
+            for _ in 0..<4 {
+                platform.addRecords(5)
+                clock.advance(by: harness.lookback + .seconds(60))
+            }
             switch testCase.check {
             case .resumesFromCheckpoint:
                 try await resumes(platform, clock: clock, intake: intake, restart: false, checker)
