@@ -17,6 +17,9 @@ let package = Package(
                 "RelayObservability", "RelayAlerts",
             ]
         ),
+        // Shared test support (manual clock, in-memory intake, scratch directories, compliance suites),
+        // for the tests and the benchmark package.
+        .library(name: "RelayTesting", targets: ["RelayTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -208,29 +211,39 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore"], swiftSettings: strict),
+        // Test support shared by every test target and the benchmarks: manual clock, in-memory intake,
+        // scratch directories, quiet loggers, and the sink and pull-source compliance suites.
+        .target(
+            name: "RelayTesting",
+            dependencies: [
+                "RelayCore", "RelayState",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayTesting", "RelayCore"], swiftSettings: strict),
         .testTarget(
             name: "RelayStateTests",
             dependencies: [
-                "RelayState", .product(name: "GRDB", package: "GRDB.swift"),
+                "RelayTesting", "RelayState", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayGenesysTests", dependencies: ["RelayGenesys", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelaySinksTests", dependencies: ["RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
+        .testTarget(name: "RelayGenesysTests", dependencies: ["RelayTesting", "RelayGenesys", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelaySinksTests", dependencies: ["RelayTesting", "RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
         .testTarget(
             name: "RelayLambdaTests",
-            dependencies: ["RelayLambda", "RelaySandbox", "RelayRuntime", "RelayConfig", "RelayState", "RelayAWSCore"],
+            dependencies: ["RelayTesting", "RelayLambda", "RelaySandbox", "RelayRuntime", "RelayConfig", "RelayState", "RelayAWSCore"],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayPatternsTests", dependencies: ["RelayPatterns"], swiftSettings: strict),
-        .testTarget(name: "RelayCXoneTests", dependencies: ["RelayCXone", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayGenerate", "RelayRuntime", "RelayOperations", "RelayConfig", "RelayAlerts", "RelayState"], swiftSettings: strict),
+        .testTarget(name: "RelayPatternsTests", dependencies: ["RelayTesting", "RelayPatterns"], swiftSettings: strict),
+        .testTarget(name: "RelayCXoneTests", dependencies: ["RelayTesting", "RelayCXone", "RelaySandbox"], swiftSettings: strict),
+        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayTesting", "RelayGenerate", "RelayRuntime", "RelayOperations", "RelayConfig", "RelayAlerts", "RelayState"], swiftSettings: strict),
         .testTarget(
             name: "RelayAWSTests",
             dependencies: [
-                "RelayAWS", "RelayAWSCore", "RelayConfig", "RelayHTTP", "RelaySandbox", "RelayState",
+                "RelayTesting", "RelayAWS", "RelayAWSCore", "RelayConfig", "RelayHTTP", "RelaySandbox", "RelayState",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -238,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "RelaySandboxTests",
             dependencies: [
-                "RelaySandbox",
+                "RelayTesting", "RelaySandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
@@ -247,7 +260,7 @@ let package = Package(
         .testTarget(
             name: "RelayAppTests",
             dependencies: [
-                "RelayRuntime", "RelayConfig", "RelayOperations", "RelayAlerts", "RelayObservability", "RelayDemo",
+                "RelayTesting", "RelayRuntime", "RelayConfig", "RelayOperations", "RelayAlerts", "RelayObservability", "RelayDemo",
                 "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS", "RelayAWSCore",
                 "RelayPatterns", "RelayHTTP",
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -14,6 +14,7 @@ let package = Package(
             name: "ccrelay-bench",
             dependencies: [
                 .product(name: "CCRelayKit", package: "ccrelay"),
+                .product(name: "RelayTesting", package: "ccrelay"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]

@@ -3,6 +3,7 @@ import HTTPTypes
 import RelayCore
 import RelayHTTP
 import RelayState
+import RelayTesting
 import Testing
 
 @testable import RelayAWS
@@ -194,8 +195,9 @@ import Testing
     }
 
     @Test func redeliveryAfterARestartIsDroppedByTheLedger() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("aws")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory + "/state.sqlite"))
         let intake = Intake(
             source: "firehose", store: store, router: EventRouter(routes: [Route(name: "r", from: ["firehose"], to: ["hec"])]),
@@ -279,17 +281,11 @@ extension JSONParser {
 /// Deterministic generator of bodies that must never be accepted: truncations, byte flips that break
 /// the base64 or the JSON, random bytes, wrong shapes, gzip flags on plain data.
 struct FuzzGenerator {
-    var state: UInt64
+    var random: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
 

@@ -2,6 +2,7 @@ import Hummingbird
 import RelayCore
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 import Synchronization
 import Testing
 
@@ -39,21 +40,9 @@ import Testing
     }
 
     static func drive(_ clock: ManualClock, _ operation: @Sendable () async throws -> Int) async throws -> Int {
-        try await withThrowingTaskGroup(of: Int?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    if Task.isCancelled { break }
-                    clock.advance(by: .milliseconds(500))
-                    await Task.yield()
-                }
-                return nil
-            }
-            let result = try await operation()
-            group.cancelAll()
-            clock.advance(by: .seconds(1))
-            return result
-        }
+        let result = try await clock.driving(step: .milliseconds(500), operation)
+        clock.advance(by: .seconds(1))
+        return result
     }
 
     @Test func retriesTheSameRequestIDWithDoublingBackoffUntil200() async throws {

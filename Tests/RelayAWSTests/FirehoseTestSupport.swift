@@ -7,16 +7,13 @@ import NIOCore
 import RelayCore
 import RelayHTTP
 import RelayState
+import RelayTesting
 import ServiceLifecycle
 import Synchronization
 
 @testable import RelayAWS
 
-let testLogger: Logger = {
-    var logger = Logger(label: "ccrelay.aws.tests")
-    logger.logLevel = .critical
-    return logger
-}()
+let testLogger = Logger.quiet("ccrelay.aws.tests")
 
 /// A vendor-neutral normalizer for tests: `{id, detail:{topicName, eventBody:{eventTime}}}`.
 let testNormalizer: PushEventNormalizer = { (value: JSONValue) throws(RelayError) -> Event in
@@ -145,11 +142,4 @@ func memoryRequest(path: String, headers: HTTPFields, body: [UInt8]) -> Request 
         head: HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1", path: path, headerFields: headers),
         body: RequestBody(buffer: ByteBuffer(bytes: body))
     )
-}
-
-/// A temporary directory removed by the caller.
-func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-aws-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
 }

@@ -1,6 +1,7 @@
 import RelayAWSCore
 import RelayCore
 import RelayHTTP
+import RelayTesting
 import Testing
 
 @testable import RelayAWS

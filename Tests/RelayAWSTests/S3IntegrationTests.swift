@@ -3,6 +3,7 @@ import Logging
 import RelayAWSCore
 import RelayCore
 import RelayHTTP
+import RelayTesting
 import Testing
 
 @testable import RelayAWS
@@ -29,11 +30,7 @@ import Testing
         return Moto(endpoint: endpoint, credentials: AWSCredentials(accessKeyID: keyID, secretAccessKey: secret))
     }
 
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.s3.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.s3.tests")
 
     /// A bucket of its own per test, so tests run side by side.
     static func freshBucket(_ moto: Moto) async throws -> S3Client {

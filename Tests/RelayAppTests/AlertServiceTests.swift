@@ -8,6 +8,7 @@ import RelayRuntime
 import RelayCore
 import RelaySandbox
 import RelayState
+import RelayTesting
 import Synchronization
 import Testing
 
@@ -47,8 +48,9 @@ struct AlertFixture: Sendable {
     let directory: String
 
     static func with<T: Sendable>(_ body: @Sendable (AlertFixture) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-alerts-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("alerts")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory + "/state.sqlite"))
         return try await body(AlertFixture(store: store, directory: directory))
     }

@@ -8,6 +8,7 @@ import RelayRuntime
 import RelayCore
 import RelayGenesys
 import RelaySandbox
+import RelayTesting
 import Synchronization
 import Testing
 

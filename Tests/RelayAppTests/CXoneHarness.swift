@@ -7,6 +7,7 @@ import RelayOperations
 import RelayRuntime
 import RelayCore
 import RelaySandbox
+import RelayTesting
 
 /// A sandbox CXone tenant and HEC, and pipelines between them built from a real configuration, all
 /// on one `ManualClock`.
@@ -25,9 +26,9 @@ struct CXoneHarness: Sendable {
         let clock = ManualClock()
         let tenant = CXoneTenantEmulator(configuration: tenantConfiguration, clock: clock)
         let hec = SplunkHECEmulator(clock: clock)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-cxone-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("cxone")
+        defer { scratch.remove() }
+        let directory = scratch.path
         return try await Sandbox.withRunning(cxone: tenant, hec: hec, logger: PipelineHarness.logger) { cxoneURL, hecURL in
             try await body(CXoneHarness(clock: clock, tenant: tenant, hec: hec, cxoneURL: cxoneURL, hecURL: hecURL, directory: directory))
         }
@@ -88,21 +89,7 @@ struct CXoneHarness: Sendable {
     /// One `once` run; a helper advances the clock whenever something sleeps on it (retry backoff).
     func runOnce(_ runtime: RelayRuntime) async throws -> RelayRuntime.OnceReport {
         let deadline = clock.now.advanced(by: .seconds(3600))
-        let clock = clock
-        return try await withThrowingTaskGroup(of: RelayRuntime.OnceReport?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    if Task.isCancelled { break }
-                    clock.advance(by: .seconds(61))
-                    await Task.yield()
-                }
-                return nil
-            }
-            let report = try await runtime.runOnce(deadline: deadline)
-            group.cancelAll()
-            return report
-        }
+        return try await clock.driving(step: .seconds(61)) { try await runtime.runOnce(deadline: deadline) }
     }
 
     /// The `event_id`s the index holds, one per indexed event.

@@ -8,21 +8,14 @@ import RelayOperations
 import RelayRuntime
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 /// The real `ccrelay` binary, run as a user runs it.
 @Suite("Command line", .serialized)
 struct CommandLineTests {
     /// The `ccrelay` executable built next to the test bundle.
-    static var binary: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !directory.path.isEmpty, directory.path != "/" {
-            let candidate = directory.appendingPathComponent("ccrelay")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/ccrelay")
-    }
+    static var binary: URL { BuiltExecutable.url(named: "ccrelay") }
 
     static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
@@ -92,14 +85,13 @@ struct CommandLineTests {
 
     @Test("run: SIGKILL mid-delivery, restart, SIGTERM: nothing lost, only resent batches duplicated", .timeLimit(.minutes(2)))
     func killAndRestart() async throws {
-        var logger = Logger(label: "ccrelay.tests")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("ccrelay.tests")
         let clock = SystemClock()
         let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-kill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory("kill")
+        defer { scratch.remove() }
+        let directory = scratch.url
         let batchSize = 25
         let workers = 2
         let generated = 3_000

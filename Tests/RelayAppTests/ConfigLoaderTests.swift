@@ -7,6 +7,7 @@ import RelayRuntime
 import RelayCore
 import RelayGenesys
 import RelaySinks
+import RelayTesting
 import Testing
 
 @Suite("Configuration")
@@ -55,8 +56,9 @@ struct ConfigLoaderTests {
 
     @Test("batch.concurrency sets how many workers deliver a sink's outbox; local files keep one, in order")
     func sinkConcurrency() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-concurrency-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory("concurrency")
+        defer { scratch.remove() }
+        let directory = scratch.url
         let yaml = """
             allow_inline_secrets: true
             state: {sqlite: {path: \(directory.path)/state.sqlite}}

@@ -8,6 +8,7 @@ import RelayRuntime
 import RelayCore
 import RelaySandbox
 import RelayState
+import RelayTesting
 import Testing
 
 /// A real SQLite store with two delivery dead letters of sink `splunk`, one of sink `archive`,
@@ -21,8 +22,9 @@ struct DeadLetterFixture: Sendable {
     static let longReason = "HEC answered code 6 (Invalid data format) for event 3: " + String(repeating: "detail ", count: 20)
 
     static func with<T: Sendable>(_ body: @Sendable (DeadLetterFixture) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-dlq-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("dlq")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory + "/state.sqlite"))
         let clock = ManualClock()
         func record(_ id: String, _ sinks: [String]) -> PendingRecord {

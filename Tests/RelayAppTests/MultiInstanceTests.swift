@@ -9,6 +9,7 @@ import RelayRuntime
 import RelayCore
 import RelaySandbox
 import RelayState
+import RelayTesting
 import Testing
 
 /// Issue 7 item 4: several `ccrelay run` processes share one PostgreSQL state store (the server
@@ -28,9 +29,9 @@ struct MultiInstanceTests {
         let logger = Self.quietLogger
         let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: SystemClock())
         let hec = SplunkHECEmulator()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-multi-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory("multi")
+        defer { scratch.remove() }
+        let directory = scratch.url
         let schema = "multi_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         // Three sources over disjoint services of one org, so each record has exactly one puller.
         let sources = ["genesys_a": ["Routing", "Directory"], "genesys_b": ["Authorization", "OAuth", "Presence"], "genesys_c": ["Architect", "Telephony"]]
@@ -134,11 +135,7 @@ struct MultiInstanceTests {
         return owners
     }
 
-    static var quietLogger: Logger {
-        var logger = Logger(label: "ccrelay.tests.multi")
-        logger.logLevel = .critical
-        return logger
-    }
+    static let quietLogger = Logger.quiet("ccrelay.tests.multi")
 
     /// Awaits a condition about other processes, looking every 50 ms; fails when one of the
     /// instances exits meanwhile (the test's time limit bounds the wait).

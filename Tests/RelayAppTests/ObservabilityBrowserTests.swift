@@ -4,6 +4,7 @@ import RelayConfig
 import RelayObservability
 import RelayOperations
 import RelayRuntime
+import RelayTesting
 import Testing
 
 /// The status page rendered by headless Chromium (Debian package `chromium`, installed by
@@ -29,8 +30,9 @@ struct ObservabilityBrowserTests {
             try Test.cancel("chromium is not installed (Debian package `chromium`; scripts/test installs it)")
         }
         try await ObservabilityFixture.with { fixture in
-            let profile = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-chromium-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: profile) }
+            let scratch = try ScratchDirectory("chromium")
+            defer { scratch.remove() }
+            let profile = scratch.path
             let common = [
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
                 "--user-data-dir=\(profile)", "--window-size=1200,900",

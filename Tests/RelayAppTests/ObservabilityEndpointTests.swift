@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayState
+import RelayTesting
 import Testing
 
 @testable import RelayObservability

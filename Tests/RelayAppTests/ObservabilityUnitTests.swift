@@ -1,5 +1,6 @@
 import Logging
 import RelayCore
+import RelayTesting
 import Synchronization
 import Testing
 

@@ -11,6 +11,7 @@ import RelayGenesys
 import RelaySandbox
 import RelaySinks
 import RelayState
+import RelayTesting
 
 /// A sandbox Genesys org and HEC, and a pipeline between them built from a real configuration,
 /// all on one `ManualClock`. Time moves only when a test says so (or when ``driveClock(_:)`` lets
@@ -22,11 +23,7 @@ struct PipelineHarness: Sendable {
     let endpoints: SandboxEndpoints
     let directory: String
 
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.tests")
 
     /// Runs `body` with the emulators up. Records become visible at once unless a test inserts
     /// them otherwise.
@@ -37,9 +34,9 @@ struct PipelineHarness: Sendable {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(configuration: orgConfiguration, clock: clock)
         let hec = SplunkHECEmulator(clock: clock)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("test")
+        defer { scratch.remove() }
+        let directory = scratch.path
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
             try await body(PipelineHarness(clock: clock, org: org, hec: hec, endpoints: endpoints, directory: directory))
         }
@@ -117,21 +114,7 @@ struct PipelineHarness: Sendable {
     /// Runs `operation` while a helper advances the clock by a minute whenever something sleeps on
     /// it (retry backoff), so waits elapse in virtual time.
     func driveClock<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    if Task.isCancelled { break }
-                    clock.advance(by: .seconds(61))
-                    await Task.yield()
-                }
-                return nil
-            }
-            let result = try await operation()
-            group.cancelAll()
-            // Wake the driver if it is parked waiting for a sleeper.
-            return result
-        }
+        try await clock.driving(step: .seconds(61), operation)
     }
 
     /// The verdict the demo prints, for this sandbox.

@@ -7,6 +7,7 @@ import RelayOperations
 import RelayRuntime
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import ServiceLifecycle
 import Testing
 
@@ -59,9 +60,9 @@ struct PushPathTests {
 
     static func withFixture<T: Sendable>(_ body: @Sendable (Fixture) async throws -> T) async throws -> T {
         let hec = SplunkHECEmulator()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-push-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("push")
+        defer { scratch.remove() }
+        let directory = scratch.path
         return try await Sandbox.withRunning(hec: hec, logger: PipelineHarness.logger) { url in
             try await body(Fixture(hec: hec, hecURL: url, directory: directory))
         }
@@ -88,21 +89,9 @@ struct PushPathTests {
 
     /// Runs `operation` while the retry sleeps of `clock` pass at once.
     static func drivingClock<T: Sendable>(_ clock: ManualClock, _ operation: @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    if Task.isCancelled { break }
-                    clock.advance(by: .seconds(1))
-                    await Task.yield()
-                }
-                return nil
-            }
-            let result = try await operation()
-            group.cancelAll()
-            clock.advance(by: .seconds(1))
-            return result
-        }
+        let result = try await clock.driving(step: .seconds(1), operation)
+        clock.advance(by: .seconds(1))
+        return result
     }
 
     static func emulator(url: String, clock: ManualClock, eventsPerRecord: Int = 1) -> FirehoseDeliveryEmulator {

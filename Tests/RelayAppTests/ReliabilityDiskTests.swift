@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 /// A tmpfs the test mounts (root only) so the state store can run out of space.

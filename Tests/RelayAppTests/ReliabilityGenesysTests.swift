@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 /// Platform-side faults while the real binary pulls a Genesys org into HEC (issue 8): a 429 storm,

@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 @testable import RelaySandbox
+import RelayTesting
 import Testing
 
 /// SIGKILL of the real binary at random moments under push and pull load (issue 8).

@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 /// Destination outages while the real binary delivers one Genesys org to HEC, Datadog and Sumo Logic

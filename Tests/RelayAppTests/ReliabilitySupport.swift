@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 extension Tag {
@@ -28,26 +29,6 @@ enum ReliabilityReport {
     static func line(_ scenario: String, _ fields: KeyValuePairs<String, CustomStringConvertible>) {
         let text = fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         print("reliability: \(scenario) \(text)")
-    }
-}
-
-/// A scenario's scratch directory, removed at the end.
-struct ScratchDirectory {
-    let path: String
-
-    init(_ label: String) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-\(label)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
     }
 }
 
@@ -200,11 +181,7 @@ func pulledEventIDs(_ nativeIDs: [String]) -> Set<String> {
 
 extension Logger {
     /// A quiet logger for the emulators of the reliability suite.
-    static var reliability: Logger {
-        var logger = Logger(label: "ccrelay.reliability")
-        logger.logLevel = .critical
-        return logger
-    }
+    static let reliability = Logger.quiet("ccrelay.reliability")
 }
 
 /// The seed of a scenario's random moments: `CCRELAY_CHAOS_SEED` when set (to replay a run), else

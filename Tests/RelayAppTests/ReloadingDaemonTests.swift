@@ -6,6 +6,7 @@ import RelayOperations
 import RelayRuntime
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 /// SIGHUP's behaviour, with the signal replaced by an in-process stream of reload requests.
@@ -26,9 +27,9 @@ struct ReloadingDaemonTests {
 
     @Test("a valid reload replaces the pipeline; an invalid one is refused and the running pipeline carries on")
     func reloadReplacesOrKeeps() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-reload-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("reload")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let path = directory + "/ccrelay.yaml"
         try Self.yaml(directory: directory, sinks: ["first"]).write(toFile: path, atomically: true, encoding: .utf8)
 

@@ -11,6 +11,7 @@ import RelayCore
 import RelayHTTP
 import RelaySandbox
 import RelaySinks
+import RelayTesting
 import Testing
 
 /// `ccrelay check` per secret, and the re-read on rejection at the Genesys token endpoint and at
@@ -80,9 +81,9 @@ struct SecretCheckTests {
     @Test("a Datadog 403 re-reads the API key: a rotated key is used at once, an unchanged one names the secret")
     func datadogKeyRotation() async throws {
         let intake = DatadogIntakeEmulator(configuration: DatadogIntakeConfiguration(apiKeys: ["dd-key-one", "dd-key-two"]))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-dd-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("dd")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let keyPath = directory + "/dd-api-key"
         try "dd-key-one\n".write(toFile: keyPath, atomically: true, encoding: .utf8)
 

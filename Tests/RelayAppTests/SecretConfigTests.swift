@@ -7,6 +7,7 @@ import RelayOperations
 import RelayRuntime
 import RelayCore
 import RelaySinks
+import RelayTesting
 import Testing
 
 /// How the configuration loader treats credentials: references only (unless
@@ -14,11 +15,7 @@ import Testing
 /// files re-read after a rejection and on the refresh interval.
 @Suite("Secret references in the configuration")
 struct SecretConfigTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.tests.secrets")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.tests.secrets")
 
     static func yaml(token: String, extra: String = "") -> String {
         """
@@ -33,14 +30,6 @@ struct SecretConfigTests {
     static let environment = Interpolation(environment: { name in
         ["GENESYS_SECRET": "genesys-secret-value", "HEC_TOKEN": "hec-token-value"][name]
     })
-
-    /// A temporary directory removed after `body`.
-    static func withDirectory<T>(_ body: (String) async throws -> T) async rethrows -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-secrets-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        return try await body(directory)
-    }
 
     @Test("a literal credential is refused at its key, with a message explaining references")
     func literalRefused() throws {
@@ -137,7 +126,7 @@ struct SecretConfigTests {
 
     @Test("a file secret is re-read after a rejection and on the refresh interval, keeping the last good value on failure")
     func fileRefresh() async throws {
-        try await Self.withDirectory { directory in
+        try await withScratchDirectory("secrets") { directory in
             let path = directory + "/hec-token"
             try "first-token\n".write(toFile: path, atomically: true, encoding: .utf8)
             let configuration = try ConfigLoader(interpolation: Self.environment).load(

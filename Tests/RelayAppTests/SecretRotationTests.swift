@@ -10,6 +10,7 @@ import RelayRuntime
 import RelayCore
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 import Testing
 
 /// A HEC token rotated while events flow, through the whole pipeline: Genesys org → ccrelay → HEC,
@@ -28,9 +29,9 @@ struct SecretRotationTests {
             configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator(
             configuration: SplunkHECConfiguration(tokens: [firstToken: ["ccas"], secondToken: ["ccas"]]), clock: clock)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-rotation-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("rotation")
+        defer { scratch.remove() }
+        let directory = scratch.path
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: PipelineHarness.logger) { endpoints in
             try await body(PipelineHarness(clock: clock, org: org, hec: hec, endpoints: endpoints, directory: directory))
         }

@@ -1,4 +1,5 @@
 import RelayCore
+import RelayTesting
 import Synchronization
 import Testing
 

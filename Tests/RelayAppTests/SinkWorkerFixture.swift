@@ -2,16 +2,17 @@ import Foundation
 import Logging
 import RelayCore
 import RelayState
+import RelayTesting
 
 /// What the sink-worker tests share: a SQLite store in a scratch directory, outbox rows appended at
 /// the clock's time, and workers that log nothing below critical.
 struct SinkWorkerFixture {
     let store: SQLiteStateStore
-    let directory: URL
+    let directory: ScratchDirectory
 
     init(_ label: String) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-\(label)-\(UUID().uuidString)")
-        store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("s.sqlite").path))
+        directory = try ScratchDirectory(label)
+        store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.file("s.sqlite")))
     }
 
     /// Appends `count` rows for `sink` (event ids from `first` on) and returns their event ids.
@@ -29,8 +30,7 @@ struct SinkWorkerFixture {
         _ sink: any Sink, _ store: any StateStore, _ clock: ManualClock, signal: OutboxSignal = OutboxSignal(), index: Int = 0,
         gate: SinkGate? = nil
     ) -> SinkWorker {
-        var logger = Logger(label: "ccrelay.tests")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("ccrelay.tests")
         return SinkWorker(
             sink: sink, store: store, clock: clock, signal: signal, telemetry: PipelineTelemetry(), health: SinkHealth(),
             index: index, gate: gate, logger: logger)
@@ -41,28 +41,15 @@ struct SinkWorkerFixture {
         _ worker: SinkWorker, clock: ManualClock, for limit: Duration, step: Duration
     ) async -> Result<SinkWorker.DrainResult, any Error> {
         let deadline = clock.now.advanced(by: limit)
-        return await withTaskGroup(of: Result<SinkWorker.DrainResult, any Error>?.self) { group -> Result<SinkWorker.DrainResult, any Error> in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    clock.advance(by: step)
-                    await Task.yield()
-                }
-                return nil
-            }
-            let outcome: Result<SinkWorker.DrainResult, any Error>
-            do {
-                outcome = .success(try await worker.drain(until: deadline))
-            } catch {
-                outcome = .failure(error)
-            }
-            group.cancelAll()
-            return outcome
+        do {
+            return .success(try await clock.driving(step: step) { try await worker.drain(until: deadline) })
+        } catch {
+            return .failure(error)
         }
     }
 
     func remove() {
         try? store.close()
-        try? FileManager.default.removeItem(at: directory)
+        directory.remove()
     }
 }

@@ -1,5 +1,6 @@
 import RelayCore
 import RelayState
+import RelayTesting
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import RelayCore
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @testable import RelayCXone

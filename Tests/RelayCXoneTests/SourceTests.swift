@@ -1,5 +1,6 @@
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @testable import RelayCXone

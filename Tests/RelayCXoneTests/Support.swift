@@ -2,53 +2,11 @@ import Logging
 import RelayCore
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 
 @testable import RelayCXone
 
-/// An in-memory ``IntakeSink``: checkpoints per partition, every commit recorded, duplicates by event id.
-actor InMemoryIntake: IntakeSink {
-    struct Commit: Sendable {
-        var partition: String
-        var events: [Event]
-        var malformed: [MalformedRecord]
-        var checkpoint: String?
-    }
-
-    private(set) var checkpoints: [String: String] = [:]
-    private(set) var commits: [Commit] = []
-    private(set) var eventsByID: [String: Event] = [:]
-    private(set) var malformed: [MalformedRecord] = []
-    private(set) var duplicates = 0
-
-    var events: [Event] { Array(eventsByID.values) }
-
-    func checkpoint(partition: String) async throws -> String? { checkpoints[partition] }
-
-    @discardableResult
-    func commit(partition: String, events: [Event], malformed: [MalformedRecord], checkpoint: String?) async throws
-        -> AppendResult
-    {
-        commits.append(Commit(partition: partition, events: events, malformed: malformed, checkpoint: checkpoint))
-        if let checkpoint { checkpoints[partition] = checkpoint }
-        var result = AppendResult(deadLettered: malformed.count)
-        for event in events {
-            if eventsByID.updateValue(event, forKey: event.eventID) == nil {
-                result.accepted += 1
-            } else {
-                result.duplicates += 1
-                duplicates += 1
-            }
-        }
-        self.malformed += malformed
-        return result
-    }
-}
-
-let quietLogger: Logger = {
-    var logger = Logger(label: "ccrelay.tests.cxone")
-    logger.logLevel = .critical
-    return logger
-}()
+let quietLogger = Logger.quiet("ccrelay.tests.cxone")
 
 /// Runs `body` with a CXone tenant on a manual clock and a source configured against it.
 func withTenant<T: Sendable>(

@@ -1,4 +1,5 @@
 import RelayCore
+import RelayTesting
 import Testing
 
 @Suite("OutboxSignal", .timeLimit(.minutes(3)))

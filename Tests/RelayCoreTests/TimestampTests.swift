@@ -1,4 +1,5 @@
 import RelayCore
+import RelayTesting
 import Testing
 
 @Suite("Timestamp")
@@ -236,18 +237,5 @@ struct TimestampTests {
         let earlier = try Timestamp.parseISO8601("2021-06-25T17:00:00+02:00")
         let later = try Timestamp.parseISO8601("2021-06-25T15:00:00.001Z")
         #expect(earlier < later)
-    }
-}
-
-/// A small deterministic generator so property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayGenerate
+import RelayTesting
 
 /// Shared helpers: generated files by path, subprocesses, field extraction from queries.
 enum GenerateTestSupport {
@@ -22,7 +23,7 @@ enum GenerateTestSupport {
 
     /// Writes `files` under a new temporary directory and returns it.
     static func write(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-generate-\(UUID().uuidString)")
+        let root = try ScratchDirectory("generate").url
         for (path, contents) in files {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -2,6 +2,7 @@ import Logging
 import RelayCore
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @testable import RelayGenesys
@@ -9,7 +10,7 @@ import Testing
 /// Asynchronous-query windows: splitting, resumable extraction, and the live source's switch for
 /// a watermark older than the realtime API serves.
 @Suite struct BackfillWindowTests {
-    let logger = Logger(label: "ccrelay.test.backfill")
+    let logger = Logger.quiet("ccrelay.test.backfill")
 
     @Test func aYearSplitsIntoWindowsOfAtMost31Days() throws {
         let start = try Timestamp.parseISO8601("2025-01-01T00:00:00Z")
@@ -73,18 +74,6 @@ import Testing
 
     /// Runs `operation`, advancing the clock whenever something sleeps on it (transaction polls).
     static func driving<T: Sendable>(_ clock: ManualClock, _ operation: @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    await clock.waitForSleepers(count: 1)
-                    if Task.isCancelled { break }
-                    clock.advance(by: .seconds(30))
-                }
-                return nil
-            }
-            let result = try await operation()
-            group.cancelAll()
-            return result
-        }
+        try await clock.driving(step: .seconds(30), operation)
     }
 }

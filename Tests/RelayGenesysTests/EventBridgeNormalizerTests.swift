@@ -1,4 +1,5 @@
 import RelayCore
+import RelayTesting
 import Testing
 
 @testable import RelayGenesys
@@ -7,17 +8,7 @@ import Testing
     let normalizer = GenesysEventBridgeNormalizer()
 
     /// PROTOCOLS.md's sample envelope, with the elided ids completed.
-    static let auditEnvelope = """
-        {"version":"0","id":"4cbedb0f-1111-2222-3333-444455556666","detail-type":"v2.audits.entitytype.{id}.entityid.{id}",
-         "source":"aws.partner/genesys.com/cloud/bb14bed0-aaaa-bbbb-cccc-ddddeeeeffff/quickstart-test","account":"123456789",
-         "time":"2021-06-25T15:11:52Z","region":"us-east-1","resources":[],
-         "detail":{"topicName":"v2.audits.entitytype.UserPresence.entityid.278522be-aaaa-bbbb-cccc-ddddeeeeffff","version":"2",
-          "eventBody":{"id":"b8775049-aaaa-bbbb-cccc-ddddeeeeffff","userId":"278522be-aaaa-bbbb-cccc-ddddeeeeffff","serviceName":"Presence",
-           "eventTime":"2021-06-25T15:11:52.000Z","action":"Update","entityType":"UserPresence",
-           "entity":{"id":"278522be-aaaa-bbbb-cccc-ddddeeeeffff","name":"John Doe"},
-           "propertyChanges":[{"property":"PRESENCE","oldValues":["Break"],"newValues":["Available"]}]},
-          "metadata":{"CorrelationId":"b61df0b3-aaaa-bbbb-cccc-ddddeeeeffff"},"timestamp":"2021-06-25T15:11:52.435Z"}}
-        """
+    static let auditEnvelope = SampleEvents.genesysEventBridgeAudit(entityType: "UserPresence")
 
     static func envelope(id: String = "e-1", detailType: String, topic: String, body: String) -> String {
         """

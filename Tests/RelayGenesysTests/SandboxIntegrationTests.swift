@@ -2,13 +2,14 @@ import Logging
 import RelayCore
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @testable import RelayGenesys
 
 /// The pull source against the Genesys org emulator over real HTTP, time driven by a ManualClock.
 @Suite struct GenesysAuditSourceSandboxTests {
-    let logger = Logger(label: "ccrelay.test.genesys")
+    let logger = Logger.quiet("ccrelay.test.genesys")
 
     func orgConfiguration(services: [String] = GenesysOrgConfiguration.defaultServices) -> GenesysOrgConfiguration {
         GenesysOrgConfiguration(services: services, latePersistence: .zero ... .zero)

@@ -1,6 +1,7 @@
 import Logging
 import RelayCore
 import RelayHTTP
+import RelayTesting
 import Testing
 
 @testable import RelayGenesys
@@ -29,7 +30,7 @@ import Testing
         }
         let source = try makeSource(clock: clock, http: http)
         let intake = InMemoryIntake()
-        let report = try await source.runCycle(into: intake, logger: Logger(label: "test"))
+        let report = try await source.runCycle(into: intake, logger: Logger.quiet("test"))
         #expect(report == CycleReport())
 
         let query = try #require(http.sent.last)
@@ -47,7 +48,7 @@ import Testing
         #expect(await intake.checkpoints["Routing"] == start.timestamp.iso8601)
 
         clock.advance(by: .seconds(60))
-        _ = try await source.runCycle(into: intake, logger: Logger(label: "test"))
+        _ = try await source.runCycle(into: intake, logger: Logger.quiet("test"))
         let second = try #require(http.sent.last?.jsonBody?["interval"]?.stringValue)
         #expect(second == "\(start.advanced(by: .seconds(-300)).timestamp.iso8601)/\(clock.now.timestamp.iso8601)")
         #expect(http.sent.filter { $0.path == "/oauth/token" }.count == 1)
@@ -67,7 +68,7 @@ import Testing
         let source = try makeSource(clock: clock, pageSize: 2, http: http)
         let intake = InMemoryIntake(checkpoints: ["Routing": "2025-12-31T23:00:00.000Z"])
         clock.advance(by: .seconds(1))
-        let report = try await source.runCycle(into: intake, logger: Logger(label: "test"))
+        let report = try await source.runCycle(into: intake, logger: Logger.quiet("test"))
         #expect(report.pages == 2)
         #expect(report.records == 4)
         #expect(report.accepted == 3)
@@ -93,7 +94,7 @@ import Testing
         }
         let source = try makeSource(clock: clock, services: nil, http: http)
         let intake = InMemoryIntake()
-        _ = try await source.runCycle(into: intake, logger: Logger(label: "test"))
+        _ = try await source.runCycle(into: intake, logger: Logger.quiet("test"))
         let queried = http.sent.compactMap { $0.jsonBody?["serviceName"]?.stringValue }
         #expect(queried == ["Routing", "Presence"])
         #expect(await Set(intake.checkpoints.keys) == ["Routing", "Presence"])

@@ -2,13 +2,14 @@ import Logging
 import RelayCore
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @testable import RelayGenesys
 
 /// Rate-limit pacing: the pure decisions, then a source against the org emulator on a ManualClock.
 @Suite struct ThrottleTests {
-    let logger = Logger(label: "ccrelay.test.throttle")
+    let logger = Logger.quiet("ccrelay.test.throttle")
     let start = WallInstant(sinceEpoch: .seconds(1_767_225_600))
 
     @Test func retryAfterBlocksForTheAskedTimePlusTenSecondsAndNeverShortens() {

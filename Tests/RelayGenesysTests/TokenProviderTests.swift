@@ -1,5 +1,6 @@
 import RelayCore
 import RelayHTTP
+import RelayTesting
 import Synchronization
 import Testing
 

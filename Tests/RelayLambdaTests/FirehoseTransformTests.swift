@@ -2,6 +2,7 @@ import Logging
 import RelayConfig
 import RelayRuntime
 import RelayCore
+import RelayTesting
 import Testing
 
 @testable import RelayLambda
@@ -38,8 +39,8 @@ import Testing
             drop_pattern: {"target_type": ["UserPresence"]}
             """)
         let payload = LambdaFixtures.firehoseEvent([
-            ("ok", LambdaFixtures.auditEvent(), false),
-            ("noise", LambdaFixtures.auditEvent(id: "e-2", entityType: "UserPresence"), false),
+            ("ok", SampleEvents.genesysEventBridgeAudit(), false),
+            ("noise", SampleEvents.genesysEventBridgeAudit(id: "e-2", entityType: "UserPresence"), false),
             ("garbage", "this is not JSON", false),
             ("not-base64", "!!!", true),
             ("no-topic", #"{"id":"x","detail":{}}"#, false),
@@ -64,7 +65,7 @@ import Testing
         #expect(envelope["event"]?["event_type"]?.stringValue == "QUEUE_UPDATED")
         // Redaction: the actor is a keyed pseudonym, never the id itself.
         let redactor = Redactor(rules: [RedactionRule(path: "actor_id", action: .hash)], key: Array(Self.key.utf8))
-        #expect(envelope["event"]?["actor_id"]?.stringValue == redactor.pseudonym(for: LambdaFixtures.actorID))
+        #expect(envelope["event"]?["actor_id"]?.stringValue == redactor.pseudonym(for: SampleEvents.genesysAuditActorID))
     }
 
     /// The transformation decodes with the receivers' decoder: a newline-delimited record with one
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func datadogAndBareEventShapes() async throws {
-        let payload = LambdaFixtures.firehoseEvent([("r1", LambdaFixtures.auditEvent(), false)])
+        let payload = LambdaFixtures.firehoseEvent([("r1", SampleEvents.genesysEventBridgeAudit(), false)])
         let datadog = try Self.handler("format: datadog\nservice: contact-center\ntags: {env: prod}", redaction: false)
         let entry = try JSONParser.parse(
             try #require(try LambdaFixtures.answers(try await datadog.handle(LambdaFixtures.invocation(payload), logger: LambdaFixtures.logger))["r1"]?.data))
@@ -96,7 +97,7 @@ import Testing
         #expect(entry["service"]?.stringValue == "contact-center")
         #expect(entry["ddtags"]?.stringValue == "env:prod")
         #expect(entry["event_type"]?.stringValue == "QUEUE_UPDATED")
-        #expect(entry["actor_id"]?.stringValue == LambdaFixtures.actorID)
+        #expect(entry["actor_id"]?.stringValue == SampleEvents.genesysAuditActorID)
 
         let bare = try Self.handler("format: event", redaction: false)
         let text = try #require(
@@ -108,7 +109,7 @@ import Testing
     }
 
     @Test func responseStaysUnderTheCapAndFailsWhatDoesNotFitWhole() async throws {
-        let records = (0..<40).map { (id: "r\($0)", text: LambdaFixtures.auditEvent(id: "e-\($0)"), raw: false) }
+        let records = (0..<40).map { (id: "r\($0)", text: SampleEvents.genesysEventBridgeAudit(id: "e-\($0)"), raw: false) }
         let handler = try Self.handler("format: splunk\nmax_response_bytes: 20000", redaction: false)
         let body = try await handler.handle(LambdaFixtures.invocation(LambdaFixtures.firehoseEvent(records)), logger: LambdaFixtures.logger)
         #expect(body.count <= 20_000)

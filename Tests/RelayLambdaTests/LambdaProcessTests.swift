@@ -2,20 +2,13 @@ import Foundation
 import Logging
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 /// The real `ccrelay lambda` binary against the sandbox Runtime API, as Lambda runs the bootstrap.
 @Suite(.serialized) struct LambdaProcessTests {
     /// The `ccrelay` executable built next to the test bundle.
-    static var binary: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !directory.path.isEmpty, directory.path != "/" {
-            let candidate = directory.appendingPathComponent("ccrelay")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/ccrelay")
-    }
+    static var binary: URL { BuiltExecutable.url(named: "ccrelay") }
 
     static func writeConfig(_ yaml: String) throws -> URL {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-\(UUID().uuidString).yaml")
@@ -66,8 +59,8 @@ import Testing
         try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
             let good = lambda.invoke(
                 payload: LambdaFixtures.firehoseEvent([
-                    ("a", LambdaFixtures.auditEvent(), false),
-                    ("b", LambdaFixtures.auditEvent(id: "e-2", entityType: "UserPresence"), false),
+                    ("a", SampleEvents.genesysEventBridgeAudit(), false),
+                    ("b", SampleEvents.genesysEventBridgeAudit(id: "e-2", entityType: "UserPresence"), false),
                     ("c", "{not json", false),
                 ]), deadlineMs: Self.deadlineMs(in: 60))
             let bad = lambda.invoke(payload: Array(#"{"records": 7}"#.utf8), deadlineMs: Self.deadlineMs(in: 60))
@@ -122,9 +115,9 @@ import Testing
         let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator(clock: clock)
         let lambda = LambdaRuntimeEmulator()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory("lambda")
+        defer { scratch.remove() }
+        let directory = scratch.url
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: LambdaFixtures.logger) { endpoints in
             let config = try Self.writeConfig(
                 """

@@ -1,4 +1,5 @@
 import Foundation
+import RelayTesting
 import Testing
 
 /// `ccrelay generate aws --variant lambda`, run as a user runs it, checked with cfn-lint.
@@ -26,8 +27,9 @@ import Testing
     }
 
     @Test func lambdaTemplatePassesCfnLintAndHasTheFunctionsAndSchedule() async throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-cfn-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: out) }
+        let scratch = try ScratchDirectory("lambda-cfn")
+        defer { scratch.remove() }
+        let out = scratch.url
         let generated = try await Self.run(LambdaProcessTests.binary.path, ["generate", "aws", "--variant", "lambda", "--out", out.path])
         #expect(generated.status == 0, "\(generated.output)")
         let template = out.appendingPathComponent("aws/ccrelay-lambda.yaml").path

@@ -1,33 +1,13 @@
 import Logging
 import RelayCore
+import RelayTesting
 import Testing
 
 @testable import RelayLambda
 
 /// Shared fixtures for the Lambda tests.
 enum LambdaFixtures {
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.lambda.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
-
-    static let actorID = "278522be-aaaa-bbbb-cccc-ddddeeeeffff"
-
-    /// A Genesys Cloud audit event as EventBridge delivers it (PROTOCOLS.md's sample, ids completed).
-    static func auditEvent(id: String = "4cbedb0f-1111-2222-3333-444455556666", entityType: String = "Queue") -> String {
-        """
-        {"version":"0","id":"\(id)","detail-type":"v2.audits.entitytype.{id}.entityid.{id}",
-         "source":"aws.partner/genesys.com/cloud/bb14bed0-aaaa-bbbb-cccc-ddddeeeeffff/quickstart-test","account":"123456789",
-         "time":"2021-06-25T15:11:52Z","region":"us-east-1","resources":[],
-         "detail":{"topicName":"v2.audits.entitytype.\(entityType).entityid.\(actorID)","version":"2",
-          "eventBody":{"id":"b8775049-aaaa-bbbb-cccc-ddddeeeeffff","userId":"\(actorID)","serviceName":"Presence",
-           "eventTime":"2021-06-25T15:11:52.000Z","action":"Update","entityType":"\(entityType)",
-           "entity":{"id":"278522be-aaaa-bbbb-cccc-ddddeeeeffff","name":"John Doe"},
-           "propertyChanges":[{"property":"PRESENCE","oldValues":["Break"],"newValues":["Available"]}]},
-          "metadata":{"CorrelationId":"b61df0b3-aaaa-bbbb-cccc-ddddeeeeffff"},"timestamp":"2021-06-25T15:11:52.435Z"}}
-        """
-    }
+    static let logger = Logger.quiet("ccrelay.lambda.tests")
 
     /// A Firehose transformation event with one record per `(recordId, data)`; data is base64 of the
     /// text unless `raw` is set (then sent as is).

@@ -4,6 +4,7 @@ import RelayConfig
 import RelayRuntime
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @testable import RelayLambda

@@ -1,18 +1,7 @@
 import RelayCore
 import RelayPatterns
+import RelayTesting
 import Testing
-
-/// A small deterministic generator (SplitMix64) so a failure reproduces from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Event patterns against random events")
 struct RandomEventTests {
@@ -23,7 +12,7 @@ struct RandomEventTests {
     ]
     static let numbers = ["0", "-0", "5", "5.0", "1e308", "-1e308", "3.018e2", "9223372036854775807", "18446744073709551616", "1e999"]
 
-    static func randomValue(_ generator: inout SeededGenerator, depth: Int) -> JSONValue {
+    static func randomValue(_ generator: inout SplitMix64, depth: Int) -> JSONValue {
         switch Int.random(in: 0..<(depth > 3 ? 5 : 7), using: &generator) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &generator))
@@ -53,7 +42,7 @@ struct RandomEventTests {
     @Test("evaluation never crashes and is deterministic", arguments: 0..<6)
     func neverCrashes(patternIndex: Int) throws {
         let pattern = try EventPattern(parsing: Self.patterns[patternIndex])
-        var generator = SeededGenerator(state: UInt64(patternIndex) &* 7919)
+        var generator = SplitMix64(seed: UInt64(patternIndex) &* 7919)
         var matched = 0
         for _ in 0..<2_000 {
             let event = Self.randomValue(&generator, depth: 0)

@@ -2,6 +2,7 @@ import CompressNIO
 import NIOCore
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @Suite("Datadog intake emulator", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @Suite("Genesys org emulator: asynchronous audit queries and rate-limit budgets", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @Suite("Genesys org emulator: OAuth, 401, 429, service mapping", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @Suite("Genesys org emulator: generated AuditLogMessage records", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import RelayCore
 import RelaySandbox
+import RelayTesting
 import Testing
 
 @Suite("Splunk HEC emulator: faults and waiting", .timeLimit(.minutes(1)))

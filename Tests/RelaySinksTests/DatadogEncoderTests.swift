@@ -1,5 +1,6 @@
 import RelayCore
 import RelaySinks
+import RelayTesting
 import Testing
 
 @Suite("DatadogLogsEncoder")
@@ -39,7 +40,7 @@ struct DatadogEncoderTests {
 
     @Test("an entry over the per-log limit is trimmed below it, keeps its identity and says what was cut")
     func trims() throws {
-        var event = Fixtures.event(1)
+        var event = SampleEvents.event(1)
         event.newValue = String(repeating: "n", count: 6_000)
         event.attributes.append(key: "blob", value: .string(String(repeating: "é", count: 2_000)))
         var entry = Fixtures.entry(1)

@@ -3,6 +3,7 @@ import RelayCore
 import RelayHTTP
 import RelaySandbox
 import RelaySinks
+import RelayTesting
 import Testing
 
 /// Rows stamped relative to a clock, for sinks that care about event age.
@@ -14,11 +15,7 @@ enum TimedFixtures {
         return entry
     }
 
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.sinks.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.sinks.tests")
 }
 
 @Suite("DatadogLogsSink against the sandbox intake", .timeLimit(.minutes(2)))
@@ -167,7 +164,7 @@ struct DatadogSinkTests {
         try await withIntake(intake: DatadogIntakeConfiguration(maxRequestBytes: 1_000_000)) { sink, intake, clock in
             var entries = (0..<1200).map { TimedFixtures.entry($0, at: clock) }
             for index in 1000..<1200 {
-                var event = Fixtures.event(index, ms: entries[index].timestamp.millisecondsSinceEpoch - Int64(index))
+                var event = SampleEvents.event(index, ms: entries[index].timestamp.millisecondsSinceEpoch - Int64(index))
                 event.attributes.append(key: "pad", value: .string(String(repeating: "p", count: 10_000)))
                 entries[index].payload = event.encoded()
             }

@@ -2,18 +2,11 @@ import Foundation
 import RelayCore
 import RelayHTTP
 import RelaySinks
+import RelayTesting
 import Testing
 
 @Suite("FileSink")
 struct FileSinkTests {
-    /// A new empty directory, removed after `body`.
-    static func withDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-file-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        return try await body(directory)
-    }
-
     static func lines(_ bytes: [UInt8]) -> [String] {
         String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
     }
@@ -28,7 +21,7 @@ struct FileSinkTests {
 
     @Test("batches are appended as NDJSON, across sink instances")
     func appends() async throws {
-        try await Self.withDirectory { (directory: String) async throws in
+        try await withScratchDirectory("file") { (directory: String) async throws in
             let path = directory + "/events.ndjson"
             let configuration = FileSinkConfiguration(name: "file", path: path)
             let first = [Fixtures.entry(1), Fixtures.entry(2)]
@@ -41,7 +34,7 @@ struct FileSinkTests {
 
     @Test("the file is rotated before it would exceed max_bytes; the rotated file is gzip-compressed")
     func rotatesBySize() async throws {
-        try await Self.withDirectory { (directory: String) async throws in
+        try await withScratchDirectory("file") { (directory: String) async throws in
             let path = directory + "/events.ndjson"
             let entries = (0..<6).map { Fixtures.entry($0) }
             let lineBytes = entries[0].payload.count + 1
@@ -61,7 +54,7 @@ struct FileSinkTests {
 
     @Test("the file is rotated once it is max_age old on the injected clock; without compression it keeps its name")
     func rotatesByAge() async throws {
-        try await Self.withDirectory { (directory: String) async throws in
+        try await withScratchDirectory("file") { (directory: String) async throws in
             let path = directory + "/events.ndjson"
             let clock = ManualClock()
             let sink = FileSink(
@@ -82,7 +75,7 @@ struct FileSinkTests {
 
     @Test("a write that fails is retriable, names the path, and succeeds once the directory exists")
     func failureThenSuccess() async throws {
-        try await Self.withDirectory { (directory: String) async throws in
+        try await withScratchDirectory("file") { (directory: String) async throws in
             let path = directory + "/missing/events.ndjson"
             let sink = FileSink(configuration: FileSinkConfiguration(name: "file", path: path), clock: ManualClock(), logger: TimedFixtures.logger)
             let outcome = await sink.deliver([Fixtures.entry(1)])

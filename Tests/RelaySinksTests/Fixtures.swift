@@ -2,29 +2,14 @@ import Foundation
 import RelayCore
 import RelaySinks
 import RelayState
+import RelayTesting
 
 /// Outbox rows and configurations shared by the Splunk HEC tests.
 enum Fixtures {
     static let token = "sandbox-hec-token"
 
-    static func event(_ number: Int, platform: Platform = .genesys, ms: Int64 = 1_624_633_912_435) -> Event {
-        Event(
-            eventID: EventID.make(platform: platform, nativeID: "native-\(number)"),
-            timestamp: Timestamp(millisecondsSinceEpoch: ms + Int64(number)),
-            platform: platform,
-            sourceKind: "audit",
-            eventType: "QUEUE_UPDATED",
-            actorID: "user-\(number)",
-            actorName: "Agent \"\(number)\"\n",
-            newValue: #"{"name":"q\#(number)"}"#,
-            attributes: JSONObject([
-                "z.order": "kept", "a.big": .number(JSONNumber(uncheckedLiteral: "12345678901234567890")),
-            ])
-        )
-    }
-
     static func entry(_ number: Int, platform: Platform = .genesys, ms: Int64 = 1_624_633_912_435) -> OutboxEntry {
-        let event = event(number, platform: platform, ms: ms)
+        let event = SampleEvents.event(number, platform: platform, ms: ms)
         return OutboxEntry(
             id: Int64(number), eventID: event.eventID, timestamp: event.timestamp, platform: platform,
             payload: event.encoded(), enqueuedAt: event.timestamp
@@ -33,8 +18,8 @@ enum Fixtures {
 
     /// A state store in a new temporary directory (the sink keeps its HEC channel there).
     static func temporaryStore() throws -> SQLiteStateStore {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-sinks-\(UUID().uuidString)")
-        return try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("state.sqlite").path))
+        let directory = try ScratchDirectory("sinks")
+        return try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.file("state.sqlite")))
     }
 
     static func configuration(

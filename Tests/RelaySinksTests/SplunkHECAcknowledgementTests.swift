@@ -4,17 +4,14 @@ import RelayHTTP
 import RelaySandbox
 import RelaySinks
 import RelayState
+import RelayTesting
 import Testing
 
 /// Indexer acknowledgement, poisoned events, several endpoints and the token check, against the
 /// sandbox HEC.
 @Suite("Splunk HEC acknowledgement, poisoned events, endpoints")
 struct SplunkHECAcknowledgementTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.tests.hec-ack")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.tests.hec-ack")
 
     private func makeSink(_ urls: [String], token: String, store: SQLiteStateStore, clock: ManualClock = ManualClock()) -> SplunkHECSink {
         var configuration = Fixtures.configuration(token: token)

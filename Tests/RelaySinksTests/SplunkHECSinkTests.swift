@@ -3,16 +3,13 @@ import RelayCore
 import RelayHTTP
 import RelaySandbox
 import RelaySinks
+import RelayTesting
 import Testing
 
 /// The sink against the sandbox's HTTP Event Collector, over real HTTP.
 @Suite("SplunkHECSink against the sandbox HEC", .timeLimit(.minutes(2)))
 struct SplunkHECSinkTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.sinks.tests")
-        logger.logLevel = .warning
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.sinks.tests", level: .warning)
 
     /// Runs `body` with a sink pointed at a running HEC emulator.
     private func withHEC<T: Sendable>(

@@ -2,6 +2,7 @@ import RelayCore
 import RelayHTTP
 import RelaySandbox
 import RelaySinks
+import RelayTesting
 import Testing
 
 @Suite("SumoLogicSink against the sandbox HTTP source", .timeLimit(.minutes(2)))
@@ -77,7 +78,7 @@ struct SumoLogicSinkTests {
     func splits() async throws {
         try await withSource { sink, sumo, _ in
             let entries = (0..<300).map { number -> OutboxEntry in
-                var event = Fixtures.event(number)
+                var event = SampleEvents.event(number)
                 event.attributes.append(key: "pad", value: .string(String(repeating: "s", count: 8_000)))
                 var entry = Fixtures.entry(number)
                 entry.payload = event.encoded()
@@ -95,7 +96,7 @@ struct SumoLogicSinkTests {
     func partialOutage(fault: SumoFault) async throws {
         try await withSource { sink, sumo, _ in
             let entries = (0..<300).map { number -> OutboxEntry in
-                var event = Fixtures.event(number)
+                var event = SampleEvents.event(number)
                 event.attributes.append(key: "pad", value: .string(String(repeating: "s", count: 8_000)))
                 var entry = Fixtures.entry(number)
                 entry.payload = event.encoded()

@@ -1,6 +1,7 @@
 import Logging
 import RelayCore
 import RelayState
+import RelayTesting
 import Synchronization
 import Testing
 
@@ -27,8 +28,7 @@ struct LeasedPullTests {
     static func service(_ source: CountingSource, store: any StateStore, owner: String, clock: ManualClock) -> (
         PullSourceService, PartitionLeaseKeeper
     ) {
-        var logger = Logger(label: "ccrelay.tests.lease")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("ccrelay.tests.lease")
         let keeper = PartitionLeaseKeeper(store: store, source: source.name, owner: owner, duration: .seconds(30), clock: clock, logger: logger)
         let intake = Intake(
             source: source.name, store: store, router: EventRouter(routes: []), clock: clock, signal: OutboxSignal(),

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import PostgresNIO
 import RelayCore
+import RelayTesting
 import Testing
 
 @testable import RelayState
@@ -52,11 +53,7 @@ enum TestPostgres {
             "CCRELAY_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL for these tests")
     }
 
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.state.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.state.tests")
 
     /// A configuration on a fresh schema of its own, so tests run side by side.
     static func freshConfiguration(poolSize: Int = 4) throws -> PostgresStateConfiguration {
@@ -91,10 +88,9 @@ func withStore<T>(_ kind: StoreKind, _ body: (StoreUnderTest) async throws -> T)
 /// Runs `body` with a database path inside a fresh temporary directory (in a subdirectory that
 /// does not exist yet, so the store must create it) and removes the directory afterwards.
 func withTemporaryDatabasePath<T>(_ body: (String) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("ccrelay-state-tests-\(UUID().uuidString)", isDirectory: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try await body(directory.appendingPathComponent("state/relay.sqlite").path)
+    try await withScratchDirectory("state-tests") { directory in
+        try await body(directory + "/state/relay.sqlite")
+    }
 }
 
 /// Runs `body` with a SQLite store opened on a fresh temporary database.

@@ -3,6 +3,7 @@ import RelayConfig
 import RelayRuntime
 import RelayCore
 import RelaySandbox
+import RelayTesting
 
 /// The CXone source against the sandbox tenant on a manual clock: records per API call when changes
 /// and logins arrive, and API calls per hour in steady state (a quiet tenant; every cycle still

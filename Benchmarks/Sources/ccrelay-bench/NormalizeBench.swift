@@ -4,6 +4,7 @@ import RelayCore
 import RelayGenesys
 import RelayHTTP
 import RelaySandbox
+import RelayTesting
 
 /// Normalize + encode per core: JSON bytes in, the normalized event's encoding out, one thread.
 enum NormalizeBench {

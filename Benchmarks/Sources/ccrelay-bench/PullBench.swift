@@ -4,6 +4,7 @@ import RelayConfig
 import RelayRuntime
 import RelayCore
 import RelaySandbox
+import RelayTesting
 
 /// The pull side against the sandbox Genesys org: API calls per hour when idle, records per API
 /// call, and backfill records/s through the asynchronous audit query.

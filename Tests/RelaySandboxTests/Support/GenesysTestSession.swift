@@ -1,6 +1,7 @@
 import NIOHTTP1
 import RelayCore
 import RelaySandbox
+import RelayTesting
 
 /// A client's view of a running Genesys org emulator: fetch a token, query audits.
 struct GenesysTestSession: Sendable {

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import RelayCore
 import RelaySandbox
+import RelayTesting
 
 /// A response read whole, for assertions.
 struct TestResponse: Sendable {
@@ -21,11 +22,7 @@ struct TestResponse: Sendable {
 
 /// Real HTTP to the emulators over AsyncHTTPClient.
 enum TestHTTP {
-    static let logger: Logger = {
-        var logger = Logger(label: "ccrelay.sandbox.tests")
-        logger.logLevel = .warning
-        return logger
-    }()
+    static let logger = Logger.quiet("ccrelay.sandbox.tests", level: .warning)
 
     static func send(
         _ method: HTTPMethod,

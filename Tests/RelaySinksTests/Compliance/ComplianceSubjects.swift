@@ -3,95 +3,122 @@ import RelayCore
 import RelayHTTP
 import RelaySandbox
 import RelaySinks
-import Testing
+import RelayTesting
+import Synchronization
 
-/// Every sink the compliance suite runs against.
+/// Every sink of this target under the sink compliance suite, each against its emulator.
 enum ComplianceSubjects {
-    static let all: [ComplianceSubject] = [splunkHEC(acknowledgement: false), splunkHEC(acknowledgement: true), datadog, sumo, file]
+    static let all: [any SinkComplianceHarness] = [
+        SplunkHECHarness(acknowledgement: false), SplunkHECHarness(acknowledgement: true), DatadogHarness(), SumoHarness(),
+        FileHarness(), StdoutHarness(),
+    ]
+}
 
-    static let withPermanentFailure = all.filter(\.hasPermanentFailure)
+/// Splunk HEC, with or without indexer acknowledgement (the token decides).
+struct SplunkHECHarness: SinkComplianceHarness {
+    let acknowledgement: Bool
+    var name: String { acknowledgement ? "Splunk HEC with acks" : "Splunk HEC" }
+    var hasPermanentFailure: Bool { true }
+    var hasCredential: Bool { true }
 
-    static func splunkHEC(acknowledgement: Bool) -> ComplianceSubject {
-        ComplianceSubject(
-            name: acknowledgement ? "Splunk HEC with acks" : "Splunk HEC", hasPermanentFailure: true
-        ) { clock, body in
-            let hec = SplunkHECEmulator(clock: clock)
-            let token = acknowledgement ? SplunkHECConfiguration.defaultAckToken : SplunkHECConfiguration.defaultToken
-            try await Sandbox.withRunning(hec: hec, logger: Compliance.logger) { url in
-                @Sendable func makeSink(index: String, store: any StateStore) -> any Sink {
-                    var configuration = Fixtures.configuration(endpoint: url, token: token, index: index)
-                    configuration.name = Compliance.sinkName
-                    return SplunkHECSink(configuration: configuration, transport: HTTPTransport(), store: store, clock: clock)
-                }
-                try await body(
-                    ComplianceDestination(
-                        makeSink: { makeSink(index: "ccas", store: $0) },
-                        arrived: { hec.events.compactMap { $0.fields["event_id"]?.stringValue } },
-                        failRetriably: { hec.injectFaults([.busy]) },
-                        recover: {},
-                        permanentFailure: { (makeSink(index: "not-allowed-for-token", store: $0), "code 7") }
-                    ))
-            }
-        }
-    }
-
-    static let datadog = ComplianceSubject(name: "Datadog Logs", hasPermanentFailure: true) { clock, body in
-        let intake = DatadogIntakeEmulator(clock: clock)
-        try await Sandbox.withRunning(datadog: intake, logger: Compliance.logger) { url in
-            @Sendable func makeSink() -> any Sink {
-                DatadogLogsSink(
-                    configuration: DatadogLogsSinkConfiguration(
-                        name: Compliance.sinkName, endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey,
-                        requestTimeout: .seconds(10)),
-                    transport: HTTPTransport(), clock: clock, logger: Compliance.logger)
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+        let hec = SplunkHECEmulator(clock: clock)
+        let token = acknowledgement ? SplunkHECConfiguration.defaultAckToken : SplunkHECConfiguration.defaultToken
+        try await Sandbox.withRunning(hec: hec, logger: SinkComplianceKit.logger) { url in
+            @Sendable func makeSink(index: String, token: String, store: any StateStore) -> any Sink {
+                var configuration = Fixtures.configuration(endpoint: url, token: token, index: index)
+                configuration.name = SinkComplianceKit.sinkName
+                return SplunkHECSink(configuration: configuration, transport: HTTPTransport(), store: store, clock: clock)
             }
             try await body(
-                ComplianceDestination(
+                SinkComplianceDestination(
+                    makeSink: { makeSink(index: "ccas", token: token, store: $0) },
+                    arrived: { hec.events.compactMap { $0.fields["event_id"]?.stringValue } },
+                    failRetriably: { hec.injectFaults([.busy]) },
+                    permanentFailure: { (makeSink(index: "not-allowed-for-token", token: token, store: $0), "code 7") },
+                    credentialFailure: { makeSink(index: "ccas", token: "not-a-hec-token", store: $0) }
+                ))
+        }
+    }
+}
+
+struct DatadogHarness: SinkComplianceHarness {
+    var name: String { "Datadog Logs" }
+    var hasPermanentFailure: Bool { true }
+    var hasCredential: Bool { true }
+
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+        let intake = DatadogIntakeEmulator(clock: clock)
+        try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) { url in
+            @Sendable func makeSink(apiKey: String = DatadogIntakeConfiguration.defaultAPIKey) -> any Sink {
+                DatadogLogsSink(
+                    configuration: DatadogLogsSinkConfiguration(
+                        name: SinkComplianceKit.sinkName, endpoint: url, apiKey: apiKey, requestTimeout: .seconds(10)),
+                    transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
+            }
+            try await body(
+                SinkComplianceDestination(
                     makeSink: { _ in makeSink() },
                     arrived: { intake.logs.compactMap(\.eventID) },
                     failRetriably: { intake.injectFaults([.tooManyRequests(retryAfterSeconds: 5)]) },
-                    recover: {},
                     permanentFailure: { _ in
                         intake.injectFaults([.badRequest])
                         return (makeSink(), "malformed request body")
-                    }
+                    },
+                    credentialFailure: { _ in makeSink(apiKey: "not-a-datadog-key") }
                 ))
         }
     }
+}
 
-    static let sumo = ComplianceSubject(name: "Sumo Logic", hasPermanentFailure: true) { _, body in
+struct SumoHarness: SinkComplianceHarness {
+    var name: String { "Sumo Logic" }
+    var hasPermanentFailure: Bool { true }
+    var hasCredential: Bool { true }
+
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
         let source = SumoLogicEmulator()
-        try await Sandbox.withRunning(sumo: source, logger: Compliance.logger) { url in
-            @Sendable func makeSink() -> any Sink {
+        try await Sandbox.withRunning(sumo: source, logger: SinkComplianceKit.logger) { url in
+            @Sendable func makeSink(url: String) -> any Sink {
                 SumoLogicSink(
-                    configuration: SumoLogicSinkConfiguration(name: Compliance.sinkName, url: url, requestTimeout: .seconds(10)),
+                    configuration: SumoLogicSinkConfiguration(name: SinkComplianceKit.sinkName, url: url, requestTimeout: .seconds(10)),
                     transport: HTTPTransport())
             }
+            // The collector URL's last segment is its secret code; an unknown one is answered 401.
+            let unknownCode = url.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/not-a-code"
             try await body(
-                ComplianceDestination(
-                    makeSink: { _ in makeSink() },
+                SinkComplianceDestination(
+                    makeSink: { _ in makeSink(url: url) },
                     arrived: { source.lines.compactMap(\.eventID) },
                     failRetriably: { source.injectFaults([.throttled(retryAfterSeconds: 5)]) },
-                    recover: {},
                     permanentFailure: { _ in
                         source.injectFaults([.badRequest])
-                        return (makeSink(), "could not be processed")
-                    }
+                        return (makeSink(url: url), "could not be processed")
+                    },
+                    credentialFailure: { _ in makeSink(url: unknownCode) }
                 ))
         }
     }
+}
 
-    /// The file sink writes into a directory the retriable fault removes (before the first write)
-    /// and recovery creates again.
-    static let file = ComplianceSubject(name: "File", hasPermanentFailure: false) { clock, body in
-        try await Compliance.withDirectory { directory in
+/// The file sink writes into a directory the retriable fault removes (before the first write) and
+/// recovery creates again. A file has no permanent failure and no credential.
+struct FileHarness: SinkComplianceHarness {
+    var name: String { "File" }
+    var hasPermanentFailure: Bool { false }
+    var hasCredential: Bool { false }
+
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+        try await withScratchDirectory("file-compliance") { directory in
             let folder = directory + "/out"
             let path = folder + "/events.ndjson"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try await body(
-                ComplianceDestination(
+                SinkComplianceDestination(
                     makeSink: { _ in
-                        FileSink(configuration: FileSinkConfiguration(name: Compliance.sinkName, path: path), clock: clock, logger: Compliance.logger)
+                        FileSink(
+                            configuration: FileSinkConfiguration(name: SinkComplianceKit.sinkName, path: path), clock: clock,
+                            logger: SinkComplianceKit.logger)
                     },
                     arrived: {
                         guard FileManager.default.fileExists(atPath: path) else { return [] }
@@ -102,8 +129,43 @@ enum ComplianceSubjects {
                     },
                     failRetriably: { try FileManager.default.removeItem(atPath: folder) },
                     recover: { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) },
-                    permanentFailure: nil
+                    permanentFailure: nil,
+                    credentialFailure: nil
                 ))
         }
+    }
+}
+
+/// The stdout sink over an injected output that keeps what is written; the retriable fault makes
+/// the next write fail (a broken pipe). Standard output has no permanent failure and no credential.
+struct StdoutHarness: SinkComplianceHarness {
+    var name: String { "Stdout" }
+    var hasPermanentFailure: Bool { false }
+    var hasCredential: Bool { false }
+
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+        let written = Mutex<(lines: [String], failNext: Bool)>(([], false))
+        try await body(
+            SinkComplianceDestination(
+                makeSink: { _ in
+                    StdoutSink(configuration: StdoutSinkConfiguration(name: SinkComplianceKit.sinkName)) { bytes throws(RelayError) in
+                        let failed = written.withLock { state in
+                            if state.failNext {
+                                state.failNext = false
+                                return true
+                            }
+                            state.lines += String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+                            return false
+                        }
+                        if failed { throw RelayError(RelayError.Code(rawValue: "file.io"), "broken pipe") }
+                    }
+                },
+                arrived: {
+                    try written.withLock { $0.lines }.map { try JSONParser.parse($0)["event_id"]?.stringValue ?? "" }
+                },
+                failRetriably: { written.withLock { $0.failNext = true } },
+                permanentFailure: nil,
+                credentialFailure: nil
+            ))
     }
 }

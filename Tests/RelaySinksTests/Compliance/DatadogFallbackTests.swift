@@ -4,6 +4,7 @@ import RelayHTTP
 import RelaySandbox
 import RelaySinks
 import RelayState
+import RelayTesting
 import Testing
 
 /// Events older than 18 h never reach Datadog: through real workers and the state store they move
@@ -14,28 +15,28 @@ struct DatadogFallbackTests {
     func fallback() async throws {
         let clock = ManualClock()
         let intake = DatadogIntakeEmulator(clock: clock)
-        try await Compliance.withDirectory { (directory: String) async throws in
-            let store = try Compliance.openStore(directory)
-            let fresh = Compliance.records(20, clock: clock, sink: "datadog", offset: .seconds(-3600))
-            let old = Compliance.records(15, clock: clock, sink: "datadog", offset: .seconds(-19 * 3600), first: 100)
+        try await withScratchDirectory("compliance") { (directory: String) async throws in
+            let store = try SinkComplianceKit.openStore(directory)
+            let fresh = SinkComplianceKit.records(20, clock: clock, sink: "datadog", offset: .seconds(-3600))
+            let old = SinkComplianceKit.records(15, clock: clock, sink: "datadog", offset: .seconds(-19 * 3600), first: 100)
             _ = try await store.append(fresh + old, deadLetters: [], checkpoint: nil, now: clock.now)
             let archive = FileSink(
                 configuration: FileSinkConfiguration(name: "archive", path: directory + "/archive.ndjson"), clock: clock,
-                logger: Compliance.logger)
-            try await Sandbox.withRunning(datadog: intake, logger: Compliance.logger) { (url: String) async throws in
+                logger: SinkComplianceKit.logger)
+            try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) { (url: String) async throws in
                 let datadog = DatadogLogsSink(
                     configuration: DatadogLogsSinkConfiguration(
                         name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey, fallback: "archive"),
-                    transport: HTTPTransport(), clock: clock, logger: Compliance.logger)
+                    transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
                 let deadline = clock.now.advanced(by: .seconds(600))
-                let sent = try await Compliance.worker(datadog, store: store, clock: clock).drain(until: deadline)
+                let sent = try await SinkComplianceKit.worker(datadog, store: store, clock: clock).drain(until: deadline)
                 #expect(sent.delivered == fresh.count)
                 #expect(sent.deadLettered == 0)
                 #expect(sent.remaining == 0)
                 #expect(try await store.outboxDepth(sink: "archive") == old.count)
                 #expect(datadog.outOfWindow.rerouted == old.count)
 
-                let archived = try await Compliance.worker(archive, store: store, clock: clock).drain(until: deadline)
+                let archived = try await SinkComplianceKit.worker(archive, store: store, clock: clock).drain(until: deadline)
                 #expect(archived.delivered == old.count)
             }
             #expect(intake.logs.compactMap(\.eventID).sorted() == fresh.map(\.eventID).sorted())
@@ -51,15 +52,15 @@ struct DatadogFallbackTests {
     func deadLetters() async throws {
         let clock = ManualClock()
         let intake = DatadogIntakeEmulator(clock: clock)
-        try await Compliance.withDirectory { (directory: String) async throws in
-            let store = try Compliance.openStore(directory)
-            let old = Compliance.records(3, clock: clock, sink: "datadog", offset: .seconds(-20 * 3600))
+        try await withScratchDirectory("compliance") { (directory: String) async throws in
+            let store = try SinkComplianceKit.openStore(directory)
+            let old = SinkComplianceKit.records(3, clock: clock, sink: "datadog", offset: .seconds(-20 * 3600))
             _ = try await store.append(old, deadLetters: [], checkpoint: nil, now: clock.now)
-            try await Sandbox.withRunning(datadog: intake, logger: Compliance.logger) { (url: String) async throws in
+            try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) { (url: String) async throws in
                 let datadog = DatadogLogsSink(
                     configuration: DatadogLogsSinkConfiguration(name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey),
-                    transport: HTTPTransport(), clock: clock, logger: Compliance.logger)
-                let result = try await Compliance.worker(datadog, store: store, clock: clock).drain(until: clock.now.advanced(by: .seconds(600)))
+                    transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
+                let result = try await SinkComplianceKit.worker(datadog, store: store, clock: clock).drain(until: clock.now.advanced(by: .seconds(600)))
                 #expect(result.deadLettered == old.count)
                 #expect(datadog.outOfWindow.deadLettered == old.count)
             }
