@@ -1,4 +1,5 @@
 import Hummingbird
+import RelayAWSCore
 import RelayCore
 import RelayHTTP
 import RelayTesting

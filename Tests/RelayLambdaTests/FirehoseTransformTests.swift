@@ -74,11 +74,11 @@ import Testing
     @Test func aFailedRecordsReasonNamesItsIndexAndInvocation() throws {
         let handler = try #require(try Self.handler("format: event", redaction: false) as? FirehoseTransformHandler)
         func oneLine(_ text: String) -> String { text.split(separator: "\n").joined() }
-        let lines = [oneLine(LambdaFixtures.auditEvent(id: "e-2")), String(oneLine(LambdaFixtures.auditEvent(id: "e-3")).dropLast(2))]
+        let lines = [oneLine(SampleEvents.genesysEventBridgeAudit(id: "e-2")), String(oneLine(SampleEvents.genesysEventBridgeAudit(id: "e-3")).dropLast(2))]
         let request = FirehoseTransformRequest(
             invocationID: "inv-7",
             records: [
-                .init(recordID: "a", data: Base64.encode(Array(LambdaFixtures.auditEvent().utf8))),
+                .init(recordID: "a", data: Base64.encode(Array(SampleEvents.genesysEventBridgeAudit().utf8))),
                 .init(recordID: "b", data: Base64.encode(Array(lines.joined(separator: "\n").utf8))),
                 .init(recordID: "c", data: nil),
             ])

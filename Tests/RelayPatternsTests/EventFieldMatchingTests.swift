@@ -1,4 +1,5 @@
 import RelayCore
+import RelayTesting
 import Testing
 
 @testable import RelayPatterns
@@ -9,11 +10,11 @@ import Testing
 struct EventFieldMatchingTests {
     static let texts = ["", "X", "QUEUE_UPDATED", "u-1", "Queue", "10.1.2.3", "a", "running"]
 
-    static func randomText(_ generator: inout SeededGenerator) -> String? {
+    static func randomText(_ generator: inout SplitMix64) -> String? {
         Bool.random(using: &generator) ? nil : texts.randomElement(using: &generator)!
     }
 
-    static func randomEvent(_ generator: inout SeededGenerator) -> Event {
+    static func randomEvent(_ generator: inout SplitMix64) -> Event {
         var attributes = JSONObject()
         for _ in 0..<Int.random(in: 0..<4, using: &generator) {
             attributes.append(
@@ -51,7 +52,7 @@ struct EventFieldMatchingTests {
     @Test("every pattern decides as on the event's JSON", arguments: 0..<8)
     func sameDecisionAsOnTheJSON(patternIndex: Int) throws {
         let pattern = try EventPattern(parsing: Self.patterns[patternIndex])
-        var generator = SeededGenerator(state: UInt64(patternIndex) &+ 0xE7E47)
+        var generator = SplitMix64(seed: UInt64(patternIndex) &+ 0xE7E47)
         var matched = 0
         for _ in 0..<2_000 {
             let event = Self.randomEvent(&generator)
@@ -65,7 +66,7 @@ struct EventFieldMatchingTests {
 
     @Test("every key of the event's JSON reads the same value, and no other key reads one")
     func fieldsAreTheJSONKeys() throws {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<200 {
             let event = Self.randomEvent(&generator)
             let json = try #require(event.jsonValue.objectValue)

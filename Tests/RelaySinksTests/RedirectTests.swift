@@ -5,6 +5,7 @@ import RelayHTTP
 import RelaySinks
 import ServiceLifecycle
 import Synchronization
+import RelayTesting
 import Testing
 
 /// Outbound clients never follow a redirect: a 3xx would re-send the credential header and the
