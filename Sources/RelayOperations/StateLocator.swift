@@ -46,7 +46,8 @@ public enum StateLocator {
     }
 
     /// Opens the existing store a configuration file names: its SQLite database, or its PostgreSQL
-    /// store (whose schema is migrated on first use, as the daemon would).
+    /// store (whose schema is migrated when it runs, as the daemon's would). Use it inside its
+    /// ``StateStore/whileRunning(_:)``.
     ///
     /// - Throws: `ConfigError` when the file cannot be read; `RelayError` (`state.store`) when no
     ///   SQLite database exists at the path (an operator command never creates an empty one).

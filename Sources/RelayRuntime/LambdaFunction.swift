@@ -87,11 +87,11 @@ public enum LambdaFunction {
                 transport: transport, clock: clock)
             state = .perSource(S3SourceStateStore(client: client, prefix: s3.prefix))
         } else if let postgres = configuration.state.postgres {
-            state = .store(PostgresStateStore(configuration: postgres, logger: logger))
+            state = .store { PostgresStateStore(configuration: postgres, logger: logger) }
         } else {
             do {
-                state = .store(
-                    try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath)))
+                let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
+                state = .store { store }
             } catch {
                 throw .invalidConfiguration("state.sqlite.path: the state store cannot be opened: \(error)")
             }

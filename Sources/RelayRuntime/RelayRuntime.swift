@@ -139,11 +139,12 @@ public struct RelayRuntime: Sendable {
         )
     }
 
-    /// The daemon's services in start order: sink workers, the ledger janitor, the HTTP server (push
-    /// receivers), then the pull sources, so a graceful shutdown stops intake first and lets in-flight
-    /// batches finish.
+    /// The daemon's services in start order: the state store, sink workers, the ledger janitor, the
+    /// HTTP server (push receivers), then the pull sources, so a graceful shutdown stops intake first,
+    /// lets in-flight batches finish, and stops the store last.
     public func services() -> [any Service] {
-        var services: [any Service] = sinks.flatMap { sink in
+        var services: [any Service] = [store]
+        services += sinks.flatMap { sink in
             let gate = SinkGate(recheck: sink.retry.initialBackoff)
             return (0..<max(1, sink.batch.concurrency)).map { worker(for: sink, index: $0, gate: gate) }
         }
@@ -178,8 +179,14 @@ public struct RelayRuntime: Sendable {
         public var succeeded: Bool { failedSources.isEmpty && remaining == 0 && deadLettered == 0 }
     }
 
+    /// Runs `body` while the state store runs, for owners without a `ServiceGroup` (`once`,
+    /// backfill); call it once per runtime (a PostgreSQL store runs once).
+    public func whileRunning<T>(_ body: () async throws -> T) async throws -> T {
+        try await store.whileRunning(body)
+    }
+
     /// One extraction cycle for every pull source, then delivery until the outboxes are empty or
-    /// `deadline` passes.
+    /// `deadline` passes. Outside a `ServiceGroup`, call it inside ``whileRunning(_:)``.
     public func runOnce(deadline: WallInstant) async throws -> OnceReport {
         var report = OnceReport()
         for source in sources {

@@ -48,13 +48,15 @@ struct BackfillCommand: AsyncParsableCommand {
         let operation = BackfillOperation(runtime: runtime, clock: clock, logger: logger)
         let report: BackfillReport
         do {
-            report = try await operation.run(BackfillRequest(source: source, from: start, to: end, service: service)) { progress in
-                if interactive {
-                    let text = "\r" + progress.bar(at: clock.now)
-                    let bytes = Array(text.utf8)
-                    _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                } else if progress.pages == 0 || progress.windowsDone == progress.windowsTotal || progress.pages % 20 == 0 {
-                    writeLine(progress.line(at: clock.now))
+            report = try await runtime.whileRunning {
+                try await operation.run(BackfillRequest(source: source, from: start, to: end, service: service)) { progress in
+                    if interactive {
+                        let text = "\r" + progress.bar(at: clock.now)
+                        let bytes = Array(text.utf8)
+                        _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+                    } else if progress.pages == 0 || progress.windowsDone == progress.windowsTotal || progress.pages % 20 == 0 {
+                        writeLine(progress.line(at: clock.now))
+                    }
                 }
             }
         } catch let error as RelayError where error.code == .configInvalid {

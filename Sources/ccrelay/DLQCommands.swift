@@ -38,7 +38,7 @@ struct DLQOptions: ParsableArguments {
             throw ExitCode(1)
         }
         do {
-            try await body(DeadLetterOperations(store: store))
+            try await store.whileRunning { try await body(DeadLetterOperations(store: store)) }
         } catch {
             printError("\(error)")
             throw ExitCode(1)

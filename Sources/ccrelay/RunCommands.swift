@@ -65,7 +65,9 @@ struct OnceCommand: AsyncParsableCommand {
         let configuration = try await loadResolvedConfiguration(path: config, logger: logger)
         let clock = SystemClock()
         let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
-        let report = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(deadlineSecs)))
+        let report = try await runtime.whileRunning {
+            try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(deadlineSecs)))
+        }
         print(
             "failed_sources=\(report.failedSources.count) delivered=\(report.delivered) dead_lettered=\(report.deadLettered) remaining=\(report.remaining)"
         )

@@ -78,19 +78,23 @@ struct ObservabilityEndpointTests {
         let store = PostgresStateStore(
             configuration: try PostgresStateConfiguration(url: "postgres://ccrelay:s3cret-pw@127.0.0.1:1/ccrelay"),
             logger: PipelineHarness.logger)
-        defer { try? store.close() }
-        let pipeline = ObservedPipeline(
-            sources: [], sinks: ["splunk"], store: store, telemetry: PipelineTelemetry(), health: SinkHealth(),
-            clock: ManualClock(), metrics: MetricsExporter(), throughput: ThroughputRecorder())
-        let readiness = await Readiness.check(pipeline)
-        #expect(!readiness.isReady)
-        #expect(readiness.reasons.count == 1)
-        #expect(readiness.reasons.first?.hasPrefix("state store: ") == true)
-        #expect(!readiness.json.contains("s3cret-pw"))
-        let snapshot = await PipelineSnapshot.take(pipeline)
-        #expect(snapshot.storeError != nil)
-        #expect(snapshot.sinks.first?.outboxDepth == nil)
-        #expect(StatusPage.render(snapshot).contains(#"id="store-error""#))
+        // The store runs (its migration fails at once) without anyone waiting for it to be ready.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            let pipeline = ObservedPipeline(
+                sources: [], sinks: ["splunk"], store: store, telemetry: PipelineTelemetry(), health: SinkHealth(),
+                clock: ManualClock(), metrics: MetricsExporter(), throughput: ThroughputRecorder())
+            let readiness = await Readiness.check(pipeline)
+            #expect(!readiness.isReady)
+            #expect(readiness.reasons.count == 1)
+            #expect(readiness.reasons.first?.hasPrefix("state store: ") == true)
+            #expect(!readiness.json.contains("s3cret-pw"))
+            let snapshot = await PipelineSnapshot.take(pipeline)
+            #expect(snapshot.storeError != nil)
+            #expect(snapshot.sinks.first?.outboxDepth == nil)
+            #expect(StatusPage.render(snapshot).contains(#"id="store-error""#))
+        }
     }
 
     @Test("the status page shows each component's state, throughput chart, outbox depth and dead letters")

@@ -16,13 +16,13 @@ struct PostgresStoreTests {
             let claimed = try await first.claim(sink: "splunk", maxEvents: 10, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(60)))
             try await first.setValue("channel-guid", forKey: "splunk.channel")
 
-            let second = try await subject.reopen()
-            defer { try? second.close() }
-            #expect(try await second.claimAll(now: t0.advanced(by: .seconds(59))).isEmpty)
-            #expect(try await second.claimAll(now: t0.advanced(by: .seconds(60))) == claimed)
-            #expect(try await second.checkpoint(source: "genesys", partition: "audits") == "cursor-9")
-            #expect(try await second.value(forKey: "splunk.channel") == "channel-guid")
-            #expect(try await second.append([record("keep-1")]).duplicates == 1)
+            try await subject.withReopened { second in
+                #expect(try await second.claimAll(now: t0.advanced(by: .seconds(59))).isEmpty)
+                #expect(try await second.claimAll(now: t0.advanced(by: .seconds(60))) == claimed)
+                #expect(try await second.checkpoint(source: "genesys", partition: "audits") == "cursor-9")
+                #expect(try await second.value(forKey: "splunk.channel") == "channel-guid")
+                #expect(try await second.append([record("keep-1")]).duplicates == 1)
+            }
         }
     }
 
@@ -30,57 +30,65 @@ struct PostgresStoreTests {
     func concurrentClaimsAreDisjoint() async throws {
         try await withStore(.postgres) { (subject) async throws in
             try await subject.store.append(records("c", count: 400, size: 50))
-            let others = [try await subject.reopen(), try await subject.reopen()]
-            defer { for store in others { try? store.close() } }
-            let stores = [subject.store] + others
-            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
-                for store in stores {
-                    group.addTask {
-                        var mine: [String] = []
-                        while true {
-                            let batch = try await store.claim(
-                                sink: "splunk", maxEvents: 7, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(30)))
-                            if batch.isEmpty { return mine }
-                            mine += batch.map(\.eventID)
+            try await subject.withReopened { second in
+                try await subject.withReopened { third in
+                    let stores = [subject.store, second, third]
+                    let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                        for store in stores {
+                            group.addTask {
+                                var mine: [String] = []
+                                while true {
+                                    let batch = try await store.claim(
+                                        sink: "splunk", maxEvents: 7, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(30)))
+                                    if batch.isEmpty { return mine }
+                                    mine += batch.map(\.eventID)
+                                }
+                            }
                         }
+                        return try await group.reduce(into: [[String]]()) { $0.append($1) }
                     }
+                    let all = claimed.flatMap { $0 }
+                    #expect(all.count == 400)
+                    #expect(Set(all).count == 400)
                 }
-                return try await group.reduce(into: [[String]]()) { $0.append($1) }
             }
-            let all = claimed.flatMap { $0 }
-            #expect(all.count == 400)
-            #expect(Set(all).count == 400)
         }
     }
 
     @Test("instances starting at once on an empty database migrate it once")
     func concurrentMigrations() async throws {
         let configuration = try TestPostgres.freshConfiguration()
-        let stores = try await withThrowingTaskGroup(of: PostgresStateStore.self) { group in
+        // Six instances start together and each waits for its own migration.
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<6 {
-                group.addTask { try await PostgresStateStore.open(configuration: configuration, logger: TestPostgres.logger) }
+                group.addTask {
+                    try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { store in
+                        _ = try await store.value(forKey: "migrated")
+                    }
+                }
             }
-            return try await group.reduce(into: [PostgresStateStore]()) { $0.append($1) }
+            try await group.waitForAll()
         }
-        defer { for store in stores { try? store.close() } }
-        let versions = try await stores[0].withConnection("test") { connection in
-            var versions: [Int] = []
-            for try await version in try await connection.query("SELECT version FROM ccrelay_migrations ORDER BY version", logger: TestPostgres.logger)
-                .decode(Int.self)
-            {
-                versions.append(version)
+        try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { store in
+            let versions = try await store.withConnection("test") { connection in
+                var versions: [Int] = []
+                for try await version in try await connection.query("SELECT version FROM ccrelay_migrations ORDER BY version", logger: TestPostgres.logger)
+                    .decode(Int.self)
+                {
+                    versions.append(version)
+                }
+                return versions
             }
-            return versions
+            #expect(versions == PostgresSchema.migrations.map(\.version))
+            #expect(try await store.append([record("m")]).accepted == 1)
         }
-        #expect(versions == PostgresSchema.migrations.map(\.version))
-        #expect(try await stores[5].append([record("m")]).accepted == 1)
     }
 
     @Test("a database migrated by a newer ccrelay is refused, not written to")
     func newerSchemaIsRefused() async throws {
         try await withStore(.postgres) { (subject) async throws in
             try await subject.execute(sqlite: "", postgres: ["INSERT INTO ccrelay_migrations (version, name) VALUES (999, 'future')"])
-            let error = await #expect(throws: RelayError.self) { _ = try await subject.reopen() }
+            let error = await #expect(throws: RelayError.self) { try await subject.withReopened { _ in } }
             #expect(error?.code == .stateStore)
             #expect(error?.message.contains("999") == true)
         }
@@ -93,7 +101,7 @@ struct PostgresStoreTests {
         configuration.connectTimeout = .seconds(5)
         let secret = configuration.password!
         let error = await #expect(throws: RelayError.self) {
-            _ = try await PostgresStateStore.open(configuration: configuration, logger: TestPostgres.logger)
+            try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { _ in }
         }
         #expect(error?.code == .stateStore)
         #expect(error?.message.contains("\(configuration.host):\(configuration.port)") == true)

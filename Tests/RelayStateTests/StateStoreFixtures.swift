@@ -25,8 +25,9 @@ struct StoreUnderTest: Sendable {
     /// What the store's errors name: the SQLite path, or the redacted PostgreSQL URL.
     var location: String
     var kind: StoreKind
-    /// Opens another store on the same database, as another process or instance would.
-    var reopen: @Sendable () async throws -> any StateStore
+    /// Runs `body` with another store on the same database, as another process or instance would
+    /// open it (running for the closure's duration, closed after).
+    var withReopened: @Sendable (_ body: (any StateStore) async throws -> Void) async throws -> Void
 
     /// Runs raw SQL on the store's database from another connection (SQLite) or through the
     /// store's pool in its schema (PostgreSQL).
@@ -69,19 +70,23 @@ func withStore<T>(_ kind: StoreKind, _ body: (StoreUnderTest) async throws -> T)
         return try await withTemporaryDatabasePath { (path) async throws in
             let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
             defer { try? store.close() }
-            let subject = StoreUnderTest(store: store, location: path, kind: kind) {
-                try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
+            let subject = StoreUnderTest(store: store, location: path, kind: kind) { body in
+                let other = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
+                defer { try? other.close() }
+                try await body(other)
             }
             return try await body(subject)
         }
     case .postgres:
         let configuration = try TestPostgres.freshConfiguration()
-        let store = try await PostgresStateStore.open(configuration: configuration, logger: TestPostgres.logger)
-        defer { try? store.close() }
-        let subject = StoreUnderTest(store: store, location: configuration.redactedURL, kind: kind) {
-            try await PostgresStateStore.open(configuration: configuration, logger: TestPostgres.logger)
+        return try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { store in
+            let subject = StoreUnderTest(store: store, location: configuration.redactedURL, kind: kind) { body in
+                try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { other in
+                    try await body(other)
+                }
+            }
+            return try await body(subject)
         }
-        return try await body(subject)
     }
 }
 

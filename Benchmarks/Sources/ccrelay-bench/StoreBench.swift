@@ -30,13 +30,26 @@ enum StoreBench {
         try await measureStore("PostgreSQL (pool of \(workers * 2), loopback)") { _ in
             let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
             let configuration = try PostgresStateConfiguration(url: url, poolSize: workers * 2, schema: String(schema))
-            return try await PostgresStateStore.open(configuration: configuration, logger: logger)
+            return PostgresStateStore(configuration: configuration, logger: logger)
         }
     }
 
+    /// Measures the stores `open` gives, each running (``StateStore/whileRunning(_:)``) while measured.
     static func measureStore(_ label: String, open: (Int) async throws -> any StateStore) async throws {
         let sequentialStore = try await open(0)
         defer { try? sequentialStore.close() }
+        let concurrentStore = try await open(1)
+        defer { try? concurrentStore.close() }
+        try await sequentialStore.whileRunning {
+            try await concurrentStore.whileRunning {
+                try await measureRunning(label, sequentialStore, concurrentStore)
+            }
+        }
+    }
+
+    private static func measureRunning(_ label: String, _ sequentialStore: any StateStore, _ concurrentStore: any StateStore)
+        async throws
+    {
         let clock = SystemClock()
         let appendSeconds = try await measure {
             for start in stride(from: 0, to: events, by: page) {
@@ -51,8 +64,6 @@ enum StoreBench {
         }
         precondition(drained == events, "sequential drain lost events")
 
-        let concurrentStore = try await open(1)
-        defer { try? concurrentStore.close() }
         let perWorker = events / workers
         let concurrentSeconds = try await measure {
             try await withThrowingTaskGroup(of: Int.self) { group in

@@ -46,7 +46,10 @@ public enum ExtractionState: Sendable {
     /// A durable state store shared by every invocation (PostgreSQL, or SQLite on a mounted file
     /// system): a page's events enter the outboxes in the transaction that moves its checkpoint,
     /// and what an invocation could not deliver waits there for the next one, so nothing is lost.
-    case store(any StateStore)
+    /// The function gives the store each invocation runs (``StateStore/whileRunning(_:)``) for its
+    /// duration: a fresh PostgreSQL pool per invocation, whose connections a frozen Lambda
+    /// environment would have lost anyway; the same SQLite store every time.
+    case store(@Sendable () -> any StateStore)
     /// One object per source (``S3SourceStateStore``), written conditionally after delivery: the
     /// checkpoint moves only past pages whose events were all delivered, and of two overlapping
     /// invocations only one can move it.

@@ -47,10 +47,16 @@ public struct ScheduledExtractionHandler: LambdaHandler {
             return report
         }
         switch state {
-        case .store(let store):
-            let pipeline = try buildPipeline(store)
-            try await run(pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger, into: &report)
-            for index in report.sources.indices { report.sources[index].checkpoint = .committed }
+        case .store(let makeStore):
+            let store = makeStore()
+            report = try await store.whileRunning { [report] in
+                var report = report
+                let pipeline = try buildPipeline(store)
+                try await run(
+                    pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger, into: &report)
+                for index in report.sources.indices { report.sources[index].checkpoint = .committed }
+                return report
+            }
         case .perSource(let storage):
             let store = InvocationStateStore(seed: [:])
             let pipeline = try buildPipeline(store)

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import RelayCore
+import ServiceLifecycle
 import Synchronization
 
 /// The ``StateStore`` several ccrelay instances share: PostgreSQL through postgres-nio's pooled
@@ -12,21 +13,21 @@ import Synchronization
 /// instances; pull partitions are owned through lease rows. Opening never releases claims (other
 /// instances may be delivering them); a dead instance's claims end at their lease time.
 ///
-/// **Lifecycle.** The store owns the client's background work: `init` starts it together with
-/// the schema migration, every operation first waits for the migration, and ``close()`` (or
-/// deinit) stops both. Failures surface as `RelayError` (`state.store`) naming the operation and
-/// the server (user, host, port, database; never the password).
-public final class PostgresStateStore: StateStore {
+/// **Lifecycle.** The store is a `Service`: ``run()`` runs the client's connection pool and the
+/// schema migration, and stops both at graceful shutdown or cancellation. The daemon puts it first
+/// in its `ServiceGroup` (so it stops last); other owners use
+/// ``withRunning(configuration:logger:_:)``. Operations issued before the migration finished wait
+/// for it (as the pool queues queries until it runs), and fail with its error if it failed.
+/// Failures surface as `RelayError` (`state.store`) naming the operation and the server (user,
+/// host, port, database; never the password).
+public final class PostgresStateStore: StateStore, Service {
     /// The connection settings.
     public let configuration: PostgresStateConfiguration
     let client: PostgresClient
     let logger: Logger
-    private let running: Task<Void, Never>
-    private let migrated: Task<Void, any Error>
-    private let closed = Atomic<Bool>(false)
+    private let migration = PostgresMigrationGate()
 
-    /// Starts the connection pool and the schema migration; returns at once. The first operation
-    /// waits for the migration and fails with its error if it failed.
+    /// Prepares the connection pool; nothing connects until ``run()``.
     ///
     /// - Parameter logger: Receives the pool's background messages and migration notices.
     public init(configuration: PostgresStateConfiguration, logger: Logger) {
@@ -42,22 +43,60 @@ public final class PostgresStateStore: StateStore {
         if let schema = configuration.schema {
             settings.options.additionalStartupParameters = [("search_path", schema)]
         }
-        let client = PostgresClient(configuration: settings, backgroundLogger: logger)
-        self.client = client
-        running = Task { await client.run() }
-        // The migration runs on a connection of its own, outside the pool, so a wrong address or
-        // password fails the first operation at once instead of after the pool's retries.
-        migrated = Task {
-            let connection = try await PostgresConnection.connect(
-                configuration: Self.connectionSettings(configuration), id: 0, logger: logger)
+        self.client = PostgresClient(configuration: settings, backgroundLogger: logger)
+    }
+
+    /// Runs the pool and migrates the schema, then serves until graceful shutdown or cancellation;
+    /// operations fail with `state.store` afterwards.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
             do {
-                try await PostgresSchema.migrate(connection, schema: configuration.schema, logger: logger)
+                try await migrate()
+                migration.finish(.success(()))
             } catch {
-                try? await connection.close()
-                throw error
+                migration.finish(.failure(error))
             }
-            try? await connection.close()
+            try? await gracefulShutdown()
+            group.cancelAll()
         }
+        migration.close()
+    }
+
+    /// Runs `body` with a store that runs (and has migrated its schema) for the closure's duration:
+    /// for operator commands, `once` and tests, which own no `ServiceGroup`.
+    ///
+    /// - Throws: `RelayError(.stateStore)` when the server cannot be reached or the migration
+    ///   fails; what `body` throws.
+    public static func withRunning<T>(
+        configuration: PostgresStateConfiguration, logger: Logger, _ body: (PostgresStateStore) async throws -> T
+    ) async throws -> T {
+        let store = PostgresStateStore(configuration: configuration, logger: logger)
+        return try await store.whileRunning { try await body(store) }
+    }
+
+    /// Runs `body` while this store runs (for a store built by its owner, such as the runtime's).
+    public func whileRunning<T>(_ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.run() }
+            defer { group.cancelAll() }
+            try await ready("open")
+            return try await body()
+        }
+    }
+
+    /// The migration, on a connection of its own outside the pool, so a wrong address or password
+    /// fails the first operation at once instead of after the pool's retries.
+    private func migrate() async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: Self.connectionSettings(configuration), id: 0, logger: logger)
+        do {
+            try await PostgresSchema.migrate(connection, schema: configuration.schema, logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
     }
 
     private static func connectionSettings(_ configuration: PostgresStateConfiguration) throws -> PostgresConnection.Configuration {
@@ -77,30 +116,10 @@ public final class PostgresStateStore: StateStore {
         return settings
     }
 
-    /// Opens the store and waits until its schema is ready.
-    ///
-    /// - Throws: `RelayError(.stateStore)` when the server cannot be reached or the migration fails.
-    public static func open(configuration: PostgresStateConfiguration, logger: Logger) async throws -> PostgresStateStore {
-        let store = PostgresStateStore(configuration: configuration, logger: logger)
-        do {
-            try await store.ready("open")
-        } catch {
-            try? store.close()
-            throw error
-        }
-        return store
-    }
-
-    deinit {
-        migrated.cancel()
-        running.cancel()
-    }
-
-    /// Stops the pool; later operations fail with `state.store`. Closing twice is harmless.
+    /// Ends the store: operations fail with `state.store` from now on (the pool stops with
+    /// ``run()``). Closing twice is harmless.
     public func close() throws {
-        closed.store(true, ordering: .relaxed)
-        migrated.cancel()
-        running.cancel()
+        migration.close()
     }
 
     private static func tls(_ mode: PostgresStateConfiguration.TLSMode) -> PostgresClient.Configuration.TLS {
@@ -115,12 +134,11 @@ public final class PostgresStateStore: StateStore {
 
     /// Waits for the migration, mapping its failure.
     func ready(_ operation: String) async throws {
-        guard !closed.load(ordering: .relaxed) else {
+        switch await migration.wait() {
+        case .success: return
+        case .failure(is PostgresMigrationGate.Closed):
             throw RelayError(.stateStore, "state store \(operation) failed on \(configuration.redactedURL): the store is closed")
-        }
-        do {
-            try await migrated.value
-        } catch {
+        case .failure(let error):
             throw storeError(operation, error)
         }
     }
