@@ -69,13 +69,6 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
         let endpoint = GenesysTokenEndpoint(
             endpoints: endpoints, clientID: clientID, clientSecret: clientSecret, transport: context.transport
         )
-        do {
-            _ = try await endpoint.fetch()
-            return .valid
-        } catch where error.code == .authentication {
-            return .rejected(reason: error.message)
-        } catch {
-            return .unknown(reason: error.message)
-        }
+        return await .ofTokenRequest { () throws(RelayError) in try await endpoint.fetch() }
     }
 }

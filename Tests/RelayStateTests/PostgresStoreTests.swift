@@ -16,7 +16,7 @@ struct PostgresStoreTests {
             let claimed = try await first.claim(sink: "splunk", maxEvents: 10, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(60)))
             try await first.setValue("channel-guid", forKey: "splunk.channel")
 
-            try await subject.withReopened { second in
+            try await subject.withReopened { (second) async throws in
                 #expect(try await second.claimAll(now: t0.advanced(by: .seconds(59))).isEmpty)
                 #expect(try await second.claimAll(now: t0.advanced(by: .seconds(60))) == claimed)
                 #expect(try await second.checkpoint(source: "genesys", partition: "audits") == "cursor-9")
@@ -30,8 +30,8 @@ struct PostgresStoreTests {
     func concurrentClaimsAreDisjoint() async throws {
         try await withStore(.postgres) { (subject) async throws in
             try await subject.store.append(records("c", count: 400, size: 50))
-            try await subject.withReopened { second in
-                try await subject.withReopened { third in
+            try await subject.withReopened { (second) async throws in
+                try await subject.withReopened { (third) async throws in
                     let stores = [subject.store, second, third]
                     let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
                         for store in stores {
