@@ -28,17 +28,13 @@ public enum DeliveryConfigReader {
         )
     }
 
-    /// Whether `url` is an absolute http(s) URL without a query string.
-    public static func isHTTPURL(_ url: String) -> Bool {
-        (url.hasPrefix("http://") || url.hasPrefix("https://")) && url.count > 8 && !url.contains("?")
-    }
-
-    /// Checks that a URL is absolute http(s) without a query, reporting at `node`'s path.
-    public static func checkURL(_ url: String, _ node: ConfigNode?) {
+    /// Checks that `url` is an absolute http(s) URL, without a query string unless
+    /// `allowingQuery` (webhook URLs may carry one), reporting at `node`'s path or at `path`.
+    public static func checkURL(_ url: String, _ node: ConfigNode?, at path: String? = nil, allowingQuery: Bool = false) {
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
-            node?.problem("expected an http:// or https:// URL")
+            node?.problem("expected an http:// or https:// URL", at: path)
             return
         }
-        if url.contains("?") { node?.problem("the URL must not contain a query string") }
+        if !allowingQuery, url.contains("?") { node?.problem("the URL must not contain a query string", at: path) }
     }
 }

@@ -21,9 +21,7 @@ extension SplunkHECSinkConfiguration: SinkComponent {
         if let list = node.stringList("endpoints") {
             if list.isEmpty { node.problem("must list at least one URL", at: "\(node.path).endpoints") }
             for (index, url) in list.enumerated() {
-                if !DeliveryConfigReader.isHTTPURL(url) {
-                    node.problem("expected an http:// or https:// URL without a query", at: "\(node.path).endpoints[\(index)]")
-                }
+                DeliveryConfigReader.checkURL(url, node, at: "\(node.path).endpoints[\(index)]")
             }
             endpoints = list
         } else if let endpoint = node.requiredString("endpoint") {
