@@ -137,7 +137,7 @@ let package = Package(
         // extraction handlers, the `lambda:` section.
         .target(
             name: "RelayLambda",
-            dependencies: ["RelayCore", "RelayHTTP", "RelayConfig", "RelayGenesys", "RelayPatterns", "RelaySinks", "RelayAWS", "RelayAWSCore"],
+            dependencies: ["RelayCore", "RelayHTTP", "RelayConfig", "RelayPatterns", "RelaySinks", "RelayAWS", "RelayAWSCore"],
             swiftSettings: strict
         ),
         // Alerts: rules, state machine, Slack/PagerDuty/webhook senders, the `alerts:` section.
@@ -205,7 +205,7 @@ let package = Package(
             name: "ccrelay",
             dependencies: [
                 "RelayCore", "RelayConfig", "RelayRuntime", "RelayOperations", "RelayDemo", "RelaySandbox", "RelayLambda",
-                "RelayObservability", "RelayGenerate", "RelayPatterns", "RelayState",
+                "RelayObservability", "RelayGenerate", "RelayPatterns",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -234,7 +234,7 @@ let package = Package(
         .testTarget(name: "RelaySinksTests", dependencies: ["RelayTesting", "RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
         .testTarget(
             name: "RelayLambdaTests",
-            dependencies: ["RelayTesting", "RelayLambda", "RelaySandbox", "RelayRuntime", "RelayConfig", "RelayState", "RelayAWSCore"],
+            dependencies: ["RelayTesting", "RelayLambda", "RelaySandbox", "RelayRuntime", "RelayConfig", "RelayAWSCore"],
             swiftSettings: strict
         ),
         .testTarget(name: "RelayPatternsTests", dependencies: ["RelayTesting", "RelayPatterns"], swiftSettings: strict),
@@ -243,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "RelayAWSTests",
             dependencies: [
-                "RelayTesting", "RelayAWS", "RelayAWSCore", "RelayConfig", "RelayHTTP", "RelaySandbox", "RelayState",
+                "RelayTesting", "RelayAWS", "RelayAWSCore", "RelayHTTP", "RelaySandbox", "RelayState",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -262,9 +262,7 @@ let package = Package(
             dependencies: [
                 "RelayTesting", "RelayRuntime", "RelayConfig", "RelayOperations", "RelayAlerts", "RelayObservability", "RelayDemo",
                 "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS", "RelayAWSCore",
-                "RelayPatterns", "RelayHTTP",
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "RelayHTTP",
             ],
             swiftSettings: strict
         ),
