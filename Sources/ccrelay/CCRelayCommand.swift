@@ -1,7 +1,6 @@
 import ArgumentParser
 import Logging
 import RelayConfig
-import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime

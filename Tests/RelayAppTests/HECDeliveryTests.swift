@@ -1,5 +1,4 @@
 import Logging
-import RelayAlerts
 import RelayConfig
 import RelayDemo
 import RelayObservability
