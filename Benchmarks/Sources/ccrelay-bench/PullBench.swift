@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelayConfig
+import RelayOperations
 import RelayRuntime
 import RelayCore
 import RelaySandbox
