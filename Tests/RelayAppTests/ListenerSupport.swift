@@ -52,9 +52,11 @@ enum ListenerFixture {
         }
     }
 
-    /// The configuration text with `server` lines added under `server:` (both listeners on port 0).
+    /// The configuration text with `server` lines added under `server:` (both listeners on port 0
+    /// unless `server` sets `admin_listen`).
     static func yaml(directory: String, server: String = "") -> String {
-        """
+        let admin = server.contains("admin_listen:") ? "" : "admin_listen: 127.0.0.1:0"
+        return """
         state: {sqlite: {path: \(directory)/state.sqlite}}
         sources:
           firehose: {type: firehose, access_keys: ["${env:FIREHOSE_KEY}"]}
@@ -62,7 +64,7 @@ enum ListenerFixture {
           out: {type: file, path: \(directory)/out.ndjson}
         server:
           listen: 127.0.0.1:0
-          admin_listen: 127.0.0.1:0
+          \(admin)
         \(server.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         """
     }
@@ -77,7 +79,7 @@ enum ListenerFixture {
     })
 
     /// Loads `yaml(directory:server:)`; throws the configuration's problems.
-    static func configuration(directory: String, server: String = "") throws -> RelayConfiguration {
+    static func configuration(directory: String, server: String = "") throws(ConfigError) -> RelayConfiguration {
         try ConfigLoader(interpolation: interpolation).load(yaml: yaml(directory: directory, server: server))
     }
 

@@ -54,6 +54,7 @@ struct ListenerTLSTests {
             ListenerFixture.yaml(
                 directory: directory,
                 server: """
+                    header_timeout_secs: 0.5
                     tls: {cert_file: \(cert), key_file: \(key)}
                     admin_tls: {cert_file: \(cert), key_file: \(key)}
                     """))
@@ -74,7 +75,8 @@ struct ListenerTLSTests {
             let admin = "https://127.0.0.1:\(try await first.adminServer.boundPort())/metrics"
             #expect(try await Self.status(push, trusting: cert) == 200)
             #expect(try await Self.status(admin, trusting: cert) == 200)
-            // Plain HTTP on a TLS listener gets no answer.
+            // Plain HTTP on a TLS listener gets no answer (the connection waits for a TLS handshake
+            // until the header timeout closes it).
             let plain = try? await HTTPTransport().send(OutboundRequest(method: "GET", url: "http" + push.dropFirst(5)))
             #expect(plain?.status != 200)
 
