@@ -169,6 +169,7 @@ let package = Package(
                 "RelayCore", "RelayState", "RelayHTTP", "RelayConfig", "RelayGenesys", "RelayCXone", "RelaySinks",
                 "RelayPatterns", "RelayAWS", "RelayLambda", "RelayAlerts", "RelayObservability",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],

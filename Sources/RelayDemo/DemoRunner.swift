@@ -159,6 +159,7 @@ public enum DemoRunner {
             sinks: [sink]
         )
         configuration.server = ServerSettings(host: "127.0.0.1", port: 0)
+        configuration.server.admin = ListenAddress(host: "127.0.0.1", port: 0)
         return configuration
     }
 
@@ -211,6 +212,7 @@ struct ProgressService: Service {
     let output: @Sendable (String) -> Void
 
     func run() async throws {
+        if let port = try? await runtime.adminServer.boundPort() { output("status page at http://127.0.0.1:\(port)/") }
         while !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }

@@ -2,9 +2,10 @@ import Hummingbird
 import NIOCore
 import RelayCore
 
-/// The operator endpoints on ccrelay's HTTP server: `GET /metrics` (Prometheus text), `GET /readyz`
-/// (200 or 503 with JSON reasons), `GET /` (status page), `GET /deadletters` and
-/// `GET /deadletters/{id}`.
+/// The operator endpoints, served only on ccrelay's admin listener (`server.admin_listen`, behind
+/// `server.admin_token` when set), never on the internet-facing push listener: `GET /metrics`
+/// (Prometheus text), `GET /readyz` (200 or 503 with JSON reasons), `GET /` (status page),
+/// `GET /deadletters` and `GET /deadletters/{id}` (which show event contents).
 public enum ObservabilityRoutes {
     /// Adds the endpoints to `router`, reading `pipeline`.
     public static func add(to router: Router<BasicRequestContext>, pipeline: ObservedPipeline) {

@@ -27,10 +27,13 @@ public struct RelayRuntime: Sendable {
     /// Push sources, served on ccrelay's HTTP server.
     public let receivers: [any HTTPReceiver]
     public let sinks: [any Sink]
-    /// ccrelay's HTTP server with every push receiver mounted on its intake and the operator
-    /// endpoints; `nil` when neither a push source nor a `server:` section is configured (then
-    /// nothing listens).
+    /// The push listener (`server.listen`) with every push receiver mounted on its intake and
+    /// `/healthz`; `nil` when neither a push source nor a `server:` section is configured.
     public let httpServer: RelayHTTPServer?
+    /// The admin listener (`server.admin_listen`): status page, `/metrics`, `/readyz`, dead letters.
+    /// Among ``services()``, so it runs whenever the daemon (or the demo) runs, with or without push
+    /// sources: an operator can always scrape and check a running ccrelay. `once` does not start it.
+    public let adminServer: RelayHTTPServer
     /// What the operator endpoints and the status page read.
     public let observed: ObservedPipeline
     private let router: EventRouter
@@ -99,7 +102,8 @@ public struct RelayRuntime: Sendable {
         telemetry.declare(sources: observed.sources.map(\.name), sinks: observed.sinks)
         self.httpServer =
             mounts.isEmpty && !configuration.server.configured
-            ? nil : RelayHTTPServer(settings: configuration.server, mounts: mounts, observed: observed, logger: logger)
+            ? nil : .push(settings: configuration.server, mounts: mounts, logger: logger)
+        self.adminServer = .admin(settings: configuration.server, observed: observed, logger: logger)
     }
 
     /// The intake of the pull source named `name` (its routes, the shared outboxes and dedup ledger),
@@ -140,8 +144,9 @@ public struct RelayRuntime: Sendable {
     }
 
     /// The daemon's services in start order: the state store, sink workers, the ledger janitor, the
-    /// HTTP server (push receivers), then the pull sources, so a graceful shutdown stops intake first,
-    /// lets in-flight batches finish, and stops the store last.
+    /// admin listener, the push listener (receivers), then the pull sources, so a graceful shutdown
+    /// stops intake first, lets in-flight batches finish, answers operators until late, and stops the
+    /// store last.
     public func services() -> [any Service] {
         var services: [any Service] = [store]
         services += sinks.flatMap { sink in
@@ -156,10 +161,9 @@ public struct RelayRuntime: Sendable {
             services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))
         }
         // Receivers start after the sink workers and stop before them; pull sources stop first.
-        if let httpServer {
-            services.append(ThroughputSampler(pipeline: observed))
-            services.append(httpServer)
-        }
+        services.append(ThroughputSampler(pipeline: observed))
+        services.append(adminServer)
+        if let httpServer { services.append(httpServer) }
         for source in sources {
             services.append(pullService(for: source))
         }

@@ -102,6 +102,7 @@ struct CommandLineTests {
             try """
             allow_inline_secrets: true
             state: {sqlite: {path: \(directory.path)/state.sqlite}}
+            server: {listen: 127.0.0.1:0, admin_listen: 127.0.0.1:0}
             sources:
               genesys: {type: genesys_audit, base_url: "\(endpoints.genesysURL)", client_id: \(org.configuration.clientID), client_secret: "${SECRET}", poll_interval_secs: 1, page_size: 100}
             sinks:

@@ -46,6 +46,7 @@ struct MultiInstanceTests {
                 }.joined(separator: "\n")
                 let config = directory.appendingPathComponent("ccrelay.yaml")
                 try """
+                server: {listen: 127.0.0.1:0, admin_listen: 127.0.0.1:0}
                 state:
                   postgres: {url: "${env:CCRELAY_TEST_POSTGRES_URL}", pool_size: 4, schema: \(schema)}
                   lease_secs: \(Self.leaseSecs)

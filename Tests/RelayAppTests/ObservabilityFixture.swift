@@ -9,7 +9,7 @@ import RelayHTTP
 import RelaySandbox
 import Testing
 
-/// A pipeline observed through ccrelay's HTTP server: the sandbox Genesys org feeding two HEC
+/// A pipeline observed through ccrelay's admin listener (``url``; ``pushURL`` is the push listener): the sandbox Genesys org feeding two HEC
 /// sinks, `splunk` (delivers) and `archive` (its token is refused: halted on credential, its
 /// outbox keeps the events), with one malformed record dead-lettered at intake, after six `once`
 /// runs a few minutes apart on the harness's manual clock.
@@ -20,7 +20,10 @@ struct ObservabilityFixture: Sendable {
     let harness: PipelineHarness
     let runtime: RelayRuntime
     let metrics: MetricsExporter
+    /// The admin listener, which serves the operator pages.
     let url: String
+    /// The push listener.
+    let pushURL: String
 
     static func with<T: Sendable>(_ body: @Sendable (ObservabilityFixture) async throws -> T) async throws -> T {
         try await PipelineHarness.with { harness in
@@ -42,6 +45,7 @@ struct ObservabilityFixture: Sendable {
                       max_backoff_secs: 60
                 server:
                   listen: 127.0.0.1:0
+                  admin_listen: 127.0.0.1:0
                 """
             let secret = harness.org.configuration.clientSecret
             let interpolation = Interpolation(environment: { name in
@@ -62,8 +66,9 @@ struct ObservabilityFixture: Sendable {
                 runtime.observed.throughput.sample(totals: runtime.observed.throughputTotals(), at: harness.clock.now)
                 _ = try await harness.runOnce(runtime, within: .seconds(90))
             }
-            return try await PushPathTests.serving(runtime) { url in
-                try await body(ObservabilityFixture(harness: harness, runtime: runtime, metrics: metrics, url: url))
+            return try await ListenerFixture.serving(runtime) { urls in
+                try await body(
+                    ObservabilityFixture(harness: harness, runtime: runtime, metrics: metrics, url: urls.admin, pushURL: urls.push))
             }
         }
     }

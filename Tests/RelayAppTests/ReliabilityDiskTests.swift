@@ -72,7 +72,7 @@ struct ReliabilityDiskTests {
         let (acknowledgedWhileFull, logText) = try await Sandbox.withRunning(genesys: org, hec: hec, logger: .reliability) { endpoints in
             let config = try scratch.write("ccrelay.yaml", """
                 state: {sqlite: {path: \(stateDirectory)/state.sqlite}}
-                server: {listen: "127.0.0.1:0"}
+                server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.2:0"}
                 sources:
                   genesys: {type: genesys_audit, base_url: "\(endpoints.genesysURL)", client_id: \(org.configuration.clientID), client_secret: "${SECRET}", poll_interval_secs: 1, page_size: 100}
                   push: {type: firehose, access_keys: ["${FIREHOSE_KEY}"]}

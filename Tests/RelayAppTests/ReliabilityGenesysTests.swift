@@ -20,6 +20,7 @@ struct ReliabilityGenesysTests {
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: .reliability) { endpoints in
             let config = try scratch.write("ccrelay.yaml", """
                 state: {sqlite: {path: \(scratch.path)/state.sqlite}}
+                server: {listen: 127.0.0.1:0, admin_listen: 127.0.0.1:0}
                 sources:
                   genesys: {type: genesys_audit, base_url: "\(endpoints.genesysURL)", client_id: \(org.configuration.clientID), client_secret: "${SECRET}", services: [\(services.joined(separator: ", "))], poll_interval_secs: 1, page_size: \(pageSize)}
                 sinks:

@@ -38,7 +38,7 @@ struct ReliabilityKillTests {
             var peakRSS = 0
             let config = try scratch.write("ccrelay.yaml", """
                 state: {sqlite: {path: \(scratch.path)/state.sqlite}}
-                server: {listen: "127.0.0.1:0"}
+                server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.2:0"}
                 sources:
                   genesys: {type: genesys_audit, base_url: "\(endpoints.genesysURL)", client_id: \(org.configuration.clientID), client_secret: "${SECRET}", poll_interval_secs: 1, page_size: 100}
                   push: {type: firehose, access_keys: ["${FIREHOSE_KEY}"]}

@@ -87,8 +87,8 @@ final class RelayProcess {
         return (kilobytes("VmRSS"), kilobytes("VmHWM"))
     }
 
-    /// The TCP port the process listens on (its HTTP server), found through its socket inodes in
-    /// `/proc`; nil until it listens.
+    /// The TCP port the process listens on at 127.0.0.1 (its push listener; tests put the admin
+    /// listener on 127.0.0.2), found through its socket inodes in `/proc`; nil until it listens.
     func listeningPort() -> Int? {
         let descriptors = "/proc/\(pid)/fd"
         var inodes: Set<Substring> = []
@@ -103,7 +103,7 @@ final class RelayProcess {
             let columns = row.split(separator: " ")
             guard columns.count > 9, columns[3] == "0A", inodes.contains(columns[9]) else { continue }
             let local = columns[1].split(separator: ":")
-            if local.count == 2, let port = Int(local[1], radix: 16) { return port }
+            if local.count == 2, local[0] == "0100007F", let port = Int(local[1], radix: 16) { return port }
         }
         return nil
     }

@@ -16,7 +16,7 @@ struct ReloadingDaemonTests {
     static func yaml(directory: String, sinks: [String], valid: Bool = true) -> String {
         """
         state: {sqlite: {path: \(directory)/state.sqlite}}
-        server: {listen: 127.0.0.1:0}
+        server: {listen: 127.0.0.1:0, admin_listen: 127.0.0.1:0}
         sources:
           firehose: {type: firehose, access_keys: [reload-test-key]}
         sinks:

@@ -14,8 +14,8 @@ public struct RelayConfiguration: Sendable {
     public var alerts: AlertsConfiguration?
     /// Fields hashed or dropped before any sink sees an event (`redaction:`); `nil` when none.
     public var redaction: Redactor?
-    /// ccrelay's HTTP server (`server:`), started only when a push source is configured. Default
-    /// `listen: 127.0.0.1:8080`.
+    /// ccrelay's two HTTP listeners (`server:`): push (`listen`, default `127.0.0.1:8080`, started
+    /// with a push source or a `server:` section) and admin (`admin_listen`, default `127.0.0.1:8081`).
     public var server = ServerSettings()
     /// Every secret the file references (`${env:...}`, `${file:...}`, `${aws-secretsmanager:...}`),
     /// held in memory and kept current; `secrets:` settings. Default: none.
