@@ -44,7 +44,8 @@ public struct DeadLetterOperations: Sendable {
         let header = ["ID", "ORIGIN", "SINK", "EVENT_ID", "ATTEMPTS", "CREATED", "REASON"]
         let rows = letters.map { letter in
             [
-                String(letter.id), letter.origin, letter.sink ?? "-", letter.eventID ?? "-", String(letter.attempts),
+                String(letter.id), Self.escapingControlCharacters(letter.origin), letter.sink ?? "-",
+                Self.escapingControlCharacters(letter.eventID ?? "-"), String(letter.attempts),
                 letter.createdAt.iso8601, Self.oneLine(letter.reason, limit: Self.reasonWidth),
             ]
         }
@@ -56,7 +57,9 @@ public struct DeadLetterOperations: Sendable {
         }
     }
 
-    /// One dead letter in full, its payload as text.
+    /// One dead letter in full, its payload as text. Control characters in any field (C0 including
+    /// newline and tab, DEL, C1) are printed as `\u{1b}`-style escapes, so a payload cannot drive the
+    /// operator's terminal.
     public func show(id: Int64) async throws -> String {
         guard let letter = try await store.deadLetter(id: id) else {
             throw RelayError(.notFound, "no dead letter with id \(id)")
@@ -73,8 +76,9 @@ public struct DeadLetterOperations: Sendable {
         if let timestamp = letter.timestamp { lines.append("timestamp:  \(timestamp.iso8601)") }
         if let platform = letter.platform { lines.append("platform:   \(platform.rawValue)") }
         lines.append("reason:     \(letter.reason)")
-        lines.append("payload (\(letter.payload.count) bytes):")
-        lines.append(String(decoding: letter.payload, as: UTF8.self))
+        lines = lines.map(Self.escapingControlCharacters)
+        lines.append("payload (\(letter.payload.count) bytes, control characters escaped):")
+        lines.append(Self.escapingControlCharacters(String(decoding: letter.payload, as: UTF8.self)))
         return lines.joined(separator: "\n")
     }
 
@@ -146,7 +150,26 @@ public struct DeadLetterOperations: Sendable {
     }
 
     private static func oneLine(_ text: String, limit: Int) -> String {
-        let flat = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        let flat = escapingControlCharacters(String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }))
         return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+    }
+
+    /// `text` with every control character (U+0000–U+001F, U+007F, U+0080–U+009F) written as
+    /// `\u{1b}`; everything else unchanged.
+    public static func escapingControlCharacters(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

@@ -156,7 +156,9 @@ public struct RelayRuntime: Sendable {
         if configuration.secrets.hasRotatingSecrets {
             services.append(SecretRefreshService(provider: configuration.secrets, clock: clock))
         }
-        services.append(LedgerJanitor(store: store, retention: configuration.state.ledgerRetention, clock: clock, logger: logger))
+        services.append(LedgerJanitor(
+            store: store, retention: configuration.state.ledgerRetention,
+            deadLetterRetention: configuration.state.deadLetterRetention, clock: clock, logger: logger))
         if let alerts = configuration.alerts {
             services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))
         }

@@ -17,6 +17,7 @@ import RelayHTTP
 ///   `{"accepted":N,"duplicates":N,"dead_lettered":N}`; a body that is empty, not JSON, not an
 ///   object or does not normalize is dead-lettered with its raw text and a reason starting `body`
 ///   (also 200: retrying cannot fix it);
+/// * a body with more than `max_dead_letters_per_request` bad parts answers 400 and stores nothing;
 /// * a failed commit answers 500, which EventBridge retries.
 public struct APIDestinationReceiver: HTTPReceiver {
     public let configuration: APIDestinationReceiverConfiguration
@@ -70,7 +71,13 @@ public struct APIDestinationReceiver: HTTPReceiver {
         } catch {
             return respond(400, ["errorMessage": "body: could not be read"])
         }
-        let record = decoder.decode(body, at: PushRecordLocation())
+        let cap = configuration.maxDeadLettersPerRequest
+        let record = decoder.decode(body, at: PushRecordLocation(), maxFailures: cap)
+        if record.failures.count > cap {
+            logger.debug("API destination request refused: too many bad parts")
+            let message = "body: more than \(cap) parts could not be decoded (max_dead_letters_per_request); nothing was stored"
+            return respond(400, ["errorMessage": .string(message)])
+        }
         let malformed = record.malformed
         let result: AppendResult
         do {

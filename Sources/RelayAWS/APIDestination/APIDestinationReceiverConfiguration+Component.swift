@@ -10,7 +10,7 @@ import RelayGenesys
 extension APIDestinationReceiverConfiguration: SourceComponent {
     public static let typeName = "eventbridge_api_destination"
 
-    static let keys: Set<String> = ["type", "path", "auth", "max_body_bytes", "keep_raw"]
+    static let keys: Set<String> = ["type", "path", "auth", "max_body_bytes", "keep_raw", "max_dead_letters_per_request"]
 
     public static func read(name: String, _ node: ConfigNode) -> APIDestinationReceiverConfiguration? {
         node.rejectUnknownKeys(allowed: keys)
@@ -25,7 +25,9 @@ extension APIDestinationReceiverConfiguration: SourceComponent {
             path: node.string("path", default: defaults.path),
             auth: auth,
             maxBodyBytes: node.int("max_body_bytes", default: defaults.maxBodyBytes, range: 1024...(64 << 20)),
-            keepRaw: node.bool("keep_raw", default: defaults.keepRaw)
+            keepRaw: node.bool("keep_raw", default: defaults.keepRaw),
+            maxDeadLettersPerRequest: node.int(
+                "max_dead_letters_per_request", default: defaults.maxDeadLettersPerRequest, range: 0...100_000)
         )
         node.reportProblems(configuration.problems())
         return configuration

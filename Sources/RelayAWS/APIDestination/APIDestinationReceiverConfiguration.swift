@@ -29,11 +29,17 @@ public struct APIDestinationReceiverConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Keep the whole EventBridge event in the event's `raw` (`keep_raw`). Default `false`.
     public var keepRaw: Bool
+    /// Most parts of one body that may be dead-lettered (`max_dead_letters_per_request`; a body
+    /// may hold several events back to back or one per line). Default 1,000. Beyond it the request
+    /// is refused with 400 before anything is stored (EventBridge does not retry a 400: it sends
+    /// the event to the rule target's dead-letter queue when one is set); `0` refuses any bad part.
+    public var maxDeadLettersPerRequest: Int
 
     public init(
         name: String, path: String = "/eventbridge", auth: APIDestinationAuth, maxBodyBytes: Int = 1 << 20,
-        keepRaw: Bool = false
+        keepRaw: Bool = false, maxDeadLettersPerRequest: Int = 1_000
     ) {
+        self.maxDeadLettersPerRequest = maxDeadLettersPerRequest
         self.name = name
         self.path = path
         self.auth = auth
@@ -64,6 +70,9 @@ public struct APIDestinationReceiverConfiguration: Sendable {
             }
         }
         if maxBodyBytes < 1024 || maxBodyBytes > 64 << 20 { problems.append("max_body_bytes: must be 1024...67108864") }
+        if maxDeadLettersPerRequest < 0 || maxDeadLettersPerRequest > 100_000 {
+            problems.append("max_dead_letters_per_request: must be 0...100000")
+        }
         return problems
     }
 }

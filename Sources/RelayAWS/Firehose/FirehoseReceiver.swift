@@ -23,7 +23,11 @@ import RelayHTTP
 /// * An `X-Amz-Firehose-Request-Id` already answered 200 is answered 200 again without processing;
 ///   beyond the remembered ids, the dedup ledger drops repeated events.
 /// * Refusals: 401 (access key), 400 (bad gzip, not the Firehose request shape; the message names
-///   what and where, e.g. `records: missing or not an array`), 413 (over `max_body_bytes`).
+///   what and where, e.g. `records: missing or not an array`), 413 (sent over `max_body_bytes`).
+/// * Bounded cost: a request id over 128 bytes, a gzip body inflating beyond `max_body_bytes`
+///   (inflating stops there) and a request with more than `max_dead_letters_per_request` bad
+///   records are refused with 400 before anything is stored: Firehose retries a 400 and finally
+///   backs the batch up to S3, which is right for garbage (it drops a batch answered 413).
 ///
 /// `GET {path}` answers 200 for load-balancer health checks.
 public struct FirehoseReceiver: HTTPReceiver {
@@ -74,6 +78,9 @@ public struct FirehoseReceiver: HTTPReceiver {
             logger.debug("Firehose request refused: access key missing or wrong")
             return respond(401, requestID: headerRequestID, error: "X-Amz-Firehose-Access-Key: missing or not accepted")
         }
+        if let tooLong = FirehoseRejection.overlongRequestID(headerRequestID, at: "X-Amz-Firehose-Request-Id") {
+            return respond(tooLong.status, requestID: "", error: tooLong.message)
+        }
         let limit = configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             return respond(413, requestID: headerRequestID, error: "body: \(length) bytes exceeds \(limit)")
@@ -93,7 +100,7 @@ public struct FirehoseReceiver: HTTPReceiver {
         let gzip = request.headers[.contentEncoding]?.lowercased().contains("gzip") ?? false
         let decoded: FirehoseRequest
         do {
-            decoded = try FirehoseRequest.decode(body: body, gzip: gzip, maxInflatedBytes: limit * 2)
+            decoded = try FirehoseRequest.decode(body: body, gzip: gzip, maxInflatedBytes: limit)
         } catch {
             logger.debug("Firehose request refused", metadata: ["ccrelay.reason": .string(error.message)])
             return respond(error.status, requestID: headerRequestID, error: error.message)
@@ -101,11 +108,19 @@ public struct FirehoseReceiver: HTTPReceiver {
         let requestID = headerRequestID.isEmpty ? decoded.requestID : headerRequestID
         if answered.contains(requestID) { return respond(200, requestID: requestID) }
 
+        let cap = configuration.maxDeadLettersPerRequest
         var records = DecodedPushRecord()
         for (index, data) in decoded.records.enumerated() {
-            let record = decoder.decode(base64: data, at: PushRecordLocation(index: index, requestID: requestID))
+            let location = PushRecordLocation(index: index, requestID: requestID)
+            let record = decoder.decode(base64: data, at: location, maxFailures: cap - records.failures.count)
             records.events += record.events
             records.failures += record.failures
+            if records.failures.count > cap {
+                logger.debug("Firehose request refused: too many bad records", metadata: ["ccrelay.request_id": .string(requestID)])
+                let message = "records: more than \(cap) records could not be decoded (max_dead_letters_per_request); "
+                    + "nothing was stored"
+                return respond(400, requestID: requestID, error: message)
+            }
         }
         let malformed = records.malformed
         do {

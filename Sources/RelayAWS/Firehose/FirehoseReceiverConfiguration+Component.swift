@@ -7,7 +7,7 @@ import RelayGenesys
 extension FirehoseReceiverConfiguration: SourceComponent {
     public static let typeName = "firehose"
 
-    static let keys: Set<String> = ["type", "path", "access_keys", "max_body_bytes", "remembered_request_ids", "keep_raw"]
+    static let keys: Set<String> = ["type", "path", "access_keys", "max_body_bytes", "remembered_request_ids", "keep_raw", "max_dead_letters_per_request"]
 
     public static func read(name: String, _ node: ConfigNode) -> FirehoseReceiverConfiguration? {
         node.rejectUnknownKeys(allowed: keys)
@@ -22,7 +22,9 @@ extension FirehoseReceiverConfiguration: SourceComponent {
             accessKeys: keys ?? [],
             maxBodyBytes: node.int("max_body_bytes", default: defaults.maxBodyBytes, range: 1024...(1 << 30)),
             rememberedRequestIDs: node.int("remembered_request_ids", default: defaults.rememberedRequestIDs, range: 0...1_000_000),
-            keepRaw: node.bool("keep_raw", default: defaults.keepRaw)
+            keepRaw: node.bool("keep_raw", default: defaults.keepRaw),
+            maxDeadLettersPerRequest: node.int(
+                "max_dead_letters_per_request", default: defaults.maxDeadLettersPerRequest, range: 0...100_000)
         )
         node.reportProblems(configuration.problems(), skipping: keys == nil ? ["access_keys"] : [])
         return keys == nil ? nil : configuration

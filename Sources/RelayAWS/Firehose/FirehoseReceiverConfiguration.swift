@@ -1,5 +1,9 @@
 /// A `type: firehose` source: ccrelay as an Amazon Data Firehose HTTP-endpoint destination.
 public struct FirehoseReceiverConfiguration: Sendable {
+    /// Longest request id accepted, in bytes (Firehose's ids are UUIDs); a longer one is refused
+    /// with 400, so no request id of any length is remembered.
+    public static let maxRequestIDBytes = 128
+
     /// The source name (`sources.NAME`).
     public var name: String
     /// The URL path Firehose POSTs to (`path`). Default `/firehose`.
@@ -7,9 +11,16 @@ public struct FirehoseReceiverConfiguration: Sendable {
     /// Accepted `X-Amz-Firehose-Access-Key` values (`access_keys`, at least one; several during a
     /// rotation). No default.
     public var accessKeys: [String]
-    /// Largest request body read, as sent (`max_body_bytes`). Default 64 MiB, Firehose's own limit.
-    /// A gzip body may inflate to twice this before the request is refused with 413.
+    /// Largest request body, as sent and once inflated (`max_body_bytes`). Default 64 MiB,
+    /// Firehose's own limit. A body sent larger is refused with 413; a gzip body that inflates
+    /// beyond it is refused with 400 as soon as inflating passes the limit, so Firehose retries and
+    /// then backs the batch up to S3 (Firehose never backs up a batch answered 413).
     public var maxBodyBytes: Int
+    /// Most records of one request that may be dead-lettered (`max_dead_letters_per_request`).
+    /// Default 1,000 (a tenth of Firehose's 10,000 records per request). Beyond it the whole request
+    /// is refused with 400 before anything is stored, so Firehose retries and then backs it up to
+    /// S3; `0` refuses any request with a bad record.
+    public var maxDeadLettersPerRequest: Int
     /// How many answered `X-Amz-Firehose-Request-Id`s are remembered, so a redelivery is acknowledged
     /// without being processed again (`remembered_request_ids`). Default 10,000. The dedup ledger
     /// drops repeated events beyond that.
@@ -23,8 +34,10 @@ public struct FirehoseReceiverConfiguration: Sendable {
         accessKeys: [String],
         maxBodyBytes: Int = 64 << 20,
         rememberedRequestIDs: Int = 10_000,
-        keepRaw: Bool = false
+        keepRaw: Bool = false,
+        maxDeadLettersPerRequest: Int = 1_000
     ) {
+        self.maxDeadLettersPerRequest = maxDeadLettersPerRequest
         self.name = name
         self.path = path
         self.accessKeys = accessKeys
@@ -44,6 +57,9 @@ public struct FirehoseReceiverConfiguration: Sendable {
         }
         if maxBodyBytes < 1024 || maxBodyBytes > 1 << 30 { problems.append("max_body_bytes: must be 1024...1073741824") }
         if rememberedRequestIDs < 0 { problems.append("remembered_request_ids: must not be negative") }
+        if maxDeadLettersPerRequest < 0 || maxDeadLettersPerRequest > 100_000 {
+            problems.append("max_dead_letters_per_request: must be 0...100000")
+        }
         return problems
     }
 }

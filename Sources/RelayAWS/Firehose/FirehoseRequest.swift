@@ -6,6 +6,14 @@ import RelayHTTP
 struct FirehoseRejection: Error, Sendable, Equatable {
     var status: Int
     var message: String
+
+    /// The 400 for a request id longer than ``FirehoseReceiverConfiguration/maxRequestIDBytes``
+    /// (`at` names where it was read), or `nil` for an id within it.
+    static func overlongRequestID(_ id: String, at place: String) -> FirehoseRejection? {
+        let limit = FirehoseReceiverConfiguration.maxRequestIDBytes
+        guard id.utf8.count > limit else { return nil }
+        return FirehoseRejection(status: 400, message: "\(place): \(id.utf8.count) bytes exceeds the limit of \(limit) bytes")
+    }
 }
 
 /// A decoded Firehose HTTP-endpoint delivery request:
@@ -20,7 +28,9 @@ struct FirehoseRequest: Sendable, Equatable {
     /// Decodes a request body as received. Pure; never traps on any input.
     /// - Parameters:
     ///   - gzip: the body has `Content-Encoding: gzip`.
-    ///   - maxInflatedBytes: the largest inflated body accepted (413 beyond).
+    ///   - maxInflatedBytes: the largest inflated body accepted: inflating stops there and the
+    ///     request is refused with 400, which Firehose retries and then backs up to S3 (a 413 would
+    ///     make Firehose drop the batch without backing it up).
     static func decode(body: [UInt8], gzip: Bool, maxInflatedBytes: Int) throws(FirehoseRejection) -> FirehoseRequest {
         var json = body
         if gzip {
@@ -28,7 +38,8 @@ struct FirehoseRequest: Sendable, Equatable {
                 json = try Gzip.decompress(body, maxBytes: maxInflatedBytes)
             } catch {
                 if error.message.contains("beyond the limit") {
-                    throw FirehoseRejection(status: 413, message: "body: inflates beyond \(maxInflatedBytes) bytes")
+                    throw FirehoseRejection(
+                        status: 400, message: "body: inflates beyond \(maxInflatedBytes) bytes (max_body_bytes)")
                 }
                 throw FirehoseRejection(status: 400, message: "body: not valid gzip (Content-Encoding: gzip)")
             }
@@ -48,6 +59,7 @@ struct FirehoseRequest: Sendable, Equatable {
         guard let requestID = object["requestId"]?.stringValue, !requestID.isEmpty else {
             throw FirehoseRejection(status: 400, message: "requestId: missing or not a non-empty string")
         }
+        if let tooLong = FirehoseRejection.overlongRequestID(requestID, at: "requestId") { throw tooLong }
         var timestamp: Int64?
         if let value = object["timestamp"] {
             guard let ms = value.int64Value else {

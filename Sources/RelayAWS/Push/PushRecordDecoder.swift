@@ -24,8 +24,8 @@ public struct PushRecordDecoder: Sendable {
     }
 
     /// Decodes a record as Firehose carries it: base64 text in `data` (`nil` when the record has no
-    /// `data` string).
-    public func decode(base64 data: String?, at location: PushRecordLocation) -> DecodedPushRecord {
+    /// `data` string). Stops once more than `maxFailures` parts failed (see ``decode(_:at:maxFailures:)``).
+    public func decode(base64 data: String?, at location: PushRecordLocation, maxFailures: Int = .max) -> DecodedPushRecord {
         guard let data else {
             let failure = PushRecordFailure(.missingData, raw: "", at: location, part: ".data", "missing or not a string")
             return DecodedPushRecord(failure: failure)
@@ -33,11 +33,14 @@ public struct PushRecordDecoder: Sendable {
         guard let bytes = Base64.decode(data) else {
             return DecodedPushRecord(failure: PushRecordFailure(.notBase64, raw: data, at: location, part: ".data", "not base64"))
         }
-        return decode(bytes, at: location)
+        return decode(bytes, at: location, maxFailures: maxFailures)
     }
 
     /// Decodes a record's bytes into its events and the failures of its bad parts.
-    public func decode(_ bytes: [UInt8], at location: PushRecordLocation) -> DecodedPushRecord {
+    /// - Parameter maxFailures: the caller refuses the request beyond this many failures, so
+    ///   decoding stops (the result then holds `maxFailures + 1` failures and is incomplete).
+    ///   Default unlimited.
+    public func decode(_ bytes: [UInt8], at location: PushRecordLocation, maxFailures: Int = .max) -> DecodedPushRecord {
         var result = DecodedPushRecord()
         if let values = try? JSONParser.parseConcatenated(bytes) {
             guard !values.isEmpty else {
@@ -51,6 +54,7 @@ public struct PushRecordDecoder: Sendable {
             }
             for (index, value) in values.enumerated() {
                 normalizeOne(value, raw: nil, at: location, part: " event #\(index)", into: &result)
+                if result.failures.count > maxFailures { break }
             }
             return result
         }
@@ -67,6 +71,7 @@ public struct PushRecordDecoder: Sendable {
                 let what = "not a JSON event: \(error)"
                 result.failures.append(PushRecordFailure(.notJSON, raw: Self.rawText(Array(line)), at: location, part: part, what))
             }
+            if result.failures.count > maxFailures { break }
         }
         return result
     }

@@ -15,7 +15,8 @@ public struct Intake: IntakeSink {
 
     /// - Parameters:
     ///   - redactor: applied to every event after routing and before it is encoded, so no
-    ///     sink ever receives a redacted field in clear.
+    ///     sink ever receives a redacted field in clear, and to every malformed record that parses
+    ///     as JSON before it is dead-lettered.
     ///   - lease: checked by the store inside every commit; a commit after the lease was lost
     ///     fails with ``RelayError/Code/leaseLost`` and moves nothing. Default `nil`.
     public init(
@@ -72,7 +73,7 @@ public struct Intake: IntakeSink {
             )
         }
         let deadLetters = malformed.map {
-            DeadLetterDraft(origin: source, sink: nil, eventID: nil, payload: Array($0.raw.utf8), reason: $0.reason, attempts: 0)
+            DeadLetterDraft(origin: source, sink: nil, eventID: nil, payload: payload(of: $0), reason: $0.reason, attempts: 0)
         }
         let update = checkpoint.map { CheckpointUpdate(source: source, partition: partition, value: $0) }
         let result = try await store.append(records, deadLetters: deadLetters, checkpoint: update, lease: lease, now: clock.now)
@@ -80,5 +81,15 @@ public struct Intake: IntakeSink {
         if let checkpoint { telemetry.recordCheckpoint(source: source, partition: partition, value: checkpoint) }
         if result.accepted > 0 { signal.notify(sinks: touched) }
         return result
+    }
+
+    /// A malformed record's stored bytes: redacted and re-encoded when it parses as JSON and a
+    /// rule matched (at any depth, see ``Redactor/apply(toUnnormalized:)``), else its text as received,
+    /// kept for an operator (shown only by `ccrelay dlq show` and the admin listener).
+    private func payload(of record: MalformedRecord) -> [UInt8] {
+        guard let redactor, let parsed = try? JSONParser.parse(record.raw) else { return Array(record.raw.utf8) }
+        var value = parsed
+        redactor.apply(toUnnormalized: &value)
+        return value == parsed ? Array(record.raw.utf8) : JSONWriter.encode(value)
     }
 }

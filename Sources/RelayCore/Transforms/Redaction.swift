@@ -85,6 +85,34 @@ public struct Redactor: Sendable {
         }
     }
 
+    /// Redacts a record that never became an event (an intake dead letter), in place. Its shape is
+    /// unknown, so each rule's key is looked for at any depth: `attributes.ani` (and `raw.ani`)
+    /// reach every `ani` member in any case, with or without `_`/`-` separators, and a common
+    /// field's rule its snake_case name (`actor_id` also matches `actorId`).
+    public func apply(toUnnormalized record: inout JSONValue) {
+        for rule in rules {
+            if let pattern = rule.anywhere { redactAtAnyDepth(&record, pattern: pattern, action: rule.action) }
+        }
+    }
+
+    private func redactAtAnyDepth(_ value: inout JSONValue, pattern: KeyPattern, action: RedactionRule.Action) {
+        switch value {
+        case .object(var object):
+            value = .null
+            redact(&object, pattern: pattern, from: 0, action: action)
+            for index in object.members.indices {
+                redactAtAnyDepth(&object.members[index].value, pattern: pattern, action: action)
+            }
+            value = .object(object)
+        case .array(var elements):
+            value = .null
+            for index in elements.indices { redactAtAnyDepth(&elements[index], pattern: pattern, action: action) }
+            value = .array(elements)
+        default:
+            return
+        }
+    }
+
     /// The token `hash` produces for a string value: `hmac-sha256:` and 64 lowercase hex digits.
     /// Operators can compute it for a known value to search the SIEM for it. A value that already
     /// looks like a token is hashed like any other: a sender cannot forge a pseudonym.
@@ -203,6 +231,9 @@ private struct CompiledRule: Sendable {
     let path: String
     /// A `raw.` rule's pattern.
     let rawPattern: KeyPattern?
+    /// The pattern looked for at any depth of a record that never normalized: the rule's key
+    /// without separators (which also matches it as written).
+    let anywhere: KeyPattern?
 
     init?(_ rule: RedactionRule) {
         action = rule.action
@@ -219,6 +250,9 @@ private struct CompiledRule: Sendable {
         } else {
             return nil
         }
+        let key = path.hasPrefix("attributes.") ? path.dropFirst("attributes.".count)
+            : path.hasPrefix("raw.") ? path.dropFirst("raw.".count) : path[...]
+        anywhere = KeyPattern(key, ignoringSeparators: true)
     }
 
     private static let commonFields: [String: WritableKeyPath<Event, String?> & Sendable] = [

@@ -2,13 +2,13 @@ import RelayCore
 import RelayConfig
 
 /// Reads `state:`: SQLite (`sqlite.path`) by default, or a PostgreSQL store shared by several
-/// instances (`postgres.url`, `postgres.pool_size`, `postgres.schema`), the ledger retention, the
-/// pull-source lease time and the outbox claim time.
+/// instances (`postgres.url`, `postgres.pool_size`, `postgres.schema`), the ledger and dead-letter
+/// retentions, the pull-source lease time and the outbox claim time.
 public enum StateConfigReader {
     public static func read(_ node: ConfigNode?) -> StateSettings {
         var settings = StateSettings()
         guard let node, node.mapping() != nil else { return settings }
-        node.rejectUnknownKeys(allowed: ["sqlite", "postgres", "ledger_retention_secs", "lease_secs", "outbox_claim_secs"])
+        node.rejectUnknownKeys(allowed: ["sqlite", "postgres", "ledger_retention_secs", "lease_secs", "outbox_claim_secs", "dead_letter_retention_secs"])
         if let sqlite = node.optional("sqlite"), sqlite.mapping() != nil {
             sqlite.rejectUnknownKeys(allowed: ["path"])
             settings.sqlitePath = sqlite.string("path", default: settings.sqlitePath)
@@ -24,6 +24,11 @@ public enum StateConfigReader {
         settings.leaseDuration = node.seconds("lease_secs", default: settings.leaseDuration, range: 1...3600)
         if node.optional("outbox_claim_secs") != nil {
             settings.outboxClaim = node.seconds("outbox_claim_secs", default: .seconds(600), range: 1...86_400)
+        }
+        if node.optional("dead_letter_retention_secs") != nil {
+            let retention = node.seconds(
+                "dead_letter_retention_secs", default: settings.deadLetterRetention ?? .zero, range: 0...(3660 * 86_400))
+            settings.deadLetterRetention = retention == .zero ? nil : retention
         }
         return settings
     }

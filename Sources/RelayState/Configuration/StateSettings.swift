@@ -17,11 +17,16 @@ public struct StateSettings: Sendable, Equatable {
     /// this. Must outlast a full retry cycle and an acknowledgement timeout. Default `nil` (the
     /// worker's own default, 10 minutes).
     public var outboxClaim: Duration?
+    /// How long dead letters are kept before the janitor deletes them
+    /// (`state.dead_letter_retention_secs`; `0` keeps them until `ccrelay dlq purge`). Default 30 days.
+    public var deadLetterRetention: Duration?
 
     public init(
         sqlitePath: String = "ccrelay-state/state.sqlite", ledgerRetention: Duration = .seconds(7 * 86_400),
-        postgres: PostgresStateConfiguration? = nil, leaseDuration: Duration = .seconds(30), outboxClaim: Duration? = nil
+        postgres: PostgresStateConfiguration? = nil, leaseDuration: Duration = .seconds(30), outboxClaim: Duration? = nil,
+        deadLetterRetention: Duration? = .seconds(30 * 86_400)
     ) {
+        self.deadLetterRetention = deadLetterRetention
         self.sqlitePath = sqlitePath
         self.ledgerRetention = ledgerRetention
         self.postgres = postgres
