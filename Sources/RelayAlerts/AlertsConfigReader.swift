@@ -49,20 +49,22 @@ public enum AlertsConfigReader {
         switch kind {
         case .webhook, .slack:
             if let key = node.optional("routing_key") { key.problem("routing_key is only used by pagerduty targets") }
-            guard let url = node.requiredString("url") else { return nil }
-            checkURL(url, node.optional("url"))
+            // The URL is the credential of a webhook (Slack's path, a token in the query).
+            guard let url = node.credential("url") else { return nil }
+            checkURL(url.value, node.optional("url"))
             return AlertTarget(name: name, kind: kind, url: url)
         case .pagerduty:
             let url = node.string("url", default: AlertTarget.pagerDutyEventsURL)
             checkURL(url, node.optional("url"))
-            guard let key = node.requiredString("routing_key") else { return nil }
+            guard let key = node.credential("routing_key") else { return nil }
             return AlertTarget(name: name, kind: kind, url: url, routingKey: key)
         }
     }
 
     /// Alert URLs may carry a query (some webhooks put their token there), unlike sink endpoints.
+    /// A URL not read yet (a Secrets Manager reference) is checked when used.
     private static func checkURL(_ url: String, _ node: ConfigNode?) {
-        guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
+        guard url.isEmpty || url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
             node?.problem("expected an http:// or https:// URL")
             return
         }
