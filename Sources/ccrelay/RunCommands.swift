@@ -92,5 +92,6 @@ struct ValidateCommand: AsyncParsableCommand {
         print(
             "\(config): OK (\(configuration.sources.count) source(s), \(configuration.routes.count) route(s), \(configuration.sinks.count) sink(s))"
         )
+        for warning in configuration.warnings { print("  warning: \(warning)") }
     }
 }
