@@ -1,6 +1,8 @@
 import Foundation
+import RelayAWSCore
 import RelayConfig
 import RelayCore
+import RelayHTTP
 import RelayRuntime
 import RelayTesting
 import Testing
@@ -52,7 +54,9 @@ struct InboundSecretConfigTests {
             "sources.f.access_keys[0]", "sources.e.auth.values[0]", "sources.b.auth.password", "redaction.key",
             "alerts.targets.hook.url", "alerts.targets.pager.routing_key",
         ])
-        #expect(!(error?.description ?? "").contains("eeeeeeee"))
+        let text = error?.description ?? ""
+        #expect(!text.contains("eeeeeeee"))
+        #expect(error?.problems.count == refused.count)
     }
 
     @Test("with allow_inline_secrets, receiver keys, passwords and the HMAC key still need 16 bytes; so do references read at load")
@@ -82,5 +86,29 @@ struct InboundSecretConfigTests {
         for path in ["sources.f.access_keys[0]", "sources.f.access_keys[1]", "sources.e.auth.values[0]", "sources.b.auth.password", "redaction.key"] {
             #expect(usedBy.contains(path))
         }
+    }
+
+    @Test("a Secrets Manager access key shorter than 16 bytes fails start-up naming the key; a long one is accepted (moto)")
+    func shortSecretsManagerValueRefused() async throws {
+        let moto = try MotoEnvironment.current()
+        let client = SecretsManagerClient(
+            region: "us-east-1", endpoint: moto.endpoint,
+            credentials: AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey),
+            transport: HTTPTransport(), clock: SystemClock())
+        let name = "ccrelay-test/firehose-\(UUID().uuidString.prefix(8))"
+        _ = try await client.call(
+            "CreateSecret", ["Name": .string(name), "SecretString": .string(#"{"short":"x","long":"long-firehose-key-0123456789"}"#)],
+            naming: name)
+        let sources = """
+              f: {type: firehose, access_keys: ["${aws-secretsmanager:\(name)#long}", "${aws-secretsmanager:\(name)#short}"]}
+            """
+        let configuration = try ConfigLoader(interpolation: moto.interpolation(Self.environment)).load(
+            yaml: Self.yaml(sources: sources, extra: "secrets: {aws: {endpoint: \"\(moto.endpoint)\", region: us-east-1}}"))
+        let error = await #expect(throws: ConfigError.self) {
+            try await configuration.secrets.resolve(logger: SecretConfigTests.logger)
+        }
+        #expect(error?.problems.map(\.path) == ["sources.f.access_keys[1]"])
+        #expect(error?.problems.first?.message.contains("at least 16 bytes") == true)
+        #expect(!(error?.description.contains("long-firehose-key") ?? true))
     }
 }

@@ -95,8 +95,8 @@ extension ConfigNode {
 
     /// The list of credentials under `key` (`access_keys: [..]`; a single string is a list of one),
     /// each element read as ``credentialValue(minimumBytes:)`` with its own path (`access_keys[1]`).
-    /// `nil` when the key is absent (reported when `required`) or not a list; elements in error
-    /// are left out.
+    /// `nil` when the key is absent (reported when `required`), not a list, or an element is in
+    /// error (each reported at its own path).
     public func credentialList(_ key: String, required: Bool = true, minimumBytes: Int = 1) -> [Credential]? {
         guard let list = optional(key) else {
             if required { problem("missing required key \"\(key)\"", at: path.isEmpty ? key : "\(path).\(key)") }
@@ -104,10 +104,12 @@ extension ConfigNode {
         }
         switch list.node {
         case .sequence(let sequence):
-            return sequence.enumerated().compactMap { index, element in
+            let credentials = sequence.enumerated().map { index, element in
                 ConfigNode(node: element, path: "\(list.path)[\(index)]", diagnostics: diagnostics, interpolation: interpolation)
                     .credentialValue(minimumBytes: minimumBytes)
             }
+            let read = credentials.compactMap { $0 }
+            return read.count == credentials.count ? read : nil
         case .scalar:
             return list.credentialValue(minimumBytes: minimumBytes).map { [$0] }
         default:
