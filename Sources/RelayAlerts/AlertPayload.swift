@@ -10,7 +10,7 @@ public enum AlertPayload {
         switch target.kind {
         case .webhook: generic(notification)
         case .slack: slack(notification)
-        case .pagerduty: pagerDuty(notification, routingKey: target.routingKey ?? "")
+        case .pagerduty: pagerDuty(notification, routingKey: target.routingKey?.value ?? "")
         }
     }
 

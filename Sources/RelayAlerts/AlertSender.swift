@@ -78,7 +78,7 @@ public struct AlertSender: Sendable {
 
     func attempt(_ body: [UInt8]) async -> Attempt {
         let request = OutboundRequest(
-            method: "POST", url: target.url, headers: [("Content-Type", "application/json")], body: body, timeout: timeout)
+            method: "POST", url: target.url.value, headers: [("Content-Type", "application/json")], body: body, timeout: timeout)
         let response: InboundResponse
         do {
             response = try await transport.send(request)
@@ -97,7 +97,7 @@ public struct AlertSender: Sendable {
 
     /// A transport message without the URL's path or query.
     private func redacted(_ message: String) -> String {
-        let full = HTTPTransport.redactedTarget(target.url)
+        let full = HTTPTransport.redactedTarget(target.url.value)
         var text = message
         if !full.isEmpty { text = text.replacing(full, with: target.loggableHost) }
         return text

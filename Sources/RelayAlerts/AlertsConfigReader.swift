@@ -49,14 +49,17 @@ public enum AlertsConfigReader {
         switch kind {
         case .webhook, .slack:
             if let key = node.optional("routing_key") { key.problem("routing_key is only used by pagerduty targets") }
-            guard let url = node.requiredString("url") else { return nil }
-            // Alert URLs may carry a query (some webhooks put their token there), unlike sink endpoints.
-            DeliveryConfigReader.checkURL(url, node.optional("url"), allowingQuery: true)
+            // The URL is the credential of a webhook (Slack's path, a token in the query), so it may
+            // carry a query, unlike sink endpoints; one not read yet (Secrets Manager) is checked when used.
+            guard let url = node.credential("url") else { return nil }
+            if !url.value.isEmpty {
+                DeliveryConfigReader.checkURL(url.value, node.optional("url"), allowingQuery: true)
+            }
             return AlertTarget(name: name, kind: kind, url: url)
         case .pagerduty:
             let url = node.string("url", default: AlertTarget.pagerDutyEventsURL)
             DeliveryConfigReader.checkURL(url, node.optional("url"), allowingQuery: true)
-            guard let key = node.requiredString("routing_key") else { return nil }
+            guard let key = node.credential("routing_key") else { return nil }
             return AlertTarget(name: name, kind: kind, url: url, routingKey: key)
         }
     }

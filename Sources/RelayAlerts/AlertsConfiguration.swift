@@ -18,21 +18,26 @@ public struct AlertTarget: Sendable, Equatable {
     /// The target's name in the configuration (safe to log).
     public var name: String
     public var kind: Kind
-    /// Where to POST. A Slack webhook URL is a secret (its path is the credential): it is never
-    /// logged. Required for `webhook` and `slack`; default ``pagerDutyEventsURL`` for `pagerduty`.
-    public var url: String
-    /// PagerDuty integration key (a secret, never logged). Required for `pagerduty`, unused otherwise.
-    public var routingKey: String?
+    /// Where to POST, read at each attempt. A webhook URL is a secret (its path or query is the
+    /// credential): a credential reference, never logged. Required for `webhook` and `slack`;
+    /// default ``pagerDutyEventsURL`` for `pagerduty`.
+    public var url: Credential
+    /// PagerDuty integration key (a credential, never logged). Required for `pagerduty`, unused otherwise.
+    public var routingKey: Credential?
 
-    public init(name: String, kind: Kind, url: String, routingKey: String? = nil) {
+    /// - Parameters:
+    ///   - url: a `String` or a ``Credential``.
+    ///   - routingKey: a `String` or a ``Credential``.
+    public init(name: String, kind: Kind, url: some CredentialConvertible, routingKey: (any CredentialConvertible)? = nil) {
         self.name = name
         self.kind = kind
-        self.url = url
-        self.routingKey = routingKey
+        self.url = url.credential
+        self.routingKey = routingKey?.credential
     }
 
     /// Scheme and host of the URL only, for log lines (paths and queries may hold secrets).
     public var loggableHost: String {
+        let url = self.url.value
         let afterScheme = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? Substring(url)
         let host = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let withoutUser = host.lastIndex(of: "@").map { host[host.index(after: $0)...] } ?? host

@@ -7,7 +7,8 @@ extension RelayError.Code {
 }
 
 /// Where the API of a tenant is: configured, or found once through
-/// `GET {discovery}/.well-known/cxone-configuration?tenantId=` (`api_endpoint`) and kept.
+/// `GET {discovery}/.well-known/cxone-configuration?tenantId=` (`api_endpoint`) and kept. A
+/// discovered endpoint must be https (only a configured `api_base_url` may be http).
 actor CXoneAPIBase {
     private let discoveryURL: String
     private let tenantID: String
@@ -42,6 +43,14 @@ actor CXoneAPIBase {
             endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")
         else {
             throw RelayError(.malformedResponse, "\(label): the discovery document for tenant \(tenantID) has no api_endpoint URL")
+        }
+        guard endpoint.hasPrefix("https://") else {
+            // The bearer token would travel in clear text (a spoofed or downgraded document).
+            let host = endpoint.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            throw RelayError(
+                .configInvalid,
+                "\(label): the discovery document for tenant \(tenantID) announces the API at http://\(host), not https: "
+                    + "refused, the access token would be sent unencrypted (set api_base_url to use a plain-http API on purpose)")
         }
         let url = CXoneURL.trimmed(endpoint)
         resolved = url

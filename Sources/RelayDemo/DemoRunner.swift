@@ -149,7 +149,7 @@ public enum DemoRunner {
         var sources: [any SourceBlueprint] = [source]
         var routes = [Route(name: "audits", from: ["genesys"], to: ["splunk"])]
         if options.pushEventsPerSecond > 0 {
-            sources.append(FirehoseReceiverConfiguration(name: "firehose", accessKeys: [demoFirehoseKey]))
+            sources.append(FirehoseReceiverConfiguration(name: "firehose", accessKeys: [Credential(demoFirehoseKey)]))
             routes.append(Route(name: "push", from: ["firehose"], to: ["splunk"]))
         }
         var configuration = RelayConfiguration(

@@ -69,6 +69,9 @@ func loadResolvedConfiguration(path: String, logger: Logger) async throws -> Rel
         printError("\(path): \(error)")
         throw ExitCode(2)
     }
+    for warning in configuration.warnings {
+        logger.warning("Configuration warning", metadata: ["ccrelay.config_path": "\(warning.path)", "ccrelay.warning": "\(warning.message)"])
+    }
     return configuration
 }
 

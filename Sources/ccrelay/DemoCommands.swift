@@ -48,7 +48,7 @@ struct SandboxCommand: AsyncParsableCommand {
         discussion: """
             With --json the first line is one JSON object:
             {"genesys": {"api_url", "client_id", "client_secret"}, "splunk_hec": {"url", "token"},
-             "cxone": {"tenant_id", "discovery_url", "access_key_id", "access_key_secret", "client_id", "client_secret"},
+             "cxone": {"tenant_id", "discovery_url", "api_base_url", "access_key_id", "access_key_secret", "client_id", "client_secret"},
              "datadog": {"url", "api_key"}, "sumo": {"url"}, "firehose": {"access_key", "target_url"}}.
             The Genesys org creates --records-per-second audit records, the CXone tenant a few admin changes
             and agent logins every 5 seconds; with --firehose-url the sandbox Firehose pushes
@@ -139,6 +139,8 @@ struct SandboxDescription {
             "cxone": [
                 "tenant_id": .string(cxone.tenantID),
                 "discovery_url": .string(cxoneURL),
+                // The emulator serves plain http, which discovery refuses: name the API host.
+                "api_base_url": .string(cxoneURL),
                 "access_key_id": .string(cxone.accessKeyID),
                 "access_key_secret": .string(cxone.accessKeySecret),
                 "client_id": .string(cxone.clientID),
@@ -158,7 +160,7 @@ struct SandboxDescription {
         """
         Genesys Cloud org: \(endpoints.genesysURL)  (client_id \(org.configuration.clientID), client_secret \(org.configuration.clientSecret))
         Splunk HEC:        \(endpoints.hecURL)  (token \(hecToken))
-        NICE CXone tenant: \(cxoneURL)  (tenant_id \(cxone.tenantID), access_key_id \(cxone.accessKeyID), access_key_secret \(cxone.accessKeySecret), client_id \(cxone.clientID), client_secret \(cxone.clientSecret))
+        NICE CXone tenant: \(cxoneURL)  (tenant_id \(cxone.tenantID), api_base_url \(cxoneURL), access_key_id \(cxone.accessKeyID), access_key_secret \(cxone.accessKeySecret), client_id \(cxone.clientID), client_secret \(cxone.clientSecret))
         Datadog intake:    \(datadogURL)  (api_key \(DatadogIntakeConfiguration.defaultAPIKey))
         Sumo HTTP source:  \(sumoURL)
         Sandbox Firehose:  \(firehoseTarget.map { "pushing to \($0)" } ?? "idle (--firehose-url to push)")  (access_key \(Self.firehoseAccessKey))

@@ -94,5 +94,6 @@ struct ValidateCommand: AsyncParsableCommand {
         print(
             "\(config): OK (\(configuration.sources.count) source(s), \(configuration.routes.count) route(s), \(configuration.sinks.count) sink(s))"
         )
+        for warning in configuration.warnings { print("  warning: \(warning)") }
     }
 }

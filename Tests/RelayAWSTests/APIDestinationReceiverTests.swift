@@ -1,4 +1,5 @@
 import RelayCore
+import RelayTesting
 import Testing
 
 @testable import RelayAWS
@@ -7,7 +8,7 @@ import Testing
     func receiver(_ auth: APIDestinationAuth) -> APIDestinationReceiver {
         APIDestinationReceiver(
             configuration: APIDestinationReceiverConfiguration(name: "eventbridge", auth: auth),
-            normalize: testNormalizer, logger: testLogger)
+            normalize: testNormalizer, clock: ManualClock(), logger: testLogger)
     }
 
     @Test func apiKeyHeaderAuthenticatesAndOneEventIsCommittedBefore200() async throws {

@@ -12,7 +12,7 @@ import Testing
     static let key = "firehose-key-1"
     let clock = ManualClock()
 
-    func receiver(keys: [String] = [key], maxBodyBytes: Int = 64 << 20) -> FirehoseReceiver {
+    func receiver(keys: [Credential] = [Credential(key)], maxBodyBytes: Int = 64 << 20) -> FirehoseReceiver {
         FirehoseReceiver(
             configuration: FirehoseReceiverConfiguration(name: "firehose", accessKeys: keys, maxBodyBytes: maxBodyBytes),
             normalize: testNormalizer, clock: clock, logger: testLogger)

@@ -47,6 +47,7 @@ struct CXoneHarness: Sendable {
                 type: cxone_audit
                 tenant_id: \(tenant.tenantID)
                 discovery_url: \(cxoneURL)
+                api_base_url: \(cxoneURL)
                 access_key_id: \(tenant.accessKeyID)
                 access_key_secret: ${CXONE_ACCESS_KEY_SECRET}
                 client_id: \(tenant.clientID)

@@ -15,7 +15,7 @@ import Testing
 /// SQLite outbox → sandbox Splunk HEC.
 @Suite("Push path")
 struct PushPathTests {
-    static let accessKey = "push-test-key"
+    static let accessKey = "push-test-key-0123456789"
 
     /// The HEC emulator, a temporary state directory and a ManualClock for the pipeline.
     struct Fixture: Sendable {
@@ -36,7 +36,7 @@ struct PushPathTests {
                   firehose:
                     type: firehose
                     access_keys:
-                      - old-rotated-key
+                      - old-rotated-key-0123456789
                       - ${FIREHOSE_KEY}
                 \(extraSources)
                 sinks:
@@ -237,16 +237,17 @@ struct PushConfigurationTests {
     @Test("a valid push configuration loads with its defaults")
     func defaults() throws {
         let configuration = try ConfigLoader().load(yaml: """
+            allow_inline_secrets: true
             sources:
               fh:
                 type: firehose
-                access_keys: [k1, k2]
+                access_keys: [first-key-0123456789, second-key-0123456789]
               eb:
                 type: eventbridge_api_destination
                 auth:
                   type: basic
                   username: eb
-                  password: pw
+                  password: basic-password-0123456789
             \(Self.sink)
             """)
         #expect(configuration.server == ServerSettings(host: "127.0.0.1", port: 8080))

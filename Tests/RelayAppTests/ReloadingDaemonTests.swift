@@ -15,10 +15,11 @@ struct ReloadingDaemonTests {
     /// A configuration with `sinks` file sinks; `valid: false` adds an unknown key.
     static func yaml(directory: String, sinks: [String], valid: Bool = true) -> String {
         """
+        allow_inline_secrets: true
         state: {sqlite: {path: \(directory)/state.sqlite}}
         server: {listen: 127.0.0.1:0, admin_listen: 127.0.0.1:0}
         sources:
-          firehose: {type: firehose, access_keys: [reload-test-key]}
+          firehose: {type: firehose, access_keys: [reload-test-key-0123456789]}
         sinks:
         \(sinks.map { "  \($0): {type: file, path: \(directory)/\($0).ndjson}" }.joined(separator: "\n"))
         \(valid ? "" : "bogus_section: true")

@@ -89,8 +89,9 @@ struct SecretCheckTests {
 
         try await Sandbox.withRunning(datadog: intake, logger: PipelineHarness.logger) { url in
             let configuration = try ConfigLoader().load(yaml: """
+                allow_inline_secrets: true
                 sources:
-                  fh: {type: firehose, access_keys: [push-key]}
+                  fh: {type: firehose, access_keys: [push-key-0123456789]}
                 sinks:
                   dd: {type: datadog_logs, endpoint: "\(url)", api_key: "${file:\(keyPath)}"}
                 """)

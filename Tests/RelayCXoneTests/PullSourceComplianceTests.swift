@@ -32,7 +32,7 @@ struct CXoneHarness: PullSourceComplianceHarness {
                         let tenant = tenant.configuration
                         return try CXoneAuditSource(
                             configuration: CXoneAuditSourceConfiguration(
-                                name: "cxone", tenantID: tenant.tenantID, discoveryURL: url, accessKeyID: tenant.accessKeyID,
+                                name: "cxone", tenantID: tenant.tenantID, discoveryURL: url, apiBaseURL: url, accessKeyID: tenant.accessKeyID,
                                 accessKeySecret: tenant.accessKeySecret, clientID: tenant.clientID,
                                 clientSecret: tenant.clientSecret, entities: [.campaigns], collectLogins: false, lookback: lookback,
                                 initialLookback: .seconds(3600), pageSize: 5),

@@ -19,6 +19,8 @@ func withTenant<T: Sendable>(
     return try await Sandbox.withRunning(cxone: tenant, logger: quietLogger) { url in
         var configuration = CXoneAuditSourceConfiguration(
             name: "cxone", tenantID: tenant.configuration.tenantID, discoveryURL: url,
+            // The emulator serves http, which discovery refuses: the API base is named.
+            apiBaseURL: url,
             accessKeyID: tenant.configuration.accessKeyID, accessKeySecret: tenant.configuration.accessKeySecret,
             clientID: tenant.configuration.clientID, clientSecret: tenant.configuration.clientSecret,
             initialLookback: .seconds(3600)

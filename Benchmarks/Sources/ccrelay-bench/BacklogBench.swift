@@ -104,7 +104,7 @@ final class PipelineProcess: Sendable {
             state: {sqlite: {path: \(directory)/state.sqlite}}
             server: {listen: "127.0.0.1:0"}
             sources:
-              firehose: {type: firehose, access_keys: [bench-key]}
+              firehose: {type: firehose, access_keys: [bench-access-key-0123456789]}
             sinks:
               splunk:
                 type: splunk_hec

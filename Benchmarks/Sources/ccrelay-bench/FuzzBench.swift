@@ -36,8 +36,8 @@ enum FuzzBench {
             state: {sqlite: {path: \(directory)/state.sqlite}}
             server: {listen: "127.0.0.1:0"}
             sources:
-              firehose: {type: firehose, access_keys: [fuzz-key]}
-              eventbridge: {type: eventbridge_api_destination, auth: {type: api_key, values: [fuzz-key]}}
+              firehose: {type: firehose, access_keys: [fuzz-access-key-0123456789]}
+              eventbridge: {type: eventbridge_api_destination, auth: {type: api_key, values: [fuzz-access-key-0123456789]}}
             sinks:
               archive: {type: file, path: \(directory)/out.ndjson}
             """
@@ -52,10 +52,10 @@ enum FuzzBench {
             let firehose = Array((#"{"requestId":"fuzz","timestamp":1767225600000,"records":["# + records + "]}").utf8)
             try await post(
                 "Firehose receiver (HTTP)", url: base + "/firehose", valid: firehose, gzipSometimes: true,
-                headers: { index in [("X-Amz-Firehose-Access-Key", "fuzz-key"), ("X-Amz-Firehose-Request-Id", "fuzz-\(index)")] })
+                headers: { index in [("X-Amz-Firehose-Access-Key", "fuzz-access-key-0123456789"), ("X-Amz-Firehose-Request-Id", "fuzz-\(index)")] })
             try await post(
                 "API destination receiver (HTTP)", url: base + "/eventbridge", valid: events[0].text, gzipSometimes: false,
-                headers: { _ in [("x-api-key", "fuzz-key")] })
+                headers: { _ in [("x-api-key", "fuzz-access-key-0123456789")] })
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -72,7 +72,7 @@ enum PushBench {
                 }
                 group.addTask {
                     let firehose = FirehoseDeliveryEmulator(
-                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key", requestIDSeed: UInt64(1_000 + index)),
+                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-access-key-0123456789", requestIDSeed: UInt64(1_000 + index)),
                         clock: SystemClock(), logger: logger)
                     _ = try await firehose.deliver(chunk)
                     return nil
@@ -102,7 +102,7 @@ enum PushBench {
         return (0..<streams).map { stream in
             let part = Array(load[min(stream * slice, load.count)..<min((stream + 1) * slice, load.count)])
             let firehose = FirehoseDeliveryEmulator(
-                configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-key", requestIDSeed: seedBase &+ UInt64(stream + 1)),
+                configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-access-key-0123456789", requestIDSeed: seedBase &+ UInt64(stream + 1)),
                 clock: SystemClock(), logger: logger)
             return (firehose, firehose.prepare(part))
         }
@@ -131,7 +131,7 @@ enum PushBench {
                 state: {sqlite: {path: \(directory)/state.sqlite}}
                 server: {listen: "127.0.0.1:0"}
                 sources:
-                  firehose: {type: firehose, access_keys: [bench-key]}
+                  firehose: {type: firehose, access_keys: [bench-access-key-0123456789]}
                 sinks:
                   splunk: {type: splunk_hec, endpoint: "\(hecURL)", token: \(SplunkHECConfiguration.defaultAckToken), index: ccas, batch: {max_events: 1000, timeout_secs: 1}, ack_poll_interval_secs: 0.5}
                 """
@@ -156,7 +156,7 @@ enum PushBench {
         return try await Sandbox.withRunning(hec: hec, logger: logger) { hecURL in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, "--hec", hecURL, "--token", SplunkHECConfiguration.defaultToken, "--access-key", "bench-key"]
+            process.arguments = ["python3", script, "--hec", hecURL, "--token", SplunkHECConfiguration.defaultToken, "--access-key", "bench-access-key-0123456789"]
             let output = Pipe()
             process.standardOutput = output
             try process.run()

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 import RelayAWSCore
 import RelayCore
@@ -26,25 +27,35 @@ public struct APIDestinationReceiver: HTTPReceiver {
     private let headerName: HTTPField.Name
     private let decoder: PushRecordDecoder
     private let logger: Logger
+    private let authFailures: AuthFailureReporter
 
     /// The intake partition every event is committed under.
     public static let partition = "api_destination"
 
-    /// - Parameter normalize: the platform's event normalizer (e.g. Genesys EventBridge events).
-    public init(configuration: APIDestinationReceiverConfiguration, normalize: @escaping PushEventNormalizer, logger: Logger) {
+    /// - Parameters:
+    ///   - normalize: the platform's event normalizer (e.g. Genesys EventBridge events).
+    ///   - clock: times the at-most-once-a-minute warning about refused requests.
+    ///   - metricsFactory: where `ccrelay_receiver_auth_failures_total` goes. Default: the
+    ///     process-wide `MetricsSystem.factory`.
+    public init(
+        configuration: APIDestinationReceiverConfiguration, normalize: @escaping PushEventNormalizer,
+        clock: any WallClock, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.configuration = configuration
         switch configuration.auth {
         case .apiKey(let header, let values):
             self.secrets = SecretList(values)
             self.headerName = HTTPField.Name(header) ?? .authorization
         case .basic(let credentials):
-            self.secrets = SecretList(credentials.map { $0.username + ":" + $0.password })
+            self.secrets = SecretList(basic: credentials)
             self.headerName = .authorization
         }
         self.decoder = PushRecordDecoder(normalize: normalize)
         var logger = logger
         logger[metadataKey: "ccrelay.source"] = .string(configuration.name)
         self.logger = logger
+        self.authFailures = AuthFailureReporter(
+            source: configuration.name, clock: clock, logger: logger, metricsFactory: metricsFactory)
     }
 
     public func addRoutes(to router: Router<BasicRequestContext>, intake: any IntakeSink) {
@@ -56,7 +67,7 @@ public struct APIDestinationReceiver: HTTPReceiver {
     /// Answers one event; never throws, never traps.
     func handle(_ request: Request, intake: any IntakeSink) async -> Response {
         guard authenticated(request) else {
-            logger.debug("API destination request refused: credentials missing or wrong")
+            authFailures.refused("API destination request refused: credentials missing or wrong", reason: "credentials missing or not accepted")
             return respond(401, ["errorMessage": "credentials missing or not accepted"])
         }
         let limit = configuration.maxBodyBytes

@@ -38,14 +38,16 @@ extension APIDestinationReceiverConfiguration: SourceComponent {
         switch type {
         case "api_key":
             node.rejectUnknownKeys(allowed: ["type", "header", "values"])
-            guard let values = node.stringList("values") else {
+            guard node.optional("values") != nil else {
                 node.problem("missing required key \"values\" (accepted API key values)", at: "\(node.path).values")
                 return nil
             }
+            guard let values = node.credentialList("values", minimumBytes: minimumSecretBytes) else { return nil }
             return .apiKey(header: node.string("header", default: "x-api-key"), values: values)
         case "basic":
             node.rejectUnknownKeys(allowed: ["type", "username", "password"])
-            guard let username = node.requiredString("username"), let password = node.requiredString("password") else {
+            let username = node.requiredString("username")
+            guard let username, let password = node.credential("password", minimumBytes: minimumSecretBytes) else {
                 return nil
             }
             return .basic(credentials: [BasicCredential(username: username, password: password)])
@@ -61,6 +63,6 @@ extension APIDestinationReceiverConfiguration: SourceComponent {
         let normalizer = GenesysEventBridgeNormalizer(keepRaw: keepRaw)
         return .push(APIDestinationReceiver(
             configuration: self, normalize: { value throws(RelayError) in try normalizer.normalize(value) },
-            logger: context.logger))
+            clock: context.clock, logger: context.logger))
     }
 }

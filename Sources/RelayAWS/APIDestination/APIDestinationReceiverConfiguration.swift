@@ -1,17 +1,20 @@
+import RelayCore
+
 /// How an EventBridge API destination authenticates (its connection's authorization).
 public enum APIDestinationAuth: Sendable, Equatable {
-    /// An API-key connection: the header `name` must carry one of `values` (several during a rotation).
-    case apiKey(header: String, values: [String])
+    /// An API-key connection: the header `name` must carry the current value of one of `values`
+    /// (several during a rotation).
+    case apiKey(header: String, values: [Credential])
     /// A basic-auth connection: `Authorization: Basic base64(username:password)` matching one pair.
     case basic(credentials: [BasicCredential])
 }
 
-/// One accepted username and password.
+/// One accepted username and password (the password a credential, compared at its current value).
 public struct BasicCredential: Sendable, Equatable {
     public var username: String
-    public var password: String
+    public var password: Credential
 
-    public init(username: String, password: String) {
+    public init(username: String, password: Credential) {
         self.username = username
         self.password = password
     }
@@ -35,6 +38,9 @@ public struct APIDestinationReceiverConfiguration: Sendable {
     /// the event to the rule target's dead-letter queue when one is set); `0` refuses any bad part.
     public var maxDeadLettersPerRequest: Int
 
+    /// The shortest API key or password accepted (a shared secret: guessable short ones are refused).
+    public static let minimumSecretBytes = 16
+
     public init(
         name: String, path: String = "/eventbridge", auth: APIDestinationAuth, maxBodyBytes: Int = 1 << 20,
         keepRaw: Bool = false, maxDeadLettersPerRequest: Int = 1_000
@@ -57,16 +63,13 @@ public struct APIDestinationReceiverConfiguration: Sendable {
             let allowed = header.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
             if header.isEmpty || !allowed { problems.append("auth.header: must be a valid HTTP header name") }
             if values.isEmpty { problems.append("auth.values: at least one value is required") }
-            for (index, value) in values.enumerated() where value.isEmpty {
-                problems.append("auth.values[\(index)]: must not be empty")
-            }
+
         case .basic(let credentials):
             if credentials.isEmpty { problems.append("auth.credentials: at least one username and password is required") }
             for (index, credential) in credentials.enumerated() {
                 if credential.username.isEmpty || credential.username.contains(":") {
                     problems.append("auth.credentials[\(index)].username: must be non-empty without ':'")
                 }
-                if credential.password.isEmpty { problems.append("auth.credentials[\(index)].password: must not be empty") }
             }
         }
         if maxBodyBytes < 1024 || maxBodyBytes > 64 << 20 { problems.append("max_body_bytes: must be 1024...67108864") }

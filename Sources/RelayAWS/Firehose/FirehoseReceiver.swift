@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 import RelayAWSCore
 import RelayCore
@@ -38,18 +39,23 @@ public struct FirehoseReceiver: HTTPReceiver {
     private let clock: any WallClock
     private let answered: RequestIDMemory
     private let logger: Logger
+    private let authFailures: AuthFailureReporter
 
     static let accessKeyHeader = HTTPField.Name("X-Amz-Firehose-Access-Key")!
     static let requestIDHeader = HTTPField.Name("X-Amz-Firehose-Request-Id")!
     /// The intake partition every Firehose batch is committed under.
     public static let partition = "firehose"
 
-    /// - Parameter normalize: the platform's event normalizer (e.g. Genesys EventBridge events).
+    /// - Parameters:
+    ///   - normalize: the platform's event normalizer (e.g. Genesys EventBridge events).
+    ///   - metricsFactory: where `ccrelay_receiver_auth_failures_total` goes. Default: the
+    ///     process-wide `MetricsSystem.factory`.
     public init(
         configuration: FirehoseReceiverConfiguration,
         normalize: @escaping PushEventNormalizer,
         clock: any WallClock,
-        logger: Logger
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
         self.keys = SecretList(configuration.accessKeys)
@@ -59,6 +65,8 @@ public struct FirehoseReceiver: HTTPReceiver {
         var logger = logger
         logger[metadataKey: "ccrelay.source"] = .string(configuration.name)
         self.logger = logger
+        self.authFailures = AuthFailureReporter(
+            source: configuration.name, clock: clock, logger: logger, metricsFactory: metricsFactory)
     }
 
     public func addRoutes(to router: Router<BasicRequestContext>, intake: any IntakeSink) {
@@ -75,7 +83,9 @@ public struct FirehoseReceiver: HTTPReceiver {
     func handle(_ request: Request, intake: any IntakeSink) async -> Response {
         let headerRequestID = request.headers[Self.requestIDHeader] ?? ""
         guard let presented = request.headers[Self.accessKeyHeader], keys.matches(presented) else {
-            logger.debug("Firehose request refused: access key missing or wrong")
+            authFailures.refused(
+                "Firehose request refused: access key missing or wrong",
+                reason: request.headers[Self.accessKeyHeader] == nil ? "access key missing" : "access key not accepted")
             return respond(401, requestID: headerRequestID, error: "X-Amz-Firehose-Access-Key: missing or not accepted")
         }
         if let tooLong = FirehoseRejection.overlongRequestID(headerRequestID, at: "X-Amz-Firehose-Request-Id") {

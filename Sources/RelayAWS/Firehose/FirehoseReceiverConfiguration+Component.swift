@@ -12,8 +12,9 @@ extension FirehoseReceiverConfiguration: SourceComponent {
     public static func read(name: String, _ node: ConfigNode) -> FirehoseReceiverConfiguration? {
         node.rejectUnknownKeys(allowed: keys)
         let defaults = FirehoseReceiverConfiguration(name: name, accessKeys: [])
-        let keys = node.stringList("access_keys")
-        if keys == nil {
+        // nil when absent or when an element was refused (reported at its own path).
+        let keys = node.credentialList("access_keys", required: false, minimumBytes: Self.minimumKeyBytes)
+        if node.optional("access_keys") == nil {
             node.problem("missing required key \"access_keys\" (a list of accepted access keys)", at: "\(node.path).access_keys")
         }
         let configuration = FirehoseReceiverConfiguration(

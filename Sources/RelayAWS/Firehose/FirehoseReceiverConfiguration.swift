@@ -1,3 +1,5 @@
+import RelayCore
+
 /// A `type: firehose` source: ccrelay as an Amazon Data Firehose HTTP-endpoint destination.
 public struct FirehoseReceiverConfiguration: Sendable {
     /// Longest request id accepted, in bytes (Firehose's ids are UUIDs); a longer one is refused
@@ -9,8 +11,9 @@ public struct FirehoseReceiverConfiguration: Sendable {
     /// The URL path Firehose POSTs to (`path`). Default `/firehose`.
     public var path: String
     /// Accepted `X-Amz-Firehose-Access-Key` values (`access_keys`, at least one; several during a
-    /// rotation). No default.
-    public var accessKeys: [String]
+    /// rotation), each a credential reference (`${file:}`, `${aws-secretsmanager:}`) of at least
+    /// ``minimumKeyBytes`` bytes, compared against its current value at each request. No default.
+    public var accessKeys: [Credential]
     /// Largest request body, as sent and once inflated (`max_body_bytes`). Default 64 MiB,
     /// Firehose's own limit. A body sent larger is refused with 413; a gzip body that inflates
     /// beyond it is refused with 400 as soon as inflating passes the limit, so Firehose retries and
@@ -28,10 +31,14 @@ public struct FirehoseReceiverConfiguration: Sendable {
     /// Keep the whole EventBridge event in each event's `raw` (`keep_raw`). Default `false`.
     public var keepRaw: Bool
 
+    /// The shortest access key accepted (a Firehose access key is a shared secret: guessable
+    /// short keys are refused).
+    public static let minimumKeyBytes = 16
+
     public init(
         name: String,
         path: String = "/firehose",
-        accessKeys: [String],
+        accessKeys: [Credential],
         maxBodyBytes: Int = 64 << 20,
         rememberedRequestIDs: Int = 10_000,
         keepRaw: Bool = false,
@@ -52,8 +59,8 @@ public struct FirehoseReceiverConfiguration: Sendable {
         if !path.hasPrefix("/") { problems.append("path: must start with /") }
         if path.contains("?") || path.contains("#") { problems.append("path: must not contain ? or #") }
         if accessKeys.isEmpty { problems.append("access_keys: at least one access key is required") }
-        for (index, key) in accessKeys.enumerated() where key.isEmpty || key.utf8.count > 4096 {
-            problems.append("access_keys[\(index)]: must be 1 to 4096 bytes")
+        for (index, key) in accessKeys.enumerated() where key.value.utf8.count > 4096 {
+            problems.append("access_keys[\(index)]: must be at most 4096 bytes")
         }
         if maxBodyBytes < 1024 || maxBodyBytes > 1 << 30 { problems.append("max_body_bytes: must be 1024...1073741824") }
         if rememberedRequestIDs < 0 { problems.append("remembered_request_ids: must not be negative") }

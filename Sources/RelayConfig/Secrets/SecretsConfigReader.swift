@@ -83,16 +83,43 @@ extension ConfigNode {
     /// The credential under `key`: references are registered with the configuration's secrets
     /// (environment and files read now); a literal is refused unless `allow_inline_secrets: true`.
     /// Reports a missing key when `required`. Problems quote the reference, never a value.
-    public func credential(_ key: String, required: Bool = true) -> Credential? {
+    /// - Parameter minimumBytes: the shortest value accepted (16 for keys that authenticate callers);
+    ///   checked now for literals, environment and files, and at each read of a Secrets Manager secret.
+    public func credential(_ key: String, required: Bool = true, minimumBytes: Int = 1) -> Credential? {
         guard let node = optional(key) else {
             if required { problem("missing required key \"\(key)\"", at: path.isEmpty ? key : "\(path).\(key)") }
             return nil
         }
-        return node.credentialValue()
+        return node.credentialValue(minimumBytes: minimumBytes)
     }
 
-    /// This scalar as a credential (see ``credential(_:required:)``).
-    public func credentialValue() -> Credential? {
+    /// The list of credentials under `key` (`access_keys: [..]`; a single string is a list of one),
+    /// each element read as ``credentialValue(minimumBytes:)`` with its own path (`access_keys[1]`).
+    /// `nil` when the key is absent (reported when `required`), not a list, or an element is in
+    /// error (each reported at its own path).
+    public func credentialList(_ key: String, required: Bool = true, minimumBytes: Int = 1) -> [Credential]? {
+        guard let list = optional(key) else {
+            if required { problem("missing required key \"\(key)\"", at: path.isEmpty ? key : "\(path).\(key)") }
+            return nil
+        }
+        switch list.node {
+        case .sequence(let sequence):
+            let credentials = sequence.enumerated().map { index, element in
+                ConfigNode(node: element, path: "\(list.path)[\(index)]", diagnostics: diagnostics, interpolation: interpolation)
+                    .credentialValue(minimumBytes: minimumBytes)
+            }
+            let read = credentials.compactMap { $0 }
+            return read.count == credentials.count ? read : nil
+        case .scalar:
+            return list.credentialValue(minimumBytes: minimumBytes).map { [$0] }
+        default:
+            list.problem("expected a list of strings")
+            return nil
+        }
+    }
+
+    /// This scalar as a credential (see ``credential(_:required:minimumBytes:)``).
+    public func credentialValue(minimumBytes: Int = 1) -> Credential? {
         guard case .scalar(let scalar) = node else {
             problem("expected a string")
             return nil
@@ -107,7 +134,8 @@ extension ConfigNode {
         }
         guard let provider = interpolation.secrets else {
             // Outside a configuration load (no provider): resolve once, as any other value.
-            return stringValue().map { Credential($0) }
+            guard let value = stringValue() else { return nil }
+            return checkLength(value, minimumBytes: minimumBytes) ? Credential(value) : nil
         }
         if template.references.isEmpty {
             guard provider.allowsInlineSecrets else {
@@ -115,12 +143,30 @@ extension ConfigNode {
                 return nil
             }
             let value = template.render { _ in nil } ?? ""
-            if value.isEmpty { problem("must not be empty") }
-            return Credential(value)
+            if value.isEmpty {
+                problem("must not be empty")
+                return nil
+            }
+            return checkLength(value, minimumBytes: minimumBytes) ? Credential(value) : nil
         }
         let (credential, failures) = provider.register(template, written: text, at: path)
         for failure in failures { problem(failure) }
-        return failures.isEmpty ? credential : nil
+        guard failures.isEmpty else { return nil }
+        if minimumBytes > 1 {
+            provider.require(template, minimumBytes: minimumBytes, at: path)
+            // Known now (environment, files): checked now; Secrets Manager values when fetched.
+            if let value = template.render({ provider.value(of: $0) }), !checkLength(value, minimumBytes: minimumBytes) {
+                return nil
+            }
+        }
+        return credential
+    }
+
+    /// Reports a value shorter than `minimumBytes` (the message never shows the value).
+    private func checkLength(_ value: String, minimumBytes: Int) -> Bool {
+        guard value.utf8.count < minimumBytes else { return true }
+        problem(SecretProvider.tooShort(minimumBytes))
+        return false
     }
 
     /// Refuses a literal in a secret key that does not rotate (S3 keys): a reference to the

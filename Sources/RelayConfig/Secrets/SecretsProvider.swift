@@ -48,6 +48,8 @@ public final class SecretProvider: Sendable {
         var entries: [SecretReference: Entry] = [:]
         var settings = SecretsSettings()
         var allowInline = false
+        /// Keys whose value must be at least so many bytes (receiver keys, the HMAC key).
+        var minimums: [MinimumLength] = []
         var awsCredentials: AWSCredentials?
         var defaultRegion: String?
         var transport = HTTPTransport()
@@ -160,6 +162,9 @@ public final class SecretProvider: Sendable {
             switch await fetcher.read(entry.reference) {
             case .success(let reading):
                 store(reading, for: entry.reference, at: clock.now)
+                problems += shortValues(if: entry.reference, reads: reading.value).map {
+                    ConfigProblem(path: $0.path, message: "\(entry.reference): \(Self.tooShort($0.minimumBytes))")
+                }
             case .failure(let failure):
                 for path in entry.usedBy {
                     problems.append(ConfigProblem(path: path, message: "cannot resolve \(entry.reference): \(failure.message)"))
@@ -209,7 +214,10 @@ public final class SecretProvider: Sendable {
     }
 
     private func refresh(_ reference: SecretReference, prompted: Bool) async {
-        let result = await fetcher.read(reference)
+        var result = await fetcher.read(reference)
+        if case .success(let reading) = result, let short = shortValues(if: reference, reads: reading.value).first {
+            result = .failure(.init(message: "the new value of \(reference) is too short for \(short.path): \(Self.tooShort(short.minimumBytes))"))
+        }
         let (now, logger, interval) = state.withLock { ($0.clock.now, $0.logger, $0.settings.refreshInterval) }
         switch result {
         case .success(let reading):

@@ -19,6 +19,11 @@ public struct ConfigNode {
 
     public var line: Int? { node.mark.map { $0.line } }
 
+    /// Reports a risky but valid setting at this node (or at `childPath`); never a secret's value.
+    public func warning(_ message: String, at childPath: String? = nil) {
+        diagnostics.warn(ConfigProblem(path: childPath ?? path, line: childPath == nil ? self.line : nil, message: message))
+    }
+
     public func problem(_ message: String, at childPath: String? = nil, line: Int? = nil) {
         diagnostics.report(ConfigProblem(path: childPath ?? path, line: line ?? self.line, message: message))
     }

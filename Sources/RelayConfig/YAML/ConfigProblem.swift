@@ -33,15 +33,26 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Collects problems while a configuration is read, so all of them are reported at once.
+/// Collects problems while a configuration is read, so all of them are reported at once, and
+/// warnings: risky but valid settings (`ccrelay validate` prints them and exits 0; the daemon logs
+/// them at warning when it loads the file).
 public final class ConfigDiagnostics: Sendable {
     public init() {}
 
     private let collected = Mutex<[ConfigProblem]>([])
+    private let collectedWarnings = Mutex<[ConfigProblem]>([])
 
     public func report(_ problem: ConfigProblem) {
         collected.withLock { $0.append(problem) }
     }
 
+    /// Records a warning: the configuration stays valid.
+    public func warn(_ warning: ConfigProblem) {
+        collectedWarnings.withLock { $0.append(warning) }
+    }
+
     public var problems: [ConfigProblem] { collected.withLock { $0 } }
+
+    /// Every warning, in the order found.
+    public var warnings: [ConfigProblem] { collectedWarnings.withLock { $0 } }
 }

@@ -24,6 +24,7 @@ public enum PipelineMetricName {
     public static let sinkOutboxDepth = "ccrelay_sink_outbox_depth"
     public static let sinkOutboxOldestAge = "ccrelay_sink_outbox_oldest_age_seconds"
     public static let sinkCredentialRejected = "ccrelay_sink_credential_rejected"
+    public static let receiverAuthFailures = "ccrelay_receiver_auth_failures_total"
 
     /// What each metric means, for the exposition's `# HELP` lines (one line of text each).
     public static let help: [String: String] = [
@@ -48,6 +49,7 @@ public enum PipelineMetricName {
         sinkOutboxDepth: "Events waiting in the sink's outbox.",
         sinkOutboxOldestAge: "Seconds the oldest event in the sink's outbox has waited.",
         sinkCredentialRejected: "1 while the destination refuses the sink's credential, else 0.",
+        receiverAuthFailures: "Requests a push receiver refused for a missing or wrong key or password.",
     ]
 }
 

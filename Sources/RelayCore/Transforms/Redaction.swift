@@ -50,12 +50,19 @@ public struct Redactor: Sendable {
     public static let hashPrefix = "hmac-sha256:"
 
     private let rules: [CompiledRule]
-    private let key: SymmetricKey
+    private let key: RedactionKey
 
     /// Compiles `rules`; `key` is the secret HMAC key (use at least 32 random bytes; it is never logged).
     public init(rules: [RedactionRule], key: [UInt8]) {
         self.rules = rules.compactMap(CompiledRule.init)
-        self.key = SymmetricKey(data: key)
+        self.key = RedactionKey(bytes: key)
+    }
+
+    /// Compiles `rules`; `key` is the secret HMAC key as a credential whose current value is used
+    /// (a rotated key changes every pseudonym from then on; the key is prepared once per value).
+    public init(rules: [RedactionRule], key: Credential) {
+        self.rules = rules.compactMap(CompiledRule.init)
+        self.key = RedactionKey(key)
     }
 
     /// Whether this redactor has nothing to do.
@@ -121,7 +128,7 @@ public struct Redactor: Sendable {
     }
 
     private func pseudonym(forBytes bytes: [UInt8]) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: bytes, using: key)
+        let code = HMAC<SHA256>.authenticationCode(for: bytes, using: key.current)
         let hex = Array("0123456789abcdef".utf8)
         var out = Array(Self.hashPrefix.utf8)
         out.reserveCapacity(out.count + 64)

@@ -43,9 +43,10 @@ public struct ConfigLoader: Sendable {
         let root = ConfigNode(node: node, path: "", diagnostics: diagnostics, interpolation: interpolation)
         let configuration = read(root)
         let problems = diagnostics.problems
-        guard problems.isEmpty, let configuration else {
+        guard problems.isEmpty, var configuration else {
             throw ConfigError(problems: problems.isEmpty ? [ConfigProblem(path: "(document)", message: "expected a mapping")] : problems)
         }
+        configuration.warnings = diagnostics.warnings
         return configuration
     }
 

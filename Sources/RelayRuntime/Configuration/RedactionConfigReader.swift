@@ -31,12 +31,14 @@ enum RedactionConfigReader {
         } else if node.optional("fields") == nil {
             node.problem("missing required key \"fields\" (paths to hash or drop)", at: "\(node.path).fields")
         }
-        let key = node.string("key")
-        if rules.contains(where: { $0.action == .hash }), (key?.utf8.count ?? 0) < minimumKeyBytes {
+        let hashes = rules.contains(where: { $0.action == .hash })
+        // A credential: ${env:}, ${file:} or ${aws-secretsmanager:}; a literal needs allow_inline_secrets.
+        let key = node.credential("key", required: false, minimumBytes: minimumKeyBytes)
+        if hashes, node.optional("key") == nil {
             node.problem(
                 "hashing needs a key of at least \(minimumKeyBytes) bytes, from a reference such as ${REDACTION_KEY}",
                 at: "\(node.path).key")
         }
-        return Redactor(rules: rules, key: Array((key ?? "").utf8))
+        return Redactor(rules: rules, key: key ?? Credential(""))
     }
 }

@@ -20,6 +20,9 @@ public struct RelayConfiguration: Sendable {
     /// Every secret the file references (`${env:...}`, `${file:...}`, `${aws-secretsmanager:...}`),
     /// held in memory and kept current; `secrets:` settings. Default: none.
     public var secrets = SecretProvider()
+    /// Risky but valid settings found while reading the file (each with its YAML path), which
+    /// `ccrelay validate` prints and the daemon logs at warning. Default: none.
+    public var warnings: [ConfigProblem] = []
 
     public init(
         state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],

@@ -15,6 +15,11 @@ public struct FileSinkConfiguration: Sendable, Equatable {
     public var maxAge: Duration?
     /// gzip rotated files (the file being written is never compressed). Default true.
     public var compressRotated: Bool
+    /// Permissions of the files the sink creates, the one written to and the compressed rotated
+    /// ones (`file_mode`, an octal string; rotated files keep theirs), set exactly (not reduced by
+    /// the umask). A file that already exists keeps its mode. Default `0600`: events may hold
+    /// personal data.
+    public var fileMode: UInt16
     /// Default 500 events, 1 MiB, 1 s.
     public var batch: BatchConfiguration
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
@@ -27,6 +32,7 @@ public struct FileSinkConfiguration: Sendable, Equatable {
         maxBytes: Int = 104_857_600,
         maxAge: Duration? = .seconds(86_400),
         compressRotated: Bool = true,
+        fileMode: UInt16 = 0o600,
         batch: BatchConfiguration = BatchConfiguration(concurrency: 1),
         retry: RetryPolicy = RetryPolicy()
     ) {
@@ -35,6 +41,7 @@ public struct FileSinkConfiguration: Sendable, Equatable {
         self.maxBytes = maxBytes
         self.maxAge = maxAge
         self.compressRotated = compressRotated
+        self.fileMode = fileMode
         self.batch = batch
         self.retry = retry
     }

@@ -71,8 +71,7 @@ final class RotatingFile: Sendable {
     }
 
     private func open(_ state: inout State, now: WallInstant) throws(RelayError) {
-        let descriptor = posixOpen(configuration.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("cannot open") }
+        let descriptor = try Self.openForAppend(configuration.path, mode: mode_t(configuration.fileMode))
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             let error = failure("cannot inspect")
@@ -99,21 +98,40 @@ final class RotatingFile: Sendable {
         guard rename(configuration.path, rotated) == 0 else { throw failure("cannot rotate") }
         guard configuration.compressRotated else { return }
         do {
-            try Self.compress(rotated)
+            try Self.compress(rotated, mode: mode_t(configuration.fileMode))
         } catch {
             // The rotated file stays uncompressed; nothing is lost.
             logger.warning("Rotated file left uncompressed", metadata: ["ccrelay.error": "\(error.message)"])
         }
     }
 
-    /// Replaces `path` by `path.gz`, synced before the original is removed.
-    private static func compress(_ path: String) throws(RelayError) {
+    /// Opens `path` for appending; a file created now gets exactly `mode` (the umask may only have
+    /// narrowed it), an existing one keeps its own.
+    private static func openForAppend(_ path: String, mode: mode_t) throws(RelayError) -> Int32 {
+        let created = posixOpen(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, mode)
+        if created >= 0 {
+            guard fchmod(created, mode) == 0 else {
+                let error = systemError("cannot set the mode of", path)
+                _ = posixClose(created)
+                throw error
+            }
+            return created
+        }
+        guard errno == EEXIST else { throw systemError("cannot open", path) }
+        let existing = posixOpen(path, O_WRONLY | O_APPEND | O_CLOEXEC, 0)
+        guard existing >= 0 else { throw systemError("cannot open", path) }
+        return existing
+    }
+
+    /// Replaces `path` by `path.gz` (created with `mode`), synced before the original is removed.
+    private static func compress(_ path: String, mode: mode_t) throws(RelayError) {
         let contents = try readAll(path)
         let compressed = Gzip.compress(contents, level: .standard)
         let temporary = path + ".gz.partial"
-        let descriptor = posixOpen(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = posixOpen(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw systemError("cannot create", temporary) }
         defer { _ = posixClose(descriptor) }
+        guard fchmod(descriptor, mode) == 0 else { throw systemError("cannot set the mode of", temporary) }
         try writeAll(descriptor, compressed, path: temporary)
         guard fsync(descriptor) == 0 else { throw systemError("cannot sync", temporary) }
         guard rename(temporary, path + ".gz") == 0 else { throw systemError("cannot rename", temporary) }

@@ -33,6 +33,12 @@ public enum StateConfigReader {
         return settings
     }
 
+    /// Whether `host` is this machine (no network in between): `localhost`, 127.0.0.0/8, `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// `postgres: {url: ..., pool_size: 4, schema: ...}`; problems name the YAML path, never the password.
     static func readPostgres(_ node: ConfigNode) -> PostgresStateConfiguration? {
         guard node.mapping() != nil else { return nil }
@@ -41,7 +47,14 @@ public enum StateConfigReader {
         let schema = node.string("schema")
         guard let url = node.requiredString("url"), !url.isEmpty else { return nil }
         do {
-            return try PostgresStateConfiguration(url: url, poolSize: poolSize, schema: schema)
+            let configuration = try PostgresStateConfiguration(url: url, poolSize: poolSize, schema: schema)
+            if configuration.tls != .require, !isLoopback(configuration.host) {
+                node.warning(
+                    "sslmode=\(configuration.tls.rawValue) lets the connection to \(configuration.host) run without TLS "
+                        + "(prefer accepts a server, or an attacker in the path, that offers none): use sslmode=require",
+                    at: "\(node.path).url")
+            }
+            return configuration
         } catch {
             let at = error.message.contains("schema") ? "\(node.path).schema" : "\(node.path).url"
             node.problem(error.message, at: at)

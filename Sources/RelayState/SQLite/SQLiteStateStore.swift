@@ -41,6 +41,7 @@ public final class SQLiteStateStore: StateStore {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Self.createPrivately(path)
             var grdb = Configuration()
             grdb.label = "ccrelay.state"
             grdb.busyMode = .timeout(max(0, configuration.busyTimeout.seconds))
@@ -127,6 +128,20 @@ public final class SQLiteStateStore: StateStore {
 
     /// The error callers see: SQLite's code and message (which name tables and constraints, never
     /// bound values), the operation and the file.
+    /// Creates the database file with mode 0600 when it does not exist yet (the payloads it holds
+    /// may be personal data), so SQLite, which gives its `-wal` and `-shm` files the database
+    /// file's permissions, never creates any of them under a permissive umask. An existing file
+    /// keeps its mode.
+    static func createPrivately(_ path: String) throws {
+        let files = FileManager.default
+        guard !files.fileExists(atPath: path) else { return }
+        guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw RelayError(.stateStore, "state store create failed on \(path): cannot create the file")
+        }
+        // Set explicitly: the umask only narrows, but the mode must be exactly owner read/write.
+        try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
     static func storeError(_ operation: String, path: String, _ error: any Error) -> any Error {
         switch error {
         case is CancellationError:
