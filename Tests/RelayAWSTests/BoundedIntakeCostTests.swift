@@ -15,7 +15,7 @@ import Testing
 
     func firehose(maxBodyBytes: Int = 64 << 20) -> FirehoseReceiver {
         FirehoseReceiver(
-            configuration: FirehoseReceiverConfiguration(name: "firehose", accessKeys: [Self.key], maxBodyBytes: maxBodyBytes),
+            configuration: FirehoseReceiverConfiguration(name: "firehose", accessKeys: [Credential(Self.key)], maxBodyBytes: maxBodyBytes),
             normalize: testNormalizer, clock: clock, logger: testLogger)
     }
 
@@ -58,7 +58,7 @@ import Testing
 
     @Test func moreDeadLettersThanTheCapRefusesTheWholeRequestAndStoresNothing() async throws {
         let intake = RecordingIntake()
-        let cap = FirehoseReceiverConfiguration(name: "f", accessKeys: [Self.key]).maxDeadLettersPerRequest
+        let cap = FirehoseReceiverConfiguration(name: "f", accessKeys: [Credential(Self.key)]).maxDeadLettersPerRequest
         let responses = try await post(firehose(), intake: intake, [
             (Self.emptyRecords(cap + 1, requestID: "over", good: [eventText("g1")]), "over"),
             (Self.emptyRecords(cap, requestID: "at", good: [eventText("g2")]), "at"),
@@ -77,7 +77,7 @@ import Testing
         let intake = RecordingIntake()
         let receiver = APIDestinationReceiver(
             configuration: APIDestinationReceiverConfiguration(name: "eventbridge", auth: .apiKey(header: "X-Api-Key", values: ["k"])),
-            normalize: testNormalizer, logger: testLogger)
+            normalize: testNormalizer, clock: ManualClock(), logger: testLogger)
         let cap = receiver.configuration.maxDeadLettersPerRequest
         let body = Array((eventText("g1") + String(repeating: "{}", count: cap + 1)).utf8)
         let fields: HTTPFields = [HTTPField.Name("X-Api-Key")!: "k"]
