@@ -13,10 +13,11 @@ struct BoundedIntakeConfigTests {
 
     static func pipeline(firehose: String, apiDestination: String = "", state: String = "") -> String {
         """
+        allow_inline_secrets: true
         \(state)
         sources:
-          f: {type: firehose, access_keys: [k-1]\(firehose)}
-          e: {type: eventbridge_api_destination, auth: {type: api_key, values: [v-1]}\(apiDestination)}
+          f: {type: firehose, access_keys: [firehose-key-0001]\(firehose)}
+          e: {type: eventbridge_api_destination, auth: {type: api_key, values: [api-dest-key-0001]}\(apiDestination)}
         sinks:
           s: {type: stdout}
         """

@@ -68,7 +68,9 @@ struct ObservabilityEndpointTests {
             let ready = try await fixture.get("/readyz")
             #expect(ready.status == 200)
             #expect(ready.body == #"{"status":"ready"}"#)
-            #expect(try await fixture.get("/healthz").status == 200)
+            // /healthz answers on the push listener only (a load balancer's check), not on the admin one.
+            #expect(try await fixture.get("/healthz", on: fixture.pushURL).status == 200)
+            #expect(try await fixture.get("/healthz").status == 404)
         }
     }
 

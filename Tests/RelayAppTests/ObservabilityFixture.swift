@@ -73,9 +73,10 @@ struct ObservabilityFixture: Sendable {
         }
     }
 
-    /// GET `path`: status, content type and body text.
-    func get(_ path: String) async throws -> (status: Int, contentType: String?, body: String) {
-        let response = try await HTTPTransport().send(OutboundRequest(method: "GET", url: url + path, headers: [], body: nil))
+    /// GET `path` from the admin listener (or from `base`): status, content type and body text.
+    func get(_ path: String, on base: String? = nil) async throws -> (status: Int, contentType: String?, body: String) {
+        let target = (base ?? url) + path
+        let response = try await HTTPTransport().send(OutboundRequest(method: "GET", url: target, headers: [], body: nil))
         return (response.status, response.header("Content-Type"), String(decoding: response.body, as: UTF8.self))
     }
 }
