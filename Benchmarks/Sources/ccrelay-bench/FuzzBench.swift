@@ -34,7 +34,7 @@ enum FuzzBench {
         let yaml = """
             allow_inline_secrets: true
             state: {sqlite: {path: \(directory)/state.sqlite}}
-            server: {listen: "127.0.0.1:0"}
+            server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.1:0"}
             sources:
               firehose: {type: firehose, access_keys: [fuzz-access-key-0123456789]}
               eventbridge: {type: eventbridge_api_destination, auth: {type: api_key, values: [fuzz-access-key-0123456789]}}

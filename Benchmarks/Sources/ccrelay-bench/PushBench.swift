@@ -129,7 +129,7 @@ enum PushBench {
             let yaml = """
                 allow_inline_secrets: true
                 state: {sqlite: {path: \(directory)/state.sqlite}}
-                server: {listen: "127.0.0.1:0"}
+                server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.1:0"}
                 sources:
                   firehose: {type: firehose, access_keys: [bench-access-key-0123456789]}
                 sinks:
