@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "RelayCore", "RelayHTTP", "RelayAWSCore", "RelayConfig", "RelayGenesys",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),

@@ -89,7 +89,7 @@ public struct CXoneAuditSource: PullSource {
         configuration.entities.map(\.path) + (configuration.collectLogins ? [Self.loginsPartition] : [])
     }
 
-    public func runCycle(into intake: any IntakeSink, logger: Logger) async throws -> CycleReport {
+    public func runCycle(into intake: any SourceSender, logger: Logger) async throws -> CycleReport {
         var logger = logger
         logger[metadataKey: "ccrelay.source"] = "\(configuration.name)"
         var report = CycleReport()
@@ -139,7 +139,7 @@ public struct CXoneAuditSource: PullSource {
     }
 
     /// The window of a partition, or `nil` when its watermark is ahead of the clock.
-    private func window(partition: String, intake: any IntakeSink) async throws -> CXoneWindow? {
+    private func window(partition: String, intake: any SourceSender) async throws -> CXoneWindow? {
         let now = clock.now
         let watermark: Timestamp
         if let text = try await intake.checkpoint(partition: partition) {

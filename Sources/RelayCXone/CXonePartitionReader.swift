@@ -7,7 +7,7 @@ struct CXonePartitionReader: Sendable {
     let configuration: CXoneAuditSourceConfiguration
     let client: CXoneAPIClient
     let normalizer: CXoneNormalizer
-    let intake: any IntakeSink
+    let intake: any SourceSender
     let logger: Logger
 
     /// One page of a `skip`/`top` list: its items and whether another page follows.

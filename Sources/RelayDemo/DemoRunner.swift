@@ -153,12 +153,12 @@ public enum DemoRunner {
             routes.append(Route(name: "push", from: ["firehose"], to: ["splunk"]))
         }
         var configuration = RelayConfiguration(
-            state: StateSettings(sqlitePath: directory + "/state.sqlite"),
+            state: StateConfiguration(sqlitePath: directory + "/state.sqlite"),
             sources: sources,
             routes: routes,
             sinks: [sink]
         )
-        configuration.server = ServerSettings(host: "127.0.0.1", port: 0)
+        configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.server.admin = ListenAddress(host: "127.0.0.1", port: 0)
         return configuration
     }

@@ -14,10 +14,10 @@ public struct GenerateInput: Sendable, Equatable {
     public var pushTopics: [String]
     /// Backend logs the abandonment dashboards overlay. Default ``BackendLogs/init()``.
     public var backend: BackendLogs
-    /// Alert thresholds. Default ``AlertSettings/init()``.
-    public var alerts: AlertSettings
-    /// The Firehose stream feeding ccrelay's receiver. Default ``FirehoseSettings/init()``.
-    public var firehose: FirehoseSettings
+    /// Alert thresholds. Default ``GeneratedAlertThresholds/init()``.
+    public var alerts: GeneratedAlertThresholds
+    /// The Firehose stream feeding ccrelay's receiver. Default ``FirehoseStreamConfiguration/init()``.
+    public var firehose: FirehoseStreamConfiguration
 
     public init(
         splunk: [SplunkSinkInput] = [SplunkSinkInput()],
@@ -25,8 +25,8 @@ public struct GenerateInput: Sendable, Equatable {
         sumo: [SumoSinkInput] = [SumoSinkInput()],
         pushTopics: [String] = GenerateInput.defaultPushTopics,
         backend: BackendLogs = BackendLogs(),
-        alerts: AlertSettings = AlertSettings(),
-        firehose: FirehoseSettings = FirehoseSettings()
+        alerts: GeneratedAlertThresholds = GeneratedAlertThresholds(),
+        firehose: FirehoseStreamConfiguration = FirehoseStreamConfiguration()
     ) {
         self.splunk = splunk.isEmpty ? [SplunkSinkInput()] : splunk
         self.datadog = datadog.isEmpty ? [DatadogSinkInput()] : datadog
@@ -142,7 +142,7 @@ public struct BackendLogs: Sendable, Equatable {
 }
 
 /// Thresholds of the generated alerts.
-public struct AlertSettings: Sendable, Equatable {
+public struct GeneratedAlertThresholds: Sendable, Equatable {
     /// Business hours, UTC, weekdays: start hour (inclusive). Default 8.
     public var businessStartHour: Int
     /// End hour (exclusive). Default 18.
@@ -165,7 +165,7 @@ public struct AlertSettings: Sendable, Equatable {
 }
 
 /// The Firehose stream in the CloudFormation template.
-public struct FirehoseSettings: Sendable, Equatable {
+public struct FirehoseStreamConfiguration: Sendable, Equatable {
     /// ccrelay's Firehose receiver URL (HTTPS), the template parameter's default. Default
     /// `https://ccrelay.example.com/firehose` (the receiver's default path).
     public var endpointURL: String

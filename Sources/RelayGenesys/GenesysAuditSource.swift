@@ -88,7 +88,7 @@ public struct GenesysAuditSource: PullSource {
         self.normalizer = GenesysAuditNormalizer(keepRaw: configuration.keepRaw)
     }
 
-    public func runCycle(into intake: any IntakeSink, logger: Logger) async throws -> CycleReport {
+    public func runCycle(into intake: any SourceSender, logger: Logger) async throws -> CycleReport {
         var logger = logger
         logger[metadataKey: "ccrelay.source"] = "\(configuration.name)"
         var report = CycleReport()
@@ -122,7 +122,7 @@ public struct GenesysAuditSource: PullSource {
         return services.compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
-    private func pull(service: String, into intake: any IntakeSink, report: inout CycleReport, logger: Logger) async throws {
+    private func pull(service: String, into intake: any SourceSender, report: inout CycleReport, logger: Logger) async throws {
         var logger = logger
         logger[metadataKey: "ccrelay.partition"] = "\(service)"
         let now = clock.now
@@ -205,7 +205,7 @@ public struct GenesysAuditSource: PullSource {
     /// Reads `[start, end)` of one service through the asynchronous query, window by window, then
     /// moves the partition's watermark to `end`.
     private func pullAsynchronously(
-        service: String, from start: Timestamp, to end: Timestamp, into intake: any IntakeSink,
+        service: String, from start: Timestamp, to end: Timestamp, into intake: any SourceSender,
         report: inout CycleReport, logger: Logger
     ) async throws {
         logger.notice(
@@ -229,7 +229,7 @@ public struct GenesysAuditSource: PullSource {
         try await intake.commit(partition: service, events: [], malformed: [], checkpoint: end.iso8601)
     }
 
-    private func startingWatermark(service: String, intake: any IntakeSink, now: WallInstant) async throws -> Timestamp {
+    private func startingWatermark(service: String, intake: any SourceSender, now: WallInstant) async throws -> Timestamp {
         guard let text = try await intake.checkpoint(partition: service) else {
             return now.advanced(by: .zero - configuration.initialLookback).timestamp
         }

@@ -9,5 +9,5 @@ public protocol HTTPReceiver: Sendable {
     var name: String { get }
 
     /// Adds this receiver's routes to ccrelay's HTTP server, writing what it receives to `intake`.
-    func addRoutes(to router: Hummingbird.Router<BasicRequestContext>, intake: any IntakeSink)
+    func addRoutes(to router: Hummingbird.Router<BasicRequestContext>, intake: any SourceSender)
 }

@@ -29,14 +29,14 @@ public enum StateLocator {
     }
 
     /// The `state` section of configuration text (defaults when it has none).
-    public static func settings(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> StateSettings {
+    public static func settings(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> StateConfiguration {
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
         } catch {
             throw ConfigError(problems: [ConfigProblem(path: "(document)", message: "not valid YAML: \(error)")])
         }
-        guard let node else { return StateSettings() }
+        guard let node else { return StateConfiguration() }
         let diagnostics = ConfigDiagnostics()
         let root = ConfigNode(node: node, path: "", diagnostics: diagnostics, interpolation: interpolation)
         let settings = StateConfigReader.read(root.optional("state"))

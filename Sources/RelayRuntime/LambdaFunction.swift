@@ -77,7 +77,7 @@ public enum LambdaFunction {
     }
 
     private static func extractionHandler(
-        _ configuration: RelayConfiguration, settings: LambdaSettings, clock: any WallClock, transport: HTTPTransport,
+        _ configuration: RelayConfiguration, settings: LambdaConfiguration, clock: any WallClock, transport: HTTPTransport,
         logger: Logger
     ) throws(LambdaFunctionError) -> ScheduledExtractionHandler {
         let state: ExtractionState

@@ -1,19 +1,19 @@
 import RelayCore
 
-/// An ``IntakeSink`` over another that refuses one commit (a full disk, a lost database): commit
+/// An ``SourceSender`` over another that refuses one commit (a full disk, a lost database): commit
 /// number `failing` (counted from 1) throws and changes nothing; every other commit passes through.
-public actor FailingIntake: IntakeSink {
+public actor FailingIntake: SourceSender {
     /// The error the refused commit throws.
     public struct InjectedFailure: Error, CustomStringConvertible {
         public let commit: Int
         public var description: String { "commit \(commit) refused by the test" }
     }
 
-    private let base: any IntakeSink
+    private let base: any SourceSender
     private let failing: Int
     private var commits = 0
 
-    public init(over base: any IntakeSink, failingCommit failing: Int) {
+    public init(over base: any SourceSender, failingCommit failing: Int) {
         self.base = base
         self.failing = failing
     }

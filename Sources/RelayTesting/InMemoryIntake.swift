@@ -1,8 +1,8 @@
 import RelayCore
 
-/// An in-memory ``IntakeSink`` for pull-source tests: checkpoints per partition, every commit
+/// An in-memory ``SourceSender`` for pull-source tests: checkpoints per partition, every commit
 /// recorded, duplicates counted by event id.
-public actor InMemoryIntake: IntakeSink {
+public actor InMemoryIntake: SourceSender {
     /// One call of ``commit(partition:events:malformed:checkpoint:)``.
     public struct Commit: Sendable {
         public var partition: String

@@ -21,7 +21,7 @@ import Testing
 
     /// POSTs each body in turn to `receiver` served on a socket, with the access key and the request id.
     func post(
-        _ receiver: FirehoseReceiver, intake: any IntakeSink, _ bodies: [(body: [UInt8], requestID: String)], gzip: Bool = false
+        _ receiver: FirehoseReceiver, intake: any SourceSender, _ bodies: [(body: [UInt8], requestID: String)], gzip: Bool = false
     ) async throws -> [ReceivedResponse] {
         try await withReceiverServer(receiver, intake: intake) { base in
             var responses: [ReceivedResponse] = []

@@ -27,7 +27,7 @@ import Testing
                 normalize: testNormalizer, clock: clock, logger: testLogger)
         }
 
-        func addRoutes(to router: Router<BasicRequestContext>, intake: any IntakeSink) {
+        func addRoutes(to router: Router<BasicRequestContext>, intake: any SourceSender) {
             router.post("/firehose") { request, _ in
                 let count = self.seen.withLock { seen in
                     seen.append((request.headers[.init("X-Amz-Firehose-Request-Id")!] ?? "", self.clock.now))

@@ -41,7 +41,7 @@ func firehoseBody(requestID: String, records: [String]) -> [UInt8] {
 }
 
 /// An intake that keeps commits in memory with ledger-like dedup by event id, and can be told to fail.
-final class RecordingIntake: IntakeSink {
+final class RecordingIntake: SourceSender {
     private struct State {
         var events: [String: Event] = [:]
         var malformed: [MalformedRecord] = []
@@ -82,7 +82,7 @@ final class RecordingIntake: IntakeSink {
 
 /// Serves one receiver on 127.0.0.1 port 0 while `body` runs; `body` gets the base URL.
 func withReceiverServer<T: Sendable>(
-    _ receiver: any HTTPReceiver, intake: any IntakeSink, _ body: @Sendable (String) async throws -> T
+    _ receiver: any HTTPReceiver, intake: any SourceSender, _ body: @Sendable (String) async throws -> T
 ) async throws -> T {
     let router = Router()
     receiver.addRoutes(to: router, intake: intake)

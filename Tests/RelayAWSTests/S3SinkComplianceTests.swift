@@ -43,7 +43,7 @@ final class FakeS3: HTTPReceiver {
         }
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>, intake: any IntakeSink) {
+    func addRoutes(to router: Router<BasicRequestContext>, intake: any SourceSender) {
         router.put("/**") { request, _ in
             let authorization = request.headers[.authorization] ?? ""
             guard authorization.contains("Credential=\(Self.accessKeyID)/") else {

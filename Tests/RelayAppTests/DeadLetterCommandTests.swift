@@ -188,7 +188,7 @@ struct DeadLetterCommandTests {
             """
         let interpolation = Interpolation(environment: { $0 == "STATE_DIR" ? "/var/lib/ccrelay" : nil })
         #expect(try StateLocator.sqlitePath(yaml: yaml, interpolation: interpolation) == "/var/lib/ccrelay/state.sqlite")
-        #expect(try StateLocator.sqlitePath(yaml: "sources: {}", interpolation: interpolation) == StateSettings().sqlitePath)
+        #expect(try StateLocator.sqlitePath(yaml: "sources: {}", interpolation: interpolation) == StateConfiguration().sqlitePath)
         #expect(throws: ConfigError.self) { try StateLocator.sqlitePath(yaml: "state: {sqlite: {path: \"${NOPE}\"}}") }
         #expect(throws: RelayError.self) {
             try StateLocator.openStore(configPath: Self.writeConfig("state: {sqlite: {path: /nonexistent/ccrelay/state.sqlite}}"))

@@ -10,7 +10,7 @@ import Testing
 struct ListenerConfigTests {
     @Test("without a server section: admin on 127.0.0.1:8081, 60 s idle, 10 s header, 1024 connections, 64 requests")
     func defaults() throws {
-        let settings = ServerSettings()
+        let settings = ServerConfiguration()
         #expect(settings.admin == ListenAddress(host: "127.0.0.1", port: 8081))
         #expect(settings.listen == ListenAddress(host: "127.0.0.1", port: 8080))
         #expect(settings.adminToken == nil && settings.tls == nil && settings.adminTLS == nil)

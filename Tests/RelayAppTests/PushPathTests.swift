@@ -250,7 +250,7 @@ struct PushConfigurationTests {
                   password: basic-password-0123456789
             \(Self.sink)
             """)
-        #expect(configuration.server == ServerSettings(host: "127.0.0.1", port: 8080))
+        #expect(configuration.server == ServerConfiguration(host: "127.0.0.1", port: 8080))
         #expect(configuration.sources.map(\.name) == ["fh", "eb"])
     }
 }

@@ -51,7 +51,7 @@ struct GenerateNormalizerTests {
     @Test("sink names, indexes and sourcetypes come from the configuration")
     func fromConfiguration() {
         let configuration = RelayConfiguration(
-            state: StateSettings(), sources: [], routes: [],
+            state: StateConfiguration(), sources: [], routes: [],
             sinks: [
                 SplunkHECSinkConfiguration(name: "hec", endpoints: ["https://s:8088"], token: "t", index: "audit_idx", sourcetype: "cc:audit"),
                 DatadogLogsSinkConfiguration(name: "dd", apiKey: "k", service: "relay-svc"),

@@ -15,7 +15,7 @@ struct LeasedPullTests {
         let pollInterval: Duration = .seconds(5)
         let cycles = Mutex(0)
 
-        func runCycle(into intake: any IntakeSink, logger: Logger) async throws -> CycleReport {
+        func runCycle(into intake: any SourceSender, logger: Logger) async throws -> CycleReport {
             let count = cycles.withLock { value in
                 value += 1
                 return value

@@ -58,14 +58,14 @@ public struct APIDestinationReceiver: HTTPReceiver {
             source: configuration.name, clock: clock, logger: logger, metricsFactory: metricsFactory)
     }
 
-    public func addRoutes(to router: Router<BasicRequestContext>, intake: any IntakeSink) {
+    public func addRoutes(to router: Router<BasicRequestContext>, intake: any SourceSender) {
         router.post(RouterPath(configuration.path)) { request, _ in
             await handle(request, intake: intake)
         }
     }
 
     /// Answers one event; never throws, never traps.
-    func handle(_ request: Request, intake: any IntakeSink) async -> Response {
+    func handle(_ request: Request, intake: any SourceSender) async -> Response {
         guard authenticated(request) else {
             authFailures.refused("API destination request refused: credentials missing or wrong", reason: "credentials missing or not accepted")
             return respond(401, ["errorMessage": "credentials missing or not accepted"])

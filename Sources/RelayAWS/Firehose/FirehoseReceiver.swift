@@ -69,7 +69,7 @@ public struct FirehoseReceiver: HTTPReceiver {
             source: configuration.name, clock: clock, logger: logger, metricsFactory: metricsFactory)
     }
 
-    public func addRoutes(to router: Router<BasicRequestContext>, intake: any IntakeSink) {
+    public func addRoutes(to router: Router<BasicRequestContext>, intake: any SourceSender) {
         router.post(RouterPath(configuration.path)) { request, _ in
             await handle(request, intake: intake)
         }
@@ -80,7 +80,7 @@ public struct FirehoseReceiver: HTTPReceiver {
     }
 
     /// Answers one delivery request; never throws, never traps.
-    func handle(_ request: Request, intake: any IntakeSink) async -> Response {
+    func handle(_ request: Request, intake: any SourceSender) async -> Response {
         let headerRequestID = request.headers[Self.requestIDHeader] ?? ""
         guard let presented = request.headers[Self.accessKeyHeader], keys.matches(presented) else {
             authFailures.refused(

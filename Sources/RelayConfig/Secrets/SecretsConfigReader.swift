@@ -17,7 +17,7 @@ public enum SecretsConfigReader {
     public static func readSettings(_ root: ConfigNode) {
         guard let provider = root.interpolation.secrets else { return }
         let allowInline = root.bool("allow_inline_secrets", default: false)
-        var settings = SecretsSettings()
+        var settings = SecretsConfiguration()
         if let node = root.optional("secrets"), node.mapping() != nil {
             node.rejectUnknownKeys(allowed: ["refresh_secs", "aws"])
             settings.refreshInterval = node.seconds("refresh_secs", default: settings.refreshInterval, range: 10...86_400)

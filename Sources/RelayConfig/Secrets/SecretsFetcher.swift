@@ -15,7 +15,7 @@ struct SecretReading: Sendable {
 /// Failures name the reference, never a value.
 struct SecretsFetcher: Sendable {
     var interpolation: Interpolation
-    var settings: AWSSecretsManagerSettings
+    var settings: AWSSecretsManagerConfiguration
     /// `nil` when the environment had none (reported when the file was loaded).
     var awsCredentials: AWSCredentials?
     var defaultRegion: String?

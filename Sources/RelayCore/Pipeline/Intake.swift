@@ -1,8 +1,8 @@
 import Logging
 
-/// The ``IntakeSink`` of one source: routes and encodes events, and commits them with the
+/// The ``SourceSender`` of one source: routes and encodes events, and commits them with the
 /// checkpoint through the state store in one transaction, then wakes the sinks' workers.
-public struct Intake: IntakeSink {
+public struct Intake: SourceSender {
     public let source: String
     private let store: any CheckpointStore
     private let router: EventRouter

@@ -13,7 +13,7 @@ public struct MalformedRecord: Sendable, Equatable {
 
 /// The sender a pull source writes to: it routes and encodes events, and commits each page together
 /// with the checkpoint that covers it. Nothing a source hands over is acknowledged before it is durable.
-public protocol IntakeSink: Sendable {
+public protocol SourceSender: Sendable {
     /// The checkpoint last committed for a partition of this source.
     func checkpoint(partition: String) async throws -> String?
 
@@ -53,7 +53,7 @@ public struct CycleReport: Sendable, Equatable {
 }
 
 /// A source that polls a platform API. The core schedules cycles; the source pages, normalizes and
-/// commits through the ``IntakeSink``. A cycle that throws leaves its checkpoint where the last
+/// commits through the ``SourceSender``. A cycle that throws leaves its checkpoint where the last
 /// committed page put it, so the next cycle re-reads from there.
 public protocol PullSource: Sendable {
     /// The configured source name (unique in a config).
@@ -62,7 +62,7 @@ public protocol PullSource: Sendable {
     var pollInterval: Duration { get }
 
     /// Runs one extraction cycle.
-    func runCycle(into intake: any IntakeSink, logger: Logger) async throws -> CycleReport
+    func runCycle(into intake: any SourceSender, logger: Logger) async throws -> CycleReport
 
     /// How this source extracts a past range on request; `nil` (the default) when it cannot.
     var backfill: (any SourceBackfill)? { get }

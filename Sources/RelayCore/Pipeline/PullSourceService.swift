@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// logged and retried at the next interval; a platform's `Retry-After` stretches the wait.
 public struct PullSourceService: Service {
     private let source: any PullSource
-    private let intake: any IntakeSink
+    private let intake: any SourceSender
     private let clock: any WallClock
     private let telemetry: PipelineTelemetry
     private let health: SinkHealth
@@ -22,7 +22,7 @@ public struct PullSourceService: Service {
     ///     default) when the instance is alone.
     public init(
         source: any PullSource,
-        intake: any IntakeSink,
+        intake: any SourceSender,
         clock: any WallClock,
         telemetry: PipelineTelemetry,
         health: SinkHealth,

@@ -21,7 +21,7 @@ public struct BackfillWindowReport: Sendable, Equatable {
 public struct BackfillWindow: Sendable {
     /// Extracts the window into `intake`; `onPage` hears of every committed page.
     public typealias Extraction = @Sendable (
-        _ intake: any IntakeSink, _ logger: Logger, _ onPage: @escaping @Sendable (BackfillWindowReport) -> Void
+        _ intake: any SourceSender, _ logger: Logger, _ onPage: @escaping @Sendable (BackfillWindowReport) -> Void
     ) async throws -> BackfillWindowReport
 
     /// Names the window in logs (`service X, window A/B`).

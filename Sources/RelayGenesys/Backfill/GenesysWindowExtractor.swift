@@ -41,7 +41,7 @@ public struct GenesysWindowExtractor: Sendable {
 
     /// Extracts `window`, checkpointing under `partition`; `onPage` hears of every committed page.
     public func run(
-        _ window: GenesysAuditWindow, partition: String, into intake: any IntakeSink, logger: Logger,
+        _ window: GenesysAuditWindow, partition: String, into intake: any SourceSender, logger: Logger,
         onPage: @Sendable (BackfillWindowReport) -> Void = { _ in }
     ) async throws -> BackfillWindowReport {
         var logger = logger
@@ -101,7 +101,7 @@ public struct GenesysWindowExtractor: Sendable {
     }
 
     /// Polls until `Succeeded`; a failed or cancelled transaction is cleared from the checkpoint and thrown.
-    private func awaitSuccess(_ id: String, label: String, partition: String, intake: any IntakeSink) async throws {
+    private func awaitSuccess(_ id: String, label: String, partition: String, intake: any SourceSender) async throws {
         let started = clock.now
         var polls = 0
         while true {

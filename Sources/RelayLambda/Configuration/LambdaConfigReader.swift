@@ -4,10 +4,10 @@ import RelayCore
 import RelayPatterns
 import RelaySinks
 
-/// Reads the `lambda:` section (see ``LambdaSettings``), reporting problems at their YAML paths.
+/// Reads the `lambda:` section (see ``LambdaConfiguration``), reporting problems at their YAML paths.
 public enum LambdaConfigReader {
-    public static func read(_ node: ConfigNode?) -> LambdaSettings {
-        var settings = LambdaSettings()
+    public static func read(_ node: ConfigNode?) -> LambdaConfiguration {
+        var settings = LambdaConfiguration()
         guard let node, node.mapping() != nil else { return settings }
         node.rejectUnknownKeys(allowed: ["handler", "firehose_transform", "scheduled_extraction"])
         if let handlerNode = node.optional("handler"), let text = handlerNode.stringValue() {
@@ -31,7 +31,7 @@ public enum LambdaConfigReader {
         return kind
     }
 
-    private static func readTransform(_ node: ConfigNode, into settings: inout LambdaSettings) {
+    private static func readTransform(_ node: ConfigNode, into settings: inout LambdaConfiguration) {
         node.rejectUnknownKeys(allowed: [
             "format", "index", "sourcetype", "source", "host", "ddsource", "service", "hostname", "tags", "status",
             "drop_pattern", "keep_raw", "max_response_bytes",
@@ -79,7 +79,7 @@ public enum LambdaConfigReader {
         }
     }
 
-    private static func readExtraction(_ node: ConfigNode, into settings: inout LambdaSettings) {
+    private static func readExtraction(_ node: ConfigNode, into settings: inout LambdaConfiguration) {
         node.rejectUnknownKeys(allowed: ["safety_margin_secs", "delivery_reserve_secs", "ledger_retention_secs", "state", "s3"])
         var configuration = ScheduledExtractionConfiguration()
         configuration.safetyMargin = node.seconds("safety_margin_secs", default: configuration.safetyMargin, range: 1...600)
@@ -103,7 +103,7 @@ public enum LambdaConfigReader {
                 s3.problem("unknown key \"\(key)\" (known keys: access_key_id, bucket, endpoint, prefix, region, secret_access_key, session_token)", at: "\(s3.path).\(key)")
             }
             guard let sink = S3SinkConfiguration.read(name: "lambda_state", s3) else { return }
-            settings.s3State = S3StateSettings(
+            settings.s3State = S3StateConfiguration(
                 bucket: sink.bucket, prefix: s3.optional("prefix") == nil ? "ccrelay-state" : sink.prefix,
                 region: sink.region, endpoint: sink.endpoint, credentials: sink.credentials)
         default:

@@ -5,7 +5,7 @@ import RelayCore
 
 /// The whole configuration file: `state`, `sources`, `routes`, `sinks`, `alerts`.
 public struct RelayConfiguration: Sendable {
-    public var state: StateSettings
+    public var state: StateConfiguration
     public var sources: [any SourceBlueprint]
     /// When the file has no `routes`, one implicit route sends every source to every sink.
     public var routes: [Route]
@@ -16,7 +16,7 @@ public struct RelayConfiguration: Sendable {
     public var redaction: Redactor?
     /// ccrelay's two HTTP listeners (`server:`): push (`listen`, default `127.0.0.1:8080`, started
     /// with a push source or a `server:` section) and admin (`admin_listen`, default `127.0.0.1:8081`).
-    public var server = ServerSettings()
+    public var server = ServerConfiguration()
     /// Every secret the file references (`${env:...}`, `${file:...}`, `${aws-secretsmanager:...}`),
     /// held in memory and kept current; `secrets:` settings. Default: none.
     public var secrets = SecretProvider()
@@ -25,7 +25,7 @@ public struct RelayConfiguration: Sendable {
     public var warnings: [ConfigProblem] = []
 
     public init(
-        state: StateSettings, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],
+        state: StateConfiguration, sources: [any SourceBlueprint], routes: [Route], sinks: [any SinkBlueprint],
         alerts: AlertsConfiguration? = nil
     ) {
         self.state = state

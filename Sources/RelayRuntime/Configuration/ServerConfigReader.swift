@@ -6,15 +6,15 @@ import RelayCore
 /// `admin_tls` (`cert_file`, `key_file`), and the limits `idle_timeout_secs` (60),
 /// `header_timeout_secs` (10), `max_connections` (1024) and `max_concurrent_requests` (64).
 enum ServerConfigReader {
-    static func read(_ node: ConfigNode?) -> ServerSettings {
-        guard let node, node.mapping() != nil else { return ServerSettings() }
+    static func read(_ node: ConfigNode?) -> ServerConfiguration {
+        guard let node, node.mapping() != nil else { return ServerConfiguration() }
         node.rejectUnknownKeys(allowed: [
             "listen", "admin_listen", "admin_token", "tls", "admin_tls", "idle_timeout_secs", "header_timeout_secs",
             "max_connections", "max_concurrent_requests",
         ])
-        var settings = ServerSettings(configured: true)
-        if let address = address(node, "listen", example: ServerSettings.defaultListen) { settings.listen = address }
-        if let address = address(node, "admin_listen", example: ServerSettings.defaultAdminListen) {
+        var settings = ServerConfiguration(configured: true)
+        if let address = address(node, "listen", example: ServerConfiguration.defaultListen) { settings.listen = address }
+        if let address = address(node, "admin_listen", example: ServerConfiguration.defaultAdminListen) {
             settings.admin = address
         }
         settings.adminToken = adminToken(node)
@@ -43,9 +43,9 @@ enum ServerConfigReader {
     private static func adminToken(_ node: ConfigNode) -> Credential? {
         guard let token = node.credential("admin_token", required: false) else { return nil }
         let bytes = token.value.utf8.count
-        if bytes > 0, bytes < ServerSettings.minimumAdminTokenBytes {
+        if bytes > 0, bytes < ServerConfiguration.minimumAdminTokenBytes {
             node.problem(
-                "the admin token has \(bytes) bytes; at least \(ServerSettings.minimumAdminTokenBytes) are required",
+                "the admin token has \(bytes) bytes; at least \(ServerConfiguration.minimumAdminTokenBytes) are required",
                 at: node.path.isEmpty ? "admin_token" : "\(node.path).admin_token")
             return nil
         }

@@ -61,7 +61,7 @@ struct BearerTokenMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let expected = Array(token.value.utf8)
-        guard expected.count >= ServerSettings.minimumAdminTokenBytes,
+        guard expected.count >= ServerConfiguration.minimumAdminTokenBytes,
             let presented = Self.bearer(in: request.headers[.authorization]),
             Self.constantTimeEquals(Array(presented.utf8), expected)
         else {

@@ -19,16 +19,16 @@ import ServiceLifecycle
 ///   `/deadletters`), on `server.admin_listen` with `server.admin_tls`, behind `server.admin_token`.
 ///
 /// Both apply the idle and header timeouts, the connection cap and the concurrent-request limit of
-/// ``ServerSettings``. TLS files are read when the server starts, so the server a reload (SIGHUP)
+/// ``ServerConfiguration``. TLS files are read when the server starts, so the server a reload (SIGHUP)
 /// builds serves renewed certificates. Graceful shutdown stops accepting connections and lets
 /// in-flight requests (and their commits) finish.
 public struct RelayHTTPServer: Service {
     /// A receiver and the intake it writes to.
     public struct Mount: Sendable {
         public var receiver: any HTTPReceiver
-        public var intake: any IntakeSink
+        public var intake: any SourceSender
 
-        public init(receiver: any HTTPReceiver, intake: any IntakeSink) {
+        public init(receiver: any HTTPReceiver, intake: any SourceSender) {
             self.receiver = receiver
             self.intake = intake
         }
@@ -39,7 +39,7 @@ public struct RelayHTTPServer: Service {
         case push, admin
     }
 
-    public let settings: ServerSettings
+    public let settings: ServerConfiguration
     public let listener: Listener
     private let mounts: [Mount]
     private let observed: ObservedPipeline?
@@ -47,16 +47,16 @@ public struct RelayHTTPServer: Service {
     private let port = BoundPortPromise()
 
     /// The push listener: the receivers of `mounts` and `/healthz`.
-    public static func push(settings: ServerSettings, mounts: [Mount], logger: Logger) -> RelayHTTPServer {
+    public static func push(settings: ServerConfiguration, mounts: [Mount], logger: Logger) -> RelayHTTPServer {
         RelayHTTPServer(settings: settings, listener: .push, mounts: mounts, observed: nil, logger: logger)
     }
 
     /// The admin listener: the operator endpoints reading `observed`.
-    public static func admin(settings: ServerSettings, observed: ObservedPipeline, logger: Logger) -> RelayHTTPServer {
+    public static func admin(settings: ServerConfiguration, observed: ObservedPipeline, logger: Logger) -> RelayHTTPServer {
         RelayHTTPServer(settings: settings, listener: .admin, mounts: [], observed: observed, logger: logger)
     }
 
-    private init(settings: ServerSettings, listener: Listener, mounts: [Mount], observed: ObservedPipeline?, logger: Logger) {
+    private init(settings: ServerConfiguration, listener: Listener, mounts: [Mount], observed: ObservedPipeline?, logger: Logger) {
         self.settings = settings
         self.listener = listener
         self.mounts = mounts

@@ -5,8 +5,8 @@ import RelayConfig
 /// instances (`postgres.url`, `postgres.pool_size`, `postgres.schema`), the ledger and dead-letter
 /// retentions, the pull-source lease time and the outbox claim time.
 public enum StateConfigReader {
-    public static func read(_ node: ConfigNode?) -> StateSettings {
-        var settings = StateSettings()
+    public static func read(_ node: ConfigNode?) -> StateConfiguration {
+        var settings = StateConfiguration()
         guard let node, node.mapping() != nil else { return settings }
         node.rejectUnknownKeys(allowed: ["sqlite", "postgres", "ledger_retention_secs", "lease_secs", "outbox_claim_secs", "dead_letter_retention_secs"])
         if let sqlite = node.optional("sqlite"), sqlite.mapping() != nil {

@@ -10,7 +10,7 @@ import Synchronization
 /// * Environment and file references are read while the file is loaded; Secrets Manager references
 ///   by ``resolve(transport:clock:signingClock:logger:)`` before anything is built. A reference that
 ///   cannot be read then is a configuration error naming the key and the reference.
-/// * Every file and Secrets Manager secret is re-read each ``SecretsSettings/refreshInterval``
+/// * Every file and Secrets Manager secret is re-read each ``SecretsConfiguration/refreshInterval``
 ///   (``SecretRefreshService``) and at once when a remote party rejects it (at most once a second
 ///   per secret); a changed value is used from the next request on.
 /// * At run time a failed read keeps the last good value, is logged, and is retried with backoff
@@ -46,7 +46,7 @@ public final class SecretProvider: Sendable {
     struct State: Sendable {
         var order: [SecretReference] = []
         var entries: [SecretReference: Entry] = [:]
-        var settings = SecretsSettings()
+        var settings = SecretsConfiguration()
         var allowInline = false
         /// Keys whose value must be at least so many bytes (receiver keys, the HMAC key).
         var minimums: [MinimumLength] = []
@@ -74,7 +74,7 @@ public final class SecretProvider: Sendable {
     }
 
     /// The `secrets:` settings in force.
-    public var settings: SecretsSettings { state.withLock { $0.settings } }
+    public var settings: SecretsConfiguration { state.withLock { $0.settings } }
 
     /// Whether `allow_inline_secrets: true` was set.
     public var allowsInlineSecrets: Bool { state.withLock { $0.allowInline } }

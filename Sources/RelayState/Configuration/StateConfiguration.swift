@@ -1,7 +1,7 @@
 import RelayCore
 
 /// Where pipeline state lives (`state:`).
-public struct StateSettings: Sendable, Equatable {
+public struct StateConfiguration: Sendable, Equatable {
     /// SQLite database file (`state.sqlite.path`). Default `ccrelay-state/state.sqlite`.
     public var sqlitePath: String
     /// How long accepted `event_id`s are remembered for dedup (`state.ledger_retention_secs`). Default 7 days.

@@ -1,5 +1,5 @@
 /// How secrets are refreshed and where AWS Secrets Manager is (`secrets:`).
-public struct SecretsSettings: Sendable, Equatable {
+public struct SecretsConfiguration: Sendable, Equatable {
     /// How often every `${file:...}` and `${aws-secretsmanager:...}` secret is re-read
     /// (`secrets.refresh_secs`). Default 300 s. A secret is also re-read at once when a remote party
     /// rejects it (at most once a second per secret).
@@ -7,16 +7,16 @@ public struct SecretsSettings: Sendable, Equatable {
     /// AWS Secrets Manager (`secrets.aws`). Default: region from `AWS_REGION` / `AWS_DEFAULT_REGION`
     /// (or the secret's ARN), AWS's own endpoint, credentials from `AWS_ACCESS_KEY_ID`,
     /// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
-    public var aws: AWSSecretsManagerSettings
+    public var aws: AWSSecretsManagerConfiguration
 
-    public init(refreshInterval: Duration = .seconds(300), aws: AWSSecretsManagerSettings = AWSSecretsManagerSettings()) {
+    public init(refreshInterval: Duration = .seconds(300), aws: AWSSecretsManagerConfiguration = AWSSecretsManagerConfiguration()) {
         self.refreshInterval = refreshInterval
         self.aws = aws
     }
 }
 
 /// Where `${aws-secretsmanager:...}` secrets are fetched (`secrets.aws`).
-public struct AWSSecretsManagerSettings: Sendable, Equatable {
+public struct AWSSecretsManagerConfiguration: Sendable, Equatable {
     /// `secrets.aws.region`. Default `nil`: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the region
     /// of a secret named by its ARN, else `us-east-1` when an endpoint is set.
     public var region: String?

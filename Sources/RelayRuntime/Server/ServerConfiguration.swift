@@ -10,7 +10,7 @@ import RelayCore
 ///   daemon runs (`ccrelay run`, the demo), never in `once`.
 ///
 /// Both listeners apply the same timeouts and limits, each counting its own connections and requests.
-public struct ServerSettings: Sendable, Equatable {
+public struct ServerConfiguration: Sendable, Equatable {
     /// Push listener address (`server.listen`, `HOST:PORT`). Default `127.0.0.1:8080`; use
     /// `0.0.0.0:8080` behind a load balancer. Port 0 lets the OS choose (tests).
     public var host: String

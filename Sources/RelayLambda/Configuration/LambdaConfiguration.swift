@@ -17,7 +17,7 @@ import RelayCore
 ///     state: s3                       # store (the state: section's SQLite/PostgreSQL) | s3
 ///     s3: {bucket: my-ccrelay-state, prefix: ccrelay-state}
 /// ```
-public struct LambdaSettings: Sendable {
+public struct LambdaConfiguration: Sendable {
     /// The handler named in the file (`lambda.handler`); `nil` when only the environment names it.
     public var handler: LambdaHandlerKind?
     /// `lambda.firehose_transform` (every key defaulted).
@@ -28,13 +28,13 @@ public struct LambdaSettings: Sendable {
     public var scheduledExtraction = ScheduledExtractionConfiguration()
     /// Where scheduled extraction keeps state: `nil` for the `state:` section's store (the default),
     /// or an S3 bucket (`lambda.scheduled_extraction.state: s3`).
-    public var s3State: S3StateSettings?
+    public var s3State: S3StateConfiguration?
 
     public init() {}
 }
 
 /// `lambda.scheduled_extraction.s3`: the bucket holding one state object per source.
-public struct S3StateSettings: Sendable {
+public struct S3StateConfiguration: Sendable {
     public var bucket: String
     /// Key prefix. Default `ccrelay-state`.
     public var prefix: String
