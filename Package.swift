@@ -260,7 +260,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "RelayAppTests",
+            name: "RelayRuntimeTests",
             dependencies: [
                 "RelayTesting", "RelayRuntime", "RelayConfig", "RelayOperations", "RelayAlerts", "RelayObservability", "RelayDemo",
                 "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS", "RelayAWSCore",

@@ -1,4 +1,4 @@
-/// What the generators need from the user's configuration, as plain values (RelayApp maps its
+/// What the generators need from the user's configuration, as plain values (RelayOperations maps its
 /// `RelayConfiguration` to this; see `GenerateInput.from(_:)` there). Every default is one a
 /// configuration without that part gets.
 public struct GenerateInput: Sendable, Equatable {
