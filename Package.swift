@@ -13,7 +13,8 @@ let package = Package(
             name: "CCRelayKit",
             targets: [
                 "RelayCore", "RelayState", "RelayHTTP", "RelayConfig", "RelayGenesys", "RelayCXone", "RelaySinks",
-                "RelayPatterns", "RelayAWS", "RelayAWSCore", "RelaySandbox", "RelayRuntime", "RelayOperations", "RelayDemo",
+                "RelayPatterns", "RelayAWS", "RelayAWSCore", "RelaySandbox", "RelayRuntime", "RelayOperations",
+                "RelayDemo",
                 "RelayObservability", "RelayAlerts",
             ]
         ),
@@ -138,7 +139,9 @@ let package = Package(
         // extraction handlers, the `lambda:` section.
         .target(
             name: "RelayLambda",
-            dependencies: ["RelayCore", "RelayHTTP", "RelayConfig", "RelayPatterns", "RelaySinks", "RelayAWS", "RelayAWSCore"],
+            dependencies: [
+                "RelayCore", "RelayHTTP", "RelayConfig", "RelayPatterns", "RelaySinks", "RelayAWS", "RelayAWSCore",
+            ],
             swiftSettings: strict
         ),
         // Alerts: rules, state machine, Slack/PagerDuty/webhook senders, the `alerts:` section.
@@ -198,7 +201,8 @@ let package = Package(
         .target(
             name: "RelayDemo",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "RelaySandbox", "RelayState", "RelayGenesys", "RelaySinks", "RelayAWS",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelaySandbox", "RelayState", "RelayGenesys", "RelaySinks",
+                "RelayAWS",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -206,7 +210,8 @@ let package = Package(
         .executableTarget(
             name: "ccrelay",
             dependencies: [
-                "RelayCore", "RelayConfig", "RelayRuntime", "RelayOperations", "RelayDemo", "RelaySandbox", "RelayLambda",
+                "RelayCore", "RelayConfig", "RelayRuntime", "RelayOperations", "RelayDemo", "RelaySandbox",
+                "RelayLambda",
                 "RelayObservability", "RelayGenerate", "RelayPatterns",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -232,16 +237,30 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayGenesysTests", dependencies: ["RelayTesting", "RelayGenesys", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelaySinksTests", dependencies: ["RelayTesting", "RelaySinks", "RelaySandbox", "RelayState"], swiftSettings: strict),
+        .testTarget(
+            name: "RelayGenesysTests", dependencies: ["RelayTesting", "RelayGenesys", "RelaySandbox"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RelaySinksTests", dependencies: ["RelayTesting", "RelaySinks", "RelaySandbox", "RelayState"],
+            swiftSettings: strict),
         .testTarget(
             name: "RelayLambdaTests",
-            dependencies: ["RelayTesting", "RelayLambda", "RelaySandbox", "RelayRuntime", "RelayConfig", "RelayAWSCore"],
+            dependencies: [
+                "RelayTesting", "RelayLambda", "RelaySandbox", "RelayRuntime", "RelayConfig", "RelayAWSCore",
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RelayPatternsTests", dependencies: ["RelayTesting", "RelayPatterns"], swiftSettings: strict),
-        .testTarget(name: "RelayCXoneTests", dependencies: ["RelayTesting", "RelayCXone", "RelaySandbox"], swiftSettings: strict),
-        .testTarget(name: "RelayGenerateTests", dependencies: ["RelayTesting", "RelayGenerate", "RelayRuntime", "RelayOperations", "RelayConfig", "RelayAlerts", "RelayState"], swiftSettings: strict),
+        .testTarget(
+            name: "RelayPatternsTests", dependencies: ["RelayTesting", "RelayPatterns"], swiftSettings: strict),
+        .testTarget(
+            name: "RelayCXoneTests", dependencies: ["RelayTesting", "RelayCXone", "RelaySandbox"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RelayGenerateTests",
+            dependencies: [
+                "RelayTesting", "RelayGenerate", "RelayRuntime", "RelayOperations", "RelayConfig", "RelayAlerts",
+                "RelayState",
+            ], swiftSettings: strict),
         .testTarget(
             name: "RelayAWSTests",
             dependencies: [
@@ -262,7 +281,8 @@ let package = Package(
         .testTarget(
             name: "RelayRuntimeTests",
             dependencies: [
-                "RelayTesting", "RelayRuntime", "RelayConfig", "RelayOperations", "RelayAlerts", "RelayObservability", "RelayDemo",
+                "RelayTesting", "RelayRuntime", "RelayConfig", "RelayOperations", "RelayAlerts", "RelayObservability",
+                "RelayDemo",
                 "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS", "RelayAWSCore",
                 "RelayHTTP",
             ],

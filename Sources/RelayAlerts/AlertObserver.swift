@@ -38,7 +38,8 @@ struct AlertObserver: Sendable {
                 })
             let credential = AlertCondition.sink(.credentialRejected, sink)
             if let reason = health.rejection(of: sink) {
-                observations.append(.active(credential, "the destination rejects the credential of sink \(sink): \(reason)"))
+                observations.append(
+                    .active(credential, "the destination rejects the credential of sink \(sink): \(reason)"))
             } else {
                 observations.append(.clear(credential))
             }
@@ -55,7 +56,8 @@ struct AlertObserver: Sendable {
             let counters = telemetry.source(source)
             let condition = AlertCondition.source(.sourceFailing, source)
             if counters.consecutiveFailures > 0 {
-                let message = "source \(source) failed \(counters.consecutiveFailures) cycle(s) in a row; "
+                let message =
+                    "source \(source) failed \(counters.consecutiveFailures) cycle(s) in a row; "
                     + "last error: \(counters.lastError ?? "none recorded")"
                 observations.append(.active(condition, message))
             } else {
@@ -76,12 +78,15 @@ struct AlertObserver: Sendable {
         guard let oldest else { return .clear(condition) }
         let age = WallInstant(oldest).duration(to: now)
         guard age > outboxAgeLimit else { return .clear(condition) }
-        let message = "the oldest event in the outbox of sink \(sink) has waited \(Int(age.seconds)) s "
+        let message =
+            "the oldest event in the outbox of sink \(sink) has waited \(Int(age.seconds)) s "
             + "(limit \(Int(outboxAgeLimit.seconds)) s), enqueued \(oldest.iso8601)"
         return .active(condition, message)
     }
 
-    private mutating func deadLetters(_ condition: AlertCondition, total: Int, message: (Int) -> String) -> AlertObservation {
+    private mutating func deadLetters(_ condition: AlertCondition, total: Int, message: (Int) -> String)
+        -> AlertObservation
+    {
         let seen = seenDeadLetters[condition] ?? 0
         seenDeadLetters[condition] = total
         return total > seen ? .active(condition, message(total - seen)) : .clear(condition)

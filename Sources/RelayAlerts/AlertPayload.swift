@@ -28,14 +28,16 @@ public enum AlertPayload {
     /// A Slack incoming webhook's `{text}`.
     public static func slack(_ notification: AlertNotification) -> JSONValue {
         let marker = notification.state == .firing ? ":rotating_light: FIRING" : ":white_check_mark: RESOLVED"
-        let text = "\(marker) ccrelay \(notification.condition.kind.rawValue) at \(notification.condition.component): "
+        let text =
+            "\(marker) ccrelay \(notification.condition.kind.rawValue) at \(notification.condition.component): "
             + "\(notification.message) (\(notification.at.timestamp.iso8601))"
         return ["text": .string(text)]
     }
 
     /// PagerDuty Events API v2: a trigger or resolve with the condition's stable `dedup_key`.
     public static func pagerDuty(_ notification: AlertNotification, routingKey: String) -> JSONValue {
-        let summary = "ccrelay \(notification.condition.kind.rawValue) at \(notification.condition.component): \(notification.message)"
+        let summary =
+            "ccrelay \(notification.condition.kind.rawValue) at \(notification.condition.component): \(notification.message)"
         return [
             "routing_key": .string(routingKey),
             "event_action": .string(notification.state == .firing ? "trigger" : "resolve"),

@@ -23,7 +23,10 @@ public struct AlertSender: Sendable {
 
     /// A sender for `target` with the retry policy and request timeout of `configuration`; backoff
     /// waits on `clock`.
-    public init(target: AlertTarget, configuration: AlertsConfiguration, transport: HTTPTransport, clock: any WallClock, logger: Logger) {
+    public init(
+        target: AlertTarget, configuration: AlertsConfiguration, transport: HTTPTransport, clock: any WallClock,
+        logger: Logger
+    ) {
         self.target = target
         self.retry = configuration.retry
         self.timeout = configuration.requestTimeout
@@ -78,7 +81,8 @@ public struct AlertSender: Sendable {
 
     func attempt(_ body: [UInt8]) async -> Attempt {
         let request = OutboundRequest(
-            method: "POST", url: target.url.value, headers: [("Content-Type", "application/json")], body: body, timeout: timeout)
+            method: "POST", url: target.url.value, headers: [("Content-Type", "application/json")], body: body,
+            timeout: timeout)
         let response: InboundResponse
         do {
             response = try await transport.send(request)

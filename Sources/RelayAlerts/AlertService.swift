@@ -44,7 +44,8 @@ public struct AlertService: Service {
             AlertSender(target: $0, configuration: configuration, transport: transport, clock: clock, logger: logger)
         }
         self.observer = AlertObserver(
-            sinks: sinks, sources: sources, pullSources: pullSources, store: store, telemetry: telemetry, health: health,
+            sinks: sinks, sources: sources, pullSources: pullSources, store: store, telemetry: telemetry,
+            health: health,
             outboxAgeLimit: configuration.outboxAgeLimit
         )
     }
@@ -77,7 +78,8 @@ public struct AlertService: Service {
             for action in machine.evaluate(observations, at: now) {
                 let notification = action.notification
                 let metadata: Logger.Metadata = [
-                    "ccrelay.alert": "\(notification.condition.key)", "ccrelay.alert_message": "\(notification.message)",
+                    "ccrelay.alert": "\(notification.condition.key)",
+                    "ccrelay.alert_message": "\(notification.message)",
                 ]
                 switch action {
                 case .fire: logger.warning("Alert firing", metadata: metadata)

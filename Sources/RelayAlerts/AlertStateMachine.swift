@@ -95,11 +95,13 @@ public struct AlertStateMachine: Sendable, Equatable {
         var actions: [AlertAction] = []
         for observation in observations {
             let condition = observation.condition
-            var tracker = trackers[condition] ?? AlertTracker(
-                condition: condition,
-                fireAfter: condition.kind == .sourceFailing ? sourceFailingAfter : .zero,
-                resolveAfter: resolveAfter
-            )
+            var tracker =
+                trackers[condition]
+                ?? AlertTracker(
+                    condition: condition,
+                    fireAfter: condition.kind == .sourceFailing ? sourceFailingAfter : .zero,
+                    resolveAfter: resolveAfter
+                )
             actions += tracker.evaluate(active: observation.active, message: observation.message, at: now)
             trackers[condition] = tracker
         }

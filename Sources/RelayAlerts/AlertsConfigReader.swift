@@ -24,9 +24,11 @@ public enum AlertsConfigReader {
         }
         return AlertsConfiguration(
             targets: targets,
-            sourceFailingAfter: node.seconds("source_failing_secs", default: defaults.sourceFailingAfter, range: 1...(7 * 86_400)),
+            sourceFailingAfter: node.seconds(
+                "source_failing_secs", default: defaults.sourceFailingAfter, range: 1...(7 * 86_400)),
             outboxAgeLimit: node.seconds("outbox_age_secs", default: defaults.outboxAgeLimit, range: 1...(30 * 86_400)),
-            evaluateInterval: node.seconds("evaluate_interval_secs", default: defaults.evaluateInterval, range: 1...3600),
+            evaluateInterval: node.seconds(
+                "evaluate_interval_secs", default: defaults.evaluateInterval, range: 1...3600),
             resolveAfter: node.seconds("resolve_after_secs", default: defaults.resolveAfter, range: 0...86_400),
             retry: DeliveryConfigReader.retry(node.optional("retry"), default: AlertsConfiguration.defaultRetry),
             requestTimeout: node.seconds("request_timeout_secs", default: defaults.requestTimeout, range: 1...300)
@@ -34,7 +36,8 @@ public enum AlertsConfigReader {
     }
 
     private static func readTarget(name: String, _ node: ConfigNode) -> AlertTarget? {
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+        else {
             node.problem("target names may use letters, digits, '_' and '-' only")
             return nil
         }
@@ -43,7 +46,8 @@ public enum AlertsConfigReader {
         guard let type = node.requiredString("type") else { return nil }
         guard let kind = AlertTarget.Kind(rawValue: type) else {
             let known = AlertTarget.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            node.optional("type")?.problem("unknown alert target type \"\(node.optional("type")?.writtenText ?? type)\" (known: \(known))")
+            node.optional("type")?.problem(
+                "unknown alert target type \"\(node.optional("type")?.writtenText ?? type)\" (known: \(known))")
             return nil
         }
         switch kind {

@@ -28,7 +28,9 @@ public struct AlertTarget: Sendable, Equatable {
     /// - Parameters:
     ///   - url: a `String` or a ``Credential``.
     ///   - routingKey: a `String` or a ``Credential``.
-    public init(name: String, kind: Kind, url: some CredentialConvertible, routingKey: (any CredentialConvertible)? = nil) {
+    public init(
+        name: String, kind: Kind, url: some CredentialConvertible, routingKey: (any CredentialConvertible)? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.url = url.credential

@@ -34,7 +34,8 @@ actor CXoneAPIBase {
         )
         switch response.status {
         case 200..<300: break
-        case 404: throw RelayError(.configInvalid, "\(label): tenant_id \(tenantID) is unknown to CXone discovery (404)")
+        case 404:
+            throw RelayError(.configInvalid, "\(label): tenant_id \(tenantID) is unknown to CXone discovery (404)")
         case 429: throw CXoneAPIClient.rateLimitError(response, label: label)
         default:
             throw RelayError(.httpStatus, "\(label) answered status \(response.status) for tenant \(tenantID)")
@@ -42,7 +43,8 @@ actor CXoneAPIBase {
         guard let body = try? JSONParser.parse(response.body), let endpoint = body["api_endpoint"]?.stringValue,
             endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")
         else {
-            throw RelayError(.malformedResponse, "\(label): the discovery document for tenant \(tenantID) has no api_endpoint URL")
+            throw RelayError(
+                .malformedResponse, "\(label): the discovery document for tenant \(tenantID) has no api_endpoint URL")
         }
         guard endpoint.hasPrefix("https://") else {
             // The bearer token would travel in clear text (a spoofed or downgraded document).
@@ -50,7 +52,8 @@ actor CXoneAPIBase {
             throw RelayError(
                 .configInvalid,
                 "\(label): the discovery document for tenant \(tenantID) announces the API at http://\(host), not https: "
-                    + "refused, the access token would be sent unencrypted (set api_base_url to use a plain-http API on purpose)")
+                    + "refused, the access token would be sent unencrypted (set api_base_url to use a plain-http API on purpose)"
+            )
         }
         let url = CXoneURL.trimmed(endpoint)
         resolved = url
@@ -86,7 +89,10 @@ public struct CXoneAPIClient: Sendable {
     private let clock: any WallClock
     private let send: CXoneSend
 
-    init(base: CXoneAPIBase, tokens: AccessTokenCache, throttle: CredentialThrottle, clock: any WallClock, send: @escaping CXoneSend) {
+    init(
+        base: CXoneAPIBase, tokens: AccessTokenCache, throttle: CredentialThrottle, clock: any WallClock,
+        send: @escaping CXoneSend
+    ) {
         self.base = base
         self.tokens = tokens
         self.throttle = throttle
@@ -99,7 +105,8 @@ public struct CXoneAPIClient: Sendable {
         let label = "GET \(Self.servicesPath)/\(path)"
         var url = try await base.url() + Self.servicesPath + "/" + path
         if !query.isEmpty { url += "?" + CXoneURL.formEncode(query) }
-        let response = try await PacedSending(throttle: throttle, clock: clock).send(label: label) { () throws(RelayError) in
+        let response = try await PacedSending(throttle: throttle, clock: clock).send(label: label) {
+            () throws(RelayError) in
             try await sendAuthorized(url, label: label)
         }
         switch response.status {
@@ -113,7 +120,8 @@ public struct CXoneAPIClient: Sendable {
         case 429:
             throw Self.rateLimitError(response, label: label)
         case 404:
-            throw RelayError(.entityNotFound, "\(label) answered 404\(Self.platformMessage(try? JSONParser.parse(response.body)))")
+            throw RelayError(
+                .entityNotFound, "\(label) answered 404\(Self.platformMessage(try? JSONParser.parse(response.body)))")
         default:
             let message = Self.platformMessage(try? JSONParser.parse(response.body))
             throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(message)")
@@ -128,19 +136,22 @@ public struct CXoneAPIClient: Sendable {
             await tokens.invalidate(authorization)
             let fresh = try await tokens.authorization()
             guard fresh != authorization else {
-                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
+                throw RelayError(
+                    .authentication, "\(label): the platform rejected the access token and no new token was issued")
             }
             authorization = fresh
             response = try await send(request(url, authorization))
             if response.status == 401 {
-                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
+                throw RelayError(
+                    .authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
             }
         }
         return response
     }
 
     private func request(_ url: String, _ authorization: String) -> OutboundRequest {
-        OutboundRequest(method: "GET", url: url, headers: [("Authorization", authorization), ("Accept", "application/json")])
+        OutboundRequest(
+            method: "GET", url: url, headers: [("Authorization", authorization), ("Accept", "application/json")])
     }
 
     /// `: error (description)` or `: errorMessage [errorCode]` from a CXone error body; `""` without one.

@@ -115,9 +115,12 @@ public struct CXoneAuditSource: PullSource {
                     } else {
                         try await reader.pullLogins(window: window, report: &report)
                     }
-                    try await intake.commit(partition: partition, events: [], malformed: [], checkpoint: window.end.iso8601)
+                    try await intake.commit(
+                        partition: partition, events: [], malformed: [], checkpoint: window.end.iso8601)
                     partitionLogger.trace("CXone partition done", metadata: ["ccrelay.checkpoint": "\(window.end)"])
-                } catch let error as RelayError where error.code != .rateLimited && error.code != .authentication && error.code != .cancelled {
+                } catch let error as RelayError
+                    where error.code != .rateLimited && error.code != .authentication && error.code != .cancelled
+                {
                     failures.append(error)
                     partitionLogger.warning(
                         "CXone partition failed; its checkpoint stays and the next cycle re-reads it",
@@ -128,12 +131,14 @@ public struct CXoneAuditSource: PullSource {
         } catch let error as RelayError where error.code == .rateLimited {
             let wait = error.retryAfter ?? CXoneAPIClient.defaultRetryAfter + CXoneAPIClient.retryAfterSafetyMargin
             report.retryAfter = wait
-            logger.debug("CXone audit cycle stopped by a rate limit", metadata: ["ccrelay.retry_after_secs": "\(wait.seconds)"])
+            logger.debug(
+                "CXone audit cycle stopped by a rate limit", metadata: ["ccrelay.retry_after_secs": "\(wait.seconds)"])
             return report
         }
         if let first = failures.first {
             let detail = failures.map(\.message).joined(separator: "; ")
-            throw RelayError(first.code, "source \(configuration.name): \(failures.count) partition(s) failed: \(detail)")
+            throw RelayError(
+                first.code, "source \(configuration.name): \(failures.count) partition(s) failed: \(detail)")
         }
         return report
     }

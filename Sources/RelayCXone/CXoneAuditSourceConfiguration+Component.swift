@@ -25,7 +25,8 @@ extension CXoneAuditSourceConfiguration: SourceComponent {
                     entities.append(kind)
                 } else {
                     let known = CXoneEntityKind.allCases.map(\.path).joined(separator: ", ")
-                    node.problem("unknown entity kind \"\(text)\" (known: \(known))", at: "\(node.path).entities[\(index)]")
+                    node.problem(
+                        "unknown entity kind \"\(text)\" (known: \(known))", at: "\(node.path).entities[\(index)]")
                 }
             }
         }
@@ -34,7 +35,8 @@ extension CXoneAuditSourceConfiguration: SourceComponent {
             if let parsed = CXoneAuditSourceConfiguration.parseOffset(text) {
                 offset = parsed
             } else {
-                offsetNode.problem("expected a UTC offset such as +00:00, -05:00 or +05:30, found \"\(offsetNode.writtenText)\"")
+                offsetNode.problem(
+                    "expected a UTC offset such as +00:00, -05:00 or +05:30, found \"\(offsetNode.writtenText)\"")
             }
         }
         let apiBaseURL = node.string("api_base_url")
@@ -54,8 +56,10 @@ extension CXoneAuditSourceConfiguration: SourceComponent {
             includeInactiveAgents: node.bool("include_inactive_agents", default: defaults.includeInactiveAgents),
             pollInterval: node.seconds("poll_interval_secs", default: defaults.pollInterval, range: 1...86_400),
             lookback: node.seconds("lookback_secs", default: defaults.lookback, range: 0...86_400),
-            initialLookback: node.seconds("initial_lookback_secs", default: defaults.initialLookback, range: 0...(31 * 86_400)),
-            pageSize: node.int("page_size", default: defaults.pageSize, range: 1...CXoneAuditSourceConfiguration.maximumPageSize),
+            initialLookback: node.seconds(
+                "initial_lookback_secs", default: defaults.initialLookback, range: 0...(31 * 86_400)),
+            pageSize: node.int(
+                "page_size", default: defaults.pageSize, range: 1...CXoneAuditSourceConfiguration.maximumPageSize),
             timezoneOffsetSeconds: offset,
             keepRaw: node.bool("keep_raw", default: defaults.keepRaw)
         )
@@ -74,8 +78,11 @@ extension CXoneAuditSourceConfiguration: SourceComponent {
     }
 
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {
-        let throttle = context.throttles.throttle(credential: throttleCredential, clock: context.clock, logger: context.logger)
-        return .pull(try CXoneAuditSource(configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))
+        let throttle = context.throttles.throttle(
+            credential: throttleCredential, clock: context.clock, logger: context.logger)
+        return .pull(
+            try CXoneAuditSource(
+                configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))
     }
 
     /// Requests a fresh token with the access key (never a cached one).

@@ -166,14 +166,16 @@ public struct CXoneAuditSourceConfiguration: Sendable, Equatable, CustomStringCo
     }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "name": name, "tenantID": tenantID, "discoveryURL": discoveryURL, "apiBaseURL": apiBaseURL as Any,
-            "accessKeyID": accessKeyID, "accessKeySecret": "<redacted>", "clientID": clientID,
-            "clientSecret": "<redacted>", "entities": entities, "collectLogins": collectLogins,
-            "includeInactiveAgents": includeInactiveAgents, "pollInterval": pollInterval, "lookback": lookback,
-            "initialLookback": initialLookback, "pageSize": pageSize,
-            "timezoneOffsetSeconds": timezoneOffsetSeconds, "keepRaw": keepRaw,
-        ])
+        Mirror(
+            self,
+            children: [
+                "name": name, "tenantID": tenantID, "discoveryURL": discoveryURL, "apiBaseURL": apiBaseURL as Any,
+                "accessKeyID": accessKeyID, "accessKeySecret": "<redacted>", "clientID": clientID,
+                "clientSecret": "<redacted>", "entities": entities, "collectLogins": collectLogins,
+                "includeInactiveAgents": includeInactiveAgents, "pollInterval": pollInterval, "lookback": lookback,
+                "initialLookback": initialLookback, "pageSize": pageSize,
+                "timezoneOffsetSeconds": timezoneOffsetSeconds, "keepRaw": keepRaw,
+            ])
     }
 }
 

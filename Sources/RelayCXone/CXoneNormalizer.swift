@@ -66,7 +66,9 @@ public struct CXoneNormalizer: Sendable {
     ///   missing or not a valid date.
     public func normalizeAudit(_ entry: JSONValue, entity: Entity) throws(RelayError) -> Event {
         guard case .object(let object) = entry else {
-            throw RelayError(.malformedRecord, "\(entity.kind.path) \(entity.id): the audit entry is a JSON \(entry.kindName), not an object")
+            throw RelayError(
+                .malformedRecord,
+                "\(entity.kind.path) \(entity.id): the audit entry is a JSON \(entry.kindName), not an object")
         }
         let label = "\(entity.kind.path) \(entity.id) audit entry"
         let (timestamp, assumed) = try date(object["date"], field: "date", label: label)
@@ -127,7 +129,8 @@ public struct CXoneNormalizer: Sendable {
 
     /// An audit entry's members are the attributes, keys unchanged, except those mapped here.
     static let auditSources = FieldSources(raw: [
-        "actor_id": ["modifiedBy"], "actor_name": ["modifiedByName"], "old_value": ["oldValue"], "new_value": ["newValue"],
+        "actor_id": ["modifiedBy"], "actor_name": ["modifiedByName"], "old_value": ["oldValue"],
+        "new_value": ["newValue"],
         "attributes.column_name": ["columnName"],
     ])
 
@@ -139,9 +142,11 @@ public struct CXoneNormalizer: Sendable {
     ///   is missing or not a valid date.
     public func normalizeLogin(_ entry: JSONValue, agent: Agent) throws(RelayError) -> Event {
         guard case .object(let object) = entry else {
-            throw RelayError(.malformedRecord, "agent \(agent.id): the login entry is a JSON \(entry.kindName), not an object")
+            throw RelayError(
+                .malformedRecord, "agent \(agent.id): the login entry is a JSON \(entry.kindName), not an object")
         }
-        let (timestamp, assumed) = try date(object["loginDate"], field: "loginDate", label: "agent \(agent.id) login entry")
+        let (timestamp, assumed) = try date(
+            object["loginDate"], field: "loginDate", label: "agent \(agent.id) login entry")
         var attributes = JSONObject()
         for member in object where member.key != "loginDate" && member.key != "stationId" {
             attributes.appendFlattened(member.value, key: member.key)
@@ -177,7 +182,10 @@ public struct CXoneNormalizer: Sendable {
         }
         do {
             let timestamp = try Timestamp.parseISO8601(text, assumingOffsetSeconds: timezoneOffsetSeconds)
-            return (timestamp, Self.hasOffset(text) ? nil : CXoneAuditSourceConfiguration.formatOffset(timezoneOffsetSeconds))
+            return (
+                timestamp,
+                Self.hasOffset(text) ? nil : CXoneAuditSourceConfiguration.formatOffset(timezoneOffsetSeconds)
+            )
         } catch {
             throw RelayError(.malformedRecord, "\(label): \(field): \(error)")
         }

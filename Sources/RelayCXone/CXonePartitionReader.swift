@@ -41,23 +41,29 @@ struct CXonePartitionReader: Sendable {
         var entities: [CXoneNormalizer.Entity] = []
         var skip = 0
         while true {
-            var query = [("updatedSince", since.iso8601), ("skip", String(skip)), ("top", String(configuration.pageSize))]
+            var query = [
+                ("updatedSince", since.iso8601), ("skip", String(skip)), ("top", String(configuration.pageSize)),
+            ]
             if kind.requiresSearchString { query.append(("searchString", "")) }
             let response = try await client.get(kind.path, query: query)
-            let page = try Self.page(response, key: kind.listKey, skip: skip, top: configuration.pageSize, label: "GET \(kind.path)")
+            let page = try Self.page(
+                response, key: kind.listKey, skip: skip, top: configuration.pageSize, label: "GET \(kind.path)")
             for item in page.items {
                 guard let id = item[kind.idKey].flatMap(CXoneNormalizer.text) else {
-                    logger.warning("CXone list item without an id ignored", metadata: ["ccrelay.entity_kind": "\(kind.path)"])
+                    logger.warning(
+                        "CXone list item without an id ignored", metadata: ["ccrelay.entity_kind": "\(kind.path)"])
                     continue
                 }
                 if let key = kind.changedKey, let text = item[key]?.stringValue,
-                    let changed = try? Timestamp.parseISO8601(text, assumingOffsetSeconds: configuration.timezoneOffsetSeconds),
+                    let changed = try? Timestamp.parseISO8601(
+                        text, assumingOffsetSeconds: configuration.timezoneOffsetSeconds),
                     changed < since
                 {
                     continue
                 }
                 entities.append(
-                    CXoneNormalizer.Entity(kind: kind, id: id, name: item[kind.nameKey]?.stringValue, businessUnitID: page.businessUnitID)
+                    CXoneNormalizer.Entity(
+                        kind: kind, id: id, name: item[kind.nameKey]?.stringValue, businessUnitID: page.businessUnitID)
                 )
             }
             guard page.more else { return entities }
@@ -65,7 +71,9 @@ struct CXonePartitionReader: Sendable {
         }
     }
 
-    private func pullHistory(entity: CXoneNormalizer.Entity, window: CXoneWindow, report: inout CycleReport) async throws {
+    private func pullHistory(entity: CXoneNormalizer.Entity, window: CXoneWindow, report: inout CycleReport)
+        async throws
+    {
         let path = "\(entity.kind.path)/\(CXoneURL.percentEncode(entity.id))/audit-history"
         var skip = 0
         while true {
@@ -75,10 +83,12 @@ struct CXonePartitionReader: Sendable {
             ]
             if entity.kind.requiresSearchString { query.append(("searchString", "")) }
             let response = try await client.get(path, query: query)
-            let page = try Self.page(response, key: entity.kind.historyKey, skip: skip, top: configuration.pageSize, label: "GET \(path)")
+            let page = try Self.page(
+                response, key: entity.kind.historyKey, skip: skip, top: configuration.pageSize, label: "GET \(path)")
             var described = entity
             described.businessUnitID = page.businessUnitID ?? entity.businessUnitID
-            try await commit(partition: entity.kind.path, entries: page.items, report: &report) { entry throws(RelayError) in
+            try await commit(partition: entity.kind.path, entries: page.items, report: &report) {
+                entry throws(RelayError) in
                 try normalizer.normalizeAudit(entry, entity: described)
             }
             guard page.more else { return }
@@ -111,13 +121,16 @@ struct CXonePartitionReader: Sendable {
             var query = [("skip", String(skip)), ("top", String(configuration.pageSize))]
             if !configuration.includeInactiveAgents { query.append(("isActive", "true")) }
             let response = try await client.get("agents", query: query)
-            let page = try Self.page(response, key: "agents", skip: skip, top: configuration.pageSize, label: "GET agents")
+            let page = try Self.page(
+                response, key: "agents", skip: skip, top: configuration.pageSize, label: "GET agents")
             for item in page.items {
                 guard let id = item["agentId"].flatMap(CXoneNormalizer.text) else {
                     logger.warning("CXone agent without an agentId ignored")
                     continue
                 }
-                let parts = [item["firstName"]?.stringValue, item["lastName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
+                let parts = [item["firstName"]?.stringValue, item["lastName"]?.stringValue].compactMap { $0 }.filter {
+                    !$0.isEmpty
+                }
                 let userName = item["userName"]?.stringValue
                 agents.append(
                     CXoneNormalizer.Agent(
@@ -131,7 +144,9 @@ struct CXonePartitionReader: Sendable {
         }
     }
 
-    private func pullLoginHistory(agent: CXoneNormalizer.Agent, window: CXoneWindow, report: inout CycleReport) async throws {
+    private func pullLoginHistory(agent: CXoneNormalizer.Agent, window: CXoneWindow, report: inout CycleReport)
+        async throws
+    {
         let path = "agents/\(CXoneURL.percentEncode(agent.id))/login-history"
         var skip = 0
         while true {
@@ -140,10 +155,12 @@ struct CXonePartitionReader: Sendable {
                 ("top", String(configuration.pageSize)),
             ]
             let response = try await client.get(path, query: query)
-            let page = try Self.page(response, key: "agentLogins", skip: skip, top: configuration.pageSize, label: "GET \(path)")
+            let page = try Self.page(
+                response, key: "agentLogins", skip: skip, top: configuration.pageSize, label: "GET \(path)")
             var described = agent
             described.businessUnitID = page.businessUnitID ?? agent.businessUnitID
-            try await commit(partition: CXoneAuditSource.loginsPartition, entries: page.items, report: &report) { entry throws(RelayError) in
+            try await commit(partition: CXoneAuditSource.loginsPartition, entries: page.items, report: &report) {
+                entry throws(RelayError) in
                 try normalizer.normalizeLogin(entry, agent: described)
             }
             guard page.more else { return }
@@ -169,7 +186,8 @@ struct CXonePartitionReader: Sendable {
                 malformed.append(MalformedRecord(raw: JSONWriter.string(entry), reason: error.message))
             }
         }
-        let result = try await intake.commit(partition: partition, events: events, malformed: malformed, checkpoint: nil)
+        let result = try await intake.commit(
+            partition: partition, events: events, malformed: malformed, checkpoint: nil)
         report.add(result, records: entries.count)
         logger.debug(
             "CXone page committed",
@@ -179,7 +197,8 @@ struct CXonePartitionReader: Sendable {
 
     /// Reads a `skip`/`top` page: the array under `key` (absent or an empty 204 body: no items),
     /// and whether more follow by `totalRecords`, else by a full page.
-    static func page(_ response: JSONValue, key: String, skip: Int, top: Int, label: String) throws(RelayError) -> Page {
+    static func page(_ response: JSONValue, key: String, skip: Int, top: Int, label: String) throws(RelayError) -> Page
+    {
         guard case .object(let object) = response else {
             throw RelayError(.malformedResponse, "\(label): the response is a JSON \(response.kindName), not an object")
         }
@@ -189,7 +208,8 @@ struct CXonePartitionReader: Sendable {
         case .array(let array): items = array
         case nil, .null?:
             guard (total ?? 0) == 0 else {
-                throw RelayError(.malformedResponse, "\(label): the response reports \(total ?? 0) records but has no \(key) array")
+                throw RelayError(
+                    .malformedResponse, "\(label): the response reports \(total ?? 0) records but has no \(key) array")
             }
             items = []
         case let other?:

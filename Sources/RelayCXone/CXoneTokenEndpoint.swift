@@ -50,13 +50,13 @@ public struct CXoneTokenEndpoint: Sendable {
         let used = (accessKeySecret.value, clientSecret.value)
         do {
             return try await fetch(accessKeySecret: used.0, clientSecret: used.1)
-        } catch where error.code == .authentication {
+        } catch  where error.code == .authentication {
             let keyChanged = await accessKeySecret.reread(afterRejecting: used.0)
             let clientChanged = await clientSecret.reread(afterRejecting: used.1)
             if keyChanged || clientChanged {
                 do {
                     return try await fetch(accessKeySecret: accessKeySecret.value, clientSecret: clientSecret.value)
-                } catch where error.code == .authentication {
+                } catch  where error.code == .authentication {
                     throw RelayError(.authentication, noted(error.message))
                 }
             }
@@ -91,7 +91,8 @@ public struct CXoneTokenEndpoint: Sendable {
         case 429:
             throw CXoneAPIClient.rateLimitError(response, label: "POST /auth/token")
         default:
-            throw RelayError(.httpStatus, "POST /auth/token answered status \(response.status) for access key \(accessKeyID)")
+            throw RelayError(
+                .httpStatus, "POST /auth/token answered status \(response.status) for access key \(accessKeyID)")
         }
         guard let accessToken = parsed?["access_token"]?.stringValue, !accessToken.isEmpty else {
             throw RelayError(.malformedResponse, "POST /auth/token: the response has no access_token")

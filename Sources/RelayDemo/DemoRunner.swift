@@ -2,8 +2,8 @@ import Logging
 import RelayAWS
 import RelayConfig
 import RelayCore
-import RelayRuntime
 import RelayGenesys
+import RelayRuntime
 import RelaySandbox
 import RelaySinks
 import RelayState
@@ -61,7 +61,9 @@ public struct DemoVerification: Sendable, Equatable, CustomStringConvertible {
 
     /// Compares generated native ids (mapped to event ids) with the `event_id`s the index holds.
     public static func compare(generatedNativeIDs: [String], indexedEventIDs: [String]) -> DemoVerification {
-        compare(expectedEventIDs: Set(generatedNativeIDs.map { EventID.make(platform: .genesys, nativeID: $0) }), indexedEventIDs: indexedEventIDs)
+        compare(
+            expectedEventIDs: Set(generatedNativeIDs.map { EventID.make(platform: .genesys, nativeID: $0) }),
+            indexedEventIDs: indexedEventIDs)
     }
 
     /// Compares expected `event_id`s (pulled and pushed) with the `event_id`s the index holds.
@@ -71,7 +73,8 @@ public struct DemoVerification: Sendable, Equatable, CustomStringConvertible {
         for id in indexedEventIDs where !seen.insert(id).inserted { duplicates += 1 }
         let delivered = seen.intersection(expected).count
         return DemoVerification(
-            generated: expected.count, delivered: delivered, duplicates: duplicates, missing: expected.count - delivered)
+            generated: expected.count, delivered: delivered, duplicates: duplicates, missing: expected.count - delivered
+        )
     }
 }
 
@@ -87,22 +90,38 @@ public enum DemoRunner {
         options.output("ccrelay demo: state in \(directory)/state.sqlite")
 
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
-            let configuration = demoConfiguration(endpoints: endpoints, org: org, directory: directory, options: options)
+            let configuration = demoConfiguration(
+                endpoints: endpoints, org: org, directory: directory, options: options)
             let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
             options.output("sandbox Genesys org at \(endpoints.genesysURL), sandbox HEC at \(endpoints.hecURL)")
 
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = runtime.services().map { .init(service: $0) }
-            services.append(.init(service: SandboxTrafficService(org: org, perSecond: options.recordsPerSecond, initialBurst: options.recordsPerSecond * 3, clock: clock)))
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = runtime.services().map {
+                .init(service: $0)
+            }
+            services.append(
+                .init(
+                    service: SandboxTrafficService(
+                        org: org, perSecond: options.recordsPerSecond, initialBurst: options.recordsPerSecond * 3,
+                        clock: clock)))
             let firehose = FirehoseTrafficService(
                 perSecond: options.pushEventsPerSecond, accessKey: demoFirehoseKey, clock: clock, logger: logger
             ) {
-                guard let server = runtime.httpServer else { throw RelayError(.configInvalid, "the demo has no HTTP server") }
+                guard let server = runtime.httpServer else {
+                    throw RelayError(.configInvalid, "the demo has no HTTP server")
+                }
                 return "http://127.0.0.1:\(try await server.boundPort())/firehose"
             }
             if options.pushEventsPerSecond > 0 { services.append(.init(service: firehose)) }
-            services.append(.init(service: ProgressService(runtime: runtime, hec: hec, interval: options.progressInterval, clock: clock, output: options.output)))
+            services.append(
+                .init(
+                    service: ProgressService(
+                        runtime: runtime, hec: hec, interval: options.progressInterval, clock: clock,
+                        output: options.output)))
             if let duration = options.duration {
-                services.append(.init(service: TimerService(duration: duration, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup))
+                services.append(
+                    .init(
+                        service: TimerService(duration: duration, clock: clock),
+                        successTerminationBehavior: .gracefullyShutdownGroup))
             }
             var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -112,7 +131,9 @@ public enum DemoRunner {
             org.makeAllVisible()
             let final = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(60)))
             if !final.succeeded {
-                options.output("final delivery incomplete: \(final.remaining) left in outboxes, \(final.deadLettered) dead-lettered")
+                options.output(
+                    "final delivery incomplete: \(final.remaining) left in outboxes, \(final.deadLettered) dead-lettered"
+                )
             }
             // Pulled audits and pushed events (sandbox Firehose → receiver) are checked in the same line.
             let expected = Set(org.generatedIDs.map { EventID.make(platform: .genesys, nativeID: $0) })
@@ -231,7 +252,9 @@ struct ProgressService: Service {
                 delivered += runtime.telemetry.sink(sink.name).delivered
                 deadLettered += runtime.telemetry.sink(sink.name).deadLettered
             }
-            output("pulled=\(pulled) pushed=\(pushed) in_outbox=\(inOutbox) delivered=\(delivered) dead_lettered=\(deadLettered) indexed=\(hec.events.count)")
+            output(
+                "pulled=\(pulled) pushed=\(pushed) in_outbox=\(inOutbox) delivered=\(delivered) dead_lettered=\(deadLettered) indexed=\(hec.events.count)"
+            )
         }
     }
 }

@@ -71,7 +71,10 @@ public struct SplunkSinkInput: Sendable, Equatable {
     /// Indexer acknowledgement on the token (`useACK`). Default `true`: the sink waits for acks.
     public var useACK: Bool
 
-    public init(name: String = "splunk", index: String? = nil, sourcetype: String = "ccas:auditlog", source: String? = nil, useACK: Bool = true) {
+    public init(
+        name: String = "splunk", index: String? = nil, sourcetype: String = "ccas:auditlog", source: String? = nil,
+        useACK: Bool = true
+    ) {
         self.name = name
         self.index = index ?? "ccas"
         self.sourcetype = sourcetype
@@ -155,7 +158,10 @@ public struct GeneratedAlertThresholds: Sendable, Equatable {
     /// Default 600 s (the `alerts.outbox_age_secs` default).
     public var lagThresholdSecs: Int
 
-    public init(businessStartHour: Int = 8, businessEndHour: Int = 18, burstThreshold: Int = 20, burstWindowSecs: Int = 600, lagThresholdSecs: Int = 600) {
+    public init(
+        businessStartHour: Int = 8, businessEndHour: Int = 18, burstThreshold: Int = 20, burstWindowSecs: Int = 600,
+        lagThresholdSecs: Int = 600
+    ) {
         self.businessStartHour = businessStartHour
         self.businessEndHour = businessEndHour
         self.burstThreshold = burstThreshold
@@ -176,7 +182,10 @@ public struct FirehoseStreamConfiguration: Sendable, Equatable {
     /// How long Firehose retries before the S3 backup. Default 3600 s (0–7200).
     public var retryDurationSecs: Int
 
-    public init(endpointURL: String = "https://ccrelay.example.com/firehose", bufferingIntervalSecs: Int = 60, bufferingSizeMB: Int = 1, retryDurationSecs: Int = 3600) {
+    public init(
+        endpointURL: String = "https://ccrelay.example.com/firehose", bufferingIntervalSecs: Int = 60,
+        bufferingSizeMB: Int = 1, retryDurationSecs: Int = 3600
+    ) {
         self.endpointURL = endpointURL
         self.bufferingIntervalSecs = bufferingIntervalSecs
         self.bufferingSizeMB = bufferingSizeMB

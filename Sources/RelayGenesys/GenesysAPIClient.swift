@@ -21,14 +21,18 @@ public struct GenesysTokenEndpoint: Sendable {
     ///     each request (a rejected secret is re-read once and the request sent again if it changed).
     ///   - transport: The HTTP client.
     public init(
-        endpoints: GenesysEndpoints, clientID: String, clientSecret: some CredentialConvertible, transport: HTTPTransport
+        endpoints: GenesysEndpoints, clientID: String, clientSecret: some CredentialConvertible,
+        transport: HTTPTransport
     ) {
         self.init(endpoints: endpoints, clientID: clientID, clientSecret: clientSecret) { request throws(RelayError) in
             try await transport.send(request)
         }
     }
 
-    init(endpoints: GenesysEndpoints, clientID: String, clientSecret: some CredentialConvertible, send: @escaping GenesysSend) {
+    init(
+        endpoints: GenesysEndpoints, clientID: String, clientSecret: some CredentialConvertible,
+        send: @escaping GenesysSend
+    ) {
         self.clientID = clientID
         self.clientSecret = clientSecret.credential
         self.tokenURL = endpoints.loginBaseURL + "/oauth/token"
@@ -42,11 +46,11 @@ public struct GenesysTokenEndpoint: Sendable {
         let secret = clientSecret.value
         do {
             return try await fetch(secret: secret)
-        } catch where error.code == .authentication {
+        } catch  where error.code == .authentication {
             if await clientSecret.reread(afterRejecting: secret) {
                 do {
                     return try await fetch(secret: clientSecret.value)
-                } catch where error.code == .authentication {
+                } catch  where error.code == .authentication {
                     throw RelayError(.authentication, clientSecret.rejectionNote(error.message))
                 }
             }
@@ -82,7 +86,8 @@ public struct GenesysTokenEndpoint: Sendable {
         case 429:
             throw GenesysAPIClient.rateLimitError(response, what: "POST /oauth/token")
         default:
-            throw RelayError(.httpStatus, "POST /oauth/token answered status \(response.status) for OAuth client \(clientID)")
+            throw RelayError(
+                .httpStatus, "POST /oauth/token answered status \(response.status) for OAuth client \(clientID)")
         }
         guard let object = parsed?.objectValue else {
             throw RelayError(.malformedResponse, "POST /oauth/token: the response is not a JSON object")
@@ -141,7 +146,8 @@ public struct GenesysAPIClient: Sendable {
         endpoints: GenesysEndpoints, tokens: AccessTokenCache, transport: HTTPTransport,
         throttle: CredentialThrottle? = nil, clock: (any WallClock)? = nil
     ) {
-        self.init(endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock) { request throws(RelayError) in
+        self.init(endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock) {
+            request throws(RelayError) in
             try await transport.send(request)
         }
     }
@@ -166,11 +172,13 @@ public struct GenesysAPIClient: Sendable {
 
     /// Sends `method path` (path with its query, e.g. `/api/v2/audits/query/realtime?expand=user`)
     /// with an optional JSON body and returns the parsed JSON response.
-    public func request(_ method: String, _ path: String, body: JSONValue? = nil) async throws(RelayError) -> JSONValue {
+    public func request(_ method: String, _ path: String, body: JSONValue? = nil) async throws(RelayError) -> JSONValue
+    {
         let bodyBytes = body.map(JSONWriter.encode)
         let label = "\(method) \(Self.pathWithoutQuery(path))"
         let pacing = PacedSending(
-            throttle: throttle, maximumThrottleWait: maximumThrottleWait, transientRetryPolicy: transientRetryPolicy, clock: clock)
+            throttle: throttle, maximumThrottleWait: maximumThrottleWait, transientRetryPolicy: transientRetryPolicy,
+            clock: clock)
         let response = try await pacing.send(label: label) { () throws(RelayError) in
             try await sendAuthorized(method, path, body: bodyBytes, label: label)
         }
@@ -195,7 +203,8 @@ public struct GenesysAPIClient: Sendable {
     }
 
     /// Sends with the current token; a 401 invalidates it and resends once with a fresh one.
-    private func sendAuthorized(_ method: String, _ path: String, body: [UInt8]?, label: String) async throws(RelayError)
+    private func sendAuthorized(_ method: String, _ path: String, body: [UInt8]?, label: String)
+        async throws(RelayError)
         -> InboundResponse
     {
         var authorization = try await tokens.authorization()
@@ -204,19 +213,24 @@ public struct GenesysAPIClient: Sendable {
             await tokens.invalidate(authorization)
             let fresh = try await tokens.authorization()
             guard fresh != authorization else {
-                throw RelayError(.authentication, "\(label): the platform rejected the access token and no new token was issued")
+                throw RelayError(
+                    .authentication, "\(label): the platform rejected the access token and no new token was issued")
             }
             authorization = fresh
             response = try await send(makeRequest(method, path, body: body, authorization: authorization))
             if response.status == 401 {
-                throw RelayError(.authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
+                throw RelayError(
+                    .authentication, "\(label): the platform rejected a freshly issued access token (status 401)")
             }
         }
         return response
     }
 
-    private func makeRequest(_ method: String, _ path: String, body: [UInt8]?, authorization: String) -> OutboundRequest {
-        var headers: [(name: String, value: String)] = [("Authorization", authorization), ("Accept", "application/json")]
+    private func makeRequest(_ method: String, _ path: String, body: [UInt8]?, authorization: String) -> OutboundRequest
+    {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", authorization), ("Accept", "application/json"),
+        ]
         if body != nil { headers.append(("Content-Type", "application/json")) }
         return OutboundRequest(method: method, url: apiBaseURL + path, headers: headers, body: body)
     }

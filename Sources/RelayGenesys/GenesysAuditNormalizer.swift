@@ -179,7 +179,8 @@ public struct GenesysAuditNormalizer: Sendable {
     static let restSources = FieldSources(
         raw: [
             "actor_id": ["user.id", "client.id"], "actor_name": ["user.name"], "target_id": ["entity.id"],
-            "target_type": ["entityType"], "old_value": changeValues("oldValues"), "new_value": changeValues("newValues"),
+            "target_type": ["entityType"], "old_value": changeValues("oldValues"),
+            "new_value": changeValues("newValues"),
         ],
         copies: [
             "actor_id": ["client.id"], "actor_name": ["user.name"], "target_id": ["entity.id"],
@@ -190,7 +191,8 @@ public struct GenesysAuditNormalizer: Sendable {
     static let topicSources = FieldSources(
         raw: [
             "actor_id": ["userId", "clientId"], "actor_name": ["username"], "target_id": ["entity.id"],
-            "target_type": ["entityType"], "old_value": changeValues("oldValues"), "new_value": changeValues("newValues"),
+            "target_type": ["entityType"], "old_value": changeValues("oldValues"),
+            "new_value": changeValues("newValues"),
         ],
         copies: [
             "actor_id": ["clientId"], "actor_name": ["username.name"], "target_id": ["entity.id"],
@@ -203,7 +205,9 @@ public struct GenesysAuditNormalizer: Sendable {
 
     /// Adds `{property: oldValues}` / `{property: newValues}`; false when an element does not have
     /// the documented shape (the caller then keeps the whole list in the attributes as well).
-    private static func collectPropertyChanges(_ changes: [JSONValue], old: inout JSONObject, new: inout JSONObject) -> Bool {
+    private static func collectPropertyChanges(_ changes: [JSONValue], old: inout JSONObject, new: inout JSONObject)
+        -> Bool
+    {
         var wellFormed = true
         for change in changes {
             guard let property = change["property"]?.stringValue else {
@@ -217,7 +221,9 @@ public struct GenesysAuditNormalizer: Sendable {
     }
 
     /// Adds entity changes keyed by `entityName`, else `entityId`; false when one has neither.
-    private static func collectEntityChanges(_ changes: [JSONValue], old: inout JSONObject, new: inout JSONObject) -> Bool {
+    private static func collectEntityChanges(_ changes: [JSONValue], old: inout JSONObject, new: inout JSONObject)
+        -> Bool
+    {
         var wellFormed = true
         for change in changes {
             let name = change["entityName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }

@@ -83,7 +83,8 @@ public struct GenesysAuditSource: PullSource {
                 credential: "\(configuration.clientID)@\(endpoints.apiBaseURL)", clock: clock,
                 logger: Logger(label: "ccrelay.genesys", factory: { _ in SwiftLogNoOpLogHandler() })
             )
-        self.client = GenesysAPIClient(endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock, send: send)
+        self.client = GenesysAPIClient(
+            endpoints: endpoints, tokens: tokens, throttle: throttle, clock: clock, send: send)
         self.clock = clock
         self.normalizer = GenesysAuditNormalizer(keepRaw: configuration.keepRaw)
     }
@@ -107,7 +108,9 @@ public struct GenesysAuditSource: PullSource {
         } catch let error as RelayError where error.code == .rateLimited {
             let wait = error.retryAfter ?? GenesysAPIClient.defaultRetryAfter + GenesysAPIClient.retryAfterSafetyMargin
             report.retryAfter = wait
-            logger.debug("Genesys audit cycle stopped by a rate limit", metadata: ["ccrelay.retry_after_secs": "\(wait.seconds)"])
+            logger.debug(
+                "Genesys audit cycle stopped by a rate limit", metadata: ["ccrelay.retry_after_secs": "\(wait.seconds)"]
+            )
         }
         return report
     }
@@ -122,7 +125,9 @@ public struct GenesysAuditSource: PullSource {
         return services.compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
-    private func pull(service: String, into intake: any SourceSender, report: inout CycleReport, logger: Logger) async throws {
+    private func pull(service: String, into intake: any SourceSender, report: inout CycleReport, logger: Logger)
+        async throws
+    {
         var logger = logger
         logger[metadataKey: "ccrelay.partition"] = "\(service)"
         let now = clock.now
@@ -138,7 +143,9 @@ public struct GenesysAuditSource: PullSource {
         }
         let queryEnd = now.timestamp
         guard queryStart < queryEnd else {
-            logger.debug("Genesys audit partition skipped: watermark is ahead of the clock", metadata: ["ccrelay.watermark": "\(watermark)"])
+            logger.debug(
+                "Genesys audit partition skipped: watermark is ahead of the clock",
+                metadata: ["ccrelay.watermark": "\(watermark)"])
             return
         }
         let path = configuration.expandUser ? Self.realtimePath + "?expand=user" : Self.realtimePath
@@ -219,7 +226,8 @@ public struct GenesysAuditSource: PullSource {
         )
         for window in GenesysAuditWindow.split(service: service, from: start, to: end) {
             try Task.checkCancellation()
-            let done = try await extractor.run(window, partition: window.partition(prefix: "async"), into: intake, logger: logger)
+            let done = try await extractor.run(
+                window, partition: window.partition(prefix: "async"), into: intake, logger: logger)
             report.pages += done.pages
             report.records += done.records
             report.accepted += done.accepted
@@ -229,7 +237,9 @@ public struct GenesysAuditSource: PullSource {
         try await intake.commit(partition: service, events: [], malformed: [], checkpoint: end.iso8601)
     }
 
-    private func startingWatermark(service: String, intake: any SourceSender, now: WallInstant) async throws -> Timestamp {
+    private func startingWatermark(service: String, intake: any SourceSender, now: WallInstant) async throws
+        -> Timestamp
+    {
         guard let text = try await intake.checkpoint(partition: service) else {
             return now.advanced(by: .zero - configuration.initialLookback).timestamp
         }

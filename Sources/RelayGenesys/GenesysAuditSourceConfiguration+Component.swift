@@ -38,8 +38,10 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
             services: node.stringList("services"),
             pollInterval: node.seconds("poll_interval_secs", default: defaults.pollInterval, range: 1...86_400),
             lookback: node.seconds("lookback_secs", default: defaults.lookback, range: 0...86_400),
-            initialLookback: node.seconds("initial_lookback_secs", default: defaults.initialLookback, range: 0...(14 * 86_400)),
-            pageSize: node.int("page_size", default: defaults.pageSize, range: 1...GenesysAuditSourceConfiguration.maximumPageSize),
+            initialLookback: node.seconds(
+                "initial_lookback_secs", default: defaults.initialLookback, range: 0...(14 * 86_400)),
+            pageSize: node.int(
+                "page_size", default: defaults.pageSize, range: 1...GenesysAuditSourceConfiguration.maximumPageSize),
             expandUser: node.bool("expand_user", default: defaults.expandUser),
             keepRaw: node.bool("keep_raw", default: defaults.keepRaw),
             realtimeRetention: node.seconds(
@@ -61,7 +63,9 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
         let throttle = context.throttles.throttle(
             endpoints: endpoints, clientID: clientID, clock: context.clock, logger: context.logger
         )
-        return .pull(try GenesysAuditSource(configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))
+        return .pull(
+            try GenesysAuditSource(
+                configuration: self, transport: context.transport, clock: context.clock, throttle: throttle))
     }
 
     /// Fetches a fresh token with the client credentials (never a cached one).

@@ -120,11 +120,13 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
     }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "name": name, "region": region, "baseURL": baseURL as Any, "clientID": clientID,
-            "clientSecret": "<redacted>", "services": services as Any, "pollInterval": pollInterval,
-            "lookback": lookback, "initialLookback": initialLookback, "pageSize": pageSize,
-            "expandUser": expandUser, "keepRaw": keepRaw, "realtimeRetention": realtimeRetention,
-        ])
+        Mirror(
+            self,
+            children: [
+                "name": name, "region": region, "baseURL": baseURL as Any, "clientID": clientID,
+                "clientSecret": "<redacted>", "services": services as Any, "pollInterval": pollInterval,
+                "lookback": lookback, "initialLookback": initialLookback, "pageSize": pageSize,
+                "expandUser": expandUser, "keepRaw": keepRaw, "realtimeRetention": realtimeRetention,
+            ])
     }
 }

@@ -74,7 +74,9 @@ public struct GenesysEndpoints: Sendable, Hashable {
 extension String {
     var trimmedASCIIWhitespace: String {
         var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" || first == "\n" || first == "\r" { view.removeFirst() }
+        while let first = view.first, first == " " || first == "\t" || first == "\n" || first == "\r" {
+            view.removeFirst()
+        }
         while let last = view.last, last == " " || last == "\t" || last == "\n" || last == "\r" { view.removeLast() }
         return String(view)
     }

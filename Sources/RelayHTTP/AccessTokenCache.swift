@@ -66,7 +66,8 @@ public actor AccessTokenCache {
                 } else if case .cached(let authorization, _) = state {
                     continuation.resume(returning: .success(authorization))
                 } else {
-                    continuation.resume(returning: .failure(RelayError(.authentication, "token fetch ended without a token")))
+                    continuation.resume(
+                        returning: .failure(RelayError(.authentication, "token fetch ended without a token")))
                 }
             }
             return try result.get()

@@ -25,7 +25,10 @@ public enum Gzip {
     public static func compress(_ bytes: [UInt8], level: Level) -> [UInt8] {
         var input = ByteBuffer(bytes: bytes)
         // Compression into a buffer sized by zlib's own bound cannot overflow.
-        guard let output = try? input.compress(with: .gzip(configuration: ZlibConfiguration(compressionLevel: level.zlibLevel))) else {
+        guard
+            let output = try? input.compress(
+                with: .gzip(configuration: ZlibConfiguration(compressionLevel: level.zlibLevel)))
+        else {
             preconditionFailure("gzip into a deflateBound-sized buffer failed")
         }
         return Array(buffer: output)

@@ -55,6 +55,7 @@ extension DeliveryOutcome {
     /// else (unreachable, timed out) is an outage. `reason` replaces the error's message when given.
     public static func transportFailure(_ error: RelayError, reason: String? = nil) -> DeliveryOutcome {
         let reason = reason ?? error.message
-        return error.code == .redirectRefused ? .rejected(reason: reason) : .unavailable(reason: reason, retryAfter: nil)
+        return error.code == .redirectRefused
+            ? .rejected(reason: reason) : .unavailable(reason: reason, retryAfter: nil)
     }
 }

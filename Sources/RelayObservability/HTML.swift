@@ -50,12 +50,13 @@ enum HTML {
 
     /// A state badge.
     static func badge(_ state: ComponentState) -> String {
-        let style = switch state {
-        case .ok: "ok"
-        case .retrying: "retrying"
-        case .halted: "halted"
-        case .idle: "idle"
-        }
+        let style =
+            switch state {
+            case .ok: "ok"
+            case .retrying: "retrying"
+            case .halted: "halted"
+            case .idle: "idle"
+            }
         return "<span class=\"state \(style)\">\(escape(state.rawValue))</span>"
     }
 

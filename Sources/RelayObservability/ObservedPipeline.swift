@@ -44,7 +44,9 @@ public struct ObservedPipeline: Sendable {
     /// delivered per sink (keys from ``ThroughputRecorder/sourceKey(_:)`` and ``ThroughputRecorder/sinkKey(_:)``).
     public func throughputTotals() -> [String: Int] {
         var totals: [String: Int] = [:]
-        for source in sources { totals[ThroughputRecorder.sourceKey(source.name)] = telemetry.source(source.name).received }
+        for source in sources {
+            totals[ThroughputRecorder.sourceKey(source.name)] = telemetry.source(source.name).received
+        }
         for sink in sinks { totals[ThroughputRecorder.sinkKey(sink)] = telemetry.sink(sink).delivered }
         return totals
     }
@@ -69,7 +71,9 @@ public enum ComponentState: String, Sendable, Equatable {
 
     /// A sink's state from its counters, its credential rejection, its outbox depth and its last
     /// hour's deliveries.
-    public static func of(sink counters: SinkCounters, rejected: Bool, outboxDepth: Int?, lastHour: Int) -> ComponentState {
+    public static func of(sink counters: SinkCounters, rejected: Bool, outboxDepth: Int?, lastHour: Int)
+        -> ComponentState
+    {
         if rejected { return .halted }
         if counters.consecutiveFailures > 0 { return .retrying }
         return lastHour == 0 && (outboxDepth ?? 0) == 0 && counters.pendingAcks == 0 ? .idle : .ok

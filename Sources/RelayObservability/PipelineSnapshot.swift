@@ -55,7 +55,8 @@ public struct PipelineSnapshot: Sendable {
             } catch {
                 storeError = "\(error)"
             }
-            let perMinute = pipeline.throughput.perMinute(ThroughputRecorder.sinkKey(name), liveTotal: counters.delivered, now: now)
+            let perMinute = pipeline.throughput.perMinute(
+                ThroughputRecorder.sinkKey(name), liveTotal: counters.delivered, now: now)
             let rejection = pipeline.health.rejection(of: name)
             let state = ComponentState.of(
                 sink: counters, rejected: rejection != nil, outboxDepth: depth, lastHour: perMinute.reduce(0, +))
@@ -83,6 +84,7 @@ public struct PipelineSnapshot: Sendable {
                 storeError = "\(error)"
             }
         }
-        return PipelineSnapshot(takenAt: now, sources: sources, sinks: sinks, deadLetters: deadLetters, storeError: storeError)
+        return PipelineSnapshot(
+            takenAt: now, sources: sources, sinks: sinks, deadLetters: deadLetters, storeError: storeError)
     }
 }

@@ -27,11 +27,15 @@ public struct ProcessFigures: Sendable, Equatable {
         var figures = ProcessFigures()
         if let statm = readSmallFile("/proc/self/statm") {
             let fields = statm.split(separator: " ")
-            if fields.count > 1, let pages = Int(fields[1]) { figures.residentMemoryBytes = pages * Int(sysconf(Int32(_SC_PAGESIZE))) }
+            if fields.count > 1, let pages = Int(fields[1]) {
+                figures.residentMemoryBytes = pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+            }
         }
         figures.openFileDescriptors = countEntries("/proc/self/fd")
         if let stat = readSmallFile("/proc/self/stat"), let boot = bootTime() {
-            figures.startTimeSeconds = parseStartTicks(stat).map { boot + Double($0) / Double(sysconf(Int32(_SC_CLK_TCK))) }
+            figures.startTimeSeconds = parseStartTicks(stat).map {
+                boot + Double($0) / Double(sysconf(Int32(_SC_CLK_TCK)))
+            }
         }
         return figures
     }

@@ -28,7 +28,8 @@ public struct Readiness: Sendable, Equatable {
         return Readiness(reasons: reasons)
     }
 
-    private static func storeProblem(_ store: any StateStore, clock: any WallClock, timeout: Duration) async -> String? {
+    private static func storeProblem(_ store: any StateStore, clock: any WallClock, timeout: Duration) async -> String?
+    {
         await withTaskGroup(of: String?.self) { group in
             group.addTask {
                 do {

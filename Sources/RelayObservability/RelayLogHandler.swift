@@ -64,13 +64,21 @@ public struct RelayLogHandler: LogHandler {
         let timestamp = clock.now.timestamp.iso8601
         switch format {
         case .json:
-            write(Self.jsonLine(timestamp: timestamp, level: event.level, label: label, message: "\(event.message)", metadata: merged))
+            write(
+                Self.jsonLine(
+                    timestamp: timestamp, level: event.level, label: label, message: "\(event.message)",
+                    metadata: merged))
         case .human:
-            write(Self.humanLine(timestamp: timestamp, level: event.level, label: label, message: "\(event.message)", metadata: merged))
+            write(
+                Self.humanLine(
+                    timestamp: timestamp, level: event.level, label: label, message: "\(event.message)",
+                    metadata: merged))
         }
     }
 
-    static func jsonLine(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+    static func jsonLine(
+        timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata
+    ) -> String {
         var object = JSONObject()
         object.append(key: "timestamp", value: .string(timestamp))
         object.append(key: "level", value: .string(level.rawValue))
@@ -86,7 +94,9 @@ public struct RelayLogHandler: LogHandler {
         return JSONWriter.string(.object(object)) + "\n"
     }
 
-    static func humanLine(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+    static func humanLine(
+        timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata
+    ) -> String {
         var line = "\(timestamp) \(level.rawValue.uppercased()) \(label): \(message)"
         for key in metadata.keys.sorted() {
             line += " \(key)=\(text(redacting: key, metadata[key] ?? ""))"
@@ -113,7 +123,9 @@ public struct RelayLogHandler: LogHandler {
         case .stringConvertible(let convertible): .string(convertible.description)
         case .array(let values): .array(values.map(json))
         case .dictionary(let dictionary):
-            .object(JSONObject(dictionary.keys.sorted().map { .init(key: $0, value: json(redacting: $0, dictionary[$0] ?? "")) }))
+            .object(
+                JSONObject(
+                    dictionary.keys.sorted().map { .init(key: $0, value: json(redacting: $0, dictionary[$0] ?? "")) }))
         }
     }
 

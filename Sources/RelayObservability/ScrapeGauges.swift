@@ -31,8 +31,11 @@ enum ScrapeGauges {
         }
         for source in snapshot.sources {
             if let lag = source.checkpointLag {
-                Gauge(label: PipelineMetricName.sourceCheckpointLag, dimensions: [("source", source.name)], factory: factory)
-                    .record(lag.seconds)
+                Gauge(
+                    label: PipelineMetricName.sourceCheckpointLag, dimensions: [("source", source.name)],
+                    factory: factory
+                )
+                .record(lag.seconds)
             }
         }
         if let bytes = process.residentMemoryBytes {

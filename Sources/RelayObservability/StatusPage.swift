@@ -9,7 +9,8 @@ enum StatusPage {
     static func render(_ snapshot: PipelineSnapshot) -> String {
         var body = "<h1>ccrelay</h1>\n"
         body += "<p class=\"muted\">Status at <time>\(HTML.escape(snapshot.takenAt.description))</time>; "
-        body += "refreshes every \(refreshSecs) s. <a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a></p>\n"
+        body +=
+            "refreshes every \(refreshSecs) s. <a href=\"/metrics\">/metrics</a> · <a href=\"/readyz\">/readyz</a></p>\n"
         if let storeError = snapshot.storeError {
             body += "<p class=\"error\" id=\"store-error\">State store: \(HTML.escape(storeError))</p>\n"
         }
@@ -81,18 +82,22 @@ enum StatusPage {
 enum DeadLetterPages {
     static func list(_ letters: [DeadLetter]) -> String {
         var body = "<h1>Dead letters</h1>\n<p><a href=\"/\">Status</a></p>\n"
-        guard !letters.isEmpty else { return HTML.page(title: "ccrelay dead letters", refreshSecs: nil, body: body + "<p>None.</p>") }
+        guard !letters.isEmpty else {
+            return HTML.page(title: "ccrelay dead letters", refreshSecs: nil, body: body + "<p>None.</p>")
+        }
         body += "<table id=\"dead-letters\"><tr><th>Id</th><th>Sink</th><th>Origin</th><th>Reason</th><th>Attempts</th>"
         body += "<th>Created</th><th>Event id</th></tr>\n"
         for letter in letters {
             body += "<tr><td class=\"num\"><a href=\"/deadletters/\(letter.id)\">\(letter.id)</a></td>"
             body += "<td>\(HTML.escape(letter.sink ?? "–"))</td><td>\(HTML.escape(letter.origin))</td>"
             body += "<td class=\"error\">\(HTML.escape(letter.reason))</td><td class=\"num\">\(letter.attempts)</td>"
-            body += "<td>\(HTML.escape(letter.createdAt.iso8601))</td><td>\(HTML.escape(letter.eventID ?? "–"))</td></tr>\n"
+            body +=
+                "<td>\(HTML.escape(letter.createdAt.iso8601))</td><td>\(HTML.escape(letter.eventID ?? "–"))</td></tr>\n"
         }
         body += "</table>\n"
         if letters.count >= PipelineSnapshot.deadLetterLimit {
-            body += "<p class=\"muted\">The newest \(letters.count) are shown; <code>ccrelay dlq list</code> shows all.</p>\n"
+            body +=
+                "<p class=\"muted\">The newest \(letters.count) are shown; <code>ccrelay dlq list</code> shows all.</p>\n"
         }
         return HTML.page(title: "ccrelay dead letters", refreshSecs: nil, body: body)
     }
@@ -105,7 +110,8 @@ enum DeadLetterPages {
             ("Created", letter.createdAt.iso8601), ("Event time", letter.timestamp?.iso8601 ?? "–"),
         ]
         for (name, value) in rows { body += "<tr><th>\(name)</th><td>\(HTML.escape(value))</td></tr>" }
-        body += "</table>\n<h2>Raw event</h2>\n<pre id=\"raw\">\(HTML.escape(String(decoding: letter.payload, as: UTF8.self)))</pre>\n"
+        body +=
+            "</table>\n<h2>Raw event</h2>\n<pre id=\"raw\">\(HTML.escape(String(decoding: letter.payload, as: UTF8.self)))</pre>\n"
         return HTML.page(title: "ccrelay dead letter \(letter.id)", refreshSecs: nil, body: body)
     }
 }

@@ -12,7 +12,8 @@ enum ThroughputChart {
         for (index, count) in counts.enumerated() where count > 0 {
             let barHeight = max(1, Double(height - 2) * Double(count) / Double(max(peak, 1)))
             let x = Double(index) * slot
-            bars += "<rect x=\"\(format(x))\" y=\"\(format(Double(height) - barHeight))\" width=\"\(format(max(slot - 1, 1)))\" "
+            bars +=
+                "<rect x=\"\(format(x))\" y=\"\(format(Double(height) - barHeight))\" width=\"\(format(max(slot - 1, 1)))\" "
             bars += "height=\"\(format(barHeight))\"><title>\(count)</title></rect>"
         }
         let title = HTML.escape("\(label): \(total) in the last hour, peak \(peak)/min")

@@ -113,7 +113,9 @@ public struct BackfillOperation: Sendable {
                 if done.resumed { report.resumedWindows += 1 }
             } catch let error as RelayError where error.code == .auditQueryFailed {
                 report.failedWindows.append(error.message)
-                logger.error("Backfill window failed; rerun the backfill to retry it", metadata: ["ccrelay.error": "\(error.message)"])
+                logger.error(
+                    "Backfill window failed; rerun the backfill to retry it",
+                    metadata: ["ccrelay.error": "\(error.message)"])
             }
             report.progress.windowsDone += 1
             onProgress(report.progress)

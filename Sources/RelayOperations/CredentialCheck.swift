@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import RelayCore
 import RelayConfig
+import RelayCore
 import RelayHTTP
 import RelayRuntime
 import RelayState
@@ -19,11 +19,12 @@ public struct CredentialCheckResult: Sendable, Equatable {
 
     /// `sink splunk: valid`, `sink splunk: rejected (...)`, `source genesys: unknown (...)`.
     public var line: String {
-        let verdict = switch status {
-        case .valid: "valid"
-        case .rejected(let reason): "rejected (\(reason))"
-        case .unknown(let reason): "unknown (\(reason))"
-        }
+        let verdict =
+            switch status {
+            case .valid: "valid"
+            case .rejected(let reason): "rejected (\(reason))"
+            case .unknown(let reason): "unknown (\(reason))"
+            }
         return "\(component.rawValue) \(name): \(verdict)"
     }
 }
@@ -76,14 +77,18 @@ public enum CredentialCheck {
         clock: any WallClock = SystemClock(),
         logger: Logger
     ) async throws -> CredentialCheckReport {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-check-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ccrelay-check-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("check.sqlite").path))
+        let store = try SQLiteStateStore(
+            configuration: SQLiteStateConfiguration(path: directory.appendingPathComponent("check.sqlite").path))
         defer { try? store.close() }
         let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
         var results: [CredentialCheckResult] = []
         for blueprint in configuration.sources {
-            results.append(CredentialCheckResult(component: .source, name: blueprint.name, status: await blueprint.checkCredential(context)))
+            results.append(
+                CredentialCheckResult(
+                    component: .source, name: blueprint.name, status: await blueprint.checkCredential(context)))
         }
         for blueprint in configuration.sinks {
             let status: CredentialStatus

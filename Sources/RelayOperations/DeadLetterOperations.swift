@@ -99,7 +99,8 @@ public struct DeadLetterOperations: Sendable {
             throw RelayError(.notFound, "no dead letter with id \(id)")
         }
         guard let letterSink = letter.sink else {
-            let summary = "dead letter \(id) came from source \(letter.origin) and never normalized: it cannot be replayed "
+            let summary =
+                "dead letter \(id) came from source \(letter.origin) and never normalized: it cannot be replayed "
                 + "(nothing to deliver; `ccrelay dlq show \(id)` prints its raw text)"
             return DeadLetterReplayReport(replayed: 0, notReplayable: 1, summary: summary)
         }
@@ -120,7 +121,8 @@ public struct DeadLetterOperations: Sendable {
         var perSink: [String: Int] = [:]
         for letter in inScope { if let name = letter.sink { perSink[name, default: 0] += 1 } }
         let sinks = perSink.keys.sorted().map { "\($0) (\(perSink[$0] ?? 0))" }.joined(separator: ", ")
-        var summary = replayed == 0
+        var summary =
+            replayed == 0
             ? "nothing to replay\(sink.map { " for sink \($0)" } ?? "")"
             : "replayed \(replayed) dead letter(s) into the outbox of \(sinks.isEmpty ? "their sinks" : "sink(s) \(sinks)")"
         if intake > 0 {

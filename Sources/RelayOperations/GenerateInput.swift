@@ -1,7 +1,7 @@
 import RelayConfig
 import RelayCore
-import RelayRuntime
 import RelayGenerate
+import RelayRuntime
 import RelaySinks
 
 extension GenerateInput {
@@ -9,14 +9,17 @@ extension GenerateInput {
     /// names (index, sourcetype, source, service, category) and the alert thresholds. Parts the
     /// configuration does not have keep ``GenerateInput``'s defaults; `base` carries the rest
     /// (topics, backend log names, Firehose settings) from the command line.
-    public static func from(_ configuration: RelayConfiguration, base: GenerateInput = GenerateInput()) -> GenerateInput {
+    public static func from(_ configuration: RelayConfiguration, base: GenerateInput = GenerateInput()) -> GenerateInput
+    {
         var splunk: [SplunkSinkInput] = []
         var datadog: [DatadogSinkInput] = []
         var sumo: [SumoSinkInput] = []
         for sink in configuration.sinks {
             switch sink {
             case let hec as SplunkHECSinkConfiguration:
-                splunk.append(SplunkSinkInput(name: hec.name, index: hec.index, sourcetype: hec.sourcetype, source: hec.source, useACK: true))
+                splunk.append(
+                    SplunkSinkInput(
+                        name: hec.name, index: hec.index, sourcetype: hec.sourcetype, source: hec.source, useACK: true))
             case let logs as DatadogLogsSinkConfiguration:
                 datadog.append(DatadogSinkInput(name: logs.name, service: logs.service, ddsource: logs.ddsource))
             case let http as SumoLogicSinkConfiguration:

@@ -16,7 +16,9 @@ import Darwin
 /// environment to look at dead letters.
 public enum StateLocator {
     /// The SQLite path that `state.sqlite.path` names (default `ccrelay-state/state.sqlite`).
-    public static func sqlitePath(configPath: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> String {
+    public static func sqlitePath(configPath: String, interpolation: Interpolation = Interpolation())
+        throws(ConfigError) -> String
+    {
         guard let text = interpolation.readFile(configPath) else {
             throw ConfigError(problems: [ConfigProblem(path: configPath, message: "configuration file cannot be read")])
         }
@@ -24,12 +26,16 @@ public enum StateLocator {
     }
 
     /// The SQLite path named by configuration text.
-    public static func sqlitePath(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> String {
+    public static func sqlitePath(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError)
+        -> String
+    {
         try settings(yaml: yaml, interpolation: interpolation).sqlitePath
     }
 
     /// The `state` section of configuration text (defaults when it has none).
-    public static func settings(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError) -> StateConfiguration {
+    public static func settings(yaml: String, interpolation: Interpolation = Interpolation()) throws(ConfigError)
+        -> StateConfiguration
+    {
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -51,7 +57,9 @@ public enum StateLocator {
     ///
     /// - Throws: `ConfigError` when the file cannot be read; `RelayError` (`state.store`) when no
     ///   SQLite database exists at the path (an operator command never creates an empty one).
-    public static func openStore(configPath: String, logger: Logger = Logger(label: "ccrelay.state")) throws -> any StateStore {
+    public static func openStore(configPath: String, logger: Logger = Logger(label: "ccrelay.state")) throws
+        -> any StateStore
+    {
         guard let text = Interpolation().readFile(configPath) else {
             throw ConfigError(problems: [ConfigProblem(path: configPath, message: "configuration file cannot be read")])
         }

@@ -20,7 +20,9 @@ enum OperandCompiler {
             return .anythingBut(excluded)
         case .object(let object):
             guard object.count == 1, let member = object.members.first else {
-                throw path.error("anything-but takes one of prefix, suffix, equals-ignore-case, wildcard, found \(object.count) keys")
+                throw path.error(
+                    "anything-but takes one of prefix, suffix, equals-ignore-case, wildcard, found \(object.count) keys"
+                )
             }
             guard ["prefix", "suffix", "equals-ignore-case", "wildcard"].contains(member.key) else {
                 throw path.error(
@@ -35,7 +37,8 @@ enum OperandCompiler {
             case .array(let elements) where !elements.isEmpty:
                 for element in elements { texts.append(try PatternCompiler.string(element, for: name, at: path)) }
             default:
-                throw path.error("\(name) takes a string or a non-empty list of strings, not \(JSONWriter.string(member.value))")
+                throw path.error(
+                    "\(name) takes a string or a non-empty list of strings, not \(JSONWriter.string(member.value))")
             }
             var tests: [StringTest] = []
             for text in texts {
@@ -51,7 +54,8 @@ enum OperandCompiler {
             }
             return .anythingButString(tests)
         case .bool, .null:
-            throw path.error("anything-but takes a string, a number, a list of them or an object, not a \(operand.kindName)")
+            throw path.error(
+                "anything-but takes a string, a number, a list of them or an object, not a \(operand.kindName)")
         }
     }
 
@@ -61,16 +65,23 @@ enum OperandCompiler {
             throw path.error("numeric takes a list like [\">\", 0, \"<=\", 5], not a \(operand.kindName)")
         }
         guard elements.count == 2 || elements.count == 4 else {
-            throw path.error("numeric takes one comparison [op, number] or a range [op, number, op, number], got \(elements.count) items")
+            throw path.error(
+                "numeric takes one comparison [op, number] or a range [op, number, op, number], got \(elements.count) items"
+            )
         }
         var bounds: [NumericBound] = []
         var index = 0
         while index < elements.count {
-            guard case .string(let symbol) = elements[index], let comparison = NumericBound.Comparison(rawValue: symbol) else {
-                throw path.error("numeric: item \(index) must be one of \"<\", \"<=\", \"=\", \">=\", \">\", not \(JSONWriter.string(elements[index]))")
+            guard case .string(let symbol) = elements[index], let comparison = NumericBound.Comparison(rawValue: symbol)
+            else {
+                throw path.error(
+                    "numeric: item \(index) must be one of \"<\", \"<=\", \"=\", \">=\", \">\", not \(JSONWriter.string(elements[index]))"
+                )
             }
-            guard case .number(let literal) = elements[index + 1], let value = literal.doubleValue, value.isFinite else {
-                throw path.error("numeric: item \(index + 1) must be a number, not \(JSONWriter.string(elements[index + 1]))")
+            guard case .number(let literal) = elements[index + 1], let value = literal.doubleValue, value.isFinite
+            else {
+                throw path.error(
+                    "numeric: item \(index + 1) must be a number, not \(JSONWriter.string(elements[index + 1]))")
             }
             bounds.append(NumericBound(comparison: comparison, operand: value))
             index += 2
@@ -84,7 +95,8 @@ enum OperandCompiler {
                 throw path.error("numeric: a range starts with \">\" or \">=\" and ends with \"<\" or \"<=\"")
             }
             guard lower.operand < upper.operand else {
-                throw path.error("numeric: the lower bound \(lower.operand) must be below the upper bound \(upper.operand)")
+                throw path.error(
+                    "numeric: the lower bound \(lower.operand) must be below the upper bound \(upper.operand)")
             }
         }
         return bounds

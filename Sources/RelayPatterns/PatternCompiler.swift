@@ -24,9 +24,11 @@ enum PatternCompiler {
             }
             switch member.value {
             case .object(let nested):
-                matcher.fields.append(FieldMatcher(key: member.key, body: .nested(try compileObject(nested, at: fieldPath))))
+                matcher.fields.append(
+                    FieldMatcher(key: member.key, body: .nested(try compileObject(nested, at: fieldPath))))
             case .array(let elements):
-                matcher.fields.append(FieldMatcher(key: member.key, body: .values(try compileList(elements, at: fieldPath))))
+                matcher.fields.append(
+                    FieldMatcher(key: member.key, body: .values(try compileList(elements, at: fieldPath))))
             default:
                 if operators.contains(member.key) {
                     throw fieldPath.error(
@@ -103,7 +105,8 @@ enum PatternCompiler {
         case "equals-ignore-case":
             return .string(.equalsIgnoreCase(TextMatching.fold(try string(operand, for: name, at: path))))
         case "wildcard":
-            return .string(.wildcard(try WildcardPattern(compiling: try string(operand, for: name, at: path), at: path)))
+            return .string(
+                .wildcard(try WildcardPattern(compiling: try string(operand, for: name, at: path), at: path)))
         case "anything-but":
             return try OperandCompiler.anythingBut(operand, at: path)
         case "numeric":
@@ -121,7 +124,8 @@ enum PatternCompiler {
     }
 
     /// `prefix`/`suffix` with a string or `{"equals-ignore-case": string}`.
-    static func affixTest(_ name: String, _ operand: JSONValue, at path: PatternPath) throws(PatternError) -> StringTest {
+    static func affixTest(_ name: String, _ operand: JSONValue, at path: PatternPath) throws(PatternError) -> StringTest
+    {
         let isPrefix = name == "prefix"
         if case .object(let object) = operand {
             guard object.count == 1, let member = object.members.first, member.key == "equals-ignore-case" else {

@@ -54,7 +54,8 @@ enum TextMatching {
         switch anchor {
         case .whole: return lowered == folded
         case .start: return lowered.starts(with: folded)
-        case .end: return lowered.count >= folded.count && lowered[(lowered.count - folded.count)...].elementsEqual(folded)
+        case .end:
+            return lowered.count >= folded.count && lowered[(lowered.count - folded.count)...].elementsEqual(folded)
         }
     }
 

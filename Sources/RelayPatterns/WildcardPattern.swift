@@ -52,7 +52,9 @@ struct WildcardPattern: Sendable, Equatable {
         return true
     }
 
-    private static func find(_ piece: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int, before end: Int) -> Int? {
+    private static func find(_ piece: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int, before end: Int)
+        -> Int?
+    {
         guard end - start >= piece.count else { return nil }
         var index = start
         while index + piece.count <= end {

@@ -3,7 +3,6 @@ import RelayAlerts
 import RelayCore
 import RelayHTTP
 
-
 extension AlertService {
     /// The alert service of a built pipeline.
     public init(

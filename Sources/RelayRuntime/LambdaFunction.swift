@@ -47,7 +47,9 @@ public enum LambdaFunction {
             diagnostics.report(
                 ConfigProblem(
                     path: "lambda.handler",
-                    message: "no handler: set lambda.handler or \(handlerVariable) (firehose-transform, scheduled-extraction)"))
+                    message:
+                        "no handler: set lambda.handler or \(handlerVariable) (firehose-transform, scheduled-extraction)"
+                ))
         }
         switch kind {
         case .firehoseTransform?:
@@ -56,20 +58,23 @@ public enum LambdaFunction {
             try throwProblems(diagnostics.problems)
             let normalizer = GenesysEventBridgeNormalizer(keepRaw: settings.keepRaw)
             return FirehoseTransformHandler(
-                configuration: configuration, normalize: { value throws(RelayError) in try normalizer.normalize(value) })
+                configuration: configuration, normalize: { value throws(RelayError) in try normalizer.normalize(value) }
+            )
         case .scheduledExtraction?:
             try throwProblems(diagnostics.problems)
             let rest = Node.mapping(Node.Mapping(mapping.filter { $0.key.string != "lambda" }))
             let configuration: RelayConfiguration
             do {
-                configuration = try ConfigLoader(interpolation: interpolation).load(yaml: try Yams.serialize(node: rest))
+                configuration = try ConfigLoader(interpolation: interpolation).load(
+                    yaml: try Yams.serialize(node: rest))
             } catch let error as ConfigError {
                 try throwProblems(error.problems)
                 throw .invalidConfiguration("\(error)")
             } catch {
                 throw .invalidConfiguration("configuration could not be read: \(error)")
             }
-            return try extractionHandler(configuration, settings: settings, clock: clock, transport: transport, logger: logger)
+            return try extractionHandler(
+                configuration, settings: settings, clock: clock, transport: transport, logger: logger)
         case nil:
             try throwProblems(diagnostics.problems)
             throw .invalidConfiguration("no handler chosen")
@@ -77,7 +82,8 @@ public enum LambdaFunction {
     }
 
     private static func extractionHandler(
-        _ configuration: RelayConfiguration, settings: LambdaConfiguration, clock: any WallClock, transport: HTTPTransport,
+        _ configuration: RelayConfiguration, settings: LambdaConfiguration, clock: any WallClock,
+        transport: HTTPTransport,
         logger: Logger
     ) throws(LambdaFunctionError) -> ScheduledExtractionHandler {
         let state: ExtractionState
@@ -90,7 +96,8 @@ public enum LambdaFunction {
             state = .store { PostgresStateStore(configuration: postgres, logger: logger) }
         } else {
             do {
-                let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
+                let store = try SQLiteStateStore(
+                    configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
                 state = .store { store }
             } catch {
                 throw .invalidConfiguration("state.sqlite.path: the state store cannot be opened: \(error)")
@@ -104,7 +111,8 @@ public enum LambdaFunction {
     /// Builds a configuration's pull sources, sinks, routes and redaction against a store, as
     /// scheduled extraction does for each invocation (push sources are left out).
     public static func pipelineBuilder(
-        _ configuration: RelayConfiguration, clock: any WallClock, transport: HTTPTransport = HTTPTransport(), logger: Logger
+        _ configuration: RelayConfiguration, clock: any WallClock, transport: HTTPTransport = HTTPTransport(),
+        logger: Logger
     ) -> ScheduledExtractionHandler.PipelineBuilder {
         { store in
             let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)

@@ -1,12 +1,11 @@
 import Foundation
 import Logging
 import RelayAWS
-import RelayConfig
 import RelayAlerts
+import RelayConfig
 import RelayCore
 import RelayHTTP
 import RelayObservability
-import RelayHTTP
 import RelayState
 import ServiceLifecycle
 
@@ -57,7 +56,8 @@ public struct RelayRuntime: Sendable {
             self.store = PostgresStateStore(configuration: postgres, logger: logger)
             self.leaseOwner = Self.makeLeaseOwner()
         } else {
-            self.store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
+            self.store = try SQLiteStateStore(
+                configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))
             self.leaseOwner = nil
         }
         self.telemetry = PipelineTelemetry(metricsFactory: metrics.factory)
@@ -97,7 +97,8 @@ public struct RelayRuntime: Sendable {
         self.observed = ObservedPipeline(
             sources: pullSources.map { .init(name: $0.name, kind: "pull", feeds: router.sinks(fedBy: $0.name)) }
                 + receivers.map { .init(name: $0.name, kind: "push", feeds: router.sinks(fedBy: $0.name)) },
-            sinks: sinks.map(\.name), store: store, telemetry: telemetry, health: health, clock: clock, metrics: metrics,
+            sinks: sinks.map(\.name), store: store, telemetry: telemetry, health: health, clock: clock,
+            metrics: metrics,
             throughput: ThroughputRecorder())
         telemetry.declare(sources: observed.sources.map(\.name), sinks: observed.sinks)
         self.httpServer =
@@ -122,7 +123,8 @@ public struct RelayRuntime: Sendable {
     private func leaseKeeper(for source: any PullSource) -> PartitionLeaseKeeper? {
         leaseOwner.map { owner in
             PartitionLeaseKeeper(
-                store: store, source: source.name, owner: owner, duration: configuration.state.leaseDuration, clock: clock,
+                store: store, source: source.name, owner: owner, duration: configuration.state.leaseDuration,
+                clock: clock,
                 logger: logger)
         }
     }
@@ -156,9 +158,10 @@ public struct RelayRuntime: Sendable {
         if configuration.secrets.hasRotatingSecrets {
             services.append(SecretRefreshService(provider: configuration.secrets, clock: clock))
         }
-        services.append(LedgerJanitor(
-            store: store, retention: configuration.state.ledgerRetention,
-            deadLetterRetention: configuration.state.deadLetterRetention, clock: clock, logger: logger))
+        services.append(
+            LedgerJanitor(
+                store: store, retention: configuration.state.ledgerRetention,
+                deadLetterRetention: configuration.state.deadLetterRetention, clock: clock, logger: logger))
         if let alerts = configuration.alerts {
             services.append(AlertService(configuration: alerts, runtime: self, clock: clock, logger: logger))
         }

@@ -63,7 +63,8 @@ public struct ReloadingDaemon: Sendable {
                 logger.info(
                     "ccrelay pipeline started",
                     metadata: [
-                        "ccrelay.sources": "\(runtime.sources.count)", "ccrelay.receivers": "\(runtime.receivers.count)",
+                        "ccrelay.sources": "\(runtime.sources.count)",
+                        "ccrelay.receivers": "\(runtime.receivers.count)",
                         "ccrelay.sinks": "\(runtime.sinks.count)",
                     ])
                 started(runtime)

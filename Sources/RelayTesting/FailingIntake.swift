@@ -23,7 +23,8 @@ public actor FailingIntake: SourceSender {
     }
 
     @discardableResult
-    public func commit(partition: String, events: [Event], malformed: [MalformedRecord], checkpoint: String?) async throws
+    public func commit(partition: String, events: [Event], malformed: [MalformedRecord], checkpoint: String?)
+        async throws
         -> AppendResult
     {
         commits += 1

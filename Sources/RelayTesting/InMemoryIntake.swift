@@ -38,7 +38,8 @@ public actor InMemoryIntake: SourceSender {
     }
 
     @discardableResult
-    public func commit(partition: String, events: [Event], malformed: [MalformedRecord], checkpoint: String?) async throws
+    public func commit(partition: String, events: [Event], malformed: [MalformedRecord], checkpoint: String?)
+        async throws
         -> AppendResult
     {
         commits.append(Commit(partition: partition, events: events, malformed: malformed, checkpoint: checkpoint))

@@ -8,7 +8,8 @@ public struct ScratchDirectory: Sendable {
 
     /// Creates the directory.
     public init(_ label: String = "test") throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-\(label)-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-\(label)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

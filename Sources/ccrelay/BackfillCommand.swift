@@ -1,11 +1,11 @@
 import ArgumentParser
 import Logging
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 
 struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,12 +49,15 @@ struct BackfillCommand: AsyncParsableCommand {
         let report: BackfillReport
         do {
             report = try await runtime.whileRunning {
-                try await operation.run(BackfillRequest(source: source, from: start, to: end, service: service)) { progress in
+                try await operation.run(BackfillRequest(source: source, from: start, to: end, service: service)) {
+                    progress in
                     if interactive {
                         let text = "\r" + progress.bar(at: clock.now)
                         let bytes = Array(text.utf8)
                         _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                    } else if progress.pages == 0 || progress.windowsDone == progress.windowsTotal || progress.pages % 20 == 0 {
+                    } else if progress.pages == 0 || progress.windowsDone == progress.windowsTotal
+                        || progress.pages % 20 == 0
+                    {
                         writeLine(progress.line(at: clock.now))
                     }
                 }

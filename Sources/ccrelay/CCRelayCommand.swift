@@ -10,14 +10,16 @@ import RelayRuntime
 struct CCRelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ccrelay",
-        abstract: "Ship Genesys Cloud and NICE CXone audit logs and events into Splunk, Datadog, Sumo Logic and S3: durable, deduplicated, rate-limit-aware.",
+        abstract:
+            "Ship Genesys Cloud and NICE CXone audit logs and events into Splunk, Datadog, Sumo Logic and S3: durable, deduplicated, rate-limit-aware.",
         discussion: """
             Start with `ccrelay demo` (no setup: sandbox platforms, SQLite state, a local HEC index).
             Then write a config (see ccrelay.example.yaml), check it with `ccrelay validate --config FILE`,
             and run it with `ccrelay run --config FILE` (daemon) or `ccrelay once --config FILE` (cron, jobs).
             """,
         subcommands: [
-            RunCommand.self, OnceCommand.self, ValidateCommand.self, CheckCommand.self, DLQCommand.self, DemoCommand.self,
+            RunCommand.self, OnceCommand.self, ValidateCommand.self, CheckCommand.self, DLQCommand.self,
+            DemoCommand.self,
             SandboxCommand.self, PatternCommand.self, GenerateCommand.self, BackfillCommand.self,
             LambdaCommand.self,
         ]
@@ -70,7 +72,9 @@ func loadResolvedConfiguration(path: String, logger: Logger) async throws -> Rel
         throw ExitCode(2)
     }
     for warning in configuration.warnings {
-        logger.warning("Configuration warning", metadata: ["ccrelay.config_path": "\(warning.path)", "ccrelay.warning": "\(warning.message)"])
+        logger.warning(
+            "Configuration warning",
+            metadata: ["ccrelay.config_path": "\(warning.path)", "ccrelay.warning": "\(warning.message)"])
     }
     return configuration
 }

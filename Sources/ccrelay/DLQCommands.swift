@@ -1,10 +1,10 @@
 import ArgumentParser
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 
 struct DLQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -139,7 +139,9 @@ struct DLQPurgeCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.run { operations in
             let purged = try await operations.purge(before: before)
-            writeLine("purged \(purged) dead letter(s) created before \(try DeadLetterOperations.parseDate(before).timestamp.iso8601)")
+            writeLine(
+                "purged \(purged) dead letter(s) created before \(try DeadLetterOperations.parseDate(before).timestamp.iso8601)"
+            )
         }
     }
 }

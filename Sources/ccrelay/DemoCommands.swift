@@ -1,18 +1,19 @@
 import ArgumentParser
 import Logging
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import ServiceLifecycle
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the whole pipeline against the built-in sandbox: a Genesys Cloud org, SQLite state, a Splunk HEC index.",
+        abstract:
+            "Run the whole pipeline against the built-in sandbox: a Genesys Cloud org, SQLite state, a Splunk HEC index.",
         discussion: """
             Audit records flow from the sandbox org through ccrelay into the sandbox index while progress is shown.
             At the end the demo compares what the org generated with what the index holds and prints
@@ -34,7 +35,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = bootstrapLogging(level: logLevel)
-        var options = DemoOptions(directory: stateDir, duration: duration.map { .seconds($0) }) { line in writeLine(line) }
+        var options = DemoOptions(directory: stateDir, duration: duration.map { .seconds($0) }) { line in
+            writeLine(line)
+        }
         options.recordsPerSecond = recordsPerSecond
         let verification = try await DemoRunner.run(options: options, logger: logger)
         if !verification.passed { throw ExitCode(1) }
@@ -63,7 +66,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Audit records the sandbox org creates per second.")
     var recordsPerSecond: Int = 2
 
-    @Option(help: "A ccrelay Firehose receiver URL (e.g. http://127.0.0.1:8080/firehose) the sandbox Firehose pushes to.")
+    @Option(
+        help: "A ccrelay Firehose receiver URL (e.g. http://127.0.0.1:8080/firehose) the sandbox Firehose pushes to.")
     var firehoseURL: String?
 
     @Option(help: "EventBridge events the sandbox Firehose pushes per second (with --firehose-url).")
@@ -77,7 +81,8 @@ struct SandboxCommand: AsyncParsableCommand {
         let clock = SystemClock()
         let firehoseURL = firehoseURL
         let firehose = FirehoseTrafficService(
-            perSecond: pushEventsPerSecond, accessKey: SandboxDescription.firehoseAccessKey, clock: clock, logger: logger
+            perSecond: pushEventsPerSecond, accessKey: SandboxDescription.firehoseAccessKey, clock: clock,
+            logger: logger
         ) { firehoseURL ?? "" }
         let org = GenesysOrgEmulator(clock: clock)
         let hec = SplunkHECEmulator()
@@ -91,7 +96,8 @@ struct SandboxCommand: AsyncParsableCommand {
                 try await Sandbox.withRunning(cxone: cxone, logger: logger) { cxoneURL in
                     try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
                         let description = SandboxDescription(
-                            endpoints: endpoints, org: org, hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "",
+                            endpoints: endpoints, org: org,
+                            hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "",
                             cxoneURL: cxoneURL, cxone: cxone.configuration, datadogURL: datadogURL, sumoURL: sumoURL,
                             firehoseTarget: firehoseURL
                         )

@@ -2,15 +2,16 @@ import ArgumentParser
 import Foundation
 import RelayConfig
 import RelayDemo
+import RelayGenerate
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayGenerate
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate SIEM content (Splunk, Datadog, Sumo Logic) and push-path infrastructure (AWS, Genesys Cloud).",
+        abstract:
+            "Generate SIEM content (Splunk, Datadog, Sumo Logic) and push-path infrastructure (AWS, Genesys Cloud).",
         discussion: """
             Every artefact is derived from ccrelay's normalized schema and the configuration: index, sourcetype,
             service and category names come from the configured sinks; alert thresholds from the alerts section.
@@ -32,10 +33,17 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output directory; files go under DIR/TARGET/.")
     var out: String = "ccrelay-content"
 
-    @Option(help: "aws only: push-path (default; EventBridge, Firehose to ccrelay's receiver) or lambda (ccrelay as Lambda functions: Firehose transformation to Splunk, scheduled extraction).")
+    @Option(
+        help:
+            "aws only: push-path (default; EventBridge, Firehose to ccrelay's receiver) or lambda (ccrelay as Lambda functions: Firehose transformation to Splunk, scheduled extraction)."
+    )
     var variant: String?
 
-    @Option(name: .customLong("topic"), help: "A Genesys Cloud topic pushed through EventBridge (repeat; default: audits, hang-ups, wrap-up, edge metrics, transcripts).")
+    @Option(
+        name: .customLong("topic"),
+        help:
+            "A Genesys Cloud topic pushed through EventBridge (repeat; default: audits, hang-ups, wrap-up, edge metrics, transcripts)."
+    )
     var topics: [String] = []
 
     @Option(help: "ccrelay's Firehose receiver URL (the template parameter's default).")
@@ -67,12 +75,16 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         if list || target == nil {
-            for target in GenerateTarget.allCases { writeLine("\(target.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(target.summary)") }
+            for target in GenerateTarget.allCases {
+                writeLine("\(target.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(target.summary)")
+            }
             if !list { throw ExitCode(2) }
             return
         }
         guard let name = target, let generateTarget = GenerateTarget(rawValue: name) else {
-            printError("unknown target \"\(target ?? "")\" (known: \(GenerateTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
+            printError(
+                "unknown target \"\(target ?? "")\" (known: \(GenerateTarget.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
             throw ExitCode(2)
         }
         let base = try baseInput()
@@ -88,7 +100,8 @@ struct GenerateCommand: AsyncParsableCommand {
         do {
             for file in files {
                 let url = URL(fileURLWithPath: out).appendingPathComponent(file.path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(file.contents.utf8).write(to: url, options: .atomic)
                 writeLine(url.path)
             }

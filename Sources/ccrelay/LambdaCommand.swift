@@ -1,12 +1,12 @@
 import ArgumentParser
 import Logging
 import RelayConfig
+import RelayCore
 import RelayDemo
+import RelayLambda
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
-import RelayLambda
 
 struct LambdaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +33,9 @@ struct LambdaCommand: AsyncParsableCommand {
         let logger = logging.makeLogger()
         let environment = Interpolation.processEnvironment
         guard let endpoint = environment("AWS_LAMBDA_RUNTIME_API"), !endpoint.isEmpty else {
-            printError("ccrelay lambda: AWS_LAMBDA_RUNTIME_API is not set (this command runs inside AWS Lambda or its emulator)")
+            printError(
+                "ccrelay lambda: AWS_LAMBDA_RUNTIME_API is not set (this command runs inside AWS Lambda or its emulator)"
+            )
             throw ExitCode(2)
         }
         let client = LambdaRuntimeClient(endpoint: endpoint)
@@ -53,7 +55,8 @@ struct LambdaCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         do {
-            try await LambdaRuntimeLoop(client: client, handler: handler, logger: logger).run(maxInvocations: maxInvocations)
+            try await LambdaRuntimeLoop(client: client, handler: handler, logger: logger).run(
+                maxInvocations: maxInvocations)
         } catch {
             logger.critical("Lambda Runtime API unavailable; exiting", metadata: ["ccrelay.error": "\(error)"])
             throw ExitCode(1)

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Logging
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import ServiceLifecycle
 import UnixSignals
 

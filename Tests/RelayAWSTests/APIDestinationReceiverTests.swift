@@ -41,8 +41,12 @@ import Testing
         let (good, bad, garbage) = try await withReceiverServer(receiver, intake: intake) { base in
             let url = base + "/eventbridge"
             return (
-                try await send("POST", url, headers: [("Authorization", "Basic " + Base64.encode(Array("eb:s3cret".utf8)))], body: body),
-                try await send("POST", url, headers: [("Authorization", "Basic " + Base64.encode(Array("eb:wrong".utf8)))], body: body),
+                try await send(
+                    "POST", url, headers: [("Authorization", "Basic " + Base64.encode(Array("eb:s3cret".utf8)))],
+                    body: body),
+                try await send(
+                    "POST", url, headers: [("Authorization", "Basic " + Base64.encode(Array("eb:wrong".utf8)))],
+                    body: body),
                 try await send("POST", url, headers: [("Authorization", "Basic ***")], body: body)
             )
         }
@@ -57,7 +61,8 @@ import Testing
         intake.setFailing(true)
         let receiver = receiver(.apiKey(header: "X-Api-Key", values: ["k"]))
         let response = try await withReceiverServer(receiver, intake: intake) { base in
-            try await send("POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array(eventText("ev-3").utf8))
+            try await send(
+                "POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array(eventText("ev-3").utf8))
         }
         #expect(response.status == 500)
         #expect(intake.events.isEmpty)
@@ -72,7 +77,8 @@ import Testing
         let (notJSON, invalid) = try await withReceiverServer(receiver, intake: intake) { base in
             (
                 try await send("POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array("nope".utf8)),
-                try await send("POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array(#"{ "id": "x" }"#.utf8))
+                try await send(
+                    "POST", base + "/eventbridge", headers: [("X-Api-Key", "k")], body: Array(#"{ "id": "x" }"#.utf8))
             )
         }
         #expect(notJSON.status == 200)
@@ -86,11 +92,14 @@ import Testing
     }
 
     @Test func configurationProblems() {
-        let bad = APIDestinationReceiverConfiguration(name: "e", path: "eventbridge", auth: .apiKey(header: "Bad Header", values: []))
+        let bad = APIDestinationReceiverConfiguration(
+            name: "e", path: "eventbridge", auth: .apiKey(header: "Bad Header", values: []))
         let problems = bad.problems()
         #expect(problems.contains { $0.hasPrefix("path:") })
         #expect(problems.contains { $0.hasPrefix("auth.header:") })
         #expect(problems.contains { $0.hasPrefix("auth.values:") })
-        #expect(APIDestinationReceiverConfiguration(name: "e", auth: .apiKey(header: "X-Api-Key", values: ["k"])).problems().isEmpty)
+        #expect(
+            APIDestinationReceiverConfiguration(name: "e", auth: .apiKey(header: "X-Api-Key", values: ["k"])).problems()
+                .isEmpty)
     }
 }

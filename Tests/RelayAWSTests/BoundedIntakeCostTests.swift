@@ -15,13 +15,15 @@ import Testing
 
     func firehose(maxBodyBytes: Int = 64 << 20) -> FirehoseReceiver {
         FirehoseReceiver(
-            configuration: FirehoseReceiverConfiguration(name: "firehose", accessKeys: [Credential(Self.key)], maxBodyBytes: maxBodyBytes),
+            configuration: FirehoseReceiverConfiguration(
+                name: "firehose", accessKeys: [Credential(Self.key)], maxBodyBytes: maxBodyBytes),
             normalize: testNormalizer, clock: clock, logger: testLogger)
     }
 
     /// POSTs each body in turn to `receiver` served on a socket, with the access key and the request id.
     func post(
-        _ receiver: FirehoseReceiver, intake: any SourceSender, _ bodies: [(body: [UInt8], requestID: String)], gzip: Bool = false
+        _ receiver: FirehoseReceiver, intake: any SourceSender, _ bodies: [(body: [UInt8], requestID: String)],
+        gzip: Bool = false
     ) async throws -> [ReceivedResponse] {
         try await withReceiverServer(receiver, intake: intake) { base in
             var responses: [ReceivedResponse] = []
@@ -59,10 +61,12 @@ import Testing
     @Test func moreDeadLettersThanTheCapRefusesTheWholeRequestAndStoresNothing() async throws {
         let intake = RecordingIntake()
         let cap = FirehoseReceiverConfiguration(name: "f", accessKeys: [Credential(Self.key)]).maxDeadLettersPerRequest
-        let responses = try await post(firehose(), intake: intake, [
-            (Self.emptyRecords(cap + 1, requestID: "over", good: [eventText("g1")]), "over"),
-            (Self.emptyRecords(cap, requestID: "at", good: [eventText("g2")]), "at"),
-        ])
+        let responses = try await post(
+            firehose(), intake: intake,
+            [
+                (Self.emptyRecords(cap + 1, requestID: "over", good: [eventText("g1")]), "over"),
+                (Self.emptyRecords(cap, requestID: "at", good: [eventText("g2")]), "at"),
+            ])
         let (over, at) = (responses[0], responses[1])
         #expect(over.status == 400)
         let message = over.json?["errorMessage"]?.stringValue ?? ""
@@ -76,12 +80,14 @@ import Testing
     @Test func apiDestinationBodyWithMoreBadPartsThanTheCapStoresNothing() async throws {
         let intake = RecordingIntake()
         let receiver = APIDestinationReceiver(
-            configuration: APIDestinationReceiverConfiguration(name: "eventbridge", auth: .apiKey(header: "X-Api-Key", values: ["k"])),
+            configuration: APIDestinationReceiverConfiguration(
+                name: "eventbridge", auth: .apiKey(header: "X-Api-Key", values: ["k"])),
             normalize: testNormalizer, clock: ManualClock(), logger: testLogger)
         let cap = receiver.configuration.maxDeadLettersPerRequest
         let body = Array((eventText("g1") + String(repeating: "{}", count: cap + 1)).utf8)
         let fields: HTTPFields = [HTTPField.Name("X-Api-Key")!: "k"]
-        let response = await receiver.handle(memoryRequest(path: "/eventbridge", headers: fields, body: body), intake: intake)
+        let response = await receiver.handle(
+            memoryRequest(path: "/eventbridge", headers: fields, body: body), intake: intake)
         #expect(response.status.code == 400)
         #expect(intake.commits == 0)
     }
@@ -90,11 +96,13 @@ import Testing
         let intake = RecordingIntake()
         let long = String(repeating: "r", count: 129)
         let fits = String(repeating: "r", count: 128)
-        let responses = try await post(firehose(), intake: intake, [
-            (firehoseBody(requestID: "short", records: [eventText("a")]), long),
-            (firehoseBody(requestID: long, records: [eventText("b")]), ""),
-            (firehoseBody(requestID: fits, records: [eventText("c")]), fits),
-        ])
+        let responses = try await post(
+            firehose(), intake: intake,
+            [
+                (firehoseBody(requestID: "short", records: [eventText("a")]), long),
+                (firehoseBody(requestID: long, records: [eventText("b")]), ""),
+                (firehoseBody(requestID: fits, records: [eventText("c")]), fits),
+            ])
         for response in responses.prefix(2) {
             #expect(response.status == 400)
             #expect(response.json?["errorMessage"]?.stringValue?.contains("128") == true)
@@ -109,15 +117,21 @@ import Testing
         let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: scratch.path + "/state.sqlite"))
         defer { try? store.close() }
         let redactor = Redactor(
-            rules: [RedactionRule(path: "attributes.ani", action: .hash), RedactionRule(path: "attributes.dnis", action: .drop)],
+            rules: [
+                RedactionRule(path: "attributes.ani", action: .hash),
+                RedactionRule(path: "attributes.dnis", action: .drop),
+            ],
             key: Array(repeating: 7, count: 32))
         let intake = Intake(
-            source: "firehose", store: store, router: EventRouter(routes: [Route(name: "r", from: ["firehose"], to: ["hec"])]),
+            source: "firehose", store: store,
+            router: EventRouter(routes: [Route(name: "r", from: ["firehose"], to: ["hec"])]),
             clock: clock, signal: OutboxSignal(), telemetry: PipelineTelemetry(), redactor: redactor)
         // No detail.topicName: the test normalizer refuses it, so it is dead-lettered at intake.
-        let bad = #"{"id":"x1","detail":{"eventBody":{"conversation":{"ANI":"tel:+15551234567","DNIS":"tel:+18005550100"}}}}"#
+        let bad =
+            #"{"id":"x1","detail":{"eventBody":{"conversation":{"ANI":"tel:+15551234567","DNIS":"tel:+18005550100"}}}}"#
         let unparseable = #"{"id":"x2","ani":"tel:+15559876543""#
-        let response = try await post(firehose(), intake: intake, [(firehoseBody(requestID: "pii", records: [bad, unparseable]), "pii")])[0]
+        let response = try await post(
+            firehose(), intake: intake, [(firehoseBody(requestID: "pii", records: [bad, unparseable]), "pii")])[0]
         #expect(response.status == 200)
         let letters = try await store.deadLetters(limit: 10)
         #expect(letters.count == 2)

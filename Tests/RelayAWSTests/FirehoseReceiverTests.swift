@@ -14,7 +14,8 @@ import Testing
 
     func receiver(keys: [Credential] = [Credential(key)], maxBodyBytes: Int = 64 << 20) -> FirehoseReceiver {
         FirehoseReceiver(
-            configuration: FirehoseReceiverConfiguration(name: "firehose", accessKeys: keys, maxBodyBytes: maxBodyBytes),
+            configuration: FirehoseReceiverConfiguration(
+                name: "firehose", accessKeys: keys, maxBodyBytes: maxBodyBytes),
             normalize: testNormalizer, clock: clock, logger: testLogger)
     }
 
@@ -30,14 +31,17 @@ import Testing
 
     @Test func acknowledgesExactlyAsFirehoseRequires() async throws {
         let intake = RecordingIntake()
-        let body = Gzip.compress(firehoseBody(requestID: "req-1", records: [eventText("e1"), eventText("e2")]), level: .standard)
+        let body = Gzip.compress(
+            firehoseBody(requestID: "req-1", records: [eventText("e1"), eventText("e2")]), level: .standard)
         let response = try await withReceiverServer(receiver(), intake: intake) { base in
             try await send("POST", base + "/firehose", headers: headers(requestID: "req-1", gzip: true), body: body)
         }
         #expect(response.status == 200)
         #expect(response.header("content-type").first?.hasPrefix("application/json") == true)
         #expect(response.header("content-length") == ["\(response.body.count)"])
-        let expected: JSONValue = ["requestId": "req-1", "timestamp": .number(JSONNumber(clock.now.timestamp.millisecondsSinceEpoch))]
+        let expected: JSONValue = [
+            "requestId": "req-1", "timestamp": .number(JSONNumber(clock.now.timestamp.millisecondsSinceEpoch)),
+        ]
         #expect(response.json == expected)
         #expect(intake.events.count == 2)
         #expect(intake.malformed.isEmpty)
@@ -81,8 +85,10 @@ import Testing
         let responses = try await withReceiverServer(receiver(), intake: intake) { base in
             var responses: [ReceivedResponse] = []
             for (index, item) in cases.enumerated() {
-                responses.append(try await send(
-                    "POST", base + "/firehose", headers: headers(requestID: "bad-\(index)", gzip: item.gzip), body: item.body))
+                responses.append(
+                    try await send(
+                        "POST", base + "/firehose", headers: headers(requestID: "bad-\(index)", gzip: item.gzip),
+                        body: item.body))
             }
             return responses
         }
@@ -103,8 +109,9 @@ import Testing
             (
                 try await send("POST", base + "/firehose", headers: headers(requestID: "big"), body: body),
                 // Small on the wire, beyond the limit once inflated.
-                try await send("POST", base + "/firehose", headers: headers(requestID: "bomb", gzip: true),
-                               body: Gzip.compress([UInt8](repeating: 0x20, count: 20_000), level: .standard))
+                try await send(
+                    "POST", base + "/firehose", headers: headers(requestID: "bomb", gzip: true),
+                    body: Gzip.compress([UInt8](repeating: 0x20, count: 20_000), level: .standard))
             )
         }
         #expect(plain.status == 413)
@@ -117,8 +124,9 @@ import Testing
         let intake = RecordingIntake()
         let record = [eventText("n1"), eventText("n2"), eventText("n3")].joined(separator: "\n") + "\n"
         let response = try await withReceiverServer(receiver(), intake: intake) { base in
-            try await send("POST", base + "/firehose", headers: headers(requestID: "nd"),
-                           body: firehoseBody(requestID: "nd", records: [record]))
+            try await send(
+                "POST", base + "/firehose", headers: headers(requestID: "nd"),
+                body: firehoseBody(requestID: "nd", records: [record]))
         }
         #expect(response.status == 200)
         #expect(intake.events.count == 3)
@@ -130,8 +138,9 @@ import Testing
         let ndjsonWithBrokenLine = [eventText("n1"), String(broken), eventText("n3")].joined(separator: "\n")
         let records = [eventText("ok1"), "hello, not json", #"{"id":"no-topic"}"#, ndjsonWithBrokenLine]
         let response = try await withReceiverServer(receiver(), intake: intake) { base in
-            try await send("POST", base + "/firehose", headers: headers(requestID: "mixed"),
-                           body: firehoseBody(requestID: "mixed", records: records))
+            try await send(
+                "POST", base + "/firehose", headers: headers(requestID: "mixed"),
+                body: firehoseBody(requestID: "mixed", records: records))
         }
         #expect(response.status == 200)
         #expect(response.json?["errorMessage"] == nil)
@@ -200,7 +209,8 @@ import Testing
         let directory = scratch.path
         let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: directory + "/state.sqlite"))
         let intake = Intake(
-            source: "firehose", store: store, router: EventRouter(routes: [Route(name: "r", from: ["firehose"], to: ["hec"])]),
+            source: "firehose", store: store,
+            router: EventRouter(routes: [Route(name: "r", from: ["firehose"], to: ["hec"])]),
             clock: clock, signal: OutboxSignal(), telemetry: PipelineTelemetry())
         let body = firehoseBody(requestID: "restart", records: [eventText("s1"), eventText("s2"), eventText("s3")])
         for _ in 0..<2 {
@@ -232,8 +242,11 @@ import Testing
                 HTTPField.Name("X-Amz-Firehose-Request-Id")!: "fuzz-\(index)",
             ]
             if gzip { fields[.contentEncoding] = "gzip" }
-            let response = await receiver.handle(memoryRequest(path: "/firehose", headers: fields, body: body), intake: intake)
-            #expect((400..<500).contains(response.status.code), "case \(index): \(response.status.code) \(String(decoding: body.prefix(200), as: UTF8.self))")
+            let response = await receiver.handle(
+                memoryRequest(path: "/firehose", headers: fields, body: body), intake: intake)
+            #expect(
+                (400..<500).contains(response.status.code),
+                "case \(index): \(response.status.code) \(String(decoding: body.prefix(200), as: UTF8.self))")
         }
         #expect(intake.commits == 0)
     }

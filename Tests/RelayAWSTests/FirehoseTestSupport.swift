@@ -37,7 +37,9 @@ func eventText(_ id: String, topic: String = "v2.users.u-1.presence") -> String 
 /// A Firehose request body with each record's data base64-encoded.
 func firehoseBody(requestID: String, records: [String]) -> [UInt8] {
     let array = records.map { record -> JSONValue in ["data": .string(Base64.encode(Array(record.utf8)))] }
-    return JSONWriter.encode(["requestId": .string(requestID), "timestamp": 1_578_090_901_599, "records": .array(array)])
+    return JSONWriter.encode([
+        "requestId": .string(requestID), "timestamp": 1_578_090_901_599, "records": .array(array),
+    ])
 }
 
 /// An intake that keeps commits in memory with ledger-like dedup by event id, and can be told to fail.
@@ -120,7 +122,9 @@ struct ReceivedResponse: Sendable {
     let body: [UInt8]
 
     var json: JSONValue? { try? JSONParser.parse(body) }
-    func header(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value) }
+    func header(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
 }
 
 func send(
@@ -133,7 +137,8 @@ func send(
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
     let buffer = try await response.body.collect(upTo: 4 << 20)
     return ReceivedResponse(
-        status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(buffer: buffer))
+        status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+        body: Array(buffer: buffer))
 }
 
 /// A Hummingbird request built in memory, for driving a handler without a socket.

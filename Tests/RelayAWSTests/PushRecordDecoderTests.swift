@@ -43,7 +43,8 @@ import Testing
         #expect(decoded.malformed.map(\.raw) == [broken, "7"])
 
         let concatenated = decode(eventText("a") + #"{"id":"y"}"#)
-        #expect(concatenated.failures.map(\.reason) == ["records[4] event #1 (request req-9): detail.topicName is missing"])
+        #expect(
+            concatenated.failures.map(\.reason) == ["records[4] event #1 (request req-9): detail.topicName is missing"])
         #expect(concatenated.failures.first?.raw == #"{"id":"y"}"#)
     }
 

@@ -24,14 +24,17 @@ struct ReceiverAuthTests {
         return memoryRequest(path: "/firehose", headers: fields, body: Self.body)
     }
 
-    @Test("an access key read from a file is accepted at its new value as soon as the provider re-read the rewritten file")
+    @Test(
+        "an access key read from a file is accepted at its new value as soon as the provider re-read the rewritten file"
+    )
     func rotatedFileKeyAcceptedAtOnce() async throws {
         try await withScratchDirectory("receiver-auth") { directory in
             let path = directory + "/firehose-key"
             try "first-access-key-0123456789\n".write(toFile: path, atomically: true, encoding: .utf8)
             let provider = SecretProvider()
             let template = try SecretTemplate.parse("${file:\(path)}").get()
-            let (key, failures) = provider.register(template, written: "${file:\(path)}", at: "sources.f.access_keys[0]")
+            let (key, failures) = provider.register(
+                template, written: "${file:\(path)}", at: "sources.f.access_keys[0]")
             #expect(failures.isEmpty)
             let clock = ManualClock()
             provider.use(transport: .init(), clock: clock, logger: testLogger)
@@ -39,17 +42,25 @@ struct ReceiverAuthTests {
                 configuration: FirehoseReceiverConfiguration(name: "f", accessKeys: [key]), normalize: testNormalizer,
                 clock: clock, logger: testLogger)
             let intake = RecordingIntake()
-            #expect(await receiver.handle(firehoseRequest(key: "first-access-key-0123456789"), intake: intake).status.code == 200)
+            #expect(
+                await receiver.handle(firehoseRequest(key: "first-access-key-0123456789"), intake: intake).status.code
+                    == 200)
 
             try "second-access-key-0123456789\n".write(toFile: path, atomically: true, encoding: .utf8)
             clock.advance(by: provider.settings.refreshInterval)
             await provider.refreshDue()
-            #expect(await receiver.handle(firehoseRequest(key: "second-access-key-0123456789"), intake: intake).status.code == 200)
-            #expect(await receiver.handle(firehoseRequest(key: "first-access-key-0123456789"), intake: intake).status.code == 401)
+            #expect(
+                await receiver.handle(firehoseRequest(key: "second-access-key-0123456789"), intake: intake).status.code
+                    == 200)
+            #expect(
+                await receiver.handle(firehoseRequest(key: "first-access-key-0123456789"), intake: intake).status.code
+                    == 401)
         }
     }
 
-    @Test("a rotated file value shorter than 16 bytes is not taken: the last good key stays in use and the failure is reported")
+    @Test(
+        "a rotated file value shorter than 16 bytes is not taken: the last good key stays in use and the failure is reported"
+    )
     func shortRotatedValueRefused() async throws {
         try await withScratchDirectory("receiver-auth") { directory in
             let path = directory + "/firehose-key"
@@ -92,7 +103,8 @@ struct ReceiverAuthTests {
         // The three refusals logged at debug in between and this one.
         #expect(logs.warnings.last?.contains("ccrelay.refused_since_last_warning=4") == true)
         #expect(!logs.all.joined().contains("presented-bad-key"))
-        #expect(await receiver.handle(firehoseRequest(key: "accepted-access-key-123"), intake: intake).status.code == 200)
+        #expect(
+            await receiver.handle(firehoseRequest(key: "accepted-access-key-123"), intake: intake).status.code == 200)
         #expect(metrics.value(of: "ccrelay_receiver_auth_failures_total", dimensions: [("source", "f")]) == 5)
     }
 
@@ -102,12 +114,15 @@ struct ReceiverAuthTests {
         let metrics = RecordingMetrics()
         let logs = RecordingLogs()
         let receiver = APIDestinationReceiver(
-            configuration: APIDestinationReceiverConfiguration(name: "eb", auth: .apiKey(header: "X-Api-Key", values: ["api-key-0123456789abcdef"])),
+            configuration: APIDestinationReceiverConfiguration(
+                name: "eb", auth: .apiKey(header: "X-Api-Key", values: ["api-key-0123456789abcdef"])),
             normalize: testNormalizer, clock: clock, logger: logs.logger, metricsFactory: metrics)
         var fields: HTTPFields = [.contentType: "application/json"]
         fields[HTTPField.Name("X-Api-Key")!] = "api-key-0123456789abcdeX"
         for _ in 0..<2 {
-            let response = await receiver.handle(memoryRequest(path: "/eventbridge", headers: fields, body: Array(eventText("e1").utf8)), intake: RecordingIntake())
+            let response = await receiver.handle(
+                memoryRequest(path: "/eventbridge", headers: fields, body: Array(eventText("e1").utf8)),
+                intake: RecordingIntake())
             #expect(response.status.code == 401)
         }
         #expect(metrics.value(of: "ccrelay_receiver_auth_failures_total", dimensions: [("source", "eb")]) == 2)
@@ -176,7 +191,9 @@ final class RecordingMetrics: MetricsFactory, Sendable {
         CounterRecorder(key: Self.key(label, dimensions), owner: self)
     }
 
-    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler { Ignored() }
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        Ignored()
+    }
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler { Ignored() }
     func destroyCounter(_ handler: any CounterHandler) {}
     func destroyRecorder(_ handler: any RecorderHandler) {}

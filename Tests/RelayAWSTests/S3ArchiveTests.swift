@@ -133,7 +133,8 @@ import Testing
         #expect(
             throttled.outcome
                 == .partial(
-                    PartialDelivery(delivered: [1], retriable: [2, 3], retryReason: "S3: HTTP 503 SlowDown", retryIsOutage: true)))
+                    PartialDelivery(
+                        delivered: [1], retriable: [2, 3], retryReason: "S3: HTTP 503 SlowDown", retryIsOutage: true)))
 
         var refused = S3BatchFates(total: 3)
         refused.record([1, 2], .credentialRejected(reason: "S3 refused the credential: SignatureDoesNotMatch"))

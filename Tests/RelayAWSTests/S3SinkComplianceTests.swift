@@ -39,7 +39,9 @@ final class FakeS3: HTTPReceiver {
         let objects = state.withLock { state in state.keys.compactMap { state.objects[$0] } }
         return try objects.flatMap { gzip in
             let text = String(decoding: try Gzip.decompress(gzip, maxBytes: 1 << 24), as: UTF8.self)
-            return try text.split(separator: "\n").map { try JSONParser.parse(String($0))["event_id"]?.stringValue ?? "" }
+            return try text.split(separator: "\n").map {
+                try JSONParser.parse(String($0))["event_id"]?.stringValue ?? ""
+            }
         }
     }
 
@@ -67,7 +69,8 @@ final class FakeS3: HTTPReceiver {
     }
 
     private static func error(_ status: Int, _ code: String) -> Response {
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>compliance</Message></Error>"
+        let xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>compliance</Message></Error>"
         return Response(
             status: .init(code: status), headers: [.contentType: "application/xml"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
@@ -79,7 +82,9 @@ struct S3Harness: SinkComplianceHarness {
     var hasPermanentFailure: Bool { true }
     var hasCredential: Bool { true }
 
-    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void)
+        async throws
+    {
         let s3 = FakeS3()
         try await withReceiverServer(s3, intake: InMemoryIntake()) { url in
             @Sendable func makeSink(accessKeyID: String = FakeS3.accessKeyID) -> any Sink {

@@ -33,7 +33,9 @@ struct CXoneDiscoveryTests {
 
     @Test("a configured http api_base_url is used as written, without discovery")
     func configuredHTTPAllowed() async throws {
-        let base = CXoneAPIBase(configured: "http://127.0.0.1:9000", discoveryURL: "https://cxone.example", tenantID: "t-1") { _ in
+        let base = CXoneAPIBase(
+            configured: "http://127.0.0.1:9000", discoveryURL: "https://cxone.example", tenantID: "t-1"
+        ) { _ in
             Issue.record("discovery must not be asked")
             return InboundResponse(status: 500, headers: [], body: [])
         }

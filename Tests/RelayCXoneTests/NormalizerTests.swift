@@ -5,7 +5,8 @@ import Testing
 
 @Suite("CXone normalizer")
 struct CXoneNormalizerTests {
-    let campaign = CXoneNormalizer.Entity(kind: .campaigns, id: "1001", name: "Inbound Sales", businessUnitID: 4_600_123)
+    let campaign = CXoneNormalizer.Entity(
+        kind: .campaigns, id: "1001", name: "Inbound Sales", businessUnitID: 4_600_123)
 
     func entry(date: String, id: JSONValue = 700_001) -> JSONValue {
         [
@@ -53,7 +54,9 @@ struct CXoneNormalizerTests {
     @Test("an invalid or missing date makes the entry malformed, naming the entity and the field")
     func strictDates() {
         for bad in ["2026-01-05 14:03:11", "2026-02-30T10:00:00", "05/01/2026 14:03", ""] {
-            #expect(throws: RelayError.self) { try CXoneNormalizer().normalizeAudit(entry(date: bad), entity: campaign) }
+            #expect(throws: RelayError.self) {
+                try CXoneNormalizer().normalizeAudit(entry(date: bad), entity: campaign)
+            }
         }
         do {
             _ = try CXoneNormalizer().normalizeAudit(["columnName": "Notes"], entity: campaign)
@@ -69,23 +72,31 @@ struct CXoneNormalizerTests {
     func nativeIDs() throws {
         let normalizer = CXoneNormalizer()
         let disposition = CXoneNormalizer.Entity(kind: .dispositions, id: "2001")
-        let withUpperID: JSONValue = ["auditHistoryID": 5, "columnName": "IsActive", "date": "2026-01-05T14:03:11", "oldValue": "True", "newValue": "False"]
+        let withUpperID: JSONValue = [
+            "auditHistoryID": 5, "columnName": "IsActive", "date": "2026-01-05T14:03:11", "oldValue": "True",
+            "newValue": "False",
+        ]
         let event = try normalizer.normalizeAudit(withUpperID, entity: disposition)
         #expect(event.eventID == EventID.make(platform: .cxone, nativeID: "audit/dispositions/2001/5"))
         #expect(event.eventType == "DISPOSITION_MODIFIED")
 
         let schedule = CXoneNormalizer.Entity(kind: .scriptSchedules, id: "3001")
-        let first: JSONValue = ["columnName": "Status", "date": "2026-01-05T14:03:11.100", "oldValue": "Active", "newValue": "Inactive"]
+        let first: JSONValue = [
+            "columnName": "Status", "date": "2026-01-05T14:03:11.100", "oldValue": "Active", "newValue": "Inactive",
+        ]
         let again = try normalizer.normalizeAudit(first, entity: schedule)
         #expect(try normalizer.normalizeAudit(first, entity: schedule).eventID == again.eventID)
-        let other: JSONValue = ["columnName": "Status", "date": "2026-01-05T14:03:11.100", "oldValue": "Inactive", "newValue": "Active"]
+        let other: JSONValue = [
+            "columnName": "Status", "date": "2026-01-05T14:03:11.100", "oldValue": "Inactive", "newValue": "Active",
+        ]
         #expect(try normalizer.normalizeAudit(other, entity: schedule).eventID != again.eventID)
         #expect(again.eventType == "SCRIPT_SCHEDULE_MODIFIED")
     }
 
     @Test("a login maps to AGENT_LOGIN with the agent as actor and the station as target")
     func login() throws {
-        let agent = CXoneNormalizer.Agent(id: "10400", name: "Maya Reyes", userName: "maya.reyes@example", businessUnitID: 1)
+        let agent = CXoneNormalizer.Agent(
+            id: "10400", name: "Maya Reyes", userName: "maya.reyes@example", businessUnitID: 1)
         let entry: JSONValue = [
             "loginDate": "2026-01-05T08:00:00.5", "stationId": 5001, "stationName": "Station 101",
             "stationCallerId": "5551001000", "stationPhoneNumber": "5552001000",

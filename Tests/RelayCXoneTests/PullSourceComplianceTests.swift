@@ -22,7 +22,9 @@ struct CXoneHarness: PullSourceComplianceHarness {
     var name: String { "CXone audit" }
     var lookback: Duration { .seconds(300) }
 
-    func withPlatform(clock: ManualClock, _ body: @Sendable (PullSourceCompliancePlatform) async throws -> Void) async throws {
+    func withPlatform(clock: ManualClock, _ body: @Sendable (PullSourceCompliancePlatform) async throws -> Void)
+        async throws
+    {
         let tenant = CXoneTenantEmulator(configuration: CXoneTenantConfiguration(), clock: clock)
         try await Sandbox.withRunning(cxone: tenant, logger: quietLogger) { url in
             let lookback = lookback
@@ -32,9 +34,11 @@ struct CXoneHarness: PullSourceComplianceHarness {
                         let tenant = tenant.configuration
                         return try CXoneAuditSource(
                             configuration: CXoneAuditSourceConfiguration(
-                                name: "cxone", tenantID: tenant.tenantID, discoveryURL: url, apiBaseURL: url, accessKeyID: tenant.accessKeyID,
+                                name: "cxone", tenantID: tenant.tenantID, discoveryURL: url, apiBaseURL: url,
+                                accessKeyID: tenant.accessKeyID,
                                 accessKeySecret: tenant.accessKeySecret, clientID: tenant.clientID,
-                                clientSecret: tenant.clientSecret, entities: [.campaigns], collectLogins: false, lookback: lookback,
+                                clientSecret: tenant.clientSecret, entities: [.campaigns], collectLogins: false,
+                                lookback: lookback,
                                 initialLookback: .seconds(3600), pageSize: 5),
                             transport: HTTPTransport(), clock: clock)
                     },

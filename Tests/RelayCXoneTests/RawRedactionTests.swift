@@ -30,7 +30,9 @@ struct CXoneRawRedactionTests {
 
     @Test("a login entry kept raw: the station id is hashed where it came from")
     func loginRaw() throws {
-        let entry: JSONValue = ["loginDate": "2026-01-05T14:03:11Z", "stationId": "station-secret", "stationName": "desk"]
+        let entry: JSONValue = [
+            "loginDate": "2026-01-05T14:03:11Z", "stationId": "station-secret", "stationName": "desk",
+        ]
         var event = try CXoneNormalizer(keepRaw: true).normalizeLogin(entry, agent: .init(id: "a-1"))
         redactor.apply(to: &event)
         #expect(!String(decoding: event.encoded(), as: UTF8.self).contains("station-secret"))

@@ -19,12 +19,21 @@ struct CXoneSourceTests {
             #expect(report.malformed == 0)
             let events = await intake.events
             #expect(events.filter { $0.eventType == "AGENT_LOGIN" }.count == 15)
-            #expect(Set(events.map(\.eventType)).isSuperset(of: ["CAMPAIGN_MODIFIED", "STATION_MODIFIED", "AGENT_LOGIN"]))
+            #expect(
+                Set(events.map(\.eventType)).isSuperset(of: ["CAMPAIGN_MODIFIED", "STATION_MODIFIED", "AGENT_LOGIN"]))
             // Each change arrives as its entity, column and new value.
-            let arrived = Set(events.filter { $0.eventType != "AGENT_LOGIN" }.map { "\($0.targetID ?? "")|\($0.newValue ?? "")|\($0.timestamp)" })
-            let expected = Set(changes.map { "\($0.entityID)|{\"\($0.columnName)\":\"\($0.newValue)\"}|\(clock.now.advanced(by: .seconds(-1)).timestamp)" })
+            let arrived = Set(
+                events.filter { $0.eventType != "AGENT_LOGIN" }.map {
+                    "\($0.targetID ?? "")|\($0.newValue ?? "")|\($0.timestamp)"
+                })
+            let expected = Set(
+                changes.map {
+                    "\($0.entityID)|{\"\($0.columnName)\":\"\($0.newValue)\"}|\(clock.now.advanced(by: .seconds(-1)).timestamp)"
+                })
             #expect(arrived == expected)
-            #expect(Set(events.compactMap(\.actorID)).isSubset(of: Set(tenant.agentIDs().map(String.init)).union(["9000", "9001", "9002"])))
+            #expect(
+                Set(events.compactMap(\.actorID)).isSubset(
+                    of: Set(tenant.agentIDs().map(String.init)).union(["9000", "9001", "9002"])))
             #expect(tenant.stats.tokenRequests == 1)
             // The API base is configured (the emulator is plain http): no discovery request.
             #expect(tenant.stats.discoveryRequests == 0)
@@ -34,10 +43,13 @@ struct CXoneSourceTests {
 
     @Test("only entities changed in the window get a history call; pages of top entries are all read")
     func pagingAndUpdatedSince() async throws {
-        try await withTenant({ $0.pageSize = 7; $0.collectLogins = false }) { tenant, source, clock in
+        try await withTenant({
+            $0.pageSize = 7; $0.collectLogins = false
+        }) { tenant, source, clock in
             let campaign = tenant.entityIDs(.campaigns)[0]
             for index in 0..<30 {
-                tenant.recordChange(kind: .campaigns, entityID: campaign, column: "Notes", old: "n\(index)", new: "n\(index + 1)")
+                tenant.recordChange(
+                    kind: .campaigns, entityID: campaign, column: "Notes", old: "n\(index)", new: "n\(index + 1)")
                 clock.advance(by: .milliseconds(10))
             }
             clock.advance(by: .seconds(1))
@@ -85,7 +97,8 @@ struct CXoneSourceTests {
     @Test("dates without an offset are read in the configured zone")
     func configuredZone() async throws {
         let tenantConfiguration = CXoneTenantConfiguration(dateStyle: .noOffset(offsetSeconds: -5 * 3600))
-        try await withTenant(tenant: tenantConfiguration, { $0.timezoneOffsetSeconds = -5 * 3600 }) { tenant, source, clock in
+        try await withTenant(tenant: tenantConfiguration, { $0.timezoneOffsetSeconds = -5 * 3600 }) {
+            tenant, source, clock in
             let changedAt = clock.now.timestamp
             let change = tenant.generateChanges(count: 1, kind: .stations)[0]
             #expect(!change.date.hasSuffix("Z"))
@@ -117,9 +130,13 @@ struct CXoneSourceTests {
 
     @Test("a 400 fails only its partition, naming the request and the platform's message; the checkpoint stays")
     func badRequestIsolated() async throws {
-        try await withTenant({ $0.entities = [.campaigns, .stations]; $0.collectLogins = false }) { tenant, source, clock in
-            tenant.recordChange(kind: .campaigns, entityID: tenant.entityIDs(.campaigns)[0], column: "Notes", old: "a", new: "b")
-            tenant.recordChange(kind: .stations, entityID: tenant.entityIDs(.stations)[0], column: "CallerId", old: "1", new: "2")
+        try await withTenant({
+            $0.entities = [.campaigns, .stations]; $0.collectLogins = false
+        }) { tenant, source, clock in
+            tenant.recordChange(
+                kind: .campaigns, entityID: tenant.entityIDs(.campaigns)[0], column: "Notes", old: "a", new: "b")
+            tenant.recordChange(
+                kind: .stations, entityID: tenant.entityIDs(.stations)[0], column: "CallerId", old: "1", new: "2")
             clock.advance(by: .seconds(1))
             tenant.rejectNextHistoryRequests(1)
             let intake = InMemoryIntake()

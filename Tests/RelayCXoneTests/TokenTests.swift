@@ -13,7 +13,9 @@ struct CXoneTokenTests {
         let clock = ManualClock()
         let counter = Mutex(0)
         let provider = AccessTokenCache(clock: clock) { () throws(RelayError) in
-            let n = counter.withLock { $0 += 1; return $0 }
+            let n = counter.withLock {
+                $0 += 1; return $0
+            }
             return AccessToken(authorization: "Bearer t\(n)", expiresIn: .seconds(3600))
         }
         #expect(try await provider.authorization() == "Bearer t1")
@@ -30,7 +32,9 @@ struct CXoneTokenTests {
         let gate = AsyncGate()
         let counter = Mutex(0)
         let provider = AccessTokenCache(clock: clock) { () throws(RelayError) in
-            let n = counter.withLock { $0 += 1; return $0 }
+            let n = counter.withLock {
+                $0 += 1; return $0
+            }
             await gate.wait()
             if n == 2 { throw RelayError(.authentication, "rejected") }
             return AccessToken(authorization: "Bearer t\(n)", expiresIn: .seconds(3600))
@@ -58,7 +62,9 @@ struct CXoneTokenTests {
             if request.url.hasSuffix("/auth/token") {
                 let n = sent.withLock { log in log.filter { $0.hasPrefix("token") }.count }
                 sent.withLock { $0.append("token") }
-                return InboundResponse(status: 200, headers: [], body: Array(#"{"access_token":"a\#(n)","token_type":"Bearer","expires_in":3600}"#.utf8))
+                return InboundResponse(
+                    status: 200, headers: [],
+                    body: Array(#"{"access_token":"a\#(n)","token_type":"Bearer","expires_in":3600}"#.utf8))
             }
             let auth = request.headers.first { $0.name == "Authorization" }?.value ?? ""
             sent.withLock { $0.append(auth) }

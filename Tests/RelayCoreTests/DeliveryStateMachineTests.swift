@@ -23,7 +23,8 @@ private func entries(_ ids: ClosedRange<Int64>) -> [OutboxEntry] {
     }
 }
 
-private func machine(_ ids: ClosedRange<Int64> = 1...4, deadline: WallInstant? = nil, jitter: UInt64 = .max) -> Machine {
+private func machine(_ ids: ClosedRange<Int64> = 1...4, deadline: WallInstant? = nil, jitter: UInt64 = .max) -> Machine
+{
     Machine(entries: entries(ids), policy: policy, deadline: deadline, generator: FixedGenerator(value: jitter))
 }
 
@@ -37,7 +38,9 @@ struct DeliveryStateMachineTests {
     @Test("a delivered batch is acknowledged whole and opens the gate")
     func delivered() {
         var delivery = machine()
-        #expect(delivery.received(.delivered, now: now) == Machine.Action(opensGate: true, step: .acknowledge(entries(1...4))))
+        #expect(
+            delivery.received(.delivered, now: now)
+                == Machine.Action(opensGate: true, step: .acknowledge(entries(1...4))))
     }
 
     @Test("a batch awaiting acknowledgement is tracked under its token")
@@ -72,7 +75,12 @@ struct DeliveryStateMachineTests {
     func poisonedAtIndex() {
         var delivery = machine()
         let action = delivery.received(.poisoned(index: 2, reason: "bad event"), now: now)
-        #expect(action == Machine.Action(opensGate: true, step: .dropPoisoned(Machine.DeadLetters(entries: entries(3...3), reason: "bad event", attempts: 1))))
+        #expect(
+            action
+                == Machine.Action(
+                    opensGate: true,
+                    step: .dropPoisoned(Machine.DeadLetters(entries: entries(3...3), reason: "bad event", attempts: 1)))
+        )
         #expect(delivery.entries.map(\.id) == [1, 2, 4])
         #expect(delivery.attemptFailures == 0)
     }
@@ -80,7 +88,9 @@ struct DeliveryStateMachineTests {
     @Test("a poisoned batch without a usable index is bisected", arguments: [nil, 9, -1] as [Int?])
     func poisonedBisects(_ index: Int?) {
         var delivery = machine(1...5)
-        #expect(delivery.received(.poisoned(index: index, reason: "bad"), now: now).step == .bisect(entries(1...2), entries(3...5)))
+        #expect(
+            delivery.received(.poisoned(index: index, reason: "bad"), now: now).step
+                == .bisect(entries(1...2), entries(3...5)))
     }
 
     @Test("a refused credential closes the gate and backs off without using up attempts")
@@ -140,19 +150,23 @@ struct DeliveryStateMachineTests {
                 retryOf(action.step)
                     == Machine.Retry(
                         credentialRejected: nil, failedAttempt: "500", delay: delay, wakeAt: now.advanced(by: delay),
-                        closesGate: false, log: .attempt(reason: "500", attempt: attempt, delay: delay), givesBack: false))
+                        closesGate: false, log: .attempt(reason: "500", attempt: attempt, delay: delay),
+                        givesBack: false))
         }
         #expect(
             delivery.received(.retriable(reason: "500", retryAfter: nil), now: now).step
                 == .giveUp(
                     failedAttempt: "500",
-                    Machine.DeadLetters(entries: entries(1...4), reason: "gave up after 3 attempts; last error: 500", attempts: 3)))
+                    Machine.DeadLetters(
+                        entries: entries(1...4), reason: "gave up after 3 attempts; last error: 500", attempts: 3)))
     }
 
     @Test("a retriable failure's Retry-After is the least delay")
     func retriableRetryAfter() {
         var delivery = machine(jitter: 1)
-        #expect(retryOf(delivery.received(.retriable(reason: "500", retryAfter: .seconds(12)), now: now).step)?.delay == .seconds(12))
+        #expect(
+            retryOf(delivery.received(.retriable(reason: "500", retryAfter: .seconds(12)), now: now).step)?.delay
+                == .seconds(12))
     }
 
     @Test("a partial delivery settles each fate, grouped and sorted, then is finished when nothing is left")
@@ -169,7 +183,8 @@ struct DeliveryStateMachineTests {
                         delivered: [entries(4...4)[0], entries(1...1)[0]],
                         deadLetters: [
                             Machine.DeadLetters(entries: entries(2...2), reason: "bad field", attempts: 1),
-                            Machine.DeadLetters(entries: entries(3...3) + entries(6...6), reason: "too big", attempts: 1),
+                            Machine.DeadLetters(
+                                entries: entries(3...3) + entries(6...6), reason: "too big", attempts: 1),
                         ],
                         moves: [Machine.Move(target: "archive", ids: [5])],
                         deliveredEvents: 2, deadLetteredEvents: 3)))
@@ -180,7 +195,8 @@ struct DeliveryStateMachineTests {
     @Test("entries a partial delivery leaves in an outage are retried with the gate closed, using up no attempt")
     func partialOutage() throws {
         var delivery = machine(1...3)
-        let fates = PartialDelivery(delivered: [1], retriable: [2, 3], retryReason: "429", retryAfter: .seconds(5), retryIsOutage: true)
+        let fates = PartialDelivery(
+            delivered: [1], retriable: [2, 3], retryReason: "429", retryAfter: .seconds(5), retryIsOutage: true)
         for _ in 1...5 {
             _ = delivery.received(.partial(fates), now: now)
             let retry = try #require(retryOf(delivery.settled(now: now.advanced(by: .seconds(1)))))
@@ -211,15 +227,19 @@ struct DeliveryStateMachineTests {
             delivery.settled(now: now)
                 == .giveUp(
                     failedAttempt: "502 later",
-                    Machine.DeadLetters(entries: entries(3...3), reason: "gave up after 3 attempts; last error: 502 later", attempts: 3)))
+                    Machine.DeadLetters(
+                        entries: entries(3...3), reason: "gave up after 3 attempts; last error: 502 later", attempts: 3)
+                ))
     }
 
     @Test("every answer but an outage or a refused credential opens the gate")
     func gateOpens() {
         let outcomes: [(DeliveryOutcome, Bool)] = [
-            (.delivered, true), (.awaitingAcknowledgement(AckToken(group: 0, id: 1)), true), (.rejected(reason: "r"), true),
+            (.delivered, true), (.awaitingAcknowledgement(AckToken(group: 0, id: 1)), true),
+            (.rejected(reason: "r"), true),
             (.poisoned(index: 0, reason: "r"), true), (.retriable(reason: "r", retryAfter: nil), true),
-            (.partial(PartialDelivery(delivered: [1, 2, 3, 4])), true), (.unavailable(reason: "r", retryAfter: nil), false),
+            (.partial(PartialDelivery(delivered: [1, 2, 3, 4])), true),
+            (.unavailable(reason: "r", retryAfter: nil), false),
             (.credentialRejected(reason: "r"), false),
         ]
         for (outcome, opens) in outcomes {
@@ -234,7 +254,8 @@ struct DeliveryStateMachineTests {
         #expect(machine().admit(.send) == .send)
         #expect(machine().admit(.waitUntil(reopens)) == .wait(until: reopens))
         #expect(machine(deadline: reopens).admit(.waitUntil(reopens)) == .wait(until: reopens))
-        #expect(machine(deadline: now.advanced(by: .seconds(9))).admit(.waitUntil(reopens)) == .giveBack(entries(1...4)))
+        #expect(
+            machine(deadline: now.advanced(by: .seconds(9))).admit(.waitUntil(reopens)) == .giveBack(entries(1...4)))
     }
 
     @Test("a retry that would wake after the deadline gives the batch back")

@@ -8,7 +8,8 @@ struct RedactionAttackTests {
 
     static func event(attributes: JSONObject, raw: JSONValue? = nil) -> Event {
         Event(
-            eventID: "0123456789abcdef0123456789abcdef", timestamp: Timestamp(millisecondsSinceEpoch: 1_624_633_912_435),
+            eventID: "0123456789abcdef0123456789abcdef",
+            timestamp: Timestamp(millisecondsSinceEpoch: 1_624_633_912_435),
             platform: .genesys, sourceKind: "conversation", eventType: "CALL_ENDED", attributes: attributes, raw: raw)
     }
 
@@ -31,12 +32,16 @@ struct RedactionAttackTests {
         var event = Self.event(attributes: try Self.attributes(flattening: #"{"ani":"111","ani":"+15551234567"}"#))
         hashANI.apply(to: &event)
         #expect(!Self.leaks(event))
-        #expect(event.attributes.members.map(\.value) == [.string(hashANI.pseudonym(for: "111")), .string(hashANI.pseudonym(for: Self.number))])
+        #expect(
+            event.attributes.members.map(\.value) == [
+                .string(hashANI.pseudonym(for: "111")), .string(hashANI.pseudonym(for: Self.number)),
+            ])
     }
 
     @Test("a literal dotted key and the nested path that flatten to the same key are both covered")
     func flatteningCollision() throws {
-        let rule = Redactor(rules: [RedactionRule(path: "attributes.participant.dnis", action: .hash)], key: RedactionTests.key)
+        let rule = Redactor(
+            rules: [RedactionRule(path: "attributes.participant.dnis", action: .hash)], key: RedactionTests.key)
         let text = #"{"participant.dnis":"decoy","participant":{"dnis":"+15551234567"}}"#
         var event = Self.event(attributes: try Self.attributes(flattening: text), raw: try JSONParser.parse(text))
         rule.apply(to: &event)
@@ -61,8 +66,10 @@ struct RedactionAttackTests {
 
     @Test("a rule reaches values inside arrays of objects kept as one attribute")
     func insideArrays() throws {
-        var event = Self.event(attributes: try Self.attributes(flattening: #"{"calls":[{"ANI":"+15551234567"},{"ani":"+15551234567"}]}"#))
-        Redactor(rules: [RedactionRule(path: "attributes.calls.ani", action: .hash)], key: RedactionTests.key).apply(to: &event)
+        var event = Self.event(
+            attributes: try Self.attributes(flattening: #"{"calls":[{"ANI":"+15551234567"},{"ani":"+15551234567"}]}"#))
+        Redactor(rules: [RedactionRule(path: "attributes.calls.ani", action: .hash)], key: RedactionTests.key).apply(
+            to: &event)
         #expect(!Self.leaks(event))
     }
 
@@ -72,7 +79,8 @@ struct RedactionAttackTests {
         var members = Array(repeating: JSONObject.Member(key: "ani", value: "1"), count: 600_000)
         members.append(JSONObject.Member(key: "kept", value: "yes"))
         var event = Self.event(attributes: JSONObject(members))
-        Redactor(rules: [RedactionRule(path: "attributes.ani", action: .drop)], key: RedactionTests.key).apply(to: &event)
+        Redactor(rules: [RedactionRule(path: "attributes.ani", action: .drop)], key: RedactionTests.key).apply(
+            to: &event)
         #expect(event.attributes.count == 1)
         #expect(event.attributes["kept"] == "yes")
     }

@@ -16,13 +16,17 @@ struct RedactionKeyRotationTests {
     func rotatedKeyUsed() {
         let rules = [RedactionRule(path: "attributes.ani", action: .hash)]
         let source = Rotating("first-redaction-key-0123")
-        let redactor = Redactor(rules: rules, key: Credential(reference: "${file:/run/secrets/redaction}", source: source))
+        let redactor = Redactor(
+            rules: rules, key: Credential(reference: "${file:/run/secrets/redaction}", source: source))
         let first = redactor.pseudonym(for: "+15551234567")
-        #expect(first == Redactor(rules: rules, key: Array("first-redaction-key-0123".utf8)).pseudonym(for: "+15551234567"))
+        #expect(
+            first == Redactor(rules: rules, key: Array("first-redaction-key-0123".utf8)).pseudonym(for: "+15551234567"))
         #expect(redactor.pseudonym(for: "+15551234567") == first)
         source.current.withLock { $0 = "second-redaction-key-0123" }
         let second = redactor.pseudonym(for: "+15551234567")
         #expect(second != first)
-        #expect(second == Redactor(rules: rules, key: Array("second-redaction-key-0123".utf8)).pseudonym(for: "+15551234567"))
+        #expect(
+            second
+                == Redactor(rules: rules, key: Array("second-redaction-key-0123".utf8)).pseudonym(for: "+15551234567"))
     }
 }

@@ -48,7 +48,9 @@ struct RedactionTests {
 
     @Test("hashed values are stable for one key, differ across keys, and never equal the input")
     func hashing() throws {
-        let rules = [RedactionRule(path: "attributes.ani", action: .hash), RedactionRule(path: "actor_name", action: .hash)]
+        let rules = [
+            RedactionRule(path: "attributes.ani", action: .hash), RedactionRule(path: "actor_name", action: .hash),
+        ]
         let redactor = Redactor(rules: rules, key: Self.key)
         var first = Self.event(keepRaw: false)
         var second = Self.event(keepRaw: false)
@@ -117,7 +119,10 @@ struct RedactionTests {
     @Test("non-string attributes hash their JSON; null stays null")
     func nonStrings() {
         let redactor = Redactor(
-            rules: [RedactionRule(path: "attributes.duration", action: .hash), RedactionRule(path: "attributes.cleared", action: .hash)],
+            rules: [
+                RedactionRule(path: "attributes.duration", action: .hash),
+                RedactionRule(path: "attributes.cleared", action: .hash),
+            ],
             key: Self.key
         )
         var event = Self.event(keepRaw: false)
@@ -157,7 +162,8 @@ struct RedactionTests {
     func rawDottedKey() throws {
         var event = Self.event()
         event.raw = ["participant.dnis": "+1555", "participant": ["dnis": "+1666"]]
-        Redactor(rules: [RedactionRule(path: "attributes.participant.dnis", action: .drop)], key: Self.key).apply(to: &event)
+        Redactor(rules: [RedactionRule(path: "attributes.participant.dnis", action: .drop)], key: Self.key).apply(
+            to: &event)
         #expect(event.raw == ["participant": .object(JSONObject())])
     }
 

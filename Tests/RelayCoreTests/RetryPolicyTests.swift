@@ -48,7 +48,8 @@ struct RetryPolicyTests {
         let policy = RetryPolicy()
         var generator = SplitMix64(seed: 7)
         for _ in 0..<1000 {
-            #expect(policy.delay(afterFailures: 1, atLeast: .milliseconds(700), using: &generator) >= .milliseconds(700))
+            #expect(
+                policy.delay(afterFailures: 1, atLeast: .milliseconds(700), using: &generator) >= .milliseconds(700))
         }
         // Above the cap, the destination's word wins.
         #expect(policy.delay(afterFailures: 10, atLeast: .seconds(120), using: &generator) == .seconds(120))

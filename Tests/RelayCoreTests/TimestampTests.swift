@@ -125,7 +125,9 @@ struct TimestampTests {
         )
         // It does not excuse other garbage.
         #expect(throws: TimestampError.self) { try Timestamp.parseISO8601(text + "junk", assumingOffsetSeconds: 0) }
-        #expect(throws: TimestampError.self) { try Timestamp.parseISO8601("2021-02-30T00:00:00", assumingOffsetSeconds: 0) }
+        #expect(throws: TimestampError.self) {
+            try Timestamp.parseISO8601("2021-02-30T00:00:00", assumingOffsetSeconds: 0)
+        }
     }
 
     @Test("JSON values: ISO strings and epoch-millisecond integers")

@@ -45,7 +45,10 @@ struct GenerateContentTests {
             seen.formUnion(fields.external)
         }
         // The reader really reads: the searches use schema fields of both kinds.
-        #expect(seen.isSuperset(of: ["event_id", "event_type", "actor_id", "target_type", "attributes.disconnect_type", "http_status"]))
+        #expect(
+            seen.isSuperset(of: [
+                "event_id", "event_type", "actor_id", "target_type", "attributes.disconnect_type", "http_status",
+            ]))
     }
 
     @Test("the field check fails on a field outside the schema")
@@ -74,7 +77,8 @@ struct GenerateContentTests {
                 seen.insert(source.stringValue ?? "")
             }
         }
-        #expect(seen.isSuperset(of: ["timestamp", "actor_id", "actor_name", "event_type", "attributes.disconnect_type"]))
+        #expect(
+            seen.isSuperset(of: ["timestamp", "actor_id", "actor_name", "event_type", "attributes.disconnect_type"]))
     }
 
     @Test("every JSON path a Sumo Logic search or the extraction rule reads is in the schema")
@@ -85,7 +89,8 @@ struct GenerateContentTests {
         for text in files.values {
             for match in Support.matches(#"json field=_raw (.*?) as "#, in: text) {
                 for quoted in Support.matches(#"\\"([^"\\]+)\\""#, in: match[1]) {
-                    paths.append(quoted[1].replacingOccurrences(of: "['", with: ".").replacingOccurrences(of: "']", with: ""))
+                    paths.append(
+                        quoted[1].replacingOccurrences(of: "['", with: ".").replacingOccurrences(of: "']", with: ""))
                 }
             }
         }

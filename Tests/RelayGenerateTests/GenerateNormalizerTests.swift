@@ -1,12 +1,12 @@
-import RelayConfig
 import RelayAlerts
-import RelayOperations
-import RelayRuntime
-import RelayState
+import RelayConfig
 import RelayCore
 import RelayGenerate
 import RelayGenesys
+import RelayOperations
+import RelayRuntime
 import RelaySinks
+import RelayState
 import Testing
 
 @Suite("Generated content agrees with the normalizers and the configuration")
@@ -14,16 +14,22 @@ struct GenerateNormalizerTests {
     @Test("the attribute names the content queries are produced by the normalizers")
     func attributesExist() throws {
         let normalizer = GenesysEventBridgeNormalizer()
-        let hangUp = try normalizer.normalize(try JSONParser.parse(Array(#"""
-            {"version":"0","id":"e1","detail-type":"v2.detail.events.conversation.{id}.customer.end",
-             "source":"aws.partner/genesys.com/cloud/o/s","time":"2024-01-01T00:00:00Z",
-             "detail":{"topicName":"v2.detail.events.conversation.c1.customer.end","version":"2",
-              "eventBody":{"eventTime":1704067200000,"conversationId":"c1","disconnectType":"PEER"}}}
-            """#.utf8)))
-        let audit = try GenesysAuditNormalizer().normalize(try JSONParser.parse(Array(#"""
-            {"id":"a1","eventDate":"2024-01-01T00:00:00Z","serviceName":"Directory","action":"View","entityType":"OAuthClient",
-             "entity":{"id":"x","name":"ci"},"remoteIp":["10.0.0.1"],"user":{"id":"u","name":"Jane"}}
-            """#.utf8)))
+        let hangUp = try normalizer.normalize(
+            try JSONParser.parse(
+                Array(
+                    #"""
+                    {"version":"0","id":"e1","detail-type":"v2.detail.events.conversation.{id}.customer.end",
+                     "source":"aws.partner/genesys.com/cloud/o/s","time":"2024-01-01T00:00:00Z",
+                     "detail":{"topicName":"v2.detail.events.conversation.c1.customer.end","version":"2",
+                      "eventBody":{"eventTime":1704067200000,"conversationId":"c1","disconnectType":"PEER"}}}
+                    """#.utf8)))
+        let audit = try GenesysAuditNormalizer().normalize(
+            try JSONParser.parse(
+                Array(
+                    #"""
+                    {"id":"a1","eventDate":"2024-01-01T00:00:00Z","serviceName":"Directory","action":"View","entityType":"OAuthClient",
+                     "entity":{"id":"x","name":"ci"},"remoteIp":["10.0.0.1"],"user":{"id":"u","name":"Jane"}}
+                    """#.utf8)))
         let keys = Set(hangUp.attributes.map(\.key)).union(audit.attributes.map(\.key))
         for field in [SchemaField.disconnectType, .conversationID, .serviceName, .remoteIP, .entityName, .topicName] {
             let name = String(field.path.dropFirst(NormalizedSchema.attributesPrefix.count))
@@ -38,14 +44,25 @@ struct GenerateNormalizerTests {
 
     @Test("the alert catalogue's event types are the ones the audit normalizer derives")
     func eventTypes() {
-        #expect(AlertCatalog.oauthClientReadEventTypes == ["View", "Read"].map { GenesysEventType.derive(entityType: "OAuthClient", action: $0) })
+        #expect(
+            AlertCatalog.oauthClientReadEventTypes
+                == ["View", "Read"].map { GenesysEventType.derive(entityType: "OAuthClient", action: $0) })
         for suffix in AlertCatalog.readOnlyEventTypeSuffixes {
             #expect(suffix.hasPrefix("_") && suffix == suffix.uppercased())
         }
         #expect(GenesysEventType.derive(entityType: "Role", action: "Update").hasSuffix("_UPDATED"))
-        #expect(!AlertCatalog.readOnlyEventTypeSuffixes.contains { GenesysEventType.derive(entityType: "Role", action: "Update").hasSuffix($0) })
-        #expect(AlertCatalog.readOnlyEventTypeSuffixes.contains { GenesysEventType.derive(entityType: "Role", action: "View").hasSuffix($0) })
-        #expect(AlertCatalog.readOnlyEventTypeSuffixes.contains { GenesysEventType.derive(entityType: "AuthUser", action: "Login").hasSuffix($0) })
+        #expect(
+            !AlertCatalog.readOnlyEventTypeSuffixes.contains {
+                GenesysEventType.derive(entityType: "Role", action: "Update").hasSuffix($0)
+            })
+        #expect(
+            AlertCatalog.readOnlyEventTypeSuffixes.contains {
+                GenesysEventType.derive(entityType: "Role", action: "View").hasSuffix($0)
+            })
+        #expect(
+            AlertCatalog.readOnlyEventTypeSuffixes.contains {
+                GenesysEventType.derive(entityType: "AuthUser", action: "Login").hasSuffix($0)
+            })
     }
 
     @Test("sink names, indexes and sourcetypes come from the configuration")
@@ -53,12 +70,14 @@ struct GenerateNormalizerTests {
         let configuration = RelayConfiguration(
             state: StateConfiguration(), sources: [], routes: [],
             sinks: [
-                SplunkHECSinkConfiguration(name: "hec", endpoints: ["https://s:8088"], token: "t", index: "audit_idx", sourcetype: "cc:audit"),
+                SplunkHECSinkConfiguration(
+                    name: "hec", endpoints: ["https://s:8088"], token: "t", index: "audit_idx", sourcetype: "cc:audit"),
                 DatadogLogsSinkConfiguration(name: "dd", apiKey: "k", service: "relay-svc"),
             ],
             alerts: AlertsConfiguration(outboxAgeLimit: .seconds(1200)))
         let input = GenerateInput.from(configuration)
-        #expect(input.splunk == [SplunkSinkInput(name: "hec", index: "audit_idx", sourcetype: "cc:audit", useACK: true)])
+        #expect(
+            input.splunk == [SplunkSinkInput(name: "hec", index: "audit_idx", sourcetype: "cc:audit", useACK: true)])
         #expect(input.datadog.map(\.service) == ["relay-svc"])
         #expect(input.sumo == [SumoSinkInput()])
         #expect(input.alerts.lagThresholdSecs == 1200)
@@ -70,7 +89,8 @@ struct GenerateNormalizerTests {
     func genesys() {
         var input = GenerateInput()
         input.pushTopics = ["v2.audits.entitytype.{id}.entityid.{id}"]
-        let files = Dictionary(uniqueKeysWithValues: GenerateTarget.genesys.files(for: input).map { ($0.path, $0.contents) })
+        let files = Dictionary(
+            uniqueKeysWithValues: GenerateTarget.genesys.files(for: input).map { ($0.path, $0.contents) })
         #expect(files["genesys/eventbridge-topics.json"] == "[\n  \"v2.audits.entitytype.{id}.entityid.{id}\"\n]\n")
         let terraform = files["genesys/ccrelay.tf"] ?? ""
         #expect(terraform.contains(#"resource "genesyscloud_integration""#))

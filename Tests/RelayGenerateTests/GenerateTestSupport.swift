@@ -10,7 +10,8 @@ enum GenerateTestSupport {
     static let input = GenerateInput(
         splunk: [
             SplunkSinkInput(name: "primary", index: "cc_audit", sourcetype: "ccas:auditlog", useACK: true),
-            SplunkSinkInput(name: "secondary", index: "cc_events", sourcetype: "ccas:events", source: "ccrelay", useACK: false),
+            SplunkSinkInput(
+                name: "secondary", index: "cc_events", sourcetype: "ccas:events", source: "ccrelay", useACK: false),
         ],
         datadog: [DatadogSinkInput(service: "ccrelay-prod")],
         sumo: [SumoSinkInput(category: "prod/ccrelay")],
@@ -26,7 +27,8 @@ enum GenerateTestSupport {
         let root = try ScratchDirectory("generate").url
         for (path, contents) in files {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(contents.utf8).write(to: url)
         }
         return root

@@ -20,7 +20,10 @@ struct GenerateToolChecks {
 
     @Test("cfn-lint rejects a broken template, so the check above can fail")
     func cfnLintCanFail() async throws {
-        let root = try Support.write(["bad.yaml": "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: \"AWS::SQS::Queue\"\n    Properties:\n      NoSuchProperty: 1\n"])
+        let root = try Support.write([
+            "bad.yaml":
+                "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: \"AWS::SQS::Queue\"\n    Properties:\n      NoSuchProperty: 1\n"
+        ])
         defer { try? FileManager.default.removeItem(at: root) }
         let result = try await Support.run(["cfn-lint", root.appendingPathComponent("bad.yaml").path])
         #expect(result.status != 0 && result.status != 127)
@@ -42,7 +45,8 @@ struct GenerateToolChecks {
                     parser.read_file(f)
                 print(path, len(parser.sections()), ",".join(parser.sections()))
             """
-        let result = try await Support.run(["python3", "-c", script] + confs.map { root.appendingPathComponent($0).path })
+        let result = try await Support.run(
+            ["python3", "-c", script] + confs.map { root.appendingPathComponent($0).path })
         #expect(result.status == 0, "\(result.output) (pip install addonfactory-splunk-conf-parser-lib)")
         // Sections as written: the HEC stanza per sink and every alert.
         #expect(result.output.contains("http://ccrelay_primary"))
@@ -78,7 +82,9 @@ struct GenerateToolChecks {
         let processors = try #require(pipeline["processors"]?.arrayValue)
         for processor in processors {
             #expect(processor["type"]?.stringValue != nil && processor["sources"]?.arrayValue?.isEmpty == false)
-            if processor["type"]?.stringValue == "attribute-remapper" { #expect(processor["target"]?.stringValue != nil) }
+            if processor["type"]?.stringValue == "attribute-remapper" {
+                #expect(processor["target"]?.stringValue != nil)
+            }
         }
         #expect(processors.first?["type"]?.stringValue == "date-remapper")
         let monitors = files.keys.filter { $0.hasPrefix("datadog/monitors/") }.sorted()
@@ -108,7 +114,9 @@ struct GenerateToolChecks {
         #expect(downtime["data"]?["attributes"]?["schedule"]?["recurrences"]?.arrayValue?.count == 1)
     }
 
-    @Test("every event pattern in the CloudFormation template compiles in ccrelay's pattern engine and selects Genesys topics")
+    @Test(
+        "every event pattern in the CloudFormation template compiles in ccrelay's pattern engine and selects Genesys topics"
+    )
     func eventPatterns() async throws {
         let root = try Support.write(Support.files(.aws))
         defer { try? FileManager.default.removeItem(at: root) }
@@ -120,7 +128,9 @@ struct GenerateToolChecks {
                 if resource["Type"] == "AWS::Events::Rule":
                     print(json.dumps(resource["Properties"]["EventPattern"]))
             """
-        let result = try await Support.run(["python3", "-c", script, root.appendingPathComponent("aws/ccrelay-push-path.yaml").path])
+        let result = try await Support.run([
+            "python3", "-c", script, root.appendingPathComponent("aws/ccrelay-push-path.yaml").path,
+        ])
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
@@ -131,12 +141,15 @@ struct GenerateToolChecks {
             #expect(pattern["detail-type"]?.arrayValue?.isEmpty == false, "explicit topics, no match-everything")
         }
         func event(source: String, detailType: String) throws -> JSONValue {
-            try JSONParser.parse(Array(#"{"version":"0","id":"1","detail-type":"\#(detailType)","source":"\#(source)","detail":{}}"#.utf8))
+            try JSONParser.parse(
+                Array(
+                    #"{"version":"0","id":"1","detail-type":"\#(detailType)","source":"\#(source)","detail":{}}"#.utf8))
         }
         let genesys = "aws.partner/genesys.com/cloud/bb14bed0/ccrelay"
         let audit = try event(source: genesys, detailType: "v2.audits.entitytype.{id}.entityid.{id}")
         let transcript = try event(source: genesys, detailType: "v2.conversations.{id}.transcription")
-        let stranger = try event(source: "aws.partner/other.com/x", detailType: "v2.audits.entitytype.{id}.entityid.{id}")
+        let stranger = try event(
+            source: "aws.partner/other.com/x", detailType: "v2.audits.entitytype.{id}.entityid.{id}")
         let unconfigured = try event(source: genesys, detailType: "v2.users.{id}.presence")
         // Sorted by resource name: RelayRule, TranscriptRule.
         #expect(compiled[0].matches(audit) && !compiled[0].matches(transcript))

@@ -16,7 +16,8 @@ struct SPLFields {
         for (index, rawSegment) in text.split(separator: "|").enumerated() {
             let segment = rawSegment.trimmingCharacters(in: .whitespaces)
             let words = segment.split(separator: " ").map(String.init)
-            let command = index == 0 && !["eval", "where", "stats", "timechart", "table", "dedup"].contains(words.first ?? "")
+            let command =
+                index == 0 && !["eval", "where", "stats", "timechart", "table", "dedup"].contains(words.first ?? "")
                 ? "search" : (words.first ?? "")
             let rest = command == "search" ? segment : String(segment.dropFirst(command.count))
             switch command {
@@ -33,8 +34,12 @@ struct SPLFields {
             case "where":
                 identifiers(rest)
             case "stats", "timechart":
-                for match in GenerateTestSupport.matches(#"\(([A-Za-z_][A-Za-z0-9_.]*)\)"#, in: rest) { used.insert(match[1]) }
-                for match in GenerateTestSupport.matches(#"\bAS\s+([A-Za-z_][A-Za-z0-9_]*)"#, in: rest) { defined.insert(match[1]) }
+                for match in GenerateTestSupport.matches(#"\(([A-Za-z_][A-Za-z0-9_.]*)\)"#, in: rest) {
+                    used.insert(match[1])
+                }
+                for match in GenerateTestSupport.matches(#"\bAS\s+([A-Za-z_][A-Za-z0-9_]*)"#, in: rest) {
+                    defined.insert(match[1])
+                }
                 if let by = rest.range(of: " BY ") {
                     for word in rest[by.upperBound...].split(separator: " ") where !word.contains("=") {
                         used.insert(String(word))

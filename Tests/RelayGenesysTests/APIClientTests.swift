@@ -28,7 +28,9 @@ import Testing
 
     @Test func a401RefreshesOnceAndResendsWithTheNewToken() async throws {
         let (client, tokens, http) = makeClient { _, index in
-            index == 0 ? jsonResponse(401, #"{"message":"expired","code":"bad.credentials","status":401}"#) : jsonResponse(200, "{}")
+            index == 0
+                ? jsonResponse(401, #"{"message":"expired","code":"bad.credentials","status":401}"#)
+                : jsonResponse(200, "{}")
         }
         _ = try await client.request("POST", "/api/v2/audits/query/realtime?expand=user", body: ["pageNumber": 1])
         #expect(http.sent.map { $0.header("Authorization") } == ["Bearer t1", "Bearer t2"])
@@ -51,7 +53,8 @@ import Testing
 
     @Test func a429CarriesRetryAfterPlusTheSafetyMargin() async throws {
         let (client, _, _) = makeClient { _, _ in
-            jsonResponse(429, #"{"message":"Rate limit exceeded","code":"too.many.requests"}"#, headers: [("Retry-After", "30")])
+            jsonResponse(
+                429, #"{"message":"Rate limit exceeded","code":"too.many.requests"}"#, headers: [("Retry-After", "30")])
         }
         await #expect {
             _ = try await client.request("GET", "/api/v2/x")
@@ -68,7 +71,8 @@ import Testing
 
     @Test func otherStatusesNameMethodPathStatusAndErrorBody() async throws {
         let (client, _, _) = makeClient { _, _ in
-            jsonResponse(400, #"{"message":"Interval is too long","code":"bad.request","status":400,"contextId":"c-1"}"#)
+            jsonResponse(
+                400, #"{"message":"Interval is too long","code":"bad.request","status":400,"contextId":"c-1"}"#)
         }
         await #expect {
             _ = try await client.request("POST", "/api/v2/audits/query/realtime?expand=user", body: [:])
@@ -114,10 +118,12 @@ import Testing
     @Test(arguments: [400, 401])
     func rejectedCredentialsNameTheClientButNotTheSecret(status: Int) async throws {
         let http = FakeHTTP { _, _ in
-            jsonResponse(status, #"{"error":"invalid_client","description":"x","error_description":"client not found"}"#)
+            jsonResponse(
+                status, #"{"error":"invalid_client","description":"x","error_description":"client not found"}"#)
         }
         let endpoint = GenesysTokenEndpoint(
-            endpoints: GenesysEndpoints(baseURL: "http://127.0.0.1:1"), clientID: "my-client", clientSecret: "my-secret",
+            endpoints: GenesysEndpoints(baseURL: "http://127.0.0.1:1"), clientID: "my-client",
+            clientSecret: "my-secret",
             send: http.send
         )
         await #expect {
@@ -131,7 +137,10 @@ import Testing
     }
 
     @Test func base64MatchesRFC4648Vectors() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (input, expected) in vectors {
             #expect(Base64.encode(Array(input.utf8)) == expected)
         }

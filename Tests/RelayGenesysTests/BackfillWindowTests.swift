@@ -20,7 +20,8 @@ import Testing
         #expect(windows.first?.start == start)
         #expect(windows.last?.end == end)
         for (left, right) in zip(windows, windows.dropFirst()) { #expect(left.end == right.start) }
-        #expect(windows.allSatisfy { $0.end.millisecondsSinceEpoch - $0.start.millisecondsSinceEpoch <= 31 * 86_400_000 })
+        #expect(
+            windows.allSatisfy { $0.end.millisecondsSinceEpoch - $0.start.millisecondsSinceEpoch <= 31 * 86_400_000 })
         #expect(windows[1].partition(prefix: "backfill") == "backfill:Routing:2025-02-01T00:00:00.000Z")
     }
 
@@ -36,14 +37,17 @@ import Testing
     @Test func theLiveSourceReadsThroughTheAsyncQueryWhenItsWatermarkIsOlderThanTheRealtimeRetention() async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero, realtimeRetention: .seconds(14 * 86_400)),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, realtimeRetention: .seconds(14 * 86_400)),
             clock: clock
         )
         let now = clock.now
         var expected: Set<String> = []
         for day in [40, 33, 20, 15, 2] {
             let id = "old-\(day)"
-            org.insert(record(id: id, at: now.advanced(by: .seconds(-day * 86_400))), visibleAt: WallInstant(sinceEpoch: .zero))
+            org.insert(
+                record(id: id, at: now.advanced(by: .seconds(-day * 86_400))), visibleAt: WallInstant(sinceEpoch: .zero)
+            )
             expected.insert(id)
         }
         expected.formUnion(org.generate(count: 3))
@@ -73,7 +77,9 @@ import Testing
     }
 
     /// Runs `operation`, advancing the clock whenever something sleeps on it (transaction polls).
-    static func driving<T: Sendable>(_ clock: ManualClock, _ operation: @Sendable () async throws -> T) async throws -> T {
+    static func driving<T: Sendable>(_ clock: ManualClock, _ operation: @Sendable () async throws -> T) async throws
+        -> T
+    {
         try await clock.driving(step: .seconds(30), operation)
     }
 }

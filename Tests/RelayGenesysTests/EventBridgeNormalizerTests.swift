@@ -21,7 +21,9 @@ import Testing
     @Test func auditTopicBody() throws {
         let event = try normalizer.normalize(parse(Self.auditEnvelope))
         let topic = "v2.audits.entitytype.UserPresence.entityid.278522be-aaaa-bbbb-cccc-ddddeeeeffff"
-        #expect(event.eventID == EventID.make(platform: .genesys, nativeID: "4cbedb0f-1111-2222-3333-444455556666", topic: topic))
+        #expect(
+            event.eventID
+                == EventID.make(platform: .genesys, nativeID: "4cbedb0f-1111-2222-3333-444455556666", topic: topic))
         #expect(event.sourceKind == "audit")
         #expect(event.eventType == "USERPRESENCE_UPDATED")
         #expect(event.timestamp.iso8601 == "2021-06-25T15:11:52.000Z")
@@ -49,9 +51,11 @@ import Testing
              "disconnectType":"PEER","mediaType":"VOICE","direction":"INBOUND","ani":"tel:+15551230000",
              "dnis":"tel:+18005550100","queueId":"q-1","interactingDurationMs":120500,"heldDurationMs":0}
             """
-        let event = try normalizer.normalize(parse(Self.envelope(
-            detailType: "v2.detail.events.conversation.{id}.customer.end",
-            topic: "v2.detail.events.conversation.c-1.customer.end", body: body)))
+        let event = try normalizer.normalize(
+            parse(
+                Self.envelope(
+                    detailType: "v2.detail.events.conversation.{id}.customer.end",
+                    topic: "v2.detail.events.conversation.c-1.customer.end", body: body)))
         #expect(event.sourceKind == "conversation")
         #expect(event.eventType == "CONVERSATION_CUSTOMER_END")
         #expect(event.timestamp.iso8601 == "2026-01-01T10:00:00.123Z")
@@ -70,18 +74,24 @@ import Testing
     }
 
     @Test func conversationUserEndAndAcw() throws {
-        let userEnd = try normalizer.normalize(parse(Self.envelope(
-            id: "e-2", detailType: "v2.detail.events.conversation.{id}.user.end",
-            topic: "v2.detail.events.conversation.c-2.user.end",
-            body: #"{"eventTime":1767261600000,"conversationId":"c-2","userId":"agent-7","disconnectType":"CLIENT"}"#)))
+        let userEnd = try normalizer.normalize(
+            parse(
+                Self.envelope(
+                    id: "e-2", detailType: "v2.detail.events.conversation.{id}.user.end",
+                    topic: "v2.detail.events.conversation.c-2.user.end",
+                    body:
+                        #"{"eventTime":1767261600000,"conversationId":"c-2","userId":"agent-7","disconnectType":"CLIENT"}"#
+                )))
         #expect(userEnd.eventType == "CONVERSATION_USER_END")
         #expect(userEnd.actorID == "agent-7")
         #expect(userEnd.attributes["disconnect_type"] == "CLIENT")
 
-        let acw = try normalizer.normalize(parse(Self.envelope(
-            id: "e-3", detailType: "v2.detail.events.conversation.{id}.acw",
-            topic: "v2.detail.events.conversation.c-2.acw",
-            body: #"{"eventTime":1767261600000,"wrapupCode":"w-1","wrapupDurationMs":3000}"#)))
+        let acw = try normalizer.normalize(
+            parse(
+                Self.envelope(
+                    id: "e-3", detailType: "v2.detail.events.conversation.{id}.acw",
+                    topic: "v2.detail.events.conversation.c-2.acw",
+                    body: #"{"eventTime":1767261600000,"wrapupCode":"w-1","wrapupDurationMs":3000}"#)))
         #expect(acw.eventType == "CONVERSATION_ACW")
         #expect(acw.targetID == "c-2", "without conversationId the topic's id is the target")
         #expect(acw.attributes["conversation_id"] == "c-2")
@@ -97,9 +107,11 @@ import Testing
              "disks":[{"partitionName":"C:","availableBytes":250,"totalBytes":1000}],
              "networks":[{"ifName":"eth0","sentBytesPerSec":10,"receivedBytesPerSec":20}]}
             """
-        let event = try normalizer.normalize(parse(Self.envelope(
-            detailType: "v2.telephony.providers.edges.{id}.metrics",
-            topic: "v2.telephony.providers.edges.edge-1.metrics", body: body)))
+        let event = try normalizer.normalize(
+            parse(
+                Self.envelope(
+                    detailType: "v2.telephony.providers.edges.{id}.metrics",
+                    topic: "v2.telephony.providers.edges.edge-1.metrics", body: body)))
         #expect(event.sourceKind == "edge_metrics")
         #expect(event.eventType == "EDGE_METRICS")
         #expect(event.targetID == "edge-1")
@@ -117,8 +129,11 @@ import Testing
              "transcripts":[{"utteranceId":"u1","isFinal":true,"channel":"EXTERNAL","alternatives":[{"confidence":0.9,"transcript":"hello"}]},
                             {"utteranceId":"u2","isFinal":true,"channel":"INTERNAL","alternatives":[{"confidence":0.8,"transcript":"hi, how can I help"}]}]}
             """
-        let event = try normalizer.normalize(parse(Self.envelope(
-            detailType: "v2.conversations.{id}.transcription", topic: "v2.conversations.c-9.transcription", body: body)))
+        let event = try normalizer.normalize(
+            parse(
+                Self.envelope(
+                    detailType: "v2.conversations.{id}.transcription", topic: "v2.conversations.c-9.transcription",
+                    body: body)))
         #expect(event.sourceKind == "transcript")
         #expect(event.eventType == "CONVERSATION_TRANSCRIPTION")
         #expect(event.targetID == "c-9")
@@ -130,9 +145,12 @@ import Testing
     }
 
     @Test func genericFallbackKeepsTopicAndFlattensBody() throws {
-        let body = #"{"id":"u-1","presenceDefinition":{"id":"pd-1","systemPresence":"AVAILABLE"},"modifiedDate":"2026-01-01T09:59:00Z"}"#
-        let event = try normalizer.normalize(parse(Self.envelope(
-            detailType: "v2.users.{id}.presence", topic: "v2.users.u-1.presence", body: body)))
+        let body =
+            #"{"id":"u-1","presenceDefinition":{"id":"pd-1","systemPresence":"AVAILABLE"},"modifiedDate":"2026-01-01T09:59:00Z"}"#
+        let event = try normalizer.normalize(
+            parse(
+                Self.envelope(
+                    detailType: "v2.users.{id}.presence", topic: "v2.users.u-1.presence", body: body)))
         #expect(event.sourceKind == "notification")
         #expect(event.eventType == "USERS_PRESENCE")
         #expect(event.timestamp.iso8601 == "2026-01-01T10:00:00.500Z", "without eventTime, detail.timestamp")
@@ -147,8 +165,10 @@ import Testing
         (#"{"id":"x","detail":"nope"}"#, "detail is missing"),
         (#"{"id":"x","detail":{"eventBody":{}}}"#, "detail.topicName"),
         (#"{"id":"x","detail":{"topicName":"v2.users.u.presence","eventBody":[1]}}"#, "detail.eventBody"),
-        (#"{"id":"x","detail":{"topicName":"v2.detail.events.conversation.c.acw","eventBody":{"eventTime":"yesterday"}}}"#,
-         "eventTime"),
+        (
+            #"{"id":"x","detail":{"topicName":"v2.detail.events.conversation.c.acw","eventBody":{"eventTime":"yesterday"}}}"#,
+            "eventTime"
+        ),
         (#"{"id":"x","detail":{"topicName":"v2.users.u.presence","eventBody":{}}}"#, "no eventTime"),
     ])
     func malformedEnvelopesNameTheField(text: String, fragment: String) {

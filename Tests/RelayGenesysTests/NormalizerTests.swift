@@ -40,24 +40,29 @@ import Testing
     @Test func attributesAreFlattenedWithoutRepeatingMappedFields() throws {
         let event = try normalizer.normalize(parse(Self.userRecord))
         let keys = event.attributes.members.map(\.key)
-        #expect(keys == [
-            "userHomeOrgId", "user.selfUri", "client.id", "client.selfUri", "remoteIp", "serviceName", "level",
-            "message.localizableMessageCode", "message.message", "message.messageWithParams",
-            "message.messageParams.0", "entity.name", "entity.selfUri", "status", "application",
-            "initiatingAction.transactionId", "initiatingAction.actionContext", "transactionInitiator",
-            "context.division",
-        ])
+        #expect(
+            keys == [
+                "userHomeOrgId", "user.selfUri", "client.id", "client.selfUri", "remoteIp", "serviceName", "level",
+                "message.localizableMessageCode", "message.message", "message.messageWithParams",
+                "message.messageParams.0", "entity.name", "entity.selfUri", "status", "application",
+                "initiatingAction.transactionId", "initiatingAction.actionContext", "transactionInitiator",
+                "context.division",
+            ])
         #expect(event.attributes["remoteIp"] == .array(["203.0.113.7", "10.0.0.4"]))
         #expect(event.attributes["message.message"] == "Queue created")
         #expect(event.attributes["transactionInitiator"] == true)
         #expect(event.attributes["client.id"] == "")
-        for consumed in ["id", "eventDate", "action", "entityType", "propertyChanges", "entityChanges", "user.id", "user.name", "entity.id"] {
+        for consumed in [
+            "id", "eventDate", "action", "entityType", "propertyChanges", "entityChanges", "user.id", "user.name",
+            "entity.id",
+        ] {
             #expect(event.attributes[consumed] == nil, "\(consumed) must not be repeated")
         }
     }
 
     @Test func clientOnlyRecordUsesTheOAuthClientAsActor() throws {
-        let record = parse("""
+        let record = parse(
+            """
             {"id":"c-1","client":{"id":"5f3e-client","selfUri":"/api/v2/oauth/clients/5f3e-client"},
              "remoteIp":["198.51.100.2"],"serviceName":"PeoplePermissions","level":"USER",
              "eventDate":"2026-01-02T03:04:05Z","action":"View","entity":{"id":"oc-7","name":"SIEM export"},
@@ -74,9 +79,11 @@ import Testing
     }
 
     @Test func recordWithNeitherUserNorClientHasNoActor() throws {
-        let event = try normalizer.normalize(parse("""
-            {"id":"s-1","client":{"id":""},"eventDate":"2026-01-02T03:04:05Z","action":"Delete","entityType":"WrapupCode","level":"SYSTEM"}
-            """))
+        let event = try normalizer.normalize(
+            parse(
+                """
+                {"id":"s-1","client":{"id":""},"eventDate":"2026-01-02T03:04:05Z","action":"Delete","entityType":"WrapupCode","level":"SYSTEM"}
+                """))
         #expect(event.actorID == nil)
         #expect(event.actorName == nil)
         #expect(event.targetID == nil)
@@ -84,13 +91,15 @@ import Testing
     }
 
     @Test func propertyAndEntityChangesAreMerged() throws {
-        let event = try normalizer.normalize(parse("""
-            {"id":"m-1","eventDate":"2026-01-02T03:04:05.5Z","action":"MemberAdd","entityType":"Queue",
-             "user":{"id":"u-1"},
-             "propertyChanges":[{"property":"memberCount","oldValues":["3"],"newValues":["4"]}],
-             "entityChanges":[{"entityId":"u-9","entityName":"Jane Roe","entityType":"User","oldValues":[],"newValues":["member"]},
-                              {"entityId":"u-8","entityType":"User","oldValues":["member"],"newValues":["owner"]}]}
-            """))
+        let event = try normalizer.normalize(
+            parse(
+                """
+                {"id":"m-1","eventDate":"2026-01-02T03:04:05.5Z","action":"MemberAdd","entityType":"Queue",
+                 "user":{"id":"u-1"},
+                 "propertyChanges":[{"property":"memberCount","oldValues":["3"],"newValues":["4"]}],
+                 "entityChanges":[{"entityId":"u-9","entityName":"Jane Roe","entityType":"User","oldValues":[],"newValues":["member"]},
+                                  {"entityId":"u-8","entityType":"User","oldValues":["member"],"newValues":["owner"]}]}
+                """))
         #expect(event.eventType == "QUEUE_MEMBER_ADDED")
         #expect(event.actorID == "u-1")
         #expect(event.actorName == nil)
@@ -107,7 +116,8 @@ import Testing
         ("2026-01-01T10:15:30.123456Z", "2026-01-01T10:15:30.123Z"),
     ])
     func offsetsAreConvertedToUTC(input: String, expected: String) throws {
-        let event = try normalizer.normalize(parse(#"{"id":"t","eventDate":"\#(input)","action":"Update","entityType":"User"}"#))
+        let event = try normalizer.normalize(
+            parse(#"{"id":"t","eventDate":"\#(input)","action":"Update","entityType":"User"}"#))
         #expect(event.timestamp.iso8601 == expected)
     }
 
@@ -141,7 +151,8 @@ import Testing
     }
 
     @Test func auditTopicBodyMapsTheTopicFieldNames() throws {
-        let body = parse("""
+        let body = parse(
+            """
             {"id":"b8775049-1","userId":"278522be-1","serviceName":"Presence","eventTime":"2021-06-25T15:11:52.000Z",
              "action":"Update","entityType":"UserPresence","entity":{"id":"278522be-1","name":"John Doe"},
              "propertyChanges":[{"property":"PRESENCE","oldValues":["Break"],"newValues":["Available"]}]}
@@ -157,9 +168,11 @@ import Testing
         #expect(event.newValue == #"{"PRESENCE":["Available"]}"#)
         #expect(event.attributes.members.map(\.key) == ["serviceName", "entity.name"])
 
-        let clientOnly = try normalizer.normalizeTopicBody(parse("""
-            {"id":"b2","clientId":{"id":"client-7"},"eventTime":"2021-06-25T15:11:52Z","action":"Read","entityType":"Recording"}
-            """))
+        let clientOnly = try normalizer.normalizeTopicBody(
+            parse(
+                """
+                {"id":"b2","clientId":{"id":"client-7"},"eventTime":"2021-06-25T15:11:52Z","action":"Read","entityType":"Recording"}
+                """))
         #expect(clientOnly.actorID == "client-7")
         #expect(clientOnly.eventType == "RECORDING_READ")
     }

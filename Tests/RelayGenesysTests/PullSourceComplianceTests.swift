@@ -23,8 +23,12 @@ struct GenesysHarness: PullSourceComplianceHarness {
     var name: String { "Genesys audit" }
     var lookback: Duration { .seconds(300) }
 
-    func withPlatform(clock: ManualClock, _ body: @Sendable (PullSourceCompliancePlatform) async throws -> Void) async throws {
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+    func withPlatform(clock: ManualClock, _ body: @Sendable (PullSourceCompliancePlatform) async throws -> Void)
+        async throws
+    {
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: .quiet("ccrelay.tests.genesys")) { url in
             let lookback = lookback
             try await body(

@@ -8,7 +8,8 @@ import Testing
 @Suite struct RawRedactionTests {
     static let key = Array("0123456789abcdef0123456789abcdef".utf8)
     static let rules = [
-        RedactionRule(path: "attributes.ani", action: .hash), RedactionRule(path: "attributes.participant.dnis", action: .hash),
+        RedactionRule(path: "attributes.ani", action: .hash),
+        RedactionRule(path: "attributes.participant.dnis", action: .hash),
         RedactionRule(path: "actor_name", action: .hash), RedactionRule(path: "old_value", action: .hash),
         RedactionRule(path: "new_value", action: .hash),
     ]
@@ -21,9 +22,11 @@ import Testing
 
     @Test("a conversation event pushed with keep_raw: the attribute and its source in raw are hashed")
     func pushedConversationRaw() throws {
-        let body = #"{"eventTime":1767261600000,"conversationId":"c-1","ANI":"tel:+15551230001","participant":{"dnis":"tel:+15551230002"}}"#
+        let body =
+            #"{"eventTime":1767261600000,"conversationId":"c-1","ANI":"tel:+15551230001","participant":{"dnis":"tel:+15551230002"}}"#
         let envelope = EventBridgeNormalizerTests.envelope(
-            detailType: "v2.detail.events.conversation.{id}.customer.start", topic: "v2.detail.events.conversation.c-1.customer.start", body: body)
+            detailType: "v2.detail.events.conversation.{id}.customer.start",
+            topic: "v2.detail.events.conversation.c-1.customer.start", body: body)
         var event = try GenesysEventBridgeNormalizer(keepRaw: true).normalize(parse(envelope))
         redactor.apply(to: &event)
         #expect(leaked(event, ["+15551230001", "+15551230002"]).isEmpty)
@@ -52,7 +55,8 @@ import Testing
              "entityType":"User","propertyChanges":[{"property":"phone","oldValues":["+15551230003"],"newValues":["+15551230004"]}]}
             """#
         let envelope = EventBridgeNormalizerTests.envelope(
-            detailType: "v2.audits.entitytype.{id}.entityid.{id}", topic: "v2.audits.entitytype.User.entityid.u-1", body: body)
+            detailType: "v2.audits.entitytype.{id}.entityid.{id}", topic: "v2.audits.entitytype.User.entityid.u-1",
+            body: body)
         var event = try GenesysEventBridgeNormalizer(keepRaw: true).normalize(parse(envelope))
         redactor.apply(to: &event)
         #expect(leaked(event, ["Ada Secret", "+15551230003", "+15551230004"]).isEmpty)

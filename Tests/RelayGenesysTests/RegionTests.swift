@@ -10,7 +10,9 @@ import Testing
         #expect(region.loginBaseURL == "https://login.euw2.pure.cloud")
         #expect(GenesysRegion.all.count == 17)
         #expect(try GenesysRegion(environment: " API.MyPureCloud.de ").environment == "mypurecloud.de")
-        #expect(GenesysEndpoints(region: .usEast1) == GenesysEndpoints(region: try GenesysRegion(environment: "mypurecloud.com")))
+        #expect(
+            GenesysEndpoints(region: .usEast1)
+                == GenesysEndpoints(region: try GenesysRegion(environment: "mypurecloud.com")))
     }
 
     @Test func unknownRegionListsTheValidOnes() {

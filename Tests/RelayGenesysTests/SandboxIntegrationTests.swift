@@ -15,7 +15,9 @@ import Testing
         GenesysOrgConfiguration(services: services, latePersistence: .zero ... .zero)
     }
 
-    func source(_ baseURL: String, clock: ManualClock, services: [String]? = nil, pageSize: Int = 100) throws -> GenesysAuditSource {
+    func source(_ baseURL: String, clock: ManualClock, services: [String]? = nil, pageSize: Int = 100) throws
+        -> GenesysAuditSource
+    {
         let org = GenesysOrgConfiguration()
         return try GenesysAuditSource(
             configuration: GenesysAuditSourceConfiguration(
@@ -50,7 +52,8 @@ import Testing
             #expect(report.records == 60)
             #expect(report.accepted == 60)
             #expect(report.retryAfter == nil)
-            let pagesPerService = await Dictionary(grouping: intake.commits.filter { !$0.events.isEmpty }, by: \.partition)
+            let pagesPerService = await Dictionary(
+                grouping: intake.commits.filter { !$0.events.isEmpty }, by: \.partition)
             #expect(report.pages == pagesPerService.values.map(\.count).reduce(0, +))
             #expect(pagesPerService.values.contains { $0.count > 1 }, "page size 3 must force several pages")
             let checkpoints = await intake.checkpoints
@@ -61,7 +64,9 @@ import Testing
             }
             let stats = org.stats
             #expect(stats.tokenRequests == 1)
-            #expect(stats.realtimeQueries == report.pages + GenesysOrgConfiguration.defaultServices.count - pagesPerService.count)
+            #expect(
+                stats.realtimeQueries == report.pages + GenesysOrgConfiguration.defaultServices.count
+                    - pagesPerService.count)
             // Checkpoints lead the next cycle: nothing new, nothing re-accepted.
             clock.advance(by: .seconds(60))
             let again = try await source.runCycle(into: intake, logger: logger)
@@ -95,7 +100,8 @@ import Testing
         let start = clock.now
         org.insert(record(id: "on-time", at: start), visibleAt: start)
         // Happened two minutes ago, but the platform persists it only 30 s from now.
-        org.insert(record(id: "late", at: start.advanced(by: .seconds(-120))), visibleAt: start.advanced(by: .seconds(30)))
+        org.insert(
+            record(id: "late", at: start.advanced(by: .seconds(-120))), visibleAt: start.advanced(by: .seconds(30)))
         clock.advance(by: .seconds(1))
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in
             let source = try source(url, clock: clock, services: ["Routing"])

@@ -38,13 +38,14 @@ import Testing
         #expect(query.path == "/api/v2/audits/query/realtime?expand=user")
         #expect(query.header("Authorization") == "Bearer tok")
         let initial = start.advanced(by: .seconds(-86_400 - 300)).timestamp
-        #expect(query.jsonBody == [
-            "interval": .string("\(initial.iso8601)/\(start.timestamp.iso8601)"),
-            "serviceName": "Routing",
-            "sort": [["name": "Timestamp", "sortOrder": "ascending"]],
-            "pageNumber": 1,
-            "pageSize": 100,
-        ])
+        #expect(
+            query.jsonBody == [
+                "interval": .string("\(initial.iso8601)/\(start.timestamp.iso8601)"),
+                "serviceName": "Routing",
+                "sort": [["name": "Timestamp", "sortOrder": "ascending"]],
+                "pageNumber": 1,
+                "pageSize": 100,
+            ])
         #expect(await intake.checkpoints["Routing"] == start.timestamp.iso8601)
 
         clock.advance(by: .seconds(60))
@@ -74,9 +75,10 @@ import Testing
         #expect(report.accepted == 3)
         #expect(report.malformed == 1)
         let commits = await intake.commits
-        #expect(commits.map(\.checkpoint) == [
-            "2026-01-01T00:00:01.000Z", "2026-01-01T00:00:01.000Z", "2026-01-01T00:00:01.000Z",
-        ])
+        #expect(
+            commits.map(\.checkpoint) == [
+                "2026-01-01T00:00:01.000Z", "2026-01-01T00:00:01.000Z", "2026-01-01T00:00:01.000Z",
+            ])
         #expect(commits[1].malformed.first?.raw == #"{"id":"c","eventDate":"broken"}"#)
         #expect(commits[1].malformed.first?.reason.contains("eventDate") == true)
         #expect(commits[2].events.isEmpty)
@@ -88,7 +90,8 @@ import Testing
             switch request.path {
             case "/oauth/token": jsonResponse(200, Self.tokenBody)
             case "/api/v2/audits/query/servicemapping":
-                jsonResponse(200, #"{"services":[{"name":"Routing","entities":[]},{"name":"Presence"},{"name":"Routing"}]}"#)
+                jsonResponse(
+                    200, #"{"services":[{"name":"Routing","entities":[]},{"name":"Presence"},{"name":"Routing"}]}"#)
             default: jsonResponse(200, #"{"entities":[],"pageCount":0}"#)
             }
         }

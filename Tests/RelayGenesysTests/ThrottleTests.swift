@@ -43,11 +43,13 @@ import Testing
     }
 
     @Test func budgetHeadersAreReadFromGenesysOrGenericNames() {
-        let genesys = InboundResponse(status: 200, headers: [("inin-ratelimit-count", "290"), ("inin-ratelimit-allowed", "300")], body: [])
+        let genesys = InboundResponse(
+            status: 200, headers: [("inin-ratelimit-count", "290"), ("inin-ratelimit-allowed", "300")], body: [])
         #expect(RateLimitPacing.remainingBudget(header: genesys.header) == 10)
         let generic = InboundResponse(status: 200, headers: [("X-RateLimit-Remaining", "7")], body: [])
         #expect(RateLimitPacing.remainingBudget(header: generic.header) == 7)
-        #expect(RateLimitPacing.remainingBudget(header: InboundResponse(status: 200, headers: [], body: []).header) == nil)
+        #expect(
+            RateLimitPacing.remainingBudget(header: InboundResponse(status: 200, headers: [], body: []).header) == nil)
     }
 
     @Test func oneThrottlePerCredential() {
@@ -59,7 +61,8 @@ import Testing
         #expect(first !== registry.throttle(endpoints: endpoints, clientID: "b", clock: clock, logger: logger))
     }
 
-    func source(_ baseURL: String, clock: ManualClock, throttle: CredentialThrottle? = nil, name: String = "genesys") throws
+    func source(_ baseURL: String, clock: ManualClock, throttle: CredentialThrottle? = nil, name: String = "genesys")
+        throws
         -> GenesysAuditSource
     {
         let org = GenesysOrgConfiguration()
@@ -74,10 +77,13 @@ import Testing
 
     @Test func a429StormCostsNoRecordAndNoRequestBeforeTheAllowedTime() async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in
             let registry = CredentialThrottleRegistry()
-            let throttle = registry.throttle(endpoints: GenesysEndpoints(baseURL: url), clientID: "sandbox-client", clock: clock, logger: logger)
+            let throttle = registry.throttle(
+                endpoints: GenesysEndpoints(baseURL: url), clientID: "sandbox-client", clock: clock, logger: logger)
             let first = try source(url, clock: clock, throttle: throttle, name: "first")
             let second = try source(url, clock: clock, throttle: throttle, name: "second")
             let intake = InMemoryIntake()
@@ -112,7 +118,9 @@ import Testing
 
     @Test func aDailyLimitIsHonouredForHoursNotRetriedEarly() async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in
             let source = try source(url, clock: clock)
             let intake = InMemoryIntake()
@@ -136,7 +144,8 @@ import Testing
     @Test func thePollIntervalDoublesUnderLowBudgetAndRecovers() async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero, rateLimitPerMinute: 45),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, rateLimitPerMinute: 45),
             clock: clock
         )
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in

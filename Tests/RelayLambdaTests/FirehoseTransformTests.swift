@@ -1,7 +1,7 @@
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
+import RelayRuntime
 import RelayTesting
 import Testing
 
@@ -65,7 +65,8 @@ import Testing
         #expect(envelope["event"]?["event_type"]?.stringValue == "QUEUE_UPDATED")
         // Redaction: the actor is a keyed pseudonym, never the id itself.
         let redactor = Redactor(rules: [RedactionRule(path: "actor_id", action: .hash)], key: Array(Self.key.utf8))
-        #expect(envelope["event"]?["actor_id"]?.stringValue == redactor.pseudonym(for: SampleEvents.genesysAuditActorID))
+        #expect(
+            envelope["event"]?["actor_id"]?.stringValue == redactor.pseudonym(for: SampleEvents.genesysAuditActorID))
     }
 
     /// The transformation decodes with the receivers' decoder: a newline-delimited record with one
@@ -74,7 +75,10 @@ import Testing
     @Test func aFailedRecordsReasonNamesItsIndexAndInvocation() throws {
         let handler = try #require(try Self.handler("format: event", redaction: false) as? FirehoseTransformHandler)
         func oneLine(_ text: String) -> String { text.split(separator: "\n").joined() }
-        let lines = [oneLine(SampleEvents.genesysEventBridgeAudit(id: "e-2")), String(oneLine(SampleEvents.genesysEventBridgeAudit(id: "e-3")).dropLast(2))]
+        let lines = [
+            oneLine(SampleEvents.genesysEventBridgeAudit(id: "e-2")),
+            String(oneLine(SampleEvents.genesysEventBridgeAudit(id: "e-3")).dropLast(2)),
+        ]
         let request = FirehoseTransformRequest(
             invocationID: "inv-7",
             records: [
@@ -84,7 +88,9 @@ import Testing
             ])
         let answers = handler.transform(request)
         #expect(answers.map(\.result) == [.ok, .processingFailed, .processingFailed])
-        #expect(answers[1].reason?.hasPrefix("records[1] line 2 (request inv-7): not a JSON event") == true, "\(answers[1])")
+        #expect(
+            answers[1].reason?.hasPrefix("records[1] line 2 (request inv-7): not a JSON event") == true, "\(answers[1])"
+        )
         #expect(answers[2].reason == "records[2].data (request inv-7): missing or not a string")
     }
 
@@ -92,7 +98,10 @@ import Testing
         let payload = LambdaFixtures.firehoseEvent([("r1", SampleEvents.genesysEventBridgeAudit(), false)])
         let datadog = try Self.handler("format: datadog\nservice: contact-center\ntags: {env: prod}", redaction: false)
         let entry = try JSONParser.parse(
-            try #require(try LambdaFixtures.answers(try await datadog.handle(LambdaFixtures.invocation(payload), logger: LambdaFixtures.logger))["r1"]?.data))
+            try #require(
+                try LambdaFixtures.answers(
+                    try await datadog.handle(LambdaFixtures.invocation(payload), logger: LambdaFixtures.logger))["r1"]?
+                    .data))
         #expect(entry["ddsource"]?.stringValue == "genesys")
         #expect(entry["service"]?.stringValue == "contact-center")
         #expect(entry["ddtags"]?.stringValue == "env:prod")
@@ -101,7 +110,8 @@ import Testing
 
         let bare = try Self.handler("format: event", redaction: false)
         let text = try #require(
-            try LambdaFixtures.answers(try await bare.handle(LambdaFixtures.invocation(payload), logger: LambdaFixtures.logger))["r1"]?.data)
+            try LambdaFixtures.answers(
+                try await bare.handle(LambdaFixtures.invocation(payload), logger: LambdaFixtures.logger))["r1"]?.data)
         #expect(text.hasSuffix("\n"))
         let event = try JSONParser.parse(text)
         #expect(event["platform"]?.stringValue == "genesys")
@@ -109,9 +119,12 @@ import Testing
     }
 
     @Test func responseStaysUnderTheCapAndFailsWhatDoesNotFitWhole() async throws {
-        let records = (0..<40).map { (id: "r\($0)", text: SampleEvents.genesysEventBridgeAudit(id: "e-\($0)"), raw: false) }
+        let records = (0..<40).map {
+            (id: "r\($0)", text: SampleEvents.genesysEventBridgeAudit(id: "e-\($0)"), raw: false)
+        }
         let handler = try Self.handler("format: splunk\nmax_response_bytes: 20000", redaction: false)
-        let body = try await handler.handle(LambdaFixtures.invocation(LambdaFixtures.firehoseEvent(records)), logger: LambdaFixtures.logger)
+        let body = try await handler.handle(
+            LambdaFixtures.invocation(LambdaFixtures.firehoseEvent(records)), logger: LambdaFixtures.logger)
         #expect(body.count <= 20_000)
         let answers = try LambdaFixtures.answers(body)
         #expect(Set(answers.keys) == Set(records.map(\.id)))
@@ -145,7 +158,8 @@ import Testing
     @Test func configurationProblemsNameTheirPaths() {
         #expect(throws: LambdaFunctionError.self) {
             try LambdaFunction.makeHandler(
-                yaml: "lambda:\n  handler: firehose-transform\n  firehose_transform:\n    format: xml\n", handlerOverride: nil,
+                yaml: "lambda:\n  handler: firehose-transform\n  firehose_transform:\n    format: xml\n",
+                handlerOverride: nil,
                 logger: LambdaFixtures.logger)
         }
         do {

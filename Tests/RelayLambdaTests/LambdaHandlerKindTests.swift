@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RelayLambda
 
 @Suite struct LambdaHandlerKindTests {

@@ -11,7 +11,8 @@ import Testing
     static var binary: URL { BuiltExecutable.url(named: "ccrelay") }
 
     static func writeConfig(_ yaml: String) throws -> URL {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-lambda-\(UUID().uuidString).yaml")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ccrelay-lambda-\(UUID().uuidString).yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         return file
     }
@@ -66,7 +67,8 @@ import Testing
             let bad = lambda.invoke(payload: Array(#"{"records": 7}"#.utf8), deadlineMs: Self.deadlineMs(in: 60))
             // The environment's handler wins over lambda.handler.
             let process = try Self.launch(
-                runtimeAPI: runtimeAPI, config: config, handler: "firehose-transform", maxInvocations: 2, lambda: lambda,
+                runtimeAPI: runtimeAPI, config: config, handler: "firehose-transform", maxInvocations: 2,
+                lambda: lambda,
                 environment: ["REDACTION_KEY": "0123456789abcdef0123456789abcdef"])
             let first = await lambda.answer(for: good)
             let second = await lambda.answer(for: bad)
@@ -98,7 +100,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: config) }
         let lambda = LambdaRuntimeEmulator()
         try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
-            let process = try Self.launch(runtimeAPI: runtimeAPI, config: config, handler: nil, maxInvocations: 1, lambda: lambda)
+            let process = try Self.launch(
+                runtimeAPI: runtimeAPI, config: config, handler: nil, maxInvocations: 1, lambda: lambda)
             process.waitUntilExit()
             #expect(process.terminationStatus == 1)
             guard case .error(let type, let message, _)? = lambda.initErrors.first else {
@@ -112,7 +115,8 @@ import Testing
 
     @Test func scheduledExtractionResumesAcrossInvocations() async throws {
         let clock = SystemClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator(clock: clock)
         let lambda = LambdaRuntimeEmulator()
         let scratch = try ScratchDirectory("lambda")
@@ -146,7 +150,10 @@ import Testing
             try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
                 let process = try Self.launch(
                     runtimeAPI: runtimeAPI, config: config, handler: nil, maxInvocations: 2, lambda: lambda,
-                    environment: ["GENESYS_SECRET": org.configuration.clientSecret, "HEC_TOKEN": SplunkHECConfiguration.defaultToken])
+                    environment: [
+                        "GENESYS_SECRET": org.configuration.clientSecret,
+                        "HEC_TOKEN": SplunkHECConfiguration.defaultToken,
+                    ])
                 let first = lambda.invoke(payload: Array("{}".utf8), deadlineMs: Self.deadlineMs(in: 120))
                 let firstAnswer = await lambda.answer(for: first)
                 #expect(firstAnswer?.json?["delivered"]?.int64Value == 15)

@@ -13,7 +13,9 @@ import Testing
         }
     }
 
-    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
@@ -30,12 +32,14 @@ import Testing
         let scratch = try ScratchDirectory("lambda-cfn")
         defer { scratch.remove() }
         let out = scratch.url
-        let generated = try await Self.run(LambdaProcessTests.binary.path, ["generate", "aws", "--variant", "lambda", "--out", out.path])
+        let generated = try await Self.run(
+            LambdaProcessTests.binary.path, ["generate", "aws", "--variant", "lambda", "--out", out.path])
         #expect(generated.status == 0, "\(generated.output)")
         let template = out.appendingPathComponent("aws/ccrelay-lambda.yaml").path
         let text = try String(contentsOfFile: template, encoding: .utf8)
         for fragment in [
-            "provided.al2023", "Handler: \"bootstrap\"", "firehose-transform", "scheduled-extraction", "AWS::Scheduler::Schedule",
+            "provided.al2023", "Handler: \"bootstrap\"", "firehose-transform", "scheduled-extraction",
+            "AWS::Scheduler::Schedule",
             "ProcessingConfiguration", "SplunkDestinationConfiguration",
         ] {
             #expect(text.contains(fragment), "missing \(fragment)")
@@ -44,7 +48,8 @@ import Testing
         #expect(lint.status != 127, "cfn-lint is not installed: pip install cfn-lint")
         #expect(lint.status == 0, "\(lint.output)")
 
-        let wrong = try await Self.run(LambdaProcessTests.binary.path, ["generate", "splunk", "--variant", "lambda", "--out", out.path])
+        let wrong = try await Self.run(
+            LambdaProcessTests.binary.path, ["generate", "splunk", "--variant", "lambda", "--out", out.path])
         #expect(wrong.status == 2)
     }
 }
@@ -75,9 +80,11 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(at: bad) }
         let binary = LambdaProcessTests.binary.path
-        let accepted = try await LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", good.path])
+        let accepted = try await LambdaTemplateTests.run(
+            "env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", good.path])
         #expect(accepted.status == 0, "\(accepted.output)")
-        let refused = try await LambdaTemplateTests.run("env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", bad.path])
+        let refused = try await LambdaTemplateTests.run(
+            "env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", bad.path])
         #expect(refused.status == 2)
         #expect(refused.output.contains("lambda.scheduled_extraction.safety_margin_secs"))
         #expect(refused.output.contains("lambda.scheduled_extraction.state"))

@@ -44,7 +44,9 @@ enum LambdaFixtures {
         for item in try #require(value["records"]?.arrayValue) {
             let id = try #require(item["recordId"]?.stringValue)
             let data = try #require(item["data"]?.stringValue)
-            out[id] = (try #require(item["result"]?.stringValue), String(decoding: Base64.decode(data) ?? [], as: UTF8.self))
+            out[id] = (
+                try #require(item["result"]?.stringValue), String(decoding: Base64.decode(data) ?? [], as: UTF8.self)
+            )
         }
         return out
     }

@@ -37,17 +37,21 @@ import Testing
         let readByB = try await store.load(source: "genesys")
         #expect(readByA.etag == nil)
         let writtenByA = try await store.save(
-            source: "genesys", state: SourceState(checkpoints: ["Routing": "A1"], ledger: ["e1": 1]), over: readByA, now: now)
+            source: "genesys", state: SourceState(checkpoints: ["Routing": "A1"], ledger: ["e1": 1]), over: readByA,
+            now: now)
         await #expect(throws: RelayError.self) {
-            try await store.save(source: "genesys", state: SourceState(checkpoints: ["Routing": "B1"]), over: readByB, now: now)
+            try await store.save(
+                source: "genesys", state: SourceState(checkpoints: ["Routing": "B1"]), over: readByB, now: now)
         }
         // Same race on an existing object: If-Match on the ETag both read.
         let againA = try await store.load(source: "genesys")
         let againB = try await store.load(source: "genesys")
         #expect(againA.etag == writtenByA.etag)
-        _ = try await store.save(source: "genesys", state: SourceState(checkpoints: ["Routing": "A2"]), over: againA, now: now)
+        _ = try await store.save(
+            source: "genesys", state: SourceState(checkpoints: ["Routing": "A2"]), over: againA, now: now)
         do {
-            _ = try await store.save(source: "genesys", state: SourceState(checkpoints: ["Routing": "B2"]), over: againB, now: now)
+            _ = try await store.save(
+                source: "genesys", state: SourceState(checkpoints: ["Routing": "B2"]), over: againB, now: now)
             Issue.record("a stale write was accepted")
         } catch let error as RelayError {
             #expect(error.code == .stateConflict)

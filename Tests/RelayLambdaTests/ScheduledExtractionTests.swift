@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
+import RelayRuntime
 import RelaySandbox
 import RelayTesting
 import Testing
@@ -23,7 +23,8 @@ import Testing
 
         /// One invocation whose deadline is `seconds` from now.
         func invoke(deadlineIn seconds: Int64 = 300) async throws -> ExtractionReport {
-            try await handler.extract(deadline: clock.now.advanced(by: .seconds(seconds)), logger: LambdaFixtures.logger)
+            try await handler.extract(
+                deadline: clock.now.advanced(by: .seconds(seconds)), logger: LambdaFixtures.logger)
         }
 
         /// Runs `operation`; once the HEC has seen a request (delivery started), each sleeper on the
@@ -49,7 +50,8 @@ import Testing
 
     static func with(pageSize: Int = 10, _ body: @Sendable (Rig) async throws -> Void) async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator(clock: clock)
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: LambdaFixtures.logger) { endpoints in
             let yaml = """
@@ -81,9 +83,11 @@ import Testing
             let configuration = try ConfigLoader(interpolation: interpolation).load(yaml: yaml)
             let storage = MemorySourceStateStorage()
             let handler = ScheduledExtractionHandler(
-                configuration: ScheduledExtractionConfiguration(safetyMargin: .seconds(10), deliveryReserve: .seconds(30)),
+                configuration: ScheduledExtractionConfiguration(
+                    safetyMargin: .seconds(10), deliveryReserve: .seconds(30)),
                 state: .perSource(storage), clock: clock,
-                buildPipeline: LambdaFunction.pipelineBuilder(configuration, clock: clock, logger: LambdaFixtures.logger))
+                buildPipeline: LambdaFunction.pipelineBuilder(
+                    configuration, clock: clock, logger: LambdaFixtures.logger))
             try await body(Rig(clock: clock, org: org, hec: hec, storage: storage, handler: handler))
         }
     }
@@ -154,7 +158,8 @@ import Testing
         let now = Timestamp(millisecondsSinceEpoch: 0)
         _ = try await storage.save(source: "genesys", state: SourceState(checkpoints: ["a": "1"]), over: read, now: now)
         await #expect(throws: RelayError.self) {
-            try await storage.save(source: "genesys", state: SourceState(checkpoints: ["a": "2"]), over: other, now: now)
+            try await storage.save(
+                source: "genesys", state: SourceState(checkpoints: ["a": "2"]), over: other, now: now)
         }
         #expect(storage.stored(source: "genesys")?.state.checkpoints["a"] == "1")
     }
@@ -164,7 +169,8 @@ import Testing
 @Suite struct InvocationStateStoreTests {
     static func record(_ id: String) -> PendingRecord {
         PendingRecord(
-            eventID: id, timestamp: Timestamp(millisecondsSinceEpoch: 1_000), platform: .genesys, payload: Array("{}".utf8),
+            eventID: id, timestamp: Timestamp(millisecondsSinceEpoch: 1_000), platform: .genesys,
+            payload: Array("{}".utf8),
             sinks: ["hec"])
     }
 
@@ -173,10 +179,12 @@ import Testing
         let now = WallInstant(sinceEpoch: .seconds(100))
         for page in 1...3 {
             try await store.append(
-                [Self.record("e\(page)")], deadLetters: [], checkpoint: CheckpointUpdate(source: "src", partition: "p", value: "\(page)"),
+                [Self.record("e\(page)")], deadLetters: [],
+                checkpoint: CheckpointUpdate(source: "src", partition: "p", value: "\(page)"),
                 now: now)
         }
-        let claimed = try await store.claim(sink: "hec", maxEvents: 10, maxBytes: 1 << 20, now: now, leaseUntil: now.advanced(by: .seconds(60)))
+        let claimed = try await store.claim(
+            sink: "hec", maxEvents: 10, maxBytes: 1 << 20, now: now, leaseUntil: now.advanced(by: .seconds(60)))
         #expect(claimed.count == 3)
         // Pages 1 and 3 delivered, page 2 not: the checkpoint may move to page 1 only.
         try await store.acknowledge(sink: "hec", ids: [claimed[0].id, claimed[2].id])

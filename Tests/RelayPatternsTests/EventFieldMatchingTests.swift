@@ -74,8 +74,10 @@ struct EventFieldMatchingTests {
             for member in json {
                 #expect(fields.patternField(member.key) == member.value, "\(member.key)")
             }
-            for key in ["event_id", "timestamp", "platform", "source_kind", "event_type", "actor_id", "actor_name",
-                        "target_id", "target_type", "old_value", "new_value", "attributes", "raw", "other", ""]
+            for key in [
+                "event_id", "timestamp", "platform", "source_kind", "event_type", "actor_id", "actor_name",
+                "target_id", "target_type", "old_value", "new_value", "attributes", "raw", "other", "",
+            ]
             where json[key] == nil {
                 #expect(fields.patternField(key) == nil, "\(key)")
             }

@@ -23,7 +23,8 @@ let invalidCases: [InvalidCase] = [
     InvalidCase(#"{"detail":{}}"#, "detail", "empty pattern object"),
     InvalidCase(#"{"source":"aws.ec2"}"#, "source", "list of values"),
     InvalidCase(#"{"source":[]}"#, "source", "empty value list"),
-    InvalidCase(#"{"detail":{"eventBody":{"action":["a","b",["c"]]}}}"#, "detail.eventBody.action[2]", "cannot contain a list"),
+    InvalidCase(
+        #"{"detail":{"eventBody":{"action":["a","b",["c"]]}}}"#, "detail.eventBody.action[2]", "cannot contain a list"),
     InvalidCase(#"{"a":[{"regex":"x"}]}"#, "a[0]", "unknown operator \"regex\""),
     InvalidCase(#"{"a":[{"prefix":"x","suffix":"y"}]}"#, "a[0]", "exactly one operator"),
     InvalidCase(#"{"a":[{}]}"#, "a[0]", "exactly one operator"),

@@ -10,7 +10,9 @@ struct RandomEventTests {
         "", "a", "A", "running", "10.0.0.1", "::1", "2001:db8::1", "fe80::1:2:3:4", "1::2::3", ":", "::", "1.2.3",
         "a*b", "\\", "Zürich", "ZÜRICH", "ǅ", "x.tmp", "999.1.1.1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:1",
     ]
-    static let numbers = ["0", "-0", "5", "5.0", "1e308", "-1e308", "3.018e2", "9223372036854775807", "18446744073709551616", "1e999"]
+    static let numbers = [
+        "0", "-0", "5", "5.0", "1e308", "-1e308", "3.018e2", "9223372036854775807", "18446744073709551616", "1e999",
+    ]
 
     static func randomValue(_ generator: inout SplitMix64, depth: Int) -> JSONValue {
         switch Int.random(in: 0..<(depth > 3 ? 5 : 7), using: &generator) {
@@ -24,7 +26,8 @@ struct RandomEventTests {
         default:
             var object = JSONObject()
             for _ in 0..<Int.random(in: 0..<4, using: &generator) {
-                object.append(key: keys.randomElement(using: &generator)!, value: randomValue(&generator, depth: depth + 1))
+                object.append(
+                    key: keys.randomElement(using: &generator)!, value: randomValue(&generator, depth: depth + 1))
             }
             return .object(object)
         }

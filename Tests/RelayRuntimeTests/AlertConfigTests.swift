@@ -1,9 +1,9 @@
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import Testing
 
 @Suite("Alert configuration")
@@ -45,7 +45,8 @@ struct AlertConfigTests {
 
     @Test("targets of every type, with the documented defaults")
     func targetsAndDefaults() throws {
-        let configuration = try load("""
+        let configuration = try load(
+            """
             alerts:
               targets:
                 ops: {type: webhook, url: "https://alerts.example.com/hook?team=cc"}
@@ -53,11 +54,15 @@ struct AlertConfigTests {
                 pager: {type: pagerduty, routing_key: "${PD_KEY}"}
             """)
         let alerts = try #require(configuration.alerts)
-        #expect(alerts.targets == [
-            AlertTarget(name: "ops", kind: .webhook, url: "https://alerts.example.com/hook?team=cc"),
-            AlertTarget(name: "chat", kind: .slack, url: "https://hooks.slack.com/services/T0/B0/slack-secret-path"),
-            AlertTarget(name: "pager", kind: .pagerduty, url: AlertTarget.pagerDutyEventsURL, routingKey: "pd-secret-routing-key"),
-        ])
+        #expect(
+            alerts.targets == [
+                AlertTarget(name: "ops", kind: .webhook, url: "https://alerts.example.com/hook?team=cc"),
+                AlertTarget(
+                    name: "chat", kind: .slack, url: "https://hooks.slack.com/services/T0/B0/slack-secret-path"),
+                AlertTarget(
+                    name: "pager", kind: .pagerduty, url: AlertTarget.pagerDutyEventsURL,
+                    routingKey: "pd-secret-routing-key"),
+            ])
         #expect(alerts.sourceFailingAfter == .seconds(900))
         #expect(alerts.outboxAgeLimit == .seconds(600))
         #expect(alerts.evaluateInterval == .seconds(30))
@@ -67,15 +72,18 @@ struct AlertConfigTests {
 
     @Test("thresholds and retry are read")
     func thresholds() throws {
-        let alerts = try #require(try load("""
-            alerts:
-              targets: {ops: {type: webhook, url: "http://127.0.0.1:9/x"}}
-              source_failing_secs: 120
-              outbox_age_secs: 60
-              evaluate_interval_secs: 5
-              resolve_after_secs: 0
-              retry: {max_attempts: 2, initial_backoff_secs: 1, max_backoff_secs: 4}
-            """).alerts)
+        let alerts = try #require(
+            try load(
+                """
+                alerts:
+                  targets: {ops: {type: webhook, url: "http://127.0.0.1:9/x"}}
+                  source_failing_secs: 120
+                  outbox_age_secs: 60
+                  evaluate_interval_secs: 5
+                  resolve_after_secs: 0
+                  retry: {max_attempts: 2, initial_backoff_secs: 1, max_backoff_secs: 4}
+                """
+            ).alerts)
         #expect(alerts.sourceFailingAfter == .seconds(120))
         #expect(alerts.outboxAgeLimit == .seconds(60))
         #expect(alerts.evaluateInterval == .seconds(5))
@@ -85,7 +93,8 @@ struct AlertConfigTests {
 
     @Test("every problem is reported with its path, and no secret appears in any message")
     func problemsWithPaths() {
-        let found = problems("""
+        let found = problems(
+            """
             alerts:
               targets:
                 pager: {type: pagerduty}

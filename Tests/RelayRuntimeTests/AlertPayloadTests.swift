@@ -1,9 +1,9 @@
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import Testing
 
 @Suite("Alert payloads")
@@ -11,10 +11,12 @@ struct AlertPayloadTests {
     let at = WallInstant(sinceEpoch: .seconds(1_767_225_600))
     var firing: AlertNotification {
         AlertNotification(
-            condition: .sink(.deadLetters, "splunk"), state: .firing, message: "10 event(s) dead-lettered by sink splunk", at: at)
+            condition: .sink(.deadLetters, "splunk"), state: .firing,
+            message: "10 event(s) dead-lettered by sink splunk", at: at)
     }
     var resolved: AlertNotification {
-        AlertNotification(condition: .sink(.deadLetters, "splunk"), state: .resolved, message: "recovered: 10 event(s)", at: at)
+        AlertNotification(
+            condition: .sink(.deadLetters, "splunk"), state: .resolved, message: "recovered: 10 event(s)", at: at)
     }
 
     @Test("generic webhook: {alert, state, component, message, at}")
@@ -44,7 +46,8 @@ struct AlertPayloadTests {
 
     @Test("PagerDuty Events API v2: trigger and resolve share the dedup_key; payload has summary, source, severity")
     func pagerDuty() {
-        let target = AlertTarget(name: "pager", kind: .pagerduty, url: AlertTarget.pagerDutyEventsURL, routingKey: "R0UT1NGKEY")
+        let target = AlertTarget(
+            name: "pager", kind: .pagerduty, url: AlertTarget.pagerDutyEventsURL, routingKey: "R0UT1NGKEY")
         let trigger = AlertPayload.body(for: firing, target: target)
         let resolve = AlertPayload.body(for: resolved, target: target)
         #expect(trigger["routing_key"] == "R0UT1NGKEY")
@@ -61,7 +64,8 @@ struct AlertPayloadTests {
     func pagerDutyLimits() {
         let target = AlertTarget(name: "pager", kind: .pagerduty, url: AlertTarget.pagerDutyEventsURL, routingKey: "k")
         let credential = AlertNotification(
-            condition: .sink(.credentialRejected, "splunk"), state: .firing, message: String(repeating: "x", count: 5000), at: at)
+            condition: .sink(.credentialRejected, "splunk"), state: .firing,
+            message: String(repeating: "x", count: 5000), at: at)
         let body = AlertPayload.body(for: credential, target: target)
         #expect(body["payload"]?["severity"] == "critical")
         #expect(body["payload"]?["summary"]?.stringValue?.count == 1024)
@@ -71,7 +75,11 @@ struct AlertPayloadTests {
 
     @Test("log lines name a target by scheme and host only")
     func loggableHost() {
-        #expect(AlertTarget(name: "c", kind: .slack, url: "https://hooks.slack.com/services/T0/B0/XYZ").loggableHost == "https://hooks.slack.com")
-        #expect(AlertTarget(name: "w", kind: .webhook, url: "http://user:pw@127.0.0.1:8080/x?token=s").loggableHost == "http://127.0.0.1:8080")
+        #expect(
+            AlertTarget(name: "c", kind: .slack, url: "https://hooks.slack.com/services/T0/B0/XYZ").loggableHost
+                == "https://hooks.slack.com")
+        #expect(
+            AlertTarget(name: "w", kind: .webhook, url: "http://user:pw@127.0.0.1:8080/x?token=s").loggableHost
+                == "http://127.0.0.1:8080")
     }
 }

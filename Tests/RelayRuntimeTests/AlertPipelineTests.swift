@@ -1,9 +1,9 @@
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import Testing
 
@@ -11,18 +11,21 @@ import Testing
 @Suite("Alerts end to end")
 struct AlertPipelineTests {
     func runtime(_ harness: PipelineHarness, hookURL: String, maxAttempts: Int = 5) throws -> RelayRuntime {
-        let yaml = harness.configurationYAML(batchMaxEvents: 100, maxAttempts: maxAttempts) + """
+        let yaml =
+            harness.configurationYAML(batchMaxEvents: 100, maxAttempts: maxAttempts) + """
 
-            alerts:
-              targets:
-                ops: {type: webhook, url: "\(hookURL)/hooks/ops"}
-              resolve_after_secs: 600
-            """
+                alerts:
+                  targets:
+                    ops: {type: webhook, url: "\(hookURL)/hooks/ops"}
+                  resolve_after_secs: 600
+                """
         let configuration = try ConfigLoader(interpolation: harness.interpolation).load(yaml: yaml)
         return try RelayRuntime(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
     }
 
-    @Test("HEC internal errors long enough to dead-letter three batches fire exactly one dead-letter alert, then one recovery")
+    @Test(
+        "HEC internal errors long enough to dead-letter three batches fire exactly one dead-letter alert, then one recovery"
+    )
     func outageFiresOneAlert() async throws {
         let receiver = WebhookReceiver()
         try await PipelineHarness.with { harness in
@@ -59,7 +62,8 @@ struct AlertPipelineTests {
         #expect(posts.map { $0.json["alert"] } == ["dead_letters", "dead_letters"])
         #expect(posts.map { $0.json["state"] } == ["firing", "resolved"])
         #expect(posts.first?.json["component"] == "sink:splunk")
-        #expect(posts.first?.json["message"]?.stringValue?.contains("300 event(s) dead-lettered by sink splunk") == true)
+        #expect(
+            posts.first?.json["message"]?.stringValue?.contains("300 event(s) dead-lettered by sink splunk") == true)
         #expect(posts.first?.path == "/hooks/ops")
     }
 }

@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayState
 import RelayTesting
@@ -35,7 +35,8 @@ struct RecordingLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        sink.append("\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })")
+        sink.append(
+            "\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })")
     }
 }
 
@@ -57,7 +58,8 @@ struct AlertFixture: Sendable {
 
     func service(_ configuration: AlertsConfiguration, logger: Logger = PipelineHarness.logger) -> AlertService {
         AlertService(
-            configuration: configuration, sinks: ["splunk"], sources: ["genesys"], pullSources: ["genesys"], store: store,
+            configuration: configuration, sinks: ["splunk"], sources: ["genesys"], pullSources: ["genesys"],
+            store: store,
             telemetry: telemetry, health: health, clock: clock, logger: logger
         )
     }
@@ -155,7 +157,8 @@ struct AlertServiceTests {
             try await Sandbox.withRunning(webhook: receiver, logger: PipelineHarness.logger) { url in
                 let target = AlertTarget(name: "ops", kind: .webhook, url: url + "/hook")
                 let sender = AlertSender(
-                    target: target, configuration: AlertsConfiguration(targets: [target]), transport: .init(), clock: fixture.clock,
+                    target: target, configuration: AlertsConfiguration(targets: [target]), transport: .init(),
+                    clock: fixture.clock,
                     logger: PipelineHarness.logger)
                 let notification = AlertNotification(
                     condition: .sink(.deadLetters, "splunk"), state: .firing, message: "m", at: fixture.clock.now)
@@ -177,7 +180,9 @@ struct AlertServiceTests {
                 let configuration = AlertsConfiguration(
                     targets: [
                         AlertTarget(name: "chat", kind: .slack, url: url + "/services/T0/B0/slack-secret-path"),
-                        AlertTarget(name: "pager", kind: .pagerduty, url: url + "/v2/enqueue", routingKey: "pd-secret-routing-key"),
+                        AlertTarget(
+                            name: "pager", kind: .pagerduty, url: url + "/v2/enqueue",
+                            routingKey: "pd-secret-routing-key"),
                     ],
                     retry: Self.retry)
                 fixture.telemetry.recordCycle(source: "genesys", error: "POST /oauth/token answered status 500")
@@ -212,10 +217,12 @@ struct AlertServiceTests {
         try await AlertFixture.with { fixture in
             try await Sandbox.withRunning(webhook: receiver, logger: PipelineHarness.logger) { url in
                 let configuration = AlertsConfiguration(
-                    targets: [AlertTarget(name: "ops", kind: .webhook, url: url + "/hook")], outboxAgeLimit: .seconds(60),
+                    targets: [AlertTarget(name: "ops", kind: .webhook, url: url + "/hook")],
+                    outboxAgeLimit: .seconds(60),
                     resolveAfter: .zero)
                 let record = PendingRecord(
-                    eventID: "e1", timestamp: fixture.clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8),
+                    eventID: "e1", timestamp: fixture.clock.now.timestamp, platform: .genesys,
+                    payload: Array("{}".utf8),
                     sinks: ["splunk"])
                 _ = try await fixture.store.append([record], deadLetters: [], checkpoint: nil, now: fixture.clock.now)
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -247,7 +254,8 @@ struct AlertServiceTests {
         try await AlertFixture.with { fixture in
             try await Sandbox.withRunning(webhook: receiver, logger: PipelineHarness.logger) { url in
                 let configuration = AlertsConfiguration(
-                    targets: [AlertTarget(name: "ops", kind: .webhook, url: url + "/hook")], sourceFailingAfter: .seconds(120))
+                    targets: [AlertTarget(name: "ops", kind: .webhook, url: url + "/hook")],
+                    sourceFailingAfter: .seconds(120))
                 fixture.telemetry.recordCycle(source: "genesys", error: "POST /oauth/token answered status 500")
                 await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await fixture.service(configuration).run() }

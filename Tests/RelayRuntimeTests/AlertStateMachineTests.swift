@@ -1,9 +1,9 @@
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import Testing
 
 @Suite("Alert state machine")
@@ -15,7 +15,8 @@ struct AlertStateMachineTests {
     func at(_ seconds: Int64) -> WallInstant { start.advanced(by: .seconds(seconds)) }
 
     /// Feeds one condition's observations every 30 s; returns the actions with their times.
-    func run(_ pattern: [Bool], _ condition: AlertCondition, machine: inout AlertStateMachine) -> [(Int64, AlertAction)] {
+    func run(_ pattern: [Bool], _ condition: AlertCondition, machine: inout AlertStateMachine) -> [(Int64, AlertAction)]
+    {
         var actions: [(Int64, AlertAction)] = []
         for (index, active) in pattern.enumerated() {
             let seconds = Int64(index) * 30
@@ -33,7 +34,9 @@ struct AlertStateMachineTests {
         #expect(actions.count == 2)
         guard actions.count == 2 else { return }
         #expect(actions[0].0 == 0)
-        #expect(actions[0].1 == .fire(AlertNotification(condition: credential, state: .firing, message: "problem at 0", at: at(0))))
+        #expect(
+            actions[0].1
+                == .fire(AlertNotification(condition: credential, state: .firing, message: "problem at 0", at: at(0))))
         // Clear from 600 s; resolved once it stayed clear for 60 s.
         #expect(actions[1].0 == 660)
         #expect(actions[1].1.notification.state == .resolved)

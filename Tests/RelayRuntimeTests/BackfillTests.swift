@@ -1,11 +1,11 @@
 import Logging
 import RelayConfig
+import RelayCore
 import RelayDemo
+import RelayGenesys
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
-import RelayGenesys
 import RelaySandbox
 import RelayTesting
 import Synchronization
@@ -41,7 +41,8 @@ import Testing
     }
 
     @Test func aYearInterruptedTwiceResumesAndDeliversEachRecordOnceWhileTheLiveSourceRuns() async throws {
-        let organization = GenesysOrgConfiguration(services: ["Routing", "Directory"], latePersistence: .zero ... .zero)
+        let organization = GenesysOrgConfiguration(
+            services: ["Routing", "Directory"], latePersistence: .zero ... .zero)
         try await PipelineHarness.with(orgConfiguration: organization) { harness in
             let start = harness.clock.now.timestamp
             for week in 0..<52 {
@@ -50,7 +51,8 @@ import Testing
                 harness.clock.advance(by: .seconds(7 * 86_400))
             }
             harness.org.generate(count: 5)
-            let request = BackfillRequest(source: "genesys", from: start, to: harness.clock.now.advanced(by: .seconds(1)).timestamp)
+            let request = BackfillRequest(
+                source: "genesys", from: start, to: harness.clock.now.advanced(by: .seconds(1)).timestamp)
             let runtime = try harness.makeRuntime()
             #expect(try await harness.runOnce(runtime).succeeded)
 
@@ -91,8 +93,11 @@ import Testing
             #expect(third.progress.windowsTotal == 24)
             #expect(harness.org.stats.asyncQueries == 24, "no window was queried twice")
             _ = try await harness.runOnce(runtime)
-            #expect(harness.verification == DemoVerification(
-                generated: harness.org.generatedIDs.count, delivered: harness.org.generatedIDs.count, duplicates: 0, missing: 0))
+            #expect(
+                harness.verification
+                    == DemoVerification(
+                        generated: harness.org.generatedIDs.count, delivered: harness.org.generatedIDs.count,
+                        duplicates: 0, missing: 0))
         }
     }
 
@@ -104,7 +109,8 @@ import Testing
                 harness.org.generate(count: 2)
                 harness.clock.advance(by: .seconds(5 * 86_400))
             }
-            let request = BackfillRequest(source: "genesys", from: start, to: harness.clock.now.timestamp, service: "Routing")
+            let request = BackfillRequest(
+                source: "genesys", from: start, to: harness.clock.now.timestamp, service: "Routing")
             let runtime = try harness.makeRuntime()
             harness.org.failNextAsyncQueries(1, with: .failed)
             let first = try await backfill(harness, runtime, request).get()

@@ -27,7 +27,9 @@ struct BoundedIntakeConfigTests {
     func defaults() throws {
         let configuration = try Self.load(Self.pipeline(firehose: ""))
         #expect(configuration.state.deadLetterRetention == .seconds(30 * 86_400))
-        let kept = try Self.load(Self.pipeline(firehose: ", max_dead_letters_per_request: 0", state: "state: {dead_letter_retention_secs: 0}"))
+        let kept = try Self.load(
+            Self.pipeline(
+                firehose: ", max_dead_letters_per_request: 0", state: "state: {dead_letter_retention_secs: 0}"))
         #expect(kept.state.deadLetterRetention == nil)
         let week = try Self.load(Self.pipeline(firehose: "", state: "state: {dead_letter_retention_secs: 604800}"))
         #expect(week.state.deadLetterRetention == .seconds(604_800))
@@ -37,9 +39,11 @@ struct BoundedIntakeConfigTests {
     @Test("out-of-range limits are refused naming their YAML path")
     func problems() {
         let error = #expect(throws: ConfigError.self) {
-            try Self.load(Self.pipeline(
-                firehose: ", max_dead_letters_per_request: -1", apiDestination: ", max_dead_letters_per_request: 200000",
-                state: "state: {dead_letter_retention_secs: -5}"))
+            try Self.load(
+                Self.pipeline(
+                    firehose: ", max_dead_letters_per_request: -1",
+                    apiDestination: ", max_dead_letters_per_request: 200000",
+                    state: "state: {dead_letter_retention_secs: -5}"))
         }
         let text = error.map { "\($0)" } ?? ""
         #expect(text.contains("sources.f.max_dead_letters_per_request"))

@@ -1,9 +1,9 @@
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import Testing
 
@@ -34,18 +34,27 @@ struct CXoneDeliveryTests {
             #expect(loginEvents.count == logins.count)
             #expect(Set(loginEvents.compactMap { $0.event["target_type"]?.stringValue }) == ["Station"])
             // Every change is there, as its kind's event type, entity, column and values.
-            let arrived = Set(events.filter { $0.event["event_type"] != "AGENT_LOGIN" }.map { event in
-                [event.event["event_type"]?.stringValue, event.event["target_id"]?.stringValue,
-                 event.event["old_value"]?.stringValue, event.event["new_value"]?.stringValue].map { $0 ?? "-" }.joined(separator: " ")
-            })
+            let arrived = Set(
+                events.filter { $0.event["event_type"] != "AGENT_LOGIN" }.map { event in
+                    [
+                        event.event["event_type"]?.stringValue, event.event["target_id"]?.stringValue,
+                        event.event["old_value"]?.stringValue, event.event["new_value"]?.stringValue,
+                    ].map { $0 ?? "-" }.joined(separator: " ")
+                })
             let typeByKind: [CXoneSandboxEntityKind: String] = [
-                .campaigns: "CAMPAIGN_MODIFIED", .dispositions: "DISPOSITION_MODIFIED", .scriptSchedules: "SCRIPT_SCHEDULE_MODIFIED",
-                .stationProfiles: "STATION_PROFILE_MODIFIED", .stations: "STATION_MODIFIED", .unavailableCodes: "UNAVAILABLE_CODE_MODIFIED",
+                .campaigns: "CAMPAIGN_MODIFIED", .dispositions: "DISPOSITION_MODIFIED",
+                .scriptSchedules: "SCRIPT_SCHEDULE_MODIFIED",
+                .stationProfiles: "STATION_PROFILE_MODIFIED", .stations: "STATION_MODIFIED",
+                .unavailableCodes: "UNAVAILABLE_CODE_MODIFIED",
             ]
-            let expected = Set(changes.map { change in
-                [typeByKind[change.kind] ?? "?", String(change.entityID),
-                 "{\"\(change.columnName)\":\"\(change.oldValue)\"}", "{\"\(change.columnName)\":\"\(change.newValue)\"}"].joined(separator: " ")
-            })
+            let expected = Set(
+                changes.map { change in
+                    [
+                        typeByKind[change.kind] ?? "?", String(change.entityID),
+                        "{\"\(change.columnName)\":\"\(change.oldValue)\"}",
+                        "{\"\(change.columnName)\":\"\(change.newValue)\"}",
+                    ].joined(separator: " ")
+                })
             #expect(arrived == expected)
             #expect(events.allSatisfy { $0.event["actor_name"]?.stringValue?.isEmpty == false })
 

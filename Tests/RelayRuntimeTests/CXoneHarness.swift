@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayTesting
 
@@ -29,8 +29,11 @@ struct CXoneHarness: Sendable {
         let scratch = try ScratchDirectory("cxone")
         defer { scratch.remove() }
         let directory = scratch.path
-        return try await Sandbox.withRunning(cxone: tenant, hec: hec, logger: PipelineHarness.logger) { cxoneURL, hecURL in
-            try await body(CXoneHarness(clock: clock, tenant: tenant, hec: hec, cxoneURL: cxoneURL, hecURL: hecURL, directory: directory))
+        return try await Sandbox.withRunning(cxone: tenant, hec: hec, logger: PipelineHarness.logger) {
+            cxoneURL, hecURL in
+            try await body(
+                CXoneHarness(
+                    clock: clock, tenant: tenant, hec: hec, cxoneURL: cxoneURL, hecURL: hecURL, directory: directory))
         }
     }
 

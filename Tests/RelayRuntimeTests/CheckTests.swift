@@ -1,23 +1,26 @@
 import Foundation
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import Testing
 
 @Suite("ccrelay check")
 struct CheckTests {
-    func configuration(_ harness: PipelineHarness, yaml: String? = nil, genesysSecret: String? = nil) throws -> RelayConfiguration {
+    func configuration(_ harness: PipelineHarness, yaml: String? = nil, genesysSecret: String? = nil) throws
+        -> RelayConfiguration
+    {
         let secret = genesysSecret ?? harness.org.configuration.clientSecret
         let interpolation = Interpolation(environment: { $0 == "GENESYS_SECRET" ? secret : nil })
         return try ConfigLoader(interpolation: interpolation).load(yaml: yaml ?? harness.configurationYAML())
     }
 
     func check(_ configuration: RelayConfiguration, _ harness: PipelineHarness) async throws -> CredentialCheckReport {
-        try await CredentialCheck.run(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
+        try await CredentialCheck.run(
+            configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
     }
 
     @Test("every credential valid: one line per component, exit 0, and the state store is not touched")
@@ -81,7 +84,8 @@ struct CheckTests {
             #expect(invalidRun.status == 2)
 
             let rejected = directory + "/rejected.yaml"
-            try harness.configurationYAML(hecToken: "rotated-away-token").write(toFile: rejected, atomically: true, encoding: .utf8)
+            try harness.configurationYAML(hecToken: "rotated-away-token").write(
+                toFile: rejected, atomically: true, encoding: .utf8)
             let run = try CommandLineTests.runToEnd(
                 ["check", "--config", rejected, "--log-level", "critical"],
                 environment: ["GENESYS_SECRET": harness.org.configuration.clientSecret])

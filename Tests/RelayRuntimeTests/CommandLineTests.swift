@@ -2,11 +2,11 @@ import Foundation
 import Logging
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayTesting
 import Testing
@@ -30,17 +30,23 @@ struct CommandLineTests {
         return (process, output, errors)
     }
 
-    static func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+    static func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let (process, output, errors) = try launch(arguments, environment: environment)
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 
     @Test("validate exits 2 and lists every problem with its path")
     func validateInvalid() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-invalid-\(UUID().uuidString).yaml")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ccrelay-invalid-\(UUID().uuidString).yaml")
         try """
         sources:
           g: {type: genesys_audit, client_id: a}
@@ -83,11 +89,14 @@ struct CommandLineTests {
         #expect(json["splunk_hec"]?["token"]?.stringValue?.isEmpty == false)
     }
 
-    @Test("run: SIGKILL mid-delivery, restart, SIGTERM: nothing lost, only resent batches duplicated", .timeLimit(.minutes(2)))
+    @Test(
+        "run: SIGKILL mid-delivery, restart, SIGTERM: nothing lost, only resent batches duplicated",
+        .timeLimit(.minutes(2)))
     func killAndRestart() async throws {
         let logger = Logger.quiet("ccrelay.tests")
         let clock = SystemClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("kill")
         defer { scratch.remove() }
@@ -110,14 +119,16 @@ struct CommandLineTests {
             """.write(to: config, atomically: true, encoding: .utf8)
             let environment = ["SECRET": org.configuration.clientSecret]
 
-            let (first, _, _) = try Self.launch(["run", "--config", config.path, "--log-level", "critical"], environment: environment)
+            let (first, _, _) = try Self.launch(
+                ["run", "--config", config.path, "--log-level", "critical"], environment: environment)
             await hec.waitForEvents(count: generated / 4)
             kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()
             let atKill = hec.events.count
             #expect(atKill < generated)
 
-            let (second, _, _) = try Self.launch(["run", "--config", config.path, "--log-level", "critical"], environment: environment)
+            let (second, _, _) = try Self.launch(
+                ["run", "--config", config.path, "--log-level", "critical"], environment: environment)
             // Wait until every distinct event is indexed (resent duplicates count towards the index
             // size, so waiting for `generated` events alone could stop early).
             var distinct = 0

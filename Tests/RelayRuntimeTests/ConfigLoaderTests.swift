@@ -1,11 +1,11 @@
 import Foundation
 import RelayAlerts
 import RelayConfig
+import RelayCore
+import RelayGenesys
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
-import RelayGenesys
 import RelaySinks
 import RelayTesting
 import Testing
@@ -13,20 +13,28 @@ import Testing
 @Suite("Configuration")
 struct ConfigLoaderTests {
     let environment = Interpolation(environment: { name in
-        ["GENESYS_CLIENT_ID": "id-123", "GENESYS_CLIENT_SECRET": "s3cr3t-value", "SPLUNK_HEC_TOKEN": "hec-token-value"][name]
+        [
+            "GENESYS_CLIENT_ID": "id-123", "GENESYS_CLIENT_SECRET": "s3cr3t-value",
+            "SPLUNK_HEC_TOKEN": "hec-token-value",
+        ][name]
     })
 
     @Test("the shipped example configuration is valid and documents the defaults")
     func exampleIsValid() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("ccrelay.example.yaml").path
-        let configuration = try ConfigLoader(interpolation: Interpolation(environment: environment.environment)).load(path: path)
+        let configuration = try ConfigLoader(interpolation: Interpolation(environment: environment.environment)).load(
+            path: path)
         #expect(configuration.sources.map(\.name) == ["genesys_audit"])
         #expect(configuration.sinks.map(\.name) == ["splunk"])
-        guard let source = configuration.sources[0] as? GenesysAuditSourceConfiguration else { Issue.record("not a genesys source"); return }
+        guard let source = configuration.sources[0] as? GenesysAuditSourceConfiguration else {
+            Issue.record("not a genesys source"); return
+        }
         #expect(source.clientSecret == "s3cr3t-value")
         #expect(source.lookback == .seconds(300))
-        guard let sink = configuration.sinks[0] as? SplunkHECSinkConfiguration else { Issue.record("not a HEC sink"); return }
+        guard let sink = configuration.sinks[0] as? SplunkHECSinkConfiguration else {
+            Issue.record("not a HEC sink"); return
+        }
         #expect(sink.token == "hec-token-value")
         #expect(sink.sourcetype == "ccas:auditlog")
         #expect(sink.retry.maxAttempts == 5)
@@ -45,11 +53,15 @@ struct ConfigLoaderTests {
         #expect(configuration.routes == [Route(name: "default", from: ["g"], to: ["s"])])
         #expect(configuration.state.sqlitePath == "ccrelay-state/state.sqlite")
         #expect(configuration.state.ledgerRetention == .seconds(7 * 86_400))
-        guard let source = configuration.sources[0] as? GenesysAuditSourceConfiguration else { Issue.record("not a genesys source"); return }
+        guard let source = configuration.sources[0] as? GenesysAuditSourceConfiguration else {
+            Issue.record("not a genesys source"); return
+        }
         #expect(source.endpoints.apiBaseURL == "https://api.mypurecloud.ie")
         #expect(source.pollInterval == .seconds(60))
         #expect(source.pageSize == 100)
-        guard let sink = configuration.sinks[0] as? SplunkHECSinkConfiguration else { Issue.record("not a HEC sink"); return }
+        guard let sink = configuration.sinks[0] as? SplunkHECSinkConfiguration else {
+            Issue.record("not a HEC sink"); return
+        }
         #expect(sink.batch == BatchConfiguration())
         #expect(sink.gzip)
     }
@@ -109,20 +121,21 @@ struct ConfigLoaderTests {
         let error = #expect(throws: ConfigError.self) { try ConfigLoader(interpolation: environment).load(yaml: yaml) }
         let problems = error?.problems ?? []
         let paths = Set(problems.map(\.path))
-        #expect(paths.isSuperset(of: [
-            "state.ledger_retention_secs",
-            "sources.genesys.region",
-            "sources.genesys.client_secret",
-            "sources.genesys.page_size",
-            "sources.genesys.poll_intervall_secs",
-            "sources.other.type",
-            "routes.r.to[1]",
-            "sinks.splunk.endpoint",
-            "sinks.splunk.token",
-            "sinks.splunk.batch.max_events",
-            "sinks.splunk.batch.concurrency",
-            "sinks.splunk.retry.max_backoff_secs",
-        ]))
+        #expect(
+            paths.isSuperset(of: [
+                "state.ledger_retention_secs",
+                "sources.genesys.region",
+                "sources.genesys.client_secret",
+                "sources.genesys.page_size",
+                "sources.genesys.poll_intervall_secs",
+                "sources.other.type",
+                "routes.r.to[1]",
+                "sinks.splunk.endpoint",
+                "sinks.splunk.token",
+                "sinks.splunk.batch.max_events",
+                "sinks.splunk.batch.concurrency",
+                "sinks.splunk.retry.max_backoff_secs",
+            ]))
         let text = error?.description ?? ""
         #expect(text.contains("MISSING_SECRET"))
         #expect(text.contains("mypurecloud.com"))
@@ -155,14 +168,18 @@ struct ConfigLoaderTests {
         #expect(try interpolation.resolve("${file:\(file.path)}").get().value == "from-a-mount")
         #expect(try interpolation.resolve("cost: $$5").get().value == "cost: $5")
         #expect(try interpolation.resolve("plain").get().usedReference == false)
-        guard case .failure(let missing) = interpolation.resolve("${B}") else { Issue.record("resolved a missing variable"); return }
+        guard case .failure(let missing) = interpolation.resolve("${B}") else {
+            Issue.record("resolved a missing variable"); return
+        }
         #expect(missing.message.contains("B"))
         guard case .failure(let unreadable) = interpolation.resolve("${file:/nonexistent/secret}") else {
             Issue.record("read a missing file")
             return
         }
         #expect(unreadable.message.contains("/nonexistent/secret"))
-        guard case .failure = interpolation.resolve("${A") else { Issue.record("accepted an unterminated reference"); return }
+        guard case .failure = interpolation.resolve("${A") else {
+            Issue.record("accepted an unterminated reference"); return
+        }
     }
 
     @Test("invalid YAML is reported, not crashed on")

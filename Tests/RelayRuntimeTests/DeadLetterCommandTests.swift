@@ -1,11 +1,11 @@
 import Foundation
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayState
 import RelayTesting
@@ -19,7 +19,8 @@ struct DeadLetterFixture: Sendable {
     let directory: String
     var operations: DeadLetterOperations { DeadLetterOperations(store: store, clock: clock) }
 
-    static let longReason = "HEC answered code 6 (Invalid data format) for event 3: " + String(repeating: "detail ", count: 20)
+    static let longReason =
+        "HEC answered code 6 (Invalid data format) for event 3: " + String(repeating: "detail ", count: 20)
 
     static func with<T: Sendable>(_ body: @Sendable (DeadLetterFixture) async throws -> T) async throws -> T {
         let scratch = try ScratchDirectory("dlq")
@@ -29,20 +30,24 @@ struct DeadLetterFixture: Sendable {
         let clock = ManualClock()
         func record(_ id: String, _ sinks: [String]) -> PendingRecord {
             PendingRecord(
-                eventID: id, timestamp: clock.now.timestamp, platform: .genesys, payload: Array(#"{"event_id":"\#(id)"}"#.utf8),
+                eventID: id, timestamp: clock.now.timestamp, platform: .genesys,
+                payload: Array(#"{"event_id":"\#(id)"}"#.utf8),
                 sinks: sinks)
         }
         let intake = DeadLetterDraft(
-            origin: "genesys", sink: nil, eventID: nil, payload: Array(#"{"id":"bad-1","eventDate":"last tuesday"}"#.utf8),
+            origin: "genesys", sink: nil, eventID: nil,
+            payload: Array(#"{"id":"bad-1","eventDate":"last tuesday"}"#.utf8),
             reason: "invalid timestamp \"last tuesday\"", attempts: 1)
         _ = try await store.append(
             [record("e1", ["splunk"]), record("e2", ["splunk"]), record("e3", ["splunk"]), record("e4", ["archive"])],
             deadLetters: [intake], checkpoint: nil, now: clock.now)
         clock.advance(by: .seconds(3600))
         let lease = clock.now.advanced(by: .seconds(600))
-        let splunk = try await store.claim(sink: "splunk", maxEvents: 2, maxBytes: 1 << 20, now: clock.now, leaseUntil: lease)
+        let splunk = try await store.claim(
+            sink: "splunk", maxEvents: 2, maxBytes: 1 << 20, now: clock.now, leaseUntil: lease)
         try await store.deadLetter(sink: "splunk", entries: splunk, reason: longReason, attempts: 5, now: clock.now)
-        let archive = try await store.claim(sink: "archive", maxEvents: 10, maxBytes: 1 << 20, now: clock.now, leaseUntil: lease)
+        let archive = try await store.claim(
+            sink: "archive", maxEvents: 10, maxBytes: 1 << 20, now: clock.now, leaseUntil: lease)
         try await store.deadLetter(sink: "archive", entries: archive, reason: "HTTP 413", attempts: 1, now: clock.now)
         return try await body(DeadLetterFixture(store: store, clock: clock, directory: directory))
     }
@@ -57,10 +62,13 @@ struct DeadLetterCommandTests {
         try await DeadLetterFixture.with { fixture in
             let lines = try await fixture.operations.list()
             #expect(lines.count == 5)
-            #expect(lines[0].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-                == ["ID", "ORIGIN", "SINK", "EVENT_ID", "ATTEMPTS", "CREATED", "REASON"])
+            #expect(
+                lines[0].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                    == ["ID", "ORIGIN", "SINK", "EVENT_ID", "ATTEMPTS", "CREATED", "REASON"])
             let splunkRow = try #require(lines.first { $0.contains(" e1 ") })
-            #expect(splunkRow.contains("splunk") && splunkRow.contains(" 5 ") && splunkRow.contains("2026-01-01T01:00:00.000Z"))
+            #expect(
+                splunkRow.contains("splunk") && splunkRow.contains(" 5 ")
+                    && splunkRow.contains("2026-01-01T01:00:00.000Z"))
             #expect(splunkRow.hasSuffix("…"))
             #expect(splunkRow.count < 200)
             let intakeRow = try #require(lines.first { $0.contains("genesys") })
@@ -140,10 +148,14 @@ struct DeadLetterCommandTests {
     func replayArguments() async throws {
         try await DeadLetterFixture.with { fixture in
             let letter = try #require(try await fixture.letters().first { $0.eventID == "e1" })
-            for (sink, id, all) in [(nil, nil, false), (nil, letter.id, true), ("archive", letter.id, false)] as [(String?, Int64?, Bool)] {
+            for (sink, id, all) in [(nil, nil, false), (nil, letter.id, true), ("archive", letter.id, false)]
+                as [(String?, Int64?, Bool)]
+            {
                 do {
                     _ = try await fixture.operations.replay(sink: sink, id: id, all: all)
-                    Issue.record("replay(sink: \(String(describing: sink)), id: \(String(describing: id)), all: \(all)) did not fail")
+                    Issue.record(
+                        "replay(sink: \(String(describing: sink)), id: \(String(describing: id)), all: \(all)) did not fail"
+                    )
                 } catch let error as RelayError {
                     #expect(error.code == .invalidArgument)
                 }
@@ -167,7 +179,9 @@ struct DeadLetterCommandTests {
     @Test("purge dates: a date or a date-time with offset; anything else is refused with the text quoted")
     func parseDate() throws {
         #expect(try DeadLetterOperations.parseDate("2026-01-31").timestamp.iso8601 == "2026-01-31T00:00:00.000Z")
-        #expect(try DeadLetterOperations.parseDate("2026-01-31T12:00:00+02:00").timestamp.iso8601 == "2026-01-31T10:00:00.000Z")
+        #expect(
+            try DeadLetterOperations.parseDate("2026-01-31T12:00:00+02:00").timestamp.iso8601
+                == "2026-01-31T10:00:00.000Z")
         for text in ["2026-1-31", "yesterday", "2026-01-31T12:00:00", "2026-02-30", "2026-01-31 12:00:00Z", ""] {
             do {
                 _ = try DeadLetterOperations.parseDate(text)
@@ -187,16 +201,22 @@ struct DeadLetterCommandTests {
               g: {type: genesys_audit, client_id: a, client_secret: "${NOT_SET}"}
             """
         let interpolation = Interpolation(environment: { $0 == "STATE_DIR" ? "/var/lib/ccrelay" : nil })
-        #expect(try StateLocator.sqlitePath(yaml: yaml, interpolation: interpolation) == "/var/lib/ccrelay/state.sqlite")
-        #expect(try StateLocator.sqlitePath(yaml: "sources: {}", interpolation: interpolation) == StateConfiguration().sqlitePath)
+        #expect(
+            try StateLocator.sqlitePath(yaml: yaml, interpolation: interpolation) == "/var/lib/ccrelay/state.sqlite")
+        #expect(
+            try StateLocator.sqlitePath(yaml: "sources: {}", interpolation: interpolation)
+                == StateConfiguration().sqlitePath)
         #expect(throws: ConfigError.self) { try StateLocator.sqlitePath(yaml: "state: {sqlite: {path: \"${NOPE}\"}}") }
         #expect(throws: RelayError.self) {
-            try StateLocator.openStore(configPath: Self.writeConfig("state: {sqlite: {path: /nonexistent/ccrelay/state.sqlite}}"))
+            try StateLocator.openStore(
+                configPath: Self.writeConfig("state: {sqlite: {path: /nonexistent/ccrelay/state.sqlite}}"))
         }
     }
 
     static func writeConfig(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-dlq-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ccrelay-dlq-\(UUID().uuidString).yaml"
+        ).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -26,7 +26,10 @@ struct DeadLetterEscapingTests {
         let shown = try await operations.show(id: id)
         let listed = try await operations.list().joined(separator: "\n")
         for text in [shown, listed] {
-            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x7F || $0.value == 0x9B })
+            #expect(
+                !text.unicodeScalars.contains {
+                    $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x7F || $0.value == 0x9B
+                })
             #expect(!text.unicodeScalars.contains("\r"))
         }
         #expect(shown.contains(#"\u{1b}[2J\u{1b}]0;pwned\u{7}"#))

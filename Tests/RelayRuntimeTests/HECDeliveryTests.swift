@@ -1,10 +1,10 @@
 import Logging
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayState
 import Testing
@@ -55,8 +55,11 @@ struct HECDeliveryTests {
             var records = (0..<1000).map { number -> PendingRecord in
                 let event = Event(
                     eventID: EventID.make(platform: .genesys, nativeID: "native-\(number)"),
-                    timestamp: harness.clock.now.timestamp, platform: .genesys, sourceKind: "audit", eventType: "QUEUE_UPDATED")
-                return PendingRecord(eventID: event.eventID, timestamp: event.timestamp, platform: .genesys, payload: event.encoded(), sinks: ["splunk"])
+                    timestamp: harness.clock.now.timestamp, platform: .genesys, sourceKind: "audit",
+                    eventType: "QUEUE_UPDATED")
+                return PendingRecord(
+                    eventID: event.eventID, timestamp: event.timestamp, platform: .genesys, payload: event.encoded(),
+                    sinks: ["splunk"])
             }
             records[617].payload = Array(#""""#.utf8)  // HEC refuses a blank event (code 13)
             _ = try await runtime.store.append(records, deadLetters: [], checkpoint: nil, now: harness.clock.now)

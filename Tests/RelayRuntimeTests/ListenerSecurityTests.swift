@@ -48,8 +48,13 @@ struct ListenerSecurityTests {
                 let anonymous = try await Self.get(urls.admin + path)
                 #expect(anonymous.status == 401, "\(path) without a token")
                 #expect(anonymous.wwwAuthenticate?.hasPrefix("Bearer") == true)
-                for wrong in ["Bearer not-the-admin-token-at-all", "Bearer " + ListenerFixture.adminToken.dropLast(), "Basic " + ListenerFixture.adminToken] {
-                    #expect(try await Self.get(urls.admin + path, headers: [("Authorization", wrong)]).status == 401, "\(path) with \(wrong)")
+                for wrong in [
+                    "Bearer not-the-admin-token-at-all", "Bearer " + ListenerFixture.adminToken.dropLast(),
+                    "Basic " + ListenerFixture.adminToken,
+                ] {
+                    #expect(
+                        try await Self.get(urls.admin + path, headers: [("Authorization", wrong)]).status == 401,
+                        "\(path) with \(wrong)")
                 }
             }
             let authorized = [(name: "Authorization", value: "Bearer " + ListenerFixture.adminToken)]

@@ -28,7 +28,9 @@ enum ListenerFixture {
     static let adminToken = "adm1n-t0ken-0f-thirty-two-bytes!"
 
     /// Runs the runtime's push and admin listeners while `body` runs.
-    static func serving<T: Sendable>(_ runtime: RelayRuntime, _ body: @Sendable (URLs) async throws -> T) async throws -> T {
+    static func serving<T: Sendable>(_ runtime: RelayRuntime, _ body: @Sendable (URLs) async throws -> T) async throws
+        -> T
+    {
         let push = try #require(runtime.httpServer)
         let admin = runtime.adminServer
         let group = ServiceGroup(configuration: .init(services: [admin, push], logger: PipelineHarness.logger))
@@ -37,7 +39,9 @@ enum ListenerFixture {
             let outcome: Result<T, any Error>
             do {
                 let (pushPort, adminPort) = (try await push.boundPort(), try await admin.boundPort())
-                let (pushScheme, adminScheme) = (push.tls == nil ? "http" : "https", admin.tls == nil ? "http" : "https")
+                let (pushScheme, adminScheme) = (
+                    push.tls == nil ? "http" : "https", admin.tls == nil ? "http" : "https"
+                )
                 outcome = .success(
                     try await body(
                         URLs(
@@ -57,16 +61,16 @@ enum ListenerFixture {
     static func yaml(directory: String, server: String = "") -> String {
         let admin = server.contains("admin_listen:") ? "" : "admin_listen: 127.0.0.1:0"
         return """
-        state: {sqlite: {path: \(directory)/state.sqlite}}
-        sources:
-          firehose: {type: firehose, access_keys: ["${env:FIREHOSE_KEY}"]}
-        sinks:
-          out: {type: file, path: \(directory)/out.ndjson}
-        server:
-          listen: 127.0.0.1:0
-          \(admin)
-        \(server.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        """
+            state: {sqlite: {path: \(directory)/state.sqlite}}
+            sources:
+              firehose: {type: firehose, access_keys: ["${env:FIREHOSE_KEY}"]}
+            sinks:
+              out: {type: file, path: \(directory)/out.ndjson}
+            server:
+              listen: 127.0.0.1:0
+              \(admin)
+            \(server.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            """
     }
 
     static let interpolation = Interpolation(environment: { name in
@@ -94,7 +98,9 @@ enum ListenerFixture {
     }
 
     /// Runs `body` with a runtime of `yaml(directory:server:)` in a scratch directory, its listeners running.
-    static func with<T: Sendable>(server: String = "", _ body: @Sendable (RelayRuntime, URLs) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(server: String = "", _ body: @Sendable (RelayRuntime, URLs) async throws -> T)
+        async throws -> T
+    {
         let scratch = try ScratchDirectory("listeners")
         defer { scratch.remove() }
         let runtime = try RelayRuntime(

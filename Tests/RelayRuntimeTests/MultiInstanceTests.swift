@@ -2,11 +2,11 @@ import Foundation
 import Logging
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayState
 import RelayTesting
@@ -27,14 +27,18 @@ struct MultiInstanceTests {
             ProcessInfo.processInfo.environment["CCRELAY_TEST_POSTGRES_URL"],
             "CCRELAY_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL for this test")
         let logger = Self.quietLogger
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: SystemClock())
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: SystemClock())
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("multi")
         defer { scratch.remove() }
         let directory = scratch.url
         let schema = "multi_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         // Three sources over disjoint services of one org, so each record has exactly one puller.
-        let sources = ["genesys_a": ["Routing", "Directory"], "genesys_b": ["Authorization", "OAuth", "Presence"], "genesys_c": ["Architect", "Telephony"]]
+        let sources = [
+            "genesys_a": ["Routing", "Directory"], "genesys_b": ["Authorization", "OAuth", "Presence"],
+            "genesys_c": ["Architect", "Telephony"],
+        ]
         let observer = try PostgresStateConfiguration(url: url, schema: String(schema))
         let store = PostgresStateStore(configuration: observer, logger: logger)
 
@@ -42,7 +46,8 @@ struct MultiInstanceTests {
             try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
                 let sourceYAML = sources.keys.sorted().map { (name: String) -> String in
                     let services = sources[name]!.joined(separator: ", ")
-                    return "  \(name): {type: genesys_audit, base_url: \"\(endpoints.genesysURL)\", client_id: \(org.configuration.clientID), client_secret: \"${env:SECRET}\", services: [\(services)], poll_interval_secs: 1, page_size: 100}"
+                    return
+                        "  \(name): {type: genesys_audit, base_url: \"\(endpoints.genesysURL)\", client_id: \(org.configuration.clientID), client_secret: \"${env:SECRET}\", services: [\(services)], poll_interval_secs: 1, page_size: 100}"
                 }.joined(separator: "\n")
                 let config = directory.appendingPathComponent("ccrelay.yaml")
                 try """
@@ -56,11 +61,15 @@ struct MultiInstanceTests {
                 sinks:
                   splunk: {type: splunk_hec, endpoint: "\(endpoints.hecURL)", token: "${env:HEC_TOKEN}", batch: {max_events: \(Self.batchSize), timeout_secs: 0.05}}
                 """.write(to: config, atomically: true, encoding: .utf8)
-                let environment = ["SECRET": org.configuration.clientSecret, "HEC_TOKEN": SplunkHECConfiguration.defaultToken]
+                let environment = [
+                    "SECRET": org.configuration.clientSecret, "HEC_TOKEN": SplunkHECConfiguration.defaultToken,
+                ]
 
                 org.generate(count: 1_500)
                 var instances = try (0..<3).map { index in
-                    try RelayProcess(config: config.path, logPath: directory.appendingPathComponent("instance-\(index).log").path, environment: environment, logLevel: "notice")
+                    try RelayProcess(
+                        config: config.path, logPath: directory.appendingPathComponent("instance-\(index).log").path,
+                        environment: environment, logLevel: "notice")
                 }
                 defer { for instance in instances where instance.isRunning { instance.kill() } }
 
@@ -73,7 +82,8 @@ struct MultiInstanceTests {
                 await hec.waitForEvents(count: 300)
 
                 // Kill the instance pulling the most sources, mid-delivery.
-                let victimPID = Dictionary(grouping: owners.values, by: { $0 }).max { $0.value.count < $1.value.count }!.key
+                let victimPID = Dictionary(grouping: owners.values, by: { $0 }).max { $0.value.count < $1.value.count }!
+                    .key
                 let victim = try #require(instances.first { $0.pid == victimPID })
                 let orphaned = owners.filter { $0.value == victimPID }.map(\.key)
                 victim.kill()
@@ -105,7 +115,8 @@ struct MultiInstanceTests {
                     indexedEventIDs: hec.events.compactMap { $0.fields["event_id"]?.stringValue })
                 print(
                     "multi-instance: instances=3 killed_pid=\(victimPID) orphaned_sources=\(orphaned.count) lease_secs=\(Self.leaseSecs) "
-                        + "takeover_secs=\(String(format: "%.2f", takeover.seconds)) indexed_at_kill=\(atKill) \(verification)")
+                        + "takeover_secs=\(String(format: "%.2f", takeover.seconds)) indexed_at_kill=\(atKill) \(verification)"
+                )
                 #expect(atKill < generated)
                 #expect(verification.missing == 0)
                 #expect(verification.delivered == generated)
@@ -141,7 +152,9 @@ struct MultiInstanceTests {
 
     /// Awaits a condition about other processes, looking every 50 ms; fails when one of the
     /// instances exits meanwhile (the test's time limit bounds the wait).
-    static func eventually(_ what: String, _ instances: [RelayProcess], _ condition: () async throws -> Bool) async throws {
+    static func eventually(_ what: String, _ instances: [RelayProcess], _ condition: () async throws -> Bool)
+        async throws
+    {
         while try await !condition() {
             if let dead = instances.first(where: { !$0.isRunning }) {
                 Issue.record("an instance exited while waiting for \(what): \(dead.logTail())")

@@ -49,8 +49,11 @@ struct ObservabilityBrowserTests {
 
             let screenshot =
                 ProcessInfo.processInfo.environment["CCRELAY_STATUS_SCREENSHOT"]
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-status-\(UUID().uuidString).png").path
-            _ = try await Self.run(chromium, common + ["--hide-scrollbars", "--screenshot=\(screenshot)", fixture.url + "/"])
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "ccrelay-status-\(UUID().uuidString).png"
+                ).path
+            _ = try await Self.run(
+                chromium, common + ["--hide-scrollbars", "--screenshot=\(screenshot)", fixture.url + "/"])
             let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
             #expect(png.count > 10_000)
@@ -63,7 +66,8 @@ struct ObservabilityBrowserTests {
     /// Runs a process to its end off the cooperative pool; returns its standard output. The output
     /// goes to a file read once the process has exited, so no chunk can be lost or reordered.
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-chromium-\(UUID().uuidString).out")
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ccrelay-chromium-\(UUID().uuidString).out")
         guard FileManager.default.createFile(atPath: outputPath.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath.path])
         }

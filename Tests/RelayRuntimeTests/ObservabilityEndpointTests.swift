@@ -30,11 +30,15 @@ struct ObservabilityEndpointTests {
                 #expect(text.contains(line + "\n"), "missing \(line)")
             }
             // The archive's oldest row waited since the cycle (the clock moved on while it was refused).
-            let age = text.split(separator: "\n").first { $0.hasPrefix(#"ccrelay_sink_outbox_oldest_age_seconds{sink="archive"}"#) }
+            let age = text.split(separator: "\n").first {
+                $0.hasPrefix(#"ccrelay_sink_outbox_oldest_age_seconds{sink="archive"}"#)
+            }
             #expect((age?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 60)
             #expect(text.contains(#"ccrelay_source_checkpoint_lag_seconds{source="genesys"}"#))
             // Token, service mapping and query calls of six cycles.
-            let calls = text.split(separator: "\n").first { $0.hasPrefix(#"ccrelay_source_api_calls_total{source="genesys"}"#) }
+            let calls = text.split(separator: "\n").first {
+                $0.hasPrefix(#"ccrelay_source_api_calls_total{source="genesys"}"#)
+            }
             #expect((calls?.split(separator: " ").last.flatMap { Int($0) } ?? 0) >= 12)
             #expect(fixture.runtime.telemetry.source("genesys").apiCalls >= 12)
             #expect(text.contains("\nccrelay_process_resident_memory_bytes "))
@@ -47,7 +51,9 @@ struct ObservabilityEndpointTests {
             for index in families {
                 let name = lines[index].split(separator: " ")[2]
                 let help = index > 0 ? lines[index - 1] : ""
-                #expect(help.hasPrefix("# HELP \(name) ") && help.count > "# HELP \(name) ".count, "no help text for \(name)")
+                #expect(
+                    help.hasPrefix("# HELP \(name) ") && help.count > "# HELP \(name) ".count,
+                    "no help text for \(name)")
             }
         }
     }

@@ -1,11 +1,11 @@
 import Foundation
 import RelayAlerts
 import RelayConfig
+import RelayCore
+import RelayHTTP
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
-import RelayHTTP
 import RelaySandbox
 import Testing
 
@@ -27,26 +27,28 @@ struct ObservabilityFixture: Sendable {
 
     static func with<T: Sendable>(_ body: @Sendable (ObservabilityFixture) async throws -> T) async throws -> T {
         try await PipelineHarness.with { harness in
-            harness.org.insertMalformedRecord(serviceName: "Routing", rawJSON: #"{"id":"\#(malformedID)","serviceName":"Routing"}"#)
+            harness.org.insertMalformedRecord(
+                serviceName: "Routing", rawJSON: #"{"id":"\#(malformedID)","serviceName":"Routing"}"#)
             let yaml =
                 harness.configurationYAML()
                 .replacingOccurrences(of: "to: [splunk]", with: "to: [splunk, archive]")
-                .replacingOccurrences(of: "token: \(SplunkHECConfiguration.defaultToken)", with: "token: ${SPLUNK_TOKEN}")
-                + """
+                .replacingOccurrences(
+                    of: "token: \(SplunkHECConfiguration.defaultToken)", with: "token: ${SPLUNK_TOKEN}")
+                    + """
 
-                  archive:
-                    type: splunk_hec
-                    endpoint: \(harness.endpoints.hecURL)
-                    token: ${ARCHIVE_TOKEN}
-                    index: archive
-                    retry:
-                      max_attempts: 3
-                      initial_backoff_secs: 1
-                      max_backoff_secs: 60
-                server:
-                  listen: 127.0.0.1:0
-                  admin_listen: 127.0.0.1:0
-                """
+                      archive:
+                        type: splunk_hec
+                        endpoint: \(harness.endpoints.hecURL)
+                        token: ${ARCHIVE_TOKEN}
+                        index: archive
+                        retry:
+                          max_attempts: 3
+                          initial_backoff_secs: 1
+                          max_backoff_secs: 60
+                    server:
+                      listen: 127.0.0.1:0
+                      admin_listen: 127.0.0.1:0
+                    """
             let secret = harness.org.configuration.clientSecret
             let interpolation = Interpolation(environment: { name in
                 switch name {
@@ -58,7 +60,8 @@ struct ObservabilityFixture: Sendable {
             })
             let configuration = try ConfigLoader(interpolation: interpolation).load(yaml: yaml)
             let metrics = MetricsExporter()
-            let runtime = try RelayRuntime(configuration: configuration, clock: harness.clock, metrics: metrics, logger: PipelineHarness.logger)
+            let runtime = try RelayRuntime(
+                configuration: configuration, clock: harness.clock, metrics: metrics, logger: PipelineHarness.logger)
             // Rounds of records a few minutes apart, sampled as the throughput sampler does.
             for count in [10, 40, 25, 5, 30, 40] {
                 harness.org.generate(count: count)
@@ -68,7 +71,8 @@ struct ObservabilityFixture: Sendable {
             }
             return try await ListenerFixture.serving(runtime) { urls in
                 try await body(
-                    ObservabilityFixture(harness: harness, runtime: runtime, metrics: metrics, url: urls.admin, pushURL: urls.push))
+                    ObservabilityFixture(
+                        harness: harness, runtime: runtime, metrics: metrics, url: urls.admin, pushURL: urls.push))
             }
         }
     }
@@ -76,7 +80,8 @@ struct ObservabilityFixture: Sendable {
     /// GET `path` from the admin listener (or from `base`): status, content type and body text.
     func get(_ path: String, on base: String? = nil) async throws -> (status: Int, contentType: String?, body: String) {
         let target = (base ?? url) + path
-        let response = try await HTTPTransport().send(OutboundRequest(method: "GET", url: target, headers: [], body: nil))
+        let response = try await HTTPTransport().send(
+            OutboundRequest(method: "GET", url: target, headers: [], body: nil))
         return (response.status, response.header("Content-Type"), String(decoding: response.body, as: UTF8.self))
     }
 }

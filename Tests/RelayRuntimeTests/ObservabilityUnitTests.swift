@@ -13,7 +13,8 @@ struct ObservabilityUnitTests {
         let exporter = MetricsExporter()
         let telemetry = PipelineTelemetry(metricsFactory: exporter.factory)
         telemetry.recordIntake(
-            source: "genesys", received: 12, result: AppendResult(accepted: 9, duplicates: 2, deadLettered: 1), unrouted: 0)
+            source: "genesys", received: 12, result: AppendResult(accepted: 9, duplicates: 2, deadLettered: 1),
+            unrouted: 0)
         telemetry.recordPacing(source: "genesys", pollInterval: .seconds(120), throttled: .seconds(70))
         telemetry.recordAPICalls(source: "genesys", count: 4)
         telemetry.recordFailedAttempt(sink: "splunk", error: "HTTP 503")
@@ -112,7 +113,8 @@ struct ObservabilityUnitTests {
     func escaping() {
         #expect(HTML.escape(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         let letter = DeadLetter(
-            id: 7, origin: "gen<esys", sink: "s\"plunk", eventID: "e'1", payload: Array(#"{"x":"</pre><script>alert(1)</script>"}"#.utf8),
+            id: 7, origin: "gen<esys", sink: "s\"plunk", eventID: "e'1",
+            payload: Array(#"{"x":"</pre><script>alert(1)</script>"}"#.utf8),
             reason: "<b>bad</b> & worse", attempts: 3, createdAt: Timestamp(millisecondsSinceEpoch: 0))
         for page in [DeadLetterPages.detail(letter), DeadLetterPages.list([letter])] {
             #expect(!page.contains("<script>"))
@@ -137,10 +139,14 @@ struct ObservabilityUnitTests {
         let lines = Mutex<[String]>([])
         let clock = ManualClock(start: WallInstant(sinceEpoch: .seconds(1_700_000_000)))
         var logger = Logger(label: "ccrelay") { label in
-            RelayLogHandler(label: label, format: .json, level: .info, clock: clock) { line in lines.withLock { $0.append(line) } }
+            RelayLogHandler(label: label, format: .json, level: .info, clock: clock) { line in
+                lines.withLock { $0.append(line) }
+            }
         }
         logger[metadataKey: "ccrelay.sink"] = "splunk"
-        logger.info("Batch delivered", metadata: ["ccrelay.events": "3", "ccrelay.client_secret": "hunter2", "hec_token": "abc"])
+        logger.info(
+            "Batch delivered",
+            metadata: ["ccrelay.events": "3", "ccrelay.client_secret": "hunter2", "hec_token": "abc"])
         logger.debug("not shown")
         let written = lines.withLock { $0 }
         #expect(written.count == 1)
@@ -162,18 +168,24 @@ struct ObservabilityUnitTests {
         let line = RelayLogHandler.humanLine(
             timestamp: "2024-01-01T00:00:00.000Z", level: .warning, label: "ccrelay", message: "Retrying",
             metadata: ["ccrelay.sink": "splunk", "ccrelay.attempt": "2", "password": "pw"])
-        #expect(line == "2024-01-01T00:00:00.000Z WARNING ccrelay: Retrying ccrelay.attempt=2 ccrelay.sink=splunk password=[redacted]\n")
+        #expect(
+            line
+                == "2024-01-01T00:00:00.000Z WARNING ccrelay: Retrying ccrelay.attempt=2 ccrelay.sink=splunk password=[redacted]\n"
+        )
     }
 
     @Test("process figures come from /proc")
     func processFigures() {
-        #expect(ProcessFigures.parseStartTicks("1234 (my (odd) name) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 98765 20") == 98765)
+        #expect(
+            ProcessFigures.parseStartTicks(
+                "1234 (my (odd) name) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 98765 20") == 98765)
         #if os(Linux)
         let figures = ProcessFigures.current()
         #expect((figures.residentMemoryBytes ?? 0) > 1 << 20)
         #expect((figures.openFileDescriptors ?? 0) >= 3)
         let now = SystemClock().now.sinceEpoch.seconds
-        #expect((figures.startTimeSeconds ?? 0) > now - 86_400 * 365 && (figures.startTimeSeconds ?? .infinity) <= now + 1)
+        #expect(
+            (figures.startTimeSeconds ?? 0) > now - 86_400 * 365 && (figures.startTimeSeconds ?? .infinity) <= now + 1)
         #endif
     }
 }

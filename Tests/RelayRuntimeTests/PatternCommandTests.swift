@@ -5,7 +5,8 @@ import Testing
 @Suite("ccrelay pattern test", .serialized)
 struct PatternCommandTests {
     static func file(_ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-pattern-\(UUID().uuidString).json")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ccrelay-pattern-\(UUID().uuidString).json")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
@@ -17,10 +18,13 @@ struct PatternCommandTests {
             try? FileManager.default.removeItem(at: patternFile)
             try? FileManager.default.removeItem(at: eventFile)
         }
-        return try CommandLineTests.runToEnd(["pattern", "test", "--pattern", patternFile.path, "--event", eventFile.path])
+        return try CommandLineTests.runToEnd([
+            "pattern", "test", "--pattern", patternFile.path, "--event", eventFile.path,
+        ])
     }
 
-    static let pattern = #"{"source":[{"prefix":"aws.partner/genesys.com"}],"detail":{"eventBody":{"action":["Delete"]}}}"#
+    static let pattern =
+        #"{"source":[{"prefix":"aws.partner/genesys.com"}],"detail":{"eventBody":{"action":["Delete"]}}}"#
 
     @Test("a matching event prints match and exits 0")
     func match() throws {

@@ -1,10 +1,10 @@
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import Testing
 
@@ -21,7 +21,8 @@ struct PipelineDeliveryTests {
             let first = try await harness.runOnce(runtime)
             #expect(first.succeeded)
             #expect(first.delivered == 1_234)
-            #expect(harness.verification == DemoVerification(generated: 1_234, delivered: 1_234, duplicates: 0, missing: 0))
+            #expect(
+                harness.verification == DemoVerification(generated: 1_234, delivered: 1_234, duplicates: 0, missing: 0))
 
             // The next cycle's look-back window re-reads everything; the ledger drops it all.
             harness.clock.advance(by: .seconds(60))
@@ -135,9 +136,11 @@ struct PipelineDeliveryTests {
     func malformedRecord() async throws {
         try await PipelineHarness.with { harness in
             harness.org.generate(count: 30)
-            harness.org.insertMalformedRecord(serviceName: "Routing", rawJSON: #"{"id":"bad-1","serviceName":"Routing"}"#)
             harness.org.insertMalformedRecord(
-                serviceName: "Directory", rawJSON: JSONWriter.string(.object(auditRecord(id: "bad-2", eventDate: "last tuesday"))))
+                serviceName: "Routing", rawJSON: #"{"id":"bad-1","serviceName":"Routing"}"#)
+            harness.org.insertMalformedRecord(
+                serviceName: "Directory",
+                rawJSON: JSONWriter.string(.object(auditRecord(id: "bad-2", eventDate: "last tuesday"))))
             harness.clock.advance(by: .seconds(1))
             let runtime = try harness.makeRuntime()
             let report = try await harness.runOnce(runtime)
@@ -147,13 +150,19 @@ struct PipelineDeliveryTests {
             #expect(letters.allSatisfy { $0.origin == "genesys" && $0.sink == nil })
             let texts = letters.map { String(decoding: $0.payload, as: UTF8.self) }
             #expect(texts.contains { $0.contains("bad-1") })
-            #expect(letters.contains { $0.reason.contains("eventDate") && String(decoding: $0.payload, as: UTF8.self).contains("last tuesday") })
+            #expect(
+                letters.contains {
+                    $0.reason.contains("eventDate")
+                        && String(decoding: $0.payload, as: UTF8.self).contains("last tuesday")
+                })
         }
     }
 
     @Test("a malformed page leaves the checkpoint in place and the next cycle delivers everything")
     func malformedPage() async throws {
-        try await PipelineHarness.with(orgConfiguration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero)) { harness in
+        try await PipelineHarness.with(
+            orgConfiguration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero)
+        ) { harness in
             harness.org.generate(count: 40)
             harness.clock.advance(by: .seconds(1))
             harness.org.failNextRealtimeQueries(1, with: .invalidJSON)
@@ -186,7 +195,9 @@ struct PipelineDeliveryTests {
 
             // "Restart": a new runtime on the same file; claims of the old one are released.
             let second = try harness.makeRuntime(batchMaxEvents: 100)
-            let drained = try await harness.driveClock { try await second.drain(deadline: harness.clock.now.advanced(by: .seconds(3600))) }
+            let drained = try await harness.driveClock {
+                try await second.drain(deadline: harness.clock.now.advanced(by: .seconds(3600)))
+            }
             #expect(drained.remaining == 0)
             #expect(harness.verification == DemoVerification(generated: 500, delivered: 500, duplicates: 0, missing: 0))
         }
@@ -198,14 +209,20 @@ func auditRecord(id: String, eventDate: String) -> JSONObject {
     JSONObject([
         "id": .string(id),
         "userHomeOrgId": "6f1e2d3c-0000-4000-8000-000000000001",
-        "user": ["id": "9a8b7c6d-0000-4000-8000-000000000002", "name": "Ada Admin", "selfUri": "/api/v2/users/9a8b7c6d-0000-4000-8000-000000000002"],
+        "user": [
+            "id": "9a8b7c6d-0000-4000-8000-000000000002", "name": "Ada Admin",
+            "selfUri": "/api/v2/users/9a8b7c6d-0000-4000-8000-000000000002",
+        ],
         "client": ["id": "", "selfUri": ""],
         "remoteIp": ["203.0.113.7"],
         "serviceName": "Routing",
         "level": "USER",
         "eventDate": .string(eventDate),
         "action": "Create",
-        "entity": ["id": "4d3c2b1a-0000-4000-8000-000000000003", "name": "Billing", "selfUri": "/api/v2/routing/queues/4d3c2b1a-0000-4000-8000-000000000003"],
+        "entity": [
+            "id": "4d3c2b1a-0000-4000-8000-000000000003", "name": "Billing",
+            "selfUri": "/api/v2/routing/queues/4d3c2b1a-0000-4000-8000-000000000003",
+        ],
         "entityType": "Queue",
         "status": "SUCCESS",
         "application": "directory",

@@ -2,12 +2,12 @@ import Foundation
 import Logging
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayDemo
+import RelayGenesys
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
-import RelayGenesys
 import RelaySandbox
 import RelaySinks
 import RelayState
@@ -38,7 +38,8 @@ struct PipelineHarness: Sendable {
         defer { scratch.remove() }
         let directory = scratch.path
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
-            try await body(PipelineHarness(clock: clock, org: org, hec: hec, endpoints: endpoints, directory: directory))
+            try await body(
+                PipelineHarness(clock: clock, org: org, hec: hec, endpoints: endpoints, directory: directory))
         }
     }
 
@@ -100,13 +101,16 @@ struct PipelineHarness: Sendable {
         batchMaxEvents: Int = 100, pageSize: Int = 100, maxAttempts: Int = 5,
         hecToken: String = SplunkHECConfiguration.defaultToken
     ) throws -> RelayRuntime {
-        let yaml = configurationYAML(batchMaxEvents: batchMaxEvents, pageSize: pageSize, maxAttempts: maxAttempts, hecToken: hecToken)
+        let yaml = configurationYAML(
+            batchMaxEvents: batchMaxEvents, pageSize: pageSize, maxAttempts: maxAttempts, hecToken: hecToken)
         let configuration = try ConfigLoader(interpolation: interpolation).load(yaml: yaml)
         return try RelayRuntime(configuration: configuration, clock: clock, logger: Self.logger)
     }
 
     /// One `once` run with a generous deadline, letting backoff sleeps pass instantly.
-    func runOnce(_ runtime: RelayRuntime, within limit: Duration = .seconds(3600)) async throws -> RelayRuntime.OnceReport {
+    func runOnce(_ runtime: RelayRuntime, within limit: Duration = .seconds(3600)) async throws
+        -> RelayRuntime.OnceReport
+    {
         let deadline = clock.now.advanced(by: limit)
         return try await driveClock { try await runtime.runOnce(deadline: deadline) }
     }

@@ -9,10 +9,15 @@ struct PostgresTLSWarningTests {
     func postgresSSLModeWarning() throws {
         func warnings(_ url: String) throws -> [ConfigProblem] {
             try ConfigLoader(interpolation: InboundSecretConfigTests.environment).load(
-                yaml: InboundSecretConfigTests.yaml(sources: "  f: {type: firehose, access_keys: [\"${FIREHOSE_KEY}\"]}", extra: "state: {postgres: {url: \"\(url)\"}}")
+                yaml: InboundSecretConfigTests.yaml(
+                    sources: "  f: {type: firehose, access_keys: [\"${FIREHOSE_KEY}\"]}",
+                    extra: "state: {postgres: {url: \"\(url)\"}}")
             ).warnings
         }
-        for url in ["postgres://u@db.example.com/ccrelay", "postgres://u@db.example.com/ccrelay?sslmode=disable", "postgres://u@10.0.0.5/c?sslmode=prefer"] {
+        for url in [
+            "postgres://u@db.example.com/ccrelay", "postgres://u@db.example.com/ccrelay?sslmode=disable",
+            "postgres://u@10.0.0.5/c?sslmode=prefer",
+        ] {
             let found = try warnings(url)
             #expect(found.map(\.path) == ["state.postgres.url"])
             #expect(found.first?.message.contains("sslmode=require") == true)

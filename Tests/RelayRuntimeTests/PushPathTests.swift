@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import RelayAlerts
 import RelayConfig
+import RelayCore
+import RelayHTTP
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayTesting
 import ServiceLifecycle
@@ -69,7 +70,9 @@ struct PushPathTests {
     }
 
     /// Runs the runtime's HTTP server while `body` runs with the receiver's URL.
-    static func serving<T: Sendable>(_ runtime: RelayRuntime, _ body: @Sendable (String) async throws -> T) async throws -> T {
+    static func serving<T: Sendable>(_ runtime: RelayRuntime, _ body: @Sendable (String) async throws -> T) async throws
+        -> T
+    {
         let server = try #require(runtime.httpServer)
         let group = ServiceGroup(configuration: .init(services: [server], logger: PipelineHarness.logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -88,7 +91,9 @@ struct PushPathTests {
     }
 
     /// Runs `operation` while the retry sleeps of `clock` pass at once.
-    static func drivingClock<T: Sendable>(_ clock: ManualClock, _ operation: @Sendable () async throws -> T) async throws -> T {
+    static func drivingClock<T: Sendable>(_ clock: ManualClock, _ operation: @Sendable () async throws -> T)
+        async throws -> T
+    {
         let result = try await clock.driving(step: .seconds(1), operation)
         clock.advance(by: .seconds(1))
         return result
@@ -146,7 +151,8 @@ struct PushPathTests {
             try await Self.serving(first) { url in
                 var configuration = Self.emulator(url: url, clock: firehoseClock).configuration
                 configuration.retryDuration = .zero
-                let lossy = FirehoseDeliveryEmulator(configuration: configuration, clock: firehoseClock, logger: PipelineHarness.logger)
+                let lossy = FirehoseDeliveryEmulator(
+                    configuration: configuration, clock: firehoseClock, logger: PipelineHarness.logger)
                 lossy.loseResponses(100)
                 let acknowledged = try await lossy.deliver(events)
                 #expect(acknowledged == 0)
@@ -176,21 +182,22 @@ struct PushPathTests {
                 let transport = RelayHTTPTransportForTests()
                 let health = try await transport.status("GET", url + "/healthz")
                 let check = try await transport.status("GET", url + "/firehose")
-                let refused = try await transport.status("POST", url + "/firehose", headers: [("X-Amz-Firehose-Access-Key", "nope")])
+                let refused = try await transport.status(
+                    "POST", url + "/firehose", headers: [("X-Amz-Firehose-Access-Key", "nope")])
                 #expect([health, check, refused] == [Int]([200, 200, 401]))
             }
         }
     }
 }
 
-import RelayHTTP
-
 /// Minimal requests through ccrelay's own transport.
 struct RelayHTTPTransportForTests {
     let transport = HTTPTransport()
 
     func status(_ method: String, _ url: String, headers: [(name: String, value: String)] = []) async throws -> Int {
-        try await transport.send(OutboundRequest(method: method, url: url, headers: headers, body: method == "POST" ? [] : nil)).status
+        try await transport.send(
+            OutboundRequest(method: method, url: url, headers: headers, body: method == "POST" ? [] : nil)
+        ).status
     }
 }
 
@@ -213,7 +220,8 @@ struct PushConfigurationTests {
 
     @Test("push sources and the server report problems at their YAML paths")
     func problemsAtPaths() {
-        let found = problems("""
+        let found = problems(
+            """
             server:
               listen: localhost
             sources:
@@ -236,20 +244,21 @@ struct PushConfigurationTests {
 
     @Test("a valid push configuration loads with its defaults")
     func defaults() throws {
-        let configuration = try ConfigLoader().load(yaml: """
-            allow_inline_secrets: true
-            sources:
-              fh:
-                type: firehose
-                access_keys: [first-key-0123456789, second-key-0123456789]
-              eb:
-                type: eventbridge_api_destination
-                auth:
-                  type: basic
-                  username: eb
-                  password: basic-password-0123456789
-            \(Self.sink)
-            """)
+        let configuration = try ConfigLoader().load(
+            yaml: """
+                allow_inline_secrets: true
+                sources:
+                  fh:
+                    type: firehose
+                    access_keys: [first-key-0123456789, second-key-0123456789]
+                  eb:
+                    type: eventbridge_api_destination
+                    auth:
+                      type: basic
+                      username: eb
+                      password: basic-password-0123456789
+                \(Self.sink)
+                """)
         #expect(configuration.server == ServerConfiguration(host: "127.0.0.1", port: 8080))
         #expect(configuration.sources.map(\.name) == ["fh", "eb"])
     }

@@ -1,13 +1,13 @@
 import Foundation
+import RelayAWS
+import RelayAWSCore
 import RelayAlerts
 import RelayConfig
+import RelayCore
+import RelayHTTP
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayAWS
-import RelayAWSCore
-import RelayCore
-import RelayHTTP
 import RelaySandbox
 import Testing
 
@@ -37,7 +37,9 @@ struct PushRoutingToS3Tests {
         let load = generator.generate(count: 600, start: SystemClock().now.timestamp)
         let transcripts = load.filter { $0.kind == .transcript }
         let siemBound = load.filter { $0.kind == .audit || $0.kind == .conversation }
-        let calledNumbers = load.filter { $0.kind == .conversation }.compactMap { $0.event["detail"]?["eventBody"]?["ani"]?.stringValue }
+        let calledNumbers = load.filter { $0.kind == .conversation }.compactMap {
+            $0.event["detail"]?["eventBody"]?["ani"]?.stringValue
+        }
         #expect(!transcripts.isEmpty && !siemBound.isEmpty && !calledNumbers.isEmpty)
 
         try await PushPathTests.withFixture { fixture in
@@ -71,9 +73,11 @@ struct PushRoutingToS3Tests {
                 """
             let variables = [
                 "FIREHOSE_KEY": PushPathTests.accessKey, "REDACTION_KEY": Self.redactionKey,
-                "HEC_TOKEN": SplunkHECConfiguration.defaultToken, "MOTO_ACCESS_KEY_ID": keyID, "MOTO_SECRET_ACCESS_KEY": secret,
+                "HEC_TOKEN": SplunkHECConfiguration.defaultToken, "MOTO_ACCESS_KEY_ID": keyID,
+                "MOTO_SECRET_ACCESS_KEY": secret,
             ]
-            let configuration = try ConfigLoader(interpolation: Interpolation(environment: { variables[$0] })).load(yaml: yaml)
+            let configuration = try ConfigLoader(interpolation: Interpolation(environment: { variables[$0] })).load(
+                yaml: yaml)
             // The S3 signatures carry the real time, so this pipeline runs on the system clock; nothing waits on it:
             // the receiver answers when durable and `drain` sends every outbox at once.
             let runtime = try RelayRuntime(configuration: configuration, logger: PipelineHarness.logger)
@@ -86,8 +90,10 @@ struct PushRoutingToS3Tests {
             #expect(report.remaining == 0 && report.deadLettered == 0)
 
             let indexed = fixture.hec.events
-            #expect(indexed.map { $0.fields["event_id"]?.stringValue ?? "" }.sorted() == siemBound.map(\.eventID).sorted())
-            #expect(indexed.allSatisfy { ["audit", "conversation"].contains($0.event["source_kind"]?.stringValue ?? "") })
+            #expect(
+                indexed.map { $0.fields["event_id"]?.stringValue ?? "" }.sorted() == siemBound.map(\.eventID).sorted())
+            #expect(
+                indexed.allSatisfy { ["audit", "conversation"].contains($0.event["source_kind"]?.stringValue ?? "") })
 
             let keys = try await s3.listKeys(prefix: "push")
             #expect(!keys.isEmpty)
@@ -103,11 +109,15 @@ struct PushRoutingToS3Tests {
             #expect(archived.allSatisfy { $0["source_kind"]?.stringValue == "transcript" })
 
             // Redaction happened before any sink: no called number in clear, and the hash correlates.
-            let everything = indexed.map { String(decoding: JSONWriter.encode($0.event), as: UTF8.self) }
+            let everything =
+                indexed.map { String(decoding: JSONWriter.encode($0.event), as: UTF8.self) }
                 + archived.map { String(decoding: JSONWriter.encode($0), as: UTF8.self) }
             #expect(calledNumbers.allSatisfy { number in !everything.contains { $0.contains(number) } })
             let conversations = indexed.filter { $0.event["source_kind"]?.stringValue == "conversation" }
-            #expect(conversations.allSatisfy { $0.event["attributes"]?["ani"]?.stringValue?.hasPrefix("hmac-sha256:") == true })
+            #expect(
+                conversations.allSatisfy {
+                    $0.event["attributes"]?["ani"]?.stringValue?.hasPrefix("hmac-sha256:") == true
+                })
             #expect(conversations.allSatisfy { $0.event["attributes"]?["dnis"] == nil })
         }
     }

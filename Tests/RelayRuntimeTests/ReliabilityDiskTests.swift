@@ -53,12 +53,16 @@ struct SmallFilesystem {
 /// The state store's filesystem fills up under push and pull load (issue 8).
 @Suite("Reliability: disk full", .tags(.reliability))
 struct ReliabilityDiskTests {
-    @Test("state store disk full: Firehose gets non-200, nothing acknowledged that was not stored, recovery when space returns",
-          .enabled(if: SmallFilesystem.available, "needs root and a working `mount -t tmpfs` (the state store's disk is a small tmpfs)"),
-          .timeLimit(.minutes(3)))
+    @Test(
+        "state store disk full: Firehose gets non-200, nothing acknowledged that was not stored, recovery when space returns",
+        .enabled(
+            if: SmallFilesystem.available,
+            "needs root and a working `mount -t tmpfs` (the state store's disk is a small tmpfs)"),
+        .timeLimit(.minutes(3)))
     func diskFull() async throws {
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: SystemClock())
+            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            clock: SystemClock())
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("disk")
         defer { scratch.remove() }
@@ -69,8 +73,12 @@ struct ReliabilityDiskTests {
         let push = PushLoad(eventsPerRequest: 40)
         let seed = reliabilitySeed()
 
-        let (acknowledgedWhileFull, logText) = try await Sandbox.withRunning(genesys: org, hec: hec, logger: .reliability) { endpoints in
-            let config = try scratch.write("ccrelay.yaml", """
+        let (acknowledgedWhileFull, logText) = try await Sandbox.withRunning(
+            genesys: org, hec: hec, logger: .reliability
+        ) { endpoints in
+            let config = try scratch.write(
+                "ccrelay.yaml",
+                """
                 state: {sqlite: {path: \(stateDirectory)/state.sqlite}}
                 server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.2:0"}
                 sources:
@@ -79,7 +87,8 @@ struct ReliabilityDiskTests {
                 sinks:
                   splunk: {type: splunk_hec, endpoint: "\(endpoints.hecURL)", token: "${HEC_TOKEN}", batch: {max_events: 100, timeout_secs: 0.05}}
                 """)
-            let relay = try RelayProcess(config: config, logPath: scratch.path + "/ccrelay.log", environment: reliabilitySecrets(org))
+            let relay = try RelayProcess(
+                config: config, logPath: scratch.path + "/ccrelay.log", environment: reliabilitySecrets(org))
             defer { if relay.isRunning { relay.kill() } }
             push.target("http://127.0.0.1:\(try await relay.waitForListeningPort())")
             return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -95,13 +104,17 @@ struct ReliabilityDiskTests {
                 try disk.resize(kilobytes: 65_536)
                 let refusedBefore = push.snapshot.refused
                 let acceptedBefore = push.snapshot.accepted
-                try await eventually("intake to accept again", while: relay) { push.snapshot.accepted > acceptedBefore + 2 }
+                try await eventually("intake to accept again", while: relay) {
+                    push.snapshot.accepted > acceptedBefore + 2
+                }
                 push.stop()
                 try await group.waitForAll()
                 org.generate(count: 20)
                 let expected = pulledEventIDs(org.generatedIDs).union(push.snapshot.generated)
                 try await eventually("every event indexed", limit: .seconds(90), while: relay) {
-                    IndexCount(expected: expected, indexed: hec.events.compactMap { $0.fields["event_id"]?.stringValue }).missing == 0
+                    IndexCount(
+                        expected: expected, indexed: hec.events.compactMap { $0.fields["event_id"]?.stringValue }
+                    ).missing == 0
                 }
                 #expect(push.snapshot.refused >= refusedBefore)
                 let status = relay.terminate()
@@ -116,12 +129,15 @@ struct ReliabilityDiskTests {
         let indexed = hec.events.compactMap { $0.fields["event_id"]?.stringValue }
         let count = IndexCount(expected: expected, indexed: indexed)
         let acknowledgedButLost = Set(pushed.acknowledged).subtracting(indexed).count
-        ReliabilityReport.line("disk-full", [
-            "tmpfs_kib": 768, "pushed": pushed.generated.count, "pulled": org.generatedIDs.count,
-            "acknowledged_before_full": acknowledgedWhileFull, "firehose_non_200": pushed.refused,
-            "last_refusal": "\"\(Self.errorMessage(pushed.lastRefusal))\"", "acknowledged_but_lost": acknowledgedButLost,
-            "missing": count.missing, "duplicates": count.duplicates,
-        ])
+        ReliabilityReport.line(
+            "disk-full",
+            [
+                "tmpfs_kib": 768, "pushed": pushed.generated.count, "pulled": org.generatedIDs.count,
+                "acknowledged_before_full": acknowledgedWhileFull, "firehose_non_200": pushed.refused,
+                "last_refusal": "\"\(Self.errorMessage(pushed.lastRefusal))\"",
+                "acknowledged_but_lost": acknowledgedButLost,
+                "missing": count.missing, "duplicates": count.duplicates,
+            ])
         #expect(pushed.refused > 0)
         #expect(pushed.lastRefusal.hasPrefix("500"), "\(pushed.lastRefusal)")
         #expect(pushed.lastRefusal.contains("could not be stored"), "\(pushed.lastRefusal)")

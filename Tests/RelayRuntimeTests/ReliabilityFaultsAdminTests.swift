@@ -8,12 +8,16 @@ import Testing
 /// runs against `ccrelay sandbox` use.
 @Suite("Reliability: sandbox fault control", .tags(.reliability))
 struct ReliabilityFaultsAdminTests {
-    static func post(_ url: String, _ body: String, headers: [(name: String, value: String)] = []) async throws -> InboundResponse {
-        try await HTTPTransport().send(OutboundRequest(method: "POST", url: url, headers: headers, body: Array(body.utf8)))
+    static func post(_ url: String, _ body: String, headers: [(name: String, value: String)] = []) async throws
+        -> InboundResponse
+    {
+        try await HTTPTransport().send(
+            OutboundRequest(method: "POST", url: url, headers: headers, body: Array(body.utf8)))
     }
 
     static func stats(_ base: String) async throws -> JSONValue {
-        try JSONParser.parse(try await HTTPTransport().send(OutboundRequest(method: "GET", url: base + "/_sandbox/stats")).body)
+        try JSONParser.parse(
+            try await HTTPTransport().send(OutboundRequest(method: "GET", url: base + "/_sandbox/stats")).body)
     }
 
     @Test("HEC: busy faults switched on at run time answer 503 code 9, then clear ends them; stats count them")
@@ -58,11 +62,18 @@ struct ReliabilityFaultsAdminTests {
         let org = GenesysOrgEmulator(clock: SystemClock())
         try await Sandbox.withRunning(genesys: org, logger: .reliability) { base in
             #expect(try await Self.post(base + "/_sandbox/faults", #"{"daily_limit_secs": 3600}"#).status == 200)
-            let form = "grant_type=client_credentials&client_id=\(org.configuration.clientID)&client_secret=\(org.configuration.clientSecret)"
-            let token = try JSONParser.parse(try await Self.post(base + "/oauth/token", form,
-                headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded")]).body)["access_token"]?.stringValue ?? ""
-            let response = try await HTTPTransport().send(OutboundRequest(
-                method: "GET", url: base + "/api/v2/audits/query/servicemapping", headers: [(name: "Authorization", value: "Bearer \(token)")]))
+            let form =
+                "grant_type=client_credentials&client_id=\(org.configuration.clientID)&client_secret=\(org.configuration.clientSecret)"
+            let token =
+                try JSONParser.parse(
+                    try await Self.post(
+                        base + "/oauth/token", form,
+                        headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded")]
+                    ).body)["access_token"]?.stringValue ?? ""
+            let response = try await HTTPTransport().send(
+                OutboundRequest(
+                    method: "GET", url: base + "/api/v2/audits/query/servicemapping",
+                    headers: [(name: "Authorization", value: "Bearer \(token)")]))
             #expect(response.status == 429)
             #expect((Int(response.header("Retry-After") ?? "") ?? 0) > 3000)
             #expect(try await Self.stats(base)["rate_limited_responses"]?.int64Value == 1)

@@ -18,7 +18,9 @@ struct ReliabilityGenesysTests {
         let scratch = try ScratchDirectory(label)
         defer { scratch.remove() }
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: .reliability) { endpoints in
-            let config = try scratch.write("ccrelay.yaml", """
+            let config = try scratch.write(
+                "ccrelay.yaml",
+                """
                 state: {sqlite: {path: \(scratch.path)/state.sqlite}}
                 server: {listen: 127.0.0.1:0, admin_listen: 127.0.0.1:0}
                 sources:
@@ -26,7 +28,8 @@ struct ReliabilityGenesysTests {
                 sinks:
                   splunk: {type: splunk_hec, endpoint: "\(endpoints.hecURL)", token: "${HEC_TOKEN}", batch: {max_events: 100, timeout_secs: 0.05}}
                 """)
-            let relay = try RelayProcess(config: config, logPath: scratch.path + "/ccrelay.log", environment: reliabilitySecrets(org))
+            let relay = try RelayProcess(
+                config: config, logPath: scratch.path + "/ccrelay.log", environment: reliabilitySecrets(org))
             defer { if relay.isRunning { relay.kill() } }
             let result = try await body(relay)
             let status = relay.terminate()
@@ -36,7 +39,9 @@ struct ReliabilityGenesysTests {
     }
 
     static func org() -> GenesysOrgEmulator {
-        GenesysOrgEmulator(configuration: GenesysOrgConfiguration(services: services, latePersistence: .zero ... .zero), clock: SystemClock())
+        GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(services: services, latePersistence: .zero ... .zero),
+            clock: SystemClock())
     }
 
     static func indexed(_ hec: SplunkHECEmulator) -> [String] {
@@ -66,7 +71,9 @@ struct ReliabilityGenesysTests {
             org.rateLimitNextRequests(storm, retryAfterSeconds: 1)
             org.generate(count: 300)
             var gaps: [Double] = []
-            for ordinal in 1...storm { gaps.append(try await Self.gapAfterRateLimit(org, ordinal: ordinal, limit: .seconds(60))) }
+            for ordinal in 1...storm {
+                gaps.append(try await Self.gapAfterRateLimit(org, ordinal: ordinal, limit: .seconds(60)))
+            }
             let expected = pulledEventIDs(org.generatedIDs)
             try await eventually("every record indexed", limit: .seconds(60), while: relay) {
                 IndexCount(expected: expected, indexed: Self.indexed(hec)).missing == 0
@@ -75,11 +82,14 @@ struct ReliabilityGenesysTests {
         }
         let count = IndexCount(expected: pulledEventIDs(org.generatedIDs), indexed: Self.indexed(hec))
         let stats = org.stats
-        ReliabilityReport.line("genesys-429-storm", [
-            "records": org.generatedIDs.count, "429s": stats.rateLimitedResponses,
-            "min_gap_after_429_s": String(format: "%.2f", gaps.min() ?? 0), "retry_after_s": 1,
-            "requests_during_retry_after": stats.requestsDuringRetryAfter, "missing": count.missing, "duplicates": count.duplicates,
-        ])
+        ReliabilityReport.line(
+            "genesys-429-storm",
+            [
+                "records": org.generatedIDs.count, "429s": stats.rateLimitedResponses,
+                "min_gap_after_429_s": String(format: "%.2f", gaps.min() ?? 0), "retry_after_s": 1,
+                "requests_during_retry_after": stats.requestsDuringRetryAfter, "missing": count.missing,
+                "duplicates": count.duplicates,
+            ])
         #expect(stats.rateLimitedResponses == storm)
         #expect(stats.requestsDuringRetryAfter == 0)
         // Retry-After (1 s) plus the 10 s safety margin, measured from when the test saw the 429.
@@ -87,7 +97,9 @@ struct ReliabilityGenesysTests {
         #expect(count.missing == 0 && count.duplicates == 0, "\(count)")
     }
 
-    @Test("daily limit (Retry-After shortened from 3600 s): no request before it ends, missing 0", .timeLimit(.minutes(10)))
+    @Test(
+        "daily limit (Retry-After shortened from 3600 s): no request before it ends, missing 0",
+        .timeLimit(.minutes(10)))
     func dailyLimit() async throws {
         let retryAfter = ReliabilityScale.current.pick(2, 300)
         let org = Self.org()
@@ -106,11 +118,14 @@ struct ReliabilityGenesysTests {
         }
         let count = IndexCount(expected: pulledEventIDs(org.generatedIDs), indexed: Self.indexed(hec))
         let stats = org.stats
-        ReliabilityReport.line("genesys-daily-limit", [
-            "records": org.generatedIDs.count, "retry_after_s": retryAfter, "429s": stats.rateLimitedResponses,
-            "gap_after_429_s": String(format: "%.2f", gap),
-            "requests_during_retry_after": stats.requestsDuringRetryAfter, "missing": count.missing, "duplicates": count.duplicates,
-        ])
+        ReliabilityReport.line(
+            "genesys-daily-limit",
+            [
+                "records": org.generatedIDs.count, "retry_after_s": retryAfter, "429s": stats.rateLimitedResponses,
+                "gap_after_429_s": String(format: "%.2f", gap),
+                "requests_during_retry_after": stats.requestsDuringRetryAfter, "missing": count.missing,
+                "duplicates": count.duplicates,
+            ])
         #expect(stats.rateLimitedResponses == 1)
         #expect(stats.requestsDuringRetryAfter == 0)
         #expect(gap >= Double(retryAfter + 10) - 0.1)
@@ -135,11 +150,13 @@ struct ReliabilityGenesysTests {
         }
         let count = IndexCount(expected: pulledEventIDs(org.generatedIDs), indexed: Self.indexed(hec))
         let stats = org.stats
-        ReliabilityReport.line("genesys-token-revoked", [
-            "records": org.generatedIDs.count, "revoked_after_pages": revokedAt,
-            "requests_with_dead_token": stats.unauthorizedResponses, "token_requests": stats.tokenRequests,
-            "missing": count.missing, "duplicates": count.duplicates,
-        ])
+        ReliabilityReport.line(
+            "genesys-token-revoked",
+            [
+                "records": org.generatedIDs.count, "revoked_after_pages": revokedAt,
+                "requests_with_dead_token": stats.unauthorizedResponses, "token_requests": stats.tokenRequests,
+                "missing": count.missing, "duplicates": count.duplicates,
+            ])
         #expect(stats.unauthorizedResponses <= 1)
         #expect(stats.tokenRequests == 2)
         #expect(count.missing == 0 && count.duplicates == 0, "\(count)")

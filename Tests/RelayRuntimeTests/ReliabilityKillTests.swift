@@ -1,8 +1,9 @@
 import Foundation
 import RelayCore
-@testable import RelaySandbox
 import RelayTesting
 import Testing
+
+@testable import RelaySandbox
 
 /// SIGKILL of the real binary at random moments under push and pull load (issue 8).
 @Suite("Reliability: SIGKILL", .tags(.reliability), .serialized)
@@ -17,26 +18,31 @@ struct ReliabilityKillTests {
         case receiving
     }
 
-    @Test("SIGKILL 20 times at random moments under push and pull load: missing 0, duplicates only from in-flight batches",
-          .timeLimit(.minutes(4)))
+    @Test(
+        "SIGKILL 20 times at random moments under push and pull load: missing 0, duplicates only from in-flight batches",
+        .timeLimit(.minutes(4)))
     func killRepeatedly() async throws {
         let kills = ReliabilityScale.current.pick(20, 60)
         let batchSize = 50
         let workers = 2
         let seed = reliabilitySeed()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing", "Directory", "Presence"], latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing", "Directory", "Presence"], latePersistence: .zero ... .zero),
             clock: SystemClock())
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("kill")
         defer { scratch.remove() }
         let push = PushLoad(eventsPerRequest: 40)
 
-        let (moments, peakRSS) = try await Sandbox.withRunning(genesys: org, hec: hec, logger: .reliability) { endpoints in
+        let (moments, peakRSS) = try await Sandbox.withRunning(genesys: org, hec: hec, logger: .reliability) {
+            endpoints in
             var random = SeededGenerator(seed: seed)
             var moments: [Moment: Int] = [:]
             var peakRSS = 0
-            let config = try scratch.write("ccrelay.yaml", """
+            let config = try scratch.write(
+                "ccrelay.yaml",
+                """
                 state: {sqlite: {path: \(scratch.path)/state.sqlite}}
                 server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.2:0"}
                 sources:
@@ -63,7 +69,9 @@ struct ReliabilityKillTests {
                         try await eventually("HEC batches", while: relay) { hec.stats.acceptedBatches >= target }
                     case .receiving:
                         let target = push.snapshot.accepted + Int.random(in: 1...3, using: &random)
-                        try await eventually("Firehose acknowledgements", while: relay) { push.snapshot.accepted >= target }
+                        try await eventually("Firehose acknowledgements", while: relay) {
+                            push.snapshot.accepted >= target
+                        }
                     }
                     peakRSS = max(peakRSS, relay.memory().peak)
                     relay.kill()
@@ -76,7 +84,9 @@ struct ReliabilityKillTests {
                 try await group.waitForAll()
                 let expected = pulledEventIDs(org.generatedIDs).union(push.snapshot.generated)
                 try await eventually("every event indexed", limit: .seconds(120), while: relay) {
-                    IndexCount(expected: expected, indexed: hec.events.compactMap { $0.fields["event_id"]?.stringValue }).missing == 0
+                    IndexCount(
+                        expected: expected, indexed: hec.events.compactMap { $0.fields["event_id"]?.stringValue }
+                    ).missing == 0
                 }
                 peakRSS = max(peakRSS, relay.memory().peak)
                 let status = relay.terminate()
@@ -87,14 +97,18 @@ struct ReliabilityKillTests {
 
         let pushed = push.snapshot
         let expected = pulledEventIDs(org.generatedIDs).union(pushed.generated)
-        let count = IndexCount(expected: expected, indexed: hec.events.compactMap { $0.fields["event_id"]?.stringValue })
-        ReliabilityReport.line("sigkill", [
-            "kills": kills, "seed": seed, "pulled": org.generatedIDs.count, "pushed": pushed.generated.count,
-            "firehose_retries": pushed.refused + pushed.unreachable, "at_startup": moments[.startup, default: 0],
-            "mid_delivery": moments[.delivering, default: 0], "mid_intake": moments[.receiving, default: 0],
-            "missing": count.missing, "duplicates": count.duplicates, "duplicate_bound": kills * batchSize * workers,
-            "peak_rss_mib": peakRSS >> 20,
-        ])
+        let count = IndexCount(
+            expected: expected, indexed: hec.events.compactMap { $0.fields["event_id"]?.stringValue })
+        ReliabilityReport.line(
+            "sigkill",
+            [
+                "kills": kills, "seed": seed, "pulled": org.generatedIDs.count, "pushed": pushed.generated.count,
+                "firehose_retries": pushed.refused + pushed.unreachable, "at_startup": moments[.startup, default: 0],
+                "mid_delivery": moments[.delivering, default: 0], "mid_intake": moments[.receiving, default: 0],
+                "missing": count.missing, "duplicates": count.duplicates,
+                "duplicate_bound": kills * batchSize * workers,
+                "peak_rss_mib": peakRSS >> 20,
+            ])
         #expect(count.missing == 0, "\(count)")
         #expect(pushed.acknowledged.count == pushed.generated.count)
         // Without indexer acknowledgement, only the batches in flight at a kill (one per worker) can be sent twice.

@@ -112,7 +112,9 @@ final class RelayProcess {
     func waitForListeningPort() async throws -> Int {
         var port: Int?
         try await eventually("ccrelay listening") {
-            guard self.isRunning else { throw ReliabilityFailure(description: "ccrelay exited before listening: \(self.logTail())") }
+            guard self.isRunning else {
+                throw ReliabilityFailure(description: "ccrelay exited before listening: \(self.logTail())")
+            }
             port = self.listeningPort()
             return port != nil
         }
@@ -130,7 +132,8 @@ final class RelayProcess {
 /// every `every` (default 20 ms); fails after `limit`.
 /// With `while` given, fails at once when that process has exited.
 func eventually(
-    _ what: String, limit: Duration = .seconds(90), every interval: Duration = .milliseconds(20), while process: RelayProcess? = nil,
+    _ what: String, limit: Duration = .seconds(90), every interval: Duration = .milliseconds(20),
+    while process: RelayProcess? = nil,
     _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
@@ -140,7 +143,8 @@ func eventually(
             throw ReliabilityFailure(description: "ccrelay exited while waiting for \(what): \(process.logTail())")
         }
         guard clock.now < deadline else {
-            throw ReliabilityFailure(description: "timed out waiting for \(what)" + (process.map { ": \($0.logTail())" } ?? ""))
+            throw ReliabilityFailure(
+                description: "timed out waiting for \(what)" + (process.map { ": \($0.logTail())" } ?? ""))
         }
         try await Task.sleep(for: interval)
     }
@@ -162,7 +166,9 @@ struct IndexCount: CustomStringConvertible {
         self.duplicates = duplicates
     }
 
-    var description: String { "expected=\(expected) delivered=\(delivered) duplicates=\(duplicates) missing=\(missing)" }
+    var description: String {
+        "expected=\(expected) delivered=\(delivered) duplicates=\(duplicates) missing=\(missing)"
+    }
 }
 
 /// The credentials every scenario's configuration references (`${NAME}`; ccrelay refuses literal
@@ -187,5 +193,6 @@ extension Logger {
 /// The seed of a scenario's random moments: `CCRELAY_CHAOS_SEED` when set (to replay a run), else
 /// a fresh one; scenarios print it in their result line.
 func reliabilitySeed() -> UInt64 {
-    ProcessInfo.processInfo.environment["CCRELAY_CHAOS_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
+    ProcessInfo.processInfo.environment["CCRELAY_CHAOS_SEED"].flatMap { UInt64($0) }
+        ?? UInt64.random(in: 1...UInt64(UInt32.max))
 }

@@ -1,10 +1,10 @@
 import Foundation
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayTesting
 import Testing
@@ -52,12 +52,14 @@ struct ReloadingDaemonTests {
             #expect(await runtimes.next() == ["first"])
 
             // Invalid: refused, nothing restarts. The valid reload after it is the next runtime seen.
-            try Self.yaml(directory: directory, sinks: ["broken"], valid: false).write(toFile: path, atomically: true, encoding: .utf8)
+            try Self.yaml(directory: directory, sinks: ["broken"], valid: false).write(
+                toFile: path, atomically: true, encoding: .utf8)
             requestReload.yield()
             var refused = refusals.makeAsyncIterator()
             let reason = await refused.next()
             #expect(reason?.contains("bogus_section") == true)
-            try Self.yaml(directory: directory, sinks: ["first", "second"]).write(toFile: path, atomically: true, encoding: .utf8)
+            try Self.yaml(directory: directory, sinks: ["first", "second"]).write(
+                toFile: path, atomically: true, encoding: .utf8)
             requestReload.yield()
             #expect(await runtimes.next() == ["first", "second"])
 

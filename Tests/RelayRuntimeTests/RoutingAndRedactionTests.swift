@@ -1,9 +1,9 @@
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import Testing
 
@@ -36,8 +36,10 @@ struct RoutingAndRedactionTests {
                   default:
                     to: [rest]
                 """
-            let configuration = try ConfigLoader(interpolation: harness.interpolation).load(yaml: yaml(harness, routes: routes))
-            let runtime = try RelayRuntime(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
+            let configuration = try ConfigLoader(interpolation: harness.interpolation).load(
+                yaml: yaml(harness, routes: routes))
+            let runtime = try RelayRuntime(
+                configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
             #expect(try await harness.runOnce(runtime).succeeded)
 
             let events = harness.hec.events
@@ -61,7 +63,8 @@ struct RoutingAndRedactionTests {
                   fields: {attributes.ani: hash}
                 """
             let error = #expect(throws: ConfigError.self) {
-                try ConfigLoader(interpolation: harness.interpolation).load(yaml: yaml(harness, routes: "  all: {to: [queues]}", redaction: redaction))
+                try ConfigLoader(interpolation: harness.interpolation).load(
+                    yaml: yaml(harness, routes: "  all: {to: [queues]}", redaction: redaction))
             }
             #expect(error?.problems.map(\.path) == ["redaction.key"])
             #expect(error?.description.contains("short") == false)
@@ -86,8 +89,12 @@ struct RoutingAndRedactionTests {
     @Test("redacted fields never reach a sink: hashed ones are stable pseudonyms, dropped ones are gone")
     func redaction() async throws {
         try await PipelineHarness.with { harness in
-            harness.org.insert(auditRecord(id: "redact-1", eventDate: harness.clock.now.timestamp.iso8601), visibleAt: harness.clock.now)
-            harness.org.insert(auditRecord(id: "redact-2", eventDate: harness.clock.now.timestamp.iso8601), visibleAt: harness.clock.now)
+            harness.org.insert(
+                auditRecord(id: "redact-1", eventDate: harness.clock.now.timestamp.iso8601),
+                visibleAt: harness.clock.now)
+            harness.org.insert(
+                auditRecord(id: "redact-2", eventDate: harness.clock.now.timestamp.iso8601),
+                visibleAt: harness.clock.now)
             harness.clock.advance(by: .seconds(1))
             let redaction = """
                 redaction:
@@ -98,7 +105,8 @@ struct RoutingAndRedactionTests {
                 """
             let configuration = try ConfigLoader(interpolation: harness.interpolation).load(
                 yaml: yaml(harness, routes: "  all: {to: [queues]}", redaction: redaction))
-            let runtime = try RelayRuntime(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
+            let runtime = try RelayRuntime(
+                configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
             #expect(try await harness.runOnce(runtime).succeeded)
 
             let events = harness.hec.events

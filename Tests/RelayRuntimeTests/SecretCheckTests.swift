@@ -4,11 +4,11 @@ import RelayAWS
 import RelayAWSCore
 import RelayAlerts
 import RelayConfig
+import RelayCore
+import RelayHTTP
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
-import RelayHTTP
 import RelaySandbox
 import RelaySinks
 import RelayTesting
@@ -18,7 +18,9 @@ import Testing
 /// the Datadog intake.
 @Suite("Secrets: check and re-read on rejection")
 struct SecretCheckTests {
-    @Test("check names each secret's origin, file time or Secrets Manager version, and the verdict of its users; a stale Genesys secret is re-read on 401")
+    @Test(
+        "check names each secret's origin, file time or Secrets Manager version, and the verdict of its users; a stale Genesys secret is re-read on 401"
+    )
     func checkReportsSecrets() async throws {
         let moto = try MotoEnvironment.current()
         let client = SecretsManagerClient(
@@ -27,28 +29,36 @@ struct SecretCheckTests {
             transport: HTTPTransport(), clock: SystemClock())
         let name = "ccrelay-test/check-\(UUID().uuidString.prefix(8))"
         let created = try await client.call(
-            "CreateSecret", ["Name": .string(name), "SecretString": .string(#"{"token":"sandbox-hec-token"}"#)], naming: name)
+            "CreateSecret", ["Name": .string(name), "SecretString": .string(#"{"token":"sandbox-hec-token"}"#)],
+            naming: name)
         let version = try #require(created["VersionId"]?.stringValue)
         let hecReference = "${aws-secretsmanager:\(name)#token}"
 
         try await PipelineHarness.with { harness in
             let secretPath = harness.directory + "/genesys-secret"
             try "stale-secret-value\n".write(toFile: secretPath, atomically: true, encoding: .utf8)
-            let yaml = harness.configurationYAML(hecToken: "\"\(hecReference)\"")
-                .replacingOccurrences(of: "client_secret: ${GENESYS_SECRET}", with: "client_secret: ${file:\(secretPath)}")
+            let yaml =
+                harness.configurationYAML(hecToken: "\"\(hecReference)\"")
+                .replacingOccurrences(
+                    of: "client_secret: ${GENESYS_SECRET}", with: "client_secret: ${file:\(secretPath)}")
                 + "\nsecrets: {aws: {endpoint: \"\(moto.endpoint)\", region: us-east-1}}\n"
-            let configuration = try ConfigLoader(interpolation: moto.interpolation(harness.interpolation)).load(yaml: yaml)
+            let configuration = try ConfigLoader(interpolation: moto.interpolation(harness.interpolation)).load(
+                yaml: yaml)
             try await configuration.secrets.resolve(logger: PipelineHarness.logger)
             // The mounted secret is rotated after ccrelay read it: Genesys answers 401 to the stale value,
             // and the re-read finds the new one.
-            try "\(harness.org.configuration.clientSecret)\n".write(toFile: secretPath, atomically: true, encoding: .utf8)
+            try "\(harness.org.configuration.clientSecret)\n".write(
+                toFile: secretPath, atomically: true, encoding: .utf8)
 
-            let report = try await CredentialCheck.run(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
+            let report = try await CredentialCheck.run(
+                configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
             #expect(report.results.map(\.line) == ["source genesys: valid", "sink splunk: valid"])
             #expect(report.exitCode == 0)
             #expect(report.secrets.count == 2)
             let file = try #require(report.secrets.first { $0.secret.reference.text == "${file:\(secretPath)}" })
-            #expect(file.line.hasPrefix("secret ${file:\(secretPath)} (sources.genesys.client_secret): file \(secretPath), modified 20"))
+            #expect(
+                file.line.hasPrefix(
+                    "secret ${file:\(secretPath)} (sources.genesys.client_secret): file \(secretPath), modified 20"))
             #expect(file.line.hasSuffix("; source genesys: valid"))
             let manager = try #require(report.secrets.first { $0.secret.reference.text == hecReference })
             #expect(
@@ -69,9 +79,11 @@ struct SecretCheckTests {
             let yaml = harness.configurationYAML().replacingOccurrences(
                 of: "access_key_secret: ${CXONE_ACCESS_KEY_SECRET}", with: "access_key_secret: ${file:\(path)}")
             let configuration = try ConfigLoader(interpolation: harness.interpolation).load(yaml: yaml)
-            let runtime = try RelayRuntime(configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
+            let runtime = try RelayRuntime(
+                configuration: configuration, clock: harness.clock, logger: PipelineHarness.logger)
             // Rotated after ccrelay read it: the first token request is refused, the re-read finds the new key.
-            try "\(harness.tenant.configuration.accessKeySecret)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try "\(harness.tenant.configuration.accessKeySecret)\n".write(
+                toFile: path, atomically: true, encoding: .utf8)
             let report = try await harness.runOnce(runtime)
             #expect(report.failedSources.isEmpty)
             #expect(report.succeeded)
@@ -80,7 +92,8 @@ struct SecretCheckTests {
 
     @Test("a Datadog 403 re-reads the API key: a rotated key is used at once, an unchanged one names the secret")
     func datadogKeyRotation() async throws {
-        let intake = DatadogIntakeEmulator(configuration: DatadogIntakeConfiguration(apiKeys: ["dd-key-one", "dd-key-two"]))
+        let intake = DatadogIntakeEmulator(
+            configuration: DatadogIntakeConfiguration(apiKeys: ["dd-key-one", "dd-key-two"]))
         let scratch = try ScratchDirectory("dd")
         defer { scratch.remove() }
         let directory = scratch.path
@@ -88,13 +101,14 @@ struct SecretCheckTests {
         try "dd-key-one\n".write(toFile: keyPath, atomically: true, encoding: .utf8)
 
         try await Sandbox.withRunning(datadog: intake, logger: PipelineHarness.logger) { url in
-            let configuration = try ConfigLoader().load(yaml: """
-                allow_inline_secrets: true
-                sources:
-                  fh: {type: firehose, access_keys: [push-key-0123456789]}
-                sinks:
-                  dd: {type: datadog_logs, endpoint: "\(url)", api_key: "${file:\(keyPath)}"}
-                """)
+            let configuration = try ConfigLoader().load(
+                yaml: """
+                    allow_inline_secrets: true
+                    sources:
+                      fh: {type: firehose, access_keys: [push-key-0123456789]}
+                    sinks:
+                      dd: {type: datadog_logs, endpoint: "\(url)", api_key: "${file:\(keyPath)}"}
+                    """)
             let clock = ManualClock()
             configuration.secrets.use(transport: HTTPTransport(), clock: clock, logger: PipelineHarness.logger)
             let sink = DatadogLogsSink(
@@ -105,7 +119,9 @@ struct SecretCheckTests {
                 let event = Event(
                     eventID: EventID.make(platform: .genesys, nativeID: "dd-\(id)"), timestamp: now, platform: .genesys,
                     sourceKind: "audit", eventType: "USER_UPDATED")
-                return OutboxEntry(id: id, eventID: event.eventID, timestamp: now, platform: .genesys, payload: event.encoded(), enqueuedAt: now)
+                return OutboxEntry(
+                    id: id, eventID: event.eventID, timestamp: now, platform: .genesys, payload: event.encoded(),
+                    enqueuedAt: now)
             }
             #expect(await sink.deliver([entry(1)]) == .delivered)
 

@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySinks
 import RelayTesting
 import Testing
@@ -42,12 +42,17 @@ struct SecretConfigTests {
               d: {type: datadog_logs, api_key: literal-dd}
               u: {type: sumo_logic, url: "https://endpoint1.collection.sumologic.com/receiver/v1/http/literalcode"}
             """
-        let error = #expect(throws: ConfigError.self) { try ConfigLoader(interpolation: Self.environment).load(yaml: yaml) }
-        let refused = (error?.problems ?? []).filter { $0.message.contains("must not be written into the configuration file") }
-        #expect(Set(refused.map(\.path)) == [
-            "sources.g.client_secret", "sources.c.access_key_secret", "sources.c.client_secret", "sinks.s.token",
-            "sinks.d.api_key", "sinks.u.url",
-        ])
+        let error = #expect(throws: ConfigError.self) {
+            try ConfigLoader(interpolation: Self.environment).load(yaml: yaml)
+        }
+        let refused = (error?.problems ?? []).filter {
+            $0.message.contains("must not be written into the configuration file")
+        }
+        #expect(
+            Set(refused.map(\.path)) == [
+                "sources.g.client_secret", "sources.c.access_key_secret", "sources.c.client_secret", "sinks.s.token",
+                "sinks.d.api_key", "sinks.u.url",
+            ])
         let message = refused.first?.message ?? ""
         for hint in ["${env:NAME}", "${file:", "${aws-secretsmanager:", "allow_inline_secrets: true"] {
             #expect(message.contains(hint))
@@ -67,7 +72,8 @@ struct SecretConfigTests {
         #expect(sink.token.reference == nil)
         #expect(inline.secrets.allowsInlineSecrets)
 
-        let referenced = try ConfigLoader(interpolation: Self.environment).load(yaml: Self.yaml(token: "${env:HEC_TOKEN}"))
+        let referenced = try ConfigLoader(interpolation: Self.environment).load(
+            yaml: Self.yaml(token: "${env:HEC_TOKEN}"))
         let referencedSink = try #require(referenced.sinks.first as? SplunkHECSinkConfiguration)
         #expect(referencedSink.token.value == "hec-token-value")
         #expect(referencedSink.token.reference == "${env:HEC_TOKEN}")
@@ -85,7 +91,8 @@ struct SecretConfigTests {
         #expect(missingEnv?.problems.first?.message.contains("${env:NOT_SET_ANYWHERE}") == true)
 
         let missingFile = #expect(throws: ConfigError.self) {
-            try ConfigLoader(interpolation: Self.environment).load(yaml: Self.yaml(token: "${file:/nonexistent/ccrelay/hec}"))
+            try ConfigLoader(interpolation: Self.environment).load(
+                yaml: Self.yaml(token: "${file:/nonexistent/ccrelay/hec}"))
         }
         #expect(missingFile?.problems.map(\.path) == ["sinks.s.token"])
         #expect(missingFile?.problems.first?.message.contains("${file:/nonexistent/ccrelay/hec}") == true)
@@ -93,7 +100,8 @@ struct SecretConfigTests {
         // Secrets Manager without AWS credentials in the environment: refused while loading.
         let noAWS = #expect(throws: ConfigError.self) {
             try ConfigLoader(interpolation: Self.environment).load(
-                yaml: Self.yaml(token: "${aws-secretsmanager:prod/hec#token}", extra: "secrets: {aws: {region: eu-west-1}}"))
+                yaml: Self.yaml(
+                    token: "${aws-secretsmanager:prod/hec#token}", extra: "secrets: {aws: {region: eu-west-1}}"))
         }
         #expect(noAWS?.problems.map(\.path) == ["sinks.s.token"])
         #expect(noAWS?.problems.first?.message.contains("${aws-secretsmanager:prod/hec#token}") == true)
@@ -124,7 +132,9 @@ struct SecretConfigTests {
         #expect(message.contains("ResourceNotFoundException"))
     }
 
-    @Test("a file secret is re-read after a rejection and on the refresh interval, keeping the last good value on failure")
+    @Test(
+        "a file secret is re-read after a rejection and on the refresh interval, keeping the last good value on failure"
+    )
     func fileRefresh() async throws {
         try await withScratchDirectory("secrets") { directory in
             let path = directory + "/hec-token"

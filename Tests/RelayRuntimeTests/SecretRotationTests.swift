@@ -3,12 +3,12 @@ import RelayAWS
 import RelayAWSCore
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayDemo
+import RelayHTTP
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
-import RelayHTTP
 import RelaySandbox
 import RelayTesting
 import Testing
@@ -26,19 +26,23 @@ struct SecretRotationTests {
     static func withHarness<T: Sendable>(_ body: @Sendable (PipelineHarness) async throws -> T) async throws -> T {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            clock: clock)
         let hec = SplunkHECEmulator(
             configuration: SplunkHECConfiguration(tokens: [firstToken: ["ccas"], secondToken: ["ccas"]]), clock: clock)
         let scratch = try ScratchDirectory("rotation")
         defer { scratch.remove() }
         let directory = scratch.path
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: PipelineHarness.logger) { endpoints in
-            try await body(PipelineHarness(clock: clock, org: org, hec: hec, endpoints: endpoints, directory: directory))
+            try await body(
+                PipelineHarness(clock: clock, org: org, hec: hec, endpoints: endpoints, directory: directory))
         }
     }
 
     /// The harness's configuration with the HEC token taken from `reference`, secrets resolved.
-    static func runtime(_ harness: PipelineHarness, token reference: String, secrets: String, interpolation: Interpolation) async throws
+    static func runtime(
+        _ harness: PipelineHarness, token reference: String, secrets: String, interpolation: Interpolation
+    ) async throws
         -> RelayRuntime
     {
         let yaml = harness.configurationYAML(hecToken: "\"\(reference)\"") + "\n" + secrets
@@ -55,7 +59,9 @@ struct SecretRotationTests {
         await clock.waitForSleepers(count: 1)
     }
 
-    @Test("a token rotated in Secrets Manager after HEC revoked the old one: one alert for the window, then everything delivered once")
+    @Test(
+        "a token rotated in Secrets Manager after HEC revoked the old one: one alert for the window, then everything delivered once"
+    )
     func secretsManagerRotation() async throws {
         let moto = try MotoEnvironment.current()
         let client = SecretsManagerClient(
@@ -64,7 +70,8 @@ struct SecretRotationTests {
             transport: HTTPTransport(), clock: SystemClock())
         let name = "ccrelay-test/hec-\(UUID().uuidString.prefix(8))"
         _ = try await client.call(
-            "CreateSecret", ["Name": .string(name), "SecretString": .string(#"{"token":"\#(Self.firstToken)"}"#)], naming: name)
+            "CreateSecret", ["Name": .string(name), "SecretString": .string(#"{"token":"\#(Self.firstToken)"}"#)],
+            naming: name)
         let reference = "${aws-secretsmanager:\(name)#token}"
         let receiver = WebhookReceiver()
         let alertClock = ManualClock()
@@ -74,11 +81,13 @@ struct SecretRotationTests {
             try await Sandbox.withRunning(webhook: receiver, logger: PipelineHarness.logger) { hookURL in
                 let runtime = try await Self.runtime(
                     harness, token: reference,
-                    secrets: "secrets:\n  refresh_secs: 300\n  aws: {endpoint: \"\(moto.endpoint)\", region: us-east-1}",
+                    secrets:
+                        "secrets:\n  refresh_secs: 300\n  aws: {endpoint: \"\(moto.endpoint)\", region: us-east-1}",
                     interpolation: moto.interpolation(harness.interpolation))
                 var configuration = alerting
                 configuration.targets = [AlertTarget(name: "ops", kind: .webhook, url: hookURL + "/hooks/ops")]
-                let alerts = AlertService(configuration: configuration, runtime: runtime, clock: alertClock, logger: PipelineHarness.logger)
+                let alerts = AlertService(
+                    configuration: configuration, runtime: runtime, clock: alertClock, logger: PipelineHarness.logger)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await alerts.run() }
 
@@ -106,14 +115,16 @@ struct SecretRotationTests {
                     // The secret is rotated: the next attempt re-reads it, the halted intake resumes.
                     let put = try await client.call(
                         "PutSecretValue",
-                        ["SecretId": .string(name), "SecretString": .string(#"{"token":"\#(Self.secondToken)"}"#)], naming: name)
+                        ["SecretId": .string(name), "SecretString": .string(#"{"token":"\#(Self.secondToken)"}"#)],
+                        naming: name)
                     harness.org.generate(count: 100)
                     harness.clock.advance(by: .seconds(60))
                     let recovered = try await harness.runOnce(runtime)
                     // Required, so a failure ends the test instead of waiting for a recovery alert.
                     try #require(recovered.succeeded)
                     try #require(runtime.health.rejection(of: "splunk") == nil)
-                    let status = try #require(runtime.configuration.secrets.statuses.first { $0.reference.text == reference })
+                    let status = try #require(
+                        runtime.configuration.secrets.statuses.first { $0.reference.text == reference })
                     #expect(status.version == put["VersionId"]?.stringValue)
 
                     // Clear for the resolve period: one recovery, then nothing more.
@@ -135,13 +146,16 @@ struct SecretRotationTests {
         #expect(!message.contains(Self.firstToken) && !message.contains(Self.secondToken))
     }
 
-    @Test("a file secret rewritten on disk before HEC revokes the old token: picked up on the first rejection, nothing halts")
+    @Test(
+        "a file secret rewritten on disk before HEC revokes the old token: picked up on the first rejection, nothing halts"
+    )
     func fileRotation() async throws {
         let report = try await Self.withHarness { harness in
             let path = harness.directory + "/hec-token"
             try "\(Self.firstToken)\n".write(toFile: path, atomically: true, encoding: .utf8)
             let runtime = try await Self.runtime(
-                harness, token: "${file:\(path)}", secrets: "secrets: {refresh_secs: 3600}", interpolation: harness.interpolation)
+                harness, token: "${file:\(path)}", secrets: "secrets: {refresh_secs: 3600}",
+                interpolation: harness.interpolation)
 
             harness.org.generate(count: 100)
             harness.clock.advance(by: .seconds(1))

@@ -23,7 +23,10 @@ private final class ThrottlingSink: Sink, Sendable {
     let batchSizes = Mutex<[Int]>([])
     let inFlight = Mutex((now: 0, most: 0))
 
-    init(clock: ManualClock, throttles: Int, batch: BatchConfiguration = BatchConfiguration(maxEvents: 50, timeout: .zero), hold: Duration = .seconds(10)) {
+    init(
+        clock: ManualClock, throttles: Int,
+        batch: BatchConfiguration = BatchConfiguration(maxEvents: 50, timeout: .zero), hold: Duration = .seconds(10)
+    ) {
         self.clock = clock
         self.throttlesLeft = Mutex(throttles)
         self.batch = batch
@@ -68,7 +71,8 @@ struct SinkWorkerConcurrencyTests {
         let total = arrivals.reduce(0) { $0 + $1.count }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<workers {
-                let worker = SinkWorkerFixture.worker(sink, fixture.store, clock, signal: signal, index: index, gate: gate)
+                let worker = SinkWorkerFixture.worker(
+                    sink, fixture.store, clock, signal: signal, index: index, gate: gate)
                 group.addTask { try? await worker.run() }
             }
             while sink.delivered.withLock({ $0.count }) < total, clock.now < start.advanced(by: .seconds(600)) {
@@ -125,7 +129,8 @@ struct SinkWorkerConcurrencyTests {
     @Test("rows arriving while a batch fills join that batch: two workers do not each take half and wait twice as long")
     func oneWorkerFillsAtATime() async throws {
         let sink = ThrottlingSink(
-            clock: ManualClock(), throttles: 0, batch: BatchConfiguration(maxEvents: 100, timeout: .seconds(1)), hold: .milliseconds(100))
+            clock: ManualClock(), throttles: 0, batch: BatchConfiguration(maxEvents: 100, timeout: .seconds(1)),
+            hold: .milliseconds(100))
         // Ten rows every 100 ms: each arrival wakes both workers, and either may claim first.
         let steady = (0..<10).map { (after: Duration.milliseconds(100 * $0), count: 10) }
         let ids = try await Self.run(workers: 2, sink: sink, arrivals: steady + [(.seconds(5), 10)])
@@ -134,8 +139,9 @@ struct SinkWorkerConcurrencyTests {
         #expect(sink.batchSizes.withLock { $0 } == [100, 10])
     }
 
-    @Test("a drain whose batch cannot be retried before its deadline stops, with the rows kept, instead of claiming it again",
-          .timeLimit(.minutes(1)))
+    @Test(
+        "a drain whose batch cannot be retried before its deadline stops, with the rows kept, instead of claiming it again",
+        .timeLimit(.minutes(1)))
     func drainStopsAtAClosedGate() async throws {
         let clock = ManualClock()
         let sink = ThrottlingSink(clock: clock, throttles: .max)

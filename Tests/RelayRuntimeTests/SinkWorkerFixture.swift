@@ -20,19 +20,23 @@ struct SinkWorkerFixture {
     func append(_ count: Int, from first: Int = 0, for sink: String, at clock: ManualClock) async throws -> [String] {
         let ids = (first..<first + count).map { EventID.make(platform: .genesys, nativeID: "n\($0)") }
         let records = ids.map {
-            PendingRecord(eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8), sinks: [sink])
+            PendingRecord(
+                eventID: $0, timestamp: clock.now.timestamp, platform: .genesys, payload: Array("{}".utf8),
+                sinks: [sink])
         }
         _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
         return ids
     }
 
     static func worker(
-        _ sink: any Sink, _ store: any StateStore, _ clock: ManualClock, signal: OutboxSignal = OutboxSignal(), index: Int = 0,
+        _ sink: any Sink, _ store: any StateStore, _ clock: ManualClock, signal: OutboxSignal = OutboxSignal(),
+        index: Int = 0,
         gate: SinkGate? = nil
     ) -> SinkWorker {
         let logger = Logger.quiet("ccrelay.tests")
         return SinkWorker(
-            sink: sink, store: store, clock: clock, signal: signal, telemetry: PipelineTelemetry(), health: SinkHealth(),
+            sink: sink, store: store, clock: clock, signal: signal, telemetry: PipelineTelemetry(),
+            health: SinkHealth(),
             index: index, gate: gate, logger: logger)
     }
 

@@ -50,7 +50,8 @@ struct SinkWorkerPartialOutageTests {
         let sink = HalfTakingSink(outage: outage, failures: 8)
         let worker = SinkWorkerFixture.worker(sink, fixture.store, clock)
 
-        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
+        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1))
+            .get()
         #expect(result.remaining == 0)
         if outage {
             #expect(result.deadLettered == 0 && result.delivered == 20)

@@ -57,37 +57,50 @@ private final class FullDiskStore: StateStore, Sendable {
         try await base.checkpoint(source: source, partition: partition)
     }
     func append(
-        _ records: [PendingRecord], deadLetters: [DeadLetterDraft], checkpoint: CheckpointUpdate?, lease: LeaseGuard?, now: WallInstant
+        _ records: [PendingRecord], deadLetters: [DeadLetterDraft], checkpoint: CheckpointUpdate?, lease: LeaseGuard?,
+        now: WallInstant
     ) async throws -> AppendResult {
         try await base.append(records, deadLetters: deadLetters, checkpoint: checkpoint, lease: lease, now: now)
     }
-    func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant) async throws -> [OutboxEntry] {
+    func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant) async throws
+        -> [OutboxEntry]
+    {
         let call = claimCalls.withLock {
             $0 += 1
             return $0
         }
         if failingClaims.contains(call) { throw RelayError(.stateStore, "database or disk is full (SQLITE_FULL)") }
-        return try await base.claim(sink: sink, maxEvents: maxEvents, maxBytes: maxBytes, now: now, leaseUntil: leaseUntil)
+        return try await base.claim(
+            sink: sink, maxEvents: maxEvents, maxBytes: maxBytes, now: now, leaseUntil: leaseUntil)
     }
     func release(sink: String, ids: [Int64]) async throws { try await base.release(sink: sink, ids: ids) }
-    func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws {
+    func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws
+    {
         deadLetterCalls.withLock { $0 += 1 }
         try failIfFull()
         try await base.deadLetter(sink: sink, entries: entries, reason: reason, attempts: attempts, now: now)
     }
     func outboxDepth(sink: String) async throws -> Int { try await base.outboxDepth(sink: sink) }
     func deadLetters(limit: Int) async throws -> [DeadLetter] { try await base.deadLetters(limit: limit) }
-    func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int { try await base.purgeLedger(acceptedBefore: cutoff) }
-    func move(sink: String, ids: [Int64], toSink: String) async throws { try await base.move(sink: sink, ids: ids, toSink: toSink) }
+    func purgeLedger(acceptedBefore cutoff: WallInstant) async throws -> Int {
+        try await base.purgeLedger(acceptedBefore: cutoff)
+    }
+    func move(sink: String, ids: [Int64], toSink: String) async throws {
+        try await base.move(sink: sink, ids: ids, toSink: toSink)
+    }
     func oldestEnqueued(sink: String) async throws -> Timestamp? { try await base.oldestEnqueued(sink: sink) }
     func deadLetter(id: Int64) async throws -> DeadLetter? { try await base.deadLetter(id: id) }
     func replayDeadLetters(ids: [Int64]?, sink: String?, now: WallInstant) async throws -> Int {
         try await base.replayDeadLetters(ids: ids, sink: sink, now: now)
     }
-    func purgeDeadLetters(createdBefore cutoff: WallInstant) async throws -> Int { try await base.purgeDeadLetters(createdBefore: cutoff) }
+    func purgeDeadLetters(createdBefore cutoff: WallInstant) async throws -> Int {
+        try await base.purgeDeadLetters(createdBefore: cutoff)
+    }
     func value(forKey key: String) async throws -> String? { try await base.value(forKey: key) }
     func setValue(_ value: String, forKey key: String) async throws { try await base.setValue(value, forKey: key) }
-    func acquireLease(source: String, partition: String, owner: String, until: WallInstant, now: WallInstant) async throws -> Bool {
+    func acquireLease(source: String, partition: String, owner: String, until: WallInstant, now: WallInstant)
+        async throws -> Bool
+    {
         try await base.acquireLease(source: source, partition: partition, owner: owner, until: until, now: now)
     }
     func renewLease(source: String, partition: String, owner: String, until: WallInstant) async throws -> Bool {
@@ -96,7 +109,9 @@ private final class FullDiskStore: StateStore, Sendable {
     func releaseLease(source: String, partition: String, owner: String) async throws {
         try await base.releaseLease(source: source, partition: partition, owner: owner)
     }
-    func lease(source: String, partition: String) async throws -> PartitionLease? { try await base.lease(source: source, partition: partition) }
+    func lease(source: String, partition: String) async throws -> PartitionLease? {
+        try await base.lease(source: source, partition: partition)
+    }
     func close() throws { try base.close() }
 }
 
@@ -123,7 +138,8 @@ struct SinkWorkerStoreFailureTests {
         let worker = Self.worker(sink, store, clock)
         let start = clock.now
 
-        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
+        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1))
+            .get()
         #expect(result.delivered == 250 && result.deadLettered == 0 && result.remaining == 0)
         #expect(sink.sent.withLock { $0 } == ids)
         // Five removal attempts for the first batch (backing off 1, 2, 3, 4 s), one each for the other two.
@@ -139,7 +155,8 @@ struct SinkWorkerStoreFailureTests {
         let sink = RecordingSink(outcome: .rejected(reason: "HTTP 400: invalid event"))
         let worker = Self.worker(sink, store, clock)
 
-        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1)).get()
+        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(3600), step: .seconds(1))
+            .get()
         #expect(result.deadLettered == 100 && result.remaining == 0)
         #expect(sink.sent.withLock { $0 } == ids)
         #expect(store.deadLetterCalls.withLock { $0 } == 4)
@@ -167,7 +184,8 @@ struct SinkWorkerStoreFailureTests {
     @Test("a claim that fails while a batch fills does not strand the rows already claimed: they are sent at once")
     func failedTopUpSendsClaimedRows() async throws {
         let clock = ManualClock()
-        let (store, ids, fixture) = try await Self.filledStore(events: 10, failures: 0, failingClaims: [2], clock: clock)
+        let (store, ids, fixture) = try await Self.filledStore(
+            events: 10, failures: 0, failingClaims: [2], clock: clock)
         defer { fixture.remove() }
         let sink = RecordingSink(batchTimeout: .seconds(1))
         let worker = Self.worker(sink, store, clock)
@@ -179,14 +197,19 @@ struct SinkWorkerStoreFailureTests {
             // Until the rows are sent and removed: the removal follows the send, so stopping at the
             // send alone would race it.
             while clock.now < giveUpAt {
-                if sink.sent.withLock({ $0.count }) >= ids.count, (try? await store.outboxDepth(sink: "recording")) == 0 { break }
+                if sink.sent.withLock({ $0.count }) >= ids.count, (try? await store.outboxDepth(sink: "recording")) == 0
+                {
+                    break
+                }
                 await clock.waitForSleepers(count: 1)
                 clock.advance(by: .milliseconds(250))
                 await Task.yield()
             }
             group.cancelAll()
         }
-        #expect(store.claimCalls.withLock { $0 } >= 2, "the batch never tried to fill, so the failing claim was not exercised")
+        #expect(
+            store.claimCalls.withLock { $0 } >= 2,
+            "the batch never tried to fill, so the failing claim was not exercised")
         #expect(sink.sent.withLock { $0 } == ids)
         #expect(try await store.outboxDepth(sink: "recording") == 0)
     }

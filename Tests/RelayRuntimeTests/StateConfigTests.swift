@@ -1,10 +1,10 @@
 import Foundation
 import RelayAlerts
 import RelayConfig
+import RelayCore
 import RelayObservability
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelayState
 import Testing
 
@@ -79,7 +79,8 @@ struct StateConfigTests {
     @Test("dlq's locator opens the PostgreSQL store a configuration names")
     func locatorOpensPostgres() throws {
         let settings = try StateLocator.settings(
-            yaml: "state: {postgres: {url: \"postgres://relay@127.0.0.1:1/relay\"}}", interpolation: Interpolation(environment: { _ in nil }))
+            yaml: "state: {postgres: {url: \"postgres://relay@127.0.0.1:1/relay\"}}",
+            interpolation: Interpolation(environment: { _ in nil }))
         #expect(settings.postgres?.username == "relay")
         #expect(settings.postgres?.port == 1)
     }

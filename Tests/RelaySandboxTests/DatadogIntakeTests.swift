@@ -10,7 +10,9 @@ struct DatadogIntakeTests {
     static let key = DatadogIntakeConfiguration.defaultAPIKey
 
     /// A log stamped `offset` from the clock's now.
-    static func log(_ id: String, clock: ManualClock, offset: Duration = .zero, extra: [(String, JSONValue)] = []) -> JSONValue {
+    static func log(_ id: String, clock: ManualClock, offset: Duration = .zero, extra: [(String, JSONValue)] = [])
+        -> JSONValue
+    {
         var object = JSONObject([
             "message": .string("log \(id)"), "ddsource": "genesys", "service": "ccrelay", "event_id": .string(id),
             "timestamp": .string(clock.now.advanced(by: offset).timestamp.iso8601),
@@ -19,14 +21,18 @@ struct DatadogIntakeTests {
         return .object(object)
     }
 
-    private func post(_ url: String, _ body: [UInt8], key: String? = key, encoding: String? = nil) async throws -> TestResponse {
+    private func post(_ url: String, _ body: [UInt8], key: String? = key, encoding: String? = nil) async throws
+        -> TestResponse
+    {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let key { headers.append(("DD-API-KEY", key)) }
         if let encoding { headers.append(("Content-Encoding", encoding)) }
         return try await TestHTTP.send(.POST, url + "/api/v2/logs", headers: headers, body: body)
     }
 
-    @Test("an array of logs is stored and answered 202 {}, gzip and deflate bodies included", arguments: ["identity", "gzip", "deflate"])
+    @Test(
+        "an array of logs is stored and answered 202 {}, gzip and deflate bodies included",
+        arguments: ["identity", "gzip", "deflate"])
     func accepts(encoding: String) async throws {
         let clock = ManualClock()
         let intake = DatadogIntakeEmulator(clock: clock)
@@ -77,7 +83,10 @@ struct DatadogIntakeTests {
         try await Sandbox.withRunning(datadog: intake, logger: TestHTTP.logger) { (url: String) async throws in
             let many = JSONValue.array((0..<1001).map { Self.log("m\($0)", clock: clock) })
             #expect(try await post(url, JSONWriter.encode(many)).status == 400)
-            let big = JSONValue.array((0..<6).map { Self.log("b\($0)", clock: clock, extra: [("pad", .string(String(repeating: "x", count: 900_000)))]) })
+            let big = JSONValue.array(
+                (0..<6).map {
+                    Self.log("b\($0)", clock: clock, extra: [("pad", .string(String(repeating: "x", count: 900_000)))])
+                })
             #expect(try await post(url, JSONWriter.encode(big)).status == 413)
             #expect(try await post(url, Array("not json".utf8)).status == 400)
         }
@@ -89,7 +98,8 @@ struct DatadogIntakeTests {
         let clock = ManualClock()
         let intake = DatadogIntakeEmulator(clock: clock)
         try await Sandbox.withRunning(datadog: intake, logger: TestHTTP.logger) { (url: String) async throws in
-            let huge = Self.log("huge", clock: clock, extra: [("pad", .string(String(repeating: "y", count: 1_200_000)))])
+            let huge = Self.log(
+                "huge", clock: clock, extra: [("pad", .string(String(repeating: "y", count: 1_200_000)))])
             #expect(try await post(url, JSONWriter.encode([huge, Self.log("small", clock: clock)])).status == 202)
         }
         let logs = intake.logs

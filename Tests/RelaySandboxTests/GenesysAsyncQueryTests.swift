@@ -14,7 +14,8 @@ struct GenesysAsyncQueryTests {
     @Test("a transaction is Queued, Running, then Succeeded, and its results page by cursor")
     func transactionLifecycle() async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
         let ids = org.generate(count: 12)
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let token = try await GenesysTestSession(baseURL: url).token()
@@ -51,15 +52,18 @@ struct GenesysAsyncQueryTests {
 
     @Test("an interval over 31 days is a 400; injected outcomes end Failed or Cancelled")
     func limitsAndFailures() async throws {
-        let org = GenesysOrgEmulator(configuration: .init(services: ["Routing"], asyncQueryPolls: 1), clock: ManualClock())
+        let org = GenesysOrgEmulator(
+            configuration: .init(services: ["Routing"], asyncQueryPolls: 1), clock: ManualClock())
         org.failNextAsyncQueries(1, with: .cancelled)
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let token = try await GenesysTestSession(baseURL: url).token()
             let auth = [("Authorization", "Bearer \(token)")]
-            let long = try await TestHTTP.postJSON(url + Self.base, body("2025-01-01T00:00:00Z/2025-02-01T00:00:01Z"), headers: auth)
+            let long = try await TestHTTP.postJSON(
+                url + Self.base, body("2025-01-01T00:00:00Z/2025-02-01T00:00:01Z"), headers: auth)
             #expect(long.status == 400)
             #expect(long.json?["message"]?.stringValue?.contains("31 days") == true)
-            let ok = try await TestHTTP.postJSON(url + Self.base, body("2025-01-01T00:00:00Z/2025-02-01T00:00:00Z"), headers: auth)
+            let ok = try await TestHTTP.postJSON(
+                url + Self.base, body("2025-01-01T00:00:00Z/2025-02-01T00:00:00Z"), headers: auth)
             let id = try #require(ok.json?["id"]?.stringValue)
             let state = try await TestHTTP.send(.GET, url + Self.base + "/\(id)", headers: auth)
             #expect(state.json?["state"]?.stringValue == "Cancelled")

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Sumo Logic HTTP source emulator", .timeLimit(.minutes(1)))
 struct SumoLogicEmulatorTests {
-    @Test("lines are stored with the X-Sumo headers; gzip and deflate bodies are read", arguments: ["identity", "gzip", "deflate"])
+    @Test(
+        "lines are stored with the X-Sumo headers; gzip and deflate bodies are read",
+        arguments: ["identity", "gzip", "deflate"])
     func storesLines(encoding: String) async throws {
         let sumo = SumoLogicEmulator()
         try await Sandbox.withRunning(sumo: sumo, logger: TestHTTP.logger) { (url: String) async throws in
@@ -37,7 +39,8 @@ struct SumoLogicEmulatorTests {
         let sumo = SumoLogicEmulator()
         try await Sandbox.withRunning(sumo: sumo, logger: TestHTTP.logger) { (url: String) async throws in
             let base = url.split(separator: "/receiver/").first.map(String.init) ?? url
-            let response = try await TestHTTP.send(.POST, base + "/receiver/v1/http/wrong-code", body: Array("x\n".utf8))
+            let response = try await TestHTTP.send(
+                .POST, base + "/receiver/v1/http/wrong-code", body: Array("x\n".utf8))
             #expect(response.status == 401)
         }
         #expect(sumo.lines.isEmpty)

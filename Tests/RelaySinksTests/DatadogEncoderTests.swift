@@ -24,7 +24,8 @@ struct DatadogEncoderTests {
     @Test("the message summarises type, actor and target")
     func summary() {
         let event = JSONObject([
-            "event_type": "USER_UPDATED", "actor_name": "Jane", "actor_id": "u1", "target_type": "user", "target_id": "t9",
+            "event_type": "USER_UPDATED", "actor_name": "Jane", "actor_id": "u1", "target_type": "user",
+            "target_id": "t9",
         ])
         #expect(DatadogLogsEncoder.summary(of: event) == "USER_UPDATED by Jane on user t9")
         #expect(DatadogLogsEncoder.summary(of: JSONObject(["event_type": "X", "actor_id": "u1"])) == "X by u1")
@@ -62,7 +63,8 @@ struct DatadogEncoderTests {
     func unparseable() throws {
         var entry = Fixtures.entry(1)
         entry.payload = Array("not json".utf8)
-        let object = try #require(try JSONParser.parse(DatadogLogsEncoder(configuration: Self.configuration).encode(entry)).objectValue)
+        let object = try #require(
+            try JSONParser.parse(DatadogLogsEncoder(configuration: Self.configuration).encode(entry)).objectValue)
         #expect(object["raw_payload"] == "not json")
         #expect(object["event_id"] == .string(entry.eventID))
     }

@@ -8,7 +8,9 @@ import Testing
 
 /// Rows stamped relative to a clock, for sinks that care about event age.
 enum TimedFixtures {
-    static func entry(_ number: Int, at clock: any WallClock, offset: Duration = .zero, platform: Platform = .genesys) -> OutboxEntry {
+    static func entry(_ number: Int, at clock: any WallClock, offset: Duration = .zero, platform: Platform = .genesys)
+        -> OutboxEntry
+    {
         let time = clock.now.advanced(by: offset).timestamp
         var entry = Fixtures.entry(number, platform: platform, ms: time.millisecondsSinceEpoch - Int64(number))
         entry.enqueuedAt = clock.now.timestamp
@@ -33,12 +35,15 @@ struct DatadogSinkTests {
             let configuration = DatadogLogsSinkConfiguration(
                 name: "datadog", endpoint: url + "/", apiKey: apiKey, hostname: "relay-01",
                 tags: ["team": "cc", "env": "prod"], fallback: fallback, gzip: gzip, requestTimeout: .seconds(10))
-            let sink = DatadogLogsSink(configuration: configuration, transport: HTTPTransport(), clock: clock, logger: TimedFixtures.logger)
+            let sink = DatadogLogsSink(
+                configuration: configuration, transport: HTTPTransport(), clock: clock, logger: TimedFixtures.logger)
             return try await body(sink, intake, clock)
         }
     }
 
-    @Test("a batch arrives as one log per event with Datadog's reserved attributes and the normalized fields", arguments: [true, false])
+    @Test(
+        "a batch arrives as one log per event with Datadog's reserved attributes and the normalized fields",
+        arguments: [true, false])
     func delivers(gzip: Bool) async throws {
         try await withIntake(gzip: gzip) { sink, intake, clock in
             let entries = [TimedFixtures.entry(1, at: clock), TimedFixtures.entry(2, at: clock, platform: .cxone)]
@@ -47,13 +52,17 @@ struct DatadogSinkTests {
             try #require(logs.count == 2)
             #expect(logs.map(\.eventID) == entries.map(\.eventID))
             #expect(logs.map { $0["ddsource"] } == ["genesys", "cxone"])
-            #expect(logs.allSatisfy { $0["ddtags"] == "env:prod,team:cc" && $0["service"] == "ccrelay" && $0["hostname"] == "relay-01" })
+            #expect(
+                logs.allSatisfy {
+                    $0["ddtags"] == "env:prod,team:cc" && $0["service"] == "ccrelay" && $0["hostname"] == "relay-01"
+                })
             #expect(logs.allSatisfy { $0["status"] == "info" })
             #expect(logs[0]["message"] == "QUEUE_UPDATED by Agent \"1\"\n")
             #expect(logs[0]["event_type"] == "QUEUE_UPDATED")
             #expect(logs[0]["timestamp"] == entries[0].timestamp.iso8601)
             #expect(logs[0].fields["attributes"]?["z.order"] == "kept")
-            #expect(logs[0].fields["attributes"]?["a.big"] == .number(JSONNumber(uncheckedLiteral: "12345678901234567890")))
+            #expect(
+                logs[0].fields["attributes"]?["a.big"] == .number(JSONNumber(uncheckedLiteral: "12345678901234567890")))
         }
     }
 
@@ -62,8 +71,12 @@ struct DatadogSinkTests {
         #expect(DatadogSite.all.count == 7)
         let eu = DatadogLogsSinkConfiguration(name: "d", site: .eu1, apiKey: "k")
         #expect(eu.intakeURL == "https://http-intake.logs.datadoghq.eu/api/v2/logs")
-        #expect(DatadogLogsSinkConfiguration(name: "d", apiKey: "k").intakeURL == "https://http-intake.logs.datadoghq.com/api/v2/logs")
-        #expect(DatadogLogsSinkConfiguration(name: "d", site: .gov, apiKey: "k").intakeURL == "https://http-intake.logs.ddog-gov.com/api/v2/logs")
+        #expect(
+            DatadogLogsSinkConfiguration(name: "d", apiKey: "k").intakeURL
+                == "https://http-intake.logs.datadoghq.com/api/v2/logs")
+        #expect(
+            DatadogLogsSinkConfiguration(name: "d", site: .gov, apiKey: "k").intakeURL
+                == "https://http-intake.logs.ddog-gov.com/api/v2/logs")
         let proxy = DatadogLogsSinkConfiguration(name: "d", site: .ap1, endpoint: "http://proxy:8080/", apiKey: "k")
         #expect(proxy.intakeURL == "http://proxy:8080/api/v2/logs")
     }
@@ -111,14 +124,19 @@ struct DatadogSinkTests {
             let fresh = TimedFixtures.entry(2, at: clock, offset: .seconds(-17 * 3600))
             let future = TimedFixtures.entry(3, at: clock, offset: .seconds(3 * 3600))
             let outcome = await sink.deliver([old, fresh, future])
-            #expect(outcome == .partial(PartialDelivery(delivered: [fresh.id], rerouted: [old.id: "archive", future.id: "archive"])))
+            #expect(
+                outcome
+                    == .partial(
+                        PartialDelivery(delivered: [fresh.id], rerouted: [old.id: "archive", future.id: "archive"])))
             #expect(intake.logs.map(\.eventID) == [fresh.eventID])
             #expect(intake.stats.droppedForAge == 0)
             #expect(sink.outOfWindow.rerouted == 2)
         }
     }
 
-    @Test("without a fallback, out-of-window events are rejected with the reason; a batch of only old events sends nothing")
+    @Test(
+        "without a fallback, out-of-window events are rejected with the reason; a batch of only old events sends nothing"
+    )
     func noFallback() async throws {
         try await withIntake { sink, intake, clock in
             let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-19 * 3600))
@@ -164,7 +182,8 @@ struct DatadogSinkTests {
         try await withIntake(intake: DatadogIntakeConfiguration(maxRequestBytes: 1_000_000)) { sink, intake, clock in
             var entries = (0..<1200).map { TimedFixtures.entry($0, at: clock) }
             for index in 1000..<1200 {
-                var event = SampleEvents.event(index, ms: entries[index].timestamp.millisecondsSinceEpoch - Int64(index))
+                var event = SampleEvents.event(
+                    index, ms: entries[index].timestamp.millisecondsSinceEpoch - Int64(index))
                 event.attributes.append(key: "pad", value: .string(String(repeating: "p", count: 10_000)))
                 entries[index].payload = event.encoded()
             }

@@ -16,11 +16,13 @@ struct FileSinkModeTests {
             let path = directory + "/events.ndjson"
             let entries = (0..<6).map { Fixtures.entry($0) }
             let sink = FileSink(
-                configuration: FileSinkConfiguration(name: "file", path: path, maxBytes: (entries[0].payload.count + 1) * 4),
+                configuration: FileSinkConfiguration(
+                    name: "file", path: path, maxBytes: (entries[0].payload.count + 1) * 4),
                 clock: ManualClock(), logger: TimedFixtures.logger)
             #expect(await sink.deliver(Array(entries[0..<3])) == .delivered)
             #expect(await sink.deliver(Array(entries[3..<6])) == .delivered)
-            let rotated = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".gz") })
+            let rotated = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".gz") })
             #expect(try Self.mode(path) == 0o600)
             #expect(try Self.mode(directory + "/" + rotated) == 0o600)
         }
@@ -32,7 +34,8 @@ struct FileSinkModeTests {
             let path = directory + "/events.ndjson"
             let clock = ManualClock()
             let sink = FileSink(
-                configuration: FileSinkConfiguration(name: "file", path: path, maxAge: .seconds(60), compressRotated: false, fileMode: 0o640),
+                configuration: FileSinkConfiguration(
+                    name: "file", path: path, maxAge: .seconds(60), compressRotated: false, fileMode: 0o640),
                 clock: clock, logger: TimedFixtures.logger)
             #expect(await sink.deliver([Fixtures.entry(1)]) == .delivered)
             clock.advance(by: .seconds(60))

@@ -25,9 +25,13 @@ struct FileSinkTests {
             let path = directory + "/events.ndjson"
             let configuration = FileSinkConfiguration(name: "file", path: path)
             let first = [Fixtures.entry(1), Fixtures.entry(2)]
-            #expect(await FileSink(configuration: configuration, clock: ManualClock(), logger: TimedFixtures.logger).deliver(first) == .delivered)
+            #expect(
+                await FileSink(configuration: configuration, clock: ManualClock(), logger: TimedFixtures.logger)
+                    .deliver(first) == .delivered)
             let second = [Fixtures.entry(3)]
-            #expect(await FileSink(configuration: configuration, clock: ManualClock(), logger: TimedFixtures.logger).deliver(second) == .delivered)
+            #expect(
+                await FileSink(configuration: configuration, clock: ManualClock(), logger: TimedFixtures.logger)
+                    .deliver(second) == .delivered)
             #expect(Self.lines(try Self.contents(path)) == Self.payloads(first + second))
         }
     }
@@ -39,7 +43,8 @@ struct FileSinkTests {
             let entries = (0..<6).map { Fixtures.entry($0) }
             let lineBytes = entries[0].payload.count + 1
             let sink = FileSink(
-                configuration: FileSinkConfiguration(name: "file", path: path, maxBytes: lineBytes * 4), clock: ManualClock(),
+                configuration: FileSinkConfiguration(name: "file", path: path, maxBytes: lineBytes * 4),
+                clock: ManualClock(),
                 logger: TimedFixtures.logger)
             #expect(await sink.deliver(Array(entries[0..<3])) == .delivered)
             #expect(await sink.deliver(Array(entries[3..<6])) == .delivered)
@@ -58,7 +63,8 @@ struct FileSinkTests {
             let path = directory + "/events.ndjson"
             let clock = ManualClock()
             let sink = FileSink(
-                configuration: FileSinkConfiguration(name: "file", path: path, maxAge: .seconds(3600), compressRotated: false),
+                configuration: FileSinkConfiguration(
+                    name: "file", path: path, maxAge: .seconds(3600), compressRotated: false),
                 clock: clock, logger: TimedFixtures.logger)
             #expect(await sink.deliver([Fixtures.entry(1)]) == .delivered)
             clock.advance(by: .seconds(3599))
@@ -68,7 +74,9 @@ struct FileSinkTests {
             #expect(await sink.deliver([Fixtures.entry(3)]) == .delivered)
             let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
             #expect(names == ["events.ndjson", "events.ndjson.20260101T010000.000Z"])
-            #expect(Self.lines(try Self.contents(directory + "/" + names[1])) == Self.payloads([Fixtures.entry(1), Fixtures.entry(2)]))
+            #expect(
+                Self.lines(try Self.contents(directory + "/" + names[1]))
+                    == Self.payloads([Fixtures.entry(1), Fixtures.entry(2)]))
             #expect(Self.lines(try Self.contents(path)) == Self.payloads([Fixtures.entry(3)]))
         }
     }
@@ -77,7 +85,9 @@ struct FileSinkTests {
     func failureThenSuccess() async throws {
         try await withScratchDirectory("file") { (directory: String) async throws in
             let path = directory + "/missing/events.ndjson"
-            let sink = FileSink(configuration: FileSinkConfiguration(name: "file", path: path), clock: ManualClock(), logger: TimedFixtures.logger)
+            let sink = FileSink(
+                configuration: FileSinkConfiguration(name: "file", path: path), clock: ManualClock(),
+                logger: TimedFixtures.logger)
             let outcome = await sink.deliver([Fixtures.entry(1)])
             #expect(Fate(outcome) == .retriable(retryAfter: nil))
             #expect(outcome.reason.contains(path))

@@ -80,7 +80,9 @@ extension DeliveryOutcome {
     var reason: String {
         switch self {
         case .delivered: ""
-        case .retriable(let reason, _), .unavailable(let reason, _), .rejected(let reason), .credentialRejected(let reason): reason
+        case .retriable(let reason, _), .unavailable(let reason, _), .rejected(let reason),
+            .credentialRejected(let reason):
+            reason
         case .partial(let fates): fates.retryReason
         case .poisoned(_, let reason): reason
         case .awaitingAcknowledgement: ""

@@ -3,9 +3,9 @@ import Logging
 import RelayCore
 import RelayHTTP
 import RelaySinks
+import RelayTesting
 import ServiceLifecycle
 import Synchronization
-import RelayTesting
 import Testing
 
 /// Outbound clients never follow a redirect: a 3xx would re-send the credential header and the
@@ -24,14 +24,17 @@ struct RedirectTests {
             let targetURL = targetURLs[0]
             let redirecting = Router()
             redirecting.post("**") { _, _ -> Response in
-                Response(status: .temporaryRedirect, headers: [.location: targetURL + "/api/v2/logs?token=secret-in-url"])
+                Response(
+                    status: .temporaryRedirect, headers: [.location: targetURL + "/api/v2/logs?token=secret-in-url"])
             }
             try await withServers([redirecting]) { urls in
                 let configuration = DatadogLogsSinkConfiguration(
-                    name: "datadog", endpoint: urls[0] + "/", apiKey: "dd-secret-key", hostname: "relay-01", gzip: false,
+                    name: "datadog", endpoint: urls[0] + "/", apiKey: "dd-secret-key", hostname: "relay-01",
+                    gzip: false,
                     requestTimeout: .seconds(10))
                 let sink = DatadogLogsSink(
-                    configuration: configuration, transport: HTTPTransport(), clock: ManualClock(), logger: TimedFixtures.logger)
+                    configuration: configuration, transport: HTTPTransport(), clock: ManualClock(),
+                    logger: TimedFixtures.logger)
                 let outcome = await sink.deliver([TimedFixtures.entry(1, at: ManualClock())])
                 guard case .rejected(let reason) = outcome else {
                     Issue.record("expected a rejection, got \(outcome)")
@@ -62,7 +65,8 @@ struct RedirectTests {
             }
             try await withServers([redirecting]) { urls in
                 let request = OutboundRequest(
-                    method: "POST", url: urls[0] + "/oauth/token?client=x", headers: [("Authorization", "Basic c2VjcmV0")],
+                    method: "POST", url: urls[0] + "/oauth/token?client=x",
+                    headers: [("Authorization", "Basic c2VjcmV0")],
                     body: Array("grant_type=client_credentials".utf8))
                 let error = await #expect(throws: RelayError.self) { try await HTTPTransport().send(request) }
                 #expect(error?.code == .redirectRefused)
@@ -74,12 +78,14 @@ struct RedirectTests {
         #expect(received.withLock { $0 } == 0)
     }
 
-    @Test("the redirect target's host is named without path, query or user info", arguments: [
-        ("https://user:pw@evil.example:8443/x?token=1", "evil.example:8443"),
-        ("http://other.example", "other.example"),
-        ("//cdn.example/path", "cdn.example"),
-        ("/relative/path?q=1", "api.example"),
-    ])
+    @Test(
+        "the redirect target's host is named without path, query or user info",
+        arguments: [
+            ("https://user:pw@evil.example:8443/x?token=1", "evil.example:8443"),
+            ("http://other.example", "other.example"),
+            ("//cdn.example/path", "cdn.example"),
+            ("/relative/path?q=1", "api.example"),
+        ])
     func locationHost(location: String, host: String) {
         #expect(HTTPTransport.redirectHost(location: location, requestURL: "https://api.example/v2/logs") == host)
     }
@@ -93,14 +99,16 @@ struct RedirectTests {
     }
 }
 
-
 /// Serves each router on 127.0.0.1 port 0 while `body` runs; `body` gets their base URLs in order.
-private func withServers<T: Sendable>(_ routers: [Router<BasicRequestContext>], _ body: @Sendable ([String]) async throws -> T) async throws -> T {
+private func withServers<T: Sendable>(
+    _ routers: [Router<BasicRequestContext>], _ body: @Sendable ([String]) async throws -> T
+) async throws -> T {
     let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
     let applications = routers.map { router in
         Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: TimedFixtures.logger)
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: TimedFixtures.logger)
     }
     let group = ServiceGroup(configuration: .init(services: applications, logger: TimedFixtures.logger))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in

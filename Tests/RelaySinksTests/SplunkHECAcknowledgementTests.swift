@@ -13,7 +13,9 @@ import Testing
 struct SplunkHECAcknowledgementTests {
     static let logger = Logger.quiet("ccrelay.tests.hec-ack")
 
-    private func makeSink(_ urls: [String], token: String, store: SQLiteStateStore, clock: ManualClock = ManualClock()) -> SplunkHECSink {
+    private func makeSink(_ urls: [String], token: String, store: SQLiteStateStore, clock: ManualClock = ManualClock())
+        -> SplunkHECSink
+    {
         var configuration = Fixtures.configuration(token: token)
         configuration.endpoints = urls
         return SplunkHECSink(configuration: configuration, transport: HTTPTransport(), store: store, clock: clock)
@@ -24,7 +26,9 @@ struct SplunkHECAcknowledgementTests {
         let clock = ManualClock()
         let hec = SplunkHECEmulator(configuration: SplunkHECConfiguration(ackDelay: .seconds(5)), clock: clock)
         try await Sandbox.withRunning(hec: hec, logger: Self.logger) { url in
-            let sink = makeSink([url], token: SplunkHECConfiguration.defaultAckToken, store: try Fixtures.temporaryStore(), clock: clock)
+            let sink = makeSink(
+                [url], token: SplunkHECConfiguration.defaultAckToken, store: try Fixtures.temporaryStore(), clock: clock
+            )
             let first = await sink.deliver([Fixtures.entry(1)])
             let second = await sink.deliver([Fixtures.entry(2)])
             guard case .awaitingAcknowledgement(let a) = first, case .awaitingAcknowledgement(let b) = second else {
@@ -46,8 +50,12 @@ struct SplunkHECAcknowledgementTests {
         let hec = SplunkHECEmulator()
         try await Sandbox.withRunning(hec: hec, logger: Self.logger) { url in
             let store = try Fixtures.temporaryStore()
-            _ = await makeSink([url], token: SplunkHECConfiguration.defaultAckToken, store: store).deliver([Fixtures.entry(1)])
-            _ = await makeSink([url], token: SplunkHECConfiguration.defaultAckToken, store: store).deliver([Fixtures.entry(2)])
+            _ = await makeSink([url], token: SplunkHECConfiguration.defaultAckToken, store: store).deliver([
+                Fixtures.entry(1)
+            ])
+            _ = await makeSink([url], token: SplunkHECConfiguration.defaultAckToken, store: store).deliver([
+                Fixtures.entry(2)
+            ])
             let channels = Set(hec.events.compactMap(\.channel))
             #expect(channels.count == 1)
             #expect(try await store.value(forKey: "splunk_hec/splunk/channel") == channels.first)
@@ -105,7 +113,8 @@ struct SplunkHECAcknowledgementTests {
         try await Sandbox.withRunning(hec: hec, logger: Self.logger) { url in
             let store = try Fixtures.temporaryStore()
             #expect(await makeSink([url], token: Fixtures.token, store: store).checkCredential() == .valid)
-            guard case .rejected(let reason) = await makeSink([url], token: "wrong", store: store).checkCredential() else {
+            guard case .rejected(let reason) = await makeSink([url], token: "wrong", store: store).checkCredential()
+            else {
                 Issue.record("a wrong token was not rejected")
                 return
             }

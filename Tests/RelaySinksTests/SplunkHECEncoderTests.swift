@@ -79,7 +79,9 @@ struct SplunkHECEncoderTests {
 
     @Test("without index or host they are left out, so HEC uses the token's defaults")
     func optionalFields() throws {
-        let body = SplunkHECEncoder(configuration: Fixtures.configuration(index: nil, host: nil)).encode([Fixtures.entry(1)])
+        let body = SplunkHECEncoder(configuration: Fixtures.configuration(index: nil, host: nil)).encode([
+            Fixtures.entry(1)
+        ])
         let envelope = try #require(try JSONParser.parseConcatenated(body).first)
         #expect(envelope.objectValue?.members.map(\.key) == ["time", "sourcetype", "source", "fields", "event"])
     }

@@ -22,7 +22,8 @@ struct SplunkHECResponseTests {
         }
 
         var response: InboundResponse {
-            let body = code.map { Array(#"{"text":"Some text","code":\#($0)}"#.utf8) } ?? Array("<html>oops</html>".utf8)
+            let body =
+                code.map { Array(#"{"text":"Some text","code":\#($0)}"#.utf8) } ?? Array("<html>oops</html>".utf8)
             return InboundResponse(
                 status: status, headers: retryAfter.map { [("Retry-After", $0)] } ?? [], body: body
             )
@@ -95,7 +96,9 @@ struct SplunkHECResponseTests {
 
     @Test("an incorrect index is rejected naming the index")
     func incorrectIndex() {
-        let response = InboundResponse(status: 400, headers: [], body: Array(#"{"text":"Incorrect index","code":7,"invalid-event-number":0}"#.utf8))
+        let response = InboundResponse(
+            status: 400, headers: [], body: Array(#"{"text":"Incorrect index","code":7,"invalid-event-number":0}"#.utf8)
+        )
         let named = SplunkHECResponse.outcome(for: response, index: "secret_index")
         #expect(Fate(named) == .rejected)
         #expect(named.reason.contains("\"secret_index\""))
@@ -108,9 +111,14 @@ struct SplunkHECResponseTests {
     func matchesOnCode() {
         let misleading = InboundResponse(status: 503, headers: [], body: Array(#"{"text":"Success","code":9}"#.utf8))
         #expect(Fate(SplunkHECResponse.outcome(for: misleading, index: nil)) == .unavailable(retryAfter: nil))
-        let acked = InboundResponse(status: 200, headers: [], body: Array(#"{"text":"anything","code":0,"ackId":7}"#.utf8))
-        #expect(SplunkHECResponse.outcome(for: acked, index: nil, endpoint: 1) == .awaitingAcknowledgement(AckToken(group: 1, id: 7)))
-        let poisoned = InboundResponse(status: 400, headers: [], body: Array(#"{"text":"Event field is required","code":12,"invalid-event-number":4}"#.utf8))
+        let acked = InboundResponse(
+            status: 200, headers: [], body: Array(#"{"text":"anything","code":0,"ackId":7}"#.utf8))
+        #expect(
+            SplunkHECResponse.outcome(for: acked, index: nil, endpoint: 1)
+                == .awaitingAcknowledgement(AckToken(group: 1, id: 7)))
+        let poisoned = InboundResponse(
+            status: 400, headers: [],
+            body: Array(#"{"text":"Event field is required","code":12,"invalid-event-number":4}"#.utf8))
         #expect(Fate(SplunkHECResponse.outcome(for: poisoned, index: nil)) == .poisoned(index: 4))
     }
 

@@ -26,7 +26,8 @@ struct SplunkHECSinkTests {
                 endpoint: endpoints.hecURL + "/", token: token, index: index, gzip: gzip
             )
             let sink = SplunkHECSink(
-                configuration: configuration, transport: HTTPTransport(), store: try Fixtures.temporaryStore(), clock: ManualClock())
+                configuration: configuration, transport: HTTPTransport(), store: try Fixtures.temporaryStore(),
+                clock: ManualClock())
             return try await body(sink, hec)
         }
     }
@@ -101,7 +102,10 @@ struct SplunkHECSinkTests {
 
     @Test(
         "busy and unhealthy say HEC is unavailable, an internal error is retriable; then the next delivery succeeds",
-        arguments: [(HECFault.busy, 9, Fate.unavailable(retryAfter: nil)), (.unhealthy, 18, .unavailable(retryAfter: nil)), (.internalError, 8, .retriable(retryAfter: nil))]
+        arguments: [
+            (HECFault.busy, 9, Fate.unavailable(retryAfter: nil)), (.unhealthy, 18, .unavailable(retryAfter: nil)),
+            (.internalError, 8, .retriable(retryAfter: nil)),
+        ]
     )
     func transientFault(_ fault: HECFault, code: Int, fate: Fate) async throws {
         let entries = [Fixtures.entry(1), Fixtures.entry(2)]

@@ -30,7 +30,10 @@ struct SumoLogicSinkTests {
             #expect(await sink.deliver(entries) == .delivered)
             let lines = sumo.lines
             #expect(lines.map(\.line) == entries.map { String(decoding: $0.payload, as: UTF8.self) })
-            #expect(lines.allSatisfy { $0.category == "ccas/audit" && $0.sourceName == "ccrelay" && $0.sourceHost == "relay-01" })
+            #expect(
+                lines.allSatisfy {
+                    $0.category == "ccas/audit" && $0.sourceName == "ccrelay" && $0.sourceHost == "relay-01"
+                })
             #expect(lines.first?.fields == ["env": "prod", "team": "cc"])
         }
     }
@@ -122,7 +125,8 @@ struct SumoLogicSinkTests {
     @Test("the redacted URL keeps scheme and host only")
     func redaction() {
         #expect(
-            SumoLogicSinkConfiguration.redacted("https://endpoint4.collection.sumologic.com/receiver/v1/http/ZaVnC4dhaV")
+            SumoLogicSinkConfiguration.redacted(
+                "https://endpoint4.collection.sumologic.com/receiver/v1/http/ZaVnC4dhaV")
                 == "https://endpoint4.collection.sumologic.com/[redacted]")
     }
 }

@@ -103,7 +103,9 @@ struct AppendTests {
 
     /// An empty event_id can never be a real deterministic id; the schema refuses it, and the
     /// refusal comes after the valid records of the same page were written, so it tests rollback.
-    @Test(arguments: StoreKind.allCases) func failingAppendWithInvalidRecordLeavesNothing(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func failingAppendWithInvalidRecordLeavesNothing(_ kind: StoreKind)
+        async throws
+    {
         try await withStore(kind) { (subject) async throws in
             let (store, path) = (subject.store, subject.location)
             let bad = PendingRecord(
@@ -146,8 +148,11 @@ struct AppendTests {
             let error = await #expect(throws: RelayError.self) {
                 try await store.append(
                     records("page", count: 5),
-                    deadLetters: [DeadLetterDraft(
-                        origin: "genesys", sink: nil, eventID: nil, payload: [0x7B], reason: "bad json", attempts: 1)],
+                    deadLetters: [
+                        DeadLetterDraft(
+                            origin: "genesys", sink: nil, eventID: nil, payload: [0x7B], reason: "bad json", attempts: 1
+                        )
+                    ],
                     checkpoint: checkpoint, now: t0)
             }
             #expect(error?.code == .stateStore)
@@ -157,7 +162,8 @@ struct AppendTests {
 
             try await subject.execute(
                 sqlite: "DROP TRIGGER refuse_checkpoint", postgres: ["DROP TRIGGER refuse_checkpoint ON checkpoints"])
-            let retried = try await store.append(records("page", count: 5), deadLetters: [], checkpoint: checkpoint, now: t0)
+            let retried = try await store.append(
+                records("page", count: 5), deadLetters: [], checkpoint: checkpoint, now: t0)
             #expect(retried.accepted == 5)
             #expect(try await store.checkpoint(source: "genesys", partition: "audits") == "c1")
         }

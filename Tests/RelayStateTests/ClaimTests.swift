@@ -16,7 +16,8 @@ struct ClaimTests {
             // A non-positive limit still hands out one row, never stalls the worker.
             let third = try await store.claim(sink: "splunk", maxEvents: 0, maxBytes: .max, now: t0, leaseUntil: lease)
             #expect(third.map(\.eventID) == ["m-4"])
-            #expect(try await store.claim(sink: "splunk", maxEvents: 2, maxBytes: .max, now: t0, leaseUntil: lease).isEmpty)
+            #expect(
+                try await store.claim(sink: "splunk", maxEvents: 2, maxBytes: .max, now: t0, leaseUntil: lease).isEmpty)
         }
     }
 
@@ -32,7 +33,8 @@ struct ClaimTests {
             let exact = try await store.claim(sink: "splunk", maxEvents: 10, maxBytes: 200, now: t0, leaseUntil: lease)
             #expect(exact.map(\.eventID) == ["b-2", "b-3"])
             // A row larger than the whole budget is still claimed, alone.
-            let oversized = try await store.claim(sink: "splunk", maxEvents: 10, maxBytes: 10, now: t0, leaseUntil: lease)
+            let oversized = try await store.claim(
+                sink: "splunk", maxEvents: 10, maxBytes: 10, now: t0, leaseUntil: lease)
             #expect(oversized.map(\.eventID) == ["b-4"])
         }
     }
@@ -46,7 +48,9 @@ struct ClaimTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func claimedRowsAreNotClaimedAgainUntilTheLeaseExpires(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func claimedRowsAreNotClaimedAgainUntilTheLeaseExpires(_ kind: StoreKind)
+        async throws
+    {
         try await withStore(kind) { (subject) async throws in
             let store = subject.store
             try await store.append(records("l", count: 3))

@@ -10,7 +10,9 @@ import Testing
 @Suite("Dead-letter retention")
 struct DeadLetterRetentionTests {
     static func draft(_ text: String) -> DeadLetterDraft {
-        DeadLetterDraft(origin: "firehose", sink: nil, eventID: nil, payload: Array(text.utf8), reason: "records[0]: empty record", attempts: 0)
+        DeadLetterDraft(
+            origin: "firehose", sink: nil, eventID: nil, payload: Array(text.utf8), reason: "records[0]: empty record",
+            attempts: 0)
     }
 
     @Test(arguments: StoreKind.allCases) func janitorPurgesDeadLettersOlderThanTheRetentionAndKeepsYoungerOnes(
@@ -25,7 +27,8 @@ struct DeadLetterRetentionTests {
             clock.advance(by: .seconds(11 * 86_400))
 
             let keepForever = LedgerJanitor(
-                store: store, retention: .seconds(7 * 86_400), deadLetterRetention: nil, clock: clock, logger: .quiet("test"))
+                store: store, retention: .seconds(7 * 86_400), deadLetterRetention: nil, clock: clock,
+                logger: .quiet("test"))
             await keepForever.purge()
             #expect(try await store.deadLetters(limit: 10).count == 2)
 

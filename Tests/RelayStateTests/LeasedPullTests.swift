@@ -29,12 +29,14 @@ struct LeasedPullTests {
         PullSourceService, PartitionLeaseKeeper
     ) {
         let logger = Logger.quiet("ccrelay.tests.lease")
-        let keeper = PartitionLeaseKeeper(store: store, source: source.name, owner: owner, duration: .seconds(30), clock: clock, logger: logger)
+        let keeper = PartitionLeaseKeeper(
+            store: store, source: source.name, owner: owner, duration: .seconds(30), clock: clock, logger: logger)
         let intake = Intake(
             source: source.name, store: store, router: EventRouter(routes: []), clock: clock, signal: OutboxSignal(),
             telemetry: PipelineTelemetry(), lease: keeper.leaseGuard)
         let service = PullSourceService(
-            source: source, intake: intake, clock: clock, telemetry: PipelineTelemetry(), health: SinkHealth(), fedSinks: [],
+            source: source, intake: intake, clock: clock, telemetry: PipelineTelemetry(), health: SinkHealth(),
+            fedSinks: [],
             lease: keeper, logger: logger)
         return (service, keeper)
     }
@@ -45,7 +47,9 @@ struct LeasedPullTests {
             let store = subject.store
             let clock = ManualClock(start: t0)
             // An instance that took the lease and died without releasing it.
-            #expect(try await store.acquireLease(source: "genesys", partition: "*", owner: "dead", until: t0.advanced(by: .seconds(30)), now: t0))
+            #expect(
+                try await store.acquireLease(
+                    source: "genesys", partition: "*", owner: "dead", until: t0.advanced(by: .seconds(30)), now: t0))
 
             let source = CountingSource()
             let (service, keeper) = Self.service(source, store: store, owner: "alive", clock: clock)
@@ -75,7 +79,8 @@ struct LeasedPullTests {
                 // The dead instance's late commit moves nothing.
                 let stale = await #expect(throws: RelayError.self) {
                     try await store.append(
-                        [], deadLetters: [], checkpoint: CheckpointUpdate(source: "genesys", partition: "Routing", value: "stale"),
+                        [], deadLetters: [],
+                        checkpoint: CheckpointUpdate(source: "genesys", partition: "Routing", value: "stale"),
                         lease: LeaseGuard(source: "genesys", partition: "*", owner: "dead"), now: clock.now)
                 }
                 #expect(stale?.code == .leaseLost)

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import RelayCore
-@testable import RelayState
 import Synchronization
 import Testing
+
+@testable import RelayState
 
 @Suite("State store lifecycle, dead letters and ledger")
 struct LifecycleTests {
@@ -53,7 +54,8 @@ struct LifecycleTests {
             func walBytes() throws -> Int {
                 try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
             }
-            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
             let claimed = try await store.claimAll()
             #expect(claimed.count == count)
             #expect(try walBytes() == 0)
@@ -81,7 +83,8 @@ struct LifecycleTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func deadLetterMovesRowsAndListsThemNewestFirst(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func deadLetterMovesRowsAndListsThemNewestFirst(_ kind: StoreKind) async throws
+    {
         try await withStore(kind) { (subject) async throws in
             let store = subject.store
             let intake = DeadLetterDraft(
@@ -98,7 +101,8 @@ struct LifecycleTests {
             #expect(try await store.outboxDepth(sink: "splunk") == 1)
             // Dead-lettering a row already gone (acknowledged meanwhile) records nothing.
             try await store.acknowledge(sink: "splunk", ids: [claimed[2].id])
-            try await store.deadLetter(sink: "splunk", entries: [claimed[2]], reason: "late", attempts: 5, now: failedAt)
+            try await store.deadLetter(
+                sink: "splunk", entries: [claimed[2]], reason: "late", attempts: 5, now: failedAt)
 
             let letters = try await store.deadLetters(limit: 10)
             #expect(letters.count == 3)
@@ -165,7 +169,8 @@ struct LifecycleTests {
         }
     }
 
-    @Test("a database from before the time-keyed ledger still drops what its old ledger remembers, until that is purged")
+    @Test(
+        "a database from before the time-keyed ledger still drops what its old ledger remembers, until that is purged")
     func legacyLedgerIsConsultedUntilPurged() async throws {
         try await withTemporaryDatabasePath { (path) async throws in
             // A database as version 3 of the schema left it, with two remembered event_ids.
@@ -180,7 +185,8 @@ struct LifecycleTests {
 
             let store = try SQLiteStateStore(configuration: SQLiteStateConfiguration(path: path))
             defer { try? store.close() }
-            #expect(try await store.append([record("seen-1"), record("fresh")]) == AppendResult(accepted: 1, duplicates: 1))
+            #expect(
+                try await store.append([record("seen-1"), record("fresh")]) == AppendResult(accepted: 1, duplicates: 1))
             #expect(try await store.append([record("fresh")]).duplicates == 1)
             // The janitor purges both ledgers; once the old one is empty it is no longer consulted.
             #expect(try await store.purgeLedger(acceptedBefore: WallInstant(Timestamp(millisecondsSinceEpoch: 2))) == 2)

@@ -13,7 +13,8 @@ struct PostgresStoreTests {
             try await first.append(
                 records("keep", count: 3), deadLetters: [],
                 checkpoint: CheckpointUpdate(source: "genesys", partition: "audits", value: "cursor-9"), now: t0)
-            let claimed = try await first.claim(sink: "splunk", maxEvents: 10, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(60)))
+            let claimed = try await first.claim(
+                sink: "splunk", maxEvents: 10, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(60)))
             try await first.setValue("channel-guid", forKey: "splunk.channel")
 
             try await subject.withReopened { (second) async throws in
@@ -39,7 +40,8 @@ struct PostgresStoreTests {
                                 var mine: [String] = []
                                 while true {
                                     let batch = try await store.claim(
-                                        sink: "splunk", maxEvents: 7, maxBytes: .max, now: t0, leaseUntil: t0.advanced(by: .seconds(30)))
+                                        sink: "splunk", maxEvents: 7, maxBytes: .max, now: t0,
+                                        leaseUntil: t0.advanced(by: .seconds(30)))
                                     if batch.isEmpty { return mine }
                                     mine += batch.map(\.eventID)
                                 }
@@ -62,7 +64,8 @@ struct PostgresStoreTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<6 {
                 group.addTask {
-                    try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { store in
+                    try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger)
+                    { store in
                         _ = try await store.value(forKey: "migrated")
                     }
                 }
@@ -72,9 +75,10 @@ struct PostgresStoreTests {
         try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { store in
             let versions = try await store.withConnection("test") { connection in
                 var versions: [Int] = []
-                for try await version in try await connection.query("SELECT version FROM ccrelay_migrations ORDER BY version", logger: TestPostgres.logger)
-                    .decode(Int.self)
-                {
+                for try await version in try await connection.query(
+                    "SELECT version FROM ccrelay_migrations ORDER BY version", logger: TestPostgres.logger
+                )
+                .decode(Int.self) {
                     versions.append(version)
                 }
                 return versions
@@ -87,7 +91,8 @@ struct PostgresStoreTests {
     @Test("a database migrated by a newer ccrelay is refused, not written to")
     func newerSchemaIsRefused() async throws {
         try await withStore(.postgres) { (subject) async throws in
-            try await subject.execute(sqlite: "", postgres: ["INSERT INTO ccrelay_migrations (version, name) VALUES (999, 'future')"])
+            try await subject.execute(
+                sqlite: "", postgres: ["INSERT INTO ccrelay_migrations (version, name) VALUES (999, 'future')"])
             let error = await #expect(throws: RelayError.self) { try await subject.withReopened { _ in } }
             #expect(error?.code == .stateStore)
             #expect(error?.message.contains("999") == true)
@@ -110,7 +115,8 @@ struct PostgresStoreTests {
 
     @Test("URLs: user, password, port, database, sslmode; mistakes named without the password")
     func configurationFromURL() throws {
-        let configuration = try PostgresStateConfiguration(url: "postgresql://relay:p%40ss%3Aword@db.internal:6543/ccrelay?sslmode=require", poolSize: 8)
+        let configuration = try PostgresStateConfiguration(
+            url: "postgresql://relay:p%40ss%3Aword@db.internal:6543/ccrelay?sslmode=require", poolSize: 8)
         #expect(configuration.username == "relay")
         #expect(configuration.password == "p@ss:word")
         #expect(configuration.host == "db.internal")
@@ -140,6 +146,8 @@ struct PostgresStoreTests {
             #expect(error?.message.contains("secret-pw") == false)
         }
         #expect(throws: RelayError.self) { try PostgresStateConfiguration(url: "postgres://u@h/db", poolSize: 0) }
-        #expect(throws: RelayError.self) { try PostgresStateConfiguration(url: "postgres://u@h/db", schema: "x; DROP TABLE y") }
+        #expect(throws: RelayError.self) {
+            try PostgresStateConfiguration(url: "postgres://u@h/db", schema: "x; DROP TABLE y")
+        }
     }
 }

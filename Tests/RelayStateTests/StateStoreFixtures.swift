@@ -51,7 +51,8 @@ enum TestPostgres {
     static func url() throws -> String {
         try #require(
             ProcessInfo.processInfo.environment["CCRELAY_TEST_POSTGRES_URL"],
-            "CCRELAY_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL for these tests")
+            "CCRELAY_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL for these tests"
+        )
     }
 
     static let logger = Logger.quiet("ccrelay.state.tests")
@@ -79,9 +80,11 @@ func withStore<T>(_ kind: StoreKind, _ body: (StoreUnderTest) async throws -> T)
         }
     case .postgres:
         let configuration = try TestPostgres.freshConfiguration()
-        return try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { store in
+        return try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) {
+            store in
             let subject = StoreUnderTest(store: store, location: configuration.redactedURL, kind: kind) { body in
-                try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) { other in
+                try await PostgresStateStore.withRunning(configuration: configuration, logger: TestPostgres.logger) {
+                    other in
                     try await body(other)
                 }
             }

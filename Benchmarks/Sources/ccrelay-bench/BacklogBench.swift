@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
+import RelayRuntime
 import RelaySandbox
 import ServiceLifecycle
 import Synchronization
@@ -43,7 +43,9 @@ enum BacklogBench {
         }
         let phase1Peak = down.peakResidentBytes
         down.kill()
-        say("Backlog of \(offered) events (about 1 KB each) built through the Firehose receiver at \(formatted(Double(offered) / ingestSeconds)) events/s while the HEC was unreachable.\n")
+        say(
+            "Backlog of \(offered) events (about 1 KB each) built through the Firehose receiver at \(formatted(Double(offered) / ingestSeconds)) events/s while the HEC was unreachable.\n"
+        )
         say("| backlog in the outbox | resident memory |")
         say("|---:|---:|")
         for sample in samples { say("| \(sample.events) | \(mebibytes(sample.rss)) MiB |") }
@@ -72,8 +74,12 @@ enum BacklogBench {
                     var steady = GenesysEventBridgeGenerator(seed: 97)
                     while !delivered.isSet {
                         try await clock.sleep(until: start.advanced(by: .seconds(second)))
-                        let events = steady.generate(count: steadyRate, start: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000 + Int64(second) * 1_000_000))
-                        try await PushBench.offer(events, to: up.receiverURL, logger: logger, seedBase: UInt64(10_000_000 + second * 10), streams: 1)
+                        let events = steady.generate(
+                            count: steadyRate,
+                            start: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000 + Int64(second) * 1_000_000))
+                        try await PushBench.offer(
+                            events, to: up.receiverURL, logger: logger, seedBase: UInt64(10_000_000 + second * 10),
+                            streams: 1)
                         second += 1
                     }
                     return nil
@@ -83,8 +89,12 @@ enum BacklogBench {
                 return result
             }
             let drainRate = Double(backlogged) / drained + Double(steadyRate)
-            say("Drain with \(steadyRate) events/s still arriving: the backlog of \(backlogged) reached the index in \(formatted(drained, digits: 1)) s, a delivery rate of \(formatted(drainRate)) events/s, \(formatted(drainRate / Double(steadyRate), digits: 1))× the ingest rate. Peak resident memory while draining: \(mebibytes(up.peakResidentBytes)) MiB.\n")
-            say("A 10-minute outage at \(steadyRate) events/s leaves \(steadyRate * 600) events; at this rate it drains in about \(formatted(Double(steadyRate * 600) / (drainRate - Double(steadyRate)))) s.\n")
+            say(
+                "Drain with \(steadyRate) events/s still arriving: the backlog of \(backlogged) reached the index in \(formatted(drained, digits: 1)) s, a delivery rate of \(formatted(drainRate)) events/s, \(formatted(drainRate / Double(steadyRate), digits: 1))× the ingest rate. Peak resident memory while draining: \(mebibytes(up.peakResidentBytes)) MiB.\n"
+            )
+            say(
+                "A 10-minute outage at \(steadyRate) events/s leaves \(steadyRate * 600) events; at this rate it drains in about \(formatted(Double(steadyRate * 600) / (drainRate - Double(steadyRate)))) s.\n"
+            )
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -124,7 +134,9 @@ final class PipelineProcess: Sendable {
         process.standardOutput = output
         try process.run()
         var line: [UInt8] = []
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
+        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
+            line.append(byte)
+        }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
             throw RelayError(.transport, "the pipeline process did not report its port")
         }

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
 import RelayGenesys
 import RelayHTTP
+import RelayRuntime
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
@@ -23,7 +23,9 @@ struct Bench {
         logger.logLevel = .critical
         say("# ccrelay benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores, release build)\n")
         let baseline = arguments.firstIndex(of: "--baseline").map { arguments[$0 + 1] }
-        if which == "normalize" || which == "all" { try await NormalizeBench.run(logger: logger, baselineScript: which == "all" ? nil : baseline) }
+        if which == "normalize" || which == "all" {
+            try await NormalizeBench.run(logger: logger, baselineScript: which == "all" ? nil : baseline)
+        }
         if which == "sinks" || which == "all" { try await SinkBench.run(logger: logger) }
         if which == "pull" || which == "all" {
             try await PullBench.run(logger: logger)
@@ -61,7 +63,8 @@ func formatted(_ value: Double, digits: Int = 0) -> String {
 
 /// A new temporary directory.
 func temporaryDirectory(_ label: String) throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-bench-\(label)-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "ccrelay-bench-\(label)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url.path
 }

@@ -18,10 +18,14 @@ enum BytesBench {
             name: "splunk", endpoints: ["http://127.0.0.1"], token: "unused", index: "ccas")
         let encoder = SplunkHECEncoder(configuration: configuration)
         let normalizer = GenesysEventBridgeNormalizer()
-        say("| events | count | normalized bytes/event | raw bytes/event | normalized/raw | normalized gzip bytes/event | raw gzip bytes/event | gzip normalized/raw |")
+        say(
+            "| events | count | normalized bytes/event | raw bytes/event | normalized/raw | normalized gzip bytes/event | raw gzip bytes/event | gzip normalized/raw |"
+        )
         say("|---|---:|---:|---:|---:|---:|---:|---:|")
         let families: [(String, [GeneratedPushEvent])] =
-            GeneratedPushEvent.Kind.allCases.map { kind in (kind.rawValue, load.filter { $0.kind == kind }) } + [("all", load)]
+            GeneratedPushEvent.Kind.allCases.map { kind in (kind.rawValue, load.filter { $0.kind == kind }) } + [
+                ("all", load)
+            ]
         for (family, events) in families where !events.isEmpty {
             var totals = (normalized: 0, raw: 0, normalizedGzip: 0, rawGzip: 0)
             for start in stride(from: 0, to: events.count, by: perRequest) {
@@ -45,7 +49,8 @@ enum BytesBench {
             say(
                 "| \(family) | \(events.count) | \(formatted(Double(totals.normalized) / count)) | \(formatted(Double(totals.raw) / count)) | "
                     + "\(ratio(totals.normalized, totals.raw)) | \(formatted(Double(totals.normalizedGzip) / count)) | "
-                    + "\(formatted(Double(totals.rawGzip) / count)) | \(ratio(totals.normalizedGzip, totals.rawGzip)) |")
+                    + "\(formatted(Double(totals.rawGzip) / count)) | \(ratio(totals.normalizedGzip, totals.rawGzip)) |"
+            )
         }
         say()
     }

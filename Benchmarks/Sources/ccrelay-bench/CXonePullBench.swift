@@ -1,7 +1,7 @@
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
+import RelayRuntime
 import RelaySandbox
 import RelayTesting
 
@@ -27,16 +27,22 @@ enum CXonePullBench {
                 sinks:
                   splunk: {type: splunk_hec, endpoint: "\(hecURL)", token: \(SplunkHECConfiguration.defaultToken), batch: {max_events: 1000}}
                 """
-            let runtime = try RelayRuntime(configuration: try ConfigLoader().load(yaml: yaml), clock: clock, logger: logger)
-            func calls() -> Int { tenant.stats.apiRequests + tenant.stats.tokenRequests + tenant.stats.discoveryRequests }
+            let runtime = try RelayRuntime(
+                configuration: try ConfigLoader().load(yaml: yaml), clock: clock, logger: logger)
+            func calls() -> Int {
+                tenant.stats.apiRequests + tenant.stats.tokenRequests + tenant.stats.discoveryRequests
+            }
             let changes = tenant.generateChanges(count: 5_000).count
             let logins = tenant.generateLogins(count: 1_000).count
             clock.advance(by: .seconds(1))
             let before = calls()
             _ = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(600)))
             let loaded = calls() - before
-            precondition(hec.events.count == changes + logins, "cxone: \(hec.events.count) of \(changes + logins) delivered")
-            say("| records per API call, \(changes) entity changes and \(logins) logins, top 100 (discovery and token included) | \(formatted(Double(changes + logins) / Double(loaded), digits: 1)) |")
+            precondition(
+                hec.events.count == changes + logins, "cxone: \(hec.events.count) of \(changes + logins) delivered")
+            say(
+                "| records per API call, \(changes) entity changes and \(logins) logins, top 100 (discovery and token included) | \(formatted(Double(changes + logins) / Double(loaded), digits: 1)) |"
+            )
             clock.advance(by: .seconds(400))
             _ = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(60)))
             let settled = calls()
@@ -44,7 +50,9 @@ enum CXonePullBench {
                 clock.advance(by: .seconds(60))
                 _ = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(60)))
             }
-            say("| API calls per hour when quiet (poll 60 s, 6 entity kinds + \(tenant.agentIDs().count) agents' login history) | \(calls() - settled) |")
+            say(
+                "| API calls per hour when quiet (poll 60 s, 6 entity kinds + \(tenant.agentIDs().count) agents' login history) | \(calls() - settled) |"
+            )
         }
         say()
     }

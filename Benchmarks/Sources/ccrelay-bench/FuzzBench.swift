@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
 import RelayHTTP
 import RelayPatterns
+import RelayRuntime
 import RelaySandbox
 import ServiceLifecycle
 
@@ -52,9 +52,15 @@ enum FuzzBench {
             let firehose = Array((#"{"requestId":"fuzz","timestamp":1767225600000,"records":["# + records + "]}").utf8)
             try await post(
                 "Firehose receiver (HTTP)", url: base + "/firehose", valid: firehose, gzipSometimes: true,
-                headers: { index in [("X-Amz-Firehose-Access-Key", "fuzz-access-key-0123456789"), ("X-Amz-Firehose-Request-Id", "fuzz-\(index)")] })
+                headers: { index in
+                    [
+                        ("X-Amz-Firehose-Access-Key", "fuzz-access-key-0123456789"),
+                        ("X-Amz-Firehose-Request-Id", "fuzz-\(index)"),
+                    ]
+                })
             try await post(
-                "API destination receiver (HTTP)", url: base + "/eventbridge", valid: events[0].text, gzipSometimes: false,
+                "API destination receiver (HTTP)", url: base + "/eventbridge", valid: events[0].text,
+                gzipSometimes: false,
                 headers: { _ in [("x-api-key", "fuzz-access-key-0123456789")] })
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -81,7 +87,9 @@ enum FuzzBench {
                             fields.append(("Content-Encoding", "gzip"))
                         }
                         let start = ContinuousClock.now
-                        let status = try await transport.send(OutboundRequest(method: "POST", url: url, headers: fields, body: body)).status
+                        let status = try await transport.send(
+                            OutboundRequest(method: "POST", url: url, headers: fields, body: body)
+                        ).status
                         tally.record(seconds: (ContinuousClock.now - start).seconds)
                         switch status {
                         case 200..<300: tally.accepted += 1
@@ -144,7 +152,9 @@ enum FuzzBench {
     }
 
     static func report(_ label: String, _ tally: Tally) {
-        say("| \(label) | \(tally.total) | \(tally.accepted) | \(tally.refused) | \(tally.otherCount) | \(formatted(tally.slowest * 1000, digits: 1)) ms |")
+        say(
+            "| \(label) | \(tally.total) | \(tally.accepted) | \(tally.refused) | \(tally.otherCount) | \(formatted(tally.slowest * 1000, digits: 1)) ms |"
+        )
         for example in tally.examples { say("  - other: `\(example)`") }
     }
 

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
 import RelayHTTP
 import RelayLambda
+import RelayRuntime
 import RelaySandbox
 
 /// The Lambda custom runtime: Firehose transformation records/s per invocation (the handler in
@@ -30,7 +30,8 @@ enum LambdaBench {
         let seconds = try await measure {
             for index in 0..<invocations {
                 let invocation = LambdaInvocation(
-                    requestID: "bench-\(index)", deadline: WallInstant(sinceEpoch: .seconds(4_000_000_000)), payload: payload)
+                    requestID: "bench-\(index)", deadline: WallInstant(sinceEpoch: .seconds(4_000_000_000)),
+                    payload: payload)
                 answered += try await handler.handle(invocation, logger: logger).count
             }
         }
@@ -38,8 +39,12 @@ enum LambdaBench {
         let total = Double(invocations * records.count)
         say("| figure | value |")
         say("|---|---:|")
-        say("| transformation records/s (invocations of 500 EventBridge events, Splunk envelope, one core) | \(formatted(total / seconds)) |")
-        say("| milliseconds per invocation of 500 records (\(formatted(Double(payload.count) / 1024, digits: 0)) KiB in) | \(formatted(seconds / Double(invocations) * 1000, digits: 1)) |")
+        say(
+            "| transformation records/s (invocations of 500 EventBridge events, Splunk envelope, one core) | \(formatted(total / seconds)) |"
+        )
+        say(
+            "| milliseconds per invocation of 500 records (\(formatted(Double(payload.count) / 1024, digits: 0)) KiB in) | \(formatted(seconds / Double(invocations) * 1000, digits: 1)) |"
+        )
 
         let directory = try temporaryDirectory("lambda")
         let config = directory + "/lambda.yaml"
@@ -47,25 +52,29 @@ enum LambdaBench {
         var starts: [Double] = []
         for _ in 0..<10 {
             let lambda = LambdaRuntimeEmulator()
-            starts.append(try await Sandbox.withRunning(lambda: lambda, logger: logger) { runtimeAPI in
-                let requestID = lambda.invoke(payload: firehoseEvent(Array(records.prefix(10))), deadlineMs: 4_000_000_000_000)
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                process.arguments = ["lambda-child", config]
-                var environment = ProcessInfo.processInfo.environment
-                environment["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
-                process.environment = environment
-                let clock = ContinuousClock()
-                let start = clock.now
-                try process.run()
-                _ = await lambda.answer(for: requestID)
-                let elapsed = (clock.now - start).seconds
-                process.waitUntilExit()
-                return elapsed
-            })
+            starts.append(
+                try await Sandbox.withRunning(lambda: lambda, logger: logger) { runtimeAPI in
+                    let requestID = lambda.invoke(
+                        payload: firehoseEvent(Array(records.prefix(10))), deadlineMs: 4_000_000_000_000)
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                    process.arguments = ["lambda-child", config]
+                    var environment = ProcessInfo.processInfo.environment
+                    environment["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
+                    process.environment = environment
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    try process.run()
+                    _ = await lambda.answer(for: requestID)
+                    let elapsed = (clock.now - start).seconds
+                    process.waitUntilExit()
+                    return elapsed
+                })
         }
         starts.sort()
-        say("| cold start: process start → first invocation answered (10 record batch), median of 10 | \(formatted(starts[starts.count / 2] * 1000)) ms |")
+        say(
+            "| cold start: process start → first invocation answered (10 record batch), median of 10 | \(formatted(starts[starts.count / 2] * 1000)) ms |"
+        )
         say("| cold start, slowest of 10 | \(formatted((starts.last ?? 0) * 1000)) ms |")
         say()
         try? FileManager.default.removeItem(atPath: directory)
@@ -90,7 +99,8 @@ enum LambdaBench {
             ]
         }
         return JSONWriter.encode([
-            "invocationId": "bench", "deliveryStreamArn": "arn:aws:firehose:us-east-1:123456789012:deliverystream/genesys",
+            "invocationId": "bench",
+            "deliveryStreamArn": "arn:aws:firehose:us-east-1:123456789012:deliverystream/genesys",
             "region": "us-east-1", "records": .array(records),
         ])
     }

@@ -20,16 +20,22 @@ enum NormalizeBench {
         let restRate = try throughput(records: audits, repeats: scale ?? 40) { bytes in
             try GenesysAuditNormalizer(keepRaw: false).normalize(try JSONParser.parse(bytes)).encoded().count
         }
-        say("| Genesys REST AuditLogMessage | \(restRate.events) | \(formatted(restRate.seconds, digits: 2)) | \(formatted(restRate.rate)) |")
+        say(
+            "| Genesys REST AuditLogMessage | \(restRate.events) | \(formatted(restRate.seconds, digits: 2)) | \(formatted(restRate.rate)) |"
+        )
 
         var generator = GenesysEventBridgeGenerator(seed: 7)
-        let conversation = generator.generate(count: 20_000, start: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000))
-            .filter { $0.kind == .conversation }.map(\.text)
+        let conversation = generator.generate(
+            count: 20_000, start: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)
+        )
+        .filter { $0.kind == .conversation }.map(\.text)
         let normalizer = GenesysEventBridgeNormalizer()
         let pushRate = try throughput(records: conversation, repeats: scale ?? 20) { bytes in
             try normalizer.normalize(try JSONParser.parse(bytes)).encoded().count
         }
-        say("| EventBridge conversation detail event | \(pushRate.events) | \(formatted(pushRate.seconds, digits: 2)) | \(formatted(pushRate.rate)) |")
+        say(
+            "| EventBridge conversation detail event | \(pushRate.events) | \(formatted(pushRate.seconds, digits: 2)) | \(formatted(pushRate.rate)) |"
+        )
         if ProcessInfo.processInfo.environment["BENCH_PHASES"] == "1" {
             try phases("Genesys REST", records: audits, repeats: scale ?? 40) {
                 try GenesysAuditNormalizer(keepRaw: false).normalize($0)
@@ -39,11 +45,19 @@ enum NormalizeBench {
             }
         }
         if let baselineScript {
-            let restBaseline = try runBaseline(script: baselineScript, kind: "rest", records: audits, repeats: max(1, (scale ?? 40) / 4))
-            say("| baseline (Python json + hashlib): Genesys REST | \(restBaseline.events) | \(formatted(restBaseline.seconds, digits: 2)) | \(formatted(restBaseline.rate)) |")
-            let pushBaseline = try runBaseline(script: baselineScript, kind: "eventbridge", records: conversation, repeats: max(1, (scale ?? 20) / 4))
-            say("| baseline (Python json + hashlib): EventBridge conversation | \(pushBaseline.events) | \(formatted(pushBaseline.seconds, digits: 2)) | \(formatted(pushBaseline.rate)) |")
-            say("\nRatio ccrelay / baseline: REST \(formatted(restRate.rate / restBaseline.rate, digits: 1))×, EventBridge \(formatted(pushRate.rate / pushBaseline.rate, digits: 1))×")
+            let restBaseline = try runBaseline(
+                script: baselineScript, kind: "rest", records: audits, repeats: max(1, (scale ?? 40) / 4))
+            say(
+                "| baseline (Python json + hashlib): Genesys REST | \(restBaseline.events) | \(formatted(restBaseline.seconds, digits: 2)) | \(formatted(restBaseline.rate)) |"
+            )
+            let pushBaseline = try runBaseline(
+                script: baselineScript, kind: "eventbridge", records: conversation, repeats: max(1, (scale ?? 20) / 4))
+            say(
+                "| baseline (Python json + hashlib): EventBridge conversation | \(pushBaseline.events) | \(formatted(pushBaseline.seconds, digits: 2)) | \(formatted(pushBaseline.rate)) |"
+            )
+            say(
+                "\nRatio ccrelay / baseline: REST \(formatted(restRate.rate / restBaseline.rate, digits: 1))×, EventBridge \(formatted(pushRate.rate / pushBaseline.rate, digits: 1))×"
+            )
         }
         say()
     }
@@ -51,7 +65,8 @@ enum NormalizeBench {
     /// `BENCH_PHASES=1`: microseconds per event of parsing alone, of normalizing already parsed
     /// records and of encoding already normalized events (each including freeing what it made), to
     /// see where the time goes without a profiler.
-    static func phases(_ name: String, records: [[UInt8]], repeats: Int, normalize: (JSONValue) throws -> Event) throws {
+    static func phases(_ name: String, records: [[UInt8]], repeats: Int, normalize: (JSONValue) throws -> Event) throws
+    {
         func microseconds(_ count: Int, _ work: () throws -> Int) rethrows -> Double {
             let start = ContinuousClock.now
             var sink = 0
@@ -72,11 +87,15 @@ enum NormalizeBench {
             for index in events.indices { total &+= events[index].encoded().count }  // no copy of the event
             return total
         }
-        say("phases, \(name), µs per event: parse \(formatted(parse, digits: 2)) · normalize \(formatted(normalized, digits: 2)) · encode \(formatted(encode, digits: 2))")
+        say(
+            "phases, \(name), µs per event: parse \(formatted(parse, digits: 2)) · normalize \(formatted(normalized, digits: 2)) · encode \(formatted(encode, digits: 2))"
+        )
     }
 
     /// Runs the Python baseline over `records` written as NDJSON; its own timing, parsed from its output.
-    static func runBaseline(script: String, kind: String, records: [[UInt8]], repeats: Int) throws -> (events: Int, seconds: Double, rate: Double) {
+    static func runBaseline(script: String, kind: String, records: [[UInt8]], repeats: Int) throws -> (
+        events: Int, seconds: Double, rate: Double
+    ) {
         let directory = try temporaryDirectory("normalize-baseline")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let input = directory + "/records.ndjson"
@@ -99,13 +118,17 @@ enum NormalizeBench {
             let parts = pair.split(separator: "=", maxSplits: 1)
             if parts.count == 2, let value = Double(parts[1]) { fields[String(parts[0])] = value }
         }
-        guard process.terminationStatus == 0, let events = fields["events"], let seconds = fields["seconds"], seconds > 0 else {
+        guard process.terminationStatus == 0, let events = fields["events"], let seconds = fields["seconds"],
+            seconds > 0
+        else {
             throw RelayError(.transport, "the normalize baseline failed (exit \(process.terminationStatus)): \(text)")
         }
         return (Int(events), seconds, events / seconds)
     }
 
-    static func throughput(records: [[UInt8]], repeats: Int, _ work: ([UInt8]) throws -> Int) throws -> (events: Int, seconds: Double, rate: Double) {
+    static func throughput(records: [[UInt8]], repeats: Int, _ work: ([UInt8]) throws -> Int) throws -> (
+        events: Int, seconds: Double, rate: Double
+    ) {
         var sink = 0
         for record in records.prefix(1_000) { sink &+= try work(record) }  // warm-up
         let start = ContinuousClock.now
@@ -121,14 +144,19 @@ enum NormalizeBench {
     /// Realistic REST records, as the sandbox org serves them page by page.
     static func restAuditRecords(logger: Logger) async throws -> [[UInt8]] {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         org.generate(count: 5_000)
         clock.advance(by: .seconds(1))
         return try await Sandbox.withRunning(genesys: org, logger: logger) { url in
             let endpoints = GenesysEndpoints(baseURL: url)
             let transport = HTTPTransport()
-            let token = GenesysTokenEndpoint(endpoints: endpoints, clientID: org.configuration.clientID, clientSecret: org.configuration.clientSecret, transport: transport)
-            let tokens = AccessTokenCache(clock: clock) { () async throws(RelayError) -> AccessToken in try await token.fetch() }
+            let token = GenesysTokenEndpoint(
+                endpoints: endpoints, clientID: org.configuration.clientID,
+                clientSecret: org.configuration.clientSecret, transport: transport)
+            let tokens = AccessTokenCache(clock: clock) { () async throws(RelayError) -> AccessToken in
+                try await token.fetch()
+            }
             let client = GenesysAPIClient(endpoints: endpoints, tokens: tokens, transport: transport)
             var records: [[UInt8]] = []
             let interval = "\(clock.now.advanced(by: .seconds(-3600)).timestamp.iso8601)/\(clock.now.timestamp.iso8601)"
@@ -136,10 +164,12 @@ enum NormalizeBench {
                 var page = 1
                 while true {
                     let body: JSONValue = [
-                        "interval": .string(interval), "serviceName": .string(service), "pageNumber": .number(JSONNumber(page)),
+                        "interval": .string(interval), "serviceName": .string(service),
+                        "pageNumber": .number(JSONNumber(page)),
                         "pageSize": 500,
                     ]
-                    let response = try await client.request("POST", "/api/v2/audits/query/realtime?expand=user", body: body)
+                    let response = try await client.request(
+                        "POST", "/api/v2/audits/query/realtime?expand=user", body: body)
                     let entities = response["entities"]?.arrayValue ?? []
                     records += entities.map { JSONWriter.encode($0) }
                     if page >= Int(response["pageCount"]?.int64Value ?? 0) { break }

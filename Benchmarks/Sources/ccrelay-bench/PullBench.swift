@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import RelayConfig
+import RelayCore
 import RelayOperations
 import RelayRuntime
-import RelayCore
 import RelaySandbox
 import RelayTesting
 
@@ -33,11 +33,13 @@ enum PullBench {
     /// One simulated hour of 60-second cycles on a manual clock.
     static func steadyState(logger: Logger) async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator(clock: clock)
         let directory = try temporaryDirectory("pull")
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
-            let configuration = try ConfigLoader().load(yaml: yaml(directory: directory, genesys: endpoints.genesysURL, hec: endpoints.hecURL, pageSize: 500))
+            let configuration = try ConfigLoader().load(
+                yaml: yaml(directory: directory, genesys: endpoints.genesysURL, hec: endpoints.hecURL, pageSize: 500))
             let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
             org.generate(count: 50_000)
             clock.advance(by: .seconds(1))
@@ -45,7 +47,9 @@ enum PullBench {
             _ = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(600)))
             let loaded = org.stats
             let calls = (loaded.apiRequests + loaded.tokenRequests) - (before.apiRequests + before.tokenRequests)
-            say("| records per API call, 50,000 new records, page_size 500 (token and service mapping included) | \(formatted(50_000 / Double(calls), digits: 1)) |")
+            say(
+                "| records per API call, 50,000 new records, page_size 500 (token and service mapping included) | \(formatted(50_000 / Double(calls), digits: 1)) |"
+            )
             // Let the 5-minute look-back overlap pass those records, then measure an idle hour.
             clock.advance(by: .seconds(400))
             _ = try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(60)))
@@ -56,7 +60,9 @@ enum PullBench {
             }
             let idle = org.stats
             let perHour = (idle.apiRequests + idle.tokenRequests) - (settled.apiRequests + settled.tokenRequests)
-            say("| API calls per hour when idle (poll 60 s, \(org.configuration.services.count) services) | \(perHour) |")
+            say(
+                "| API calls per hour when idle (poll 60 s, \(org.configuration.services.count) services) | \(perHour) |"
+            )
             precondition(hec.events.count == 50_000)
         }
     }
@@ -70,22 +76,29 @@ enum PullBench {
         let records = backfillRecords
         let clock = SystemClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, rateLimitPerMinute: 300, enforcesRateLimit: true),
+            configuration: GenesysOrgConfiguration(
+                latePersistence: .zero ... .zero, rateLimitPerMinute: 300, enforcesRateLimit: true),
             clock: clock)
         let hec = SplunkHECEmulator()
         let directory = try temporaryDirectory("backfill")
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
-            let configuration = try ConfigLoader().load(yaml: yaml(directory: directory, genesys: endpoints.genesysURL, hec: endpoints.hecURL, pageSize: 500))
+            let configuration = try ConfigLoader().load(
+                yaml: yaml(directory: directory, genesys: endpoints.genesysURL, hec: endpoints.hecURL, pageSize: 500))
             let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
             let start = clock.now
             org.generate(count: records)
-            let request = BackfillRequest(source: "genesys", from: start.advanced(by: .seconds(-60)).timestamp, to: clock.now.advanced(by: .seconds(60)).timestamp)
+            let request = BackfillRequest(
+                source: "genesys", from: start.advanced(by: .seconds(-60)).timestamp,
+                to: clock.now.advanced(by: .seconds(60)).timestamp)
             var report: BackfillReport?
             let seconds = try await measure {
                 report = try await BackfillOperation(runtime: runtime, clock: clock, logger: logger).run(request)
             }
-            precondition(report?.succeeded == true && hec.events.count == records, "backfill: \(String(describing: report))")
-            say("| backfill records/s (async query, \(formatted(Double(records))) records, extracted and delivered to HEC; org limit 300 requests/min) | \(formatted(Double(records) / seconds)) |")
+            precondition(
+                report?.succeeded == true && hec.events.count == records, "backfill: \(String(describing: report))")
+            say(
+                "| backfill records/s (async query, \(formatted(Double(records))) records, extracted and delivered to HEC; org limit 300 requests/min) | \(formatted(Double(records) / seconds)) |"
+            )
         }
     }
 }

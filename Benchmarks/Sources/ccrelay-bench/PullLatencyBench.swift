@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
+import RelayRuntime
 import RelaySandbox
 import ServiceLifecycle
 
@@ -18,7 +18,8 @@ enum PullLatencyBench {
     static func run(logger: Logger) async throws {
         say("## Pull: event visible → delivered latency (system clock)\n")
         let clock = SystemClock()
-        let org = GenesysOrgEmulator(configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator()
         let directory = try temporaryDirectory("pull-latency")
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
@@ -65,10 +66,14 @@ enum PullLatencyBench {
                 return latencies
             }
             let sorted = latencies.sorted()
-            func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+            func percentile(_ p: Double) -> Double {
+                sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+            }
             say("| figure | value |")
             say("|---|---:|")
-            say("| records made visible (\(perSecond)/s for \(seconds) s) / delivered | \(seconds * perSecond) / \(sorted.count) |")
+            say(
+                "| records made visible (\(perSecond)/s for \(seconds) s) / delivered | \(seconds * perSecond) / \(sorted.count) |"
+            )
             say("| latency p50 (poll interval \(pollInterval) s) | \(formatted(percentile(0.5), digits: 1)) s |")
             say("| latency p99 | \(formatted(percentile(0.99), digits: 1)) s |")
             say("| latency max | \(formatted(sorted.last ?? .nan, digits: 1)) s |")

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
 import RelayHTTP
+import RelayRuntime
 import RelaySandbox
 import ServiceLifecycle
 
@@ -20,7 +20,9 @@ enum PushBench {
         var generator = GenesysEventBridgeGenerator(seed: 11)
         let load = generator.generate(count: events, start: SystemClock().now.timestamp)
         let bytes = load.reduce(0) { $0 + $1.text.count }
-        say("Load: \(events) events, \(formatted(Double(bytes) / Double(events))) bytes each on average, \(FirehoseDeliveryConfiguration(url: "").recordsPerRequest) per gzip request, \(concurrentStreams) concurrent streams.\n")
+        say(
+            "Load: \(events) events, \(formatted(Double(bytes) / Double(events))) bytes each on average, \(FirehoseDeliveryConfiguration(url: "").recordsPerRequest) per gzip request, \(concurrentStreams) concurrent streams.\n"
+        )
         say("| pipeline | events/s | MiB/s | seconds |")
         say("|---|---:|---:|---:|")
         let ccrelay = try await runCCRelay(load, logger: logger) { hec, url in
@@ -29,24 +31,34 @@ enum PushBench {
             return try await measure {
                 try await send(requests)
                 let seconds = formatted((ContinuousClock.now - start).seconds, digits: 2)
-                FileHandle.standardError.write(Data("offered \(load.count) (all answered 200) in \(seconds) s; indexed so far \(hec.events.count)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "offered \(load.count) (all answered 200) in \(seconds) s; indexed so far \(hec.events.count)\n"
+                            .utf8))
                 await hec.waitForEvents(count: load.count)
             }
         }
-        say("| ccrelay | \(formatted(Double(events) / ccrelay)) | \(formatted(Double(bytes) / ccrelay / 1_048_576, digits: 1)) | \(formatted(ccrelay, digits: 1)) |")
+        say(
+            "| ccrelay | \(formatted(Double(events) / ccrelay)) | \(formatted(Double(bytes) / ccrelay / 1_048_576, digits: 1)) | \(formatted(ccrelay, digits: 1)) |"
+        )
         if let baselineScript {
             let python = try await runBaseline(load, script: baselineScript, logger: logger)
-            say("| baseline (Python http.server + requests, no durability) | \(formatted(Double(events) / python)) | \(formatted(Double(bytes) / python / 1_048_576, digits: 1)) | \(formatted(python, digits: 1)) |")
+            say(
+                "| baseline (Python http.server + requests, no durability) | \(formatted(Double(events) / python)) | \(formatted(Double(bytes) / python / 1_048_576, digits: 1)) | \(formatted(python, digits: 1)) |"
+            )
             say("\nRatio ccrelay / baseline: \(formatted(python / ccrelay, digits: 1))×")
         }
         say()
         guard ProcessInfo.processInfo.environment["BENCH_PUSH_LATENCY"] != "0" else { return }
         let rate = 10_000
         let latencies = try await runCCRelay(Array(load.prefix(rate * 10)), logger: logger) { hec, url in
-            try await pacedLatencies(Array(load.prefix(rate * 10)), eventsPerSecond: rate, hec: hec, url: url, logger: logger)
+            try await pacedLatencies(
+                Array(load.prefix(rate * 10)), eventsPerSecond: rate, hec: hec, url: url, logger: logger)
         }.sorted()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        say("Latency at \(rate) events/s offered for 10 s (batch timeout 1 s, ack poll 0.5 s), per Firehose request, from send until HEC has indexed its events: p50 \(formatted(percentile(0.50) * 1000)) ms, p99 \(formatted(percentile(0.99) * 1000)) ms, max \(formatted((latencies.last ?? 0) * 1000)) ms.\n")
+        say(
+            "Latency at \(rate) events/s offered for 10 s (batch timeout 1 s, ack poll 0.5 s), per Firehose request, from send until HEC has indexed its events: p50 \(formatted(percentile(0.50) * 1000)) ms, p99 \(formatted(percentile(0.99) * 1000)) ms, max \(formatted((latencies.last ?? 0) * 1000)) ms.\n"
+        )
     }
 
     /// Sends requests of 500 events at `eventsPerSecond`; returns each request's seconds from send until
@@ -55,7 +67,9 @@ enum PushBench {
         _ load: [GeneratedPushEvent], eventsPerSecond: Int, hec: SplunkHECEmulator, url: String, logger: Logger
     ) async throws -> [Double] {
         let perRequest = 500
-        let chunks = stride(from: 0, to: load.count, by: perRequest).map { Array(load[$0..<min($0 + perRequest, load.count)]) }
+        let chunks = stride(from: 0, to: load.count, by: perRequest).map {
+            Array(load[$0..<min($0 + perRequest, load.count)])
+        }
         let interval = Duration.secondsDouble(Double(perRequest) / Double(eventsPerSecond))
         let clock = ContinuousClock()
         let start = clock.now
@@ -72,7 +86,8 @@ enum PushBench {
                 }
                 group.addTask {
                     let firehose = FirehoseDeliveryEmulator(
-                        configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-access-key-0123456789", requestIDSeed: UInt64(1_000 + index)),
+                        configuration: FirehoseDeliveryConfiguration(
+                            url: url, accessKey: "bench-access-key-0123456789", requestIDSeed: UInt64(1_000 + index)),
                         clock: SystemClock(), logger: logger)
                     _ = try await firehose.deliver(chunk)
                     return nil
@@ -87,7 +102,8 @@ enum PushBench {
     /// Sends `load` over `streams` Firehose streams to `url`; each stream's request ids come from
     /// its own seed (`seedBase` + stream), so no two streams reuse an id.
     static func offer(
-        _ load: [GeneratedPushEvent], to url: String, logger: Logger, seedBase: UInt64 = 0, streams: Int = concurrentStreams
+        _ load: [GeneratedPushEvent], to url: String, logger: Logger, seedBase: UInt64 = 0,
+        streams: Int = concurrentStreams
     ) async throws {
         try await send(prepare(load, to: url, logger: logger, seedBase: seedBase, streams: streams))
     }
@@ -96,13 +112,15 @@ enum PushBench {
     /// one list per stream: measured runs prepare them before their clock starts, because that is
     /// Firehose's work.
     static func prepare(
-        _ load: [GeneratedPushEvent], to url: String, logger: Logger, seedBase: UInt64 = 0, streams: Int = concurrentStreams
+        _ load: [GeneratedPushEvent], to url: String, logger: Logger, seedBase: UInt64 = 0,
+        streams: Int = concurrentStreams
     ) -> [(FirehoseDeliveryEmulator, [FirehoseRequest])] {
         let slice = (load.count + streams - 1) / streams
         return (0..<streams).map { stream in
             let part = Array(load[min(stream * slice, load.count)..<min((stream + 1) * slice, load.count)])
             let firehose = FirehoseDeliveryEmulator(
-                configuration: FirehoseDeliveryConfiguration(url: url, accessKey: "bench-access-key-0123456789", requestIDSeed: seedBase &+ UInt64(stream + 1)),
+                configuration: FirehoseDeliveryConfiguration(
+                    url: url, accessKey: "bench-access-key-0123456789", requestIDSeed: seedBase &+ UInt64(stream + 1)),
                 clock: SystemClock(), logger: logger)
             return (firehose, firehose.prepare(part))
         }
@@ -156,7 +174,10 @@ enum PushBench {
         return try await Sandbox.withRunning(hec: hec, logger: logger) { hecURL in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, "--hec", hecURL, "--token", SplunkHECConfiguration.defaultToken, "--access-key", "bench-access-key-0123456789"]
+            process.arguments = [
+                "python3", script, "--hec", hecURL, "--token", SplunkHECConfiguration.defaultToken, "--access-key",
+                "bench-access-key-0123456789",
+            ]
             let output = Pipe()
             process.standardOutput = output
             try process.run()
@@ -168,8 +189,12 @@ enum PushBench {
             }
             // The script prints its port on the first line.
             var line: [UInt8] = []
-            while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
-            guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw RelayError(.transport, "baseline did not report its port") }
+            while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
+                line.append(byte)
+            }
+            guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+                throw RelayError(.transport, "baseline did not report its port")
+            }
             let requests = prepare(load, to: "http://127.0.0.1:\(port)/firehose", logger: logger)
             return try await measure {
                 try await send(requests)

@@ -16,9 +16,10 @@ enum RouteBench {
 
     static func run(rounds: Int = 6, passes: Int = 400) throws {
         let compiled = try patterns.map { pattern throws(PatternError) in try EventPattern(parsing: pattern) }
-        let router = EventRouter(routes: compiled.enumerated().map { index, pattern in
-            Route(name: "r\(index)", from: ["genesys"], to: ["sink\(index)"], matcher: pattern)
-        })
+        let router = EventRouter(
+            routes: compiled.enumerated().map { index, pattern in
+                Route(name: "r\(index)", from: ["genesys"], to: ["sink\(index)"], matcher: pattern)
+            })
         let events = makeEvents()
         for event in events {
             let json = event.jsonValue
@@ -68,7 +69,8 @@ enum RouteBench {
         let types = ["QUEUE_UPDATED", "USER_CREATED", "CONVERSATION_END", "USERS_PRESENCE"]
         return (0..<4096).map { index in
             var attributes = JSONObject()
-            attributes.append(key: "topic_name", value: .string("v2.detail.events.conversation.c-\(index).customer.end"))
+            attributes.append(
+                key: "topic_name", value: .string("v2.detail.events.conversation.c-\(index).customer.end"))
             attributes.append(key: "correlation_id", value: .string("b61df0b3-aaaa-bbbb-cccc-\(index)"))
             attributes.append(key: "media_type", value: .string(index % 3 == 0 ? "voice" : "chat"))
             attributes.append(key: "disconnect_type", value: .string(index % 5 == 0 ? "client" : "peer"))
@@ -81,7 +83,8 @@ enum RouteBench {
             var event = Event(
                 eventID: EventID.make(platform: .genesys, nativeID: "e-\(index)"),
                 timestamp: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000 + Int64(index)),
-                platform: .genesys, sourceKind: kinds[index % 4], eventType: types[(index / 4) % 4], attributes: attributes)
+                platform: .genesys, sourceKind: kinds[index % 4], eventType: types[(index / 4) % 4],
+                attributes: attributes)
             event.actorID = "278522be-aaaa-bbbb-cccc-ddddeeeeffff"
             event.actorName = "John Doe"
             event.targetID = "q-\(index % 17)"

@@ -1,7 +1,7 @@
 import Logging
 import RelayConfig
-import RelayRuntime
 import RelayCore
+import RelayRuntime
 import RelaySandbox
 
 /// Each sink's throughput against its sandbox emulator: an outbox pre-filled with normalized
@@ -14,9 +14,10 @@ enum SinkBench {
         say("## Sink throughput against the sandbox emulators (outbox → destination, \(events) events)\n")
         say("| sink | events/s | MiB/s (normalized payload) |")
         say("|---|---:|---:|")
-        let hec = SplunkHECEmulator(configuration: SplunkHECConfiguration(tokens: [
-            SplunkHECConfiguration.defaultToken: [], SplunkHECConfiguration.defaultAckToken: [],
-        ]))
+        let hec = SplunkHECEmulator(
+            configuration: SplunkHECConfiguration(tokens: [
+                SplunkHECConfiguration.defaultToken: [], SplunkHECConfiguration.defaultAckToken: [],
+            ]))
         try await Sandbox.withRunning(hec: hec, logger: logger) { url in
             try await row("Splunk HEC (code 0)", logger: logger) {
                 "splunk: {type: splunk_hec, endpoint: \"\(url)\", token: \(SplunkHECConfiguration.defaultToken), batch: {max_events: 1000}}"
@@ -67,7 +68,10 @@ enum SinkBench {
                 ]))
             let payload = event.encoded()
             bytes += payload.count
-            page.append(PendingRecord(eventID: event.eventID, timestamp: event.timestamp, platform: .genesys, payload: payload, sinks: [sinkName]))
+            page.append(
+                PendingRecord(
+                    eventID: event.eventID, timestamp: event.timestamp, platform: .genesys, payload: payload,
+                    sinks: [sinkName]))
             if page.count == 500 {
                 _ = try await runtime.store.append(page, deadLetters: [], checkpoint: nil, now: clock.now)
                 page.removeAll(keepingCapacity: true)
@@ -78,6 +82,8 @@ enum SinkBench {
             report = try await runtime.drain(deadline: clock.now.advanced(by: .seconds(600)))
         }
         precondition(report?.delivered == events && report?.remaining == 0, "\(label): \(String(describing: report))")
-        say("| \(label) | \(formatted(Double(events) / seconds)) | \(formatted(Double(bytes) / seconds / 1_048_576, digits: 1)) |")
+        say(
+            "| \(label) | \(formatted(Double(events) / seconds)) | \(formatted(Double(bytes) / seconds / 1_048_576, digits: 1)) |"
+        )
     }
 }

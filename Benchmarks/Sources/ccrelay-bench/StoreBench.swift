@@ -15,8 +15,12 @@ enum StoreBench {
     static let workers = 4
 
     static func run(logger: Logger) async throws {
-        say("## State store: outbox append + claim + acknowledge (\(events) events of \(payloadBytes) B, pages and batches of \(page))\n")
-        say("| store | one appender, then one claimer: append ev/s | claim+ack ev/s | \(workers) appenders and \(workers) claimers at once: ev/s end to end |")
+        say(
+            "## State store: outbox append + claim + acknowledge (\(events) events of \(payloadBytes) B, pages and batches of \(page))\n"
+        )
+        say(
+            "| store | one appender, then one claimer: append ev/s | claim+ack ev/s | \(workers) appenders and \(workers) claimers at once: ev/s end to end |"
+        )
         say("|---|---|---|---|")
         let directory = try temporaryDirectory("store")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -47,7 +51,9 @@ enum StoreBench {
         }
     }
 
-    private static func measureRunning(_ label: String, _ sequentialStore: any StateStore, _ concurrentStore: any StateStore)
+    private static func measureRunning(
+        _ label: String, _ sequentialStore: any StateStore, _ concurrentStore: any StateStore
+    )
         async throws
     {
         let clock = SystemClock()
@@ -72,7 +78,8 @@ enum StoreBench {
                         for start in stride(from: 0, to: perWorker, by: page) {
                             _ = try await concurrentStore.append(
                                 pendingRecords(prefix: "c\(worker)", from: start), deadLetters: [],
-                                checkpoint: CheckpointUpdate(source: "bench", partition: "p\(worker)", value: "\(start)"),
+                                checkpoint: CheckpointUpdate(
+                                    source: "bench", partition: "p\(worker)", value: "\(start)"),
                                 now: clock.now)
                         }
                         return 0
@@ -80,7 +87,9 @@ enum StoreBench {
                 }
                 let shared = Counter()
                 for _ in 0..<workers {
-                    group.addTask { try await drain(concurrentStore, clock: clock, counter: shared, until: perWorker * workers) }
+                    group.addTask {
+                        try await drain(concurrentStore, clock: clock, counter: shared, until: perWorker * workers)
+                    }
                 }
                 let total = try await group.reduce(0, +)
                 precondition(total == perWorker * workers, "concurrent drain lost events")
@@ -94,7 +103,8 @@ enum StoreBench {
     static func pendingRecords(prefix: String, from start: Int) -> [PendingRecord] {
         (start..<min(start + page, events)).map { index in
             PendingRecord(
-                eventID: "\(prefix)-\(index)", timestamp: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000 + Int64(index)),
+                eventID: "\(prefix)-\(index)",
+                timestamp: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000 + Int64(index)),
                 platform: .genesys, payload: [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: payloadBytes),
                 sinks: ["splunk"])
         }
@@ -102,7 +112,9 @@ enum StoreBench {
 
     /// Claims and acknowledges batches until `until` events were taken (by this claimer, or by
     /// all sharing `counter`); returns how many this claimer took.
-    static func drain(_ store: any StateStore, clock: SystemClock, counter: Counter = Counter(), until: Int) async throws -> Int {
+    static func drain(_ store: any StateStore, clock: SystemClock, counter: Counter = Counter(), until: Int)
+        async throws -> Int
+    {
         var mine = 0
         while counter.value < until {
             let now = clock.now

@@ -67,7 +67,9 @@ public struct APIDestinationReceiver: HTTPReceiver {
     /// Answers one event; never throws, never traps.
     func handle(_ request: Request, intake: any SourceSender) async -> Response {
         guard authenticated(request) else {
-            authFailures.refused("API destination request refused: credentials missing or wrong", reason: "credentials missing or not accepted")
+            authFailures.refused(
+                "API destination request refused: credentials missing or wrong",
+                reason: "credentials missing or not accepted")
             return respond(401, ["errorMessage": "credentials missing or not accepted"])
         }
         let limit = configuration.maxBodyBytes
@@ -86,24 +88,28 @@ public struct APIDestinationReceiver: HTTPReceiver {
         let record = decoder.decode(body, at: PushRecordLocation(), maxFailures: cap)
         if record.failures.count > cap {
             logger.debug("API destination request refused: too many bad parts")
-            let message = "body: more than \(cap) parts could not be decoded (max_dead_letters_per_request); nothing was stored"
+            let message =
+                "body: more than \(cap) parts could not be decoded (max_dead_letters_per_request); nothing was stored"
             return respond(400, ["errorMessage": .string(message)])
         }
         let malformed = record.malformed
         let result: AppendResult
         do {
-            result = try await intake.commit(partition: Self.partition, events: record.events, malformed: malformed, checkpoint: nil)
+            result = try await intake.commit(
+                partition: Self.partition, events: record.events, malformed: malformed, checkpoint: nil)
         } catch {
             logger.warning(
                 "API destination event could not be stored; answering 500 so EventBridge retries",
                 metadata: ["ccrelay.error": .string("\(error)")])
             return respond(500, ["errorMessage": "the event could not be stored durably; retry"])
         }
-        return respond(200, [
-            "accepted": .number(JSONNumber(result.accepted)),
-            "duplicates": .number(JSONNumber(result.duplicates)),
-            "dead_lettered": .number(JSONNumber(malformed.count)),
-        ])
+        return respond(
+            200,
+            [
+                "accepted": .number(JSONNumber(result.accepted)),
+                "duplicates": .number(JSONNumber(result.duplicates)),
+                "dead_lettered": .number(JSONNumber(malformed.count)),
+            ])
     }
 
     private func authenticated(_ request: Request) -> Bool {

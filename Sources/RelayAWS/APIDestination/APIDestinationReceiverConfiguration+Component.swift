@@ -1,5 +1,5 @@
-import RelayConfig
 import RelayAWSCore
+import RelayConfig
 import RelayCore
 import RelayGenesys
 
@@ -10,7 +10,9 @@ import RelayGenesys
 extension APIDestinationReceiverConfiguration: SourceComponent {
     public static let typeName = "eventbridge_api_destination"
 
-    static let keys: Set<String> = ["type", "path", "auth", "max_body_bytes", "keep_raw", "max_dead_letters_per_request"]
+    static let keys: Set<String> = [
+        "type", "path", "auth", "max_body_bytes", "keep_raw", "max_dead_letters_per_request",
+    ]
 
     public static func read(name: String, _ node: ConfigNode) -> APIDestinationReceiverConfiguration? {
         node.rejectUnknownKeys(allowed: keys)
@@ -52,7 +54,8 @@ extension APIDestinationReceiverConfiguration: SourceComponent {
             }
             return .basic(credentials: [BasicCredential(username: username, password: password)])
         default:
-            node.optional("type")?.problem("expected api_key or basic, found \"\(node.optional("type")?.writtenText ?? "")\"")
+            node.optional("type")?.problem(
+                "expected api_key or basic, found \"\(node.optional("type")?.writtenText ?? "")\"")
             return nil
         }
     }
@@ -61,8 +64,9 @@ extension APIDestinationReceiverConfiguration: SourceComponent {
     /// ``GenesysEventBridgeNormalizer``.
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {
         let normalizer = GenesysEventBridgeNormalizer(keepRaw: keepRaw)
-        return .push(APIDestinationReceiver(
-            configuration: self, normalize: { value throws(RelayError) in try normalizer.normalize(value) },
-            clock: context.clock, logger: context.logger))
+        return .push(
+            APIDestinationReceiver(
+                configuration: self, normalize: { value throws(RelayError) in try normalizer.normalize(value) },
+                clock: context.clock, logger: context.logger))
     }
 }

@@ -65,7 +65,9 @@ public struct APIDestinationReceiverConfiguration: Sendable {
             if values.isEmpty { problems.append("auth.values: at least one value is required") }
 
         case .basic(let credentials):
-            if credentials.isEmpty { problems.append("auth.credentials: at least one username and password is required") }
+            if credentials.isEmpty {
+                problems.append("auth.credentials: at least one username and password is required")
+            }
             for (index, credential) in credentials.enumerated() {
                 if credential.username.isEmpty || credential.username.contains(":") {
                     problems.append("auth.credentials[\(index)].username: must be non-empty without ':'")

@@ -50,6 +50,8 @@ struct AuthFailureReporter: Sendable {
         }
         logger.warning(
             message,
-            metadata: ["ccrelay.reason": .string(reason), "ccrelay.refused_since_last_warning": "\(refusedSinceLastWarning)"])
+            metadata: [
+                "ccrelay.reason": .string(reason), "ccrelay.refused_since_last_warning": "\(refusedSinceLastWarning)",
+            ])
     }
 }

@@ -74,8 +74,9 @@ public struct FirehoseReceiver: HTTPReceiver {
             await handle(request, intake: intake)
         }
         router.get(RouterPath(configuration.path)) { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
     }
 
@@ -104,7 +105,9 @@ public struct FirehoseReceiver: HTTPReceiver {
             return respond(400, requestID: headerRequestID, error: "body: could not be read")
         }
         if !headerRequestID.isEmpty, answered.contains(headerRequestID) {
-            logger.debug("Firehose redelivery of an answered request acknowledged", metadata: ["ccrelay.request_id": .string(headerRequestID)])
+            logger.debug(
+                "Firehose redelivery of an answered request acknowledged",
+                metadata: ["ccrelay.request_id": .string(headerRequestID)])
             return respond(200, requestID: headerRequestID)
         }
         let gzip = request.headers[.contentEncoding]?.lowercased().contains("gzip") ?? false
@@ -126,15 +129,19 @@ public struct FirehoseReceiver: HTTPReceiver {
             records.events += record.events
             records.failures += record.failures
             if records.failures.count > cap {
-                logger.debug("Firehose request refused: too many bad records", metadata: ["ccrelay.request_id": .string(requestID)])
-                let message = "records: more than \(cap) records could not be decoded (max_dead_letters_per_request); "
+                logger.debug(
+                    "Firehose request refused: too many bad records",
+                    metadata: ["ccrelay.request_id": .string(requestID)])
+                let message =
+                    "records: more than \(cap) records could not be decoded (max_dead_letters_per_request); "
                     + "nothing was stored"
                 return respond(400, requestID: requestID, error: message)
             }
         }
         let malformed = records.malformed
         do {
-            try await intake.commit(partition: Self.partition, events: records.events, malformed: malformed, checkpoint: nil)
+            try await intake.commit(
+                partition: Self.partition, events: records.events, malformed: malformed, checkpoint: nil)
         } catch {
             logger.warning(
                 "Firehose batch could not be stored; answering 500 so Firehose retries",
@@ -142,14 +149,16 @@ public struct FirehoseReceiver: HTTPReceiver {
             return respond(500, requestID: requestID, error: "records could not be stored durably; retry")
         }
         if !malformed.isEmpty {
-            logger.debug("Firehose records dead-lettered", metadata: ["ccrelay.count": .stringConvertible(malformed.count)])
+            logger.debug(
+                "Firehose records dead-lettered", metadata: ["ccrelay.count": .stringConvertible(malformed.count)])
         }
         answered.remember(requestID)
         return respond(200, requestID: requestID)
     }
 
     private func respond(_ status: Int, requestID: String, error: String? = nil) -> Response {
-        let bytes = FirehoseResponseBody.encode(requestID: requestID, timestamp: clock.now.timestamp, errorMessage: error)
+        let bytes = FirehoseResponseBody.encode(
+            requestID: requestID, timestamp: clock.now.timestamp, errorMessage: error)
         return Response(
             status: HTTPResponse.Status(code: status),
             headers: [.contentType: "application/json"],

@@ -1,5 +1,5 @@
-import RelayConfig
 import RelayAWSCore
+import RelayConfig
 import RelayCore
 import RelayGenesys
 
@@ -7,7 +7,10 @@ import RelayGenesys
 extension FirehoseReceiverConfiguration: SourceComponent {
     public static let typeName = "firehose"
 
-    static let keys: Set<String> = ["type", "path", "access_keys", "max_body_bytes", "remembered_request_ids", "keep_raw", "max_dead_letters_per_request"]
+    static let keys: Set<String> = [
+        "type", "path", "access_keys", "max_body_bytes", "remembered_request_ids", "keep_raw",
+        "max_dead_letters_per_request",
+    ]
 
     public static func read(name: String, _ node: ConfigNode) -> FirehoseReceiverConfiguration? {
         node.rejectUnknownKeys(allowed: keys)
@@ -15,14 +18,16 @@ extension FirehoseReceiverConfiguration: SourceComponent {
         // nil when absent or when an element was refused (reported at its own path).
         let keys = node.credentialList("access_keys", required: false, minimumBytes: Self.minimumKeyBytes)
         if node.optional("access_keys") == nil {
-            node.problem("missing required key \"access_keys\" (a list of accepted access keys)", at: "\(node.path).access_keys")
+            node.problem(
+                "missing required key \"access_keys\" (a list of accepted access keys)", at: "\(node.path).access_keys")
         }
         let configuration = FirehoseReceiverConfiguration(
             name: name,
             path: node.string("path", default: defaults.path),
             accessKeys: keys ?? [],
             maxBodyBytes: node.int("max_body_bytes", default: defaults.maxBodyBytes, range: 1024...(1 << 30)),
-            rememberedRequestIDs: node.int("remembered_request_ids", default: defaults.rememberedRequestIDs, range: 0...1_000_000),
+            rememberedRequestIDs: node.int(
+                "remembered_request_ids", default: defaults.rememberedRequestIDs, range: 0...1_000_000),
             keepRaw: node.bool("keep_raw", default: defaults.keepRaw),
             maxDeadLettersPerRequest: node.int(
                 "max_dead_letters_per_request", default: defaults.maxDeadLettersPerRequest, range: 0...100_000)
@@ -35,8 +40,9 @@ extension FirehoseReceiverConfiguration: SourceComponent {
     /// ``GenesysEventBridgeNormalizer``.
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {
         let normalizer = GenesysEventBridgeNormalizer(keepRaw: keepRaw)
-        return .push(FirehoseReceiver(
-            configuration: self, normalize: { value throws(RelayError) in try normalizer.normalize(value) },
-            clock: context.clock, logger: context.logger))
+        return .push(
+            FirehoseReceiver(
+                configuration: self, normalize: { value throws(RelayError) in try normalizer.normalize(value) },
+                clock: context.clock, logger: context.logger))
     }
 }

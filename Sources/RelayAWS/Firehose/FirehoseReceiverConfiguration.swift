@@ -62,7 +62,9 @@ public struct FirehoseReceiverConfiguration: Sendable {
         for (index, key) in accessKeys.enumerated() where key.value.utf8.count > 4096 {
             problems.append("access_keys[\(index)]: must be at most 4096 bytes")
         }
-        if maxBodyBytes < 1024 || maxBodyBytes > 1 << 30 { problems.append("max_body_bytes: must be 1024...1073741824") }
+        if maxBodyBytes < 1024 || maxBodyBytes > 1 << 30 {
+            problems.append("max_body_bytes: must be 1024...1073741824")
+        }
         if rememberedRequestIDs < 0 { problems.append("remembered_request_ids: must not be negative") }
         if maxDeadLettersPerRequest < 0 || maxDeadLettersPerRequest > 100_000 {
             problems.append("max_dead_letters_per_request: must be 0...100000")

@@ -12,7 +12,8 @@ struct FirehoseRejection: Error, Sendable, Equatable {
     static func overlongRequestID(_ id: String, at place: String) -> FirehoseRejection? {
         let limit = FirehoseReceiverConfiguration.maxRequestIDBytes
         guard id.utf8.count > limit else { return nil }
-        return FirehoseRejection(status: 400, message: "\(place): \(id.utf8.count) bytes exceeds the limit of \(limit) bytes")
+        return FirehoseRejection(
+            status: 400, message: "\(place): \(id.utf8.count) bytes exceeds the limit of \(limit) bytes")
     }
 }
 
@@ -44,7 +45,8 @@ struct FirehoseRequest: Sendable, Equatable {
                 throw FirehoseRejection(status: 400, message: "body: not valid gzip (Content-Encoding: gzip)")
             }
             guard GzipTrailer.matches(compressed: body, inflated: json) else {
-                throw FirehoseRejection(status: 400, message: "body: gzip stream truncated or its CRC-32 does not match")
+                throw FirehoseRejection(
+                    status: 400, message: "body: gzip stream truncated or its CRC-32 does not match")
             }
         }
         let document: JSONValue

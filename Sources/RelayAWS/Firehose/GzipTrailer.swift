@@ -27,9 +27,12 @@ enum GzipTrailer {
                 var crc: UInt32 = 0xFFFF_FFFF
                 var index = 0
                 while index + 8 <= input.count {
-                    let low = crc ^ (UInt32(input[index]) | UInt32(input[index + 1]) << 8
-                        | UInt32(input[index + 2]) << 16 | UInt32(input[index + 3]) << 24)
-                    crc = table[7 * 256 + Int(low & 0xFF)] ^ table[6 * 256 + Int(low >> 8 & 0xFF)]
+                    let low =
+                        crc
+                        ^ (UInt32(input[index]) | UInt32(input[index + 1]) << 8
+                            | UInt32(input[index + 2]) << 16 | UInt32(input[index + 3]) << 24)
+                    crc =
+                        table[7 * 256 + Int(low & 0xFF)] ^ table[6 * 256 + Int(low >> 8 & 0xFF)]
                         ^ table[5 * 256 + Int(low >> 16 & 0xFF)] ^ table[4 * 256 + Int(low >> 24)]
                         ^ table[3 * 256 + Int(input[index + 4])] ^ table[2 * 256 + Int(input[index + 5])]
                         ^ table[256 + Int(input[index + 6])] ^ table[Int(input[index + 7])]

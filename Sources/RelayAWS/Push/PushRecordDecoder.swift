@@ -25,13 +25,17 @@ public struct PushRecordDecoder: Sendable {
 
     /// Decodes a record as Firehose carries it: base64 text in `data` (`nil` when the record has no
     /// `data` string). Stops once more than `maxFailures` parts failed (see ``decode(_:at:maxFailures:)``).
-    public func decode(base64 data: String?, at location: PushRecordLocation, maxFailures: Int = .max) -> DecodedPushRecord {
+    public func decode(base64 data: String?, at location: PushRecordLocation, maxFailures: Int = .max)
+        -> DecodedPushRecord
+    {
         guard let data else {
-            let failure = PushRecordFailure(.missingData, raw: "", at: location, part: ".data", "missing or not a string")
+            let failure = PushRecordFailure(
+                .missingData, raw: "", at: location, part: ".data", "missing or not a string")
             return DecodedPushRecord(failure: failure)
         }
         guard let bytes = Base64.decode(data) else {
-            return DecodedPushRecord(failure: PushRecordFailure(.notBase64, raw: data, at: location, part: ".data", "not base64"))
+            return DecodedPushRecord(
+                failure: PushRecordFailure(.notBase64, raw: data, at: location, part: ".data", "not base64"))
         }
         return decode(bytes, at: location, maxFailures: maxFailures)
     }
@@ -40,7 +44,8 @@ public struct PushRecordDecoder: Sendable {
     /// - Parameter maxFailures: the caller refuses the request beyond this many failures, so
     ///   decoding stops (the result then holds `maxFailures + 1` failures and is incomplete).
     ///   Default unlimited.
-    public func decode(_ bytes: [UInt8], at location: PushRecordLocation, maxFailures: Int = .max) -> DecodedPushRecord {
+    public func decode(_ bytes: [UInt8], at location: PushRecordLocation, maxFailures: Int = .max) -> DecodedPushRecord
+    {
         var result = DecodedPushRecord()
         if let values = try? JSONParser.parseConcatenated(bytes) {
             guard !values.isEmpty else {
@@ -69,7 +74,8 @@ public struct PushRecordDecoder: Sendable {
                 normalizeOne(value, raw: Array(line), at: location, part: part, into: &result)
             } catch {
                 let what = "not a JSON event: \(error)"
-                result.failures.append(PushRecordFailure(.notJSON, raw: Self.rawText(Array(line)), at: location, part: part, what))
+                result.failures.append(
+                    PushRecordFailure(.notJSON, raw: Self.rawText(Array(line)), at: location, part: part, what))
             }
             if result.failures.count > maxFailures { break }
         }
@@ -77,7 +83,8 @@ public struct PushRecordDecoder: Sendable {
     }
 
     private func normalizeOne(
-        _ value: JSONValue, raw: [UInt8]?, at location: PushRecordLocation, part: String, into result: inout DecodedPushRecord
+        _ value: JSONValue, raw: [UInt8]?, at location: PushRecordLocation, part: String,
+        into result: inout DecodedPushRecord
     ) {
         func text() -> String { raw.map(Self.rawText) ?? JSONWriter.string(value) }
         guard case .object = value else {
@@ -88,7 +95,8 @@ public struct PushRecordDecoder: Sendable {
         do {
             result.events.append(try normalize(value))
         } catch {
-            result.failures.append(PushRecordFailure(.notNormalized, raw: text(), at: location, part: part, error.message))
+            result.failures.append(
+                PushRecordFailure(.notNormalized, raw: text(), at: location, part: part, error.message))
         }
     }
 

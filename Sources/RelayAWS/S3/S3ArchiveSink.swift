@@ -122,7 +122,9 @@ struct S3BatchFates {
             return .credentialRejected(reason: credentialReason)
         }
         if fates.retriable.count == total { return fates.wholeBatchRetry }
-        if fates.rejected.count == total, Set(fates.rejected.values).count == 1, let reason = fates.rejected.values.first {
+        if fates.rejected.count == total, Set(fates.rejected.values).count == 1,
+            let reason = fates.rejected.values.first
+        {
             return .rejected(reason: reason)
         }
         return .partial(fates)

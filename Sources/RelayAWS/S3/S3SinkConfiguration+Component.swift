@@ -1,6 +1,5 @@
 import RelayAWSCore
 import RelayConfig
-import RelayAWSCore
 import RelayCore
 
 /// The `type: s3` archive sink component: its keys, reading and construction. Credentials come from `access_key_id` / `secret_access_key`

@@ -56,7 +56,8 @@ public struct SecretsManagerClient: Sendable {
     public func getSecretValue(_ secretID: String) async throws(RelayError) -> SecretsManagerSecret {
         let answer = try await call("GetSecretValue", ["SecretId": .string(secretID)], naming: secretID)
         guard let versionID = answer["VersionId"]?.stringValue else {
-            throw RelayError(.malformedResponse, "Secrets Manager GetSecretValue \(secretID): the answer has no VersionId")
+            throw RelayError(
+                .malformedResponse, "Secrets Manager GetSecretValue \(secretID): the answer has no VersionId")
         }
         return SecretsManagerSecret(
             arn: answer["ARN"]?.stringValue ?? secretID, name: answer["Name"]?.stringValue ?? secretID,
@@ -77,7 +78,8 @@ public struct SecretsManagerClient: Sendable {
         let response = try await transport.send(request)
         let parsed = try? JSONParser.parse(response.body)
         guard (200..<300).contains(response.status) else {
-            throw Self.failure(action: action, secret: naming, status: response.status, answer: parsed, response: response)
+            throw Self.failure(
+                action: action, secret: naming, status: response.status, answer: parsed, response: response)
         }
         guard let parsed, parsed.objectValue != nil else {
             throw RelayError(.malformedResponse, "Secrets Manager \(action) \(naming): the answer is not a JSON object")
@@ -103,7 +105,8 @@ public struct SecretsManagerClient: Sendable {
             answer?["message"]?.stringValue ?? answer?["Message"]?.stringValue
             ?? AWSXML.value(of: "Message", in: response.body)
         let described = [type, message].compactMap { $0 }.joined(separator: ": ")
-        let text = "Secrets Manager \(action) \(secret): HTTP \(status) \(described.isEmpty ? response.bodySnippet() : described)"
+        let text =
+            "Secrets Manager \(action) \(secret): HTTP \(status) \(described.isEmpty ? response.bodySnippet() : described)"
         switch type {
         case let type? where credentialErrors.contains(type):
             return RelayError(.authentication, text)

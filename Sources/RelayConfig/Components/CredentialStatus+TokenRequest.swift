@@ -9,7 +9,7 @@ extension CredentialStatus {
         do {
             _ = try await request()
             return .valid
-        } catch where error.code == .authentication {
+        } catch  where error.code == .authentication {
             return .rejected(reason: error.message)
         } catch {
             return .unknown(reason: error.message)

@@ -20,7 +20,8 @@ extension ConfigNode {
         var map: [String: String] = [:]
         for (name, value) in members {
             guard let text = value.stringValue() else { continue }
-            if name.contains(where: separatorsForbidden.contains) || text.contains(where: separatorsForbidden.contains) {
+            if name.contains(where: separatorsForbidden.contains) || text.contains(where: separatorsForbidden.contains)
+            {
                 let list = separatorsForbidden.map { "'\($0)'" }.joined(separator: " or ")
                 value.problem("names and values may not contain \(list)")
                 continue

@@ -2,7 +2,9 @@ import RelayCore
 
 /// Reads the `batch:` and `retry:` blocks every sink shares.
 public enum DeliveryConfigReader {
-    public static func batch(_ node: ConfigNode?, default defaults: BatchConfiguration = BatchConfiguration()) -> BatchConfiguration {
+    public static func batch(_ node: ConfigNode?, default defaults: BatchConfiguration = BatchConfiguration())
+        -> BatchConfiguration
+    {
         guard let node, node.mapping() != nil else { return defaults }
         node.rejectUnknownKeys(allowed: ["max_events", "max_bytes", "timeout_secs", "concurrency"])
         return BatchConfiguration(
@@ -19,7 +21,8 @@ public enum DeliveryConfigReader {
         let initial = node.seconds("initial_backoff_secs", default: defaults.initialBackoff, range: 0.001...3600)
         let maximum = node.seconds("max_backoff_secs", default: defaults.maxBackoff, range: 0.001...86_400)
         if maximum < initial {
-            node.problem("max_backoff_secs must not be smaller than initial_backoff_secs", at: "\(node.path).max_backoff_secs")
+            node.problem(
+                "max_backoff_secs must not be smaller than initial_backoff_secs", at: "\(node.path).max_backoff_secs")
         }
         return RetryPolicy(
             maxAttempts: node.int("max_attempts", default: defaults.maxAttempts, range: 1...100),
@@ -30,7 +33,8 @@ public enum DeliveryConfigReader {
 
     /// Checks that `url` is an absolute http(s) URL, without a query string unless
     /// `allowingQuery` (webhook URLs may carry one), reporting at `node`'s path or at `path`.
-    public static func checkURL(_ url: String, _ node: ConfigNode?, at path: String? = nil, allowingQuery: Bool = false) {
+    public static func checkURL(_ url: String, _ node: ConfigNode?, at path: String? = nil, allowingQuery: Bool = false)
+    {
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
             node?.problem("expected an http:// or https:// URL", at: path)
             return

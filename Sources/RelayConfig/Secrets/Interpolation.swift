@@ -1,9 +1,10 @@
+import RelayCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import RelayCore
 
 /// Resolves `${VAR}`, `${env:VAR}` and `${file:PATH}` references in configuration strings, so
 /// secrets stay out of the YAML. `$$` writes a literal `$`. A file's trailing newline is trimmed
@@ -95,7 +96,8 @@ public struct Interpolation: Sendable {
         switch reference.kind {
         case .environment(let name):
             guard let value = environment(name) else {
-                return .failure(Failure(message: "environment variable \(name) is not set (referenced as \(reference))"))
+                return .failure(
+                    Failure(message: "environment variable \(name) is not set (referenced as \(reference))"))
             }
             return .success(value)
         case .file(let path):

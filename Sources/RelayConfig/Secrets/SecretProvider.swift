@@ -86,7 +86,9 @@ public final class SecretProvider: Sendable {
     public var statuses: [Status] {
         state.withLock { state in
             state.order.compactMap { state.entries[$0] }.map {
-                Status(reference: $0.reference, usedBy: $0.usedBy, version: $0.version, modified: $0.modified, lastError: $0.lastError)
+                Status(
+                    reference: $0.reference, usedBy: $0.usedBy, version: $0.version, modified: $0.modified,
+                    lastError: $0.lastError)
             }
         }
     }
@@ -106,7 +108,9 @@ public final class SecretProvider: Sendable {
                     state.order.append(reference)
                     state.entries[reference] = Entry(reference: reference)
                 }
-                if state.entries[reference]?.usedBy.contains(path) == false { state.entries[reference]?.usedBy.append(path) }
+                if state.entries[reference]?.usedBy.contains(path) == false {
+                    state.entries[reference]?.usedBy.append(path)
+                }
                 return state.entries[reference]?.value != nil
             }
             if known { continue }
@@ -125,7 +129,10 @@ public final class SecretProvider: Sendable {
                 failures.append(failure.message)
             }
         }
-        return (Credential(reference: written, source: TemplateCredentialSource(provider: self, template: template)), failures)
+        return (
+            Credential(reference: written, source: TemplateCredentialSource(provider: self, template: template)),
+            failures
+        )
     }
 
     /// Sets what run-time reads use and schedules the first refresh of every secret read so far;
@@ -167,7 +174,8 @@ public final class SecretProvider: Sendable {
                 }
             case .failure(let failure):
                 for path in entry.usedBy {
-                    problems.append(ConfigProblem(path: path, message: "cannot resolve \(entry.reference): \(failure.message)"))
+                    problems.append(
+                        ConfigProblem(path: path, message: "cannot resolve \(entry.reference): \(failure.message)"))
                 }
             }
         }
@@ -179,7 +187,8 @@ public final class SecretProvider: Sendable {
         for reference in references where reference.rotates {
             let due = state.withLock { state -> Bool in
                 let now = state.clock.now
-                if let last = state.entries[reference]?.lastPromptedRead, last.advanced(by: Self.minimumRereadGap) > now {
+                if let last = state.entries[reference]?.lastPromptedRead, last.advanced(by: Self.minimumRereadGap) > now
+                {
                     return false
                 }
                 state.entries[reference]?.lastPromptedRead = now
@@ -216,7 +225,11 @@ public final class SecretProvider: Sendable {
     private func refresh(_ reference: SecretReference, prompted: Bool) async {
         var result = await fetcher.read(reference)
         if case .success(let reading) = result, let short = shortValues(if: reference, reads: reading.value).first {
-            result = .failure(.init(message: "the new value of \(reference) is too short for \(short.path): \(Self.tooShort(short.minimumBytes))"))
+            result = .failure(
+                .init(
+                    message:
+                        "the new value of \(reference) is too short for \(short.path): \(Self.tooShort(short.minimumBytes))"
+                ))
         }
         let (now, logger, interval) = state.withLock { ($0.clock.now, $0.logger, $0.settings.refreshInterval) }
         switch result {
@@ -225,7 +238,8 @@ public final class SecretProvider: Sendable {
                 logger.notice(
                     "Secret changed; the new value is in use from the next request",
                     metadata: [
-                        "ccrelay.secret": "\(reference)", "ccrelay.secret_version": "\(reading.version ?? reading.modified?.iso8601 ?? "-")",
+                        "ccrelay.secret": "\(reference)",
+                        "ccrelay.secret_version": "\(reading.version ?? reading.modified?.iso8601 ?? "-")",
                         "ccrelay.prompted_by_rejection": "\(prompted)",
                     ])
             }

@@ -52,7 +52,10 @@ public struct SecretReference: Hashable, Sendable, CustomStringConvertible {
             let key = parts.count == 2 ? String(parts[1]) : nil
             guard !id.isEmpty, key?.isEmpty != true else {
                 return .failure(
-                    .init(message: "\"\(text)\" is not a valid reference (use ${aws-secretsmanager:ARN_OR_NAME} or ${aws-secretsmanager:ARN_OR_NAME#json_key})"))
+                    .init(
+                        message:
+                            "\"\(text)\" is not a valid reference (use ${aws-secretsmanager:ARN_OR_NAME} or ${aws-secretsmanager:ARN_OR_NAME#json_key})"
+                    ))
             }
             return .success(SecretReference(kind: .awsSecretsManager(secretID: id, jsonKey: key), text: text))
         }

@@ -20,14 +20,16 @@ public enum SecretsConfigReader {
         var settings = SecretsConfiguration()
         if let node = root.optional("secrets"), node.mapping() != nil {
             node.rejectUnknownKeys(allowed: ["refresh_secs", "aws"])
-            settings.refreshInterval = node.seconds("refresh_secs", default: settings.refreshInterval, range: 10...86_400)
+            settings.refreshInterval = node.seconds(
+                "refresh_secs", default: settings.refreshInterval, range: 10...86_400)
             if let aws = node.optional("aws"), aws.mapping() != nil {
                 aws.rejectUnknownKeys(allowed: ["region", "endpoint", "request_timeout_secs"])
                 if let regionNode = aws.optional("region"), let region = regionNode.stringValue() {
                     if AWSRegion.isPlausible(region) {
                         settings.aws.region = region
                     } else {
-                        regionNode.problem("expected an AWS region such as eu-west-1, found \"\(regionNode.writtenText)\"")
+                        regionNode.problem(
+                            "expected an AWS region such as eu-west-1, found \"\(regionNode.writtenText)\"")
                     }
                 }
                 if let endpoint = aws.string("endpoint") {
@@ -63,7 +65,8 @@ public enum SecretsConfigReader {
                 }
             }
         }
-        let region = settings.region ?? AWSRegion.fromEnvironment(environment) ?? (settings.endpoint == nil ? nil : "us-east-1")
+        let region =
+            settings.region ?? AWSRegion.fromEnvironment(environment) ?? (settings.endpoint == nil ? nil : "us-east-1")
         for status in references {
             guard case .awsSecretsManager(let id, _) = status.reference.kind else { continue }
             if SecretsFetcher.region(of: id, default: region) == nil {
@@ -105,8 +108,11 @@ extension ConfigNode {
         switch list.node {
         case .sequence(let sequence):
             let credentials = sequence.enumerated().map { index, element in
-                ConfigNode(node: element, path: "\(list.path)[\(index)]", diagnostics: diagnostics, interpolation: interpolation)
-                    .credentialValue(minimumBytes: minimumBytes)
+                ConfigNode(
+                    node: element, path: "\(list.path)[\(index)]", diagnostics: diagnostics,
+                    interpolation: interpolation
+                )
+                .credentialValue(minimumBytes: minimumBytes)
             }
             let read = credentials.compactMap { $0 }
             return read.count == credentials.count ? read : nil
@@ -155,7 +161,8 @@ extension ConfigNode {
         if minimumBytes > 1 {
             provider.require(template, minimumBytes: minimumBytes, at: path)
             // Known now (environment, files): checked now; Secrets Manager values when fetched.
-            if let value = template.render({ provider.value(of: $0) }), !checkLength(value, minimumBytes: minimumBytes) {
+            if let value = template.render({ provider.value(of: $0) }), !checkLength(value, minimumBytes: minimumBytes)
+            {
                 return nil
             }
         }

@@ -9,7 +9,10 @@ public struct SecretsConfiguration: Sendable, Equatable {
     /// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
     public var aws: AWSSecretsManagerConfiguration
 
-    public init(refreshInterval: Duration = .seconds(300), aws: AWSSecretsManagerConfiguration = AWSSecretsManagerConfiguration()) {
+    public init(
+        refreshInterval: Duration = .seconds(300),
+        aws: AWSSecretsManagerConfiguration = AWSSecretsManagerConfiguration()
+    ) {
         self.refreshInterval = refreshInterval
         self.aws = aws
     }

@@ -53,7 +53,8 @@ struct SecretsFetcher: Sendable {
         _ reference: SecretReference, secretID: String, key: String?
     ) async -> Result<SecretReading, Interpolation.Failure> {
         guard let awsCredentials else {
-            return .failure(.init(message: "\(reference): no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"))
+            return .failure(
+                .init(message: "\(reference): no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"))
         }
         guard let region = Self.region(of: secretID, default: settings.region ?? defaultRegion) else {
             return .failure(.init(message: "\(reference): no AWS region (set secrets.aws.region or AWS_REGION)"))
@@ -68,21 +69,32 @@ struct SecretsFetcher: Sendable {
             return .failure(.init(message: "\(reference): \(error.message)"))
         }
         guard let text = secret.secretString else {
-            return .failure(.init(message: "\(reference): version \(secret.versionID) has no SecretString (binary secrets are not supported)"))
+            return .failure(
+                .init(
+                    message:
+                        "\(reference): version \(secret.versionID) has no SecretString (binary secrets are not supported)"
+                ))
         }
         var value = text
         if let key {
             guard let object = (try? JSONParser.parse(Array(text.utf8)))?.objectValue else {
-                return .failure(.init(message: "\(reference): version \(secret.versionID) is not a JSON object, so it has no key \(key)"))
+                return .failure(
+                    .init(
+                        message:
+                            "\(reference): version \(secret.versionID) is not a JSON object, so it has no key \(key)"))
             }
             switch object[key] {
             case .string(let string)?: value = string
             case .number(let number)?: value = number.description
             case nil: return .failure(.init(message: "\(reference): version \(secret.versionID) has no key \(key)"))
-            default: return .failure(.init(message: "\(reference): key \(key) of version \(secret.versionID) is not a string"))
+            default:
+                return .failure(
+                    .init(message: "\(reference): key \(key) of version \(secret.versionID) is not a string"))
             }
         }
-        guard !value.isEmpty else { return .failure(.init(message: "\(reference): version \(secret.versionID) is empty")) }
+        guard !value.isEmpty else {
+            return .failure(.init(message: "\(reference): version \(secret.versionID) is empty"))
+        }
         return .success(SecretReading(value: value, version: secret.versionID))
     }
 }

@@ -21,7 +21,8 @@ public struct ConfigNode {
 
     /// Reports a risky but valid setting at this node (or at `childPath`); never a secret's value.
     public func warning(_ message: String, at childPath: String? = nil) {
-        diagnostics.warn(ConfigProblem(path: childPath ?? path, line: childPath == nil ? self.line : nil, message: message))
+        diagnostics.warn(
+            ConfigProblem(path: childPath ?? path, line: childPath == nil ? self.line : nil, message: message))
     }
 
     public func problem(_ message: String, at childPath: String? = nil, line: Int? = nil) {
@@ -164,7 +165,9 @@ public struct ConfigNode {
         case .sequence(let sequence):
             var items: [String] = []
             for (index, element) in sequence.enumerated() {
-                let item = ConfigNode(node: element, path: "\(value.path)[\(index)]", diagnostics: diagnostics, interpolation: interpolation)
+                let item = ConfigNode(
+                    node: element, path: "\(value.path)[\(index)]", diagnostics: diagnostics,
+                    interpolation: interpolation)
                 if let text = item.stringValue() { items.append(text) }
             }
             return items
@@ -188,7 +191,8 @@ public struct ConfigNode {
                     problem("mapping keys must be strings", line: key.mark?.line)
                     return nil
                 }
-                let child = ConfigNode(node: value, path: childPath(name), diagnostics: diagnostics, interpolation: interpolation)
+                let child = ConfigNode(
+                    node: value, path: childPath(name), diagnostics: diagnostics, interpolation: interpolation)
                 guard let converted = child.jsonValue() else { return nil }
                 object.append(key: name, value: converted)
             }
@@ -196,7 +200,8 @@ public struct ConfigNode {
         case .sequence(let sequence):
             var elements: [JSONValue] = []
             for (index, element) in sequence.enumerated() {
-                let child = ConfigNode(node: element, path: "\(path)[\(index)]", diagnostics: diagnostics, interpolation: interpolation)
+                let child = ConfigNode(
+                    node: element, path: "\(path)[\(index)]", diagnostics: diagnostics, interpolation: interpolation)
                 guard let converted = child.jsonValue() else { return nil }
                 elements.append(converted)
             }
@@ -205,7 +210,9 @@ public struct ConfigNode {
             if scalar.style == .plain {
                 if node.null != nil { return .null }
                 if let flag = node.bool { return .bool(flag) }
-                if node.int != nil || node.float != nil, let number = try? JSONParser.parse(scalar.string), case .number = number {
+                if node.int != nil || node.float != nil, let number = try? JSONParser.parse(scalar.string),
+                    case .number = number
+                {
                     return number
                 }
             }

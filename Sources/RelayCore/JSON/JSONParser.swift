@@ -228,7 +228,9 @@ private struct Cursor {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
                 position += 1
-                if highBits < 0x80, !JSONWord.hasNonASCII(skippedWords) { return String(decoding: slice, as: UTF8.self) }
+                if highBits < 0x80, !JSONWord.hasNonASCII(skippedWords) {
+                    return String(decoding: slice, as: UTF8.self)
+                }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw JSONParser.SyntaxError(offset: start, reason: "string is not valid UTF-8")
                 }

@@ -150,7 +150,8 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
         case .credentialRejected(let reason):
             credentialFailures += 1
             let delay = policy.delay(afterFailures: credentialFailures, using: &generator)
-            return .retry(retry(after: delay, now: now, failedAttempt: reason, credentialRejected: reason, closesGate: true))
+            return .retry(
+                retry(after: delay, now: now, failedAttempt: reason, credentialRejected: reason, closesGate: true))
         case .unavailable(let reason, let retryAfter):
             return .retry(outage(reason, retryAfter: retryAfter, now: now))
         case .retriable(let reason, let retryAfter):
@@ -175,7 +176,9 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
         let attempts = attemptFailures + 1
         let rejected = Dictionary(grouping: fates.rejected.keys, by: { fates.rejected[$0] ?? "" })
             .sorted { $0.key < $1.key }
-            .map { reason, ids in DeadLetters(entries: ids.sorted().compactMap { byID[$0] }, reason: reason, attempts: attempts) }
+            .map { reason, ids in
+                DeadLetters(entries: ids.sorted().compactMap { byID[$0] }, reason: reason, attempts: attempts)
+            }
         let moves = Dictionary(grouping: fates.rerouted.keys, by: { fates.rerouted[$0] ?? "" })
             .sorted { $0.key < $1.key }
             .map { target, ids in Move(target: target, ids: ids.sorted()) }
@@ -201,11 +204,13 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
     }
 
     /// A failure that may be the batch's own uses up an attempt; the last one leads to dead letters.
-    private mutating func attemptFailed(_ reason: String, retryAfter: Duration?, now: WallInstant, logged: Bool) -> Step {
+    private mutating func attemptFailed(_ reason: String, retryAfter: Duration?, now: WallInstant, logged: Bool) -> Step
+    {
         attemptFailures += 1
         if attemptFailures >= policy.maxAttempts {
             let reasonGiven = "gave up after \(attemptFailures) attempts; last error: \(reason)"
-            return .giveUp(failedAttempt: reason, DeadLetters(entries: entries, reason: reasonGiven, attempts: attemptFailures))
+            return .giveUp(
+                failedAttempt: reason, DeadLetters(entries: entries, reason: reasonGiven, attempts: attemptFailures))
         }
         let delay = policy.delay(afterFailures: attemptFailures, atLeast: retryAfter, using: &generator)
         var retry = retry(after: delay, now: now, failedAttempt: reason, credentialRejected: nil, closesGate: false)

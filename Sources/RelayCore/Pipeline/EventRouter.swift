@@ -19,7 +19,9 @@ public struct Route: Sendable, Equatable {
     /// The compiled form of ``pattern``.
     public var matcher: (any EventMatcher)?
 
-    public init(name: String, from: [String], to: [String], pattern: JSONValue? = nil, matcher: (any EventMatcher)? = nil) {
+    public init(
+        name: String, from: [String], to: [String], pattern: JSONValue? = nil, matcher: (any EventMatcher)? = nil
+    ) {
         self.name = name
         self.from = from
         self.to = to

@@ -73,11 +73,14 @@ public struct Intake: SourceSender {
             )
         }
         let deadLetters = malformed.map {
-            DeadLetterDraft(origin: source, sink: nil, eventID: nil, payload: payload(of: $0), reason: $0.reason, attempts: 0)
+            DeadLetterDraft(
+                origin: source, sink: nil, eventID: nil, payload: payload(of: $0), reason: $0.reason, attempts: 0)
         }
         let update = checkpoint.map { CheckpointUpdate(source: source, partition: partition, value: $0) }
-        let result = try await store.append(records, deadLetters: deadLetters, checkpoint: update, lease: lease, now: clock.now)
-        telemetry.recordIntake(source: source, received: events.count + malformed.count, result: result, unrouted: unrouted)
+        let result = try await store.append(
+            records, deadLetters: deadLetters, checkpoint: update, lease: lease, now: clock.now)
+        telemetry.recordIntake(
+            source: source, received: events.count + malformed.count, result: result, unrouted: unrouted)
         if let checkpoint { telemetry.recordCheckpoint(source: source, partition: partition, value: checkpoint) }
         if result.accepted > 0 { signal.notify(sinks: touched) }
         return result

@@ -39,7 +39,9 @@ public final class OutboxSignal: Sendable {
 
     /// Waits until `sink` is notified after `generation` or `deadline` passes on `clock`, whichever
     /// comes first. Returns early (without throwing) when the task is cancelled.
-    public func wait(for sink: String, since generation: UInt64? = nil, until deadline: WallInstant, clock: any WallClock) async {
+    public func wait(
+        for sink: String, since generation: UInt64? = nil, until deadline: WallInstant, clock: any WallClock
+    ) async {
         guard clock.now < deadline else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForNotification(sink: sink, since: generation) }

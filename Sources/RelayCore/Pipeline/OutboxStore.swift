@@ -9,7 +9,9 @@ public struct OutboxEntry: Sendable, Equatable {
     /// When it entered the outbox.
     public var enqueuedAt: Timestamp
 
-    public init(id: Int64, eventID: String, timestamp: Timestamp, platform: Platform, payload: [UInt8], enqueuedAt: Timestamp) {
+    public init(
+        id: Int64, eventID: String, timestamp: Timestamp, platform: Platform, payload: [UInt8], enqueuedAt: Timestamp
+    ) {
         self.id = id
         self.eventID = eventID
         self.timestamp = timestamp

@@ -67,8 +67,12 @@ public final class PartitionLeaseKeeper: Sendable {
                 held = try await store.renewLease(source: source, partition: partition, owner: owner, until: until)
                 if !held { logger.notice("Partition lease lost to another instance; its pulls stop here") }
             } else {
-                held = try await store.acquireLease(source: source, partition: partition, owner: owner, until: until, now: now)
-                if held { logger.notice("Partition lease acquired; this instance pulls it", metadata: ["ccrelay.owner": "\(owner)"]) }
+                held = try await store.acquireLease(
+                    source: source, partition: partition, owner: owner, until: until, now: now)
+                if held {
+                    logger.notice(
+                        "Partition lease acquired; this instance pulls it", metadata: ["ccrelay.owner": "\(owner)"])
+                }
             }
             heldUntil.withLock { $0 = held ? until : nil }
             if held { return nextRenewal }
@@ -107,7 +111,11 @@ public final class PartitionLeaseKeeper: Sendable {
 
     /// Gives the lease up (when held), so another instance may take it at once.
     public func release() async {
-        guard heldUntil.withLock({ state in defer { state = nil }; return state != nil }) else { return }
+        guard
+            heldUntil.withLock({ state in
+                defer { state = nil }; return state != nil
+            })
+        else { return }
         let (store, source, partition, owner) = (self.store, self.source, self.partition, self.owner)
         do {
             // Also when the stopping task is cancelled: a store call in a cancelled task would not
@@ -115,7 +123,8 @@ public final class PartitionLeaseKeeper: Sendable {
             try await Task { try await store.releaseLease(source: source, partition: partition, owner: owner) }.value
             logger.info("Partition lease released")
         } catch {
-            logger.warning("Partition lease could not be released; it lapses by itself", metadata: ["ccrelay.error": "\(error)"])
+            logger.warning(
+                "Partition lease could not be released; it lapses by itself", metadata: ["ccrelay.error": "\(error)"])
         }
     }
 }

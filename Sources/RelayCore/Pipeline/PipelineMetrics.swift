@@ -70,7 +70,8 @@ struct SourceMetricHandles: Sendable {
         cycles = counter(PipelineMetricName.sourceCycles)
         cycleFailures = counter(PipelineMetricName.sourceCycleFailures)
         apiCalls = counter(PipelineMetricName.sourceAPICalls)
-        throttled = FloatingPointCounter(label: PipelineMetricName.sourceThrottledSeconds, dimensions: labels, factory: factory)
+        throttled = FloatingPointCounter(
+            label: PipelineMetricName.sourceThrottledSeconds, dimensions: labels, factory: factory)
         pollInterval = Gauge(label: PipelineMetricName.sourcePollInterval, dimensions: labels, factory: factory)
     }
 }

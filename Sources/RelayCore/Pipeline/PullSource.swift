@@ -34,7 +34,10 @@ public struct CycleReport: Sendable, Equatable {
     /// Set when the platform asked for a pause (rate limit); the scheduler waits at least this long.
     public var retryAfter: Duration?
 
-    public init(pages: Int = 0, records: Int = 0, accepted: Int = 0, duplicates: Int = 0, malformed: Int = 0, retryAfter: Duration? = nil) {
+    public init(
+        pages: Int = 0, records: Int = 0, accepted: Int = 0, duplicates: Int = 0, malformed: Int = 0,
+        retryAfter: Duration? = nil
+    ) {
         self.pages = pages
         self.records = records
         self.accepted = accepted

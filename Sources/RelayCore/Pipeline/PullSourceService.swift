@@ -73,7 +73,9 @@ public struct PullSourceService: Service {
             var next = started.advanced(by: source.pollInterval)
             if let retryAfter = report?.retryAfter {
                 next = max(next, clock.now.advanced(by: retryAfter))
-                logger.notice("Source paused by the platform's rate limit", metadata: ["ccrelay.retry_after_secs": "\(retryAfter.seconds)"])
+                logger.notice(
+                    "Source paused by the platform's rate limit",
+                    metadata: ["ccrelay.retry_after_secs": "\(retryAfter.seconds)"])
             }
             let wakeAt = next
             do {
@@ -113,14 +115,17 @@ public struct PullSourceService: Service {
 
     private func cycle() async -> CycleReport? {
         if await isHalted() {
-            telemetry.recordCycle(source: source.name, error: "halted: every sink this source feeds has its credential rejected")
-            logger.warning("Cycle skipped: every sink this source feeds has its credential rejected; the checkpoint stays")
+            telemetry.recordCycle(
+                source: source.name, error: "halted: every sink this source feeds has its credential rejected")
+            logger.warning(
+                "Cycle skipped: every sink this source feeds has its credential rejected; the checkpoint stays")
             return nil
         }
         do {
             let report = try await source.runCycle(into: intake, logger: logger)
             telemetry.recordCycle(source: source.name, error: nil)
-            telemetry.recordPacing(source: source.name, pollInterval: source.pollInterval, throttled: report.retryAfter ?? .zero)
+            telemetry.recordPacing(
+                source: source.name, pollInterval: source.pollInterval, throttled: report.retryAfter ?? .zero)
             logger.debug(
                 "Cycle finished",
                 metadata: [
@@ -131,7 +136,9 @@ public struct PullSourceService: Service {
             return report
         } catch {
             telemetry.recordCycle(source: source.name, error: "\(error)")
-            logger.warning("Cycle failed; the checkpoint stays and the next cycle retries", metadata: ["ccrelay.error": "\(error)"])
+            logger.warning(
+                "Cycle failed; the checkpoint stays and the next cycle retries", metadata: ["ccrelay.error": "\(error)"]
+            )
             return nil
         }
     }
@@ -143,7 +150,9 @@ public struct PullSourceService: Service {
         for sink in fedSinks {
             switch await sink.checkCredential() {
             case .valid:
-                if health.markAccepted(sink.name) { logger.notice("Sink credential accepted again", metadata: ["ccrelay.sink": "\(sink.name)"]) }
+                if health.markAccepted(sink.name) {
+                    logger.notice("Sink credential accepted again", metadata: ["ccrelay.sink": "\(sink.name)"])
+                }
             case .rejected(let reason):
                 health.markRejected(sink.name, reason: reason)
             case .unknown:

@@ -116,7 +116,8 @@ public struct PartialDelivery: Sendable, Equatable {
     /// else `.retriable`, with the recorded reason and `Retry-After`.
     public var wholeBatchRetry: DeliveryOutcome {
         retryIsOutage
-            ? .unavailable(reason: retryReason, retryAfter: retryAfter) : .retriable(reason: retryReason, retryAfter: retryAfter)
+            ? .unavailable(reason: retryReason, retryAfter: retryAfter)
+            : .retriable(reason: retryReason, retryAfter: retryAfter)
     }
 }
 
@@ -141,7 +142,8 @@ public struct BatchConfiguration: Sendable, Equatable {
     /// output, which keep their order), so encoding and the destination's answer overlap.
     public var concurrency: Int
 
-    public init(maxEvents: Int = 500, maxBytes: Int = 1_048_576, timeout: Duration = .seconds(1), concurrency: Int = 2) {
+    public init(maxEvents: Int = 500, maxBytes: Int = 1_048_576, timeout: Duration = .seconds(1), concurrency: Int = 2)
+    {
         self.maxEvents = maxEvents
         self.maxBytes = maxBytes
         self.timeout = timeout

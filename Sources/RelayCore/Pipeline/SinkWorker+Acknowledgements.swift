@@ -23,7 +23,8 @@ extension SinkWorker {
                 tally.delivered += entries.count
             }
         case .failed(let reason):
-            logger.warning("Acknowledgement poll failed; batches stay pending", metadata: ["ccrelay.error": "\(reason)"])
+            logger.warning(
+                "Acknowledgement poll failed; batches stay pending", metadata: ["ccrelay.error": "\(reason)"])
         }
         for entries in tracker.expire(now: clock.now, timeout: ack.timeout) {
             telemetry.recordResend(sink: sink.name, events: entries.count)

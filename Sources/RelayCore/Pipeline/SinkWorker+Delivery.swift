@@ -10,7 +10,8 @@ extension SinkWorker {
     /// closed), only the probing worker sends; this one holds its batch. A ``DeliveryStateMachine``
     /// decides what each answer means; this performs its actions. The halves of a bisected batch are
     /// delivered one after the other, the first one first, each as a batch of its own.
-    func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil, tracker: inout AckTracker) async throws -> Tally {
+    func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil, tracker: inout AckTracker) async throws -> Tally
+    {
         var tally = Tally()
         var batches = [batch]
         while let entries = batches.popLast() {
@@ -150,7 +151,9 @@ extension SinkWorker {
                 if failures == 1 {
                     logger.error(
                         "Outbox write after delivery failed; retrying so the events are not sent again",
-                        metadata: ["ccrelay.error": "\(error)", "ccrelay.fate": "\(fate)", "ccrelay.events": "\(events)"])
+                        metadata: [
+                            "ccrelay.error": "\(error)", "ccrelay.fate": "\(fate)", "ccrelay.events": "\(events)",
+                        ])
                 }
                 guard wakeAt < giveUpAt, await sleep(until: wakeAt) else { throw error }
             }
@@ -172,7 +175,8 @@ extension SinkWorker {
             }
             signal.notify(sinks: [move.target])
             logger.notice(
-                "Events moved to a fallback sink", metadata: ["ccrelay.events": "\(move.ids.count)", "ccrelay.fallback": "\(move.target)"])
+                "Events moved to a fallback sink",
+                metadata: ["ccrelay.events": "\(move.ids.count)", "ccrelay.fallback": "\(move.target)"])
         }
     }
 
@@ -180,12 +184,15 @@ extension SinkWorker {
         let (entries, reason, attempts) = (letters.entries, letters.reason, letters.attempts)
         guard !entries.isEmpty else { return }
         try await persistFate("dead_letter", events: entries.count) {
-            try await store.deadLetter(sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)
+            try await store.deadLetter(
+                sink: sink.name, entries: entries, reason: reason, attempts: attempts, now: clock.now)
         }
         telemetry.recordDeadLetters(sink: sink.name, count: entries.count, error: reason)
         logger.error(
             "Events moved to dead letters",
-            metadata: ["ccrelay.events": "\(entries.count)", "ccrelay.reason": "\(reason)", "ccrelay.attempts": "\(attempts)"]
+            metadata: [
+                "ccrelay.events": "\(entries.count)", "ccrelay.reason": "\(reason)", "ccrelay.attempts": "\(attempts)",
+            ]
         )
     }
 }

@@ -20,9 +20,10 @@ public struct BackfillWindowReport: Sendable, Equatable {
 /// One slice of a backfill range, extracted resumably through an intake of its source.
 public struct BackfillWindow: Sendable {
     /// Extracts the window into `intake`; `onPage` hears of every committed page.
-    public typealias Extraction = @Sendable (
-        _ intake: any SourceSender, _ logger: Logger, _ onPage: @escaping @Sendable (BackfillWindowReport) -> Void
-    ) async throws -> BackfillWindowReport
+    public typealias Extraction =
+        @Sendable (
+            _ intake: any SourceSender, _ logger: Logger, _ onPage: @escaping @Sendable (BackfillWindowReport) -> Void
+        ) async throws -> BackfillWindowReport
 
     /// Names the window in logs (`service X, window A/B`).
     public var label: String

@@ -26,7 +26,8 @@ public struct FieldSources: Sendable, Equatable {
     ///   - copies: Attribute paths that repeat a field's value, by rule path
     ///     (`["old_value": ["propertyChanges.oldValues"]]`). Default none.
     public init(
-        attributeRoot: String? = "", snakeCased: Bool = false, raw: [String: [String]] = [:], copies: [String: [String]] = [:]
+        attributeRoot: String? = "", snakeCased: Bool = false, raw: [String: [String]] = [:],
+        copies: [String: [String]] = [:]
     ) {
         self.attributeRoot = attributeRoot.map { $0.isEmpty ? [] : $0.split(separator: ".").map(String.init) }
         self.snakeCased = snakeCased
@@ -34,7 +35,9 @@ public struct FieldSources: Sendable, Equatable {
         self.copies = copies.mapValues { $0.compactMap { KeyPattern($0) } }
     }
 
-    private init(attributeRoot: [String]?, snakeCased: Bool, raw: [String: [KeyPattern]], copies: [String: [KeyPattern]]) {
+    private init(
+        attributeRoot: [String]?, snakeCased: Bool, raw: [String: [KeyPattern]], copies: [String: [KeyPattern]]
+    ) {
         self.attributeRoot = attributeRoot
         self.snakeCased = snakeCased
         self.raw = raw
@@ -49,10 +52,13 @@ public struct FieldSources: Sendable, Equatable {
     /// These sources for a record kept inside an envelope at `prefix` (`detail.eventBody`), plus
     /// `raw` paths of the envelope's own fields (relative to the envelope).
     public func nested(under prefix: String, adding envelopeFields: [String: [String]] = [:]) -> FieldSources {
-        var raw = raw.mapValues { patterns in patterns.compactMap { KeyPattern(prefix + "." + String(decoding: $0.bytes, as: UTF8.self)) } }
+        var raw = raw.mapValues { patterns in
+            patterns.compactMap { KeyPattern(prefix + "." + String(decoding: $0.bytes, as: UTF8.self)) }
+        }
         for (field, paths) in envelopeFields { raw[field, default: []] += paths.compactMap { KeyPattern($0) } }
         let root = prefix.split(separator: ".").map(String.init) + (attributeRoot ?? [])
-        return FieldSources(attributeRoot: attributeRoot == nil ? nil : root, snakeCased: snakeCased, raw: raw, copies: copies)
+        return FieldSources(
+            attributeRoot: attributeRoot == nil ? nil : root, snakeCased: snakeCased, raw: raw, copies: copies)
     }
 
     public static func == (lhs: FieldSources, rhs: FieldSources) -> Bool { true }

@@ -26,7 +26,8 @@ struct RedactionKey: Sendable {
     }
 
     init(_ credential: Credential) {
-        storage = credential.reference == nil
+        storage =
+            credential.reference == nil
             ? .fixed(SymmetricKey(data: Array(credential.value.utf8)))
             : .rotating(credential, Cache(credential.value))
     }

@@ -39,7 +39,9 @@ public struct RedactionRule: Sendable, Equatable {
     }
 
     /// The common fields a rule may name, in encoding order.
-    public static let redactableCommonFields = ["actor_id", "actor_name", "target_id", "target_type", "old_value", "new_value"]
+    public static let redactableCommonFields = [
+        "actor_id", "actor_name", "target_id", "target_type", "old_value", "new_value",
+    ]
 }
 
 /// Applies redaction rules to events before any sink sees them. Hashing uses HMAC-SHA256 under a
@@ -198,7 +200,8 @@ public struct Redactor: Sendable {
 
     /// One pass over the members: matching ones hashed, marked for dropping or searched further;
     /// dropped ones removed in a second linear pass.
-    private func redact(_ object: inout JSONObject, pattern: KeyPattern, from start: Int, action: RedactionRule.Action) {
+    private func redact(_ object: inout JSONObject, pattern: KeyPattern, from start: Int, action: RedactionRule.Action)
+    {
         var drops = 0
         for index in object.members.indices {
             switch pattern.match(object.members[index].key, from: start) {
@@ -249,7 +252,8 @@ private struct CompiledRule: Sendable {
             target = .common(field)
             rawPattern = nil
         } else if path.hasPrefix("attributes."), let pattern = KeyPattern(path.dropFirst("attributes.".count)) {
-            target = .attribute(pattern, unseparated: KeyPattern(path.dropFirst("attributes.".count), ignoringSeparators: true))
+            target = .attribute(
+                pattern, unseparated: KeyPattern(path.dropFirst("attributes.".count), ignoringSeparators: true))
             rawPattern = nil
         } else if path.hasPrefix("raw."), let pattern = KeyPattern(path.dropFirst("raw.".count)) {
             target = .rawOnly
@@ -257,7 +261,9 @@ private struct CompiledRule: Sendable {
         } else {
             return nil
         }
-        let key = path.hasPrefix("attributes.") ? path.dropFirst("attributes.".count)
+        let key =
+            path.hasPrefix("attributes.")
+            ? path.dropFirst("attributes.".count)
             : path.hasPrefix("raw.") ? path.dropFirst("raw.".count) : path[...]
         anywhere = KeyPattern(key, ignoringSeparators: true)
     }

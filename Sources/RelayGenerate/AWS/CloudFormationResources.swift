@@ -20,13 +20,18 @@ struct CloudFormationResources {
                 "ServerSideEncryptionConfiguration": [["ServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"]]]
             ],
             "PublicAccessBlockConfiguration": [
-                "BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true,
+                "BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true,
+                "RestrictPublicBuckets": true,
             ],
         ])
         if let expireDays {
             properties.append(
                 key: "LifecycleConfiguration",
-                value: ["Rules": [["Id": "expire", "Status": "Enabled", "ExpirationInDays": .number(JSONNumber(expireDays))]]])
+                value: [
+                    "Rules": [
+                        ["Id": "expire", "Status": "Enabled", "ExpirationInDays": .number(JSONNumber(expireDays))]
+                    ]
+                ])
         }
         return [
             "Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
@@ -40,7 +45,9 @@ struct CloudFormationResources {
             "BackupBucket": Self.bucket(expireDays: 90),
             "FirehoseLogGroup": [
                 "Type": "AWS::Logs::LogGroup",
-                "Properties": ["LogGroupName": Self.sub("/aws/kinesisfirehose/${AWS::StackName}"), "RetentionInDays": 30],
+                "Properties": [
+                    "LogGroupName": Self.sub("/aws/kinesisfirehose/${AWS::StackName}"), "RetentionInDays": 30,
+                ],
             ],
             "RelayDeliveryLogStream": [
                 "Type": "AWS::Logs::LogStream",
@@ -73,7 +80,9 @@ struct CloudFormationResources {
                 key: "TranscriptDeliveryLogStream",
                 value: [
                     "Type": "AWS::Logs::LogStream",
-                    "Properties": ["LogGroupName": Self.ref("FirehoseLogGroup"), "LogStreamName": "TranscriptDelivery"],
+                    "Properties": [
+                        "LogGroupName": Self.ref("FirehoseLogGroup"), "LogStreamName": "TranscriptDelivery",
+                    ],
                 ])
         }
         return out
@@ -95,7 +104,9 @@ struct CloudFormationResources {
         [
             [
                 "Effect": "Allow",
-                "Action": ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                "Action": [
+                    "s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads",
+                ],
                 "Resource": getAtt(bucket, "Arn"),
             ],
             [
@@ -115,7 +126,10 @@ struct CloudFormationResources {
             "Properties": [
                 "AssumeRolePolicyDocument": assumeRole(service),
                 "Policies": [
-                    ["PolicyName": .string(policy), "PolicyDocument": ["Version": "2012-10-17", "Statement": .array(statements)]]
+                    [
+                        "PolicyName": .string(policy),
+                        "PolicyDocument": ["Version": "2012-10-17", "Statement": .array(statements)],
+                    ]
                 ],
             ],
         ]
@@ -139,14 +153,21 @@ struct CloudFormationResources {
         if hasTranscripts {
             out.append(
                 key: "TranscriptStreamRole",
-                value: Self.role("firehose.amazonaws.com", policy: "ccrelay-transcripts", statements: Self.s3Writer("TranscriptBucket") + [Self.logWriter]))
+                value: Self.role(
+                    "firehose.amazonaws.com", policy: "ccrelay-transcripts",
+                    statements: Self.s3Writer("TranscriptBucket") + [Self.logWriter]))
             streams.append(Self.getAtt("TranscriptDeliveryStream", "Arn"))
         }
         out.append(
             key: "EventsRole",
             value: Self.role(
                 "events.amazonaws.com", policy: "ccrelay-put-records",
-                statements: [["Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Resource": .array(streams)]]))
+                statements: [
+                    [
+                        "Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+                        "Resource": .array(streams),
+                    ]
+                ]))
         return out
     }
 
@@ -204,7 +225,10 @@ struct CloudFormationResources {
                             "ErrorOutputPrefix": "transcript-errors/",
                             "CompressionFormat": "GZIP",
                             "BufferingHints": ["IntervalInSeconds": 300, "SizeInMBs": 5],
-                            "CloudWatchLoggingOptions": ["Enabled": true, "LogGroupName": Self.ref("FirehoseLogGroup"), "LogStreamName": Self.ref("TranscriptDeliveryLogStream")],
+                            "CloudWatchLoggingOptions": [
+                                "Enabled": true, "LogGroupName": Self.ref("FirehoseLogGroup"),
+                                "LogStreamName": Self.ref("TranscriptDeliveryLogStream"),
+                            ],
                         ],
                     ],
                 ])
@@ -225,7 +249,8 @@ struct CloudFormationResources {
                 "EventPattern": pattern,
                 "Targets": [
                     [
-                        "Id": .string(stream), "Arn": Self.getAtt(stream, "Arn"), "RoleArn": Self.getAtt("EventsRole", "Arn"),
+                        "Id": .string(stream), "Arn": Self.getAtt(stream, "Arn"),
+                        "RoleArn": Self.getAtt("EventsRole", "Arn"),
                         "RetryPolicy": ["MaximumEventAgeInSeconds": 86_400, "MaximumRetryAttempts": 185],
                         "DeadLetterConfig": ["Arn": Self.getAtt("RuleDeadLetterQueue", "Arn")],
                     ]

@@ -29,9 +29,16 @@ public struct LambdaCloudFormationGenerator: Sendable {
             "Properties": [
                 "AssumeRolePolicyDocument": [
                     "Version": "2012-10-17",
-                    "Statement": [["Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole"]],
+                    "Statement": [
+                        ["Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole"]
+                    ],
                 ],
-                "Policies": [["PolicyName": .string(policy), "PolicyDocument": ["Version": "2012-10-17", "Statement": .array(statements)]]],
+                "Policies": [
+                    [
+                        "PolicyName": .string(policy),
+                        "PolicyDocument": ["Version": "2012-10-17", "Statement": .array(statements)],
+                    ]
+                ],
             ],
         ]
     }
@@ -70,9 +77,12 @@ public struct LambdaCloudFormationGenerator: Sendable {
             "Type": "AWS::S3::Bucket",
             "Properties": [
                 "PublicAccessBlockConfiguration": [
-                    "BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true,
+                    "BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true,
+                    "RestrictPublicBuckets": true,
                 ],
-                "BucketEncryption": ["ServerSideEncryptionConfiguration": [["ServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"]]]],
+                "BucketEncryption": [
+                    "ServerSideEncryptionConfiguration": [["ServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"]]]
+                ],
             ],
         ]
         out.append(key: "BackupBucket", value: bucket)
@@ -93,11 +103,14 @@ public struct LambdaCloudFormationGenerator: Sendable {
                 ]))
         out.append(
             key: "TransformFunction",
-            value: Self.function(name: "transform", handler: "firehose-transform", role: "TransformFunctionRole", timeout: 120, memory: 512))
+            value: Self.function(
+                name: "transform", handler: "firehose-transform", role: "TransformFunctionRole", timeout: 120,
+                memory: 512))
         out.append(
             key: "ExtractionFunction",
             value: Self.function(
-                name: "extraction", handler: "scheduled-extraction", role: "ExtractionFunctionRole", timeout: 300, memory: 512))
+                name: "extraction", handler: "scheduled-extraction", role: "ExtractionFunctionRole", timeout: 300,
+                memory: 512))
         out.append(
             key: "StreamRole",
             value: Self.role(
@@ -112,7 +125,10 @@ public struct LambdaCloudFormationGenerator: Sendable {
                         "Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
                         "Resource": Self.getAtt("TransformFunction", "Arn"),
                     ],
-                    ["Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": Self.ref("HecTokenSecretArn")],
+                    [
+                        "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                        "Resource": Self.ref("HecTokenSecretArn"),
+                    ],
                 ]))
         out.append(
             key: "DeliveryStream",
@@ -124,13 +140,15 @@ public struct LambdaCloudFormationGenerator: Sendable {
                         "HECEndpoint": Self.ref("SplunkHecUrl"),
                         "HECEndpointType": "Event",
                         "SecretsManagerConfiguration": [
-                            "Enabled": true, "SecretARN": Self.ref("HecTokenSecretArn"), "RoleARN": Self.getAtt("StreamRole", "Arn"),
+                            "Enabled": true, "SecretARN": Self.ref("HecTokenSecretArn"),
+                            "RoleARN": Self.getAtt("StreamRole", "Arn"),
                         ],
                         "HECAcknowledgmentTimeoutInSeconds": 300,
                         "RetryOptions": ["DurationInSeconds": 3600],
                         "S3BackupMode": "FailedEventsOnly",
                         "S3Configuration": [
-                            "BucketARN": Self.getAtt("BackupBucket", "Arn"), "RoleARN": Self.getAtt("StreamRole", "Arn"),
+                            "BucketARN": Self.getAtt("BackupBucket", "Arn"),
+                            "RoleARN": Self.getAtt("StreamRole", "Arn"),
                             "Prefix": "failed/", "ErrorOutputPrefix": "errors/", "CompressionFormat": "GZIP",
                         ],
                         "ProcessingConfiguration": [
@@ -139,7 +157,10 @@ public struct LambdaCloudFormationGenerator: Sendable {
                                 [
                                     "Type": "Lambda",
                                     "Parameters": [
-                                        ["ParameterName": "LambdaArn", "ParameterValue": Self.getAtt("TransformFunction", "Arn")],
+                                        [
+                                            "ParameterName": "LambdaArn",
+                                            "ParameterValue": Self.getAtt("TransformFunction", "Arn"),
+                                        ],
                                         ["ParameterName": "BufferSizeInMBs", "ParameterValue": "1"],
                                         ["ParameterName": "BufferIntervalInSeconds", "ParameterValue": "60"],
                                     ],
@@ -172,7 +193,10 @@ public struct LambdaCloudFormationGenerator: Sendable {
                         "detail-type": .array(input.relayTopics.map { .string($0) }),
                     ],
                     "Targets": [
-                        ["Id": "DeliveryStream", "Arn": Self.getAtt("DeliveryStream", "Arn"), "RoleArn": Self.getAtt("EventsRole", "Arn")]
+                        [
+                            "Id": "DeliveryStream", "Arn": Self.getAtt("DeliveryStream", "Arn"),
+                            "RoleArn": Self.getAtt("EventsRole", "Arn"),
+                        ]
                     ],
                 ],
             ])
@@ -180,13 +204,19 @@ public struct LambdaCloudFormationGenerator: Sendable {
             key: "SchedulerRole",
             value: Self.role(
                 "scheduler.amazonaws.com", policy: "ccrelay-scheduler",
-                statements: [["Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": Self.getAtt("ExtractionFunction", "Arn")]]))
+                statements: [
+                    [
+                        "Effect": "Allow", "Action": "lambda:InvokeFunction",
+                        "Resource": Self.getAtt("ExtractionFunction", "Arn"),
+                    ]
+                ]))
         out.append(
             key: "ExtractionSchedule",
             value: [
                 "Type": "AWS::Scheduler::Schedule",
                 "Properties": [
-                    "Description": .string("One ccrelay extraction cycle (sourcetype \(splunk.sourcetype)) per run (generated)."),
+                    "Description": .string(
+                        "One ccrelay extraction cycle (sourcetype \(splunk.sourcetype)) per run (generated)."),
                     "ScheduleExpression": Self.ref("ScheduleExpression"),
                     "FlexibleTimeWindow": ["Mode": "OFF"],
                     "Target": [
@@ -202,9 +232,12 @@ public struct LambdaCloudFormationGenerator: Sendable {
     var template: JSONValue {
         [
             "AWSTemplateFormatVersion": "2010-09-09",
-            "Description": "ccrelay on AWS Lambda: Firehose transformation to Splunk and scheduled audit extraction (generated by ccrelay generate aws --variant lambda).",
+            "Description":
+                "ccrelay on AWS Lambda: Firehose transformation to Splunk and scheduled audit extraction (generated by ccrelay generate aws --variant lambda).",
             "Parameters": [
-                "CodeBucket": ["Type": "String", "Description": "S3 bucket holding the function package (scripts/package-lambda)."],
+                "CodeBucket": [
+                    "Type": "String", "Description": "S3 bucket holding the function package (scripts/package-lambda).",
+                ],
                 "CodeKey": [
                     "Type": "String", "Description": "Key of the zip: bootstrap (the ccrelay binary) and ccrelay.yaml.",
                     "Default": "ccrelay-lambda.zip",
@@ -215,12 +248,17 @@ public struct LambdaCloudFormationGenerator: Sendable {
                 ],
                 "GenesysEventBusName": [
                     "Type": "String",
-                    "Description": "The Genesys Cloud partner event bus, aws.partner/genesys.com/cloud/{orgId}/{suffix}.",
+                    "Description":
+                        "The Genesys Cloud partner event bus, aws.partner/genesys.com/cloud/{orgId}/{suffix}.",
                     "AllowedPattern": "aws\\.partner/genesys\\.com/cloud/.+",
                 ],
-                "SplunkHecUrl": ["Type": "String", "Description": "Splunk HEC URL Firehose delivers to.", "AllowedPattern": "https://.+"],
+                "SplunkHecUrl": [
+                    "Type": "String", "Description": "Splunk HEC URL Firehose delivers to.",
+                    "AllowedPattern": "https://.+",
+                ],
                 "HecTokenSecretArn": [
-                    "Type": "String", "Description": "Secrets Manager secret holding the HEC token as {\"hec_token\": \"...\"}.",
+                    "Type": "String",
+                    "Description": "Secrets Manager secret holding the HEC token as {\"hec_token\": \"...\"}.",
                     "AllowedPattern": "arn:aws[a-z-]*:secretsmanager:.+",
                 ],
                 "ScheduleExpression": [

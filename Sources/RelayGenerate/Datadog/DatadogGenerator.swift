@@ -11,11 +11,13 @@ struct DatadogGenerator {
         var files = [
             GeneratedFile(path: "datadog/logs-pipeline.json", contents: PrettyJSON.render(pipeline)),
             GeneratedFile(path: "datadog/dashboard.json", contents: PrettyJSON.render(dashboard)),
-            GeneratedFile(path: "datadog/downtime-business-hours.json", contents: PrettyJSON.render(businessHoursDowntime)),
+            GeneratedFile(
+                path: "datadog/downtime-business-hours.json", contents: PrettyJSON.render(businessHoursDowntime)),
         ]
         for alert in AlertCatalog.Alert.allCases {
             guard let monitor = monitor(for: alert) else { continue }
-            files.append(GeneratedFile(path: "datadog/monitors/\(alert.rawValue).json", contents: PrettyJSON.render(monitor)))
+            files.append(
+                GeneratedFile(path: "datadog/monitors/\(alert.rawValue).json", contents: PrettyJSON.render(monitor)))
         }
         return files
     }
@@ -57,7 +59,8 @@ struct DatadogGenerator {
         let critical: Int
         switch alert {
         case .configurationBurst:
-            monitorQuery = "\(search).rollup(\"count\").by(\(quoted(DatadogQueries.facet(.actorID)))).last(\"\(minutes(settings.burstWindowSecs))m\") >= \(settings.burstThreshold)"
+            monitorQuery =
+                "\(search).rollup(\"count\").by(\(quoted(DatadogQueries.facet(.actorID)))).last(\"\(minutes(settings.burstWindowSecs))m\") >= \(settings.burstThreshold)"
             critical = settings.burstThreshold
         case .deliverySilence:
             monitorQuery = "\(search).rollup(\"count\").last(\"\(minutes(settings.lagThresholdSecs))m\") < 1"
@@ -98,7 +101,10 @@ struct DatadogGenerator {
                     "monitor_identifier": ["monitor_tags": [.string(Self.offHoursTag)]],
                     "schedule": [
                         "recurrences": [
-                            ["rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "duration": .string("\(hours)h"), "start": .string(start)]
+                            [
+                                "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "duration": .string("\(hours)h"),
+                                "start": .string(start),
+                            ]
                         ],
                         "timezone": "UTC",
                     ],
@@ -119,10 +125,16 @@ struct DatadogGenerator {
             ]
         }
         let eventTypeGroup: JSONValue = [
-            ["facet": .string(DatadogQueries.facet(.eventType)), "limit": 10, "sort": ["aggregation": "count", "order": "desc"]]
+            [
+                "facet": .string(DatadogQueries.facet(.eventType)), "limit": 10,
+                "sort": ["aggregation": "count", "order": "desc"],
+            ]
         ]
         let actorGroup: JSONValue = [
-            ["facet": .string(DatadogQueries.facet(.actorName)), "limit": 10, "sort": ["aggregation": "count", "order": "desc"]]
+            [
+                "facet": .string(DatadogQueries.facet(.actorName)), "limit": 10,
+                "sort": ["aggregation": "count", "order": "desc"],
+            ]
         ]
         return [
             "title": "ccrelay: abandonment vs backend errors, audit activity",
@@ -137,7 +149,10 @@ struct DatadogGenerator {
                         "requests": [
                             [
                                 "response_format": "timeseries",
-                                "queries": [logQuery("hangups", queries.hangUps), logQuery("backend_errors", queries.backendErrors)],
+                                "queries": [
+                                    logQuery("hangups", queries.hangUps),
+                                    logQuery("backend_errors", queries.backendErrors),
+                                ],
                                 "formulas": [
                                     ["formula": "hangups", "alias": "customer hang-ups"],
                                     ["formula": "backend_errors", "alias": .string("backend HTTP \(status)")],

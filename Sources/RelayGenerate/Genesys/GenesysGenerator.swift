@@ -7,12 +7,16 @@ struct GenesysGenerator {
 
     /// Permission of the audit query APIs and the service mapping.
     static let auditPermission = (domain: "audits", entity: "audit", action: "view")
-    static var auditPermissionName: String { "\(auditPermission.domain):\(auditPermission.entity):\(auditPermission.action)" }
+    static var auditPermissionName: String {
+        "\(auditPermission.domain):\(auditPermission.entity):\(auditPermission.action)"
+    }
     static let integrationType = "amazon-eventbridge-source"
 
     func files() -> [GeneratedFile] {
         [
-            GeneratedFile(path: "genesys/eventbridge-topics.json", contents: PrettyJSON.render(.array(input.pushTopics.map { .string($0) }))),
+            GeneratedFile(
+                path: "genesys/eventbridge-topics.json",
+                contents: PrettyJSON.render(.array(input.pushTopics.map { .string($0) }))),
             GeneratedFile(path: "genesys/oauth-client.json", contents: PrettyJSON.render(oauthClient)),
             GeneratedFile(path: "genesys/ccrelay.tf", contents: terraform),
         ]
@@ -32,7 +36,8 @@ struct GenesysGenerator {
                 "description": "Read audit logs and the audit service mapping.",
                 "permissionPolicies": [
                     [
-                        "domain": .string(Self.auditPermission.domain), "entityName": .string(Self.auditPermission.entity),
+                        "domain": .string(Self.auditPermission.domain),
+                        "entityName": .string(Self.auditPermission.entity),
                         "actionSet": [.string(Self.auditPermission.action)],
                     ]
                 ],

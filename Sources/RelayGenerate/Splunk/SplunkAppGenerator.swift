@@ -15,9 +15,11 @@ struct SplunkAppGenerator {
             GeneratedFile(path: "\(app)/default/indexes.conf", contents: indexesConf),
             GeneratedFile(path: "\(app)/default/macros.conf", contents: macrosConf),
             GeneratedFile(path: "\(app)/default/savedsearches.conf", contents: savedSearchesConf),
-            GeneratedFile(path: "\(app)/default/data/ui/views/\(SplunkDashboard.viewName).xml", contents: dashboard.viewXML),
+            GeneratedFile(
+                path: "\(app)/default/data/ui/views/\(SplunkDashboard.viewName).xml", contents: dashboard.viewXML),
             GeneratedFile(path: "\(app)/metadata/default.meta", contents: defaultMeta),
-            GeneratedFile(path: "splunk/\(SplunkDashboard.viewName).dashboard.json", contents: dashboard.definitionJSON),
+            GeneratedFile(
+                path: "splunk/\(SplunkDashboard.viewName).dashboard.json", contents: dashboard.definitionJSON),
         ]
     }
 
@@ -71,13 +73,14 @@ struct SplunkAppGenerator {
 
     /// A HEC token stanza per sink; the token value is the operator's to create.
     var inputsConf: String {
-        var out = Self.header + """
+        var out =
+            Self.header + """
 
-            [http]
-            disabled = 0
-            enableSSL = 1
+                [http]
+                disabled = 0
+                enableSSL = 1
 
-            """
+                """
         for sink in input.splunk {
             out += """
 

@@ -11,11 +11,18 @@ struct SplunkDashboard {
     var definition: JSONValue {
         let panels: [(id: String, title: String, type: String, query: String, width: Int, options: JSONValue)] = [
             (
-                "overlay", "Customer hang-ups (disconnect_type=PEER) vs backend HTTP \(searches.input.backend.errorStatus)",
+                "overlay",
+                "Customer hang-ups (disconnect_type=PEER) vs backend HTTP \(searches.input.backend.errorStatus)",
                 "splunk.line", searches.abandonmentOverlay, 1200,
-                ["overlayFields": .string("backend_http_\(searches.input.backend.errorStatus)"), "legendDisplay": "bottom"]
+                [
+                    "overlayFields": .string("backend_http_\(searches.input.backend.errorStatus)"),
+                    "legendDisplay": "bottom",
+                ]
             ),
-            ("audit_activity", "Audit events by type", "splunk.column", searches.auditActivity, 1200, ["stackMode": "stacked"]),
+            (
+                "audit_activity", "Audit events by type", "splunk.column", searches.auditActivity, 1200,
+                ["stackMode": "stacked"]
+            ),
             ("top_actors", "Busiest actors", "splunk.table", searches.topActors, 600, [:]),
             ("by_service", "Audit events by service", "splunk.table", searches.byService, 600, [:]),
         ]
@@ -36,7 +43,10 @@ struct SplunkDashboard {
                 ])
             structure.append([
                 "item": .string("viz_\(panel.id)"), "type": "block",
-                "position": ["x": .number(JSONNumber(x)), "y": .number(JSONNumber(y)), "w": .number(JSONNumber(panel.width)), "h": 320],
+                "position": [
+                    "x": .number(JSONNumber(x)), "y": .number(JSONNumber(y)), "w": .number(JSONNumber(panel.width)),
+                    "h": 320,
+                ],
             ])
             x += panel.width
             if x >= 1200 {

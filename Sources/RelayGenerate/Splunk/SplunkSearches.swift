@@ -42,7 +42,8 @@ struct SplunkSearches {
                 + "\(SchemaField.targetID) \(SchemaField.entityName) \(SchemaField.remoteIP)"
         case .privilegeChangeOffHours:
             // Hours and weekdays in UTC from epoch seconds (1970-01-01 was a Thursday: day 2 is Saturday, 3 Sunday).
-            return "\(events) \(audit) \(SchemaField.targetType) IN (\(list(AlertCatalog.privilegeEntityTypes))) \(changesOnly) "
+            return
+                "\(events) \(audit) \(SchemaField.targetType) IN (\(list(AlertCatalog.privilegeEntityTypes))) \(changesOnly) "
                 + "| \(dedup) | eval utc_hour=floor((_time % 86400) / 3600), utc_day=floor(_time / 86400) % 7 "
                 + "| where utc_hour < \(settings.businessStartHour) OR utc_hour >= \(settings.businessEndHour) OR utc_day == 2 OR utc_day == 3 "
                 + "| table _time \(SchemaField.eventType) \(SchemaField.actorID) \(SchemaField.actorName) \(SchemaField.targetType) "

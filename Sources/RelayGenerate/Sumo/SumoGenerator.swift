@@ -24,9 +24,12 @@ struct SumoGenerator {
 
     var savedSearches: JSONValue {
         var children: [JSONValue] = AlertCatalog.Alert.allCases.map(savedSearch)
-        children.append(search(
-            name: "ccrelay - Customer hang-ups vs backend errors", description: "Dashboard query: customer hang-ups (disconnect_type=PEER) and backend HTTP errors per 5 minutes.",
-            query: queries.abandonmentOverlay, range: "-24h", schedule: nil))
+        children.append(
+            search(
+                name: "ccrelay - Customer hang-ups vs backend errors",
+                description:
+                    "Dashboard query: customer hang-ups (disconnect_type=PEER) and backend HTTP errors per 5 minutes.",
+                query: queries.abandonmentOverlay, range: "-24h", schedule: nil))
         return [
             "type": "FolderSyncDefinition",
             "name": "ccrelay",
@@ -64,16 +67,21 @@ struct SumoGenerator {
                 "taskType": "EmailSearchNotificationSyncDefinition",
                 "toList": [],
                 "subjectTemplate": .string("{{SearchName}}: \(alert.rawValue)"),
-                "includeQuery": true, "includeResultSet": true, "includeHistogram": false, "includeCsvAttachment": false,
+                "includeQuery": true, "includeResultSet": true, "includeHistogram": false,
+                "includeCsvAttachment": false,
             ],
             "scheduleType": "Custom",
             "muteErrorEmails": false,
             "parameters": [],
         ]
-        return search(name: alert.title, description: alert.summary, query: queries.query(for: alert), range: range, schedule: schedule)
+        return search(
+            name: alert.title, description: alert.summary, query: queries.query(for: alert), range: range,
+            schedule: schedule)
     }
 
-    private func search(name: String, description: String, query: String, range: String, schedule: JSONValue?) -> JSONValue {
+    private func search(name: String, description: String, query: String, range: String, schedule: JSONValue?)
+        -> JSONValue
+    {
         [
             "type": "SavedSearchWithScheduleSyncDefinition",
             "name": .string(name),

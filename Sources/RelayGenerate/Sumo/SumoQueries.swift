@@ -14,7 +14,8 @@ struct SumoQueries {
 
     /// The JSON path of a field: `event_type`, `attributes.disconnect_type`, `attributes['entity.name']`.
     static func jsonPath(_ field: SchemaField) -> String {
-        let name = field.path.dropFirst(field.path.hasPrefix(NormalizedSchema.attributesPrefix) ? NormalizedSchema.attributesPrefix.count : 0)
+        let name = field.path.dropFirst(
+            field.path.hasPrefix(NormalizedSchema.attributesPrefix) ? NormalizedSchema.attributesPrefix.count : 0)
         guard field.path.hasPrefix(NormalizedSchema.attributesPrefix) else { return field.path }
         return name.contains(".") ? "attributes['\(name)']" : "attributes.\(name)"
     }
@@ -34,8 +35,10 @@ struct SumoQueries {
     private func inList(_ values: [String]) -> String { "(" + values.map(quoted).joined(separator: ", ") + ")" }
 
     private var changesOnly: String {
-        AlertCatalog.readOnlyEventTypeSuffixes.map { "!(\(SchemaField.eventType.shortName) matches \(quoted("*" + $0)))" }
-            .joined(separator: " and ")
+        AlertCatalog.readOnlyEventTypeSuffixes.map {
+            "!(\(SchemaField.eventType.shortName) matches \(quoted("*" + $0)))"
+        }
+        .joined(separator: " and ")
     }
 
     private var auditFilter: String { "\(SchemaField.sourceKind.shortName) = \(quoted(AlertCatalog.auditSourceKind))" }
@@ -46,12 +49,14 @@ struct SumoQueries {
         let targetType = SchemaField.targetType.shortName
         switch alert {
         case .oauthClientViewed:
-            return "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID, .entityName, .remoteIP]))\n"
+            return
+                "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID, .entityName, .remoteIP]))\n"
                 + "| where \(auditFilter) and \(targetType) in \(inList(AlertCatalog.oauthClientEntityTypes)) "
                 + "and \(eventType) in \(inList(AlertCatalog.oauthClientReadEventTypes))\n"
                 + "| dedup by \(SchemaField.eventID.shortName)"
         case .privilegeChangeOffHours:
-            return "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID]))\n"
+            return
+                "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID]))\n"
                 + "| where \(auditFilter) and \(targetType) in \(inList(AlertCatalog.privilegeEntityTypes)) and \(changesOnly)\n"
                 + "| formatDate(_messagetime, \"H\", \"UTC\") as utc_hour\n"
                 + "| formatDate(_messagetime, \"EEE\", \"UTC\") as utc_day\n"

@@ -58,10 +58,12 @@ enum YAMLWriter {
     }
 
     private static func plainKey(_ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { scalar in
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || scalar == "_" || scalar == "-" || scalar == ":"
-        } && !key.hasPrefix("-")
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy { scalar in
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || scalar == "_" || scalar == "-" || scalar == ":"
+            } && !key.hasPrefix("-")
         return plain ? key : JSONWriter.string(.string(key))
     }
 }

@@ -41,7 +41,8 @@ public struct GenesysAsyncAuditQuery: Sendable {
         ]
         let response = try await client.request("POST", Self.path, body: body)
         guard let id = response["id"]?.stringValue, !id.isEmpty else {
-            throw RelayError(.malformedResponse, "POST \(Self.path) for service \(service): the response has no transaction id")
+            throw RelayError(
+                .malformedResponse, "POST \(Self.path) for service \(service): the response has no transaction id")
         }
         return (id, try Self.state(response, what: "POST \(Self.path)"))
     }
@@ -61,7 +62,8 @@ public struct GenesysAsyncAuditQuery: Sendable {
         if expandUser { query += "&expand=user" }
         let response = try await client.request("GET", "\(Self.path)/\(id)/results?\(query)")
         guard let entities = response["entities"]?.arrayValue else {
-            throw RelayError(.malformedResponse, "GET \(Self.path)/{id}/results for transaction \(id): no entities array")
+            throw RelayError(
+                .malformedResponse, "GET \(Self.path)/{id}/results for transaction \(id): no entities array")
         }
         let next = response["cursor"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         return (entities, next)

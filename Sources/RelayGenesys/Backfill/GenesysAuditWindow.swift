@@ -28,7 +28,8 @@ public struct GenesysAuditWindow: Sendable, Equatable {
         let step = Int64(maximum.seconds * 1000)
         guard step > 0 else { return [] }
         while cursor < end {
-            let next = Timestamp(millisecondsSinceEpoch: min(cursor.millisecondsSinceEpoch + step, end.millisecondsSinceEpoch))
+            let next = Timestamp(
+                millisecondsSinceEpoch: min(cursor.millisecondsSinceEpoch + step, end.millisecondsSinceEpoch))
             windows.append(GenesysAuditWindow(service: service, start: cursor, end: next))
             cursor = next
         }

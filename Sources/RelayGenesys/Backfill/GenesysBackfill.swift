@@ -31,7 +31,8 @@ struct GenesysBackfill: SourceBackfill {
             BackfillWindow(label: "service \(window.service), window \(window.start.iso8601)/\(window.end.iso8601)") {
                 intake, logger, onPage in
                 try await extractor.run(
-                    window, partition: window.partition(prefix: "backfill"), into: intake, logger: logger, onPage: onPage)
+                    window, partition: window.partition(prefix: "backfill"), into: intake, logger: logger,
+                    onPage: onPage)
             }
         }
     }

@@ -31,7 +31,10 @@ public struct GenesysWindowExtractor: Sendable {
     ///   - pageSize: Results per page (clamped to 1...500). Default 500.
     ///   - expandUser: Ask for user names. Default `true`.
     ///   - keepRaw: Keep the platform record in each event's `raw`. Default `false`.
-    public init(query: GenesysAsyncAuditQuery, clock: any WallClock, pageSize: Int = 500, expandUser: Bool = true, keepRaw: Bool = false) {
+    public init(
+        query: GenesysAsyncAuditQuery, clock: any WallClock, pageSize: Int = 500, expandUser: Bool = true,
+        keepRaw: Bool = false
+    ) {
         self.query = query
         self.clock = clock
         self.normalizer = GenesysAuditNormalizer(keepRaw: keepRaw)
@@ -58,7 +61,9 @@ public struct GenesysWindowExtractor: Sendable {
             do {
                 try await awaitSuccess(transaction, label: label, partition: partition, intake: intake)
             } catch let error as RelayError where error.code == .httpStatus && error.message.contains("status 404") {
-                logger.notice("Recorded audit query transaction is gone; submitting a new one", metadata: ["ccrelay.transaction": "\(transaction)"])
+                logger.notice(
+                    "Recorded audit query transaction is gone; submitting a new one",
+                    metadata: ["ccrelay.transaction": "\(transaction)"])
                 progress = GenesysWindowProgress()
             }
         }
@@ -73,7 +78,8 @@ public struct GenesysWindowExtractor: Sendable {
         var cursor = progress.cursor
         while true {
             try Task.checkCancellation()
-            let page = try await query.results(id: transaction, cursor: cursor, pageSize: pageSize, expandUser: expandUser)
+            let page = try await query.results(
+                id: transaction, cursor: cursor, pageSize: pageSize, expandUser: expandUser)
             var events: [Event] = []
             var malformed: [MalformedRecord] = []
             for entity in page.entities {
@@ -84,7 +90,8 @@ public struct GenesysWindowExtractor: Sendable {
                 }
             }
             let next = GenesysWindowProgress(transaction: transaction, cursor: page.cursor, done: page.cursor == nil)
-            let result = try await intake.commit(partition: partition, events: events, malformed: malformed, checkpoint: next.text)
+            let result = try await intake.commit(
+                partition: partition, events: events, malformed: malformed, checkpoint: next.text)
             if !page.entities.isEmpty {
                 report.pages += 1
                 report.records += page.entities.count
@@ -96,7 +103,9 @@ public struct GenesysWindowExtractor: Sendable {
             guard let nextCursor = page.cursor else { break }
             cursor = nextCursor
         }
-        logger.debug("Genesys audit window extracted", metadata: ["ccrelay.records": "\(report.records)", "ccrelay.pages": "\(report.pages)"])
+        logger.debug(
+            "Genesys audit window extracted",
+            metadata: ["ccrelay.records": "\(report.records)", "ccrelay.pages": "\(report.pages)"])
         return report
     }
 
@@ -110,11 +119,16 @@ public struct GenesysWindowExtractor: Sendable {
             case .succeeded:
                 return
             case .failed, .cancelled:
-                try await intake.commit(partition: partition, events: [], malformed: [], checkpoint: GenesysWindowProgress().text)
-                throw RelayError(.auditQueryFailed, "the audit query for \(label) ended \(state.rawValue) (transaction \(id))")
+                try await intake.commit(
+                    partition: partition, events: [], malformed: [], checkpoint: GenesysWindowProgress().text)
+                throw RelayError(
+                    .auditQueryFailed, "the audit query for \(label) ended \(state.rawValue) (transaction \(id))")
             case .queued, .running:
                 guard started.duration(to: clock.now) < transactionTimeout else {
-                    throw RelayError(.auditQueryFailed, "the audit query for \(label) was still \(state.rawValue) after \(Int64(transactionTimeout.seconds)) s (transaction \(id))")
+                    throw RelayError(
+                        .auditQueryFailed,
+                        "the audit query for \(label) was still \(state.rawValue) after \(Int64(transactionTimeout.seconds)) s (transaction \(id))"
+                    )
                 }
                 polls += 1
                 let delay = pollPolicy.ceiling(afterFailures: polls)

@@ -17,7 +17,8 @@ enum ConversationDetailNormalizer {
     static func eventType(phase: String) -> String {
         eventTypes.value(for: phase) { phase in
             guard !phase.isEmpty else { return "CONVERSATION" }
-            return "CONVERSATION_" + TopicAttributes.upperSnake(phase.split(separator: ".", omittingEmptySubsequences: false))
+            return "CONVERSATION_"
+                + TopicAttributes.upperSnake(phase.split(separator: ".", omittingEmptySubsequences: false))
         }
     }
 

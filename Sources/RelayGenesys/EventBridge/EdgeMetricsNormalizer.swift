@@ -16,13 +16,17 @@ enum EdgeMetricsNormalizer {
             && segments[3] == "edges" && segments[5] == "metrics"
     }
 
-    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject) throws(RelayError) -> Event {
+    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject)
+        throws(RelayError) -> Event
+    {
         let body = envelope.eventBody
         let timestamp = try envelope.eventTime()
         var attributes = base
         let edgeID = body["edge"]?["id"]?.stringValue ?? TopicAttributes.segment(segments, 4)
         if let name = body["edge"]?["name"]?.stringValue { attributes.append(key: "edge_name", value: .string(name)) }
-        if let upTime = body["upTimeMsec"], case .number = upTime { attributes.append(key: "up_time_msec", value: upTime) }
+        if let upTime = body["upTimeMsec"], case .number = upTime {
+            attributes.append(key: "up_time_msec", value: upTime)
+        }
 
         let processors = body["processors"]?.arrayValue ?? []
         let loads = processors.compactMap { $0["activeTimePct"]?.doubleValue }
@@ -59,7 +63,8 @@ enum EdgeMetricsNormalizer {
             FieldSources(
                 attributeRoot: nil,
                 raw: [
-                    "target_id": ["edge.id"], "attributes.edge_name": ["edge.name"], "attributes.up_time_msec": ["upTimeMsec"],
+                    "target_id": ["edge.id"], "attributes.edge_name": ["edge.name"],
+                    "attributes.up_time_msec": ["upTimeMsec"],
                     "attributes.cpu_pct": ["processors.activeTimePct"], "attributes.networks": ["networks"],
                     "attributes.memory_used_pct": memory, "attributes.memory_total_bytes": memory,
                     "attributes.memory_available_bytes": memory, "attributes.disk_used_pct": disks,

@@ -97,7 +97,8 @@ public struct GenesysEventBridgeNormalizer: Sendable {
     /// own attributes (`topic_name`, `correlation_id`, `audit_id`) and `extra` envelope paths.
     static func envelopeSources(_ body: FieldSources, adding extra: [String: [String]] = [:]) -> FieldSources {
         let envelope = [
-            "attributes.topic_name": ["detail.topicName"], "attributes.correlation_id": ["detail.metadata.CorrelationId"],
+            "attributes.topic_name": ["detail.topicName"],
+            "attributes.correlation_id": ["detail.metadata.CorrelationId"],
             "attributes.audit_id": ["detail.eventBody.id"],
         ]
         return body.nested(under: "detail.eventBody", adding: envelope.merging(extra, uniquingKeysWith: +))

@@ -14,7 +14,9 @@ enum TranscriptNormalizer {
         segments.count == 4 && segments[0] == "v2" && segments[1] == "conversations" && segments[3] == "transcription"
     }
 
-    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject) throws(RelayError) -> Event {
+    static func normalize(_ envelope: EventBridgeEnvelope, segments: [Substring], attributes base: JSONObject)
+        throws(RelayError) -> Event
+    {
         let timestamp = try envelope.eventTime()
         var attributes = base
         var conversationID = TopicAttributes.segment(segments, 2)
@@ -70,7 +72,8 @@ enum TranscriptNormalizer {
     /// which the attributes also keep (`transcripts`).
     static let sources: FieldSources = {
         let derived = [
-            "attributes.transcript": ["transcripts.alternatives.transcript"], "attributes.channels": ["transcripts.channel"],
+            "attributes.transcript": ["transcripts.alternatives.transcript"],
+            "attributes.channels": ["transcripts.channel"],
             "attributes.confidence": ["transcripts.alternatives.confidence"],
         ]
         var raw = derived

@@ -45,7 +45,8 @@ public final class CredentialThrottle: Sendable {
             let now = clock.now
             let wait = pacing.withLock { $0.wait(at: now) }
             guard wait > .zero else { return }
-            logger.debug("Waiting for the credential's rate limit", metadata: ["ccrelay.wait_secs": "\(Int64(wait.seconds))"])
+            logger.debug(
+                "Waiting for the credential's rate limit", metadata: ["ccrelay.wait_secs": "\(Int64(wait.seconds))"])
             try await clock.sleep(until: now.advanced(by: wait), tolerance: nil)
         }
     }
@@ -64,9 +65,12 @@ public final class CredentialThrottle: Sendable {
                 "ccrelay.blocked_until": "\(until)",
             ]
             if wait >= .seconds(3600) {
-                logger.warning("Platform credential rate limited for an hour or more (daily limit); nothing is sent before then", metadata: metadata)
+                logger.warning(
+                    "Platform credential rate limited for an hour or more (daily limit); nothing is sent before then",
+                    metadata: metadata)
             } else {
-                logger.notice("Platform credential rate limited; nothing is sent before the allowed time", metadata: metadata)
+                logger.notice(
+                    "Platform credential rate limited; nothing is sent before the allowed time", metadata: metadata)
             }
             return wait
         }

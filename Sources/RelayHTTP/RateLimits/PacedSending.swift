@@ -34,7 +34,8 @@ public struct PacedSending: Sendable {
     }
 
     /// 4 attempts in all, 1 s doubling to 30 s, full jitter.
-    public static let defaultTransientRetryPolicy = RetryPolicy(maxAttempts: 4, initialBackoff: .seconds(1), maxBackoff: .seconds(30))
+    public static let defaultTransientRetryPolicy = RetryPolicy(
+        maxAttempts: 4, initialBackoff: .seconds(1), maxBackoff: .seconds(30))
 
     /// Runs `attempt` (one authorized send) under the rules above; `label` (method and path) names
     /// the request in errors.
@@ -50,7 +51,8 @@ public struct PacedSending: Sendable {
                 let wait = throttle.observe(response)
                 if wait <= maximumThrottleWait { continue }
                 throw RelayError(
-                    .rateLimited, "\(label) was rate limited (429, blocked for \(Int64(wait.seconds)) s)", retryAfter: wait)
+                    .rateLimited, "\(label) was rate limited (429, blocked for \(Int64(wait.seconds)) s)",
+                    retryAfter: wait)
             }
             throttle?.observe(response)
             guard Self.transientStatuses.contains(response.status), let clock,
@@ -73,7 +75,8 @@ public struct PacedSending: Sendable {
         guard wait > .zero else { return }
         guard wait <= maximumThrottleWait else {
             throw RelayError(
-                .rateLimited, "\(label) not sent: the credential is rate limited for \(Int64(wait.seconds.rounded(.up))) s more",
+                .rateLimited,
+                "\(label) not sent: the credential is rate limited for \(Int64(wait.seconds.rounded(.up))) s more",
                 retryAfter: wait
             )
         }

@@ -58,7 +58,8 @@ public enum LambdaConfigReader {
             configuration.output = .event
             rejectKeys(splunkKeys + datadogKeys, of: node, format: format)
         default:
-            node.optional("format")?.problem("unknown format \"\(node.optional("format")?.writtenText ?? format)\" (known: splunk, datadog, event)")
+            node.optional("format")?.problem(
+                "unknown format \"\(node.optional("format")?.writtenText ?? format)\" (known: splunk, datadog, event)")
         }
         if let patternNode = node.optional("drop_pattern"), let json = patternNode.jsonValue() {
             do {
@@ -80,9 +81,12 @@ public enum LambdaConfigReader {
     }
 
     private static func readExtraction(_ node: ConfigNode, into settings: inout LambdaConfiguration) {
-        node.rejectUnknownKeys(allowed: ["safety_margin_secs", "delivery_reserve_secs", "ledger_retention_secs", "state", "s3"])
+        node.rejectUnknownKeys(allowed: [
+            "safety_margin_secs", "delivery_reserve_secs", "ledger_retention_secs", "state", "s3",
+        ])
         var configuration = ScheduledExtractionConfiguration()
-        configuration.safetyMargin = node.seconds("safety_margin_secs", default: configuration.safetyMargin, range: 1...600)
+        configuration.safetyMargin = node.seconds(
+            "safety_margin_secs", default: configuration.safetyMargin, range: 1...600)
         configuration.deliveryReserve = node.seconds(
             "delivery_reserve_secs", default: configuration.deliveryReserve, range: 0...900)
         configuration.ledgerRetention = node.seconds(
@@ -94,13 +98,16 @@ public enum LambdaConfigReader {
             if node.optional("s3") != nil { node.problem("\"s3\" needs state: s3", at: "\(node.path).s3") }
         case "s3":
             guard let s3 = node.optional("s3") else {
-                node.problem("missing required key \"s3\" (bucket, prefix, region, ...) for state: s3", at: "\(node.path).s3")
+                node.problem(
+                    "missing required key \"s3\" (bucket, prefix, region, ...) for state: s3", at: "\(node.path).s3")
                 return
             }
             guard s3.mapping() != nil else { return }
             // The archive sink's reader checks bucket, region, endpoint and credentials the same way.
             for key in ["type", "storage_class", "batch", "retry"] where s3.optional(key) != nil {
-                s3.problem("unknown key \"\(key)\" (known keys: access_key_id, bucket, endpoint, prefix, region, secret_access_key, session_token)", at: "\(s3.path).\(key)")
+                s3.problem(
+                    "unknown key \"\(key)\" (known keys: access_key_id, bucket, endpoint, prefix, region, secret_access_key, session_token)",
+                    at: "\(s3.path).\(key)")
             }
             guard let sink = S3SinkConfiguration.read(name: "lambda_state", s3) else { return }
             settings.s3State = S3StateConfiguration(

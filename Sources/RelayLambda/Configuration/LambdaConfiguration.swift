@@ -45,7 +45,9 @@ public struct S3StateConfiguration: Sendable {
     /// Default the Lambda's role (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
     public var credentials: AWSCredentials
 
-    public init(bucket: String, prefix: String = "ccrelay-state", region: String, endpoint: String?, credentials: AWSCredentials) {
+    public init(
+        bucket: String, prefix: String = "ccrelay-state", region: String, endpoint: String?, credentials: AWSCredentials
+    ) {
         self.bucket = bucket
         self.prefix = prefix
         self.region = region

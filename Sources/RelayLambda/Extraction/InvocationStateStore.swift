@@ -45,7 +45,9 @@ public actor InvocationStateStore: StateStore {
         self.seeded = [:]
         for (source, state) in seed {
             seeded[source] = state
-            for (partition, value) in state.checkpoints { checkpoints[Key(source: source, partition: partition)] = value }
+            for (partition, value) in state.checkpoints {
+                checkpoints[Key(source: source, partition: partition)] = value
+            }
             ledger.formUnion(state.ledger.keys)
         }
     }
@@ -54,7 +56,9 @@ public actor InvocationStateStore: StateStore {
     public func seed(_ states: [String: SourceState]) {
         for (source, state) in states {
             seeded[source] = state
-            for (partition, value) in state.checkpoints { checkpoints[Key(source: source, partition: partition)] = value }
+            for (partition, value) in state.checkpoints {
+                checkpoints[Key(source: source, partition: partition)] = value
+            }
             ledger.formUnion(state.ledger.keys)
         }
     }
@@ -117,7 +121,8 @@ public actor InvocationStateStore: StateStore {
         }
         for draft in deadLetters {
             result.deadLettered += 1
-            recordDeadLetter(draft.origin, sink: nil, eventID: draft.eventID, payload: draft.payload, reason: draft.reason,
+            recordDeadLetter(
+                draft.origin, sink: nil, eventID: draft.eventID, payload: draft.payload, reason: draft.reason,
                 attempts: draft.attempts, now: now, timestamp: nil, platform: nil)
         }
         if let checkpoint {
@@ -129,7 +134,8 @@ public actor InvocationStateStore: StateStore {
         return result
     }
 
-    public func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant) async throws
+    public func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant)
+        async throws
         -> [OutboxEntry]
     {
         var claimed: [OutboxEntry] = []
@@ -153,11 +159,14 @@ public actor InvocationStateStore: StateStore {
         for id in ids where rows[id]?.sink == sink { rows[id]?.claimedUntil = nil }
     }
 
-    public func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws {
+    public func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant)
+        async throws
+    {
         for entry in entries where rows[entry.id]?.sink == sink {
             rows[entry.id] = nil
             failedRows.insert(entry.id)
-            recordDeadLetter(sink, sink: sink, eventID: entry.eventID, payload: entry.payload, reason: reason,
+            recordDeadLetter(
+                sink, sink: sink, eventID: entry.eventID, payload: entry.payload, reason: reason,
                 attempts: attempts, now: now, timestamp: entry.timestamp, platform: entry.platform)
         }
     }
@@ -216,7 +225,8 @@ public actor InvocationStateStore: StateStore {
     public nonisolated func close() throws {}
 
     private func recordDeadLetter(
-        _ origin: String, sink: String?, eventID: String?, payload: [UInt8], reason: String, attempts: Int, now: WallInstant,
+        _ origin: String, sink: String?, eventID: String?, payload: [UInt8], reason: String, attempts: Int,
+        now: WallInstant,
         timestamp: Timestamp?, platform: Platform?
     ) {
         deadLetterList.append(

@@ -38,7 +38,8 @@ public struct S3SourceStateStore: SourceStateStorage {
 
     /// Writes `state` if the object is still at `version.etag` (or still absent); returns the new
     /// version. Throws `state.conflict` when another writer got there first.
-    public func save(source: String, state: SourceState, over version: Versioned, now: Timestamp) async throws(RelayError)
+    public func save(source: String, state: SourceState, over version: Versioned, now: Timestamp)
+        async throws(RelayError)
         -> Versioned
     {
         let key = key(for: source)
@@ -46,7 +47,8 @@ public struct S3SourceStateStore: SourceStateStorage {
         let response = try await client.putObject(
             key: key, body: state.encoded(source: source, updatedAt: now), contentType: "application/json",
             extraHeaders: [condition])
-        let lostRace = response.status == 412 || response.status == 409 || (response.status == 404 && version.etag != nil)
+        let lostRace =
+            response.status == 412 || response.status == 409 || (response.status == 404 && version.etag != nil)
         switch response.status {
         case 200..<300:
             return Versioned(state: state, etag: response.header("ETag"))
@@ -55,7 +57,8 @@ public struct S3SourceStateStore: SourceStateStorage {
             // 404 with If-Match: the object was deleted since it was read.
             throw RelayError(
                 .stateConflict,
-                "state s3://\(client.bucket)/\(key) was changed by another invocation since it was read (HTTP \(response.status))")
+                "state s3://\(client.bucket)/\(key) was changed by another invocation since it was read (HTTP \(response.status))"
+            )
         default:
             throw failure("write state \(key)", response)
         }

@@ -43,7 +43,9 @@ public struct ScheduledExtractionHandler: LambdaHandler {
             report.skipped =
                 "deadline too close: less than safety_margin_secs + delivery_reserve_secs "
                 + "(\(Int((configuration.safetyMargin + configuration.deliveryReserve).seconds)) s) left"
-            logger.warning("Extraction skipped: the invocation's deadline is too close", metadata: ["ccrelay.deadline": "\(deadline)"])
+            logger.warning(
+                "Extraction skipped: the invocation's deadline is too close",
+                metadata: ["ccrelay.deadline": "\(deadline)"])
             return report
         }
         switch state {
@@ -53,7 +55,8 @@ public struct ScheduledExtractionHandler: LambdaHandler {
                 var report = report
                 let pipeline = try buildPipeline(store)
                 try await run(
-                    pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger, into: &report)
+                    pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger,
+                    into: &report)
                 for index in report.sources.indices { report.sources[index].checkpoint = .committed }
                 return report
             }
@@ -65,7 +68,8 @@ public struct ScheduledExtractionHandler: LambdaHandler {
                 versions[source.name] = try await storage.load(source: source.name)
             }
             await store.seed(versions.mapValues(\.state))
-            try await run(pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger, into: &report)
+            try await run(
+                pipeline, store: store, stopPull: stopPull, stopDelivery: stopDelivery, logger: logger, into: &report)
             report.remaining = await store.undeliveredCount
             let cutoff = clock.now.advanced(by: .zero - configuration.ledgerRetention).timestamp
             for index in report.sources.indices {
@@ -102,7 +106,8 @@ public struct ScheduledExtractionHandler: LambdaHandler {
                 fedSinks: pipeline.sinks.filter { fed.contains($0.name) }, logger: logger)
             let cycle = await runCycle(service, until: stopPull)
             let accepted = telemetry.source(source.name).accepted
-            report.sources.append(ExtractionReport.Source(name: source.name, cycle: cycle, checkpoint: .unchanged, accepted: accepted))
+            report.sources.append(
+                ExtractionReport.Source(name: source.name, cycle: cycle, checkpoint: .unchanged, accepted: accepted))
         }
         for sink in pipeline.sinks {
             let worker = SinkWorker(

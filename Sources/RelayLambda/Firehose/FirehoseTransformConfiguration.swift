@@ -57,7 +57,8 @@ public struct FirehoseTransformConfiguration: Sendable {
         status: String = "info"
     ) -> DatadogLogsSinkConfiguration {
         DatadogLogsSinkConfiguration(
-            name: "firehose_transform", apiKey: "", ddsource: ddsource, service: service, hostname: hostname, tags: tags,
+            name: "firehose_transform", apiKey: "", ddsource: ddsource, service: service, hostname: hostname,
+            tags: tags,
             status: status)
     }
 }

@@ -93,7 +93,9 @@ public struct FirehoseTransformHandler: LambdaHandler {
         }
     }
 
-    private func transform(_ record: FirehoseTransformRequest.Record, at location: PushRecordLocation) -> FirehoseRecordAnswer {
+    private func transform(_ record: FirehoseTransformRequest.Record, at location: PushRecordLocation)
+        -> FirehoseRecordAnswer
+    {
         let decoded = decoder.decode(base64: record.data, at: location)
         if let failure = decoded.failures.first {
             // A record is answered whole: Firehose backs up its original data, good parts included.
@@ -117,7 +119,8 @@ public struct FirehoseTransformHandler: LambdaHandler {
     /// format), Datadog entries and bare events one per line.
     private func encode(_ event: Event, into out: inout [UInt8]) {
         let entry = OutboxEntry(
-            id: 0, eventID: event.eventID, timestamp: event.timestamp, platform: event.platform, payload: event.encoded(),
+            id: 0, eventID: event.eventID, timestamp: event.timestamp, platform: event.platform,
+            payload: event.encoded(),
             enqueuedAt: event.timestamp)
         if let splunk {
             splunk.append(entry, to: &out)
@@ -135,7 +138,9 @@ public struct FirehoseTransformHandler: LambdaHandler {
     /// total stays within the limit. An `Ok` record that does not fit becomes `ProcessingFailed`
     /// with empty data (Firehose backs up its original); a failed record keeps its original data
     /// only when it fits.
-    static func responseBody(_ answers: [FirehoseRecordAnswer], maxBytes: Int) -> (body: [UInt8], answers: [FirehoseRecordAnswer]) {
+    static func responseBody(_ answers: [FirehoseRecordAnswer], maxBytes: Int) -> (
+        body: [UInt8], answers: [FirehoseRecordAnswer]
+    ) {
         let prefix = Array(#"{"records":["#.utf8)
         let suffix = Array("]}".utf8)
         var minimal = answers.map { answer -> [UInt8] in

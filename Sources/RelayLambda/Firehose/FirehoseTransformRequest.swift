@@ -24,7 +24,8 @@ public struct FirehoseTransformRequest: Sendable, Equatable {
     public var region: String?
     public var records: [Record]
 
-    public init(invocationID: String? = nil, deliveryStreamARN: String? = nil, region: String? = nil, records: [Record]) {
+    public init(invocationID: String? = nil, deliveryStreamARN: String? = nil, region: String? = nil, records: [Record])
+    {
         self.invocationID = invocationID
         self.deliveryStreamARN = deliveryStreamARN
         self.region = region
@@ -59,7 +60,8 @@ public struct FirehoseTransformRequest: Sendable, Equatable {
                     approximateArrivalTimestamp: item["approximateArrivalTimestamp"]?.int64Value))
         }
         self.init(
-            invocationID: object["invocationId"]?.stringValue, deliveryStreamARN: object["deliveryStreamArn"]?.stringValue,
+            invocationID: object["invocationId"]?.stringValue,
+            deliveryStreamARN: object["deliveryStreamArn"]?.stringValue,
             region: object["region"]?.stringValue, records: records)
     }
 }

@@ -54,7 +54,8 @@ public struct LambdaFunctionError: Error, Sendable, Equatable, CustomStringConve
 
     /// The JSON body Lambda expects.
     public var body: [UInt8] {
-        JSONWriter.encode(.object(JSONObject(["errorType": .string(errorType), "errorMessage": .string(errorMessage)])))
+        JSONWriter.encode(
+            .object(JSONObject(["errorType": .string(errorType), "errorMessage": .string(errorMessage)])))
     }
 
     public var description: String { "\(errorType): \(errorMessage)" }

@@ -26,14 +26,17 @@ public struct LambdaRuntimeClient: Sendable {
         let response = try await transport.send(
             OutboundRequest(method: "GET", url: baseURL + "/runtime/invocation/next", timeout: Self.nextTimeout))
         guard response.status == 200 else {
-            throw RelayError(.lambdaRuntime, "runtime API next invocation: HTTP \(response.status) \(response.bodySnippet())")
+            throw RelayError(
+                .lambdaRuntime, "runtime API next invocation: HTTP \(response.status) \(response.bodySnippet())")
         }
         guard let requestID = response.header("Lambda-Runtime-Aws-Request-Id"), !requestID.isEmpty else {
             throw RelayError(.lambdaRuntime, "runtime API next invocation: no Lambda-Runtime-Aws-Request-Id header")
         }
-        guard let deadlineText = response.header("Lambda-Runtime-Deadline-Ms"), let deadlineMs = Int64(deadlineText) else {
+        guard let deadlineText = response.header("Lambda-Runtime-Deadline-Ms"), let deadlineMs = Int64(deadlineText)
+        else {
             throw RelayError(
-                .lambdaRuntime, "runtime API invocation \(requestID): Lambda-Runtime-Deadline-Ms missing or not a number")
+                .lambdaRuntime,
+                "runtime API invocation \(requestID): Lambda-Runtime-Deadline-Ms missing or not a number")
         }
         return LambdaInvocation(
             requestID: requestID,
@@ -45,7 +48,8 @@ public struct LambdaRuntimeClient: Sendable {
 
     /// Sends the handler's result for `requestID`.
     public func respond(requestID: String, body: [UInt8]) async throws(RelayError) {
-        try await post(path: "/runtime/invocation/\(Self.pathSegment(requestID))/response", body: body, what: "response")
+        try await post(
+            path: "/runtime/invocation/\(Self.pathSegment(requestID))/response", body: body, what: "response")
     }
 
     /// Reports that handling `requestID` failed.
@@ -64,7 +68,8 @@ public struct LambdaRuntimeClient: Sendable {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
         if let errorType { headers.append(("Lambda-Runtime-Function-Error-Type", errorType)) }
         let response = try await transport.send(
-            OutboundRequest(method: "POST", url: baseURL + path, headers: headers, body: body, timeout: Self.answerTimeout))
+            OutboundRequest(
+                method: "POST", url: baseURL + path, headers: headers, body: body, timeout: Self.answerTimeout))
         guard (200..<300).contains(response.status) else {
             throw RelayError(.lambdaRuntime, "runtime API \(what): HTTP \(response.status) \(response.bodySnippet())")
         }
@@ -75,7 +80,9 @@ public struct LambdaRuntimeClient: Sendable {
         var out = ""
         for byte in text.utf8 {
             let scalar = Unicode.Scalar(byte)
-            if scalar.isASCII, (Character(scalar).isLetter || Character(scalar).isNumber || "-_.~".contains(Character(scalar))) {
+            if scalar.isASCII,
+                (Character(scalar).isLetter || Character(scalar).isNumber || "-_.~".contains(Character(scalar)))
+            {
                 out.unicodeScalars.append(scalar)
             } else {
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)

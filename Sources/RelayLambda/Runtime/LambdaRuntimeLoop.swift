@@ -52,7 +52,8 @@ public struct LambdaRuntimeLoop: Sendable {
             try await client.respond(requestID: invocation.requestID, body: body)
         case .failure(let error):
             logger.error(
-                "Invocation failed", metadata: ["ccrelay.error_type": "\(error.errorType)", "ccrelay.error": "\(error.errorMessage)"])
+                "Invocation failed",
+                metadata: ["ccrelay.error_type": "\(error.errorType)", "ccrelay.error": "\(error.errorMessage)"])
             try await client.fail(requestID: invocation.requestID, error: error)
         }
     }

@@ -1,5 +1,4 @@
 import RelayAWS
-import RelayConfig
 import RelayCXone
 import RelayConfig
 import RelayGenesys

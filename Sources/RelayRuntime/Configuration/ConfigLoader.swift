@@ -44,7 +44,9 @@ public struct ConfigLoader: Sendable {
         let configuration = read(root)
         let problems = diagnostics.problems
         guard problems.isEmpty, var configuration else {
-            throw ConfigError(problems: problems.isEmpty ? [ConfigProblem(path: "(document)", message: "expected a mapping")] : problems)
+            throw ConfigError(
+                problems: problems.isEmpty
+                    ? [ConfigProblem(path: "(document)", message: "expected a mapping")] : problems)
         }
         configuration.warnings = diagnostics.warnings
         return configuration
@@ -80,8 +82,12 @@ public struct ConfigLoader: Sendable {
             root.problem("missing required key \"sinks\" (at least one sink)", at: "sinks")
         }
         for sink in sinks {
-            for reference in sink.referencedSinks where !declaredSinks.contains(reference.sink) || reference.sink == sink.name {
-                let problem = reference.sink == sink.name ? "must name another sink" : "unknown sink \"\(reference.sink)\" (configured: \(declaredSinks.joined(separator: ", ")))"
+            for reference in sink.referencedSinks
+            where !declaredSinks.contains(reference.sink) || reference.sink == sink.name {
+                let problem =
+                    reference.sink == sink.name
+                    ? "must name another sink"
+                    : "unknown sink \"\(reference.sink)\" (configured: \(declaredSinks.joined(separator: ", ")))"
                 root.problem(problem, at: "sinks.\(sink.name).\(reference.key)")
             }
         }
@@ -89,7 +95,8 @@ public struct ConfigLoader: Sendable {
         // does not also make each route that names it an error.
         let routes = Self.readRoutes(root.optional("routes"), sources: declaredSources, sinks: declaredSinks)
         let alerts = root.optional("alerts").flatMap(AlertsConfigReader.read)
-        var configuration = RelayConfiguration(state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
+        var configuration = RelayConfiguration(
+            state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
         configuration.redaction = root.optional("redaction").flatMap(RedactionConfigReader.read)
         configuration.server = ServerConfigReader.read(root.optional("server"))
         // `ccrelay lambda` reads this section itself; here it is only checked, for `ccrelay validate`.
@@ -100,7 +107,8 @@ public struct ConfigLoader: Sendable {
     }
 
     private static func checkName(_ name: String, _ node: ConfigNode) -> Bool {
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+        else {
             node.problem("component names may use letters, digits, '_' and '-' only")
             return false
         }
@@ -116,7 +124,9 @@ public struct ConfigLoader: Sendable {
         for (name, route) in members where checkName(name, route) {
             guard route.mapping() != nil else { continue }
             route.rejectUnknownKeys(allowed: ["from", "to", "pattern"])
-            let from = route.optional("from") == nil ? [] : checkedReferences(route, key: "from", known: sources, kind: "source")
+            let from =
+                route.optional("from") == nil
+                ? [] : checkedReferences(route, key: "from", known: sources, kind: "source")
             let to = checkedReferences(route, key: "to", known: sinks, kind: "sink")
             var pattern: JSONValue?
             var matcher: EventPattern?

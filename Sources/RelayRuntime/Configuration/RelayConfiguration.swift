@@ -1,7 +1,7 @@
 import RelayAlerts
-import RelayState
 import RelayConfig
 import RelayCore
+import RelayState
 
 /// The whole configuration file: `state`, `sources`, `routes`, `sinks`, `alerts`.
 public struct RelayConfiguration: Sendable {

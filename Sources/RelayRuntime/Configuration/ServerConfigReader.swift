@@ -13,7 +13,9 @@ enum ServerConfigReader {
             "max_connections", "max_concurrent_requests",
         ])
         var settings = ServerConfiguration(configured: true)
-        if let address = address(node, "listen", example: ServerConfiguration.defaultListen) { settings.listen = address }
+        if let address = address(node, "listen", example: ServerConfiguration.defaultListen) {
+            settings.listen = address
+        }
         if let address = address(node, "admin_listen", example: ServerConfiguration.defaultAdminListen) {
             settings.admin = address
         }
@@ -21,7 +23,8 @@ enum ServerConfigReader {
         settings.tls = tlsFiles(node.optional("tls"))
         settings.adminTLS = tlsFiles(node.optional("admin_tls"))
         settings.idleTimeout = node.seconds("idle_timeout_secs", default: settings.idleTimeout, range: 0.001...86_400)
-        settings.headerTimeout = node.seconds("header_timeout_secs", default: settings.headerTimeout, range: 0.001...3_600)
+        settings.headerTimeout = node.seconds(
+            "header_timeout_secs", default: settings.headerTimeout, range: 0.001...3_600)
         settings.maxConnections = node.int("max_connections", default: settings.maxConnections, range: 1...1_000_000)
         settings.maxConcurrentRequests = node.int(
             "max_concurrent_requests", default: settings.maxConcurrentRequests, range: 1...100_000)

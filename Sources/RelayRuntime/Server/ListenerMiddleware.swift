@@ -67,7 +67,9 @@ struct BearerTokenMiddleware: RouterMiddleware {
         else {
             return Response(
                 status: .unauthorized,
-                headers: [.contentType: "text/plain; charset=utf-8", .wwwAuthenticate: #"Bearer realm="ccrelay admin""#],
+                headers: [
+                    .contentType: "text/plain; charset=utf-8", .wwwAuthenticate: #"Bearer realm="ccrelay admin""#,
+                ],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "a bearer token is required\n")))
         }
         return try await next(request, context)

@@ -4,8 +4,8 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import RelayAWS
-import RelayConfig
 import RelayAlerts
+import RelayConfig
 import RelayCore
 import RelayHTTP
 import RelayObservability
@@ -52,11 +52,15 @@ public struct RelayHTTPServer: Service {
     }
 
     /// The admin listener: the operator endpoints reading `observed`.
-    public static func admin(settings: ServerConfiguration, observed: ObservedPipeline, logger: Logger) -> RelayHTTPServer {
+    public static func admin(settings: ServerConfiguration, observed: ObservedPipeline, logger: Logger)
+        -> RelayHTTPServer
+    {
         RelayHTTPServer(settings: settings, listener: .admin, mounts: [], observed: observed, logger: logger)
     }
 
-    private init(settings: ServerConfiguration, listener: Listener, mounts: [Mount], observed: ObservedPipeline?, logger: Logger) {
+    private init(
+        settings: ServerConfiguration, listener: Listener, mounts: [Mount], observed: ObservedPipeline?, logger: Logger
+    ) {
         self.settings = settings
         self.listener = listener
         self.mounts = mounts
@@ -87,8 +91,9 @@ public struct RelayHTTPServer: Service {
         switch listener {
         case .push:
             router.get("/healthz") { _, _ in
-                Response(status: .ok, headers: [.contentType: "application/json"],
-                         body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+                Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
             }
             for mount in mounts {
                 mount.receiver.addRoutes(to: router, intake: mount.intake)

@@ -3,7 +3,9 @@ import RelayCore
 /// JSON shapes of list items and audit-history entries, per NICE's published OpenAPI: the names
 /// differ between kinds (`dispositionId`, `stationProfileName`, `auditHistoryID`, ...).
 extension CXoneTenantEmulator {
-    static func listItem(kind: CXoneSandboxEntityKind, id: Int, stored: StoredEntity, style: CXoneDateStyle) -> JSONValue {
+    static func listItem(kind: CXoneSandboxEntityKind, id: Int, stored: StoredEntity, style: CXoneDateStyle)
+        -> JSONValue
+    {
         let number = JSONValue.number(JSONNumber(id))
         let name = JSONValue.string(stored.name)
         let updated = JSONValue.string(CXoneWire.format(stored.lastUpdated, style))

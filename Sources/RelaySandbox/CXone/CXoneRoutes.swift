@@ -56,14 +56,19 @@ extension CXoneTenantEmulator: SandboxEmulator {
             guard let grant = form["grant_type"] else {
                 return CXoneWire.oauthError(.badRequest, "invalid_request", "grant_type is required", headers: noStore)
             }
-            guard form["client_id"] == configuration.clientID, form["client_secret"] == configuration.clientSecret else {
-                return CXoneWire.oauthError(.badRequest, "invalid_client", "client authentication failed", headers: noStore)
+            guard form["client_id"] == configuration.clientID, form["client_secret"] == configuration.clientSecret
+            else {
+                return CXoneWire.oauthError(
+                    .badRequest, "invalid_client", "client authentication failed", headers: noStore)
             }
             guard grant == "password" else {
-                return CXoneWire.oauthError(.badRequest, "unsupported_grant_type", "grant type \(grant) is not supported", headers: noStore)
+                return CXoneWire.oauthError(
+                    .badRequest, "unsupported_grant_type", "grant type \(grant) is not supported", headers: noStore)
             }
-            guard form["username"] == configuration.accessKeyID, form["password"] == configuration.accessKeySecret else {
-                return CXoneWire.oauthError(.badRequest, "invalid_grant", "the access key is invalid or revoked", headers: noStore)
+            guard form["username"] == configuration.accessKeyID, form["password"] == configuration.accessKeySecret
+            else {
+                return CXoneWire.oauthError(
+                    .badRequest, "invalid_grant", "the access key is invalid or revoked", headers: noStore)
             }
             let token = state.tokenGenerator.base64URL(count: 120)
             state.tokens[token] = now.advanced(by: configuration.tokenLifetime)
@@ -91,7 +96,8 @@ extension CXoneTenantEmulator: SandboxEmulator {
             state.stats.apiRequests += 1
             guard let bearer, let expiry = state.tokens[bearer], now < expiry else {
                 state.stats.unauthorizedResponses += 1
-                return CXoneWire.oauthError(.unauthorized, "invalid_token", "the access token is missing, invalid or expired")
+                return CXoneWire.oauthError(
+                    .unauthorized, "invalid_token", "the access token is missing, invalid or expired")
             }
             if state.rateLimitRemaining > 0 {
                 state.rateLimitRemaining -= 1
@@ -105,7 +111,8 @@ extension CXoneTenantEmulator: SandboxEmulator {
                 state.transientFailuresRemaining -= 1
                 state.stats.transientFailureResponses += 1
                 return CXoneWire.oauthError(
-                    HTTPResponse.Status(code: state.transientFailureStatus), "service_unavailable", "the service is temporarily unavailable")
+                    HTTPResponse.Status(code: state.transientFailureStatus), "service_unavailable",
+                    "the service is temporarily unavailable")
             }
             return nil
         }
@@ -118,7 +125,8 @@ extension CXoneTenantEmulator: SandboxEmulator {
     private func parseDate(_ text: String?) -> Result<WallInstant?, CXoneWire.PagingError> {
         guard let text else { return .success(nil) }
         do {
-            let timestamp = try Timestamp.parseISO8601(text, assumingOffsetSeconds: CXoneWire.assumedOffset(configuration.dateStyle))
+            let timestamp = try Timestamp.parseISO8601(
+                text, assumingOffsetSeconds: CXoneWire.assumedOffset(configuration.dateStyle))
             return .success(WallInstant(timestamp))
         } catch {
             return .failure(CXoneWire.PagingError(message: "\(text) is not a valid date-time"))
@@ -147,7 +155,9 @@ extension CXoneTenantEmulator: SandboxEmulator {
         return state.withLock { state in
             state.stats.listRequests += 1
             let matched = cast.entities.compactMap { entity -> (CXoneTenantCast.Entity, StoredEntity)? in
-                guard let stored = state.entities[EntityKey(kind: kind, id: entity.id)], entity.kind == kind, !stored.deleted else {
+                guard let stored = state.entities[EntityKey(kind: kind, id: entity.id)], entity.kind == kind,
+                    !stored.deleted
+                else {
                     return nil
                 }
                 if let since, stored.lastUpdated < since { return nil }
@@ -191,7 +201,10 @@ extension CXoneTenantEmulator: SandboxEmulator {
         }
         let window: (start: WallInstant?, end: WallInstant?)
         let paging: (skip: Int, top: Int)
-        switch (parseDate(query["startDate"]), parseDate(query["endDate"]), CXoneWire.paging(query, maxTop: configuration.maxTop)) {
+        switch (
+            parseDate(query["startDate"]), parseDate(query["endDate"]),
+            CXoneWire.paging(query, maxTop: configuration.maxTop)
+        ) {
         case (.success(let start), .success(let end), .success(let pages)): (window, paging) = ((start, end), pages)
         case (.failure(let error), _, _), (_, .failure(let error), _), (_, _, .failure(let error)):
             return CXoneWire.adminError(.badRequest, message: error.message, path: path, now: now)
@@ -201,22 +214,27 @@ extension CXoneTenantEmulator: SandboxEmulator {
             state.stats.auditHistoryRequests += 1
             if state.badRequestsRemaining > 0 {
                 state.badRequestsRemaining -= 1
-                return CXoneWire.adminError(.badRequest, message: "Invalid date range for audit history", path: path, now: now)
+                return CXoneWire.adminError(
+                    .badRequest, message: "Invalid date range for audit history", path: path, now: now)
             }
             guard let id = Int(text), let entity = state.entities[EntityKey(kind: kind, id: id)], !entity.deleted else {
                 state.stats.notFoundResponses += 1
-                return CXoneWire.adminError(.notFound, message: "\(kind.rawValue) \(text) was not found", path: path, now: now)
+                return CXoneWire.adminError(
+                    .notFound, message: "\(kind.rawValue) \(text) was not found", path: path, now: now)
             }
             let matched = (state.changes[EntityKey(kind: kind, id: id)] ?? []).filter { stored in
                 (window.start.map { stored.at >= $0 } ?? true) && (window.end.map { stored.at < $0 } ?? true)
             }
-            let entries = CXoneWire.slice(matched, skip: paging.skip, top: paging.top).map { Self.historyEntry($0, kind: kind) }
+            let entries = CXoneWire.slice(matched, skip: paging.skip, top: paging.top).map {
+                Self.historyEntry($0, kind: kind)
+            }
             return SandboxHTTP.json(
                 .ok,
                 [
                     "businessUnitId": .number(JSONNumber(configuration.businessUnitID)),
                     "totalRecords": .number(JSONNumber(matched.count)),
-                    "createdBy": "Sandbox Setup", "createdDate": .string(CXoneWire.format(WallInstant(sinceEpoch: .zero), style)),
+                    "createdBy": "Sandbox Setup",
+                    "createdDate": .string(CXoneWire.format(WallInstant(sinceEpoch: .zero), style)),
                     "modifiedBy": .string(matched.last?.modifiedBy.fullName ?? "Sandbox Setup"),
                     "modifiedDate": .string(CXoneWire.format(entity.lastUpdated, style)),
                     .init(kind == .dispositions ? "auditHistoryRecords" : "auditHistoryEntries"): .array(entries),
@@ -267,7 +285,10 @@ extension CXoneTenantEmulator: SandboxEmulator {
         }
         let window: (start: WallInstant?, end: WallInstant?)
         let paging: (skip: Int, top: Int)
-        switch (parseDate(query["startDate"]), parseDate(query["endDate"]), CXoneWire.paging(query, maxTop: configuration.maxTop)) {
+        switch (
+            parseDate(query["startDate"]), parseDate(query["endDate"]),
+            CXoneWire.paging(query, maxTop: configuration.maxTop)
+        ) {
         case (.success(let start), .success(let end), .success(let pages)): (window, paging) = ((start, end), pages)
         case (.failure(let error), _, _), (_, .failure(let error), _), (_, _, .failure(let error)):
             return CXoneWire.oauthError(.badRequest, "invalid_request", error.message)
@@ -285,14 +306,16 @@ extension CXoneTenantEmulator: SandboxEmulator {
             let entries = CXoneWire.slice(matched, skip: paging.skip, top: paging.top).map { stored -> JSONValue in
                 let index = stations.firstIndex { $0.id == stored.login.stationID } ?? 0
                 return [
-                    "loginDate": .string(stored.login.loginDate), "stationId": .number(JSONNumber(stored.login.stationID)),
+                    "loginDate": .string(stored.login.loginDate),
+                    "stationId": .number(JSONNumber(stored.login.stationID)),
                     "stationName": .string(stored.stationName), "stationCallerId": .string("555100\(1000 + index)"),
                     "stationPhoneNumber": .string("555200\(1000 + index)"),
                 ]
             }
             var links = JSONObject(["self": .string(request.uri.description)])
             if paging.skip + entries.count < matched.count {
-                let next = "\(request.uri.path)?startDate=\(query["startDate"] ?? "")&endDate=\(query["endDate"] ?? "")"
+                let next =
+                    "\(request.uri.path)?startDate=\(query["startDate"] ?? "")&endDate=\(query["endDate"] ?? "")"
                     + "&skip=\(paging.skip + entries.count)&top=\(paging.top)"
                 links["next"] = .string(next)
             }

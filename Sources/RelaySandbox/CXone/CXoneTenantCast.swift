@@ -31,12 +31,28 @@ struct CXoneTenantCast: Sendable {
 
     /// Columns whose changes each kind's audit history reports, with plausible values.
     static let columns: [CXoneSandboxEntityKind: [(column: String, values: [String])]] = [
-        .campaigns: [("CampaignName", ["Inbound Sales", "Inbound Sales 2", "Retention"]), ("Notes", ["", "Q1 focus", "paused"]), ("IsActive", ["True", "False"])],
-        .dispositions: [("DispositionName", ["Resolved", "Resolved - FCR", "Escalated"]), ("ClassificationId", ["1", "2", "5"]), ("IsActive", ["True", "False"])],
-        .scriptSchedules: [("StartTime", ["01:00", "02:30", "23:00"]), ("Status", ["Active", "Inactive"]), ("Occurrences", ["Daily", "Weekly"])],
-        .stationProfiles: [("StationTimeout", ["15", "30", "45"]), ("StationProfileName", ["Default Softphone", "Softphone 45s"])],
-        .stations: [("PhoneNumber", ["5551000101", "5551000102", "5551000199"]), ("CallerId", ["5551000000", "5552000000"]), ("StationProfileId", ["300", "301", "302"])],
-        .unavailableCodes: [("AgentTimeout", ["60", "120", "300"]), ("IsACW", ["True", "False"]), ("Name", ["Break", "Short Break"])],
+        .campaigns: [
+            ("CampaignName", ["Inbound Sales", "Inbound Sales 2", "Retention"]), ("Notes", ["", "Q1 focus", "paused"]),
+            ("IsActive", ["True", "False"]),
+        ],
+        .dispositions: [
+            ("DispositionName", ["Resolved", "Resolved - FCR", "Escalated"]), ("ClassificationId", ["1", "2", "5"]),
+            ("IsActive", ["True", "False"]),
+        ],
+        .scriptSchedules: [
+            ("StartTime", ["01:00", "02:30", "23:00"]), ("Status", ["Active", "Inactive"]),
+            ("Occurrences", ["Daily", "Weekly"]),
+        ],
+        .stationProfiles: [
+            ("StationTimeout", ["15", "30", "45"]), ("StationProfileName", ["Default Softphone", "Softphone 45s"]),
+        ],
+        .stations: [
+            ("PhoneNumber", ["5551000101", "5551000102", "5551000199"]), ("CallerId", ["5551000000", "5552000000"]),
+            ("StationProfileId", ["300", "301", "302"]),
+        ],
+        .unavailableCodes: [
+            ("AgentTimeout", ["60", "120", "300"]), ("IsACW", ["True", "False"]), ("Name", ["Break", "Short Break"]),
+        ],
     ]
 
     static let idBase: [CXoneSandboxEntityKind: Int] = [

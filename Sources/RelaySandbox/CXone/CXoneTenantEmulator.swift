@@ -132,9 +132,12 @@ public final class CXoneTenantEmulator: Sendable {
         // Script schedule entries carry no id: one column cannot change from the same old to the same
         // new value twice in one millisecond, so such a repeat is dated a millisecond earlier.
         var at = at
-        while kind == .scriptSchedules, state.changes[key, default: []].contains(where: { stored in
-            stored.at == at && stored.change.columnName == column && stored.change.oldValue == old && stored.change.newValue == new
-        }) {
+        while kind == .scriptSchedules,
+            state.changes[key, default: []].contains(where: { stored in
+                stored.at == at && stored.change.columnName == column && stored.change.oldValue == old
+                    && stored.change.newValue == new
+            })
+        {
             at = at.advanced(by: .milliseconds(-1))
         }
         let auditID = state.nextAuditID
@@ -165,7 +168,9 @@ public final class CXoneTenantEmulator: Sendable {
                 let station = state.generator.pick(stations)
                 // Two logins of one agent at one station within a millisecond would be one login.
                 var at = now
-                while state.logins[agent.id, default: []].contains(where: { $0.at == at && $0.login.stationID == station.id }) {
+                while state.logins[agent.id, default: []].contains(where: {
+                    $0.at == at && $0.login.stationID == station.id
+                }) {
                     at = at.advanced(by: .milliseconds(-1))
                 }
                 let login = CXoneSandboxLogin(

@@ -14,7 +14,9 @@ public struct CXoneTrafficService: Service {
     ///   - changes: Column changes recorded per interval.
     ///   - logins: Agent logins recorded per interval.
     ///   - interval: Time between two rounds. Default 5 s.
-    public init(tenant: CXoneTenantEmulator, changes: Int, logins: Int, interval: Duration = .seconds(5), clock: any WallClock) {
+    public init(
+        tenant: CXoneTenantEmulator, changes: Int, logins: Int, interval: Duration = .seconds(5), clock: any WallClock
+    ) {
         self.tenant = tenant
         self.changes = changes
         self.logins = logins

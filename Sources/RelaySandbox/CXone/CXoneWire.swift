@@ -35,8 +35,11 @@ enum CXoneWire {
     }
 
     /// `{"error", "error_description"}`: the token endpoint's and the reporting APIs' error body.
-    static func oauthError(_ status: HTTPResponse.Status, _ error: String, _ description: String, headers: HTTPFields = [:]) -> Response {
-        SandboxHTTP.json(status, ["error": .string(error), "error_description": .string(description)], headers: headers)
+    static func oauthError(
+        _ status: HTTPResponse.Status, _ error: String, _ description: String, headers: HTTPFields = [:]
+    ) -> Response {
+        SandboxHTTP.json(
+            status, ["error": .string(error), "error_description": .string(description)], headers: headers)
     }
 
     /// `{"errorCode", "errorMessage", "path", "timestamp"}`: the admin APIs' error body.

@@ -94,7 +94,8 @@ extension DatadogIntakeEmulator: SandboxEmulator {
             switch member.key {
             case "message":
                 let text = member.value.stringValue ?? ""
-                kept.append(key: "message", value: .string(String(text.utf8.prefix(configuration.maxLogBytes / 2)) ?? ""))
+                kept.append(
+                    key: "message", value: .string(String(text.utf8.prefix(configuration.maxLogBytes / 2)) ?? ""))
             case "ddsource", "ddtags", "hostname", "service", "status", "event_id", "timestamp":
                 kept.append(key: member.key, value: member.value)
             default:

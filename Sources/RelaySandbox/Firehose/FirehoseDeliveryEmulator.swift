@@ -24,7 +24,10 @@ public final class FirehoseDeliveryEmulator: Sendable {
     }
 
     /// - Parameter clock: drives the retry backoff and the request `timestamp`.
-    public init(configuration: FirehoseDeliveryConfiguration, transport: HTTPTransport = HTTPTransport(), clock: any WallClock, logger: Logger) {
+    public init(
+        configuration: FirehoseDeliveryConfiguration, transport: HTTPTransport = HTTPTransport(), clock: any WallClock,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
@@ -64,13 +67,15 @@ public final class FirehoseDeliveryEmulator: Sendable {
         while start < events.count {
             let batch = Array(events[start..<min(start + configuration.recordsPerRequest, events.count)])
             let requestID = state.withLock { $0.random.uuid() }
-            let headers: [(name: String, value: String)] = [
-                ("Content-Type", "application/json"), ("X-Amz-Firehose-Protocol-Version", "1.0"),
-                ("X-Amz-Firehose-Request-Id", requestID), ("X-Amz-Firehose-Access-Key", configuration.accessKey),
-                ("X-Amz-Firehose-Source-Arn", configuration.sourceARN),
-            ] + (configuration.gzip ? [("Content-Encoding", "gzip")] : [])
+            let headers: [(name: String, value: String)] =
+                [
+                    ("Content-Type", "application/json"), ("X-Amz-Firehose-Protocol-Version", "1.0"),
+                    ("X-Amz-Firehose-Request-Id", requestID), ("X-Amz-Firehose-Access-Key", configuration.accessKey),
+                    ("X-Amz-Firehose-Source-Arn", configuration.sourceARN),
+                ] + (configuration.gzip ? [("Content-Encoding", "gzip")] : [])
             let request = OutboundRequest(
-                method: "POST", url: configuration.url, headers: headers, body: requestBody(requestID: requestID, batch: batch),
+                method: "POST", url: configuration.url, headers: headers,
+                body: requestBody(requestID: requestID, batch: batch),
                 timeout: configuration.requestTimeout)
             requests.append(FirehoseRequest(request: request, events: batch))
             start += batch.count
@@ -99,10 +104,11 @@ public final class FirehoseDeliveryEmulator: Sendable {
             var status: Int?
             do {
                 status = try await transport.send(prepared.request).status
-            } catch where error.code == .cancelled {
+            } catch  where error.code == .cancelled {
                 throw CancellationError()
             } catch {
-                logger.debug("sandbox Firehose request failed in transport", metadata: ["ccrelay.error": .string(error.message)])
+                logger.debug(
+                    "sandbox Firehose request failed in transport", metadata: ["ccrelay.error": .string(error.message)])
             }
             let lost = state.withLock { state -> Bool in
                 state.stats.requests += 1

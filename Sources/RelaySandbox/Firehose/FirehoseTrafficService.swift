@@ -39,7 +39,8 @@ public final class FirehoseTrafficService: Service, Sendable {
             configuration: FirehoseDeliveryConfiguration(url: url, accessKey: accessKey, recordsPerRequest: 10_000),
             clock: clock, logger: logger)
         state.withLock { $0.emulator = emulator }
-        var generator = GenesysEventBridgeGenerator(seed: UInt64(truncatingIfNeeded: clock.now.sinceEpoch.components.seconds))
+        var generator = GenesysEventBridgeGenerator(
+            seed: UInt64(truncatingIfNeeded: clock.now.sinceEpoch.components.seconds))
         while !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: .seconds(1)) }

@@ -59,7 +59,8 @@ public struct GenesysEventBridgeGenerator: Sendable {
         for _ in 0..<count {
             time += Int64.random(in: 50...700, using: &random)
             let roll = Int.random(in: 0..<20, using: &random)
-            let kind: GeneratedPushEvent.Kind = roll < 9 ? .conversation : roll < 15 ? .audit : roll < 17 ? .edgeMetrics : .transcript
+            let kind: GeneratedPushEvent.Kind =
+                roll < 9 ? .conversation : roll < 15 ? .audit : roll < 17 ? .edgeMetrics : .transcript
             events.append(make(kind, at: Timestamp(millisecondsSinceEpoch: time)))
         }
         return events
@@ -82,7 +83,8 @@ public struct GenesysEventBridgeGenerator: Sendable {
         let event: JSONValue = [
             "version": "0", "id": .string(id), "detail-type": .string(detailType),
             "source": .string("aws.partner/genesys.com/cloud/\(orgID)/ccrelay-sandbox"),
-            "account": "123456789012", "time": .string(Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch / 1000 * 1000).iso8601),
+            "account": "123456789012",
+            "time": .string(Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch / 1000 * 1000).iso8601),
             "region": "us-east-1", "resources": [],
             "detail": [
                 "topicName": .string(topic), "version": "2", "eventBody": body,
@@ -94,24 +96,29 @@ public struct GenesysEventBridgeGenerator: Sendable {
 
     private mutating func audit(_ time: Timestamp) -> GeneratedPushEvent {
         let agent = random.pick(agents)
-        let choices: [(service: String, entityType: String, action: String, property: String, old: String, new: String)] = [
-            ("Presence", "UserPresence", "Update", "PRESENCE", "Break", "Available"),
-            ("Routing", "Queue", "Update", "name", "Support EN", "Support EN (24x7)"),
-            ("Directory", "User", "Update", "title", "Agent", "Senior Agent"),
-            ("Authorization", "Role", "Update", "permissionPolicies", "admin:view", "admin:edit"),
-            ("OAuth", "OAuthClient", "Create", "name", "", "SIEM export"),
-        ]
+        let choices:
+            [(service: String, entityType: String, action: String, property: String, old: String, new: String)] = [
+                ("Presence", "UserPresence", "Update", "PRESENCE", "Break", "Available"),
+                ("Routing", "Queue", "Update", "name", "Support EN", "Support EN (24x7)"),
+                ("Directory", "User", "Update", "title", "Agent", "Senior Agent"),
+                ("Authorization", "Role", "Update", "permissionPolicies", "admin:view", "admin:edit"),
+                ("OAuth", "OAuthClient", "Create", "name", "", "SIEM export"),
+            ]
         let choice = random.pick(choices)
         let entityID = choice.entityType == "UserPresence" ? agent.id : random.uuid()
         let body: JSONValue = [
             "id": .string(random.uuid()), "userId": .string(agent.id), "username": .string(agent.name),
             "clientId": "", "serviceName": .string(choice.service), "eventTime": .string(time.iso8601),
             "action": .string(choice.action), "entityType": .string(choice.entityType),
-            "entity": ["id": .string(entityID), "name": .string(choice.entityType == "UserPresence" ? agent.name : choice.new)],
-            "propertyChanges": [[
-                "property": .string(choice.property),
-                "oldValues": choice.old.isEmpty ? [] : [.string(choice.old)], "newValues": [.string(choice.new)],
-            ]],
+            "entity": [
+                "id": .string(entityID), "name": .string(choice.entityType == "UserPresence" ? agent.name : choice.new),
+            ],
+            "propertyChanges": [
+                [
+                    "property": .string(choice.property),
+                    "oldValues": choice.old.isEmpty ? [] : [.string(choice.old)], "newValues": [.string(choice.new)],
+                ]
+            ],
         ]
         return envelope(
             kind: .audit, detailType: "v2.audits.entitytype.{id}.entityid.{id}",
@@ -119,7 +126,10 @@ public struct GenesysEventBridgeGenerator: Sendable {
     }
 
     private mutating func conversation(_ time: Timestamp) -> GeneratedPushEvent {
-        let phases = ["customer.start", "acd.start", "acd.end", "user.start", "user.end", "customer.end", "acw", "flow.start", "flow.end"]
+        let phases = [
+            "customer.start", "acd.start", "acd.end", "user.start", "user.end", "customer.end", "acw", "flow.start",
+            "flow.end",
+        ]
         let phase = random.pick(phases)
         let conversationID = random.uuid()
         let agent = random.pick(agents)
@@ -140,12 +150,15 @@ public struct GenesysEventBridgeGenerator: Sendable {
         if phase.hasPrefix("user.") || phase == "acw" { body.append(key: "userId", value: .string(agent.id)) }
         if phase == "customer.end" || phase == "user.end" {
             body.append(key: "disconnectType", value: .string(random.pick(Self.disconnectTypes)))
-            body.append(key: "interactingDurationMs", value: .number(JSONNumber(Int.random(in: 15_000...900_000, using: &random))))
+            body.append(
+                key: "interactingDurationMs",
+                value: .number(JSONNumber(Int.random(in: 15_000...900_000, using: &random))))
             body.append(key: "heldDurationMs", value: .number(JSONNumber(Int.random(in: 0...60_000, using: &random))))
         }
         if phase == "acw" {
             body.append(key: "wrapupCode", value: .string(random.uuid()))
-            body.append(key: "wrapupDurationMs", value: .number(JSONNumber(Int.random(in: 2_000...120_000, using: &random))))
+            body.append(
+                key: "wrapupDurationMs", value: .number(JSONNumber(Int.random(in: 2_000...120_000, using: &random))))
         }
         return envelope(
             kind: .conversation, detailType: "v2.detail.events.conversation.{id}.\(phase)",
@@ -155,19 +168,38 @@ public struct GenesysEventBridgeGenerator: Sendable {
     private mutating func edgeMetrics(_ time: Timestamp) -> GeneratedPushEvent {
         let edge = random.pick(edges)
         let processors: [JSONValue] = (0..<4).map { index in
-            ["cpuId": .string(String(index)), "activeTimePct": .number(JSONNumber(Double(Int.random(in: 300...9500, using: &random)) / 100))]
+            [
+                "cpuId": .string(String(index)),
+                "activeTimePct": .number(JSONNumber(Double(Int.random(in: 300...9500, using: &random)) / 100)),
+            ]
         }
         let total = 16 * 1_073_741_824
         let body: JSONValue = [
             "edge": ["id": .string(edge.id), "name": .string(edge.name)], "eventTime": .string(time.iso8601),
             "upTimeMsec": .number(JSONNumber(Int.random(in: 3_600_000...2_592_000_000, using: &random))),
             "processors": .array(processors),
-            "memory": [["type": "physical", "availableBytes": .number(JSONNumber(Int.random(in: total / 10...total / 2, using: &random))),
-                        "totalBytes": .number(JSONNumber(total))]],
-            "disks": [["partitionName": "C:\\", "availableBytes": .number(JSONNumber(Int.random(in: 10_000_000_000...80_000_000_000, using: &random))),
-                       "totalBytes": 128_000_000_000]],
-            "networks": [["ifName": "eth0", "sentBytesPerSec": .number(JSONNumber(Int.random(in: 1000...900_000, using: &random))),
-                          "receivedBytesPerSec": .number(JSONNumber(Int.random(in: 1000...900_000, using: &random)))]],
+            "memory": [
+                [
+                    "type": "physical",
+                    "availableBytes": .number(JSONNumber(Int.random(in: total / 10...total / 2, using: &random))),
+                    "totalBytes": .number(JSONNumber(total)),
+                ]
+            ],
+            "disks": [
+                [
+                    "partitionName": "C:\\",
+                    "availableBytes": .number(
+                        JSONNumber(Int.random(in: 10_000_000_000...80_000_000_000, using: &random))),
+                    "totalBytes": 128_000_000_000,
+                ]
+            ],
+            "networks": [
+                [
+                    "ifName": "eth0",
+                    "sentBytesPerSec": .number(JSONNumber(Int.random(in: 1000...900_000, using: &random))),
+                    "receivedBytesPerSec": .number(JSONNumber(Int.random(in: 1000...900_000, using: &random))),
+                ]
+            ],
         ]
         return envelope(
             kind: .edgeMetrics, detailType: "v2.telephony.providers.edges.{id}.metrics",
@@ -177,24 +209,31 @@ public struct GenesysEventBridgeGenerator: Sendable {
     private mutating func transcript(_ time: Timestamp) -> GeneratedPushEvent {
         let conversationID = random.uuid()
         let lines = [
-            ("EXTERNAL", "hi, I was charged twice for my order"), ("INTERNAL", "sorry about that, let me check the order"),
+            ("EXTERNAL", "hi, I was charged twice for my order"),
+            ("INTERNAL", "sorry about that, let me check the order"),
             ("EXTERNAL", "the order number is on the receipt"), ("INTERNAL", "thanks, I can see the duplicate charge"),
         ]
         let count = Int.random(in: 1...lines.count, using: &random)
         let transcripts: [JSONValue] = lines.prefix(count).enumerated().map { index, line in
             [
                 "utteranceId": .string(random.uuid()), "isFinal": true, "channel": .string(line.0),
-                "alternatives": [[
-                    "confidence": .number(JSONNumber(Double(Int.random(in: 70...99, using: &random)) / 100)),
-                    "offsetMs": .number(JSONNumber(index * 4000)), "durationMs": 3500, "transcript": .string(line.1),
-                ]],
+                "alternatives": [
+                    [
+                        "confidence": .number(JSONNumber(Double(Int.random(in: 70...99, using: &random)) / 100)),
+                        "offsetMs": .number(JSONNumber(index * 4000)), "durationMs": 3500,
+                        "transcript": .string(line.1),
+                    ]
+                ],
                 "engineProvider": "GENESYS", "dialect": "en-US",
             ]
         }
         let body: JSONValue = [
-            "eventTime": .string(time.iso8601), "organizationId": .string(orgID), "conversationId": .string(conversationID),
-            "communicationId": .string(random.uuid()), "sessionStartTimeMs": .number(JSONNumber(time.millisecondsSinceEpoch - 60_000)),
-            "transcriptionStartTimeMs": .number(JSONNumber(time.millisecondsSinceEpoch - 59_000)), "transcripts": .array(transcripts),
+            "eventTime": .string(time.iso8601), "organizationId": .string(orgID),
+            "conversationId": .string(conversationID),
+            "communicationId": .string(random.uuid()),
+            "sessionStartTimeMs": .number(JSONNumber(time.millisecondsSinceEpoch - 60_000)),
+            "transcriptionStartTimeMs": .number(JSONNumber(time.millisecondsSinceEpoch - 59_000)),
+            "transcripts": .array(transcripts),
         ]
         return envelope(
             kind: .transcript, detailType: "v2.conversations.{id}.transcription",

@@ -18,7 +18,8 @@ struct AsyncTransaction: Sendable {
     var results: [JSONObject]
 
     func state(configuration: GenesysOrgConfiguration, now: WallInstant) -> String {
-        let finished = polls >= configuration.asyncQueryPolls
+        let finished =
+            polls >= configuration.asyncQueryPolls
             && submittedAt.duration(to: now) >= configuration.asyncQueryDuration
         if finished { return outcome?.rawValue ?? "Succeeded" }
         return polls == 0 ? "Queued" : "Running"
@@ -63,7 +64,8 @@ extension GenesysOrgEmulator {
             matched.sort { ($0.eventDate, $0.sequence) < ($1.eventDate, $1.sequence) }
             let id = state.correlationGenerator.uuid()
             let outcome = state.pendingAsyncOutcomes.isEmpty ? nil : state.pendingAsyncOutcomes.removeFirst()
-            state.transactions[id] = AsyncTransaction(submittedAt: now, outcome: outcome, results: matched.map(\.object))
+            state.transactions[id] = AsyncTransaction(
+                submittedAt: now, outcome: outcome, results: matched.map(\.object))
             return SandboxHTTP.json(.accepted, ["id": .string(id), "state": "Queued"], headers: headers)
         }
     }
@@ -135,7 +137,9 @@ extension GenesysOrgEmulator {
                 }
                 return .object(record)
             }
-            var body = JSONObject(["id": .string(id), "pageSize": .number(JSONNumber(pageSize)), "entities": .array(entities)])
+            var body = JSONObject([
+                "id": .string(id), "pageSize": .number(JSONNumber(pageSize)), "entities": .array(entities),
+            ])
             if end < transaction.results.count { body["cursor"] = .string("\(id).\(end)") }
             return SandboxHTTP.json(.ok, .object(body), headers: headers)
         }

@@ -44,7 +44,6 @@ public final class GenesysOrgEmulator: Sendable {
     let factory: GenesysRecordFactory
     let state: Mutex<State>
 
-
     /// An org behaving per `configuration`, telling time by `clock`.
     public init(configuration: GenesysOrgConfiguration = .init(), clock: any WallClock) {
         self.configuration = configuration

@@ -205,7 +205,8 @@ extension GenesysOrgEmulator: SandboxEmulator {
         if let retention = configuration.realtimeRetention,
             WallInstant(query.start) < clock.now.advanced(by: .zero - retention)
         {
-            return badRequest("interval starts earlier than the realtime query serves; use the asynchronous audit query.")
+            return badRequest(
+                "interval starts earlier than the realtime query serves; use the asynchronous audit query.")
         }
         let expandUser = request.uri.queryParameters.contains { parameter in
             parameter.key == "expand" && parameter.value.split(separator: ",").contains("user")

@@ -139,7 +139,8 @@ public final class LambdaRuntimeEmulator: Sendable {
 
     /// Records an answer; returns why it was refused, or nil.
     func record(_ answer: LambdaRuntimeAnswer, for requestID: String) -> String? {
-        let (problem, waiters) = state.withLock { state -> (String?, [CheckedContinuation<LambdaRuntimeAnswer?, Never>]) in
+        let (problem, waiters) = state.withLock {
+            state -> (String?, [CheckedContinuation<LambdaRuntimeAnswer?, Never>]) in
             guard state.handedOut.contains(requestID) else {
                 state.refused.append("unknown request id \(requestID)")
                 return ("unknown request id", [])

@@ -1,6 +1,6 @@
-import Logging
 import HTTPTypes
 import Hummingbird
+import Logging
 import RelayCore
 
 /// The Runtime API's HTTP surface under `/2018-06-01`.

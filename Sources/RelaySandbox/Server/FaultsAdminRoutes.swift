@@ -41,7 +41,9 @@ struct FaultKnobs {
     /// A non-empty string knob, or nil when absent.
     func text(_ key: String) throws(Problem) -> String? {
         guard let value = object[key] else { return nil }
-        guard let text = value.stringValue, !text.isEmpty else { throw Problem(message: "\(key): expected a non-empty string") }
+        guard let text = value.stringValue, !text.isEmpty else {
+            throw Problem(message: "\(key): expected a non-empty string")
+        }
         return text
     }
 
@@ -61,14 +63,17 @@ extension FaultsControllable {
     }
 
     private func receiveFaults(_ request: Request) async throws -> Response {
-        guard let body = try await SandboxHTTP.readBody(request), let object = (try? JSONParser.parse(body))?.objectValue else {
+        guard let body = try await SandboxHTTP.readBody(request),
+            let object = (try? JSONParser.parse(body))?.objectValue
+        else {
             return SandboxHTTP.json(.badRequest, ["error": "the body must be a JSON object of fault knobs"])
         }
         let unknown = object.map(\.key).filter { faultKnobs[$0] == nil }
         guard unknown.isEmpty else {
             let known = faultKnobs.keys.sorted().joined(separator: ", ")
             return SandboxHTTP.json(
-                .badRequest, ["error": .string("unknown fault knob(s) \(unknown.joined(separator: ", ")); known: \(known)")])
+                .badRequest,
+                ["error": .string("unknown fault knob(s) \(unknown.joined(separator: ", ")); known: \(known)")])
         }
         do {
             try applyFaults(FaultKnobs(object: object))

@@ -21,8 +21,10 @@ extension SplunkHECEmulator: FaultsControllable {
     func applyFaults(_ knobs: FaultKnobs) throws(FaultKnobs.Problem) {
         let clear = try knobs.flag("clear")
         var queued: [HECFault] = []
-        for (key, fault) in [("busy", HECFault.busy), ("internal_error", .internalError), ("unhealthy", .unhealthy),
-                             ("drop_connection", .dropConnection)] {
+        for (key, fault) in [
+            ("busy", HECFault.busy), ("internal_error", .internalError), ("unhealthy", .unhealthy),
+            ("drop_connection", .dropConnection),
+        ] {
             queued += Array(repeating: fault, count: try knobs.count(key) ?? 0)
         }
         let lose = try knobs.count("lose_acks") ?? 0
@@ -66,9 +68,13 @@ extension DatadogIntakeEmulator: FaultsControllable {
     func applyFaults(_ knobs: FaultKnobs) throws(FaultKnobs.Problem) {
         let clear = try knobs.flag("clear")
         let retryAfter = try knobs.count("retry_after_secs") ?? 1
-        var queued = Array(repeating: DatadogFault.tooManyRequests(retryAfterSeconds: retryAfter), count: try knobs.count("too_many_requests") ?? 0)
-        for (key, fault) in [("internal_error", DatadogFault.internalError), ("unavailable", .unavailable),
-                             ("drop_connection", .dropConnection)] {
+        var queued = Array(
+            repeating: DatadogFault.tooManyRequests(retryAfterSeconds: retryAfter),
+            count: try knobs.count("too_many_requests") ?? 0)
+        for (key, fault) in [
+            ("internal_error", DatadogFault.internalError), ("unavailable", .unavailable),
+            ("drop_connection", .dropConnection),
+        ] {
             queued += Array(repeating: fault, count: try knobs.count(key) ?? 0)
         }
         let revoke = try knobs.text("revoke_api_key")
@@ -78,7 +84,9 @@ extension DatadogIntakeEmulator: FaultsControllable {
     }
 
     var adminStats: JSONValue {
-        let (stats, ids, queued) = state.withLock { state in (state.stats, state.logs.map(\.eventID), state.faults.count) }
+        let (stats, ids, queued) = state.withLock { state in
+            (state.stats, state.logs.map(\.eventID), state.faults.count)
+        }
         let (stored, distinct) = indexSummary(ids)
         return [
             "stored": stored, "distinct_event_ids": distinct, "requests": .number(JSONNumber(stats.requests)),
@@ -104,7 +112,8 @@ extension SumoLogicEmulator: FaultsControllable {
     func applyFaults(_ knobs: FaultKnobs) throws(FaultKnobs.Problem) {
         let clear = try knobs.flag("clear")
         let retryAfter = try knobs.count("retry_after_secs") ?? 1
-        var queued = Array(repeating: SumoFault.throttled(retryAfterSeconds: retryAfter), count: try knobs.count("throttled") ?? 0)
+        var queued = Array(
+            repeating: SumoFault.throttled(retryAfterSeconds: retryAfter), count: try knobs.count("throttled") ?? 0)
         queued += Array(repeating: .unavailable, count: try knobs.count("unavailable") ?? 0)
         queued += Array(repeating: .dropConnection, count: try knobs.count("drop_connection") ?? 0)
         if clear { state.withLock { $0.faults.removeAll() } }

@@ -1,6 +1,6 @@
 import Hummingbird
-import RelayCore
 import Logging
+import RelayCore
 import ServiceLifecycle
 
 /// An emulator that can be served over HTTP: it contributes its routes; the shared plumbing below

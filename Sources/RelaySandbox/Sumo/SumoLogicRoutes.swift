@@ -54,12 +54,14 @@ extension SumoLogicEmulator: SandboxEmulator {
         let sourceName = request.headers[Self.nameHeader]
         let sourceHost = request.headers[Self.hostHeader]
         let fields = Self.parseFields(request.headers[Self.fieldsHeader])
-        let lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).compactMap { bytes -> SumoReceivedLine? in
+        let lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).compactMap {
+            bytes -> SumoReceivedLine? in
             var line = String(decoding: bytes, as: UTF8.self)
             if line.hasSuffix("\r") { line.removeLast() }
             guard !line.isEmpty else { return nil }
             return SumoReceivedLine(
-                line: line, code: code, category: category, sourceName: sourceName, sourceHost: sourceHost, fields: fields)
+                line: line, code: code, category: category, sourceName: sourceName, sourceHost: sourceHost,
+                fields: fields)
         }
         store(lines)
         return Self.text(200, "")

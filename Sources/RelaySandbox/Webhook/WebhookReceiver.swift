@@ -94,7 +94,9 @@ public final class WebhookReceiver: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { state -> Bool in
-                    if (attempts ? state.attempts : state.posts.count) >= count || state.cancelledWaiters.remove(id) != nil {
+                    if (attempts ? state.attempts : state.posts.count) >= count
+                        || state.cancelledWaiters.remove(id) != nil
+                    {
                         return true
                     }
                     state.waiters.append(Waiter(id: id, count: count, attempts: attempts, continuation: continuation))

@@ -24,7 +24,9 @@ public struct DatadogLogsEncoder: Sendable {
     static let reservedKeys: Set<String> = ["message", "ddsource", "ddtags", "hostname", "service", "status"]
 
     /// - Parameter maxLogBytes: largest entry; default the intake's 1 MB (tests pass less).
-    public init(configuration: DatadogLogsSinkConfiguration, maxLogBytes: Int = DatadogLogsSinkConfiguration.Limits.logBytes) {
+    public init(
+        configuration: DatadogLogsSinkConfiguration, maxLogBytes: Int = DatadogLogsSinkConfiguration.Limits.logBytes
+    ) {
         self.configuration = configuration
         self.maxLogBytes = max(maxLogBytes, 1024)
         var tail: [UInt8] = []
@@ -49,7 +51,9 @@ public struct DatadogLogsEncoder: Sendable {
             fields.append(key: "event_id", value: .string(entry.eventID))
             fields.append(key: "timestamp", value: .string(entry.timestamp.iso8601))
             fields.append(key: "raw_payload", value: .string(String(decoding: entry.payload, as: UTF8.self)))
-            return trimmed(header(entry, message: "unparseable event \(entry.eventID)"), fields, originalBytes: entry.payload.count)
+            return trimmed(
+                header(entry, message: "unparseable event \(entry.eventID)"), fields, originalBytes: entry.payload.count
+            )
         }
         var out = header(entry, message: Self.summary(of: event))
         if event.contains(where: { Self.reservedKeys.contains($0.key) }) {
@@ -97,7 +101,9 @@ public struct DatadogLogsEncoder: Sendable {
             }
             cut = true
             let room = budget - out.count - prefixLength - 2
-            if case .string(let text) = member.value, room > 64, let shortened = Self.prefix(of: text, encodedWithin: room) {
+            if case .string(let text) = member.value, room > 64,
+                let shortened = Self.prefix(of: text, encodedWithin: room)
+            {
                 out.append(contentsOf: encoded.prefix(prefixLength))
                 JSONWriter.writeString(shortened, into: &out)
             } else if dropped.count < 32 {
@@ -119,7 +125,9 @@ public struct DatadogLogsEncoder: Sendable {
         var length = min(text.utf8.count, limit)
         while length > 0 {
             var end = text.utf8.index(text.utf8.startIndex, offsetBy: length)
-            while end > text.utf8.startIndex, String.Index(end, within: text) == nil { text.utf8.formIndex(before: &end) }
+            while end > text.utf8.startIndex, String.Index(end, within: text) == nil {
+                text.utf8.formIndex(before: &end)
+            }
             let candidate = String(text[..<end])
             var encoded: [UInt8] = []
             JSONWriter.writeString(candidate, into: &encoded)

@@ -166,7 +166,8 @@ public struct DatadogLogsSink: Sink {
             body = Gzip.compress(body, level: .fastest)
             headers.append(("Content-Encoding", "gzip"))
         }
-        let request = OutboundRequest(method: "POST", url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
+        let request = OutboundRequest(
+            method: "POST", url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
         do {
             return DatadogLogsResponse.outcome(for: try await transport.send(request))
         } catch {

@@ -5,7 +5,9 @@ import RelayCore
 extension FileSinkConfiguration: SinkComponent {
     public static let typeName = "file"
 
-    static let keys: Set<String> = ["type", "path", "max_bytes", "max_age_secs", "compress_rotated", "file_mode", "batch", "retry"]
+    static let keys: Set<String> = [
+        "type", "path", "max_bytes", "max_age_secs", "compress_rotated", "file_mode", "batch", "retry",
+    ]
 
     public static func read(name: String, _ node: ConfigNode) -> FileSinkConfiguration? {
         node.rejectUnknownKeys(allowed: keys)

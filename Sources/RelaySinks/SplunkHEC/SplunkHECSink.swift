@@ -16,7 +16,10 @@ public struct SplunkHECSink: Sink {
     /// - Parameters:
     ///   - store: keeps the sink's channel GUID across restarts.
     ///   - clock: times endpoint cool-downs.
-    public init(configuration: SplunkHECSinkConfiguration, transport: HTTPTransport, store: any KeyValueStore, clock: any WallClock) {
+    public init(
+        configuration: SplunkHECSinkConfiguration, transport: HTTPTransport, store: any KeyValueStore,
+        clock: any WallClock
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.encoder = SplunkHECEncoder(configuration: configuration)
@@ -119,6 +122,7 @@ public struct SplunkHECSink: Sink {
         }
         let url = bases[bases.indices.contains(endpoint) ? endpoint : 0] + path
         return try await transport.send(
-            OutboundRequest(method: "POST", url: url, headers: headers, body: payload, timeout: configuration.requestTimeout))
+            OutboundRequest(
+                method: "POST", url: url, headers: headers, body: payload, timeout: configuration.requestTimeout))
     }
 }

@@ -49,7 +49,8 @@ extension SplunkHECSinkConfiguration: SinkComponent {
             batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
             retry: DeliveryConfigReader.retry(node.optional("retry"), default: defaults.retry),
             acknowledgement: acknowledgement,
-            endpointCooldown: node.seconds("endpoint_cooldown_secs", default: defaults.endpointCooldown, range: 0...3600)
+            endpointCooldown: node.seconds(
+                "endpoint_cooldown_secs", default: defaults.endpointCooldown, range: 0...3600)
         )
         return endpoints.isEmpty || token == nil ? nil : configuration
     }

@@ -10,7 +10,9 @@ public struct StdoutSinkConfiguration: Sendable, Equatable {
     public var retry: RetryPolicy
 
     /// A configuration; each parameter defaults as its property documents.
-    public init(name: String, batch: BatchConfiguration = BatchConfiguration(concurrency: 1), retry: RetryPolicy = RetryPolicy()) {
+    public init(
+        name: String, batch: BatchConfiguration = BatchConfiguration(concurrency: 1), retry: RetryPolicy = RetryPolicy()
+    ) {
         self.name = name
         self.batch = batch
         self.retry = retry

@@ -87,7 +87,8 @@ public struct SumoLogicSink: Sink {
         switch response.status {
         case 200..<300: return .delivered
         case 408, 429, 500...599:
-            return .retry(status: response.status, reason: "Sumo Logic answered \(words)", retryAfter: response.retryAfter)
+            return .retry(
+                status: response.status, reason: "Sumo Logic answered \(words)", retryAfter: response.retryAfter)
         case 401, 403: return .credentialRejected(reason: "Sumo Logic refused the HTTP source URL: \(words)")
         default: return .rejected(reason: "Sumo Logic refused the logs: \(words)")
         }
@@ -112,7 +113,8 @@ extension DeliveryOutcome {
     var failureReason: String {
         switch self {
         case .delivered, .awaitingAcknowledgement: ""
-        case .retriable(let reason, _), .unavailable(let reason, _), .rejected(let reason), .credentialRejected(let reason),
+        case .retriable(let reason, _), .unavailable(let reason, _), .rejected(let reason),
+            .credentialRejected(let reason),
             .poisoned(_, let reason):
             reason
         case .partial(let fates): fates.retryReason

@@ -1,5 +1,5 @@
-import RelayCore
 import RelayConfig
+import RelayCore
 
 /// Reads `state:`: SQLite (`sqlite.path`) by default, or a PostgreSQL store shared by several
 /// instances (`postgres.url`, `postgres.pool_size`, `postgres.schema`), the ledger and dead-letter
@@ -8,7 +8,10 @@ public enum StateConfigReader {
     public static func read(_ node: ConfigNode?) -> StateConfiguration {
         var settings = StateConfiguration()
         guard let node, node.mapping() != nil else { return settings }
-        node.rejectUnknownKeys(allowed: ["sqlite", "postgres", "ledger_retention_secs", "lease_secs", "outbox_claim_secs", "dead_letter_retention_secs"])
+        node.rejectUnknownKeys(allowed: [
+            "sqlite", "postgres", "ledger_retention_secs", "lease_secs", "outbox_claim_secs",
+            "dead_letter_retention_secs",
+        ])
         if let sqlite = node.optional("sqlite"), sqlite.mapping() != nil {
             sqlite.rejectUnknownKeys(allowed: ["path"])
             settings.sqlitePath = sqlite.string("path", default: settings.sqlitePath)
@@ -27,7 +30,8 @@ public enum StateConfigReader {
         }
         if node.optional("dead_letter_retention_secs") != nil {
             let retention = node.seconds(
-                "dead_letter_retention_secs", default: settings.deadLetterRetention ?? .zero, range: 0...(3660 * 86_400))
+                "dead_letter_retention_secs", default: settings.deadLetterRetention ?? .zero, range: 0...(3660 * 86_400)
+            )
             settings.deadLetterRetention = retention == .zero ? nil : retention
         }
         return settings

@@ -23,7 +23,8 @@ public struct StateConfiguration: Sendable, Equatable {
 
     public init(
         sqlitePath: String = "ccrelay-state/state.sqlite", ledgerRetention: Duration = .seconds(7 * 86_400),
-        postgres: PostgresStateConfiguration? = nil, leaseDuration: Duration = .seconds(30), outboxClaim: Duration? = nil,
+        postgres: PostgresStateConfiguration? = nil, leaseDuration: Duration = .seconds(30),
+        outboxClaim: Duration? = nil,
         deadLetterRetention: Duration? = .seconds(30 * 86_400)
     ) {
         self.deadLetterRetention = deadLetterRetention

@@ -100,7 +100,8 @@ enum PostgresSchema {
             try await connection.execute("SELECT pg_advisory_xact_lock(\(lockKey(schema: schema)))", logger: logger)
             if let schema {
                 // Validated to letters, digits and '_' by the configuration.
-                try await connection.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                try await connection.execute(
+                    PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
             }
             try await connection.execute(
                 """
@@ -112,9 +113,10 @@ enum PostgresSchema {
                 """,
                 logger: logger)
             var applied: Set<Int> = []
-            for try await version in try await connection.query("SELECT version FROM ccrelay_migrations", logger: logger)
-                .decode(Int.self)
-            {
+            for try await version in try await connection.query(
+                "SELECT version FROM ccrelay_migrations", logger: logger
+            )
+            .decode(Int.self) {
                 applied.insert(version)
             }
             let known = Set(migrations.map(\.version))
@@ -131,7 +133,8 @@ enum PostgresSchema {
                 try await connection.execute(
                     "INSERT INTO ccrelay_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger)
-                logger.notice("State store schema migrated", metadata: ["ccrelay.schema_version": "\(migration.version)"])
+                logger.notice(
+                    "State store schema migrated", metadata: ["ccrelay.schema_version": "\(migration.version)"])
             }
             try await connection.execute("COMMIT", logger: logger)
         } catch {

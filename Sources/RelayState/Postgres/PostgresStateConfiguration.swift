@@ -60,7 +60,8 @@ public struct PostgresStateConfiguration: Sendable, Equatable, CustomStringConve
                 }
                 tls = mode
             default:
-                throw RelayError(.configInvalid, "unknown URL parameter \"\(item.name)\" (known: sslmode): \(Self.redact(url))")
+                throw RelayError(
+                    .configInvalid, "unknown URL parameter \"\(item.name)\" (known: sslmode): \(Self.redact(url))")
             }
         }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
@@ -86,7 +87,9 @@ public struct PostgresStateConfiguration: Sendable, Equatable, CustomStringConve
                 !schema.isEmpty && schema.count <= 63 && schema.first.map { !$0.isNumber } == true
                 && schema.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
             guard valid else {
-                throw RelayError(.configInvalid, "schema \"\(schema)\" must use letters, digits and '_' only (not starting with a digit)")
+                throw RelayError(
+                    .configInvalid,
+                    "schema \"\(schema)\" must use letters, digits and '_' only (not starting with a digit)")
             }
         }
     }
@@ -102,7 +105,8 @@ public struct PostgresStateConfiguration: Sendable, Equatable, CustomStringConve
 
     /// A URL with whatever sits between `://` and `@` reduced to the user name, for error messages.
     static func redact(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://"), let at = url.range(of: "@", range: schemeEnd.upperBound..<url.endIndex)
+        guard let schemeEnd = url.range(of: "://"),
+            let at = url.range(of: "@", range: schemeEnd.upperBound..<url.endIndex)
         else { return url }
         let userInfo = url[schemeEnd.upperBound..<at.lowerBound]
         let user = userInfo.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""

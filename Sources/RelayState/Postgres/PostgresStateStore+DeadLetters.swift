@@ -3,16 +3,19 @@ import PostgresNIO
 import RelayCore
 
 extension PostgresStateStore {
-    static let deadLetterColumns = "id, origin, sink, event_id, payload, reason, attempts, created_at_ms, timestamp_ms, platform"
+    static let deadLetterColumns =
+        "id, origin, sink, event_id, payload, reason, attempts, created_at_ms, timestamp_ms, platform"
 
     static func deadLetters(_ rows: PostgresRowSequence) async throws -> [DeadLetter] {
         var letters: [DeadLetter] = []
-        for try await (id, origin, sink, eventID, payload, reason, attempts, createdMS, timestampMS, platform) in rows.decode(
-            (Int64, String, String?, String?, ByteBuffer, String, Int, Int64, Int64?, String?).self)
+        for try await (id, origin, sink, eventID, payload, reason, attempts, createdMS, timestampMS, platform)
+            in rows.decode(
+                (Int64, String, String?, String?, ByteBuffer, String, Int, Int64, Int64?, String?).self)
         {
             letters.append(
                 DeadLetter(
-                    id: id, origin: origin, sink: sink, eventID: eventID, payload: Array(buffer: payload), reason: reason,
+                    id: id, origin: origin, sink: sink, eventID: eventID, payload: Array(buffer: payload),
+                    reason: reason,
                     attempts: attempts, createdAt: Timestamp(millisecondsSinceEpoch: createdMS),
                     timestamp: timestampMS.map { Timestamp(millisecondsSinceEpoch: $0) },
                     platform: platform.map { Platform(rawValue: $0) }))
@@ -68,7 +71,8 @@ extension PostgresStateStore {
         let cutoffMS = cutoff.timestamp.millisecondsSinceEpoch
         return try await withConnection("purge dead letters") { connection in
             try await Self.count(
-                connection.query("DELETE FROM dead_letters WHERE created_at_ms < \(cutoffMS) RETURNING 1", logger: logger))
+                connection.query(
+                    "DELETE FROM dead_letters WHERE created_at_ms < \(cutoffMS) RETURNING 1", logger: logger))
         }
     }
 
@@ -84,7 +88,8 @@ extension PostgresStateStore {
     public func oldestEnqueued(sink: String) async throws -> Timestamp? {
         try await withConnection("oldest outbox row") { connection in
             try await Self.first(
-                connection.query("SELECT min(enqueued_at_ms) FROM outbox WHERE sink = \(sink)", logger: logger), as: Int64?.self
+                connection.query("SELECT min(enqueued_at_ms) FROM outbox WHERE sink = \(sink)", logger: logger),
+                as: Int64?.self
             )?.map { Timestamp(millisecondsSinceEpoch: $0) }
         }
     }

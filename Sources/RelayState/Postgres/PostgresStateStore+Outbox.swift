@@ -142,7 +142,8 @@ extension PostgresStateStore {
     public func acknowledge(sink: String, ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         try await withConnection("acknowledge") { connection in
-            try await connection.execute("DELETE FROM outbox WHERE sink = \(sink) AND id = ANY(\(ids)::int8[])", logger: logger)
+            try await connection.execute(
+                "DELETE FROM outbox WHERE sink = \(sink) AND id = ANY(\(ids)::int8[])", logger: logger)
         }
     }
 
@@ -151,7 +152,8 @@ extension PostgresStateStore {
         guard !ids.isEmpty else { return }
         try await withConnection("release") { connection in
             try await connection.execute(
-                "UPDATE outbox SET claimed_until_ms = NULL WHERE sink = \(sink) AND id = ANY(\(ids)::int8[])", logger: logger)
+                "UPDATE outbox SET claimed_until_ms = NULL WHERE sink = \(sink) AND id = ANY(\(ids)::int8[])",
+                logger: logger)
         }
     }
 
@@ -179,7 +181,8 @@ extension PostgresStateStore {
 
     public func outboxDepth(sink: String) async throws -> Int {
         try await withConnection("outbox depth") { connection in
-            try await Self.first(connection.query("SELECT count(*) FROM outbox WHERE sink = \(sink)", logger: logger), as: Int.self)
+            try await Self.first(
+                connection.query("SELECT count(*) FROM outbox WHERE sink = \(sink)", logger: logger), as: Int.self)
                 ?? 0
         }
     }

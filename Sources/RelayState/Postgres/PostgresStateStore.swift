@@ -99,7 +99,9 @@ public final class PostgresStateStore: StateStore, Service {
         try? await connection.close()
     }
 
-    private static func connectionSettings(_ configuration: PostgresStateConfiguration) throws -> PostgresConnection.Configuration {
+    private static func connectionSettings(_ configuration: PostgresStateConfiguration) throws
+        -> PostgresConnection.Configuration
+    {
         let tls: PostgresConnection.Configuration.TLS
         switch configuration.tls {
         case .disable: tls = .disable
@@ -137,14 +139,17 @@ public final class PostgresStateStore: StateStore, Service {
         switch await migration.wait() {
         case .success: return
         case .failure(is PostgresMigrationGate.Closed):
-            throw RelayError(.stateStore, "state store \(operation) failed on \(configuration.redactedURL): the store is closed")
+            throw RelayError(
+                .stateStore, "state store \(operation) failed on \(configuration.redactedURL): the store is closed")
         case .failure(let error):
             throw storeError(operation, error)
         }
     }
 
     /// Runs `body` on one pooled connection outside a transaction, mapping errors.
-    func withConnection<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws
+        -> T
+    {
         try await ready(operation)
         do {
             return try await client.withConnection { connection in try await body(connection) }
@@ -155,7 +160,8 @@ public final class PostgresStateStore: StateStore, Service {
 
     /// Runs `body` in one transaction (rolled back if it throws), mapping errors. A deadlock or
     /// serialization failure (another instance's transaction crossed this one) is retried twice.
-    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T
+    {
         try await ready(operation)
         var attempt = 1
         while true {
@@ -173,7 +179,8 @@ public final class PostgresStateStore: StateStore, Service {
                 }
             } catch let error as PSQLError where attempt < 3 && Self.isTransient(error) {
                 attempt += 1
-                logger.debug("State store transaction retried after a conflict", metadata: ["ccrelay.operation": "\(operation)"])
+                logger.debug(
+                    "State store transaction retried after a conflict", metadata: ["ccrelay.operation": "\(operation)"])
             } catch {
                 throw storeError(operation, error)
             }
@@ -198,7 +205,8 @@ public final class PostgresStateStore: StateStore, Service {
             if let info = error.serverInfo {
                 let state = info[.sqlState] ?? "?"
                 let message = info[.message] ?? "no message"
-                return RelayError(.stateStore, "state store \(operation) failed on \(place): PostgreSQL \(state): \(message)")
+                return RelayError(
+                    .stateStore, "state store \(operation) failed on \(place): PostgreSQL \(state): \(message)")
             }
             if error.code == .queryCancelled { return CancellationError() }
             let underlying = error.underlying.map { ": \($0)" } ?? ""
@@ -212,7 +220,8 @@ public final class PostgresStateStore: StateStore, Service {
 
     public func value(forKey key: String) async throws -> String? {
         try await withConnection("read value") { connection in
-            try await Self.first(connection.query("SELECT value FROM kv WHERE key = \(key)", logger: logger), as: String.self)
+            try await Self.first(
+                connection.query("SELECT value FROM kv WHERE key = \(key)", logger: logger), as: String.self)
         }
     }
 
@@ -237,7 +246,8 @@ public final class PostgresStateStore: StateStore, Service {
         try await withConnection("read checkpoint") { connection in
             try await Self.first(
                 connection.query(
-                    "SELECT value FROM checkpoints WHERE source = \(source) AND partition = \(partition)", logger: logger),
+                    "SELECT value FROM checkpoints WHERE source = \(source) AND partition = \(partition)",
+                    logger: logger),
                 as: String.self)
         }
     }

@@ -23,7 +23,8 @@ extension SQLiteStateStore {
 
     public func deadLetter(id: Int64) async throws -> DeadLetter? {
         try await read("read dead letter") { db in
-            try Row.fetchOne(db.cachedStatement(sql: StateSQL.selectDeadLetter), arguments: [id]).map(Self.deadLetter(from:))
+            try Row.fetchOne(db.cachedStatement(sql: StateSQL.selectDeadLetter), arguments: [id]).map(
+                Self.deadLetter(from:))
         }
     }
 
@@ -34,7 +35,8 @@ extension SQLiteStateStore {
             if let ids {
                 candidates = ids
             } else if let sink {
-                candidates = try Int64.fetchAll(db.cachedStatement(sql: StateSQL.replayableDeadLetterIDsOfSink), arguments: [sink])
+                candidates = try Int64.fetchAll(
+                    db.cachedStatement(sql: StateSQL.replayableDeadLetterIDsOfSink), arguments: [sink])
             } else {
                 candidates = try Int64.fetchAll(db.cachedStatement(sql: StateSQL.replayableDeadLetterIDs))
             }
@@ -43,7 +45,9 @@ extension SQLiteStateStore {
             let select = try db.cachedStatement(sql: StateSQL.selectDeadLetter)
             var replayed = 0
             for id in candidates {
-                if let sink, let letter = try Row.fetchOne(select, arguments: [id]).map(Self.deadLetter(from:)), letter.sink != sink {
+                if let sink, let letter = try Row.fetchOne(select, arguments: [id]).map(Self.deadLetter(from:)),
+                    letter.sink != sink
+                {
                     continue
                 }
                 try replay.execute(arguments: [nowMS, id])

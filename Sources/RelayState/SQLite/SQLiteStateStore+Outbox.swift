@@ -19,13 +19,15 @@ extension SQLiteStateStore {
         return try await write("append") { db in
             if let lease {
                 let held = try Int.fetchOne(
-                    db.cachedStatement(sql: StateSQL.leaseHeld), arguments: [lease.source, lease.partition, lease.owner, nowMS])
+                    db.cachedStatement(sql: StateSQL.leaseHeld),
+                    arguments: [lease.source, lease.partition, lease.owner, nowMS])
                 guard held != nil else { throw lease.lostError }
             }
             var result = AppendResult()
             if !records.isEmpty {
                 let ledger = try db.cachedStatement(sql: StateSQL.insertLedger)
-                let legacy = legacyLedger.withLock { $0 } ? try db.cachedStatement(sql: StateSQL.legacyLedgerHolds) : nil
+                let legacy =
+                    legacyLedger.withLock { $0 } ? try db.cachedStatement(sql: StateSQL.legacyLedgerHolds) : nil
                 let outbox = try db.cachedStatement(sql: StateSQL.insertOutbox)
                 for record in records {
                     let timestampMS = record.timestamp.millisecondsSinceEpoch

@@ -58,7 +58,8 @@ public final class SQLiteStateStore: StateStore {
             let pool = try DatabasePool(path: path, configuration: grdb)
             try SQLiteSchema.migrator.migrate(pool)
             self.pool = pool
-            legacyLedger = Mutex(try pool.read { db in try Bool.fetchOne(db, sql: StateSQL.legacyLedgerIsEmpty) } == false)
+            legacyLedger = Mutex(
+                try pool.read { db in try Bool.fetchOne(db, sql: StateSQL.legacyLedgerIsEmpty) } == false)
         } catch {
             throw Self.storeError("open", path: path, error)
         }

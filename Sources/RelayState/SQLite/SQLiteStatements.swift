@@ -48,7 +48,8 @@ enum StateSQL {
 
     static let outboxDepth = "SELECT count(*) FROM outbox WHERE sink = ?"
 
-    static let deadLetterColumns = "id, origin, sink, event_id, payload, reason, attempts, created_at_ms, timestamp_ms, platform"
+    static let deadLetterColumns =
+        "id, origin, sink, event_id, payload, reason, attempts, created_at_ms, timestamp_ms, platform"
 
     static let selectDeadLetters = "SELECT \(deadLetterColumns) FROM dead_letters ORDER BY id DESC LIMIT ?"
 
@@ -68,9 +69,11 @@ enum StateSQL {
 
     static let deleteDeadLetter = "DELETE FROM dead_letters WHERE id = ?"
 
-    static let replayableDeadLetterIDs = "SELECT id FROM dead_letters WHERE sink IS NOT NULL AND event_id IS NOT NULL ORDER BY id"
+    static let replayableDeadLetterIDs =
+        "SELECT id FROM dead_letters WHERE sink IS NOT NULL AND event_id IS NOT NULL ORDER BY id"
 
-    static let replayableDeadLetterIDsOfSink = "SELECT id FROM dead_letters WHERE sink = ? AND event_id IS NOT NULL ORDER BY id"
+    static let replayableDeadLetterIDsOfSink =
+        "SELECT id FROM dead_letters WHERE sink = ? AND event_id IS NOT NULL ORDER BY id"
 
     static let purgeDeadLetters = "DELETE FROM dead_letters WHERE created_at_ms < ?"
 
@@ -80,7 +83,8 @@ enum StateSQL {
 
     static let selectValue = "SELECT value FROM kv WHERE key = ?"
 
-    static let upsertValue = "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    static let upsertValue =
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
     static let deleteValue = "DELETE FROM kv WHERE key = ?"
 
@@ -101,7 +105,8 @@ enum StateSQL {
         """
 
     /// Arguments: until, source, partition, owner.
-    static let renewLease = "UPDATE partition_leases SET expires_at_ms = ? WHERE source = ? AND partition = ? AND owner = ?"
+    static let renewLease =
+        "UPDATE partition_leases SET expires_at_ms = ? WHERE source = ? AND partition = ? AND owner = ?"
 
     static let releaseLease = "DELETE FROM partition_leases WHERE source = ? AND partition = ? AND owner = ?"
 

@@ -60,7 +60,8 @@ public enum PullSourceCompliance {
     /// A first cycle takes all 20 records; after new records arrive, the next cycle (of the same
     /// instance, or of a new one when `restart`) reads only those.
     static func resumes(
-        _ platform: PullSourceCompliancePlatform, clock: ManualClock, intake: InMemoryIntake, restart: Bool, _ checker: Checker
+        _ platform: PullSourceCompliancePlatform, clock: ManualClock, intake: InMemoryIntake, restart: Bool,
+        _ checker: Checker
     ) async throws {
         let first = try platform.makeSource()
         let initial = try await first.runCycle(into: intake, logger: logger)
@@ -72,14 +73,17 @@ public enum PullSourceCompliance {
         try checker.require(resumed.accepted == 5, "the resumed cycle accepted \(resumed.accepted) of 5 new records")
         try checker.require(
             resumed.records == 5 && resumed.duplicates == 0,
-            "the resumed cycle read \(resumed.records) records (\(resumed.duplicates) already committed) for 5 new ones")
+            "the resumed cycle read \(resumed.records) records (\(resumed.duplicates) already committed) for 5 new ones"
+        )
         let held = await intake.eventIDs.count
         try checker.require(held == 25, "the intake holds \(held) events, expected 25")
     }
 
     /// A cycle whose second commit is refused: the next cycle of the same instance still collects
     /// every record, so nothing past the refused commit was taken as done.
-    static func refusedCommit(_ platform: PullSourceCompliancePlatform, intake: InMemoryIntake, _ checker: Checker) async throws {
+    static func refusedCommit(_ platform: PullSourceCompliancePlatform, intake: InMemoryIntake, _ checker: Checker)
+        async throws
+    {
         let source = try platform.makeSource()
         let failing = FailingIntake(over: intake, failingCommit: 2)
         _ = try? await source.runCycle(into: failing, logger: logger)

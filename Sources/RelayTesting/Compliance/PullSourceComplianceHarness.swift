@@ -35,7 +35,8 @@ public protocol PullSourceComplianceHarness: Sendable, CustomStringConvertible {
     /// start (without a checkpoint) at least an hour back, further than this plus a minute.
     var lookback: Duration { get }
     /// Runs `body` with the platform up, every timer on `clock`.
-    func withPlatform(clock: ManualClock, _ body: @Sendable (PullSourceCompliancePlatform) async throws -> Void) async throws
+    func withPlatform(clock: ManualClock, _ body: @Sendable (PullSourceCompliancePlatform) async throws -> Void)
+        async throws
 }
 
 extension PullSourceComplianceHarness {

@@ -20,11 +20,14 @@ extension SinkCompliance {
         try checker.require(result.deadLettered == 0, "dead-lettered \(result.deadLettered)")
         try checker.require(result.remaining == 0, "\(result.remaining) rows remain")
         let arrived = try destination.arrived()
-        try checker.require(arrived.count == records.count, "\(arrived.count) arrived for \(records.count) rows (duplicates?)")
-        try checker.require(Set(arrived) == Set(records.map(\.eventID)), "the rows that arrived are not the rows appended")
+        try checker.require(
+            arrived.count == records.count, "\(arrived.count) arrived for \(records.count) rows (duplicates?)")
+        try checker.require(
+            Set(arrived) == Set(records.map(\.eventID)), "the rows that arrived are not the rows appended")
         let depths = probe.depths.withLock { $0 }
         try checker.require(depths.count >= 2, "the sink was asked \(depths.count) times; the fault was not retried")
-        try checker.require(depths.allSatisfy { $0 == records.count }, "a row left the outbox before delivery: \(depths)")
+        try checker.require(
+            depths.allSatisfy { $0 == records.count }, "a row left the outbox before delivery: \(depths)")
         let depth = try await store.outboxDepth(sink: SinkComplianceKit.sinkName)
         try checker.require(depth == 0, "\(depth) rows left in the outbox")
     }
@@ -48,7 +51,8 @@ extension SinkCompliance {
         let letters = try await store.deadLetters(limit: 10)
         try checker.require(letters.map(\.eventID) == records.map(\.eventID), "dead letters \(letters.map(\.eventID))")
         let reason = letters.first?.reason ?? ""
-        try checker.require(reason.contains(failure.words), "the dead letter's reason \"\(reason)\" lacks \"\(failure.words)\"")
+        try checker.require(
+            reason.contains(failure.words), "the dead letter's reason \"\(reason)\" lacks \"\(failure.words)\"")
         try checker.require(letters.first?.sink == SinkComplianceKit.sinkName, "the dead letter names another sink")
         try checker.require(try destination.arrived().isEmpty, "events arrived despite the refusal")
     }

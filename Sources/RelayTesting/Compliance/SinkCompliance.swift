@@ -51,8 +51,10 @@ public enum SinkCompliance {
             try await harness.withDestination(clock: clock) { destination in
                 switch testCase.check {
                 case .delivers: try await delivers(destination, directory: directory, clock: clock, checker)
-                case .reportsRetriableFailure: try await retriable(destination, directory: directory, clock: clock, checker)
-                case .reportsPermanentFailure: try await rejected(destination, directory: directory, clock: clock, checker)
+                case .reportsRetriableFailure:
+                    try await retriable(destination, directory: directory, clock: clock, checker)
+                case .reportsPermanentFailure:
+                    try await rejected(destination, directory: directory, clock: clock, checker)
                 case .reportsCredentialRejection:
                     try await credentialRejected(destination, directory: directory, clock: clock, checker)
                 case .workerRetriesThenDelivers:
@@ -67,7 +69,9 @@ public enum SinkCompliance {
     }
 
     /// A batch is delivered (acknowledged where the destination acknowledges) and arrives in order.
-    static func delivers(_ destination: SinkComplianceDestination, directory: String, clock: ManualClock, _ checker: Checker)
+    static func delivers(
+        _ destination: SinkComplianceDestination, directory: String, clock: ManualClock, _ checker: Checker
+    )
         async throws
     {
         let store = try SinkComplianceKit.openStore(directory)
@@ -79,7 +83,9 @@ public enum SinkCompliance {
     }
 
     /// A 5xx or 429 is reported as one to retry (retriable or unavailable) and delivers nothing.
-    static func retriable(_ destination: SinkComplianceDestination, directory: String, clock: ManualClock, _ checker: Checker)
+    static func retriable(
+        _ destination: SinkComplianceDestination, directory: String, clock: ManualClock, _ checker: Checker
+    )
         async throws
     {
         let store = try SinkComplianceKit.openStore(directory)
@@ -90,7 +96,9 @@ public enum SinkCompliance {
     }
 
     /// A batch the destination refuses for good is reported as rejected with the destination's words.
-    static func rejected(_ destination: SinkComplianceDestination, directory: String, clock: ManualClock, _ checker: Checker)
+    static func rejected(
+        _ destination: SinkComplianceDestination, directory: String, clock: ManualClock, _ checker: Checker
+    )
         async throws
     {
         let store = try SinkComplianceKit.openStore(directory)

@@ -45,7 +45,8 @@ public protocol SinkComplianceHarness: Sendable, CustomStringConvertible {
     /// Whether the destination checks a credential the sink sends.
     var hasCredential: Bool { get }
     /// Runs `body` with the destination up, every timer on `clock`.
-    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void)
+        async throws
 }
 
 extension SinkComplianceHarness {

@@ -9,7 +9,8 @@ import Synchronization
 /// Every sink of this target under the sink compliance suite, each against its emulator.
 enum ComplianceSubjects {
     static let all: [any SinkComplianceHarness] = [
-        SplunkHECHarness(acknowledgement: false), SplunkHECHarness(acknowledgement: true), DatadogHarness(), SumoHarness(),
+        SplunkHECHarness(acknowledgement: false), SplunkHECHarness(acknowledgement: true), DatadogHarness(),
+        SumoHarness(),
         FileHarness(), StdoutHarness(),
     ]
 }
@@ -21,14 +22,17 @@ struct SplunkHECHarness: SinkComplianceHarness {
     var hasPermanentFailure: Bool { true }
     var hasCredential: Bool { true }
 
-    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void)
+        async throws
+    {
         let hec = SplunkHECEmulator(clock: clock)
         let token = acknowledgement ? SplunkHECConfiguration.defaultAckToken : SplunkHECConfiguration.defaultToken
         try await Sandbox.withRunning(hec: hec, logger: SinkComplianceKit.logger) { url in
             @Sendable func makeSink(index: String, token: String, store: any StateStore) -> any Sink {
                 var configuration = Fixtures.configuration(endpoint: url, token: token, index: index)
                 configuration.name = SinkComplianceKit.sinkName
-                return SplunkHECSink(configuration: configuration, transport: HTTPTransport(), store: store, clock: clock)
+                return SplunkHECSink(
+                    configuration: configuration, transport: HTTPTransport(), store: store, clock: clock)
             }
             try await body(
                 SinkComplianceDestination(
@@ -47,7 +51,9 @@ struct DatadogHarness: SinkComplianceHarness {
     var hasPermanentFailure: Bool { true }
     var hasCredential: Bool { true }
 
-    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void)
+        async throws
+    {
         let intake = DatadogIntakeEmulator(clock: clock)
         try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) { url in
             @Sendable func makeSink(apiKey: String = DatadogIntakeConfiguration.defaultAPIKey) -> any Sink {
@@ -76,16 +82,21 @@ struct SumoHarness: SinkComplianceHarness {
     var hasPermanentFailure: Bool { true }
     var hasCredential: Bool { true }
 
-    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void)
+        async throws
+    {
         let source = SumoLogicEmulator()
         try await Sandbox.withRunning(sumo: source, logger: SinkComplianceKit.logger) { url in
             @Sendable func makeSink(url: String) -> any Sink {
                 SumoLogicSink(
-                    configuration: SumoLogicSinkConfiguration(name: SinkComplianceKit.sinkName, url: url, requestTimeout: .seconds(10)),
+                    configuration: SumoLogicSinkConfiguration(
+                        name: SinkComplianceKit.sinkName, url: url, requestTimeout: .seconds(10)),
                     transport: HTTPTransport())
             }
             // The collector URL's last segment is its secret code; an unknown one is answered 401.
-            let unknownCode = url.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/not-a-code"
+            let unknownCode =
+                url.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+                + "/not-a-code"
             try await body(
                 SinkComplianceDestination(
                     makeSink: { _ in makeSink(url: url) },
@@ -108,7 +119,9 @@ struct FileHarness: SinkComplianceHarness {
     var hasPermanentFailure: Bool { false }
     var hasCredential: Bool { false }
 
-    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void)
+        async throws
+    {
         try await withScratchDirectory("file-compliance") { directory in
             let folder = directory + "/out"
             let path = folder + "/events.ndjson"
@@ -117,7 +130,8 @@ struct FileHarness: SinkComplianceHarness {
                 SinkComplianceDestination(
                     makeSink: { _ in
                         FileSink(
-                            configuration: FileSinkConfiguration(name: SinkComplianceKit.sinkName, path: path), clock: clock,
+                            configuration: FileSinkConfiguration(name: SinkComplianceKit.sinkName, path: path),
+                            clock: clock,
                             logger: SinkComplianceKit.logger)
                     },
                     arrived: {
@@ -128,7 +142,9 @@ struct FileHarness: SinkComplianceHarness {
                         }
                     },
                     failRetriably: { try FileManager.default.removeItem(atPath: folder) },
-                    recover: { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) },
+                    recover: {
+                        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    },
                     permanentFailure: nil,
                     credentialFailure: nil
                 ))
@@ -143,18 +159,22 @@ struct StdoutHarness: SinkComplianceHarness {
     var hasPermanentFailure: Bool { false }
     var hasCredential: Bool { false }
 
-    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void) async throws {
+    func withDestination(clock: ManualClock, _ body: @Sendable (SinkComplianceDestination) async throws -> Void)
+        async throws
+    {
         let written = Mutex<(lines: [String], failNext: Bool)>(([], false))
         try await body(
             SinkComplianceDestination(
                 makeSink: { _ in
-                    StdoutSink(configuration: StdoutSinkConfiguration(name: SinkComplianceKit.sinkName)) { bytes throws(RelayError) in
+                    StdoutSink(configuration: StdoutSinkConfiguration(name: SinkComplianceKit.sinkName)) {
+                        bytes throws(RelayError) in
                         let failed = written.withLock { state in
                             if state.failNext {
                                 state.failNext = false
                                 return true
                             }
-                            state.lines += String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+                            state.lines += String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(
+                                String.init)
                             return false
                         }
                         if failed { throw RelayError(RelayError.Code(rawValue: "file.io"), "broken pipe") }

@@ -18,31 +18,39 @@ struct DatadogFallbackTests {
         try await withScratchDirectory("compliance") { (directory: String) async throws in
             let store = try SinkComplianceKit.openStore(directory)
             let fresh = SinkComplianceKit.records(20, clock: clock, sink: "datadog", offset: .seconds(-3600))
-            let old = SinkComplianceKit.records(15, clock: clock, sink: "datadog", offset: .seconds(-19 * 3600), first: 100)
+            let old = SinkComplianceKit.records(
+                15, clock: clock, sink: "datadog", offset: .seconds(-19 * 3600), first: 100)
             _ = try await store.append(fresh + old, deadLetters: [], checkpoint: nil, now: clock.now)
             let archive = FileSink(
-                configuration: FileSinkConfiguration(name: "archive", path: directory + "/archive.ndjson"), clock: clock,
+                configuration: FileSinkConfiguration(name: "archive", path: directory + "/archive.ndjson"),
+                clock: clock,
                 logger: SinkComplianceKit.logger)
-            try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) { (url: String) async throws in
+            try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) {
+                (url: String) async throws in
                 let datadog = DatadogLogsSink(
                     configuration: DatadogLogsSinkConfiguration(
-                        name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey, fallback: "archive"),
+                        name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey,
+                        fallback: "archive"),
                     transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
                 let deadline = clock.now.advanced(by: .seconds(600))
-                let sent = try await SinkComplianceKit.worker(datadog, store: store, clock: clock).drain(until: deadline)
+                let sent = try await SinkComplianceKit.worker(datadog, store: store, clock: clock).drain(
+                    until: deadline)
                 #expect(sent.delivered == fresh.count)
                 #expect(sent.deadLettered == 0)
                 #expect(sent.remaining == 0)
                 #expect(try await store.outboxDepth(sink: "archive") == old.count)
                 #expect(datadog.outOfWindow.rerouted == old.count)
 
-                let archived = try await SinkComplianceKit.worker(archive, store: store, clock: clock).drain(until: deadline)
+                let archived = try await SinkComplianceKit.worker(archive, store: store, clock: clock).drain(
+                    until: deadline)
                 #expect(archived.delivered == old.count)
             }
             #expect(intake.logs.compactMap(\.eventID).sorted() == fresh.map(\.eventID).sorted())
             #expect(intake.stats.droppedForAge == 0, "nothing old was even offered to Datadog")
-            let lines = String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/archive.ndjson")), as: UTF8.self)
-                .split(separator: "\n").map { try? JSONParser.parse(String($0))["event_id"]?.stringValue }
+            let lines = String(
+                decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/archive.ndjson")), as: UTF8.self
+            )
+            .split(separator: "\n").map { try? JSONParser.parse(String($0))["event_id"]?.stringValue }
             #expect(lines.compactMap { $0 }.sorted() == old.map(\.eventID).sorted())
             #expect(try await store.deadLetters(limit: 10).isEmpty)
         }
@@ -56,11 +64,14 @@ struct DatadogFallbackTests {
             let store = try SinkComplianceKit.openStore(directory)
             let old = SinkComplianceKit.records(3, clock: clock, sink: "datadog", offset: .seconds(-20 * 3600))
             _ = try await store.append(old, deadLetters: [], checkpoint: nil, now: clock.now)
-            try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) { (url: String) async throws in
+            try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) {
+                (url: String) async throws in
                 let datadog = DatadogLogsSink(
-                    configuration: DatadogLogsSinkConfiguration(name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey),
+                    configuration: DatadogLogsSinkConfiguration(
+                        name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey),
                     transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
-                let result = try await SinkComplianceKit.worker(datadog, store: store, clock: clock).drain(until: clock.now.advanced(by: .seconds(600)))
+                let result = try await SinkComplianceKit.worker(datadog, store: store, clock: clock).drain(
+                    until: clock.now.advanced(by: .seconds(600)))
                 #expect(result.deadLettered == old.count)
                 #expect(datadog.outOfWindow.deadLettered == old.count)
             }
