@@ -130,34 +130,6 @@ struct ReceiverAuthTests {
     }
 }
 
-/// Log lines as text, to count warnings and look for secrets.
-final class RecordingLogs: Sendable {
-    private let lines = Mutex<[(Logger.Level, String)]>([])
-    var all: [String] { lines.withLock { $0.map(\.1) } }
-    var warnings: [String] { lines.withLock { $0.filter { $0.0 == .warning }.map(\.1) } }
-
-    var logger: Logger {
-        Logger(label: "ccrelay.tests.receivers") { _ in Handler(sink: self) }
-    }
-
-    struct Handler: LogHandler {
-        let sink: RecordingLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let text = "\(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })"
-            sink.lines.withLock { $0.append((event.level, text)) }
-        }
-    }
-}
-
 /// A metrics factory that keeps counter totals by label and dimensions (other kinds are dropped).
 final class RecordingMetrics: MetricsFactory, Sendable {
     private let totals = Mutex<[String: Int64]>([:])

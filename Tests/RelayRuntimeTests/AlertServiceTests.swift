@@ -12,34 +12,6 @@ import RelayTesting
 import Synchronization
 import Testing
 
-/// Collects every log line (message and metadata) to look for secrets.
-final class RecordedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    var logger: Logger {
-        Logger(label: "ccrelay.tests.alerts") { _ in RecordingLogHandler(sink: self) }
-    }
-}
-
-struct RecordingLogHandler: LogHandler {
-    let sink: RecordedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        sink.append(
-            "\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })")
-    }
-}
-
 /// A pipeline's observable parts without a pipeline: alerts are driven by marking them directly.
 struct AlertFixture: Sendable {
     let clock = ManualClock()
@@ -174,7 +146,7 @@ struct AlertServiceTests {
     func noSecretsInLogs() async throws {
         let receiver = WebhookReceiver(successStatus: 202)
         receiver.failNext([.dropConnection, .status(503), .dropConnection, .status(503)])
-        let logs = RecordedLogs()
+        let logs = RecordingLogs()
         try await AlertFixture.with { fixture in
             try await Sandbox.withRunning(webhook: receiver, logger: PipelineHarness.logger) { url in
                 let configuration = AlertsConfiguration(
