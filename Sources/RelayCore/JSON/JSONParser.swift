@@ -15,7 +15,7 @@ public struct JSONParser {
     public static func parse(_ bytes: some Collection<UInt8>) throws(SyntaxError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { buffer throws(SyntaxError) in
-            var cursor = Cursor(buffer: buffer)
+            var cursor = JSONCursor(buffer: buffer)
             cursor.skipWhitespace()
             let value = try cursor.parseValue(depth: 0)
             cursor.skipWhitespace()
@@ -37,7 +37,7 @@ public struct JSONParser {
     ) throws(ConcatenatedError) -> [JSONValue] {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { buffer throws(ConcatenatedError) in
-            var cursor = Cursor(buffer: buffer)
+            var cursor = JSONCursor(buffer: buffer)
             var values: [JSONValue] = []
             cursor.skipWhitespace()
             while !cursor.atEnd {
@@ -60,7 +60,8 @@ public struct JSONParser {
     }
 }
 
-private struct Cursor {
+/// The parser's reading position over a buffer (shared with ``JSONParser/parseObject(_:streamingArrayAt:element:)``).
+struct JSONCursor {
     let buffer: UnsafeBufferPointer<UInt8>
     var position = 0
 
@@ -208,7 +209,7 @@ private struct Cursor {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    private mutating func parseString() throws(JSONParser.SyntaxError) -> String {
+    mutating func parseString() throws(JSONParser.SyntaxError) -> String {
         position += 1
         let start = position
         // Fast path: no escapes. All-ASCII text (the usual case) needs no UTF-8 validation, and
