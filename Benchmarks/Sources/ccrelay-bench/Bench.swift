@@ -8,10 +8,10 @@ import RelayRuntime
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
-/// Usage: ccrelay-bench [normalize|sinks|pull|push|route|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|push-memory|route|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
 /// (`normalize --baseline Benchmarks/baseline/normalize.py`, `push --baseline Benchmarks/baseline/firehose_to_hec.py`)
-/// (`ccrelay-bench pipeline CONFIG` and `lambda-child CONFIG` are the child processes the backlog and
-/// lambda benchmarks measure.)
+/// (`ccrelay-bench pipeline CONFIG`, `lambda-child CONFIG` and `tree-child FILE` are the child
+/// processes the backlog, lambda and push-memory benchmarks measure.)
 @main
 struct Bench {
     static func main() async throws {
@@ -19,6 +19,7 @@ struct Bench {
         let which = arguments.first ?? "all"
         if which == "pipeline" { return try await PipelineProcess.serve(configPath: arguments[1]) }
         if which == "lambda-child" { return try await LambdaBench.serveOne(configPath: arguments[1]) }
+        if which == "tree-child" { return try PushMemoryBench.parseTree(path: arguments[1]) }
         var logger = Logger(label: "ccrelay.bench")
         logger.logLevel = .critical
         say("# ccrelay benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores, release build)\n")
@@ -34,6 +35,7 @@ struct Bench {
         if which == "push" || which == "all" {
             try await PushBench.run(logger: logger, baselineScript: baseline)
         }
+        if which == "push-memory" || which == "all" { try await PushMemoryBench.run(logger: logger) }
         if which == "cxone" { try await CXonePullBench.run(logger: logger) }
         if which == "lambda" || which == "all" { try await LambdaBench.run(logger: logger) }
         if which == "route" || which == "all" { try RouteBench.run() }
