@@ -73,10 +73,11 @@ struct RedactionAttackTests {
         #expect(!Self.leaks(event))
     }
 
-    @Test("drop removes every duplicate of a key in one pass", .timeLimit(.minutes(1)))
+    @Test("drop removes every duplicate of a key, in any case, and keeps the rest")
     func dropManyDuplicates() {
-        // 600,000 duplicates: a removal per duplicate (quadratic) took 46 s for 400,000 here, one pass a blink.
-        var members = Array(repeating: JSONObject.Member(key: "ani", value: "1"), count: 600_000)
+        // Its cost (linear, not a removal per duplicate) is measured by `ccrelay-bench redaction`.
+        var members = Array(repeating: JSONObject.Member(key: "ani", value: "1"), count: 10_000)
+        members.append(JSONObject.Member(key: "ANI", value: "2"))
         members.append(JSONObject.Member(key: "kept", value: "yes"))
         var event = Self.event(attributes: JSONObject(members))
         Redactor(rules: [RedactionRule(path: "attributes.ani", action: .drop)], key: RedactionTests.key).apply(

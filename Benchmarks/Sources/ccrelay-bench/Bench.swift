@@ -8,7 +8,7 @@ import RelayRuntime
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
-/// Usage: ccrelay-bench [normalize|sinks|pull|push|push-memory|route|bytes|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|push-memory|route|bytes|redaction|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
 /// (`normalize --baseline Benchmarks/baseline/normalize.py`, `push --baseline Benchmarks/baseline/firehose_to_hec.py`)
 /// (`ccrelay-bench pipeline CONFIG`, `lambda-child CONFIG` and `tree-child FILE` are the child
 /// processes the backlog, lambda and push-memory benchmarks measure.)
@@ -42,6 +42,7 @@ struct Bench {
         if which == "fuzz" { try await FuzzBench.run(logger: logger) }
         if which == "pull-latency" { try await PullLatencyBench.run(logger: logger) }
         if which == "bytes" || which == "all" { try BytesBench.run() }
+        if which == "redaction" || which == "all" { RedactionBench.run() }
         if which == "backlog" || which == "all" { try await BacklogBench.run(logger: logger) }
         if which == "store" || which == "all" { try await StoreBench.run(logger: logger) }
     }
