@@ -54,9 +54,9 @@ public struct LambdaRuntimeLoop: Sendable {
             do throws(RelayError) {
                 try await client.respond(requestID: invocation.requestID, body: body)
                 return
-            } catch where error.code == .lambdaResponseRefused {
+            } catch let refusal where refusal.code == .lambdaResponseRefused {
                 // The API is up but will not take this response: the invocation fails, the loop goes on.
-                failure = .responseRefused(bytes: body.count, error)
+                failure = .responseRefused(bytes: body.count, refusal)
             }
         case .failure(let error):
             failure = error
