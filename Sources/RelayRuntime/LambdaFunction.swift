@@ -91,7 +91,7 @@ public enum LambdaFunction {
             let client = S3Client(
                 bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, credentials: s3.credentials,
                 transport: transport, clock: clock)
-            state = .perSource(S3SourceStateStore(client: client, prefix: s3.prefix))
+            state = .perSource(S3SourceStateStore(client: client, prefix: s3.prefix, clock: clock))
         } else if let postgres = configuration.state.postgres {
             state = .store { PostgresStateStore(configuration: postgres, logger: logger) }
         } else {
