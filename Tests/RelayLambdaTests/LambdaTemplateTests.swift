@@ -80,8 +80,14 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(at: bad) }
         let binary = LambdaProcessTests.binary.path
+        // Deployed with the generated template, which names the state bucket and the function's role.
         let accepted = try await LambdaTemplateTests.run(
-            "env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", good.path])
+            "env",
+            [
+                "CCRELAY_TEST_SECRET=s", "CCRELAY_STATE_BUCKET=my-state", "AWS_REGION=eu-west-1",
+                "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=example", binary, "validate", "--config",
+                good.path,
+            ])
         #expect(accepted.status == 0, "\(accepted.output)")
         let refused = try await LambdaTemplateTests.run(
             "env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", bad.path])

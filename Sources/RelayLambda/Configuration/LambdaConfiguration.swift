@@ -29,6 +29,8 @@ public struct LambdaConfiguration: Sendable {
     /// Where scheduled extraction keeps state: `nil` for the `state:` section's store (the default),
     /// or an S3 bucket (`lambda.scheduled_extraction.state: s3`).
     public var s3State: S3StateConfiguration?
+    /// `lambda.scheduled_extraction.state` as written (`store` or `s3`); `nil` when not written.
+    var extractionState: String?
 
     public init() {}
 }
