@@ -17,6 +17,8 @@ import Yams
 public enum LambdaFunction {
     /// The environment variable that names the handler, overriding `lambda.handler`.
     public static let handlerVariable = "CCRELAY_HANDLER"
+    /// The environment variable that names the configuration file when `--config` does not.
+    public static let configVariable = "CCRELAY_CONFIG"
 
     /// The handler for the configuration text `yaml`.
     /// - Throws: ``LambdaFunctionError`` of type `InvalidConfiguration` listing every problem with

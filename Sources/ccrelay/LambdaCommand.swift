@@ -72,7 +72,7 @@ struct LambdaCommand: AsyncParsableCommand {
     /// code directory (`LAMBDA_TASK_ROOT`, which Lambda sets); `nil` when none is named.
     static func configurationPath(option: String?, environment: (String) -> String?) -> String? {
         if let option, !option.isEmpty { return option }
-        if let named = environment("CCRELAY_CONFIG"), !named.isEmpty { return named }
+        if let named = environment(LambdaFunction.configVariable), !named.isEmpty { return named }
         guard let root = environment("LAMBDA_TASK_ROOT"), !root.isEmpty else { return nil }
         return root.hasSuffix("/") ? root + "ccrelay.yaml" : root + "/ccrelay.yaml"
     }

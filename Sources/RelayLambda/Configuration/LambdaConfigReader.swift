@@ -114,7 +114,8 @@ public enum LambdaConfigReader {
             }
             guard let sink = S3SinkConfiguration.read(name: "lambda_state", s3) else { return }
             settings.s3State = S3StateConfiguration(
-                bucket: sink.bucket, prefix: s3.optional("prefix") == nil ? "ccrelay-state" : sink.prefix,
+                bucket: sink.bucket,
+                prefix: s3.optional("prefix") == nil ? S3StateConfiguration.defaultPrefix : sink.prefix,
                 region: sink.region, endpoint: sink.endpoint, credentials: sink.credentials)
         default:
             node.optional("state")?.problem("unknown state \"\(state)\" (known: store, s3)")
