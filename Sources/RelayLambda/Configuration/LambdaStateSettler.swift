@@ -13,9 +13,10 @@ extension LambdaConfigReader {
     /// `lambda.scheduled_extraction.state` unset and ``stateBucketVariable`` set, the state goes to
     /// that bucket under `ccrelay-state` (region from `AWS_REGION`, credentials from the function's
     /// role, as Lambda sets them; an S3-compatible endpoint from `AWS_ENDPOINT_URL_S3` or
-    /// `AWS_ENDPOINT_URL`, as the AWS SDKs read them). A SQLite store on Lambda's own filesystem, which is lost at every
-    /// cold start, is refused at `lambda.scheduled_extraction.state`; PostgreSQL (`state.postgres`)
-    /// and a SQLite file on an EFS mount (`state.sqlite.path` under `/mnt/`) are kept.
+    /// `AWS_ENDPOINT_URL`, as the AWS SDKs read them). A SQLite store on Lambda's own filesystem,
+    /// which is lost at every cold start, is refused at `lambda.scheduled_extraction.state`;
+    /// PostgreSQL (`state.postgres`) and a SQLite file on an EFS mount (`state.sqlite.path` under
+    /// `/mnt/`) are kept.
     public static func settleExtractionState(
         _ settings: inout LambdaConfiguration, handler: LambdaHandlerKind?, root: ConfigNode
     ) {
