@@ -11,10 +11,14 @@ import Yams
 /// Builds the handler `ccrelay lambda` runs from a configuration file: the `lambda:` section picks
 /// and configures it (the environment variable `CCRELAY_HANDLER` overrides `lambda.handler`); the
 /// Firehose transformation also uses `redaction:`; scheduled extraction uses the whole pipeline
-/// (`state`, `sources`, `routes`, `sinks`, `redaction`) as `ccrelay once` does.
+/// (`state`, `sources`, `routes`, `sinks`, `redaction`) as `ccrelay once` does, its state in S3
+/// (`lambda.scheduled_extraction.s3`, or the bucket `CCRELAY_STATE_BUCKET` names), PostgreSQL or
+/// a SQLite file on EFS.
 public enum LambdaFunction {
     /// The environment variable that names the handler, overriding `lambda.handler`.
     public static let handlerVariable = "CCRELAY_HANDLER"
+    /// The environment variable that names the configuration file when `--config` does not.
+    public static let configVariable = "CCRELAY_CONFIG"
 
     /// The handler for the configuration text `yaml`.
     /// - Throws: ``LambdaFunctionError`` of type `InvalidConfiguration` listing every problem with
@@ -34,7 +38,7 @@ public enum LambdaFunction {
         }
         let diagnostics = ConfigDiagnostics()
         let root = ConfigNode(node: document, path: "", diagnostics: diagnostics, interpolation: interpolation)
-        let settings = LambdaConfigReader.read(root.optional("lambda"))
+        var settings = LambdaConfigReader.read(root.optional("lambda"))
         var kind = settings.handler
         if let override = handlerOverride, !override.isEmpty {
             kind = LambdaHandlerKind(rawValue: override)
@@ -61,6 +65,7 @@ public enum LambdaFunction {
                 configuration: configuration, normalize: { value throws(RelayError) in try normalizer.normalize(value) }
             )
         case .scheduledExtraction?:
+            LambdaConfigReader.settleExtractionState(&settings, handler: kind, root: root)
             try throwProblems(diagnostics.problems)
             let rest = Node.mapping(Node.Mapping(mapping.filter { $0.key.string != "lambda" }))
             let configuration: RelayConfiguration
@@ -91,10 +96,11 @@ public enum LambdaFunction {
             let client = S3Client(
                 bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, credentials: s3.credentials,
                 transport: transport, clock: clock)
-            state = .perSource(S3SourceStateStore(client: client, prefix: s3.prefix))
+            state = .perSource(S3SourceStateStore(client: client, prefix: s3.prefix, clock: clock))
         } else if let postgres = configuration.state.postgres {
             state = .store { PostgresStateStore(configuration: postgres, logger: logger) }
         } else {
+            // Only an EFS file (/mnt/...) is left: LambdaConfigReader.settleExtractionState refused the rest.
             do {
                 let store = try SQLiteStateStore(
                     configuration: SQLiteStateConfiguration(path: configuration.state.sqlitePath))

@@ -5,7 +5,8 @@ import RelayObservability
 import RelayOperations
 import RelayRuntime
 
-/// `ccrelay`: contact-center audit logs and events into your SIEM, durably and once.
+/// `ccrelay`: contact-center audit logs and events into your SIEM, durably and once. Its `main()`
+/// (in LambdaCommand.swift) also runs `ccrelay lambda` when Lambda starts the binary as `bootstrap`.
 @main
 struct CCRelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

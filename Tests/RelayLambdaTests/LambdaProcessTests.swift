@@ -1,6 +1,9 @@
 import Foundation
 import Logging
+import RelayAWS
+import RelayAWSCore
 import RelayCore
+import RelayHTTP
 import RelaySandbox
 import RelayTesting
 import Testing
@@ -113,20 +116,34 @@ import Testing
         }
     }
 
-    @Test func scheduledExtractionResumesAcrossInvocations() async throws {
+    /// moto's endpoint and credentials (`scripts/test` starts it), or `nil` without them.
+    static var moto: (endpoint: String, keyID: String, secret: String)? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let endpoint = environment["MOTO_ENDPOINT"], let keyID = environment["MOTO_ACCESS_KEY_ID"],
+            let secret = environment["MOTO_SECRET_ACCESS_KEY"]
+        else { return nil }
+        return (endpoint, keyID, secret)
+    }
+
+    /// Scheduled extraction deployed as the generated template deploys it: the configuration names
+    /// no state store, the template's CCRELAY_STATE_BUCKET and CCRELAY_HANDLER choose them.
+    @Test(.enabled(if: moto != nil, "needs MOTO_ENDPOINT (scripts/test starts moto_server)"))
+    func scheduledExtractionResumesAcrossInvocations() async throws {
+        let moto = try #require(Self.moto)
+        let bucket = "ccrelay-lambda-state-\(UInt32.random(in: 0...UInt32.max))"
+        let s3 = S3Client(
+            bucket: bucket, region: "us-east-1", endpoint: moto.endpoint,
+            credentials: AWSCredentials(accessKeyID: moto.keyID, secretAccessKey: moto.secret),
+            transport: HTTPTransport(), clock: SystemClock())
+        try await s3.createBucket()
         let clock = SystemClock()
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
         let hec = SplunkHECEmulator(clock: clock)
         let lambda = LambdaRuntimeEmulator()
-        let scratch = try ScratchDirectory("lambda")
-        defer { scratch.remove() }
-        let directory = scratch.url
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: LambdaFixtures.logger) { endpoints in
             let config = try Self.writeConfig(
                 """
-                state:
-                  sqlite: {path: \(directory.path)/state.sqlite}
                 sources:
                   genesys:
                     type: genesys_audit
@@ -141,7 +158,6 @@ import Testing
                     token: ${env:HEC_TOKEN}
                     index: ccas
                 lambda:
-                  handler: scheduled-extraction
                   scheduled_extraction: {safety_margin_secs: 5, delivery_reserve_secs: 10}
                 """)
             defer { try? FileManager.default.removeItem(at: config) }
@@ -149,10 +165,13 @@ import Testing
             org.makeAllVisible()
             try await Sandbox.withRunning(lambda: lambda, logger: LambdaFixtures.logger) { runtimeAPI in
                 let process = try Self.launch(
-                    runtimeAPI: runtimeAPI, config: config, handler: nil, maxInvocations: 2, lambda: lambda,
+                    runtimeAPI: runtimeAPI, config: config, handler: "scheduled-extraction", maxInvocations: 2,
+                    lambda: lambda,
                     environment: [
                         "GENESYS_SECRET": org.configuration.clientSecret,
                         "HEC_TOKEN": SplunkHECConfiguration.defaultToken,
+                        "CCRELAY_STATE_BUCKET": bucket, "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": moto.endpoint,
+                        "AWS_ACCESS_KEY_ID": moto.keyID, "AWS_SECRET_ACCESS_KEY": moto.secret,
                     ])
                 let first = lambda.invoke(payload: Array("{}".utf8), deadlineMs: Self.deadlineMs(in: 120))
                 let firstAnswer = await lambda.answer(for: first)
@@ -164,10 +183,13 @@ import Testing
                 #expect(secondAnswer?.json?["delivered"]?.int64Value == 0)
                 process.waitUntilExit()
                 #expect(process.terminationStatus == 0)
+                #expect(lambda.initErrors.isEmpty)
             }
             let ids = hec.events.compactMap { $0.fields["event_id"]?.stringValue }
             #expect(ids.count == 15)
             #expect(Set(ids).count == 15)
         }
+        // Where the template's role may write: ccrelay-state/ in the state bucket.
+        #expect(try await s3.getObject(key: "ccrelay-state/genesys.json").status == 200)
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import RelayLambda
+import RelayRuntime
 import RelayTesting
 import Testing
 
@@ -80,13 +82,64 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(at: bad) }
         let binary = LambdaProcessTests.binary.path
+        // Deployed with the generated template, which names the state bucket and the function's role.
         let accepted = try await LambdaTemplateTests.run(
-            "env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", good.path])
+            "env",
+            [
+                "CCRELAY_TEST_SECRET=s", "CCRELAY_STATE_BUCKET=my-state", "AWS_REGION=eu-west-1",
+                "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=example", binary, "validate", "--config",
+                good.path,
+            ])
         #expect(accepted.status == 0, "\(accepted.output)")
         let refused = try await LambdaTemplateTests.run(
             "env", ["CCRELAY_TEST_SECRET=s", binary, "validate", "--config", bad.path])
         #expect(refused.status == 2)
         #expect(refused.output.contains("lambda.scheduled_extraction.safety_margin_secs"))
         #expect(refused.output.contains("lambda.scheduled_extraction.state"))
+    }
+}
+
+/// The generated template's function environments hold only what `ccrelay lambda` reads.
+@Suite struct LambdaTemplateEnvironmentTests {
+    /// The variable names of every `Environment.Variables` block in the rendered template, per block.
+    static func variableBlocks(_ template: String) -> [[String]] {
+        var blocks: [[String]] = []
+        var indent: Int?
+        for line in template.split(separator: "\n", omittingEmptySubsequences: false) {
+            let depth = line.prefix { $0 == " " }.count
+            let text = line.dropFirst(depth)
+            if text == "Variables:" {
+                indent = depth + 2
+                blocks.append([])
+            } else if let expected = indent {
+                if depth < expected {
+                    indent = nil
+                } else if depth == expected, let colon = text.firstIndex(of: ":") {
+                    blocks[blocks.count - 1].append(String(text[..<colon]))
+                }
+            }
+        }
+        return blocks
+    }
+
+    @Test func templateEnvironmentIsWhatTheRuntimeReads() async throws {
+        let scratch = try ScratchDirectory("lambda-cfn-env")
+        defer { scratch.remove() }
+        let generated = try await LambdaTemplateTests.run(
+            LambdaProcessTests.binary.path, ["generate", "aws", "--variant", "lambda", "--out", scratch.url.path])
+        #expect(generated.status == 0, "\(generated.output)")
+        let text = try String(
+            contentsOfFile: scratch.url.appendingPathComponent("aws/ccrelay-lambda.yaml").path, encoding: .utf8)
+        let read: Set = [
+            LambdaFunction.handlerVariable, LambdaFunction.configVariable, LambdaConfigReader.stateBucketVariable,
+        ]
+        let blocks = Self.variableBlocks(text)
+        #expect(blocks.count == 2)
+        for block in blocks {
+            #expect(Set(block).isSubset(of: read), "the template sets variables nothing reads: \(block)")
+        }
+        #expect(blocks.contains { $0.contains(LambdaConfigReader.stateBucketVariable) })
+        // The extraction role may write where the state goes by default.
+        #expect(text.contains("${StateBucket.Arn}/\(S3StateConfiguration.defaultPrefix)/*"))
     }
 }

@@ -48,8 +48,16 @@ public struct LambdaCloudFormationGenerator: Sendable {
         "Resource": sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"),
     ]
 
-    private static func function(name: String, handler: String, role: String, timeout: Int, memory: Int) -> JSONValue {
-        [
+    /// A function running the package's `bootstrap` as `handler`; `variables` join its environment.
+    private static func function(
+        name: String, handler: String, role: String, timeout: Int, memory: Int,
+        variables: KeyValuePairs<String, JSONValue> = [:]
+    ) -> JSONValue {
+        var environment = JSONObject([
+            "CCRELAY_HANDLER": .string(handler), "CCRELAY_CONFIG": "/var/task/ccrelay.yaml",
+        ])
+        for (key, value) in variables { environment.append(key: key, value: value) }
+        return [
             "Type": "AWS::Lambda::Function",
             "Properties": [
                 "FunctionName": sub("${AWS::StackName}-\(name)"),
@@ -60,12 +68,7 @@ public struct LambdaCloudFormationGenerator: Sendable {
                 "Role": getAtt(role, "Arn"),
                 "Timeout": .number(JSONNumber(timeout)),
                 "MemorySize": .number(JSONNumber(memory)),
-                "Environment": [
-                    "Variables": [
-                        "CCRELAY_HANDLER": .string(handler), "CCRELAY_CONFIG": "/var/task/ccrelay.yaml",
-                        "CCRELAY_STATE_BUCKET": ref("StateBucket"),
-                    ]
-                ],
+                "Environment": ["Variables": .object(environment)],
             ],
         ]
     }
@@ -110,7 +113,9 @@ public struct LambdaCloudFormationGenerator: Sendable {
             key: "ExtractionFunction",
             value: Self.function(
                 name: "extraction", handler: "scheduled-extraction", role: "ExtractionFunctionRole", timeout: 300,
-                memory: 512))
+                memory: 512,
+                // Where `ccrelay lambda` keeps the extraction state when ccrelay.yaml names no store.
+                variables: ["CCRELAY_STATE_BUCKET": Self.ref("StateBucket")]))
         out.append(
             key: "StreamRole",
             value: Self.role(

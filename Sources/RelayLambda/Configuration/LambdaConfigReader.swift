@@ -6,6 +6,8 @@ import RelaySinks
 
 /// Reads the `lambda:` section (see ``LambdaConfiguration``), reporting problems at their YAML paths.
 public enum LambdaConfigReader {
+    /// The section `node` (the document's `lambda:`, `nil` when absent); where scheduled extraction
+    /// keeps state is settled afterwards by ``settleExtractionState(_:handler:root:)``.
     public static func read(_ node: ConfigNode?) -> LambdaConfiguration {
         var settings = LambdaConfiguration()
         guard let node, node.mapping() != nil else { return settings }
@@ -93,6 +95,7 @@ public enum LambdaConfigReader {
             "ledger_retention_secs", default: configuration.ledgerRetention, range: 60...(31 * 86_400))
         settings.scheduledExtraction = configuration
         let state = node.string("state", default: "store")
+        if node.optional("state") != nil { settings.extractionState = state }
         switch state {
         case "store":
             if node.optional("s3") != nil { node.problem("\"s3\" needs state: s3", at: "\(node.path).s3") }
@@ -111,7 +114,8 @@ public enum LambdaConfigReader {
             }
             guard let sink = S3SinkConfiguration.read(name: "lambda_state", s3) else { return }
             settings.s3State = S3StateConfiguration(
-                bucket: sink.bucket, prefix: s3.optional("prefix") == nil ? "ccrelay-state" : sink.prefix,
+                bucket: sink.bucket,
+                prefix: s3.optional("prefix") == nil ? S3StateConfiguration.defaultPrefix : sink.prefix,
                 region: sink.region, endpoint: sink.endpoint, credentials: sink.credentials)
         default:
             node.optional("state")?.problem("unknown state \"\(state)\" (known: store, s3)")

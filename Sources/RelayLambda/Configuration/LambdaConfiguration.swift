@@ -29,12 +29,17 @@ public struct LambdaConfiguration: Sendable {
     /// Where scheduled extraction keeps state: `nil` for the `state:` section's store (the default),
     /// or an S3 bucket (`lambda.scheduled_extraction.state: s3`).
     public var s3State: S3StateConfiguration?
+    /// `lambda.scheduled_extraction.state` as written (`store` or `s3`); `nil` when not written.
+    var extractionState: String?
 
     public init() {}
 }
 
 /// `lambda.scheduled_extraction.s3`: the bucket holding one state object per source.
 public struct S3StateConfiguration: Sendable {
+    /// The key prefix when none is configured (the generated template's role may write under it).
+    public static let defaultPrefix = "ccrelay-state"
+
     public var bucket: String
     /// Key prefix. Default `ccrelay-state`.
     public var prefix: String
@@ -46,7 +51,8 @@ public struct S3StateConfiguration: Sendable {
     public var credentials: AWSCredentials
 
     public init(
-        bucket: String, prefix: String = "ccrelay-state", region: String, endpoint: String?, credentials: AWSCredentials
+        bucket: String, prefix: String = S3StateConfiguration.defaultPrefix, region: String, endpoint: String?,
+        credentials: AWSCredentials
     ) {
         self.bucket = bucket
         self.prefix = prefix

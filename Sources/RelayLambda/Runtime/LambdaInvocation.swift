@@ -52,6 +52,13 @@ public struct LambdaFunctionError: Error, Sendable, Equatable, CustomStringConve
         LambdaFunctionError(type: "InvalidConfiguration", message: message)
     }
 
+    /// The Runtime API refused the handler's response of `bytes` bytes (`refusal` says why).
+    public static func responseRefused(bytes: Int, _ refusal: RelayError) -> LambdaFunctionError {
+        LambdaFunctionError(
+            type: "ResponseRefused",
+            message: "the Runtime API refused the response of \(bytes) bytes: \(refusal.message)")
+    }
+
     /// The JSON body Lambda expects.
     public var body: [UInt8] {
         JSONWriter.encode(
@@ -64,6 +71,9 @@ public struct LambdaFunctionError: Error, Sendable, Equatable, CustomStringConve
 extension RelayError.Code {
     /// The Lambda Runtime API could not be reached or answered unexpectedly.
     public static let lambdaRuntime = RelayError.Code(rawValue: "lambda.runtime")
+    /// The Runtime API refused an invocation's response (4xx, e.g. 413 for a payload over 6 MB);
+    /// the API itself is up, so the invocation can still be reported through `/error`.
+    public static let lambdaResponseRefused = RelayError.Code(rawValue: "lambda.response_refused")
     /// A conditional state write lost to another writer (another invocation advanced the state).
     public static let stateConflict = RelayError.Code(rawValue: "state.conflict")
 }

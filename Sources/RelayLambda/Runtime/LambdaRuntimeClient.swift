@@ -46,10 +46,12 @@ public struct LambdaRuntimeClient: Sendable {
             payload: response.body)
     }
 
-    /// Sends the handler's result for `requestID`.
+    /// Sends the handler's result for `requestID`. Throws `lambda.response_refused` when the API
+    /// refuses it with a 4xx (e.g. 413, larger than 6 MB), `lambda.runtime` when it is unreachable.
     public func respond(requestID: String, body: [UInt8]) async throws(RelayError) {
         try await post(
-            path: "/runtime/invocation/\(Self.pathSegment(requestID))/response", body: body, what: "response")
+            path: "/runtime/invocation/\(Self.pathSegment(requestID))/response", body: body, what: "response",
+            refusal: .lambdaResponseRefused)
     }
 
     /// Reports that handling `requestID` failed.
@@ -64,14 +66,19 @@ public struct LambdaRuntimeClient: Sendable {
         try await post(path: "/runtime/init/error", body: error.body, what: "init error", errorType: error.errorType)
     }
 
-    private func post(path: String, body: [UInt8], what: String, errorType: String? = nil) async throws(RelayError) {
+    /// Posts `body`; a 4xx answer throws `refusal` (default `lambda.runtime`), any other failure `lambda.runtime`.
+    private func post(
+        path: String, body: [UInt8], what: String, errorType: String? = nil,
+        refusal: RelayError.Code = .lambdaRuntime
+    ) async throws(RelayError) {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
         if let errorType { headers.append(("Lambda-Runtime-Function-Error-Type", errorType)) }
         let response = try await transport.send(
             OutboundRequest(
                 method: "POST", url: baseURL + path, headers: headers, body: body, timeout: Self.answerTimeout))
         guard (200..<300).contains(response.status) else {
-            throw RelayError(.lambdaRuntime, "runtime API \(what): HTTP \(response.status) \(response.bodySnippet())")
+            let code = (400..<500).contains(response.status) ? refusal : .lambdaRuntime
+            throw RelayError(code, "runtime API \(what): HTTP \(response.status) \(response.bodySnippet())")
         }
     }
 

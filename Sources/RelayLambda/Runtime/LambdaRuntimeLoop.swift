@@ -22,7 +22,8 @@ public struct LambdaRuntimeLoop: Sendable {
         self.logger = logger
     }
 
-    /// Runs until the Runtime API cannot be reached (thrown) or the task is cancelled; with
+    /// Runs until the Runtime API cannot be reached (thrown) or the task is cancelled (a response it
+    /// refuses is reported through `/error` as `ResponseRefused` and the loop goes on); with
     /// `maxInvocations` it returns after that many (for tests and benchmarks).
     public func run(maxInvocations: Int? = nil) async throws(RelayError) {
         var handled = 0
@@ -47,14 +48,22 @@ public struct LambdaRuntimeLoop: Sendable {
         } catch {
             outcome = .failure(LambdaFunctionError(type: "HandlerFailed", message: "\(error)"))
         }
+        let failure: LambdaFunctionError
         switch outcome {
         case .success(let body):
-            try await client.respond(requestID: invocation.requestID, body: body)
+            do throws(RelayError) {
+                try await client.respond(requestID: invocation.requestID, body: body)
+                return
+            } catch let refusal where refusal.code == .lambdaResponseRefused {
+                // The API is up but will not take this response: the invocation fails, the loop goes on.
+                failure = .responseRefused(bytes: body.count, refusal)
+            }
         case .failure(let error):
-            logger.error(
-                "Invocation failed",
-                metadata: ["ccrelay.error_type": "\(error.errorType)", "ccrelay.error": "\(error.errorMessage)"])
-            try await client.fail(requestID: invocation.requestID, error: error)
+            failure = error
         }
+        logger.error(
+            "Invocation failed",
+            metadata: ["ccrelay.error_type": "\(failure.errorType)", "ccrelay.error": "\(failure.errorMessage)"])
+        try await client.fail(requestID: invocation.requestID, error: failure)
     }
 }

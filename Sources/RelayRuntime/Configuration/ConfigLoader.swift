@@ -100,7 +100,8 @@ public struct ConfigLoader: Sendable {
         configuration.redaction = root.optional("redaction").flatMap(RedactionConfigReader.read)
         configuration.server = ServerConfigReader.read(root.optional("server"))
         // `ccrelay lambda` reads this section itself; here it is only checked, for `ccrelay validate`.
-        _ = LambdaConfigReader.read(root.optional("lambda"))
+        var lambda = LambdaConfigReader.read(root.optional("lambda"))
+        LambdaConfigReader.settleExtractionState(&lambda, handler: lambda.handler, root: root)
         SecretsConfigReader.finish(root)
         if let secrets = root.interpolation.secrets { configuration.secrets = secrets }
         return configuration

@@ -20,9 +20,10 @@ public enum LambdaRuntimeAnswer: Sendable, Equatable {
 /// runtime (`bootstrap`) talks to: `GET /2018-06-01/runtime/invocation/next` long-polls until an
 /// invocation is queued and hands it out with `Lambda-Runtime-Aws-Request-Id`,
 /// `Lambda-Runtime-Deadline-Ms`, `Lambda-Runtime-Invoked-Function-Arn` and `Lambda-Runtime-Trace-Id`;
-/// `/response` and `/error` are checked (known, unanswered request id; a response at most 6 MB; an
-/// error body with `errorType` and `errorMessage`) and recorded; `/runtime/init/error` too. Serve
-/// it with ``Sandbox/withRunning(lambda:logger:_:)`` and point `AWS_LAMBDA_RUNTIME_API` at the
+/// `/response` and `/error` are checked (known, unanswered request id; a response at most 6 MB,
+/// or ``responseLimit``, else 413 with the invocation left open for `/error`; an error body with
+/// `errorType` and `errorMessage`) and recorded; `/runtime/init/error` too. Serve it with
+/// ``Sandbox/withRunning(lambda:logger:_:)`` and point `AWS_LAMBDA_RUNTIME_API` at the
 /// `host:port` it gives.
 public final class LambdaRuntimeEmulator: Sendable {
     struct Pending: Sendable {
@@ -49,10 +50,19 @@ public final class LambdaRuntimeEmulator: Sendable {
     public static let maxResponseBytes = 6 * 1024 * 1024
     /// `Lambda-Runtime-Invoked-Function-Arn` of every invocation.
     public let functionARN: String
+    /// Largest response body this emulator accepts; a larger one is refused with 413. Default
+    /// ``maxResponseBytes``.
+    public let responseLimit: Int
     let state = Mutex(State())
 
-    public init(functionARN: String = "arn:aws:lambda:us-east-1:123456789012:function:ccrelay") {
+    /// An emulator whose invocations name `functionARN` and which refuses responses over
+    /// `responseLimit` bytes (a test lowers it to have a response refused).
+    public init(
+        functionARN: String = "arn:aws:lambda:us-east-1:123456789012:function:ccrelay",
+        responseLimit: Int = LambdaRuntimeEmulator.maxResponseBytes
+    ) {
         self.functionARN = functionARN
+        self.responseLimit = responseLimit
     }
 
     /// Queues an invocation with `payload` whose deadline is `deadlineMs` (epoch milliseconds);

@@ -27,10 +27,11 @@ extension LambdaRuntimeEmulator: SandboxEmulator {
         }
         router.post("/2018-06-01/runtime/invocation/:id/response") { request, context in
             let id = context.parameters.get("id") ?? ""
-            let body = try await request.body.collect(upTo: Self.maxResponseBytes + 1)
-            guard body.readableBytes <= Self.maxResponseBytes else {
-                self.recordRefusal("response for \(id) larger than \(Self.maxResponseBytes) bytes")
-                return Self.error(413, "RequestEntityTooLarge", "response payload larger than 6 MB")
+            let body = try await request.body.collect(upTo: self.responseLimit + 1)
+            guard body.readableBytes <= self.responseLimit else {
+                self.recordRefusal("response for \(id) larger than \(self.responseLimit) bytes")
+                return Self.error(
+                    413, "RequestEntityTooLarge", "response payload larger than \(self.responseLimit) bytes")
             }
             if let problem = self.record(.response(Array(buffer: body)), for: id) {
                 return Self.error(400, "InvalidRequestID", problem)
