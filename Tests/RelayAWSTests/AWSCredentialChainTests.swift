@@ -21,7 +21,9 @@ import Testing
     }
 
     @Test func environmentKeysComeFirst() throws {
-        #expect(try Self.source(Self.everything) == .keys(AWSCredentials(accessKeyID: "AKIAENV", secretAccessKey: "env-secret")))
+        #expect(
+            try Self.source(Self.everything)
+                == .keys(AWSCredentials(accessKeyID: "AKIAENV", secretAccessKey: "env-secret")))
     }
 
     @Test func webIdentityComesBeforeTheContainerAndInstanceMetadata() throws {

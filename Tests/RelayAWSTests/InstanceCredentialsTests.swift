@@ -126,7 +126,8 @@ import Yams
             let sent = Mutex<[OutboundRequest]>([])
             var transport = HTTPTransport()
             transport.observer = { request in sent.withLock { $0.append(request) } }
-            let sink = S3ArchiveSink(configuration: configuration, transport: transport, clock: clock, logger: Self.logger)
+            let sink = S3ArchiveSink(
+                configuration: configuration, transport: transport, clock: clock, logger: Self.logger)
             _ = await sink.checkCredential()
             let signed = try #require(sent.withLock { $0 }.first { $0.url.hasPrefix(url + "/s3/") })
             let header = { (name: String) in signed.headers.first { $0.name.lowercased() == name }?.value }

@@ -50,7 +50,8 @@ public enum AWSCredentialSource: Sendable, Equatable, CustomStringConvertible {
         }
         if let tokenFile = value("AWS_WEB_IDENTITY_TOKEN_FILE") {
             guard let roleARN = value("AWS_ROLE_ARN") else {
-                throw RelayError(.configInvalid, "AWS credentials: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not")
+                throw RelayError(
+                    .configInvalid, "AWS credentials: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not")
             }
             let region = AWSRegion.fromEnvironment(environment)
             let endpoint =

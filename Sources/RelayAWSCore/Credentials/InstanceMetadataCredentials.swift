@@ -39,7 +39,8 @@ struct InstanceMetadataCredentials: Sendable {
         let response: InboundResponse
         do {
             response = try await transport.send(
-                OutboundRequest(method: method, url: endpoint + path, headers: headers, body: nil, timeout: .seconds(5)))
+                OutboundRequest(method: method, url: endpoint + path, headers: headers, body: nil, timeout: .seconds(5))
+            )
         } catch {
             throw .awsCredentials(Self.providerName, "\(method) \(path) failed: \(error.message)")
         }

@@ -17,7 +17,9 @@ public actor RefreshingAWSCredentials: AWSCredentialProvider {
     private enum State {
         case empty
         case cached(AWSTemporaryCredentials, refreshAt: WallInstant?)
-        case fetching(previous: AWSTemporaryCredentials?, waiters: [CheckedContinuation<Result<AWSCredentials, RelayError>, Never>])
+        case fetching(
+            previous: AWSTemporaryCredentials?,
+            waiters: [CheckedContinuation<Result<AWSCredentials, RelayError>, Never>])
     }
 
     /// The provider's name in log metadata (`ccrelay.aws.credentials`).
@@ -62,7 +64,8 @@ public actor RefreshingAWSCredentials: AWSCredentialProvider {
                 case .cached(let cached, _):
                     continuation.resume(returning: .success(cached.credentials))
                 case .empty:
-                    continuation.resume(returning: .failure(.awsCredentials(name, "the fetch ended without credentials")))
+                    continuation.resume(
+                        returning: .failure(.awsCredentials(name, "the fetch ended without credentials")))
                 }
             }
             return try result.get()
@@ -110,6 +113,7 @@ public actor RefreshingAWSCredentials: AWSCredentialProvider {
     private func refreshTime(of credentials: AWSTemporaryCredentials, fetchedAt: WallInstant) -> WallInstant? {
         guard let expiration = credentials.expiration else { return nil }
         let lifetime = fetchedAt.duration(to: expiration)
-        return lifetime > refreshMargin * 2 ? expiration.advanced(by: .zero - refreshMargin) : fetchedAt.advanced(by: lifetime / 2)
+        return lifetime > refreshMargin * 2
+            ? expiration.advanced(by: .zero - refreshMargin) : fetchedAt.advanced(by: lifetime / 2)
     }
 }

@@ -56,8 +56,10 @@ struct WebIdentityCredentials: Sendable {
             throw .awsCredentials(name, "STS is unreachable: \(error.message)")
         }
         guard response.status == 200 else {
-            let described = [AWSXML.value(of: "Code", in: response.body), AWSXML.value(of: "Message", in: response.body)]
-                .compactMap { $0 }.joined(separator: ": ")
+            let described = [
+                AWSXML.value(of: "Code", in: response.body), AWSXML.value(of: "Message", in: response.body),
+            ]
+            .compactMap { $0 }.joined(separator: ": ")
             throw .awsCredentials(
                 name,
                 "STS AssumeRoleWithWebIdentity for \(settings.roleARN) answered HTTP \(response.status) \(described)")

@@ -40,7 +40,8 @@ public struct SecretsManagerClient: Sendable {
     ///   - clock: Times the signatures; AWS refuses a skewed clock, so production passes the system clock.
     ///   - requestTimeout: Default 10 s.
     public init(
-        region: String, endpoint: String?, credentials: any AWSCredentialProvider, transport: HTTPTransport, clock: any WallClock,
+        region: String, endpoint: String?, credentials: any AWSCredentialProvider, transport: HTTPTransport,
+        clock: any WallClock,
         requestTimeout: Duration = .seconds(10)
     ) {
         var base = endpoint ?? "https://secretsmanager.\(region).amazonaws.com"

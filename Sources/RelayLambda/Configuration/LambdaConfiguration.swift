@@ -47,7 +47,8 @@ public struct S3StateConfiguration: Sendable {
     public var credentials: AWSCredentialSource
 
     public init(
-        bucket: String, prefix: String = "ccrelay-state", region: String, endpoint: String?, credentials: AWSCredentialSource
+        bucket: String, prefix: String = "ccrelay-state", region: String, endpoint: String?,
+        credentials: AWSCredentialSource
     ) {
         self.bucket = bucket
         self.prefix = prefix
