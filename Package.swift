@@ -264,8 +264,9 @@ let package = Package(
         .testTarget(
             name: "RelayAWSTests",
             dependencies: [
-                "RelayTesting", "RelayAWS", "RelayAWSCore", "RelayHTTP", "RelaySandbox", "RelayState",
+                "RelayTesting", "RelayAWS", "RelayAWSCore", "RelayHTTP", "RelaySandbox", "RelayState", "RelayConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

@@ -93,8 +93,10 @@ public enum LambdaFunction {
     ) throws(LambdaFunctionError) -> ScheduledExtractionHandler {
         let state: ExtractionState
         if let s3 = settings.s3State {
+            let credentials = s3.credentials.provider(
+                transport: transport, clock: clock, logger: logger, readFile: Interpolation.readFileContents)
             let client = S3Client(
-                bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, credentials: s3.credentials,
+                bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, credentials: credentials,
                 transport: transport, clock: clock)
             state = .perSource(S3SourceStateStore(client: client, prefix: s3.prefix, clock: clock))
         } else if let postgres = configuration.state.postgres {

@@ -49,7 +49,7 @@ import Testing
     {
         let configuration = S3SinkConfiguration(
             name: name, bucket: bucket, prefix: "archive", region: "us-east-1", endpoint: moto.endpoint,
-            credentials: credentials ?? moto.credentials)
+            credentials: .keys(credentials ?? moto.credentials))
         return S3ArchiveSink(
             configuration: configuration, transport: HTTPTransport(), clock: SystemClock(), logger: logger)
     }

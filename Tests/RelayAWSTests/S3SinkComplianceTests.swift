@@ -91,7 +91,7 @@ struct S3Harness: SinkComplianceHarness {
                 S3ArchiveSink(
                     configuration: S3SinkConfiguration(
                         name: SinkComplianceKit.sinkName, bucket: "archive", region: "us-east-1", endpoint: url,
-                        credentials: AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: "secret"),
+                        credentials: .keys(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: "secret")),
                         requestTimeout: .seconds(10)),
                     transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
             }

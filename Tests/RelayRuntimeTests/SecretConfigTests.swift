@@ -97,9 +97,16 @@ struct SecretConfigTests {
         #expect(missingFile?.problems.map(\.path) == ["sinks.s.token"])
         #expect(missingFile?.problems.first?.message.contains("${file:/nonexistent/ccrelay/hec}") == true)
 
-        // Secrets Manager without AWS credentials in the environment: refused while loading.
+        // Secrets Manager with no provider of the AWS credential chain (no keys, no web identity, no
+        // container endpoint, instance metadata disabled): refused while loading.
+        let noCredentials = Interpolation(environment: { name in
+            [
+                "GENESYS_SECRET": "genesys-secret-value", "HEC_TOKEN": "hec-token-value",
+                "AWS_EC2_METADATA_DISABLED": "true",
+            ][name]
+        })
         let noAWS = #expect(throws: ConfigError.self) {
-            try ConfigLoader(interpolation: Self.environment).load(
+            try ConfigLoader(interpolation: noCredentials).load(
                 yaml: Self.yaml(
                     token: "${aws-secretsmanager:prod/hec#token}", extra: "secrets: {aws: {region: eu-west-1}}"))
         }

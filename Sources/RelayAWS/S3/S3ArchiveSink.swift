@@ -1,5 +1,6 @@
 import Logging
 import RelayAWSCore
+import RelayConfig
 import RelayCore
 import RelayHTTP
 
@@ -16,7 +17,9 @@ public struct S3ArchiveSink: Sink {
         self.configuration = configuration
         self.client = S3Client(
             bucket: configuration.bucket, region: configuration.region, endpoint: configuration.endpoint,
-            credentials: configuration.credentials, transport: transport, clock: clock,
+            credentials: configuration.credentials.provider(
+                transport: transport, clock: clock, logger: logger, readFile: Interpolation.readFileContents),
+            transport: transport, clock: clock,
             requestTimeout: configuration.requestTimeout)
         self.layout = S3ObjectLayout(prefix: configuration.prefix, segment: configuration.name)
         var logger = logger

@@ -4,10 +4,13 @@ import RelayCore
 import RelayHTTP
 
 /// Signed requests to one S3 bucket: put, get and list objects, create the bucket. Path-style
-/// addressing with a configured endpoint (moto, MinIO), virtual-hosted otherwise.
+/// addressing with a configured endpoint (moto, MinIO), virtual-hosted otherwise. Each request is
+/// signed with the credentials the provider holds at that moment (temporary credentials rotate).
 public struct S3Client: Sendable {
     public let bucket: String
-    private let signer: SigV4Signer
+    /// The bucket's region (signed into every request).
+    public let region: String
+    private let credentials: any AWSCredentialProvider
     private let transport: HTTPTransport
     private let clock: any WallClock
     private let requestTimeout: Duration
@@ -17,11 +20,12 @@ public struct S3Client: Sendable {
     private let pathStyle: Bool
 
     public init(
-        bucket: String, region: String, endpoint: String?, credentials: AWSCredentials,
+        bucket: String, region: String, endpoint: String?, credentials: any AWSCredentialProvider,
         transport: HTTPTransport, clock: any WallClock, requestTimeout: Duration = .seconds(60)
     ) {
         self.bucket = bucket
-        self.signer = SigV4Signer(credentials: credentials, region: region, service: "s3")
+        self.region = region
+        self.credentials = credentials
         self.transport = transport
         self.clock = clock
         self.requestTimeout = requestTimeout
@@ -90,10 +94,10 @@ public struct S3Client: Sendable {
     /// already owns is fine.
     public func createBucket() async throws(RelayError) {
         var body: [UInt8]?
-        if signer.region != "us-east-1" {
+        if region != "us-east-1" {
             let xml =
                 "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>"
-                + AWSXML.escape(signer.region) + "</LocationConstraint></CreateBucketConfiguration>"
+                + AWSXML.escape(region) + "</LocationConstraint></CreateBucketConfiguration>"
             body = Array(xml.utf8)
         }
         let response = try await send(method: "PUT", url: bucketURL, body: body)
@@ -112,6 +116,7 @@ public struct S3Client: Sendable {
         method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil
     ) async throws(RelayError) -> InboundResponse {
         var request = OutboundRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout)
+        let signer = SigV4Signer(credentials: try await credentials.credentials(), region: region, service: "s3")
         try signer.sign(&request, now: clock.now)
         return try await transport.send(request)
     }

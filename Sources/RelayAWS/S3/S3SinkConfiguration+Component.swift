@@ -2,9 +2,10 @@ import RelayAWSCore
 import RelayConfig
 import RelayCore
 
-/// The `type: s3` archive sink component: its keys, reading and construction. Credentials come from `access_key_id` / `secret_access_key`
-/// (and `session_token`), or, when both are absent, from `AWS_ACCESS_KEY_ID`,
-/// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`; the region from `region`, else `AWS_REGION` /
+/// The `type: s3` archive sink component: its keys, reading and construction. Credentials come from
+/// `access_key_id` / `secret_access_key` (and `session_token`), or, when both are absent, from the
+/// AWS default chain (``AWSCredentialSource/defaultChain(_:)``: environment keys, web identity,
+/// container endpoint, EC2 instance metadata); the region from `region`, else `AWS_REGION` /
 /// `AWS_DEFAULT_REGION`, else `us-east-1` when an `endpoint` is set.
 extension S3SinkConfiguration: SinkComponent {
     public static let typeName = "s3"
@@ -70,7 +71,7 @@ extension S3SinkConfiguration: SinkComponent {
         return nil
     }
 
-    private static func readCredentials(_ node: ConfigNode) -> AWSCredentials? {
+    private static func readCredentials(_ node: ConfigNode) -> AWSCredentialSource? {
         node.refuseInlineSecret("secret_access_key")
         node.refuseInlineSecret("session_token")
         let keyNode = node.optional("access_key_id")
@@ -82,11 +83,11 @@ extension S3SinkConfiguration: SinkComponent {
                     "session_token needs access_key_id and secret_access_key", at: "\(node.path).session_token")
             }
             do {
-                return try AWSCredentials.fromEnvironment(node.interpolation.environment)
+                return try AWSCredentialSource.defaultChain(node.interpolation.environment)
             } catch {
                 node.problem(
-                    "no credentials: set access_key_id and secret_access_key, or the AWS_ACCESS_KEY_ID and "
-                        + "AWS_SECRET_ACCESS_KEY environment variables (\(error.message))",
+                    "no credentials: set access_key_id and secret_access_key, or let the AWS default chain find "
+                        + "them (\(error.message))",
                     at: "\(node.path).access_key_id")
                 return nil
             }
@@ -101,8 +102,8 @@ extension S3SinkConfiguration: SinkComponent {
                 let secret = node.requiredString("secret_access_key"),
                 !keyID.isEmpty, !secret.isEmpty
             else { return nil }
-            return AWSCredentials(
-                accessKeyID: keyID, secretAccessKey: secret, sessionToken: node.string("session_token"))
+            return .keys(
+                AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: node.string("session_token")))
         }
     }
 

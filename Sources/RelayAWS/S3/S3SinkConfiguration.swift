@@ -16,8 +16,9 @@ public struct S3SinkConfiguration: Sendable, Equatable {
     /// path-style addressing (`endpoint/bucket/key`). Default `nil`: AWS, virtual-hosted addressing
     /// (`https://bucket.s3.region.amazonaws.com/key`).
     public var endpoint: String?
-    /// The access key (from configuration or the AWS environment variables).
-    public var credentials: AWSCredentials
+    /// Where the credentials come from: keys from the configuration, else the AWS default chain
+    /// (environment keys, web identity, container endpoint, EC2 instance metadata).
+    public var credentials: AWSCredentialSource
     /// `x-amz-storage-class` for new objects (`STANDARD_IA`, `GLACIER_IR`, …). Default `nil`: the
     /// bucket's default (STANDARD).
     public var storageClass: String?
@@ -38,7 +39,7 @@ public struct S3SinkConfiguration: Sendable, Equatable {
         prefix: String = "ccrelay",
         region: String,
         endpoint: String? = nil,
-        credentials: AWSCredentials,
+        credentials: AWSCredentialSource,
         storageClass: String? = nil,
         requestTimeout: Duration = .seconds(60),
         batch: BatchConfiguration = S3SinkConfiguration.defaultBatch,

@@ -23,12 +23,14 @@ public struct SecretsManagerSecret: Sendable, Equatable, CustomStringConvertible
 }
 
 /// Calls AWS Secrets Manager (JSON 1.1 protocol: `POST /` with `X-Amz-Target: secretsmanager.<Action>`,
-/// `Content-Type: application/x-amz-json-1.1`), signed with SigV4 for service `secretsmanager`.
+/// `Content-Type: application/x-amz-json-1.1`), signed with SigV4 for service `secretsmanager` with
+/// the provider's current credentials.
 /// Errors carry AWS's `__type` and message, never a secret value.
 public struct SecretsManagerClient: Sendable {
     /// The endpoint requests go to, e.g. `https://secretsmanager.eu-west-1.amazonaws.com`.
     public let endpoint: String
-    private let signer: SigV4Signer
+    private let region: String
+    private let credentials: any AWSCredentialProvider
     private let transport: HTTPTransport
     private let clock: any WallClock
     private let requestTimeout: Duration
@@ -38,13 +40,15 @@ public struct SecretsManagerClient: Sendable {
     ///   - clock: Times the signatures; AWS refuses a skewed clock, so production passes the system clock.
     ///   - requestTimeout: Default 10 s.
     public init(
-        region: String, endpoint: String?, credentials: AWSCredentials, transport: HTTPTransport, clock: any WallClock,
+        region: String, endpoint: String?, credentials: any AWSCredentialProvider, transport: HTTPTransport,
+        clock: any WallClock,
         requestTimeout: Duration = .seconds(10)
     ) {
         var base = endpoint ?? "https://secretsmanager.\(region).amazonaws.com"
         while base.hasSuffix("/") { base.removeLast() }
         self.endpoint = base
-        self.signer = SigV4Signer(credentials: credentials, region: region, service: "secretsmanager")
+        self.region = region
+        self.credentials = credentials
         self.transport = transport
         self.clock = clock
         self.requestTimeout = requestTimeout
@@ -74,6 +78,8 @@ public struct SecretsManagerClient: Sendable {
                 ("Accept", "application/json"),
             ],
             body: JSONWriter.encode(body), timeout: requestTimeout)
+        let signer = SigV4Signer(
+            credentials: try await credentials.credentials(), region: region, service: "secretsmanager")
         try signer.sign(&request, now: clock.now)
         let response = try await transport.send(request)
         let parsed = try? JSONParser.parse(response.body)

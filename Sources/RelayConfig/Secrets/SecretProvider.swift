@@ -50,7 +50,10 @@ public final class SecretProvider: Sendable {
         var allowInline = false
         /// Keys whose value must be at least so many bytes (receiver keys, the HMAC key).
         var minimums: [MinimumLength] = []
-        var awsCredentials: AWSCredentials?
+        /// Where Secrets Manager's credentials come from (the default chain, read with the file).
+        var awsCredentialSource: AWSCredentialSource?
+        /// Made from the source at the first Secrets Manager read, then kept (it caches temporary credentials).
+        var awsCredentials: (any AWSCredentialProvider)?
         var defaultRegion: String?
         var transport = HTTPTransport()
         var clock: any WallClock = SystemClock()
@@ -216,7 +219,12 @@ public final class SecretProvider: Sendable {
 
     private var fetcher: SecretsFetcher {
         state.withLock { state in
-            SecretsFetcher(
+            if state.awsCredentials == nil, let source = state.awsCredentialSource {
+                state.awsCredentials = source.provider(
+                    transport: state.transport, clock: state.signingClock, logger: state.logger,
+                    readFile: interpolation.readFile)
+            }
+            return SecretsFetcher(
                 interpolation: interpolation, settings: state.settings.aws, awsCredentials: state.awsCredentials,
                 defaultRegion: state.defaultRegion, transport: state.transport, signingClock: state.signingClock)
         }

@@ -9,7 +9,7 @@ public enum SecretsConfigReader {
     public static let inlineRefusal =
         "a credential must not be written into the configuration file: reference it instead with "
         + "${env:NAME} (or ${NAME}), ${file:/run/secrets/NAME} (a Kubernetes or Docker secret mount, re-read "
-        + "when it changes) or ${aws-secretsmanager:ARN_OR_NAME#json_key} (fetched with the AWS_* credentials, "
+        + "when it changes) or ${aws-secretsmanager:ARN_OR_NAME#json_key} (fetched with the AWS default credential chain, "
         + "re-read on rotation); set allow_inline_secrets: true at the top level to allow literal values "
         + "(demos and tests only)"
 
@@ -55,9 +55,9 @@ public enum SecretsConfigReader {
             if case .awsSecretsManager = $0.reference.kind { true } else { false }
         }
         guard !references.isEmpty else { return }
-        var credentials: AWSCredentials?
+        var credentials: AWSCredentialSource?
         do {
-            credentials = try AWSCredentials.fromEnvironment(environment)
+            credentials = try AWSCredentialSource.defaultChain(environment)
         } catch {
             for status in references {
                 for path in status.usedBy {
@@ -76,7 +76,7 @@ public enum SecretsConfigReader {
             }
         }
         provider.state.withLock { state in
-            state.awsCredentials = credentials
+            state.awsCredentialSource = credentials
             state.defaultRegion = region
         }
     }

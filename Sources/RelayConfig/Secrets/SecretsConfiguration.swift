@@ -5,8 +5,8 @@ public struct SecretsConfiguration: Sendable, Equatable {
     /// rejects it (at most once a second per secret).
     public var refreshInterval: Duration
     /// AWS Secrets Manager (`secrets.aws`). Default: region from `AWS_REGION` / `AWS_DEFAULT_REGION`
-    /// (or the secret's ARN), AWS's own endpoint, credentials from `AWS_ACCESS_KEY_ID`,
-    /// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+    /// (or the secret's ARN), AWS's own endpoint, credentials from the AWS default chain (environment
+    /// keys, web identity, container endpoint, EC2 instance metadata).
     public var aws: AWSSecretsManagerConfiguration
 
     public init(

@@ -17,7 +17,7 @@ struct SecretsFetcher: Sendable {
     var interpolation: Interpolation
     var settings: AWSSecretsManagerConfiguration
     /// `nil` when the environment had none (reported when the file was loaded).
-    var awsCredentials: AWSCredentials?
+    var awsCredentials: (any AWSCredentialProvider)?
     var defaultRegion: String?
     var transport: HTTPTransport
     /// Times signatures: AWS refuses a skewed clock, so this is the system clock outside tests.
@@ -54,7 +54,7 @@ struct SecretsFetcher: Sendable {
     ) async -> Result<SecretReading, Interpolation.Failure> {
         guard let awsCredentials else {
             return .failure(
-                .init(message: "\(reference): no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"))
+                .init(message: "\(reference): no AWS credentials (the AWS default credential chain found none)"))
         }
         guard let region = Self.region(of: secretID, default: settings.region ?? defaultRegion) else {
             return .failure(.init(message: "\(reference): no AWS region (set secrets.aws.region or AWS_REGION)"))

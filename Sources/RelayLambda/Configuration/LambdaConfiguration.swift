@@ -47,12 +47,13 @@ public struct S3StateConfiguration: Sendable {
     public var region: String
     /// An S3-compatible endpoint (moto, MinIO); default AWS.
     public var endpoint: String?
-    /// Default the Lambda's role (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
-    public var credentials: AWSCredentials
+    /// Default the AWS default chain: in Lambda, the function role's `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+    public var credentials: AWSCredentialSource
 
     public init(
         bucket: String, prefix: String = S3StateConfiguration.defaultPrefix, region: String, endpoint: String?,
-        credentials: AWSCredentials
+        credentials: AWSCredentialSource
     ) {
         self.bucket = bucket
         self.prefix = prefix

@@ -52,15 +52,15 @@ extension LambdaConfigReader {
             return nil
         }
         do {
-            let credentials = try AWSCredentials.fromEnvironment(environment)
+            let credentials = try AWSCredentialSource.defaultChain(environment)
             let endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"].lazy.compactMap { environment($0) }
                 .first { !$0.isEmpty }
             return S3StateConfiguration(
                 bucket: bucket, region: region, endpoint: endpoint, credentials: credentials)
         } catch {
             root.problem(
-                "the state bucket needs the function role's credentials in AWS_ACCESS_KEY_ID and "
-                    + "AWS_SECRET_ACCESS_KEY (Lambda sets them): \(error.message)",
+                "the state bucket needs AWS credentials (Lambda sets the function role's in the "
+                    + "environment): \(error.message)",
                 at: stateBucketVariable)
             return nil
         }
