@@ -53,8 +53,10 @@ import Testing
         let events = generator.generate(count: 40, start: clock.now.timestamp)
         let start = clock.now
         let firehose = try await withReceiverServer(receiver, intake: intake) { base in
+            // Without jitter, so the nominal delays show (FirehoseFidelityTests checks the jitter).
             let firehose = FirehoseDeliveryEmulator(
-                configuration: FirehoseDeliveryConfiguration(url: base + "/firehose"), clock: clock, logger: testLogger)
+                configuration: FirehoseDeliveryConfiguration(url: base + "/firehose", retryJitter: 0), clock: clock,
+                logger: testLogger)
             let acknowledged = try await Self.drive(clock) { try await firehose.deliver(events) }
             #expect(acknowledged == 40)
             return firehose
@@ -76,7 +78,8 @@ import Testing
         let events = generator.generate(count: 5, start: clock.now.timestamp)
         let firehose = try await withReceiverServer(receiver, intake: RecordingIntake()) { base in
             let firehose = FirehoseDeliveryEmulator(
-                configuration: FirehoseDeliveryConfiguration(url: base + "/firehose", retryDuration: .seconds(10)),
+                configuration: FirehoseDeliveryConfiguration(
+                    url: base + "/firehose", retryDuration: .seconds(10), retryJitter: 0),
                 clock: clock, logger: testLogger)
             let acknowledged = try await Self.drive(clock) { try await firehose.deliver(events) }
             #expect(acknowledged == 0)

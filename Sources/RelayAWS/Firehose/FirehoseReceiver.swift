@@ -24,7 +24,8 @@ import RelayHTTP
 /// * An `X-Amz-Firehose-Request-Id` already answered 200 is answered 200 again without processing;
 ///   beyond the remembered ids, the dedup ledger drops repeated events.
 /// * Refusals: 401 (access key), 400 (bad gzip, not the Firehose request shape; the message names
-///   what and where, e.g. `records: missing or not an array`), 413 (sent over `max_body_bytes`).
+///   what and where, e.g. `records: missing or not an array`, or a body over `max_body_bytes`).
+///   Never 413: Firehose drops a batch answered 413 without backing it up to S3.
 /// * Bounded cost: a request id over 128 bytes, a gzip body inflating beyond `max_body_bytes`
 ///   (inflating stops there) and a request with more than `max_dead_letters_per_request` bad
 ///   records are refused with 400 before anything is stored: Firehose retries a 400 and finally
@@ -94,13 +95,14 @@ public struct FirehoseReceiver: HTTPReceiver {
         }
         let limit = configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            return respond(413, requestID: headerRequestID, error: "body: \(length) bytes exceeds \(limit)")
+            return respond(
+                400, requestID: headerRequestID, error: "body: \(length) bytes exceeds \(limit) (max_body_bytes)")
         }
         let body: [UInt8]
         do {
             body = Array(buffer: try await request.body.collect(upTo: limit))
         } catch is NIOTooManyBytesError {
-            return respond(413, requestID: headerRequestID, error: "body: exceeds \(limit) bytes")
+            return respond(400, requestID: headerRequestID, error: "body: exceeds \(limit) bytes (max_body_bytes)")
         } catch {
             return respond(400, requestID: headerRequestID, error: "body: could not be read")
         }

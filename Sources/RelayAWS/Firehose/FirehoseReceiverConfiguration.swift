@@ -15,9 +15,9 @@ public struct FirehoseReceiverConfiguration: Sendable {
     /// ``minimumKeyBytes`` bytes, compared against its current value at each request. No default.
     public var accessKeys: [Credential]
     /// Largest request body, as sent and once inflated (`max_body_bytes`). Default 64 MiB,
-    /// Firehose's own limit. A body sent larger is refused with 413; a gzip body that inflates
-    /// beyond it is refused with 400 as soon as inflating passes the limit, so Firehose retries and
-    /// then backs the batch up to S3 (Firehose never backs up a batch answered 413).
+    /// Firehose's own limit. A body sent larger, or a gzip body inflating beyond it (inflating stops
+    /// there), is refused with 400, never 413: Firehose retries a 400 and then backs the batch up to
+    /// S3, while it treats 413 as permanent and drops the batch without a backup.
     public var maxBodyBytes: Int
     /// Most records of one request that may be dead-lettered (`max_dead_letters_per_request`).
     /// Default 1,000 (a tenth of Firehose's 10,000 records per request). Beyond it the whole request

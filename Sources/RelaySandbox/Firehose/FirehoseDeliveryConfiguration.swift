@@ -18,11 +18,18 @@ public struct FirehoseDeliveryConfiguration: Sendable {
     public var initialBackoff: Duration
     /// Largest retry delay. Default 2 minutes.
     public var maxBackoff: Duration
+    /// Each retry delay is drawn within ± this fraction of its nominal value, as Firehose does.
+    /// Default 0.15.
+    public var retryJitter: Double
     /// How long Firehose waits for an answer. Default 3 minutes.
     public var requestTimeout: Duration
     /// `X-Amz-Firehose-Source-Arn`. Default a sandbox stream ARN.
     public var sourceARN: String
-    /// Seed of the request ids this stream generates. Streams delivering at the same time need
+    /// The delivery stream's HTTP endpoint common attributes, sent as
+    /// `X-Amz-Firehose-Common-Attributes: {"commonAttributes":{…}}`. Default one attribute naming
+    /// the sandbox, so every receiver test meets the header.
+    public var commonAttributes: [String: String]
+    /// Seed of the request ids (and retry jitter) this stream generates. Streams delivering at the same time need
     /// different seeds, as real delivery streams never share request ids. Default a fixed seed.
     public var requestIDSeed: UInt64
 
@@ -35,8 +42,10 @@ public struct FirehoseDeliveryConfiguration: Sendable {
         retryDuration: Duration = .seconds(300),
         initialBackoff: Duration = .seconds(1),
         maxBackoff: Duration = .seconds(120),
+        retryJitter: Double = 0.15,
         requestTimeout: Duration = .seconds(180),
         sourceARN: String = "arn:aws:firehose:us-east-1:123456789012:deliverystream/ccrelay-sandbox",
+        commonAttributes: [String: String] = ["environment": "ccrelay-sandbox"],
         requestIDSeed: UInt64 = 0xF1_2E_405E
     ) {
         self.requestIDSeed = requestIDSeed
@@ -48,7 +57,9 @@ public struct FirehoseDeliveryConfiguration: Sendable {
         self.retryDuration = retryDuration
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
+        self.retryJitter = max(0, min(retryJitter, 1))
         self.requestTimeout = requestTimeout
         self.sourceARN = sourceARN
+        self.commonAttributes = commonAttributes
     }
 }

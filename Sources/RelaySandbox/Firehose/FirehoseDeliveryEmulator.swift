@@ -5,9 +5,15 @@ import Synchronization
 
 /// An Amazon Data Firehose delivery stream's HTTP-endpoint destination, emulated: it POSTs
 /// batches of EventBridge events in Firehose's request format (base64 records, gzip, the access
-/// key and a request id reused on every retry), retries any non-200 answer or transport failure with
-/// backoff from 1 s doubling to 2 min for up to the retry duration, on an injected clock, and records
-/// which events were acknowledged (answered 200) and which were given up.
+/// key, the common attributes and a request id reused on every retry) and judges each answer by
+/// AWS's HTTP endpoint delivery specification:
+/// * success is a 200 whose body is JSON of at most 1 MiB with `Content-Type: application/json`, no
+///   `Content-Encoding`, the request's own `requestId` and a `timestamp`; a 200 that breaks any of
+///   these counts as a 500;
+/// * **413 is permanent: the batch is dropped, not backed up to S3** (``dropped``);
+/// * every other answer, and a transport failure, is retried with backoff from 1 s doubling to
+///   2 min, each delay within ±15 %, for up to the retry duration, on an injected clock; then the
+///   batch goes to the S3 backup bucket (``failed``).
 public final class FirehoseDeliveryEmulator: Sendable {
     public let configuration: FirehoseDeliveryConfiguration
     private let transport: HTTPTransport
@@ -19,6 +25,7 @@ public final class FirehoseDeliveryEmulator: Sendable {
         var random: SeededGenerator
         var acknowledged: [GeneratedPushEvent] = []
         var failed: [GeneratedPushEvent] = []
+        var dropped: [GeneratedPushEvent] = []
         var stats = FirehoseDeliveryStats()
         var responsesToLose = 0
     }
@@ -41,6 +48,8 @@ public final class FirehoseDeliveryEmulator: Sendable {
     public var acknowledged: [GeneratedPushEvent] { state.withLock { $0.acknowledged } }
     /// Events of requests given up after the retry duration (Firehose's S3 backup).
     public var failed: [GeneratedPushEvent] { state.withLock { $0.failed } }
+    /// Events of requests answered 413, which Firehose neither retries nor backs up: lost.
+    public var dropped: [GeneratedPushEvent] { state.withLock { $0.dropped } }
     public var stats: FirehoseDeliveryStats { state.withLock { $0.stats } }
 
     /// The next `count` responses are discarded after the endpoint answered, as when the answer is
@@ -73,11 +82,13 @@ public final class FirehoseDeliveryEmulator: Sendable {
                     ("X-Amz-Firehose-Request-Id", requestID), ("X-Amz-Firehose-Access-Key", configuration.accessKey),
                     ("X-Amz-Firehose-Source-Arn", configuration.sourceARN),
                 ] + (configuration.gzip ? [("Content-Encoding", "gzip")] : [])
+                + (configuration.commonAttributes.isEmpty
+                    ? [] : [("X-Amz-Firehose-Common-Attributes", commonAttributesHeader)])
             let request = OutboundRequest(
                 method: "POST", url: configuration.url, headers: headers,
                 body: requestBody(requestID: requestID, batch: batch),
                 timeout: configuration.requestTimeout)
-            requests.append(FirehoseRequest(request: request, events: batch))
+            requests.append(FirehoseRequest(request: request, requestID: requestID, events: batch))
             start += batch.count
         }
         return requests
@@ -101,9 +112,12 @@ public final class FirehoseDeliveryEmulator: Sendable {
         var backoff = configuration.initialBackoff
         while true {
             try Task.checkCancellation()
-            var status: Int?
+            var verdict = FirehoseResponseVerdict.retry
+            var answered = false
             do {
-                status = try await transport.send(prepared.request).status
+                let response = try await transport.send(prepared.request)
+                answered = true
+                verdict = FirehoseResponseVerdict(response, requestID: prepared.requestID)
             } catch  where error.code == .cancelled {
                 throw CancellationError()
             } catch {
@@ -112,17 +126,24 @@ public final class FirehoseDeliveryEmulator: Sendable {
             }
             let lost = state.withLock { state -> Bool in
                 state.stats.requests += 1
-                guard status != nil, state.responsesToLose > 0 else { return false }
+                guard answered, state.responsesToLose > 0 else { return false }
                 state.responsesToLose -= 1
                 state.stats.lostResponses += 1
                 return true
             }
-            if status == 200, !lost {
+            if !lost, verdict == .accepted {
                 state.withLock {
                     $0.acknowledged += batch
                     $0.stats.acknowledgedRequests += 1
                 }
                 return true
+            }
+            if !lost, verdict == .dropped {
+                state.withLock {
+                    $0.dropped += batch
+                    $0.stats.droppedRequests += 1
+                }
+                return false
             }
             if clock.now.advanced(by: backoff) > giveUpAt {
                 state.withLock {
@@ -131,10 +152,29 @@ public final class FirehoseDeliveryEmulator: Sendable {
                 }
                 return false
             }
-            state.withLock { $0.stats.retries += 1 }
-            try await clock.sleep(for: backoff)
+            let delay = state.withLock { state in
+                state.stats.retries += 1
+                return jittered(backoff, using: &state.random)
+            }
+            try await clock.sleep(for: delay)
             backoff = min(backoff * 2, configuration.maxBackoff)
         }
+    }
+
+    /// `delay` moved uniformly within ± ``FirehoseDeliveryConfiguration/retryJitter`` of itself.
+    private func jittered(_ delay: Duration, using random: inout SeededGenerator) -> Duration {
+        let jitter = configuration.retryJitter
+        guard jitter > 0 else { return delay }
+        return delay * Double.random(in: (1 - jitter)...(1 + jitter), using: &random)
+    }
+
+    /// `{"commonAttributes":{"name":"value",…}}`, names sorted.
+    private var commonAttributesHeader: String {
+        var attributes = JSONObject()
+        for (name, value) in configuration.commonAttributes.sorted(by: { $0.key < $1.key }) {
+            attributes.append(key: name, value: .string(value))
+        }
+        return JSONWriter.string(["commonAttributes": .object(attributes)])
     }
 
     /// `{"requestId","timestamp","records":[{"data":base64}]}`, gzip-compressed when configured.
@@ -163,6 +203,7 @@ public final class FirehoseDeliveryEmulator: Sendable {
 /// One Firehose request ready to send, with the events it carries.
 public struct FirehoseRequest: Sendable {
     let request: OutboundRequest
+    let requestID: String
     public let events: [GeneratedPushEvent]
 }
 
@@ -175,7 +216,9 @@ public struct FirehoseDeliveryStats: Sendable, Equatable {
     /// Responses discarded by ``FirehoseDeliveryEmulator/loseResponses(_:)``.
     public var lostResponses = 0
     public var acknowledgedRequests = 0
-    /// Requests given up after the retry duration.
+    /// Requests given up after the retry duration (backed up to S3).
     public var failedRequests = 0
+    /// Requests answered 413 (dropped: neither retried nor backed up).
+    public var droppedRequests = 0
     public init() {}
 }
