@@ -19,7 +19,7 @@ struct ValidateWithoutEnvironmentTests {
         let configuration = try ConfigLoader(interpolation: interpolation).load(path: Self.example)
         #expect(configuration.sources.map(\.name) == ["genesys_audit"])
         let sink = try #require(configuration.sinks.first as? SplunkHECSinkConfiguration)
-        #expect(sink.token == Interpolation.placeholder)
+        #expect(sink.token.value == Interpolation.placeholder)
     }
 
     @Test("without the mode the same file fails, naming the unset variable")
