@@ -76,7 +76,13 @@ final class RotatingFile: Sendable {
         var prefix = configuration.path.hasPrefix("/") ? "/" : ""
         for component in configuration.path.split(separator: "/").dropLast() {
             prefix += component
-            if mkdir(prefix, 0o700) != 0, errno != EEXIST { throw Self.systemError("cannot create the folder", prefix) }
+            if mkdir(prefix, 0o700) != 0 {
+                guard errno == EEXIST else { throw Self.systemError("cannot create the folder", prefix) }
+                var info = stat()
+                guard stat(prefix, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                    throw RelayError(.fileIO, "file sink cannot use \(prefix) as a folder: it is not one")
+                }
+            }
             prefix += "/"
         }
     }
