@@ -32,11 +32,9 @@ public enum DeliveryConfigReader {
     }
 
     /// Checks that `url` is an absolute http(s) URL, without a query string unless
-    /// `allowingQuery` (webhook URLs may carry one), reporting at `node`'s path or at `path`. A URL
-    /// that starts with an unread reference (``Interpolation/placeholder``) is taken as plausible.
+    /// `allowingQuery` (webhook URLs may carry one), reporting at `node`'s path or at `path`.
     public static func checkURL(_ url: String, _ node: ConfigNode?, at path: String? = nil, allowingQuery: Bool = false)
     {
-        if url.hasPrefix(Interpolation.placeholder) { return }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
             node?.problem("expected an http:// or https:// URL", at: path)
             return

@@ -25,7 +25,8 @@ public struct Interpolation: Sendable {
     public var readsReferences = true
 
     /// What a reference stands for when references are not read: long enough for every minimum
-    /// length, and accepted where a URL goes.
+    /// length. A problem found with it at a key is not reported (``ConfigDiagnostics``): the real
+    /// value is unknown.
     public static let placeholder = "ccrelay-validate-placeholder"
 
     public init(
