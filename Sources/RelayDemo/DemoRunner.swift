@@ -1,12 +1,8 @@
 import Logging
-import RelayAWS
 import RelayConfig
 import RelayCore
-import RelayGenesys
 import RelayRuntime
 import RelaySandbox
-import RelaySinks
-import RelayState
 import ServiceLifecycle
 
 #if canImport(Glibc)
@@ -90,8 +86,12 @@ public enum DemoRunner {
         options.output("ccrelay demo: state in \(directory)/state.sqlite")
 
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
-            let configuration = demoConfiguration(
-                endpoints: endpoints, org: org, directory: directory, options: options)
+            // The demo runs from the file it writes, so the file is exactly what runs.
+            let configPath = directory + "/ccrelay.yaml"
+            try demoConfigFile(endpoints: endpoints, org: org, directory: directory, options: options)
+                .save(to: configPath)
+            let configuration = try ConfigLoader().load(path: configPath)
+            options.output("configuration in \(configPath) (check it: ccrelay validate --config \(configPath))")
             let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
             options.output("sandbox Genesys org at \(endpoints.genesysURL), sandbox HEC at \(endpoints.hecURL)")
 
@@ -147,41 +147,17 @@ public enum DemoRunner {
         }
     }
 
-    static func demoConfiguration(
+    /// The configuration the demo runs from, written into its folder for the user to start from.
+    static func demoConfigFile(
         endpoints: SandboxEndpoints, org: GenesysOrgEmulator, directory: String, options: DemoOptions
-    ) -> RelayConfiguration {
-        let source = GenesysAuditSourceConfiguration(
-            name: "genesys",
-            baseURL: endpoints.genesysURL,
-            clientID: org.configuration.clientID,
-            clientSecret: org.configuration.clientSecret,
-            pollInterval: options.pollInterval,
-            lookback: .seconds(60),
-            initialLookback: .seconds(600)
-        )
-        let sink = SplunkHECSinkConfiguration(
-            name: "splunk",
-            endpoints: [endpoints.hecURL],
-            token: SplunkHECConfiguration.defaultAckToken,
-            index: "ccas",
-            batch: BatchConfiguration(maxEvents: 500, maxBytes: 1 << 20, timeout: .seconds(1)),
-            acknowledgement: AcknowledgementConfiguration(pollInterval: .seconds(1))
-        )
-        var sources: [any SourceBlueprint] = [source]
-        var routes = [Route(name: "audits", from: ["genesys"], to: ["splunk"])]
-        if options.pushEventsPerSecond > 0 {
-            sources.append(FirehoseReceiverConfiguration(name: "firehose", accessKeys: [Credential(demoFirehoseKey)]))
-            routes.append(Route(name: "push", from: ["firehose"], to: ["splunk"]))
-        }
-        var configuration = RelayConfiguration(
-            state: StateConfiguration(sqlitePath: directory + "/state.sqlite"),
-            sources: sources,
-            routes: routes,
-            sinks: [sink]
-        )
-        configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
-        configuration.server.admin = ListenAddress(host: "127.0.0.1", port: 0)
-        return configuration
+    ) -> SandboxConfigFile {
+        var file = SandboxConfigFile(
+            genesysURL: endpoints.genesysURL, clientID: org.configuration.clientID,
+            clientSecret: org.configuration.clientSecret, hecURL: endpoints.hecURL,
+            hecToken: SplunkHECConfiguration.defaultAckToken, statePath: directory + "/state.sqlite")
+        file.pollIntervalSecs = options.pollInterval.seconds
+        file.firehoseAccessKey = options.pushEventsPerSecond > 0 ? demoFirehoseKey : nil
+        return file
     }
 
     /// The access key the demo's sandbox Firehose sends and its receiver accepts.

@@ -73,6 +73,14 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "EventBridge events the sandbox Firehose pushes per second (with --firehose-url).")
     var pushEventsPerSecond: Int = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "Write a ccrelay configuration for the running sandbox (its ports and credentials) to this file.",
+            discussion:
+                "Its state goes to ccrelay-state/state.sqlite beside the file; `ccrelay once --config FILE` delivers with it.",
+            valueName: "file"))
+    var writeConfig: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
@@ -101,7 +109,11 @@ struct SandboxCommand: AsyncParsableCommand {
                             cxoneURL: cxoneURL, cxone: cxone.configuration, datadogURL: datadogURL, sumoURL: sumoURL,
                             firehoseTarget: firehoseURL
                         )
+                        if let writeConfig {
+                            try description.configFile(path: writeConfig).save(to: writeConfig)
+                        }
                         writeLine(json ? description.json : description.text)
+                        if let writeConfig { writeLine("configuration for this sandbox written to \(writeConfig)") }
                         var group = ServiceGroupConfiguration(
                             services: [
                                 .init(service: SandboxTrafficService(org: org, perSecond: perSecond, clock: clock)),
@@ -130,6 +142,16 @@ struct SandboxDescription {
     let sumoURL: String
     /// The receiver URL the sandbox Firehose pushes to, when one was given.
     var firehoseTarget: String? = nil
+
+    /// A configuration pulling the sandbox org into the sandbox HEC, to be written at `path`; its
+    /// state goes to `ccrelay-state/state.sqlite` beside it.
+    func configFile(path: String) -> SandboxConfigFile {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        return SandboxConfigFile(
+            genesysURL: endpoints.genesysURL, clientID: org.configuration.clientID,
+            clientSecret: org.configuration.clientSecret, hecURL: endpoints.hecURL, hecToken: hecToken,
+            statePath: folder + "/ccrelay-state/state.sqlite")
+    }
 
     /// The `X-Amz-Firehose-Access-Key` the sandbox Firehose sends.
     static let firehoseAccessKey = "sandbox-firehose-key"

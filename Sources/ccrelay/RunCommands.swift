@@ -82,6 +82,8 @@ struct ValidateCommand: AsyncParsableCommand {
         discussion: """
             References (${VAR}, ${env:VAR}, ${file:PATH}) are resolved, so a missing secret is reported too; \
             ${aws-secretsmanager:...} references are checked for form only (run and check fetch them). \
+            With --no-environment no reference is read: each stands for a plausible value, so the structure \
+            of a file can be checked on a machine without its secrets. \
             A literal credential is refused unless allow_inline_secrets: true. Values are never printed.
             """
     )
@@ -89,8 +91,21 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Configuration file (YAML).")
     var config: String
 
+    @Flag(help: "Check structure only: do not read environment variables or files that references name.")
+    var noEnvironment = false
+
     func run() async throws {
-        let configuration = try loadConfiguration(path: config)
+        let configuration: RelayConfiguration
+        if noEnvironment {
+            do {
+                configuration = try ConfigLoader(interpolation: .withoutEnvironment()).load(path: config)
+            } catch {
+                printError("\(config): \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            configuration = try loadConfiguration(path: config)
+        }
         print(
             "\(config): OK (\(configuration.sources.count) source(s), \(configuration.routes.count) route(s), \(configuration.sinks.count) sink(s))"
         )

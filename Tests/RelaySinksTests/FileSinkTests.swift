@@ -81,17 +81,37 @@ struct FileSinkTests {
         }
     }
 
-    @Test("a write that fails is retriable, names the path, and succeeds once the directory exists")
-    func failureThenSuccess() async throws {
+    @Test("the missing folder is created 0700 at start, and again when it was removed since")
+    func createsFolder() async throws {
         try await withScratchDirectory("file") { (directory: String) async throws in
-            let path = directory + "/missing/events.ndjson"
+            let path = directory + "/missing/nested/events.ndjson"
             let sink = FileSink(
                 configuration: FileSinkConfiguration(name: "file", path: path), clock: ManualClock(),
                 logger: TimedFixtures.logger)
+            try sink.createDirectory()
+            #expect(try FileSinkModeTests.mode(directory + "/missing") == 0o700)
+            #expect(try FileSinkModeTests.mode(directory + "/missing/nested") == 0o700)
+            try FileManager.default.removeItem(atPath: directory + "/missing")
+            #expect(await sink.deliver([Fixtures.entry(1)]) == .delivered)
+            #expect(Self.lines(try Self.contents(path)) == Self.payloads([Fixtures.entry(1)]))
+        }
+    }
+
+    @Test("a local write failure is an outage (no attempt used up), names the path, and ends when it is fixed")
+    func failureThenSuccess() async throws {
+        try await withScratchDirectory("file") { (directory: String) async throws in
+            // A regular file where the folder should be: neither the folder nor the file can be made.
+            let blocker = directory + "/blocked"
+            #expect(FileManager.default.createFile(atPath: blocker, contents: Data()))
+            let path = blocker + "/events.ndjson"
+            let sink = FileSink(
+                configuration: FileSinkConfiguration(name: "file", path: path), clock: ManualClock(),
+                logger: TimedFixtures.logger)
+            #expect(throws: RelayError.self) { try sink.createDirectory() }
             let outcome = await sink.deliver([Fixtures.entry(1)])
-            #expect(Fate(outcome) == .retriable(retryAfter: nil))
-            #expect(outcome.reason.contains(path))
-            try FileManager.default.createDirectory(atPath: directory + "/missing", withIntermediateDirectories: true)
+            #expect(Fate(outcome) == .unavailable(retryAfter: nil))
+            #expect(outcome.reason.contains(blocker))
+            try FileManager.default.removeItem(atPath: blocker)
             #expect(await sink.deliver([Fixtures.entry(1)]) == .delivered)
             #expect(Self.lines(try Self.contents(path)) == Self.payloads([Fixtures.entry(1)]))
         }

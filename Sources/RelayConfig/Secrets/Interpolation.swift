@@ -19,6 +19,15 @@ public struct Interpolation: Sendable {
     public var fileModified: @Sendable (String) -> Timestamp?
     /// The secrets of the configuration being loaded (set by ``ConfigLoader`` for each load).
     public var secrets: SecretProvider?
+    /// Whether `${env:...}` and `${file:...}` references are read. When `false`
+    /// (``withoutEnvironment()``, `ccrelay validate --no-environment`) each stands for ``placeholder``,
+    /// so a file's structure can be checked where its secrets are not available. Default `true`.
+    public var readsReferences = true
+
+    /// What a reference stands for when references are not read: long enough for every minimum
+    /// length. A problem found with it at a key is not reported (``ConfigDiagnostics``): the real
+    /// value is unknown.
+    public static let placeholder = "ccrelay-validate-placeholder"
 
     public init(
         environment: @escaping @Sendable (String) -> String? = Interpolation.processEnvironment,
@@ -28,6 +37,14 @@ public struct Interpolation: Sendable {
         self.environment = environment
         self.readFile = readFile
         self.fileModified = fileModified
+    }
+
+    /// Reads files (the configuration itself) but no reference: each environment and file reference
+    /// stands for ``placeholder``; Secrets Manager references are checked for form only, as always.
+    public static func withoutEnvironment() -> Interpolation {
+        var interpolation = Interpolation()
+        interpolation.readsReferences = false
+        return interpolation
     }
 
     /// The process's environment.
@@ -94,6 +111,8 @@ public struct Interpolation: Sendable {
     /// only credentials may use them (they are fetched at start-up, after the file is read).
     func read(_ reference: SecretReference) -> Result<String, Failure> {
         switch reference.kind {
+        case .environment where !readsReferences, .file where !readsReferences:
+            return .success(Self.placeholder)
         case .environment(let name):
             guard let value = environment(name) else {
                 return .failure(

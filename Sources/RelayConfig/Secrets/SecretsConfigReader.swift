@@ -156,6 +156,7 @@ extension ConfigNode {
             return checkLength(value, minimumBytes: minimumBytes) ? Credential(value) : nil
         }
         let (credential, failures) = provider.register(template, written: text, at: path)
+        if !interpolation.readsReferences { diagnostics.noteUnreadReference(at: path) }
         for failure in failures { problem(failure) }
         guard failures.isEmpty else { return nil }
         if minimumBytes > 1 {

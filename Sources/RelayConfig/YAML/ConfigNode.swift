@@ -82,7 +82,9 @@ public struct ConfigNode {
             return nil
         }
         switch interpolation.resolve(scalar.string) {
-        case .success(let resolved): return resolved.value
+        case .success(let resolved):
+            if resolved.usedReference, !interpolation.readsReferences { diagnostics.noteUnreadReference(at: path) }
+            return resolved.value
         case .failure(let failure):
             problem(failure.message)
             return nil

@@ -41,6 +41,8 @@ public final class ConfigDiagnostics: Sendable {
 
     private let collected = Mutex<[ConfigProblem]>([])
     private let collectedWarnings = Mutex<[ConfigProblem]>([])
+    /// Paths whose value is written with a reference that was not read (``Interpolation/readsReferences``).
+    private let unread = Mutex<Set<String>>([])
 
     public func report(_ problem: ConfigProblem) {
         collected.withLock { $0.append(problem) }
@@ -51,8 +53,20 @@ public final class ConfigDiagnostics: Sendable {
         collectedWarnings.withLock { $0.append(warning) }
     }
 
-    public var problems: [ConfigProblem] { collected.withLock { $0 } }
+    /// Records that the value at `path` uses a reference that was not read: it stands for a plausible
+    /// value, so what is found wrong with the placeholder there is not reported.
+    public func noteUnreadReference(at path: String) {
+        _ = unread.withLock { $0.insert(path) }
+    }
 
-    /// Every warning, in the order found.
-    public var warnings: [ConfigProblem] { collectedWarnings.withLock { $0 } }
+    /// Every problem, in the order found (none about a value whose reference was not read).
+    public var problems: [ConfigProblem] { withoutUnread(collected.withLock { $0 }) }
+
+    /// Every warning, in the order found (none about a value whose reference was not read).
+    public var warnings: [ConfigProblem] { withoutUnread(collectedWarnings.withLock { $0 }) }
+
+    private func withoutUnread(_ found: [ConfigProblem]) -> [ConfigProblem] {
+        let unread = unread.withLock { $0 }
+        return unread.isEmpty ? found : found.filter { !unread.contains($0.path) }
+    }
 }

@@ -2,9 +2,11 @@ import Logging
 import RelayCore
 
 /// Appends each batch to a file as NDJSON (the normalized events, one per line), `fsync`s, and
-/// only then reports the batch delivered. Every I/O failure is retriable (a full disk, a missing
-/// directory or a permission can be fixed without touching the events); a failed write is cut back
-/// so a retried batch does not leave a half line behind.
+/// only then reports the batch delivered. The file's folder is created (`0700`) when the sink is
+/// built and again whenever it is missing. Every I/O failure is an outage, not the batch's fault
+/// (a full disk or a permission can be fixed without touching the events): the batch is retried
+/// for as long as it lasts without using up attempts. A failed write is cut back so a retried
+/// batch does not leave a half line behind.
 public struct FileSink: Sink {
     /// The configuration the sink was built with.
     public let configuration: FileSinkConfiguration
@@ -37,8 +39,14 @@ public struct FileSink: Sink {
             try file.append(body, now: clock.now)
             return .delivered
         } catch {
-            return .retriable(reason: error.message, retryAfter: nil)
+            return .unavailable(reason: error.message, retryAfter: nil)
         }
+    }
+
+    /// Creates the file's folder and any missing parent (`0700`); one that exists keeps its mode.
+    /// - Throws: a ``RelayError`` naming the folder that cannot be created.
+    public func createDirectory() throws(RelayError) {
+        try file.createDirectory()
     }
 
     /// Closes the file (it is reopened by the next delivery).

@@ -41,6 +41,8 @@ extension FileSinkConfiguration: SinkComponent {
     }
 
     public func makeSink(_ context: BuildContext) throws -> any Sink {
-        FileSink(configuration: self, clock: context.clock, logger: context.logger)
+        let sink = FileSink(configuration: self, clock: context.clock, logger: context.logger)
+        try sink.createDirectory()
+        return sink
     }
 }

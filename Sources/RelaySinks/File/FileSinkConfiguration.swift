@@ -5,7 +5,7 @@ import RelayCore
 public struct FileSinkConfiguration: Sendable, Equatable {
     /// The sink's name in the config; also its outbox's name.
     public var name: String
-    /// The file written to. Its directory must exist. Rotated files are renamed
+    /// The file written to. Its folder (and any missing parent) is created `0700` at start. Rotated files are renamed
     /// `<path>.<UTC time, e.g. 20260101T000000.000Z>` (`.gz` appended when compressed).
     public var path: String
     /// Rotate before a write would grow the file past this many bytes. Default 104,857,600 (100 MiB).

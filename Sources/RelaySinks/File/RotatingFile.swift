@@ -70,7 +70,26 @@ final class RotatingFile: Sendable {
         return false
     }
 
+    /// Creates the file's folder and any missing parent, each `0700` (the umask may only narrow it);
+    /// folders that exist keep their mode.
+    func createDirectory() throws(RelayError) {
+        var prefix = configuration.path.hasPrefix("/") ? "/" : ""
+        for component in configuration.path.split(separator: "/").dropLast() {
+            prefix += component
+            if mkdir(prefix, 0o700) != 0 {
+                guard errno == EEXIST else { throw Self.systemError("cannot create the folder", prefix) }
+                var info = stat()
+                guard stat(prefix, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                    throw RelayError(.fileIO, "file sink cannot use \(prefix) as a folder: it is not one")
+                }
+            }
+            prefix += "/"
+        }
+    }
+
     private func open(_ state: inout State, now: WallInstant) throws(RelayError) {
+        // The folder was made at start; it may have been removed since.
+        try createDirectory()
         let descriptor = try Self.openForAppend(configuration.path, mode: mode_t(configuration.fileMode))
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {

@@ -112,8 +112,8 @@ struct SumoHarness: SinkComplianceHarness {
     }
 }
 
-/// The file sink writes into a directory the retriable fault removes (before the first write) and
-/// recovery creates again. A file has no permanent failure and no credential.
+/// The file sink writes into a directory the retriable fault replaces by a regular file (before the
+/// first write) and recovery makes a directory again. A file has no permanent failure and no credential.
 struct FileHarness: SinkComplianceHarness {
     var name: String { "File" }
     var hasPermanentFailure: Bool { false }
@@ -141,8 +141,13 @@ struct FileHarness: SinkComplianceHarness {
                             try JSONParser.parse(String(line))["event_id"]?.stringValue ?? ""
                         }
                     },
-                    failRetriably: { try FileManager.default.removeItem(atPath: folder) },
+                    // A file where the folder goes: the sink can neither recreate the folder nor write.
+                    failRetriably: {
+                        try FileManager.default.removeItem(atPath: folder)
+                        _ = FileManager.default.createFile(atPath: folder, contents: Data())
+                    },
                     recover: {
+                        try? FileManager.default.removeItem(atPath: folder)
                         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     },
                     permanentFailure: nil,
