@@ -137,10 +137,11 @@ import Yams
         }
     }
 
-    /// `AssumeRoleWithWebIdentity` against moto's STS. Needs a moto without authentication in
-    /// `MOTO_STS_ENDPOINT`: the suite's moto (authentication on) answers an unsigned STS call with
-    /// HTTP 500 (moto 5.2 looks for an `Authorization` header), though real STS takes it unsigned.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["MOTO_STS_ENDPOINT"] != nil))
+    /// `AssumeRoleWithWebIdentity` against moto's STS: `scripts/test` starts a moto without
+    /// authentication for it in `MOTO_STS_ENDPOINT`, since the S3 moto (authentication on) answers an
+    /// unsigned STS call with HTTP 500 (moto 5.2 looks for an `Authorization` header), though real
+    /// STS takes it unsigned.
+    @Test
     func webIdentityAssumesTheRoleWithMotosSTS() async throws {
         let endpoint = try #require(ProcessInfo.processInfo.environment["MOTO_STS_ENDPOINT"])
         // moto stamps Expiration with the real time.
