@@ -25,7 +25,7 @@ struct SchemaVersionTests {
     @Test(arguments: StoreKind.allCases) func currentSchemaReopens(_ kind: StoreKind) async throws {
         try await withStore(kind) { (subject) async throws in
             try await subject.store.setValue("kept", forKey: "probe")
-            try await subject.withReopened { store in
+            try await subject.withReopened { (store) async throws in
                 #expect(try await store.value(forKey: "probe") == "kept")
             }
         }
