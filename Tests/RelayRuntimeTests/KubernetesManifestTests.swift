@@ -61,7 +61,9 @@ struct KubernetesManifestTests {
     /// Loads the ConfigMap's configuration as ccrelay would in the pod: its `${file:}` references read
     /// from the Secret's files only, no environment.
     static func loadConfiguration(_ manifests: Manifests, secretFiles: [String: String]) throws -> RelayConfiguration {
-        let yaml = try #require(value(try manifests.one("ConfigMap", "ccrelay-config"), "data.ccrelay.yaml") as? String)
+        let yaml = try #require(
+            (value(try manifests.one("ConfigMap", "ccrelay-config"), "data") as? [String: Any])?["ccrelay.yaml"]
+                as? String)
         let interpolation = Interpolation(
             environment: { _ in nil }, readFile: { secretFiles[$0] }, fileModified: { _ in nil })
         return try ConfigLoader(interpolation: interpolation).load(yaml: yaml)
