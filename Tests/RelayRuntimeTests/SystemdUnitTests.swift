@@ -52,4 +52,26 @@ struct SystemdUnitTests {
             #expect(complaints.isEmpty, "\(output)")
         }
     }
+
+    @Test("ccrelay run exits 2, the status the unit does not restart, on an invalid config or a missing secret file")
+    func runExitsTwoOnBadConfiguration() async throws {
+        try await withScratchDirectory("unit-config") { path in
+            let cases = [
+                "sources:\n  g: {type: genesys_audit, client_id: a}\n",
+                """
+                state: {sqlite: {path: \(path)/state.sqlite}}
+                sources:
+                  g: {type: genesys_audit, client_id: x, client_secret: "${file:\(path)/missing-secret}"}
+                sinks:
+                  s: {type: stdout}
+                """,
+            ]
+            for (index, text) in cases.enumerated() {
+                let file = "\(path)/ccrelay-\(index).yaml"
+                try text.write(toFile: file, atomically: true, encoding: .utf8)
+                let result = try CommandLineTests.runToEnd(["run", "--config", file, "--log-level", "critical"])
+                #expect(result.status == 2, "case \(index): \(result.errors)")
+            }
+        }
+    }
 }
