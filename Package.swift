@@ -286,6 +286,7 @@ let package = Package(
                 "RelayDemo",
                 "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS", "RelayAWSCore",
                 "RelayHTTP",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

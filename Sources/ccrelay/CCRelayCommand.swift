@@ -18,6 +18,7 @@ struct CCRelayCommand: AsyncParsableCommand {
             Then write a config (see ccrelay.example.yaml), check it with `ccrelay validate --config FILE`,
             and run it with `ccrelay run --config FILE` (daemon) or `ccrelay once --config FILE` (cron, jobs).
             """,
+        version: "ccrelay \(BuildInfo.versionLine)",
         subcommands: [
             RunCommand.self, OnceCommand.self, ValidateCommand.self, CheckCommand.self, DLQCommand.self,
             DemoCommand.self,

@@ -26,6 +26,7 @@ struct ObservabilityEndpointTests {
                 #"ccrelay_sink_credential_rejected{sink="archive"} 1.0"#,
                 #"ccrelay_sink_credential_rejected{sink="splunk"} 0.0"#,
                 #"ccrelay_sink_batch_latency_seconds_count{sink="splunk"} 6"#,
+                #"ccrelay_build_info{version="\#(BuildInfo.version)",commit="\#(BuildInfo.commit)"} 1.0"#,
             ] {
                 #expect(text.contains(line + "\n"), "missing \(line)")
             }

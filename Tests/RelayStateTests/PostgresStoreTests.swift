@@ -88,17 +88,6 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("a database migrated by a newer ccrelay is refused, not written to")
-    func newerSchemaIsRefused() async throws {
-        try await withStore(.postgres) { (subject) async throws in
-            try await subject.execute(
-                sqlite: "", postgres: ["INSERT INTO ccrelay_migrations (version, name) VALUES (999, 'future')"])
-            let error = await #expect(throws: RelayError.self) { try await subject.withReopened { _ in } }
-            #expect(error?.code == .stateStore)
-            #expect(error?.message.contains("999") == true)
-        }
-    }
-
     @Test("a wrong password fails with state.store naming the server, never the password")
     func wrongPasswordIsReportedWithoutIt() async throws {
         var configuration = try TestPostgres.freshConfiguration()

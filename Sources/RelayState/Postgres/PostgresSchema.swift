@@ -91,10 +91,13 @@ enum PostgresSchema {
         return Int64(bitPattern: hash)
     }
 
-    /// Brings the schema up to date on `connection`; see the type's description.
+    /// Brings the schema up to date on `connection`; see the type's description. `database` is what
+    /// errors name (the redacted URL and schema).
     ///
-    /// - Throws: `RelayError(.stateStore)` when the database was migrated by a newer ccrelay.
-    static func migrate(_ connection: PostgresConnection, schema: String?, logger: Logger) async throws {
+    /// - Throws: `RelayError(.stateSchemaNewer)` when the database was migrated by a newer ccrelay.
+    static func migrate(_ connection: PostgresConnection, database: String, schema: String?, logger: Logger)
+        async throws
+    {
         try await connection.execute("BEGIN", logger: logger)
         do {
             try await connection.execute("SELECT pg_advisory_xact_lock(\(lockKey(schema: schema)))", logger: logger)
@@ -119,13 +122,8 @@ enum PostgresSchema {
             .decode(Int.self) {
                 applied.insert(version)
             }
-            let known = Set(migrations.map(\.version))
-            if let newer = applied.subtracting(known).max() {
-                throw RelayError(
-                    .stateStore,
-                    "the database schema is at version \(newer), newer than this ccrelay knows (\(known.max() ?? 0)); upgrade ccrelay"
-                )
-            }
+            try SchemaVersion.refuseNewer(
+                database: database, applied: applied, known: Set(migrations.map(\.version)))
             for migration in migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: logger)

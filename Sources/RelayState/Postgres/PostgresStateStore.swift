@@ -91,7 +91,9 @@ public final class PostgresStateStore: StateStore, Service {
         let connection = try await PostgresConnection.connect(
             configuration: Self.connectionSettings(configuration), id: 0, logger: logger)
         do {
-            try await PostgresSchema.migrate(connection, schema: configuration.schema, logger: logger)
+            let database = configuration.redactedURL + (configuration.schema.map { " (schema \($0))" } ?? "")
+            try await PostgresSchema.migrate(
+                connection, database: database, schema: configuration.schema, logger: logger)
         } catch {
             try? await connection.close()
             throw error

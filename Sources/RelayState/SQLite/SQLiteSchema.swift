@@ -1,7 +1,8 @@
 import GRDB
 
 /// The store's schema as named migrations. Later versions register more migrations after these;
-/// a migration, once shipped, never changes. (`outbox.claimed_until_ms` of `v1_state` is no longer
+/// a migration, once shipped, never changes, and its identifier starts with `v` and its version
+/// number (``version(of:)``). (`outbox.claimed_until_ms` of `v1_state` is no longer
 /// written or read: claims live in the store instance's memory.)
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
@@ -106,5 +107,26 @@ enum SQLiteSchema {
             )
         }
         return migrator
+    }
+
+    /// The schema version a migration identifier names (`v4_ledger_by_time` is 4), or `nil` when the
+    /// identifier does not start with `v`, digits and `_`.
+    static func version(of identifier: String) -> Int? {
+        guard identifier.hasPrefix("v"), let end = identifier.firstIndex(of: "_") else { return nil }
+        return Int(identifier[identifier.index(after: identifier.startIndex)..<end])
+    }
+
+    /// Brings the database at `path` up to date, after refusing one migrated by a newer ccrelay.
+    ///
+    /// - Throws: `RelayError(.stateSchemaNewer)` naming `path` and both versions; GRDB's errors.
+    static func migrate(_ pool: DatabasePool, path: String) throws {
+        let migrator = self.migrator
+        // One process owns a database file at a time, so nothing migrates between the check and
+        // the migration.
+        let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        try SchemaVersion.refuseNewer(
+            database: path, applied: Set(applied.compactMap(version(of:))),
+            known: Set(migrator.migrations.compactMap(version(of:))))
+        try migrator.migrate(pool)
     }
 }

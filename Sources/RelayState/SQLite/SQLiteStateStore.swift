@@ -34,7 +34,7 @@ public final class SQLiteStateStore: StateStore {
     /// date.
     ///
     /// - Throws: `RelayError` (`state.store`) when the directory, the file or the schema cannot be
-    ///   set up.
+    ///   set up; `state.schema_newer` when a newer ccrelay migrated the database.
     public init(configuration: SQLiteStateConfiguration) throws {
         let path = configuration.path
         self.path = path
@@ -56,7 +56,7 @@ public final class SQLiteStateStore: StateStore {
                 try db.execute(sql: "PRAGMA secure_delete = FAST")
             }
             let pool = try DatabasePool(path: path, configuration: grdb)
-            try SQLiteSchema.migrator.migrate(pool)
+            try SQLiteSchema.migrate(pool, path: path)
             self.pool = pool
             legacyLedger = Mutex(
                 try pool.read { db in try Bool.fetchOne(db, sql: StateSQL.legacyLedgerIsEmpty) } == false)
