@@ -287,6 +287,7 @@ let package = Package(
                 "RelayCore", "RelayState", "RelayGenesys", "RelaySinks", "RelaySandbox", "RelayAWS", "RelayAWSCore",
                 "RelayHTTP",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

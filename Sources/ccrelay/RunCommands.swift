@@ -6,6 +6,7 @@ import RelayDemo
 import RelayObservability
 import RelayOperations
 import RelayRuntime
+import RelayState
 import ServiceLifecycle
 import UnixSignals
 
@@ -37,7 +38,9 @@ struct RunCommand: AsyncParsableCommand {
             load: { try await loadResolvedConfiguration(path: path, logger: logger) },
             build: { configuration in try RelayRuntime(configuration: configuration, metrics: metrics, logger: logger) }
         )
-        try await daemon.run(reloads: await UnixSignalsSequence(trapping: .sighup))
+        try await exitingTwiceOnNewerState {
+            try await daemon.run(reloads: await UnixSignalsSequence(trapping: .sighup))
+        }
         logger.info("ccrelay stopped")
     }
 }
@@ -48,7 +51,8 @@ struct OnceCommand: AsyncParsableCommand {
         abstract: "Run one extraction cycle of every pull source, deliver, and exit (for cron and container jobs).",
         discussion: """
             Exit codes: 0 everything pulled and delivered; 1 a source cycle failed, something was dead-lettered,
-            or the outboxes were not empty at the deadline (it stays queued for the next run); 2 invalid configuration.
+            or the outboxes were not empty at the deadline (it stays queued for the next run); 2 invalid configuration,
+            or a state database migrated by a newer ccrelay.
             """
     )
 
@@ -64,14 +68,28 @@ struct OnceCommand: AsyncParsableCommand {
         let logger = logging.makeLogger()
         let configuration = try await loadResolvedConfiguration(path: config, logger: logger)
         let clock = SystemClock()
-        let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
-        let report = try await runtime.whileRunning {
-            try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(deadlineSecs)))
+        let report = try await exitingTwiceOnNewerState {
+            let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
+            return try await runtime.whileRunning {
+                try await runtime.runOnce(deadline: clock.now.advanced(by: .seconds(deadlineSecs)))
+            }
         }
         print(
             "failed_sources=\(report.failedSources.count) delivered=\(report.delivered) dead_lettered=\(report.deadLettered) remaining=\(report.remaining)"
         )
         if !report.succeeded { throw ExitCode(1) }
+    }
+}
+
+/// Runs `body`, turning a state database migrated by a newer ccrelay into exit 2, like an invalid
+/// configuration: no restart can fix it, so systemd's `RestartPreventExitStatus=2` and a job's
+/// failure policy stop there instead of restarting forever.
+func exitingTwiceOnNewerState<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as RelayError where error.code == .stateSchemaNewer {
+        printError("\(error)")
+        throw ExitCode(2)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import RelayTesting
 import Testing
 
@@ -71,6 +72,33 @@ struct SystemdUnitTests {
                 try text.write(toFile: file, atomically: true, encoding: .utf8)
                 let result = try CommandLineTests.runToEnd(["run", "--config", file, "--log-level", "critical"])
                 #expect(result.status == 2, "case \(index): \(result.errors)")
+            }
+        }
+    }
+
+    @Test("ccrelay run and once exit 2 on a state database a newer ccrelay migrated, instead of restarting forever")
+    func exitTwoOnNewerStateDatabase() async throws {
+        try await withScratchDirectory("unit-state") { path in
+            let file = "\(path)/ccrelay.yaml"
+            try """
+            allow_inline_secrets: true
+            state: {sqlite: {path: \(path)/state.sqlite}}
+            server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.1:0"}
+            sources:
+              firehose: {type: firehose, access_keys: [unit-test-access-key-0123]}
+            sinks:
+              s: {type: stdout}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+            // A database one migration ahead of this binary, as a newer release leaves it.
+            _ = try CommandLineTests.runToEnd(["once", "--config", file, "--log-level", "critical"])
+            let database = try DatabaseQueue(path: "\(path)/state.sqlite")
+            try await database.write {
+                try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v999_future')")
+            }
+            for command in ["run", "once"] {
+                let result = try CommandLineTests.runToEnd([command, "--config", file, "--log-level", "critical"])
+                #expect(result.status == 2, "\(command): \(result.errors)")
+                #expect(result.errors.contains("state.schema_newer"))
             }
         }
     }
