@@ -18,7 +18,7 @@ import RelayCore
 ///   `user.id`, `user.name`, `entity.id`) are not repeated.
 ///
 /// The audit *topic* body (EventBridge, notifications) names some fields differently: `eventTime`,
-/// `userId`, `username`, `clientId`. ``normalizeTopicBody(_:topic:)`` maps those the same way.
+/// `userId`, `username`, `clientId`. ``normalizeTopicBody(_:)`` maps those the same way, to the same `event_id`.
 public struct GenesysAuditNormalizer: Sendable {
     /// Keep the original record in ``Event/raw``. Default `false`.
     public var keepRaw: Bool
@@ -31,13 +31,18 @@ public struct GenesysAuditNormalizer: Sendable {
     /// - Throws: `RelayError(.malformedRecord)` naming the field when the record is not an object,
     ///   has no `id`, or has no valid `eventDate`.
     public func normalize(_ record: JSONValue) throws(RelayError) -> Event {
-        try normalize(record, shape: .rest, topic: nil)
+        try normalize(record, shape: .rest)
     }
 
     /// Normalizes the `eventBody` of an audit topic (`v2.audits.entitytype.{type}.entityid.{id}`).
-    /// `topic`, when given, is part of the event id, as for every pushed event.
-    public func normalizeTopicBody(_ body: JSONValue, topic: String? = nil) throws(RelayError) -> Event {
-        try normalize(body, shape: .topic, topic: topic)
+    ///
+    /// Its `event_id` is the audit id's alone, as for the same audit pulled through the REST APIs:
+    /// the topic body carries the audit's own `id` (the `AuditTopicAuditLogMessage` of Genesys's
+    /// notification schema has the `id` of the `AuditLogMessage` the query APIs return), so an audit
+    /// received both ways is one event, and `dedup event_id` in the SIEM or ccrelay's ledger merges
+    /// the copies.
+    public func normalizeTopicBody(_ body: JSONValue) throws(RelayError) -> Event {
+        try normalize(body, shape: .topic)
     }
 
     private enum Shape {
@@ -45,7 +50,7 @@ public struct GenesysAuditNormalizer: Sendable {
         var dateField: String { self == .rest ? "eventDate" : "eventTime" }
     }
 
-    private func normalize(_ record: JSONValue, shape: Shape, topic: String?) throws(RelayError) -> Event {
+    private func normalize(_ record: JSONValue, shape: Shape) throws(RelayError) -> Event {
         guard case .object(let object) = record else {
             throw RelayError(.malformedRecord, "the audit record is a JSON \(record.kindName), not an object")
         }
@@ -156,7 +161,7 @@ public struct GenesysAuditNormalizer: Sendable {
         }
 
         var event = Event(
-            eventID: EventID.make(platform: .genesys, nativeID: id, topic: topic),
+            eventID: EventID.make(platform: .genesys, nativeID: id),
             timestamp: timestamp,
             platform: .genesys,
             sourceKind: "audit",

@@ -21,9 +21,8 @@ import Testing
     @Test func auditTopicBody() throws {
         let event = try normalizer.normalize(parse(Self.auditEnvelope))
         let topic = "v2.audits.entitytype.UserPresence.entityid.278522be-aaaa-bbbb-cccc-ddddeeeeffff"
-        #expect(
-            event.eventID
-                == EventID.make(platform: .genesys, nativeID: "4cbedb0f-1111-2222-3333-444455556666", topic: topic))
+        // The audit's own id is its identity (the EventBridge id is not), as when it is pulled.
+        #expect(event.eventID == EventID.make(platform: .genesys, nativeID: "b8775049-aaaa-bbbb-cccc-ddddeeeeffff"))
         #expect(event.sourceKind == "audit")
         #expect(event.eventType == "USERPRESENCE_UPDATED")
         #expect(event.timestamp.iso8601 == "2021-06-25T15:11:52.000Z")
@@ -37,12 +36,40 @@ import Testing
         #expect(event.attributes["serviceName"] == "Presence")
     }
 
-    @Test func redeliveryKeepsTheEventIDAndTopicSeparatesIt() throws {
+    @Test func redeliveryKeepsTheEventIDAndTheAuditIDSeparatesIt() throws {
         let first = try normalizer.normalize(parse(Self.auditEnvelope))
         let again = try normalizer.normalize(parse(Self.auditEnvelope))
         #expect(first.eventID == again.eventID)
-        let other = Self.auditEnvelope.replacing("entityid.278522be", with: "entityid.999522be")
+        // The same audit published again in a new EventBridge envelope is the same event.
+        let republished = Self.auditEnvelope.replacing("4cbedb0f-1111", with: "4cbedb0f-9999")
+        #expect(try normalizer.normalize(parse(republished)).eventID == first.eventID)
+        let other = Self.auditEnvelope.replacing("\"id\":\"b8775049", with: "\"id\":\"c9775049")
         #expect(try normalizer.normalize(parse(other)).eventID != first.eventID)
+    }
+
+    @Test func anAuditPushedAndPulledIsOneEvent() throws {
+        // The same audit as the REST query APIs return it and as its topic body carries it
+        // (PROTOCOLS.md: `eventDate`, `user`, `client` there; `eventTime`, `userId`, `clientId` here).
+        let pulled = try GenesysAuditNormalizer().normalize(
+            parse(
+                """
+                {"id":"b8775049-aaaa-bbbb-cccc-ddddeeeeffff","user":{"id":"278522be-aaaa-bbbb-cccc-ddddeeeeffff"},
+                 "serviceName":"Presence","eventDate":"2021-06-25T15:11:52.000Z","action":"Update",
+                 "entityType":"UserPresence","entity":{"id":"278522be-aaaa-bbbb-cccc-ddddeeeeffff"}}
+                """))
+        let pushed = try normalizer.normalize(parse(Self.auditEnvelope))
+        #expect(pushed.eventID == pulled.eventID)
+        #expect(pushed.eventType == pulled.eventType)
+        #expect(pushed.timestamp == pulled.timestamp)
+    }
+
+    @Test func anAuditTopicBodyWithoutAnIDIsIdentifiedByItsEnvelope() throws {
+        let envelope = Self.auditEnvelope.replacing("\"id\":\"b8775049-aaaa-bbbb-cccc-ddddeeeeffff\",", with: "")
+        let event = try normalizer.normalize(parse(envelope))
+        let topic = "v2.audits.entitytype.UserPresence.entityid.278522be-aaaa-bbbb-cccc-ddddeeeeffff"
+        #expect(
+            event.eventID
+                == EventID.make(platform: .genesys, nativeID: "4cbedb0f-1111-2222-3333-444455556666", topic: topic))
     }
 
     @Test func conversationCustomerEnd() throws {

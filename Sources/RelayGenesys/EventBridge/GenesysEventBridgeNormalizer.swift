@@ -4,10 +4,12 @@ import RelayCore
 /// or inside Firehose records) into ccrelay ``Event``s. Pure: no I/O, no clock.
 ///
 /// Every event gets `event_id` = ``EventID/make(platform:nativeID:topic:)`` of the EventBridge `id`
-/// and `detail.topicName`, so a redelivered event keeps its id; and the attributes `topic_name`
-/// and, when present, `correlation_id` (`detail.metadata.CorrelationId`). By topic family:
-/// * `v2.audits.…`: the audit topic body, as ``GenesysAuditNormalizer/normalizeTopicBody(_:topic:)``
-///   maps it (`source_kind` `audit`); the body's own `id` is kept as the attribute `audit_id`.
+/// and `detail.topicName`, so a redelivered event keeps its id, except an audit with its own id (below);
+/// and the attributes `topic_name` and, when present, `correlation_id` (`detail.metadata.CorrelationId`).
+/// By topic family:
+/// * `v2.audits.…`: the audit topic body, as ``GenesysAuditNormalizer/normalizeTopicBody(_:)``
+///   maps it (`source_kind` `audit`); the body's own `id` is kept as the attribute `audit_id` and is
+///   the event's identity, so the same audit pulled through the REST APIs is the same event.
 /// * `v2.detail.events.conversation.{id}.…`: conversation detail events (`source_kind`
 ///   `conversation`, see ``ConversationDetailNormalizer``).
 /// * `v2.telephony.providers.edges.{id}.metrics`: edge metrics (`source_kind` `edge_metrics`,
@@ -58,18 +60,20 @@ public struct GenesysEventBridgeNormalizer: Sendable {
 
     private func audit(_ envelope: EventBridgeEnvelope, attributes base: JSONObject) throws(RelayError) -> Event {
         var body = envelope.eventBody
-        // A topic body without its own id is still an audit: the EventBridge id identifies it.
-        if body["id"] == nil { body.append(key: "id", value: .string(envelope.id)) }
+        // A topic body without its own id is still an audit: the EventBridge id and topic identify it.
+        let hasAuditID = body["id"]?.stringValue.map { !$0.isEmpty } ?? false
+        if !hasAuditID { body.append(key: "id", value: .string(envelope.id)) }
         var event: Event
         do {
-            event = try GenesysAuditNormalizer().normalizeTopicBody(.object(body), topic: envelope.topicName)
+            event = try GenesysAuditNormalizer().normalizeTopicBody(.object(body))
         } catch {
             throw RelayError(.malformedRecord, "EventBridge event \(envelope.id): detail.eventBody: \(error.message)")
         }
         var attributes = base
         if let auditID = body["id"]?.stringValue { attributes.append(key: "audit_id", value: .string(auditID)) }
         for member in event.attributes { attributes.append(key: member.key, value: member.value) }
-        event.eventID = envelope.eventID
+        // With its own audit id, the audit's identity is that id, the same as when it is pulled.
+        if !hasAuditID { event.eventID = envelope.eventID }
         event.attributes = attributes
         event.fieldSources = Self.auditSources
         return event

@@ -15,8 +15,14 @@ public struct GeneratedPushEvent: Sendable, Equatable {
     /// The whole EventBridge event.
     public var event: JSONValue
 
-    /// The `event_id` ccrelay gives it: platform, EventBridge id and topic.
-    public var eventID: String { EventID.make(platform: .genesys, nativeID: id, topic: topic) }
+    /// The `event_id` ccrelay gives it: platform, EventBridge id and topic; for an audit, its own
+    /// audit id (`detail.eventBody.id`), the same as when the audit is pulled.
+    public var eventID: String {
+        if kind == .audit, let auditID = event["detail"]?["eventBody"]?["id"]?.stringValue, !auditID.isEmpty {
+            return EventID.make(platform: .genesys, nativeID: auditID)
+        }
+        return EventID.make(platform: .genesys, nativeID: id, topic: topic)
+    }
 
     /// The event's compact JSON text, as Firehose carries it in a record.
     public var text: [UInt8] { JSONWriter.encode(event) }
