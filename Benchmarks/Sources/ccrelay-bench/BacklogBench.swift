@@ -115,6 +115,9 @@ final class PipelineProcess: Sendable {
             server: {listen: "127.0.0.1:0", admin_listen: "127.0.0.1:0"}
             sources:
               firehose: {type: firehose, access_keys: [bench-access-key-0123456789]}
+              eventbridge:
+                type: eventbridge_api_destination
+                auth: {type: api_key, header: x-api-key, values: [bench-access-key-0123456789]}
             sinks:
               splunk:
                 type: splunk_hec

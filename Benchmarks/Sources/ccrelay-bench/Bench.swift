@@ -8,7 +8,7 @@ import RelayRuntime
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
-/// Usage: ccrelay-bench [normalize|sinks|pull|push|push-memory|route|bytes|redaction|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|push-memory|api-destination|route|bytes|redaction|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
 /// (`normalize --baseline Benchmarks/baseline/normalize.py`, `push --baseline Benchmarks/baseline/firehose_to_hec.py`)
 /// (`ccrelay-bench pipeline CONFIG`, `lambda-child CONFIG` and `tree-child FILE` are the child
 /// processes the backlog, lambda and push-memory benchmarks measure.)
@@ -36,6 +36,7 @@ struct Bench {
             try await PushBench.run(logger: logger, baselineScript: baseline)
         }
         if which == "push-memory" || which == "all" { try await PushMemoryBench.run(logger: logger) }
+        if which == "api-destination" || which == "all" { try await APIDestinationBench.run(logger: logger) }
         if which == "cxone" { try await CXonePullBench.run(logger: logger) }
         if which == "lambda" || which == "all" { try await LambdaBench.run(logger: logger) }
         if which == "route" || which == "all" { try RouteBench.run() }
