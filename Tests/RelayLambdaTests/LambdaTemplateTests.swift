@@ -42,7 +42,8 @@ import Testing
         for fragment in [
             "provided.al2023", "Handler: \"bootstrap\"", "firehose-transform", "scheduled-extraction",
             "AWS::Scheduler::Schedule",
-            "ProcessingConfiguration", "SplunkDestinationConfiguration",
+            "ProcessingConfiguration", "SplunkDestinationConfiguration", "HttpEndpointDestinationConfiguration",
+            "Condition: \"ToDatadog\"", "Condition: \"ToSplunk\"",
         ] {
             #expect(text.contains(fragment), "missing \(fragment)")
         }

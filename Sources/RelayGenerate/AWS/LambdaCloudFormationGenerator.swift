@@ -2,10 +2,11 @@ import RelayCore
 
 /// The AWS-native layout as a CloudFormation template (YAML), for `ccrelay generate aws --variant
 /// lambda`: the `ccrelay` binary as two `provided.al2023` functions (handler `bootstrap`): a
-/// Firehose data-transformation function on a Firehose stream whose destination is Splunk HEC
-/// (failed events backed up to S3, Genesys events routed from the partner bus by an EventBridge
-/// rule), and a scheduled-extraction function invoked by an EventBridge Scheduler schedule, with
-/// an S3 bucket for its per-source state; least-privilege roles for each.
+/// Firehose data-transformation function on a Firehose stream whose destination is Splunk HEC or,
+/// with the `Destination` parameter `datadog`, Firehose's own Datadog Logs destination (failed
+/// events backed up to S3, Genesys events routed from the partner bus by an EventBridge rule), and a
+/// scheduled-extraction function invoked by an EventBridge Scheduler schedule, with an S3 bucket for
+/// its per-source state; least-privilege roles for each.
 public struct LambdaCloudFormationGenerator: Sendable {
     public let input: GenerateInput
 
@@ -17,11 +18,11 @@ public struct LambdaCloudFormationGenerator: Sendable {
         [GeneratedFile(path: "aws/ccrelay-lambda.yaml", contents: YAMLWriter.render(template))]
     }
 
-    private static func ref(_ name: String) -> JSONValue { ["Ref": .string(name)] }
-    private static func getAtt(_ resource: String, _ attribute: String) -> JSONValue {
+    static func ref(_ name: String) -> JSONValue { ["Ref": .string(name)] }
+    static func getAtt(_ resource: String, _ attribute: String) -> JSONValue {
         ["Fn::GetAtt": [.string(resource), .string(attribute)]]
     }
-    private static func sub(_ text: String) -> JSONValue { ["Fn::Sub": .string(text)] }
+    static func sub(_ text: String) -> JSONValue { ["Fn::Sub": .string(text)] }
 
     private static func role(_ service: String, policy: String, statements: [JSONValue]) -> JSONValue {
         [
@@ -132,49 +133,11 @@ public struct LambdaCloudFormationGenerator: Sendable {
                     ],
                     [
                         "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                        "Resource": Self.ref("HecTokenSecretArn"),
+                        "Resource": Self.ref("DestinationSecretArn"),
                     ],
                 ]))
-        out.append(
-            key: "DeliveryStream",
-            value: [
-                "Type": "AWS::KinesisFirehose::DeliveryStream",
-                "Properties": [
-                    "DeliveryStreamType": "DirectPut",
-                    "SplunkDestinationConfiguration": [
-                        "HECEndpoint": Self.ref("SplunkHecUrl"),
-                        "HECEndpointType": "Event",
-                        "SecretsManagerConfiguration": [
-                            "Enabled": true, "SecretARN": Self.ref("HecTokenSecretArn"),
-                            "RoleARN": Self.getAtt("StreamRole", "Arn"),
-                        ],
-                        "HECAcknowledgmentTimeoutInSeconds": 300,
-                        "RetryOptions": ["DurationInSeconds": 3600],
-                        "S3BackupMode": "FailedEventsOnly",
-                        "S3Configuration": [
-                            "BucketARN": Self.getAtt("BackupBucket", "Arn"),
-                            "RoleARN": Self.getAtt("StreamRole", "Arn"),
-                            "Prefix": "failed/", "ErrorOutputPrefix": "errors/", "CompressionFormat": "GZIP",
-                        ],
-                        "ProcessingConfiguration": [
-                            "Enabled": true,
-                            "Processors": [
-                                [
-                                    "Type": "Lambda",
-                                    "Parameters": [
-                                        [
-                                            "ParameterName": "LambdaArn",
-                                            "ParameterValue": Self.getAtt("TransformFunction", "Arn"),
-                                        ],
-                                        ["ParameterName": "BufferSizeInMBs", "ParameterValue": "1"],
-                                        ["ParameterName": "BufferIntervalInSeconds", "ParameterValue": "60"],
-                                    ],
-                                ]
-                            ],
-                        ],
-                    ],
-                ],
-            ])
+        out.append(key: "DeliveryStream", value: Self.splunkStream)
+        out.append(key: "DatadogDeliveryStream", value: Self.datadogStream)
         out.append(
             key: "EventsRole",
             value: Self.role(
@@ -182,7 +145,7 @@ public struct LambdaCloudFormationGenerator: Sendable {
                 statements: [
                     [
                         "Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
-                        "Resource": Self.getAtt("DeliveryStream", "Arn"),
+                        "Resource": Self.streamArn,
                     ]
                 ]))
         out.append(
@@ -199,7 +162,7 @@ public struct LambdaCloudFormationGenerator: Sendable {
                     ],
                     "Targets": [
                         [
-                            "Id": "DeliveryStream", "Arn": Self.getAtt("DeliveryStream", "Arn"),
+                            "Id": "DeliveryStream", "Arn": Self.streamArn,
                             "RoleArn": Self.getAtt("EventsRole", "Arn"),
                         ]
                     ],
@@ -238,7 +201,7 @@ public struct LambdaCloudFormationGenerator: Sendable {
         [
             "AWSTemplateFormatVersion": "2010-09-09",
             "Description":
-                "ccrelay on AWS Lambda: Firehose transformation to Splunk and scheduled audit extraction (generated by ccrelay generate aws --variant lambda).",
+                "ccrelay on AWS Lambda: Firehose transformation to Splunk or Datadog and scheduled audit extraction (generated by ccrelay generate aws --variant lambda).",
             "Parameters": [
                 "CodeBucket": [
                     "Type": "String", "Description": "S3 bucket holding the function package (scripts/package-lambda).",
@@ -257,24 +220,40 @@ public struct LambdaCloudFormationGenerator: Sendable {
                         "The Genesys Cloud partner event bus, aws.partner/genesys.com/cloud/{orgId}/{suffix}.",
                     "AllowedPattern": "aws\\.partner/genesys\\.com/cloud/.+",
                 ],
-                "SplunkHecUrl": [
-                    "Type": "String", "Description": "Splunk HEC URL Firehose delivers to.",
+                "Destination": [
+                    "Type": "String",
+                    "Description":
+                        "Where the Firehose stream delivers: splunk (HEC) or datadog (Firehose's Datadog Logs destination). Set lambda.firehose_transform.format in ccrelay.yaml to the same.",
+                    "Default": "splunk", "AllowedValues": ["splunk", "datadog"],
+                ],
+                "DestinationUrl": [
+                    "Type": "String",
+                    "Description": .string(
+                        "Where Firehose delivers: for splunk, your HEC URL; for datadog, Datadog's Firehose logs "
+                            + "intake for your site (US1 \(Self.datadogUS1); EU "
+                            + "https://aws-kinesis-http-intake.logs.datadoghq.eu/v1/input; US3, US5, AP1 "
+                            + "https://aws-kinesis-http-intake.logs.SITE.datadoghq.com/v1/input)."),
                     "AllowedPattern": "https://.+",
                 ],
-                "HecTokenSecretArn": [
+                "DestinationSecretArn": [
                     "Type": "String",
-                    "Description": "Secrets Manager secret holding the HEC token as {\"hec_token\": \"...\"}.",
+                    "Description":
+                        "The Secrets Manager secret Firehose reads: {\"hec_token\": \"...\"} for splunk, {\"api_key\": \"...\"} (a Datadog API key) for datadog.",
                     "AllowedPattern": "arn:aws[a-z-]*:secretsmanager:.+",
                 ],
                 "ScheduleExpression": [
                     "Type": "String", "Description": "How often the extraction runs.", "Default": "rate(5 minutes)",
                 ],
             ],
+            "Conditions": [
+                "ToSplunk": ["Fn::Equals": [Self.ref("Destination"), "splunk"]],
+                "ToDatadog": ["Fn::Equals": [Self.ref("Destination"), "datadog"]],
+            ],
             "Resources": .object(resources),
             "Outputs": [
                 "TransformFunctionArn": ["Value": Self.getAtt("TransformFunction", "Arn")],
                 "ExtractionFunctionArn": ["Value": Self.getAtt("ExtractionFunction", "Arn")],
-                "DeliveryStreamArn": ["Value": Self.getAtt("DeliveryStream", "Arn")],
+                "DeliveryStreamArn": ["Value": Self.streamArn],
                 "StateBucket": ["Value": Self.ref("StateBucket")],
             ],
         ]
