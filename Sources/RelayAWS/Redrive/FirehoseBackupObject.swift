@@ -67,7 +67,8 @@ public struct FirehoseBackupError: Error, Sendable, Equatable, CustomStringConve
 }
 
 /// Reads a Firehose backup object: gzip (Firehose's backup compression setting, recognised by its
-/// magic bytes, whatever the key's suffix) or plain, then one JSON document per line.
+/// magic bytes, whatever the key's suffix; one gzip member, its CRC-32 and size checked) or plain,
+/// then one JSON document per line.
 public enum FirehoseBackupObject {
     /// The records of an object and the failures of its bad lines, in line order.
     public struct Parsed: Sendable, Equatable {
@@ -87,6 +88,11 @@ public enum FirehoseBackupObject {
                 text = try Gzip.decompress(bytes, maxBytes: maxInflatedBytes)
             } catch {
                 throw FirehoseBackupError(.badGzip, object: object, error.message)
+            }
+            // An object cut short can still inflate cleanly: its trailer tells.
+            guard GzipTrailer.matches(compressed: bytes, inflated: text) else {
+                throw FirehoseBackupError(
+                    .badGzip, object: object, "gzip stream truncated or its CRC-32 does not match")
             }
         }
         var parsed = Parsed()

@@ -109,15 +109,19 @@ public struct FirehoseBackupRedrive: Sendable {
         var batch = ObjectBatch(records: parsed.records.count)
         batch.malformed = parsed.failures.map { MalformedRecord(raw: $0.raw, reason: $0.message) }
         for record in parsed.records {
-            // Decoded without a location, a failure's reason reads `body…: what`; it is named by
-            // its object and line instead.
-            let decoded = decoder.decode(base64: record.rawData, at: PushRecordLocation())
+            let at = "\(object) line \(record.line) rawData"
+            guard let bytes = Base64.decode(record.rawData) else {
+                batch.malformed.append(MalformedRecord(raw: record.rawData, reason: "\(at): not base64"))
+                continue
+            }
+            // Decoded without a location, a failure's reason reads `body…: what`; it is named by its
+            // object and line instead (`s3://b/k line 3 rawData line 2: not a JSON event`).
+            let decoded = decoder.decode(bytes, at: PushRecordLocation())
             batch.events += decoded.events
             for failure in decoded.failures {
                 let what =
                     failure.reason.hasPrefix("body") ? String(failure.reason.dropFirst(4)) : ": " + failure.reason
-                batch.malformed.append(
-                    MalformedRecord(raw: failure.raw, reason: "\(object) line \(record.line) rawData\(what)"))
+                batch.malformed.append(MalformedRecord(raw: failure.raw, reason: at + what))
             }
         }
         return batch
