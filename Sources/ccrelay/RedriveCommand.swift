@@ -16,7 +16,8 @@ struct RedriveCommand: AsyncParsableCommand {
             already delivered is skipped) and delivers them. A bad object or line is reported, naming the object
             and line, and the rest flows; bad lines and records are dead-lettered. With --dry-run nothing is
             committed. Credentials: the AWS default chain (AWS_ACCESS_KEY_ID…, web identity, instance role).
-            Exit codes: 0 done and delivered; 1 an object failed or delivery did not finish; 2 invalid input.
+            Exit codes: 0 done and delivered (bad lines are dead-lettered and counted); 1 an object could not be
+            read or delivery did not finish; 2 invalid input.
             """
     )
 
@@ -72,6 +73,14 @@ struct RedriveCommand: AsyncParsableCommand {
             line +=
                 " accepted=\(ingest.accepted) duplicates=\(ingest.duplicates) delivered=\(outcome.delivered) "
                 + "delivery_dead_lettered=\(outcome.deliveryDeadLettered) remaining=\(outcome.remaining)"
+        }
+        if let first = ingest.firstArrival, let last = ingest.lastArrival {
+            line += " arrived=\(first.iso8601)..\(last.iso8601)"
+        }
+        if !ingest.errorCodes.isEmpty {
+            line +=
+                " firehose_errors="
+                + ingest.errorCodes.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         }
         writeLine(line)
         if !outcome.succeeded { throw ExitCode(1) }

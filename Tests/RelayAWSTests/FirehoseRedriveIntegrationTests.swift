@@ -49,6 +49,9 @@ import Testing
         #expect(report.duplicates == 0)
         #expect(report.deadLettered == 2)
         #expect(report.failedObjects.count == 1)
+        #expect(report.errorCodes == ["HttpEndpoint.RequestTimeout": 3])
+        #expect(report.firstArrival == Timestamp(millisecondsSinceEpoch: 1_767_225_600_000))
+        #expect(report.lastArrival == report.firstArrival)
         #expect(report.failedObjects.first?.contains("stream-1-2026-01-01-02-05-00-ccc.gz: gzip") == true)
         let ids = await intake.eventIDs
         let expected = ["a", "b", "c"].map {

@@ -9,27 +9,24 @@ import RelayHTTP
 /// line, each with `rawData` (the record's bytes, base64) and the attempt's story: `attemptsMade`,
 /// `arrivalTimestamp` and `attemptEndingTimestamp` (epoch milliseconds), `errorCode`,
 /// `errorMessage`, and per destination an id (`EventId` for Splunk, `requestId`…). Only `rawData` is
-/// required here; the rest is kept when present (numbers or numeric strings, as AWS's examples
-/// show both) and ignored otherwise, so an added field does not break a re-drive.
+/// required here; `arrivalTimestamp` and `errorCode` are kept when present (numbers or numeric
+/// strings, as AWS's examples show both) for the report, the rest ignored, so an added field does
+/// not break a re-drive.
 public struct FirehoseBackupRecord: Sendable, Equatable {
     /// The record's line in its object (1-based).
     public var line: Int
     /// The record's bytes as Firehose received them, base64 (`rawData`).
     public var rawData: String
-    /// `attemptsMade`, when present.
-    public var attemptsMade: Int64?
     /// `arrivalTimestamp` (epoch ms), when present.
     public var arrivalTimestamp: Int64?
     /// `errorCode` of the last attempt, when present (`HttpEndpoint.DestinationException`…).
     public var errorCode: String?
 
     public init(
-        line: Int, rawData: String, attemptsMade: Int64? = nil, arrivalTimestamp: Int64? = nil,
-        errorCode: String? = nil
+        line: Int, rawData: String, arrivalTimestamp: Int64? = nil, errorCode: String? = nil
     ) {
         self.line = line
         self.rawData = rawData
-        self.attemptsMade = attemptsMade
         self.arrivalTimestamp = arrivalTimestamp
         self.errorCode = errorCode
     }
@@ -124,8 +121,8 @@ public enum FirehoseBackupObject {
             }
             parsed.records.append(
                 FirehoseBackupRecord(
-                    line: lineNumber, rawData: rawData, attemptsMade: integer(value["attemptsMade"]),
-                    arrivalTimestamp: integer(value["arrivalTimestamp"]), errorCode: value["errorCode"]?.stringValue))
+                    line: lineNumber, rawData: rawData, arrivalTimestamp: integer(value["arrivalTimestamp"]),
+                    errorCode: value["errorCode"]?.stringValue))
         }
         return parsed
     }

@@ -19,6 +19,11 @@ public struct FirehoseRedriveReport: Sendable, Equatable {
     /// Objects that could not be fetched or inflated, each with the reason; they stay in S3, so a
     /// rerun retries them.
     public var failedObjects: [String] = []
+    /// The earliest and latest `arrivalTimestamp` of the records read (when Firehose received them).
+    public var firstArrival: Timestamp?
+    public var lastArrival: Timestamp?
+    /// How many records failed with each last `errorCode` (why Firehose gave up).
+    public var errorCodes: [String: Int] = [:]
 
     public init() {}
 }
@@ -69,7 +74,7 @@ public struct FirehoseBackupRedrive: Sendable {
                     metadata: ["ccrelay.object": "\(object)", "ccrelay.error": "\(error.message)"])
                 continue
             }
-            report.records += batch.records
+            report.note(batch.records)
             report.events += batch.events.count
             report.deadLettered += batch.malformed.count
             guard let intake else { continue }
@@ -89,7 +94,7 @@ public struct FirehoseBackupRedrive: Sendable {
     private struct ObjectBatch {
         var events: [Event] = []
         var malformed: [MalformedRecord] = []
-        var records = 0
+        var records: [FirehoseBackupRecord] = []
     }
 
     private func read(key: String, object: String) async throws(FirehoseBackupError) -> ObjectBatch {
@@ -106,7 +111,7 @@ public struct FirehoseBackupRedrive: Sendable {
             throw FirehoseBackupError(.unreadable, object: object, "larger than \(maxObjectBytes) bytes")
         }
         let parsed = try FirehoseBackupObject.parse(response.body, object: object, maxInflatedBytes: maxObjectBytes)
-        var batch = ObjectBatch(records: parsed.records.count)
+        var batch = ObjectBatch(records: parsed.records)
         batch.malformed = parsed.failures.map { MalformedRecord(raw: $0.raw, reason: $0.message) }
         for record in parsed.records {
             let at = "\(object) line \(record.line) rawData"
@@ -125,5 +130,17 @@ public struct FirehoseBackupRedrive: Sendable {
             }
         }
         return batch
+    }
+}
+
+extension FirehoseRedriveReport {
+    mutating func note(_ records: [FirehoseBackupRecord]) {
+        self.records += records.count
+        for record in records {
+            if let code = record.errorCode { errorCodes[code, default: 0] += 1 }
+            guard let arrival = record.arrivalTimestamp.map(Timestamp.init(millisecondsSinceEpoch:)) else { continue }
+            firstArrival = min(firstArrival ?? arrival, arrival)
+            lastArrival = max(lastArrival ?? arrival, arrival)
+        }
     }
 }
