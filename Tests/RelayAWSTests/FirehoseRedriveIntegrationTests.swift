@@ -79,7 +79,7 @@ import Testing
         #expect(await intake.eventIDs.count == 3)
     }
 
-    @Test func aDryRunReadsAndCountsButCommitsNothing() async throws {
+    @Test func aDryRunReadsDecodesAndCountsWithoutAnIntake() async throws {
         let client = try await Self.backupBucket()
         let redrive = FirehoseBackupRedrive(client: client, normalize: testNormalizer, logger: testLogger)
 
