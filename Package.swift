@@ -179,10 +179,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Operator commands' logic: backfill, credential check, dead letters, generate input.
+        // Operator commands' logic: backfill, credential check, dead letters, generate input, Firehose re-drive.
         .target(
             name: "RelayOperations",
-            dependencies: ["RelayCore", "RelayState", "RelayConfig", "RelayRuntime", "RelayGenerate"],
+            dependencies: [
+                "RelayCore", "RelayState", "RelayConfig", "RelayRuntime", "RelayGenerate", "RelayAWS", "RelayAWSCore",
+                "RelayHTTP",
+            ],
             swiftSettings: strict
         ),
         // Faithful local emulators of every remote party (demo, tests, benchmarks).

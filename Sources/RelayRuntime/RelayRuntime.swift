@@ -107,10 +107,15 @@ public struct RelayRuntime: Sendable {
         self.adminServer = .admin(settings: configuration.server, observed: observed, logger: logger)
     }
 
-    /// The intake of the pull source named `name` (its routes, the shared outboxes and dedup ledger),
-    /// for operations such as a backfill that commit on a source's behalf; nil when there is none.
+    /// The intake of the pull or push source named `name` (its routes, the shared outboxes and dedup
+    /// ledger), for operations such as a backfill or a re-drive that commit on a source's behalf; nil
+    /// when there is none.
     public func intake(forSource name: String) -> Intake? {
-        sources.first { $0.name == name }.map { intake(for: $0) }
+        if let source = sources.first(where: { $0.name == name }) { return intake(for: source) }
+        guard receivers.contains(where: { $0.name == name }) else { return nil }
+        return Intake(
+            source: name, store: store, router: router, clock: clock, signal: signal, telemetry: telemetry,
+            redactor: configuration.redaction)
     }
 
     private func intake(for source: any PullSource, lease: LeaseGuard? = nil) -> Intake {

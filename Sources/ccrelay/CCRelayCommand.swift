@@ -23,6 +23,7 @@ struct CCRelayCommand: AsyncParsableCommand {
             RunCommand.self, OnceCommand.self, ValidateCommand.self, CheckCommand.self, DLQCommand.self,
             DemoCommand.self,
             SandboxCommand.self, PatternCommand.self, GenerateCommand.self, BackfillCommand.self,
+            RedriveCommand.self,
             LambdaCommand.self,
         ]
     )

@@ -39,10 +39,14 @@ extension FirehoseReceiverConfiguration: SourceComponent {
     /// Genesys Cloud events delivered through EventBridge and Firehose, normalized with
     /// ``GenesysEventBridgeNormalizer``.
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {
-        let normalizer = GenesysEventBridgeNormalizer(keepRaw: keepRaw)
-        return .push(
+        .push(
             FirehoseReceiver(
-                configuration: self, normalize: { value throws(RelayError) in try normalizer.normalize(value) },
-                clock: context.clock, logger: context.logger))
+                configuration: self, normalize: makeNormalizer(), clock: context.clock, logger: context.logger))
+    }
+
+    /// The normalizer of this source's events, shared by its receiver and `ccrelay redrive`.
+    public func makeNormalizer() -> PushEventNormalizer {
+        let normalizer = GenesysEventBridgeNormalizer(keepRaw: keepRaw)
+        return { value throws(RelayError) in try normalizer.normalize(value) }
     }
 }
