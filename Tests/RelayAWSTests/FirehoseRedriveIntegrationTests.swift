@@ -7,7 +7,6 @@ import Testing
 
 /// `ccrelay redrive`'s reading side against a real `moto_server` (see ``S3IntegrationTests``): the
 /// objects Firehose backed up are listed, fetched, decoded and committed through an intake.
-/// Listings use a prefix without `/` (moto refuses a correctly signed listing with one).
 @Suite struct FirehoseRedriveIntegrationTests {
     static let prefix = "http-endpoint-failed"
 
@@ -40,7 +39,8 @@ import Testing
         let intake = InMemoryIntake()
         let redrive = FirehoseBackupRedrive(client: client, normalize: testNormalizer, logger: testLogger)
 
-        let report = try await redrive.run(prefix: Self.prefix, intake: intake)
+        // Firehose's backup prefixes end in `/`: the listing signs it encoded, as S3 requires.
+        let report = try await redrive.run(prefix: Self.prefix + "/", intake: intake)
 
         #expect(report.objects == 3)
         #expect(report.records == 4)
