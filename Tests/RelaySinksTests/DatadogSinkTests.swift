@@ -117,6 +117,21 @@ struct DatadogSinkTests {
         }
     }
 
+    @Test("408 is retried (attempt used, not an outage); 413 for a batch asks the worker to bisect")
+    func timeoutAndTooLarge() async throws {
+        try await withIntake { sink, intake, clock in
+            intake.injectFaults([.requestTimeout, .payloadTooLarge])
+            let batch = [TimedFixtures.entry(1, at: clock), TimedFixtures.entry(2, at: clock)]
+            let timedOut = await sink.deliver(batch)
+            #expect(Fate(timedOut) == .retriable(retryAfter: nil))
+            #expect(timedOut.reason.contains("408"))
+            let tooLarge = await sink.deliver(batch)
+            #expect(Fate(tooLarge) == .poisoned(index: nil))
+            #expect(tooLarge.reason.contains("413"))
+            #expect(await sink.deliver(batch) == .delivered)
+        }
+    }
+
     @Test("events older than 18 h or more than 2 h ahead go to the fallback sink, never to Datadog, and are counted")
     func fallback() async throws {
         try await withIntake(fallback: "archive") { sink, intake, clock in
