@@ -19,7 +19,9 @@ struct SumoLogicSinkTests {
             let configuration = SumoLogicSinkConfiguration(
                 name: "sumo", url: target, category: "ccas/audit", sourceName: "ccrelay", sourceHost: "relay-01",
                 fields: ["team": "cc", "env": "prod"], gzip: gzip, requestTimeout: .seconds(10))
-            return try await body(SumoLogicSink(configuration: configuration, transport: HTTPTransport(), logger: TimedFixtures.logger), sumo, target)
+            return try await body(
+                SumoLogicSink(configuration: configuration, transport: HTTPTransport(), logger: TimedFixtures.logger),
+                sumo, target)
         }
     }
 

@@ -11,45 +11,49 @@ import Testing
 /// are dead-lettered (400), or every event is delivered in smaller requests (413).
 @Suite("Datadog 400 and 413 isolated by bisection", .timeLimit(.minutes(2)))
 struct DatadogRefusalTests {
-    /// Drains `count` fresh records for sink "datadog" through `intake`; `body` inspects the result.
+    /// Drains `records` (of sink "datadog", whose fallback is "archive") through `intake`; `body`
+    /// inspects the result.
     private func drain(
-        _ count: Int, intake: DatadogIntakeEmulator, clock: ManualClock,
-        _ body: @Sendable ([PendingRecord], SinkWorker.DrainResult, any StateStore) async throws -> Void
+        _ records: [PendingRecord], intake: DatadogIntakeEmulator, clock: ManualClock,
+        _ body: @Sendable (SinkWorker.DrainResult, DatadogLogsSink, any StateStore) async throws -> Void
     ) async throws {
         try await withScratchDirectory("datadog-refusal") { (directory: String) async throws in
             let store = try SinkComplianceKit.openStore(directory)
-            let records = SinkComplianceKit.records(count, clock: clock, sink: "datadog", offset: .seconds(-60))
             _ = try await store.append(records, deadLetters: [], checkpoint: nil, now: clock.now)
             try await Sandbox.withRunning(datadog: intake, logger: SinkComplianceKit.logger) {
                 (url: String) async throws in
                 let datadog = DatadogLogsSink(
                     configuration: DatadogLogsSinkConfiguration(
-                        name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey),
+                        name: "datadog", endpoint: url, apiKey: DatadogIntakeConfiguration.defaultAPIKey,
+                        fallback: "archive"),
                     transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
                 let sent = try await SinkComplianceKit.worker(datadog, store: store, clock: clock).drain(
                     until: clock.now.advanced(by: .seconds(600)))
-                try await body(records, sent, store)
+                try await body(sent, datadog, store)
             }
         }
     }
 
-    @Test("a 400 caused by one event: the other events are delivered, only that one is dead-lettered")
+    @Test("a 400 caused by one event: the others are delivered or rerouted once, only that one is dead-lettered")
     func badEventIsolated() async throws {
         let clock = ManualClock()
         let intake = DatadogIntakeEmulator(clock: clock)
-        let records = SinkComplianceKit.records(20, clock: clock, sink: "datadog", offset: .seconds(-60))
-        let bad = records[7].eventID
+        let fresh = SinkComplianceKit.records(20, clock: clock, sink: "datadog", offset: .seconds(-60))
+        let old = SinkComplianceKit.records(1, clock: clock, sink: "datadog", offset: .seconds(-19 * 3600), first: 100)
+        let bad = fresh[7].eventID
         intake.refuseRequests(containing: [bad])
-        try await drain(20, intake: intake, clock: clock) { records, sent, store in
+        try await drain(fresh + old, intake: intake, clock: clock) { sent, datadog, store in
             #expect(sent.delivered == 19)
             #expect(sent.deadLettered == 1)
             #expect(sent.remaining == 0)
             let letters = try await store.deadLetters(limit: 10)
             #expect(letters.map(\.eventID) == [bad])
             #expect(letters.first?.reason.contains("400") == true)
-            let others = records.map(\.eventID).filter { $0 != bad }
-            #expect(intake.logs.compactMap(\.eventID).sorted() == others.sorted())
+            #expect(try await store.outboxDepth(sink: "archive") == 1)
+            #expect(datadog.outOfWindow.rerouted == 1, "counted once, though its batch was bisected")
         }
+        let others = fresh.map(\.eventID).filter { $0 != bad }
+        #expect(intake.logs.compactMap(\.eventID).sorted() == others.sorted())
         #expect(intake.stats.rejectedRequests > 1, "the batch was refused, then bisected")
     }
 
@@ -65,12 +69,14 @@ struct DatadogRefusalTests {
         // Room for about three events per request: a batch of 16 is refused until bisected.
         let limit = 3 * (encoder.encode(entry).count + 200)
         let intake = DatadogIntakeEmulator(configuration: .init(maxRequestBytes: limit), clock: clock)
-        try await drain(16, intake: intake, clock: clock) { records, sent, store in
+        let records = SinkComplianceKit.records(16, clock: clock, sink: "datadog", offset: .seconds(-60))
+        try await drain(records, intake: intake, clock: clock) { sent, _, store in
             #expect(sent.delivered == 16)
             #expect(sent.deadLettered == 0)
-            #expect(try await store.deadLetters(limit: 10).isEmpty)
-            #expect(intake.logs.compactMap(\.eventID).sorted() == records.map(\.eventID).sorted())
+            let letters = try await store.deadLetters(limit: 10)
+            #expect(letters.isEmpty)
         }
+        #expect(intake.logs.compactMap(\.eventID).sorted() == records.map(\.eventID).sorted())
         #expect(intake.stats.rejectedRequests > 0, "the intake did answer 413")
     }
 }
