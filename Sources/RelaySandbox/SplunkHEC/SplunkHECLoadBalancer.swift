@@ -31,8 +31,8 @@ public final class SplunkHECLoadBalancer: Sendable {
 
     /// The stickiness cookie's name, as an AWS ALB names it.
     public static let cookieName = "AWSALB"
-    /// How long the cookie lives: 7 days, an ALB's default stickiness duration.
-    public static let cookieLifetime: Duration = .seconds(7 * 24 * 3600)
+    /// How long the cookie lives: 1 day, an ALB's default stickiness duration (`Expires` is set).
+    public static let cookieLifetime: Duration = .seconds(24 * 3600)
 
     /// The indexers behind the balancer, in order.
     public let indexers: [SplunkHECEmulator]
