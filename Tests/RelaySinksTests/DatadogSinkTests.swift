@@ -117,6 +117,32 @@ struct DatadogSinkTests {
         }
     }
 
+    @Test("408 is retried (attempt used, not an outage); 413 for a batch asks the worker to bisect")
+    func timeoutAndTooLarge() async throws {
+        try await withIntake { sink, intake, clock in
+            intake.injectFaults([.requestTimeout, .payloadTooLarge])
+            let batch = [TimedFixtures.entry(1, at: clock), TimedFixtures.entry(2, at: clock)]
+            let timedOut = await sink.deliver(batch)
+            #expect(Fate(timedOut) == .retriable(retryAfter: nil))
+            #expect(timedOut.reason.contains("408"))
+            let tooLarge = await sink.deliver(batch)
+            #expect(Fate(tooLarge) == .poisoned(index: nil))
+            #expect(tooLarge.reason.contains("413"))
+            #expect(await sink.deliver(batch) == .delivered)
+        }
+    }
+
+    @Test("400 for a batch with out-of-window events: the worker is told to bisect, and nothing is counted yet")
+    func badRequestWithOldEvents() async throws {
+        try await withIntake(fallback: "archive") { sink, intake, clock in
+            intake.injectFaults([.badRequest])
+            let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-19 * 3600))
+            let batch = [old, TimedFixtures.entry(2, at: clock), TimedFixtures.entry(3, at: clock)]
+            #expect(Fate(await sink.deliver(batch)) == .poisoned(index: nil))
+            #expect(sink.outOfWindow.rerouted == 0, "the halves sort the old event again")
+        }
+    }
+
     @Test("events older than 18 h or more than 2 h ahead go to the fallback sink, never to Datadog, and are counted")
     func fallback() async throws {
         try await withIntake(fallback: "archive") { sink, intake, clock in

@@ -19,7 +19,9 @@ struct SumoLogicSinkTests {
             let configuration = SumoLogicSinkConfiguration(
                 name: "sumo", url: target, category: "ccas/audit", sourceName: "ccrelay", sourceHost: "relay-01",
                 fields: ["team": "cc", "env": "prod"], gzip: gzip, requestTimeout: .seconds(10))
-            return try await body(SumoLogicSink(configuration: configuration, transport: HTTPTransport()), sumo, target)
+            return try await body(
+                SumoLogicSink(configuration: configuration, transport: HTTPTransport(), logger: TimedFixtures.logger),
+                sumo, target)
         }
     }
 
@@ -56,7 +58,7 @@ struct SumoLogicSinkTests {
         let sink = SumoLogicSink(
             configuration: SumoLogicSinkConfiguration(
                 name: "sumo", url: "http://127.0.0.1:9/receiver/v1/http/\(secret)", requestTimeout: .seconds(2)),
-            transport: HTTPTransport())
+            transport: HTTPTransport(), logger: TimedFixtures.logger)
         let outcome = await sink.deliver([Fixtures.entry(1)])
         #expect(Fate(outcome) == .unavailable(retryAfter: nil))
         #expect(!outcome.reason.contains(secret), "\(outcome.reason)")
@@ -119,6 +121,22 @@ struct SumoLogicSinkTests {
             } else {
                 #expect(fates.retryIsOutage && fates.retryAfter == .seconds(4))
             }
+        }
+    }
+
+    @Test("408 after Sumo accepted the request: retried, and its events counted as possibly duplicated")
+    func acceptedThenTimedOut() async throws {
+        try await withSource { sink, sumo, _ in
+            sumo.injectFaults([.acceptedThenTimedOut])
+            let entries = [Fixtures.entry(1), Fixtures.entry(2)]
+            let first = await sink.deliver(entries)
+            #expect(Fate(first) == .retriable(retryAfter: nil))
+            #expect(first.reason.contains("408"))
+            #expect(sink.possiblyDuplicated == 2)
+            #expect(await sink.deliver(entries) == .delivered)
+            #expect(sink.possiblyDuplicated == 2, "a 200 adds nothing")
+            let ids = entries.map(\.eventID)
+            #expect(sumo.lines.compactMap(\.eventID) == ids + ids, "the resend is the duplicate the count warns of")
         }
     }
 

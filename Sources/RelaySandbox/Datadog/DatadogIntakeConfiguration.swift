@@ -69,6 +69,10 @@ public enum DatadogFault: Sendable, Equatable {
     case unavailable
     /// 400 with Datadog's error body, as for a malformed request.
     case badRequest
+    /// 408, as when the intake timed out reading the request; Datadog documents it as retriable.
+    case requestTimeout
+    /// 413 with Datadog's error body, as for a request above the intake's size limit.
+    case payloadTooLarge
     /// The TCP connection is closed without any response.
     case dropConnection
     /// No fault: the request is handled normally. Scripts a fault for a later request, e.g. the

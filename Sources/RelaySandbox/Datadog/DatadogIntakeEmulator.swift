@@ -12,6 +12,7 @@ public final class DatadogIntakeEmulator: Sendable {
         var faults: [DatadogFault] = []
         var stats = DatadogIntakeStats()
         var revokedKeys: Set<String> = []
+        var refusedEventIDs: Set<String> = []
     }
 
     /// The intake's behaviour.
@@ -52,6 +53,12 @@ public final class DatadogIntakeEmulator: Sendable {
     /// From now on `key` is answered 403, as after it was revoked.
     public func revokeAPIKey(_ key: String) {
         state.withLock { _ = $0.revokedKeys.insert(key) }
+    }
+
+    /// From now on every request holding a log with one of `eventIDs` is answered 400, whole, as
+    /// Datadog answers a request with a log it cannot parse: nothing of it is stored.
+    public func refuseRequests(containing eventIDs: Set<String>) {
+        state.withLock { $0.refusedEventIDs.formUnion(eventIDs) }
     }
 
     /// What the intake has served so far.

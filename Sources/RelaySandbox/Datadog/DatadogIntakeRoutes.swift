@@ -22,12 +22,12 @@ extension DatadogIntakeEmulator: SandboxEmulator {
     }
 
     private func receiveLogs(_ request: Request) async throws -> Response {
-        let (fault, revoked) = state.withLock { state -> (DatadogFault?, Set<String>) in
+        let (fault, revoked, refused) = state.withLock { state -> (DatadogFault?, Set<String>, Set<String>) in
             state.stats.requests += 1
-            guard !state.faults.isEmpty else { return (nil, state.revokedKeys) }
+            guard !state.faults.isEmpty else { return (nil, state.revokedKeys, state.refusedEventIDs) }
             let fault = state.faults.removeFirst()
             if fault != .pass { state.stats.faultsServed += 1 }
-            return (fault, state.revokedKeys)
+            return (fault, state.revokedKeys, state.refusedEventIDs)
         }
         switch fault {
         case .tooManyRequests(let seconds)?:
@@ -37,6 +37,8 @@ extension DatadogIntakeEmulator: SandboxEmulator {
         case .internalError?: return Self.error(500, "Internal Server Error", "internal error")
         case .unavailable?: return Self.error(503, "Service Unavailable", "intake unavailable")
         case .badRequest?: return Self.error(400, "Bad Request", "malformed request body")
+        case .requestTimeout?: return Self.error(408, "Request Timeout", "request timed out")
+        case .payloadTooLarge?: return Self.error(413, "Payload Too Large", "request body too large")
         case .dropConnection?: return SandboxHTTP.dropConnection()
         case .pass?, nil: break
         }
@@ -61,6 +63,9 @@ extension DatadogIntakeEmulator: SandboxEmulator {
         }
         guard items.count <= configuration.maxEntries else {
             return reject(400, "Bad Request", "more than \(configuration.maxEntries) logs in one request")
+        }
+        if items.contains(where: { $0.objectValue?["event_id"]?.stringValue.map(refused.contains) == true }) {
+            return reject(400, "Bad Request", "a log cannot be parsed")
         }
         let now = clock.now
         let oldest = now.advanced(by: .zero - configuration.maxAge)

@@ -25,12 +25,12 @@ extension SplunkHECEmulator: SandboxEmulator {
     }
 
     /// The health endpoint does not look at the token, as the real one does not.
-    private func health() -> Response {
+    func health() -> Response {
         state.withLock { $0.stats.requests += 1 }
         return respond(.healthy)
     }
 
-    private func receiveEvents(_ request: Request) async throws -> Response {
+    func receiveEvents(_ request: Request) async throws -> Response {
         let fault = state.withLock { state -> HECFault? in
             state.stats.requests += 1
             guard !state.faults.isEmpty else { return nil }
@@ -76,7 +76,7 @@ extension SplunkHECEmulator: SandboxEmulator {
     }
 
     /// `POST /services/collector/ack` `{"acks":[0,1]}` → `{"acks":{"0":true,"1":false}}`.
-    private func receiveAckQuery(_ request: Request) async throws -> Response {
+    func receiveAckQuery(_ request: Request) async throws -> Response {
         state.withLock { $0.stats.requests += 1 }
         let token: String
         switch authenticate(request) {

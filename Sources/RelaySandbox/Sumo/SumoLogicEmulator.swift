@@ -62,6 +62,9 @@ public enum SumoFault: Sendable, Equatable {
     case badRequest
     /// The TCP connection is closed without any response.
     case dropConnection
+    /// The request is handled (its lines are stored), then answered 408, as Sumo does when it
+    /// accepted a request but timed out processing it.
+    case acceptedThenTimedOut
     /// No fault: the request is handled normally. Scripts a fault for a later request, e.g. the
     /// second request of a batch split in several.
     case pass

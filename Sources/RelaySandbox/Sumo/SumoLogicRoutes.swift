@@ -41,7 +41,7 @@ extension SumoLogicEmulator: SandboxEmulator {
         case .unavailable?: return Self.text(503, "Service unavailable")
         case .badRequest?: return Self.text(400, "Bad request: the payload could not be processed")
         case .dropConnection?: return SandboxHTTP.dropConnection()
-        case .pass?, nil: break
+        case .acceptedThenTimedOut?, .pass?, nil: break
         }
         guard configuration.codes.contains(code) else { return reject(401, "Unauthorized: unknown HTTP source") }
         let body: [UInt8]
@@ -64,6 +64,7 @@ extension SumoLogicEmulator: SandboxEmulator {
                 fields: fields)
         }
         store(lines)
+        if fault == .acceptedThenTimedOut { return Self.text(408, "Request timeout: the request was accepted") }
         return Self.text(200, "")
     }
 

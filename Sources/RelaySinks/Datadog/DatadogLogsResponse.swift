@@ -1,9 +1,10 @@
 import RelayCore
 import RelayHTTP
 
-/// The fate of one intake request, from its HTTP status (PROTOCOLS.md: 202 delivered; 408, 429
-/// and 5xx retriable, of which 429 and 502–504 say the intake is unavailable; 400 and 413 permanent;
-/// 401 and 403 the API key).
+/// The fate of one intake request, from its HTTP status (docs/protocols.md, "SIEM endpoints": 202
+/// delivered; 408, 429 and 5xx retriable, of which 429 and 502–504 say the intake is unavailable;
+/// 400 and 413 refuse the request, which the sink splits to isolate the events at fault; 401 and
+/// 403 the API key).
 public enum DatadogLogsResponse {
     /// The fate of the logs of one request given the intake's answer; the reason quotes the
     /// status and the start of the body (Datadog's words), never the API key.

@@ -66,7 +66,7 @@ public struct DatadogLogsSink: Sink {
         var fates = PartialDelivery()
         let fresh = partitionByAge(entries, into: &fates)
         let outOfWindow = fates.rerouted.count + fates.rejected.count
-        if fresh.isEmpty { return .partial(fates) }
+        if fresh.isEmpty { return reported(fates, outOfWindow: outOfWindow) }
 
         let encoded = fresh.map(encoder.encode)
         let ranges = RequestSplitter.ranges(
@@ -83,18 +83,25 @@ public struct DatadogLogsSink: Sink {
                 // Nothing went through: the whole batch waits for a working key, out-of-window
                 // events included (they are moved once the key works again).
                 return .credentialRejected(reason: reason)
-            case .rejected(let reason) where ranges.count == 1 && outOfWindow == 0:
-                // The request as a whole was refused: the worker bisects to find the events at fault.
-                return fresh.count == 1 ? .rejected(reason: reason) : .poisoned(index: nil, reason: reason)
+            case .rejected(let reason) where entries.count == 1:
+                return .rejected(reason: reason)
             case .rejected(let reason) where ids.count == 1:
+                // A request of one event refused (400, 413): that event is at fault.
                 fates.rejected[ids[0]] = reason
                 continue
+            case .rejected(let reason) where fates.delivered.isEmpty:
+                // A request refused whole (400: an event it cannot take; 413: too large) before any
+                // went through: the worker bisects the batch until the events at fault stand alone,
+                // and the others are delivered. Out-of-window events are sorted again in each half.
+                return .poisoned(index: nil, reason: reason)
             case .unavailable where fates.delivered.isEmpty && outOfWindow == 0:
                 // The intake is down or throttling and nothing went through: the batch waits whole.
                 return outcome
             case .retriable, .unavailable:
                 fates.noteRetry(outcome)
             case .rejected(let reason), .credentialRejected(let reason):
+                // Refused after earlier requests went through: the refused events lead the retry,
+                // whose first request, refused again, makes the worker bisect them.
                 fates.retryReason = reason
             default:
                 fates.retryReason = "unexpected outcome from the Datadog intake"
@@ -107,6 +114,23 @@ public struct DatadogLogsSink: Sink {
         if fates.retriable.count == entries.count {
             return fates.wholeBatchRetry
         }
+        return reported(fates, outOfWindow: outOfWindow)
+    }
+
+    /// `.partial(fates)`, counting and logging the out-of-window events it settles. Counted here,
+    /// where their fate is final, so a batch retried or bisected does not count them twice.
+    private func reported(_ fates: PartialDelivery, outOfWindow: Int) -> DeliveryOutcome {
+        guard outOfWindow > 0 else { return .partial(fates) }
+        let rerouted = configuration.fallback != nil
+        counts.state.withLock { counts in
+            if rerouted { counts.rerouted += outOfWindow } else { counts.deadLettered += outOfWindow }
+        }
+        logger.warning(
+            "Events outside Datadog's time window kept from the intake",
+            metadata: [
+                "ccrelay.events": "\(outOfWindow)",
+                "ccrelay.fallback": "\(configuration.fallback ?? "(none: dead letters)")",
+            ])
         return .partial(fates)
     }
 
@@ -117,14 +141,12 @@ public struct DatadogLogsSink: Sink {
         let newest = now.advanced(by: DatadogLogsSinkConfiguration.Limits.maxLead)
         var fresh: [OutboxEntry] = []
         fresh.reserveCapacity(entries.count)
-        var outside = 0
         for entry in entries {
             let time = WallInstant(entry.timestamp)
             if time >= oldest, time <= newest {
                 fresh.append(entry)
                 continue
             }
-            outside += 1
             if let fallback = configuration.fallback {
                 fates.rerouted[entry.id] = fallback
             } else {
@@ -132,18 +154,6 @@ public struct DatadogLogsSink: Sink {
                 fates.rejected[entry.id] =
                     "event time \(entry.timestamp.iso8601) is \(why) of \(now.timestamp.iso8601); Datadog would drop it and no fallback sink is configured"
             }
-        }
-        if outside > 0 {
-            let rerouted = configuration.fallback != nil
-            counts.state.withLock { counts in
-                if rerouted { counts.rerouted += outside } else { counts.deadLettered += outside }
-            }
-            logger.warning(
-                "Events outside Datadog's time window kept from the intake",
-                metadata: [
-                    "ccrelay.events": "\(outside)",
-                    "ccrelay.fallback": "\(configuration.fallback ?? "(none: dead letters)")",
-                ])
         }
         return fresh
     }

@@ -4,7 +4,9 @@ import RelayHTTP
 
 /// Delivers batches to Splunk's HTTP Event Collector (`/services/collector/event`) over one or more
 /// endpoints. A batch counts as delivered when HEC answered code 0 or, when the token uses indexer
-/// acknowledgement, once its ackId reads true.
+/// acknowledgement, once its ackId reads true. Cookies an endpoint sets (a load balancer's
+/// stickiness cookie) are sent back with every event and ack request to it, so the ack queries reach
+/// the indexer that issued the ackIds.
 public struct SplunkHECSink: Sink {
     public let configuration: SplunkHECSinkConfiguration
     private let transport: HTTPTransport
@@ -12,10 +14,11 @@ public struct SplunkHECSink: Sink {
     private let bases: [String]
     private let pool: EndpointPool
     private let channel: SplunkHECChannel
+    private let cookies: EndpointCookies
 
     /// - Parameters:
     ///   - store: keeps the sink's channel GUID across restarts.
-    ///   - clock: times endpoint cool-downs.
+    ///   - clock: times endpoint cool-downs and cookie expiry.
     public init(
         configuration: SplunkHECSinkConfiguration, transport: HTTPTransport, store: any KeyValueStore,
         clock: any WallClock
@@ -30,6 +33,7 @@ public struct SplunkHECSink: Sink {
         }
         self.pool = EndpointPool(count: max(bases.count, 1), cooldown: configuration.endpointCooldown, clock: clock)
         self.channel = SplunkHECChannel(sink: configuration.name, store: store)
+        self.cookies = EndpointCookies(count: max(bases.count, 1), clock: clock)
     }
 
     public var name: String { configuration.name }
@@ -115,14 +119,17 @@ public struct SplunkHECSink: Sink {
             ("Content-Type", "application/json"),
             ("X-Splunk-Request-Channel", guid),
         ]
+        if let cookie = cookies.header(for: endpoint) { headers.append(("Cookie", cookie)) }
         var payload = body
         if compress, configuration.gzip, !body.isEmpty {
             payload = Gzip.compress(body, level: .fastest)
             headers.append(("Content-Encoding", "gzip"))
         }
         let url = bases[bases.indices.contains(endpoint) ? endpoint : 0] + path
-        return try await transport.send(
+        let response = try await transport.send(
             OutboundRequest(
                 method: "POST", url: url, headers: headers, body: payload, timeout: configuration.requestTimeout))
+        cookies.store(response, from: endpoint)
+        return response
     }
 }

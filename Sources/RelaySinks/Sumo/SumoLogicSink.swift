@@ -1,19 +1,31 @@
+import Logging
 import RelayCore
 import RelayHTTP
+import Synchronization
 
 /// Delivers batches to a Sumo Logic HTTP source: the normalized events, one JSON object per line,
 /// at most 1 MB uncompressed per request (a larger batch is sent as several requests), gzip, with
 /// the configured `X-Sumo-*` headers. The source URL is the credential: no message ever contains it.
+///
+/// Sumo answers 408 when it accepted a request but timed out processing it: the events may be
+/// ingested already. They are retried like any 408 and counted in ``possiblyDuplicated``; a resend
+/// carries the same `event_id`, by which searches remove the copy.
 public struct SumoLogicSink: Sink {
     /// The configuration the sink was built with.
     public let configuration: SumoLogicSinkConfiguration
     private let transport: HTTPTransport
     private let headers: [(name: String, value: String)]
+    private let logger: Logger
+    private let duplicates = PossibleDuplicateCounter()
 
     /// A sink posting to `configuration.url` (its current value) over `transport`.
-    public init(configuration: SumoLogicSinkConfiguration, transport: HTTPTransport) {
+    /// - Parameter logger: reports requests answered 408 (counts only, never payloads or the URL).
+    public init(configuration: SumoLogicSinkConfiguration, transport: HTTPTransport, logger: Logger) {
         self.configuration = configuration
         self.transport = transport
+        var logger = logger
+        logger[metadataKey: "ccrelay.sink"] = "\(configuration.name)"
+        self.logger = logger
         var headers: [(name: String, value: String)] = [("Content-Type", "application/x-ndjson")]
         if let category = configuration.category { headers.append(("X-Sumo-Category", category)) }
         if let sourceName = configuration.sourceName { headers.append(("X-Sumo-Name", sourceName)) }
@@ -26,6 +38,10 @@ public struct SumoLogicSink: Sink {
     public var name: String { configuration.name }
     public var batch: BatchConfiguration { configuration.batch }
     public var retry: RetryPolicy { configuration.retry }
+
+    /// Events sent in requests Sumo answered 408 (accepted, then timed out processing): they are
+    /// sent again, so the source may hold them twice.
+    public var possiblyDuplicated: Int { duplicates.count.withLock { $0 } }
 
     /// A rejected URL is re-read at once (``Credential/deliver(_:)``) and the batch resent when it changed.
     public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
@@ -76,11 +92,22 @@ public struct SumoLogicSink: Sink {
         } catch {
             return .transportFailure(error, reason: redact(error.message, url: url))
         }
+        if response.status == 408 { notePossibleDuplicates(entries.count) }
         return outcome(for: response, url: url)
     }
 
-    /// Sumo's statuses: 200 ok; 429 throttled and 408, 5xx retriable (429, 502–504: unavailable);
-    /// 401 the URL is not a source.
+    private func notePossibleDuplicates(_ events: Int) {
+        let total = duplicates.count.withLock { count in
+            count += events
+            return count
+        }
+        logger.warning(
+            "Sumo Logic answered 408 after accepting a request; its events are resent and may appear twice",
+            metadata: ["ccrelay.events": "\(events)", "ccrelay.possibly_duplicated_total": "\(total)"])
+    }
+
+    /// Sumo's statuses: 200 ok; 429 throttled and 408 (accepted, then timed out processing: the
+    /// resend may duplicate), 5xx retriable (429, 502–504: unavailable); 401 the URL is not a source.
     func outcome(for response: InboundResponse, url: String) -> DeliveryOutcome {
         let redactedURL = SumoLogicSinkConfiguration.redacted(url)
         let words = redact("HTTP \(response.status) from \(redactedURL): \(response.bodySnippet())", url: url)
@@ -106,6 +133,11 @@ public struct SumoLogicSink: Sink {
         }
         return result
     }
+}
+
+/// Shared, mutable count behind the sink value (copies of a sink count together).
+final class PossibleDuplicateCounter: Sendable {
+    let count = Mutex(0)
 }
 
 extension DeliveryOutcome {

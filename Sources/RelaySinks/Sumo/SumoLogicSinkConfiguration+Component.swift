@@ -33,6 +33,6 @@ extension SumoLogicSinkConfiguration: SinkComponent {
     }
 
     public func makeSink(_ context: BuildContext) throws -> any Sink {
-        SumoLogicSink(configuration: self, transport: context.transport)
+        SumoLogicSink(configuration: self, transport: context.transport, logger: context.logger)
     }
 }

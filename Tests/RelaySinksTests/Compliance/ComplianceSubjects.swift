@@ -91,7 +91,7 @@ struct SumoHarness: SinkComplianceHarness {
                 SumoLogicSink(
                     configuration: SumoLogicSinkConfiguration(
                         name: SinkComplianceKit.sinkName, url: url, requestTimeout: .seconds(10)),
-                    transport: HTTPTransport())
+                    transport: HTTPTransport(), logger: SinkComplianceKit.logger)
             }
             // The collector URL's last segment is its secret code; an unknown one is answered 401.
             let unknownCode =
