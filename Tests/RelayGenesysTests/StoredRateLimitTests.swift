@@ -16,6 +16,55 @@ import Testing
         func setValue(_ value: String, forKey key: String) async throws { values.withLock { $0[key] = value } }
     }
 
+    /// A store whose reads take a second on the test's clock.
+    final class SlowValues: KeyValueStore {
+        let clock: ManualClock
+        let values: [String: String]
+        init(clock: ManualClock, values: [String: String]) {
+            self.clock = clock
+            self.values = values
+        }
+        func value(forKey key: String) async throws -> String? {
+            try await clock.sleep(until: clock.now.advanced(by: .seconds(1)), tolerance: nil)
+            return values[key]
+        }
+        func setValue(_ value: String, forKey key: String) async throws {}
+    }
+
+    /// Requests sent and refused by concurrent senders.
+    final class Counts: Sendable {
+        let sent = Mutex(0)
+        let refused = Mutex(0)
+    }
+
+    @Test func sendersArrivingDuringTheStoreReadWaitForIt() async throws {
+        let clock = ManualClock()
+        let blockedUntil = clock.now.advanced(by: .seconds(30)).timestamp.millisecondsSinceEpoch
+        let store = SlowValues(clock: clock, values: ["ratelimit.blocked_until.client@org": String(blockedUntil)])
+        let throttle = CredentialThrottle(credential: "client@org", clock: clock, store: store, logger: logger)
+        let counts = Counts()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    do {
+                        _ = try await PacedSending(throttle: throttle, clock: clock).send(label: "GET /x") {
+                            () throws(RelayError) in
+                            counts.sent.withLock { $0 += 1 }
+                            return InboundResponse(status: 200, headers: [], body: [])
+                        }
+                    } catch {
+                        counts.refused.withLock { $0 += 1 }
+                    }
+                }
+            }
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .seconds(1))
+        }
+        #expect(counts.sent.withLock { $0 } == 0)
+        #expect(counts.refused.withLock { $0 } == 4)
+        #expect(throttle.pendingWait() == .seconds(29))
+    }
+
     @Test func aRestoredBlockIsAdoptedOnlyWhenItEndsLater() {
         let start = WallInstant(sinceEpoch: .seconds(1_767_225_600))
         var pacing = RateLimitPacing()

@@ -13,7 +13,8 @@ public final class CredentialThrottle: Sendable {
     private let logger: Logger
     private let pacing = Mutex(RateLimitPacing())
     private let store: (any KeyValueStore)?
-    private let restored = Mutex(false)
+    /// The one read of the stored block, shared by every sender that arrives while it runs.
+    private let restoring = Mutex<Task<Void, Never>?>(nil)
 
     /// - Parameters:
     ///   - credential: A label naming the credential (never the secret).
@@ -59,15 +60,23 @@ public final class CredentialThrottle: Sendable {
     /// The state-store key of this credential's blocked-until instant (milliseconds since 1970).
     public var blockedUntilKey: String { "ratelimit.blocked_until.\(credential)" }
 
-    /// Adopts the blocked-until instant an earlier process stored, once per throttle (later calls
-    /// return at once), so a restart does not send before a `Retry-After` it was given ends. A store
-    /// that cannot be read is logged and the throttle goes on with what it knows.
+    /// Adopts the blocked-until instant an earlier process stored, so a restart does not send before
+    /// a `Retry-After` it was given ends. The store is read once per throttle; every caller returns
+    /// only after that read. A store that cannot be read is logged and the throttle goes on with
+    /// what it knows.
     public func restoreBlock() async {
-        let first = restored.withLock { done in
-            defer { done = true }
-            return !done
+        guard store != nil else { return }
+        let read = restoring.withLock { task in
+            if let task { return task }
+            let created = Task { await self.readStoredBlock() }
+            task = created
+            return created
         }
-        guard let store, first else { return }
+        await read.value
+    }
+
+    private func readStoredBlock() async {
+        guard let store else { return }
         let stored: String?
         do {
             stored = try await store.value(forKey: blockedUntilKey)
