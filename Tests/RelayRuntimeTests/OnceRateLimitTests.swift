@@ -22,6 +22,19 @@ struct OnceRateLimitTests {
         }
     }
 
+    @Test("a CXone 429 with Retry-After: 2 is waited out the same way")
+    func cxoneWaitsOutRetryAfter() async throws {
+        try await CXoneHarness.with { harness in
+            harness.tenant.generateChanges(count: 30)
+            harness.clock.advance(by: .seconds(1))
+            harness.tenant.rateLimitNextRequests(1, retryAfterSeconds: 2)
+            let report = try await harness.runOnce(try harness.makeRuntime())
+            #expect(report.succeeded)
+            #expect(report.unfinishedSources.isEmpty)
+            #expect(report.delivered == 30)
+        }
+    }
+
     @Test("a rate limit outlasting the deadline leaves the source unfinished")
     func unfinishedAtDeadline() async throws {
         try await PipelineHarness.with { harness in
@@ -44,8 +57,10 @@ struct OnceRateLimitTests {
             harness.clock.advance(by: .seconds(1))
             let limitedAt = harness.clock.now
             harness.org.rateLimitNextRequests(1, retryAfterSeconds: 300)
-            let first = try await harness.runOnce(try harness.makeRuntime(), within: .seconds(30))
+            let firstRuntime = try harness.makeRuntime()
+            let first = try await harness.runOnce(firstRuntime, within: .seconds(30))
             #expect(first.unfinishedSources == ["genesys"])
+            try firstRuntime.store.close()
             let apiRequests = harness.org.stats.apiRequests
             // The platform's Retry-After is still running when the next process starts.
             try #require(harness.clock.now < limitedAt.advanced(by: .seconds(300)))
