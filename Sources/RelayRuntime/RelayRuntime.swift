@@ -70,7 +70,9 @@ public struct RelayRuntime: Sendable {
         self.workerConfiguration = workerConfiguration
         self.logger = logger
         configuration.secrets.use(transport: transport, clock: clock, logger: logger)
-        let context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
+        var context = BuildContext(transport: transport, clock: clock, store: store, logger: logger)
+        // A credential's rate-limit block outlives the process: the next one waits it out first.
+        context.throttles = CredentialThrottleRegistry(store: store)
         var pullSources: [any PullSource] = []
         var receivers: [any HTTPReceiver] = []
         for blueprint in configuration.sources {
@@ -184,13 +186,19 @@ public struct RelayRuntime: Sendable {
     public struct OnceReport: Sendable, Equatable {
         /// Sources whose cycle failed (their checkpoints did not move past the failure).
         public var failedSources: [String] = []
+        /// Sources still held by a rate limit when the deadline came (what they committed stays;
+        /// the next run continues from there).
+        public var unfinishedSources: [String] = []
         public var delivered = 0
         public var deadLettered = 0
         /// Rows left in outboxes when the deadline passed.
         public var remaining = 0
 
-        /// True when every source's cycle succeeded and every outbox drained without dead letters.
-        public var succeeded: Bool { failedSources.isEmpty && remaining == 0 && deadLettered == 0 }
+        /// True when every source's cycle succeeded and finished, and every outbox drained without
+        /// dead letters.
+        public var succeeded: Bool {
+            failedSources.isEmpty && unfinishedSources.isEmpty && remaining == 0 && deadLettered == 0
+        }
     }
 
     /// Runs `body` while the state store runs, for owners without a `ServiceGroup` (`once`,
@@ -199,12 +207,27 @@ public struct RelayRuntime: Sendable {
         try await store.whileRunning(body)
     }
 
-    /// One extraction cycle for every pull source, then delivery until the outboxes are empty or
-    /// `deadline` passes. Outside a `ServiceGroup`, call it inside ``whileRunning(_:)``.
+    /// One extraction cycle for every pull source (concurrently), then delivery until the outboxes
+    /// are empty or `deadline` passes. A source stopped by a rate limit waits it out and continues
+    /// while the wait ends by `deadline`, else it is reported in ``OnceReport/unfinishedSources``.
+    /// Outside a `ServiceGroup`, call it inside ``whileRunning(_:)``.
     public func runOnce(deadline: WallInstant) async throws -> OnceReport {
         var report = OnceReport()
+        let outcomes = await withTaskGroup(of: (String, PullSourceService.DeadlineOutcome).self) { group in
+            for source in sources {
+                let service = pullService(for: source)
+                group.addTask { (source.name, await service.runCycles(until: deadline)) }
+            }
+            var outcomes: [String: PullSourceService.DeadlineOutcome] = [:]
+            for await (name, outcome) in group { outcomes[name] = outcome }
+            return outcomes
+        }
         for source in sources {
-            if await pullService(for: source).runOneCycle() == nil { report.failedSources.append(source.name) }
+            switch outcomes[source.name] {
+            case .finished: break
+            case .unfinished: report.unfinishedSources.append(source.name)
+            case .failed, nil: report.failedSources.append(source.name)
+            }
         }
         try await drain(deadline: deadline, into: &report)
         return report

@@ -50,8 +50,10 @@ struct OnceCommand: AsyncParsableCommand {
         commandName: "once",
         abstract: "Run one extraction cycle of every pull source, deliver, and exit (for cron and container jobs).",
         discussion: """
-            Exit codes: 0 everything pulled and delivered; 1 a source cycle failed, something was dead-lettered,
-            or the outboxes were not empty at the deadline (it stays queued for the next run); 2 invalid configuration,
+            A source stopped by a platform rate limit waits it out and continues when the wait ends before the
+            deadline; one still rate limited at the deadline counts in unfinished_sources.
+            Exit codes: 0 everything pulled and delivered; 1 a source cycle failed or was unfinished, something was
+            dead-lettered, or the outboxes were not empty at the deadline (it stays queued for the next run); 2 invalid configuration,
             or a state database migrated by a newer ccrelay.
             """
     )
@@ -59,7 +61,7 @@ struct OnceCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Configuration file (YAML).")
     var config: String
 
-    @Option(help: "Seconds to keep delivering after the cycle before giving up.")
+    @Option(help: "Seconds to pull (waiting out rate limits) and deliver before giving up.")
     var deadlineSecs: Int = 300
 
     @OptionGroup var logging: LoggingOptions
@@ -75,7 +77,7 @@ struct OnceCommand: AsyncParsableCommand {
             }
         }
         print(
-            "failed_sources=\(report.failedSources.count) delivered=\(report.delivered) dead_lettered=\(report.deadLettered) remaining=\(report.remaining)"
+            "failed_sources=\(report.failedSources.count) unfinished_sources=\(report.unfinishedSources.count) delivered=\(report.delivered) dead_lettered=\(report.deadLettered) remaining=\(report.remaining)"
         )
         if !report.succeeded { throw ExitCode(1) }
     }

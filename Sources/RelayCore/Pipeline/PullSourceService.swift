@@ -113,6 +113,42 @@ public struct PullSourceService: Service {
         return report
     }
 
+    /// What ``runCycles(until:)`` achieved for one source.
+    public enum DeadlineOutcome: Sendable, Equatable {
+        /// A cycle ran to its end without a rate limit stopping it.
+        case finished
+        /// A cycle failed (or was skipped because every fed sink is rejected).
+        case failed
+        /// A rate limit (`Retry-After`, or the credential's own block) outlasted the deadline; the
+        /// source may send again at `resumesAt`.
+        case unfinished(resumesAt: WallInstant)
+    }
+
+    /// Runs cycles for a `once` run: a cycle stopped by a rate limit is followed, once the wait
+    /// is over, by another from the committed checkpoint, as long as the wait ends by `deadline`.
+    /// A wait that would end after `deadline` is not started: the source is reported unfinished.
+    public func runCycles(until deadline: WallInstant) async -> DeadlineOutcome {
+        while true {
+            guard let report = await runOneCycle() else { return .failed }
+            guard let wait = report.retryAfter else { return .finished }
+            let resumesAt = clock.now.advanced(by: wait)
+            guard resumesAt <= deadline else {
+                logger.warning(
+                    "Source unfinished: its rate limit outlasts the deadline",
+                    metadata: ["ccrelay.resumes_at": "\(resumesAt)", "ccrelay.deadline": "\(deadline)"])
+                return .unfinished(resumesAt: resumesAt)
+            }
+            logger.notice(
+                "Waiting out the platform's rate limit within the deadline",
+                metadata: ["ccrelay.retry_after_secs": "\(wait.seconds)"])
+            do {
+                try await clock.sleep(until: resumesAt, tolerance: nil)
+            } catch {
+                return .unfinished(resumesAt: resumesAt)
+            }
+        }
+    }
+
     private func cycle() async -> CycleReport? {
         if await isHalted() {
             telemetry.recordCycle(

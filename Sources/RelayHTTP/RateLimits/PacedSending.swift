@@ -3,6 +3,8 @@ import RelayCore
 /// How a platform API client sends one request under its credential's rate limits; shared by the
 /// Genesys and CXone clients so both pace, wait and resend by the same rules.
 ///
+/// * Before the first request, a blocked-until instant stored by an earlier process is adopted
+///   (``CredentialThrottle/restoreBlock()``); every 429's block is stored for the next one.
 /// * No request is sent while the credential's ``CredentialThrottle`` is blocked: the request
 ///   waits on the clock when the block ends within ``maximumThrottleWait``, else it throws
 ///   `RelayError(.rateLimited)` at once, without sending, with the remaining wait as `retryAfter`.
@@ -44,11 +46,13 @@ public struct PacedSending: Sendable {
     ) async throws(RelayError) -> InboundResponse {
         var transientFailures = 0
         var generator = SystemRandomNumberGenerator()
+        await throttle?.restoreBlock()
         while true {
             try await admit(label)
             let response = try await attempt()
             if response.status == 429, let throttle {
                 let wait = throttle.observe(response)
+                await throttle.persistBlock()
                 if wait <= maximumThrottleWait { continue }
                 throw RelayError(
                     .rateLimited, "\(label) was rate limited (429, blocked for \(Int64(wait.seconds)) s)",

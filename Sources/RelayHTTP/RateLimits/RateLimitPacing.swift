@@ -55,6 +55,15 @@ public struct RateLimitPacing: Sendable, Equatable {
         return blockedUntil ?? until
     }
 
+    /// A block recorded earlier (by a previous process, from the state store) ends at `until`;
+    /// adopted when it is still running at `now` and ends later than the current one.
+    public mutating func restoreBlock(until: WallInstant, at now: WallInstant) {
+        let previous = blockedUntil.flatMap { $0 > now ? $0 : nil } ?? now
+        guard until > previous else { return }
+        throttled += previous.duration(to: until)
+        blockedUntil = until
+    }
+
     /// A response reported a remaining budget at `now`.
     public mutating func observe(remaining budget: Int, at now: WallInstant) {
         remaining = budget
