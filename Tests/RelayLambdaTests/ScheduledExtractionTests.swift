@@ -115,6 +115,40 @@ import Testing
         }
     }
 
+    @Test func aRateLimitEndingBeforeThePullStopsIsWaitedOut() async throws {
+        try await Self.with { rig in
+            rig.org.generate(count: 25)
+            rig.clock.advance(by: .seconds(5))
+            rig.org.rateLimitNextRequests(1, retryAfterSeconds: 2)
+            // The pull's stop timer sleeps throughout; whenever something else sleeps too (the
+            // Retry-After wait, a batch timeout), time moves a second.
+            let report = try await withThrowingTaskGroup(of: ExtractionReport?.self) { group in
+                group.addTask { try await rig.invoke() }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await rig.clock.waitForSleepers(count: 2)
+                        if Task.isCancelled { break }
+                        rig.clock.advance(by: .seconds(1))
+                        await Task.yield()
+                    }
+                    return nil
+                }
+                var report: ExtractionReport?
+                for try await result in group where result != nil {
+                    report = result
+                    break
+                }
+                group.cancelAll()
+                rig.clock.advance(by: .zero)
+                return try #require(report)
+            }
+            #expect(report.succeeded)
+            #expect(report.sources.first?.cycle == .completed)
+            #expect(rig.indexedIDs.count == 25, "the cycle went on after the Retry-After")
+            #expect(rig.org.stats.requestsDuringRetryAfter == 0)
+        }
+    }
+
     @Test func deadlineDuringDeliveryLeavesTheCheckpointBeforeUndeliveredPages() async throws {
         try await Self.with { rig in
             rig.org.generate(count: 20)

@@ -120,11 +120,19 @@ public struct ScheduledExtractionHandler: LambdaHandler {
         }
     }
 
-    /// One cycle, cancelled at `until` so delivery keeps its reserved time.
+    /// The source's cycles until one ends without a rate limit, cancelled at `until` so delivery
+    /// keeps its reserved time.
     private func runCycle(_ service: PullSourceService, until: WallInstant) async -> ExtractionReport.Cycle {
         let clock = self.clock
         return await withTaskGroup(of: ExtractionReport.Cycle?.self) { group in
-            group.addTask { await service.runOneCycle() == nil ? .failed : .completed }
+            // A rate limit that ends before `until` is waited out, as `ccrelay once` does.
+            group.addTask {
+                switch await service.runCycles(until: until) {
+                case .finished: .completed
+                case .failed: .failed
+                case .unfinished: .stopped
+                }
+            }
             group.addTask {
                 do {
                     try await clock.sleep(until: until, tolerance: nil)
