@@ -20,6 +20,7 @@ struct SplunkAppGenerator {
             GeneratedFile(path: "\(app)/metadata/default.meta", contents: defaultMeta),
             GeneratedFile(
                 path: "splunk/\(SplunkDashboard.viewName).dashboard.json", contents: dashboard.definitionJSON),
+            GeneratedFile(path: "splunk/README.md", contents: ContentNotes.readme(.splunk)),
         ]
     }
 
@@ -133,13 +134,16 @@ struct SplunkAppGenerator {
     var savedSearchesConf: String {
         var out = Self.header
         for alert in AlertCatalog.Alert.allCases {
+            let window = searches.window(for: alert)
             out += """
 
                 [\(alert.title)]
                 description = \(alert.summary)
                 search = \(searches.search(for: alert))
-                dispatch.earliest_time = \(searches.earliest(for: alert))
-                dispatch.latest_time = \(searches.latest(for: alert))
+                dispatch.earliest_time = \(window.earliest)
+                dispatch.latest_time = \(window.latest)
+                \(window.indexEarliest.map { "dispatch.index_earliest = \($0)\n" } ?? "")\
+                \(window.indexLatest.map { "dispatch.index_latest = \($0)\n" } ?? "")\
                 cron_schedule = */5 * * * *
                 enableSched = 1
                 counttype = number of events
