@@ -9,21 +9,7 @@ struct GenerateAlertWindowTests {
 
     /// Every saved search's settings, read by Splunk's own conf parser.
     private func savedSearches() async throws -> [String: [String: String]] {
-        let files = Support.files(.splunk)
-        let path = "splunk/ccrelay_content/default/savedsearches.conf"
-        let root = try Support.write([path: try #require(files[path])])
-        defer { try? FileManager.default.removeItem(at: root) }
-        let script = """
-            import json, sys
-            from addonfactory_splunk_conf_parser_lib import TABConfigParser
-            parser = TABConfigParser()
-            with open(sys.argv[1]) as f:
-                parser.read_file(f)
-            print(json.dumps({s: dict(parser.items(s)) for s in parser.sections()}))
-            """
-        let result = try await Support.run(["python3", "-c", script, root.appendingPathComponent(path).path])
-        try #require(result.status == 0, "\(result.output)")
-        return try JSONDecoder().decode([String: [String: String]].self, from: Data(result.output.utf8))
+        try await Support.confStanzas("splunk/ccrelay_content/default/savedsearches.conf", of: Support.files(.splunk))
     }
 
     @Test("an event 3 hours old that was just indexed falls inside the security alerts' windows")

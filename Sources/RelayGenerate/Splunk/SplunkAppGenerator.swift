@@ -72,7 +72,8 @@ struct SplunkAppGenerator {
         return out
     }
 
-    /// A HEC token stanza per sink; the token value is the operator's to create.
+    /// A HEC token stanza per sink, shipped disabled: the token value is the operator's to create,
+    /// and an input enabled with the placeholder token would accept anyone who guesses it.
     var inputsConf: String {
         var out =
             Self.header + """
@@ -85,9 +86,10 @@ struct SplunkAppGenerator {
         for sink in input.splunk {
             out += """
 
-                # Replace the token with a new GUID (uuidgen) and give the same value to ccrelay's sink "\(sink.name)".
+                # Shipped disabled: the token below is a placeholder. Replace it with a new GUID (uuidgen),
+                # give the same value to ccrelay's sink "\(sink.name)", then set disabled = 0.
                 [http://ccrelay_\(stanzaName(sink.name))]
-                disabled = 0
+                disabled = 1
                 token = 00000000-0000-0000-0000-000000000000
                 index = \(sink.index)
                 indexes = \(sink.index)
