@@ -50,8 +50,10 @@ enum ContentNotes {
         The dashboards count a conversation as abandoned when, among its detail events
         (`attributes.conversation_id`), there is an `acd.start` (it entered a queue), no `user.start`
         (no agent connected) and a `customer.end` with `disconnect_type` `ENDPOINT` (the customer hung
-        up). Push the topics `v2.detail.events.conversation.{id}.acd.start`, `...user.start` and
-        `...customer.end` (the defaults of `ccrelay generate genesys`).
+        up). Genesys also counts a queued interaction the system disconnects; that `customer.end` carries
+        another disconnect type (`SYSTEM`, `ERROR`, ...) and is not counted here. Push the topics
+        `v2.detail.events.conversation.{id}.acd.start`, `...user.start` and `...customer.end` (the
+        defaults of `ccrelay generate genesys`).
 
         \(abandonment(siem))
 
@@ -102,8 +104,8 @@ enum ContentNotes {
             Datadog: log queries cannot join events, so the widget *Abandoned conversations* is a table
             grouped by `@attributes.conversation_id` with the formula
             `clamp_max(queued, 1) * clamp_max(customer_left, 1) * (1 - clamp_max(default_zero(agent), 1))`:
-            1 for an abandoned conversation, 0 otherwise, abandoned ones first. For a count over time,
-            use Splunk or Sumo, or a Datadog log-based metric fed by a per-conversation summary.
+            1 for an abandoned conversation, 0 otherwise, abandoned ones first (up to 100 conversations
+            per query). It lists abandons; it does not chart their count over time as Splunk and Sumo do.
             """
         }
     }
