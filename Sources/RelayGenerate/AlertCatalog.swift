@@ -27,6 +27,12 @@ public enum AlertCatalog {
             }
         }
 
+        /// Whether the alert selects events by arrival in the SIEM (index / receipt time) rather
+        /// than by event time: a security event must alert however late it arrives (throttling,
+        /// outage backlog, backfill, records Genesys persists late). The other alerts are about
+        /// when things happened (bursts) or about arrival itself (lag, silence).
+        public var selectsByArrival: Bool { self == .oauthClientViewed || self == .privilegeChangeOffHours }
+
         /// What the alert means and what to do, shared by every SIEM.
         public var summary: String {
             switch self {
@@ -59,6 +65,24 @@ public enum AlertCatalog {
     public static let auditSourceKind = "audit"
     /// The `source_kind` of conversation detail events.
     public static let conversationSourceKind = "conversation"
-    /// The `disconnect_type` of a hang-up by the customer.
+    /// The `disconnect_type` the overlay panels count. Disconnect types are relative to the
+    /// participant: on `customer.end`, `PEER` means the other party (agent or system) hung up.
     public static let customerHangUp = "PEER"
+
+    // Abandonment as Genesys Cloud defines it (analytics metric `tAbandon`, "Abandoned"): a customer
+    // who disconnects in an ACD queue before connecting with an agent
+    // (https://help.mypurecloud.com/faqs/what-do-abandons-include-in-genesys-cloud/). From the
+    // detail events: a conversation with an `acd.start`, no `user.start` and a `customer.end` whose
+    // `disconnect_type` is `ENDPOINT` (the customer's own side hung up).
+
+    /// The event type of a conversation entering an ACD queue (`acd.start`).
+    public static let queueEntryEventType = "CONVERSATION_ACD_START"
+    /// The event type of an agent connecting (`user.start`).
+    public static let agentConnectEventType = "CONVERSATION_USER_START"
+    /// The event type of the customer leaving the conversation (`customer.end`).
+    public static let customerEndEventType = "CONVERSATION_CUSTOMER_END"
+    /// The `disconnect_type` of a `customer.end` where the customer's own side hung up.
+    public static let ownSideHangUp = "ENDPOINT"
+    /// The three event types the abandonment panels read.
+    public static let abandonmentEventTypes = [queueEntryEventType, agentConnectEventType, customerEndEventType]
 }

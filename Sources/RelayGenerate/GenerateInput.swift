@@ -37,9 +37,12 @@ public struct GenerateInput: Sendable, Equatable {
         self.firehose = firehose
     }
 
-    /// Audit changes, customer and agent hang-ups, wrap-up, edge metrics and transcripts.
+    /// Audit changes, queue entry, agent connect, customer and agent hang-ups (the abandonment
+    /// panels need the first three conversation phases), wrap-up, edge metrics and transcripts.
     public static let defaultPushTopics = [
         "v2.audits.entitytype.{id}.entityid.{id}",
+        "v2.detail.events.conversation.{id}.acd.start",
+        "v2.detail.events.conversation.{id}.user.start",
         "v2.detail.events.conversation.{id}.customer.end",
         "v2.detail.events.conversation.{id}.user.end",
         "v2.detail.events.conversation.{id}.acw",

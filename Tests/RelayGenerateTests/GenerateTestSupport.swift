@@ -66,6 +66,28 @@ enum GenerateTestSupport {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Every stanza of a generated `.conf` file with its settings, as Splunk's conf parser
+    /// (addonfactory-splunk-conf-parser-lib) reads them.
+    static func confStanzas(_ path: String, of files: [String: String]) async throws -> [String: [String: String]] {
+        guard let text = files[path] else { throw ConfUnreadable(output: "no file \(path)") }
+        let root = try write([path: text])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let script = """
+            import json, sys
+            from addonfactory_splunk_conf_parser_lib import TABConfigParser
+            parser = TABConfigParser()
+            with open(sys.argv[1]) as f:
+                parser.read_file(f)
+            print(json.dumps({s: dict(parser.items(s)) for s in parser.sections()}))
+            """
+        let result = try await run(["python3", "-c", script, root.appendingPathComponent(path).path])
+        guard result.status == 0 else { throw ConfUnreadable(output: result.output) }
+        return try JSONDecoder().decode([String: [String: String]].self, from: Data(result.output.utf8))
+    }
+
+    /// The conf parser failed; `output` is what it printed.
+    struct ConfUnreadable: Error { let output: String }
+
     /// Every `key = value` of a conf text whose key is `key`.
     static func confValues(_ text: String, key: String) -> [String] {
         text.split(separator: "\n").compactMap { line in

@@ -54,6 +54,25 @@ struct GenerateToolChecks {
         for alert in AlertCatalog.Alert.allCases { #expect(result.output.contains(alert.title)) }
     }
 
+    @Test("the HEC inputs ship disabled, each with a comment to set a real token (Splunk's conf parser)")
+    func hecInputsDisabled() async throws {
+        let files = Support.files(.splunk)
+        let path = "splunk/ccrelay_content/default/inputs.conf"
+        let text = try #require(files[path])
+        let stanzas = try await Support.confStanzas(path, of: files)
+        let tokens = stanzas.filter { $0.key.hasPrefix("http://") }
+        #expect(tokens.keys.sorted() == ["http://ccrelay_primary", "http://ccrelay_secondary"])
+        for (name, settings) in tokens {
+            #expect(settings["disabled"] == "1", "\(name)")
+            #expect(settings["token"] == "00000000-0000-0000-0000-000000000000", "\(name)")
+            // The comment right above the stanza tells the operator what to do.
+            let lines = text.split(separator: "\n").map(String.init)
+            let index = try #require(lines.firstIndex(of: "[\(name)]"))
+            #expect(lines[index - 1].hasPrefix("#") && lines[index - 1].contains("disabled = 0"), "\(name)")
+            #expect(lines[index - 2].contains("uuidgen"), "\(name)")
+        }
+    }
+
     @Test("props, inputs and indexes match the sinks")
     func splunkMatchesSinks() throws {
         let files = Support.files(.splunk)

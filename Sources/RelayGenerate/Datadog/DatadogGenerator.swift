@@ -11,6 +11,7 @@ struct DatadogGenerator {
         var files = [
             GeneratedFile(path: "datadog/logs-pipeline.json", contents: PrettyJSON.render(pipeline)),
             GeneratedFile(path: "datadog/dashboard.json", contents: PrettyJSON.render(dashboard)),
+            GeneratedFile(path: "datadog/README.md", contents: ContentNotes.readme(.datadog)),
             GeneratedFile(
                 path: "datadog/downtime-business-hours.json", contents: PrettyJSON.render(businessHoursDowntime)),
         ]
@@ -144,7 +145,8 @@ struct DatadogGenerator {
                 [
                     "definition": [
                         "type": "timeseries",
-                        "title": .string("Customer hang-ups (disconnect_type=PEER) vs backend HTTP \(status)"),
+                        "title": .string(
+                            "Disconnects by the other party (disconnect_type=PEER) vs backend HTTP \(status)"),
                         "show_legend": true,
                         "requests": [
                             [
@@ -154,7 +156,7 @@ struct DatadogGenerator {
                                     logQuery("backend_errors", queries.backendErrors),
                                 ],
                                 "formulas": [
-                                    ["formula": "hangups", "alias": "customer hang-ups"],
+                                    ["formula": "hangups", "alias": "disconnects by the other party"],
                                     ["formula": "backend_errors", "alias": .string("backend HTTP \(status)")],
                                 ],
                                 "display_type": "line",
@@ -162,6 +164,7 @@ struct DatadogGenerator {
                         ],
                     ]
                 ],
+                abandonmentWidget,
                 [
                     "definition": [
                         "type": "timeseries", "title": "Audit events by type", "show_legend": true,
@@ -187,6 +190,50 @@ struct DatadogGenerator {
                     ]
                 ],
             ],
+        ]
+    }
+
+    /// Abandoned conversations as Genesys defines an abandon (see ``AlertCatalog/queueEntryEventType``).
+    /// Log queries cannot join events, so a table grouped by conversation computes, per conversation,
+    /// 1 when it was queued, never connected to an agent and ended by the customer, else 0.
+    var abandonmentWidget: JSONValue {
+        let byConversation: JSONValue = [
+            [
+                "facet": .string(DatadogQueries.facet(.conversationID)), "limit": 100,
+                "sort": ["aggregation": "count", "order": "desc"],
+            ]
+        ]
+        func count(_ name: String, _ search: String) -> JSONValue {
+            [
+                "data_source": "logs", "name": .string(name), "indexes": ["*"], "compute": ["aggregation": "count"],
+                "search": ["query": .string(search)], "group_by": byConversation,
+            ]
+        }
+        return [
+            "definition": [
+                "type": "query_table",
+                "title": "Abandoned conversations (Genesys: queued, no agent connected, customer hung up)",
+                "requests": [
+                    [
+                        "response_format": "scalar",
+                        "queries": [
+                            count("queued", queries.conversationEvents(AlertCatalog.queueEntryEventType)),
+                            count("agent", queries.conversationEvents(AlertCatalog.agentConnectEventType)),
+                            count(
+                                "customer_left",
+                                queries.conversationEvents(
+                                    AlertCatalog.customerEndEventType, disconnectType: AlertCatalog.ownSideHangUp)),
+                        ],
+                        "formulas": [
+                            [
+                                "formula":
+                                    "clamp_max(queued, 1) * clamp_max(customer_left, 1) * (1 - clamp_max(default_zero(agent), 1))",
+                                "alias": "abandoned", "limit": ["count": 100, "order": "desc"],
+                            ]
+                        ],
+                    ]
+                ],
+            ]
         ]
     }
 

@@ -37,10 +37,16 @@ struct DatadogQueries {
         }
     }
 
-    /// Customer hang-ups.
+    /// Disconnects by the other party (`PEER`, relative to the participant whose event it is).
     var hangUps: String {
         "\(events) \(Self.facet(.sourceKind)):\(AlertCatalog.conversationSourceKind) "
             + "\(Self.facet(.disconnectType)):\(AlertCatalog.customerHangUp)"
+    }
+
+    /// Conversation detail events of one type, optionally with one `disconnect_type`.
+    func conversationEvents(_ eventType: String, disconnectType: String? = nil) -> String {
+        "\(events) \(Self.facet(.sourceKind)):\(AlertCatalog.conversationSourceKind) \(Self.facet(.eventType)):\(value(eventType))"
+            + (disconnectType.map { " \(Self.facet(.disconnectType)):\(value($0))" } ?? "")
     }
 
     /// Backend errors (the user's own names).

@@ -20,6 +20,7 @@ struct SplunkAppGenerator {
             GeneratedFile(path: "\(app)/metadata/default.meta", contents: defaultMeta),
             GeneratedFile(
                 path: "splunk/\(SplunkDashboard.viewName).dashboard.json", contents: dashboard.definitionJSON),
+            GeneratedFile(path: "splunk/README.md", contents: ContentNotes.readme(.splunk)),
         ]
     }
 
@@ -71,7 +72,8 @@ struct SplunkAppGenerator {
         return out
     }
 
-    /// A HEC token stanza per sink; the token value is the operator's to create.
+    /// A HEC token stanza per sink, shipped disabled: the token value is the operator's to create,
+    /// and an input enabled with the placeholder token would accept anyone who guesses it.
     var inputsConf: String {
         var out =
             Self.header + """
@@ -84,9 +86,10 @@ struct SplunkAppGenerator {
         for sink in input.splunk {
             out += """
 
-                # Replace the token with a new GUID (uuidgen) and give the same value to ccrelay's sink "\(sink.name)".
+                # Shipped disabled: the token below is a placeholder. Replace it with a new GUID (uuidgen),
+                # give the same value to ccrelay's sink "\(sink.name)", then set disabled = 0.
                 [http://ccrelay_\(stanzaName(sink.name))]
-                disabled = 0
+                disabled = 1
                 token = 00000000-0000-0000-0000-000000000000
                 index = \(sink.index)
                 indexes = \(sink.index)
@@ -133,13 +136,16 @@ struct SplunkAppGenerator {
     var savedSearchesConf: String {
         var out = Self.header
         for alert in AlertCatalog.Alert.allCases {
+            let window = searches.window(for: alert)
             out += """
 
                 [\(alert.title)]
                 description = \(alert.summary)
                 search = \(searches.search(for: alert))
-                dispatch.earliest_time = \(searches.earliest(for: alert))
-                dispatch.latest_time = \(searches.latest(for: alert))
+                dispatch.earliest_time = \(window.earliest)
+                dispatch.latest_time = \(window.latest)
+                \(window.indexEarliest.map { "dispatch.index_earliest = \($0)\n" } ?? "")\
+                \(window.indexLatest.map { "dispatch.index_latest = \($0)\n" } ?? "")\
                 cron_schedule = */5 * * * *
                 enableSched = 1
                 counttype = number of events

@@ -1,6 +1,6 @@
 import RelayCore
 
-/// The Dashboard Studio dashboard: hang-ups against backend errors, and audit activity.
+/// The Dashboard Studio dashboard: disconnects against backend errors, abandonment, and audit activity.
 struct SplunkDashboard {
     let searches: SplunkSearches
 
@@ -12,12 +12,16 @@ struct SplunkDashboard {
         let panels: [(id: String, title: String, type: String, query: String, width: Int, options: JSONValue)] = [
             (
                 "overlay",
-                "Customer hang-ups (disconnect_type=PEER) vs backend HTTP \(searches.input.backend.errorStatus)",
+                "Disconnects by the other party (disconnect_type=PEER) vs backend HTTP \(searches.input.backend.errorStatus)",
                 "splunk.line", searches.abandonmentOverlay, 1200,
                 [
                     "overlayFields": .string("backend_http_\(searches.input.backend.errorStatus)"),
                     "legendDisplay": "bottom",
                 ]
+            ),
+            (
+                "abandonment", "Abandoned conversations (Genesys: queued, no agent connected, customer hung up)",
+                "splunk.line", searches.abandonment, 1200, ["legendDisplay": "bottom"]
             ),
             (
                 "audit_activity", "Audit events by type", "splunk.column", searches.auditActivity, 1200,

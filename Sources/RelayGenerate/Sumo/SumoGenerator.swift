@@ -8,6 +8,7 @@ struct SumoGenerator {
 
     func files() -> [GeneratedFile] {
         [
+            GeneratedFile(path: "sumo/README.md", contents: ContentNotes.readme(.sumo)),
             GeneratedFile(path: "sumo/saved-searches.json", contents: PrettyJSON.render(savedSearches)),
             GeneratedFile(path: "sumo/field-extraction-rule.json", contents: PrettyJSON.render(fieldExtractionRule)),
         ]
@@ -26,10 +27,16 @@ struct SumoGenerator {
         var children: [JSONValue] = AlertCatalog.Alert.allCases.map(savedSearch)
         children.append(
             search(
-                name: "ccrelay - Customer hang-ups vs backend errors",
+                name: "ccrelay - Disconnects by the other party vs backend errors",
                 description:
-                    "Dashboard query: customer hang-ups (disconnect_type=PEER) and backend HTTP errors per 5 minutes.",
+                    "Dashboard query: disconnects by the other party (disconnect_type=PEER: on customer.end the agent or system hung up) and backend HTTP errors per 5 minutes. Abandons: see ccrelay - Abandoned conversations.",
                 query: queries.abandonmentOverlay, range: "-24h", schedule: nil))
+        children.append(
+            search(
+                name: "ccrelay - Abandoned conversations",
+                description:
+                    "Dashboard query: conversations queued, never connected to an agent and ended by the customer (Genesys' abandon), per 5 minutes.",
+                query: queries.abandonment, range: "-24h", schedule: nil))
         return [
             "type": "FolderSyncDefinition",
             "name": "ccrelay",
@@ -76,18 +83,22 @@ struct SumoGenerator {
         ]
         return search(
             name: alert.title, description: alert.summary, query: queries.query(for: alert), range: range,
-            schedule: schedule)
+            schedule: schedule, byReceiptTime: alert.selectsByArrival)
     }
 
-    private func search(name: String, description: String, query: String, range: String, schedule: JSONValue?)
-        -> JSONValue
-    {
+    /// A saved search; `byReceiptTime` ("Use Receipt Time") selects messages by when Sumo
+    /// received them rather than by their parsed message time.
+    private func search(
+        name: String, description: String, query: String, range: String, schedule: JSONValue?,
+        byReceiptTime: Bool = false
+    ) -> JSONValue {
         [
             "type": "SavedSearchWithScheduleSyncDefinition",
             "name": .string(name),
             "description": .string(description),
             "search": [
-                "queryText": .string(query), "defaultTimeRange": .string(range), "byReceiptTime": false,
+                "queryText": .string(query), "defaultTimeRange": .string(range),
+                "byReceiptTime": .bool(byReceiptTime),
                 "viewName": "", "viewStartTime": nil, "queryParameters": [], "parsingMode": "Manual",
             ],
             "searchSchedule": schedule ?? .null,

@@ -43,6 +43,12 @@ struct SumoQueries {
 
     private var auditFilter: String { "\(SchemaField.sourceKind.shortName) = \(quoted(AlertCatalog.auditSourceKind))" }
 
+    /// The event time and the receipt time as columns: alerts that select by receipt time show
+    /// when the event happened beside when it arrived.
+    static let arrivalColumns =
+        "| formatDate(_messagetime, \"yyyy-MM-dd'T'HH:mm:ss'Z'\", \"UTC\") as event_time\n"
+        + "| formatDate(_receipttime, \"yyyy-MM-dd'T'HH:mm:ss'Z'\", \"UTC\") as received_time"
+
     func query(for alert: AlertCatalog.Alert) -> String {
         let settings = input.alerts
         let eventType = SchemaField.eventType.shortName
@@ -53,7 +59,7 @@ struct SumoQueries {
                 "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID, .entityName, .remoteIP]))\n"
                 + "| where \(auditFilter) and \(targetType) in \(inList(AlertCatalog.oauthClientEntityTypes)) "
                 + "and \(eventType) in \(inList(AlertCatalog.oauthClientReadEventTypes))\n"
-                + "| dedup by \(SchemaField.eventID.shortName)"
+                + "| dedup by \(SchemaField.eventID.shortName)\n\(Self.arrivalColumns)"
         case .privilegeChangeOffHours:
             return
                 "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID]))\n"
@@ -61,7 +67,7 @@ struct SumoQueries {
                 + "| formatDate(_messagetime, \"H\", \"UTC\") as utc_hour\n"
                 + "| formatDate(_messagetime, \"EEE\", \"UTC\") as utc_day\n"
                 + "| where num(utc_hour) < \(settings.businessStartHour) or num(utc_hour) >= \(settings.businessEndHour) or utc_day in (\"Sat\", \"Sun\")\n"
-                + "| dedup by \(SchemaField.eventID.shortName)"
+                + "| dedup by \(SchemaField.eventID.shortName)\n\(Self.arrivalColumns)"
         case .configurationBurst:
             return "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .actorID, .targetID]))\n"
                 + "| where \(auditFilter) and \(changesOnly)\n"
@@ -78,15 +84,35 @@ struct SumoQueries {
         }
     }
 
-    /// Customer hang-ups vs backend errors per 5 minutes.
+    /// Abandoned conversations per 5-minute slice, as Genesys defines an abandon (see
+    /// ``AlertCatalog/queueEntryEventType``): queued, no agent connected, the customer hung up.
+    var abandonment: String {
+        let type = SchemaField.eventType.shortName
+        return "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .disconnectType, .conversationID]))\n"
+            + "| where \(SchemaField.sourceKind.shortName) = \(quoted(AlertCatalog.conversationSourceKind)) "
+            + "and \(type) in \(inList(AlertCatalog.abandonmentEventTypes))\n"
+            + "| dedup by \(SchemaField.eventID.shortName)\n"
+            + "| if(\(type) = \(quoted(AlertCatalog.queueEntryEventType)), 1, 0) as queued\n"
+            + "| if(\(type) = \(quoted(AlertCatalog.agentConnectEventType)), 1, 0) as agent_connected\n"
+            + "| if(\(type) = \(quoted(AlertCatalog.customerEndEventType)) and "
+            + "\(SchemaField.disconnectType.shortName) = \(quoted(AlertCatalog.ownSideHangUp)), 1, 0) as customer_left\n"
+            + "| timeslice 5m\n"
+            + "| max(queued) as queued, max(agent_connected) as agent_connected, max(customer_left) as customer_left, "
+            + "max(_timeslice) as slice by \(SchemaField.conversationID.shortName)\n"
+            + "| where queued = 1 and agent_connected = 0 and customer_left = 1\n"
+            + "| count as abandoned by slice\n"
+            + "| sort by slice asc"
+    }
+
+    /// Disconnects by the other party (`PEER`, relative to the participant) vs backend errors per 5 minutes.
     var abandonmentOverlay: String {
         let backend = input.backend
         return "(\(scope)) or (\(backend.sumoScope))\n"
             + "| \(Self.extract([.sourceKind, .disconnectType]))\n"
             + "| if(\(SchemaField.sourceKind.shortName) = \(quoted(AlertCatalog.conversationSourceKind)) and "
-            + "\(SchemaField.disconnectType.shortName) = \(quoted(AlertCatalog.customerHangUp)), 1, 0) as customer_hangups\n"
+            + "\(SchemaField.disconnectType.shortName) = \(quoted(AlertCatalog.customerHangUp)), 1, 0) as peer_disconnects\n"
             + "| if(num(\(backend.sumoStatusField)) = \(backend.errorStatus), 1, 0) as backend_errors\n"
             + "| timeslice 5m\n"
-            + "| sum(customer_hangups) as customer_hangups, sum(backend_errors) as backend_http_\(backend.errorStatus) by _timeslice"
+            + "| sum(peer_disconnects) as peer_disconnects, sum(backend_errors) as backend_http_\(backend.errorStatus) by _timeslice"
     }
 }
