@@ -78,24 +78,9 @@ extension JSONCursor {
     fileprivate mutating func streamObject(
         arrayKey: String, into object: inout JSONParser.StreamedObject, element: (Int, JSONValue) -> Bool
     ) throws(JSONParser.SyntaxError) -> Bool {
-        position += 1
-        skipWhitespace()
-        if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
-            position += 1
-            return true
-        }
-        while true {
-            skipWhitespace()
-            guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
-                throw error("expected a member name in double quotes")
-            }
-            let key = try parseString()
-            skipWhitespace()
-            guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else {
-                throw error("expected ':' after member name")
-            }
-            position += 1
-            skipWhitespace()
+        if openContainer(closedBy: "}") { return true }
+        repeat {
+            let key = try memberName()
             if key == arrayKey, position < buffer.count, buffer[position] == UInt8(ascii: "[") {
                 guard !object.arrayFound else { throw error("member \"\(arrayKey)\" appears more than once") }
                 object.arrayFound = true
@@ -103,42 +88,19 @@ extension JSONCursor {
             } else {
                 object.members.append(key: key, value: try parseValue(depth: 1))
             }
-            skipWhitespace()
-            guard position < buffer.count else { throw error("unterminated object") }
-            if buffer[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if buffer[position] == UInt8(ascii: "}") {
-                position += 1
-                return true
-            } else {
-                throw error("expected ',' or '}' in object")
-            }
-        }
+        } while try nextItem(closedBy: "}")
+        return true
     }
 
     /// Reads the array at the cursor one element at a time. Returns `false` when `element` asked to stop.
     private mutating func streamArray(element: (Int, JSONValue) -> Bool) throws(JSONParser.SyntaxError) -> Bool {
-        position += 1
-        skipWhitespace()
-        if position < buffer.count, buffer[position] == UInt8(ascii: "]") {
-            position += 1
-            return true
-        }
+        if openContainer(closedBy: "]") { return true }
         var index = 0
-        while true {
+        repeat {
             skipWhitespace()
             guard element(index, try parseValue(depth: 2)) else { return false }
             index += 1
-            skipWhitespace()
-            guard position < buffer.count else { throw error("unterminated array") }
-            if buffer[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if buffer[position] == UInt8(ascii: "]") {
-                position += 1
-                return true
-            } else {
-                throw error("expected ',' or ']' in array")
-            }
-        }
+        } while try nextItem(closedBy: "]")
+        return true
     }
 }

@@ -114,65 +114,69 @@ struct JSONCursor {
 
     private mutating func parseObject(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
-        position += 1
         var object = JSONObject()
-        skipWhitespace()
-        if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
-            position += 1
-            return .object(object)
-        }
+        if openContainer(closedBy: "}") { return .object(object) }
         // Growing one member at a time reallocates 4 times on the way to a record's usual 10–20 members.
         object.reserveCapacity(8)
-        while true {
-            skipWhitespace()
-            guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
-                throw error("expected a member name in double quotes")
-            }
-            let key = try parseString()
-            skipWhitespace()
-            guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else {
-                throw error("expected ':' after member name")
-            }
-            position += 1
-            skipWhitespace()
-            let value = try parseValue(depth: depth)
-            object.append(key: key, value: value)
-            skipWhitespace()
-            guard position < buffer.count else { throw error("unterminated object") }
-            if buffer[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if buffer[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object(object)
-            } else {
-                throw error("expected ',' or '}' in object")
-            }
-        }
+        repeat {
+            let key = try memberName()
+            object.append(key: key, value: try parseValue(depth: depth))
+        } while try nextItem(closedBy: "}")
+        return .object(object)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
-        position += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if position < buffer.count, buffer[position] == UInt8(ascii: "]") {
-            position += 1
-            return .array(elements)
-        }
-        while true {
+        if openContainer(closedBy: "]") { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
-            skipWhitespace()
-            guard position < buffer.count else { throw error("unterminated array") }
-            if buffer[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if buffer[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(elements)
-            } else {
-                throw error("expected ',' or ']' in array")
-            }
+        } while try nextItem(closedBy: "]")
+        return .array(elements)
+    }
+
+    // MARK: Containers, one step at a time (shared with the streaming reader)
+
+    /// Consumes the opening `{` or `[` at the cursor and the whitespace after it; true when the
+    /// container is empty (its `closing` is consumed too).
+    mutating func openContainer(closedBy closing: Unicode.Scalar) -> Bool {
+        position += 1
+        skipWhitespace()
+        guard position < buffer.count, buffer[position] == UInt8(ascii: closing) else { return false }
+        position += 1
+        return true
+    }
+
+    /// Reads a member's name and its `:`; the cursor is then at the value.
+    mutating func memberName() throws(JSONParser.SyntaxError) -> String {
+        skipWhitespace()
+        guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
+            throw error("expected a member name in double quotes")
         }
+        let key = try parseString()
+        skipWhitespace()
+        guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else {
+            throw error("expected ':' after member name")
+        }
+        position += 1
+        skipWhitespace()
+        return key
+    }
+
+    /// After a member or element: consumes `,` (true: another follows) or the container's
+    /// `closing` (false: it ended).
+    mutating func nextItem(closedBy closing: Unicode.Scalar) throws(JSONParser.SyntaxError) -> Bool {
+        let kind = closing == "}" ? "object" : "array"
+        skipWhitespace()
+        guard position < buffer.count else { throw error("unterminated \(kind)") }
+        if buffer[position] == UInt8(ascii: ",") {
+            position += 1
+            return true
+        }
+        guard buffer[position] == UInt8(ascii: closing) else { throw error("expected ',' or '\(closing)' in \(kind)") }
+        position += 1
+        return false
     }
 
     private mutating func parseNumber() throws(JSONParser.SyntaxError) -> JSONNumber {
