@@ -123,6 +123,31 @@ import Testing
         }
     }
 
+    @Test func a5xxThatOutlastsTheRetriesEndsTheCycleWithoutIsolatingTheService() async throws {
+        let clock = ManualClock()
+        let emulator = GenesysOrgEmulator(configuration: org, clock: clock)
+        clock.advance(by: .seconds(1))
+        try await Sandbox.withRunning(genesys: emulator, logger: logger) { url in
+            emulator.failNextRequests(4, status: 503)
+            let source = try source(url, clock: clock, services: ["Routing", "Directory"])
+            let intake = InMemoryIntake()
+            await #expect {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { _ = try await source.runCycle(into: intake, logger: logger) }
+                    for _ in 0..<3 {
+                        await clock.waitForSleepers(count: 1)
+                        clock.advance(by: .seconds(30))
+                    }
+                    try await group.waitForAll()
+                }
+            } throws: { error in
+                (error as? RelayError)?.code == .httpStatus
+            }
+            #expect(await intake.commits.isEmpty)
+            #expect(emulator.stats.transientFailures == 4)
+        }
+    }
+
     @Test func aRefusedServiceIsNamedInTheSourcesHealthAndCountedPerCycle() async throws {
         let clock = ManualClock()
         let emulator = GenesysOrgEmulator(configuration: org, clock: clock)
