@@ -60,6 +60,8 @@ struct AlertObserver: Sendable {
                     "source \(source) failed \(counters.consecutiveFailures) cycle(s) in a row; "
                     + "last error: \(counters.lastError ?? "none recorded")"
                 observations.append(.active(condition, message))
+            } else if let refused = counters.partitionFailureSummary {
+                observations.append(.active(condition, "source \(source) is refused for part of its data: \(refused)"))
             } else {
                 observations.append(.clear(condition))
             }

@@ -1,6 +1,12 @@
 import RelayCore
 import RelayHTTP
 
+extension RelayError.Code {
+    /// The platform refused the request itself (a 4xx other than 401, 403 and 429); sending the
+    /// same request again will not help.
+    public static let requestRejected = RelayError.Code(rawValue: "http.request_rejected")
+}
+
 /// Sends one HTTP request; the production value wraps ``HTTPTransport/send(_:)``, tests inject fakes.
 typealias GenesysSend = @Sendable (OutboundRequest) async throws(RelayError) -> InboundResponse
 
@@ -114,8 +120,10 @@ public struct GenesysTokenEndpoint: Sendable {
 ///   `RelayError(.rateLimited)` at once (without sending) with the remaining wait as `retryAfter`.
 /// * With a clock, 502/503/504 are resent after a jittered exponential backoff
 ///   (``transientRetryPolicy``) before the status is reported.
-/// * Any other non-2xx status is `RelayError(.httpStatus)` naming method, path, status and the
-///   platform's `ErrorBody` message and code; a body that is not JSON is `RelayError(.malformedResponse)`.
+/// * A 4xx other than 401, 403 and 429 is `RelayError(.requestRejected)`: the platform refuses the
+///   request itself, and sending it again will not help. Any other non-2xx status is
+///   `RelayError(.httpStatus)`. Both name method, path, status and the platform's `ErrorBody`
+///   message and code. A 2xx body that is not JSON is `RelayError(.malformedResponse)`.
 public struct GenesysAPIClient: Sendable {
     /// Added to every `Retry-After` the platform sends.
     public static let retryAfterSafetyMargin: Duration = .seconds(10)
@@ -198,8 +206,14 @@ public struct GenesysAPIClient: Sendable {
                 if let message = errorBody["message"]?.stringValue { detail += ": \(message)" }
                 if let code = errorBody["code"]?.stringValue { detail += " [code \(code)]" }
             }
-            throw RelayError(.httpStatus, "\(label) answered status \(response.status)\(detail)")
+            let code: RelayError.Code = Self.isRejection(response.status) ? .requestRejected : .httpStatus
+            throw RelayError(code, "\(label) answered status \(response.status)\(detail)")
         }
+    }
+
+    /// A 4xx that no resend, token refresh or wait can change (every 4xx but 401, 403 and 429).
+    static func isRejection(_ status: Int) -> Bool {
+        (400..<500).contains(status) && ![401, 403, 429].contains(status)
     }
 
     /// Sends with the current token; a 401 invalidates it and resends once with a fresh one.

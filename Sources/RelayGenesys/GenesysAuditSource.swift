@@ -5,7 +5,8 @@ import RelayHTTP
 /// Pulls Genesys Cloud audit records through `POST /api/v2/audits/query/realtime`, one partition
 /// per audit service, with a high-watermark checkpoint and a look-back overlap.
 ///
-/// One cycle, for each service (from the configuration, else from the service mapping):
+/// One cycle, for each service (from the configuration, else from the realtime service mapping,
+/// `GET /api/v2/audits/query/realtime/servicemapping`):
 /// 1. watermark = the partition's checkpoint (ISO 8601 text), or now − `initialLookback`;
 /// 2. query the interval `(watermark − lookback)/now`, sorted by timestamp ascending, page by page;
 /// 3. commit every page with its events and malformed records, the checkpoint set to the latest
@@ -16,7 +17,11 @@ import RelayHTTP
 ///
 /// A page that cannot be read throws and ends the cycle; the checkpoint stays where the last
 /// committed page put it. A rate limit (429) ends the cycle quietly with
-/// ``CycleReport/retryAfter`` set; what was committed stays committed.
+/// ``CycleReport/retryAfter`` set; what was committed stays committed. A request the platform
+/// refuses for one service (``RelayError/Code/requestRejected``: a 4xx other than 401, 403 and
+/// 429) isolates that service: it is logged at warning, reported in
+/// ``CycleReport/failedPartitions``, its checkpoint stays, and the other services are pulled in
+/// the same cycle. 502/503/504 are resent with backoff by the ``GenesysAPIClient``.
 ///
 /// **Rate limits.** Every request goes through the credential's ``CredentialThrottle`` (shared with
 /// every other source and backfill of the same client id and API): while the credential is
@@ -48,7 +53,6 @@ public struct GenesysAuditSource: PullSource {
     }
 
     static let realtimePath = "/api/v2/audits/query/realtime"
-    static let serviceMappingPath = "/api/v2/audits/query/servicemapping"
 
     /// - Parameters:
     ///   - configuration: The settings; validated here.
@@ -98,12 +102,16 @@ public struct GenesysAuditSource: PullSource {
             if let configured = configuration.services {
                 services = configured
             } else {
-                services = try await serviceNames()
+                services = try await realtimeServiceNames()
             }
             logger.trace("Genesys audit cycle started", metadata: ["ccrelay.partitions": "\(services.count)"])
             for service in services {
                 try Task.checkCancellation()
-                try await pull(service: service, into: intake, report: &report, logger: logger)
+                do {
+                    try await pull(service: service, into: intake, report: &report, logger: logger)
+                } catch let error as RelayError where error.code == .requestRejected {
+                    isolate(service: service, error: error, report: &report, logger: logger)
+                }
             }
         } catch let error as RelayError where error.code == .rateLimited {
             let wait = error.retryAfter ?? GenesysAPIClient.defaultRetryAfter + GenesysAPIClient.retryAfterSafetyMargin
@@ -113,16 +121,6 @@ public struct GenesysAuditSource: PullSource {
             )
         }
         return report
-    }
-
-    /// The live list of audit service names (`GET /api/v2/audits/query/servicemapping`).
-    public func serviceNames() async throws(RelayError) -> [String] {
-        let response = try await client.request("GET", Self.serviceMappingPath)
-        guard let services = response["services"]?.arrayValue else {
-            throw RelayError(.malformedResponse, "GET \(Self.serviceMappingPath): the response has no services array")
-        }
-        var seen = Set<String>()
-        return services.compactMap { $0["name"]?.stringValue }.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     private func pull(service: String, into intake: any SourceSender, report: inout CycleReport, logger: Logger)

@@ -55,7 +55,8 @@ public struct ObservedPipeline: Sendable {
 /// How a component is doing, as the status page shows it.
 public enum ComponentState: String, Sendable, Equatable {
     case ok
-    /// Its last cycle or delivery attempt failed; it tries again.
+    /// Its last cycle or delivery attempt failed (for a source: or one of its services was
+    /// refused); it tries again.
     case retrying
     /// The destination rejects the sink's credential (for a source: every sink it feeds).
     case halted = "halted on credential"
@@ -65,7 +66,7 @@ public enum ComponentState: String, Sendable, Equatable {
     /// A source's state from its counters, whether it is halted, and its last hour's records.
     public static func of(source counters: SourceCounters, halted: Bool, lastHour: Int) -> ComponentState {
         if halted { return .halted }
-        if counters.consecutiveFailures > 0 { return .retrying }
+        if counters.consecutiveFailures > 0 || !counters.failingPartitions.isEmpty { return .retrying }
         return lastHour == 0 ? .idle : .ok
     }
 

@@ -35,7 +35,8 @@ enum StatusPage {
             html += number(counters.received) + number(counters.accepted) + number(counters.duplicates)
             html += number(counters.malformed)
             html += "<td class=\"num\">\(source.checkpointLag.map(HTML.age) ?? "–")</td>"
-            html += "<td class=\"error\">\(HTML.escape(counters.lastError ?? ""))</td></tr>\n"
+            let error = counters.consecutiveFailures > 0 ? counters.lastError : counters.partitionFailureSummary
+            html += "<td class=\"error\">\(HTML.escape(error ?? counters.lastError ?? ""))</td></tr>\n"
         }
         return html + "</table>\n"
     }

@@ -78,7 +78,7 @@ import Testing
             _ = try await client.request("POST", "/api/v2/audits/query/realtime?expand=user", body: [:])
         } throws: { error in
             guard let error = error as? RelayError else { return false }
-            return error.code == .httpStatus && error.message.contains("POST /api/v2/audits/query/realtime")
+            return error.code == .requestRejected && error.message.contains("POST /api/v2/audits/query/realtime")
                 && error.message.contains("400") && error.message.contains("Interval is too long")
                 && error.message.contains("bad.request") && !error.message.contains("Bearer")
         }

@@ -84,14 +84,16 @@ import Testing
         #expect(commits[2].events.isEmpty)
     }
 
-    @Test func serviceMappingIsAskedWhenNoServicesAreConfigured() async throws {
+    @Test func theRealtimeServiceMappingIsAskedWhenNoServicesAreConfigured() async throws {
         let clock = ManualClock()
         let http = FakeHTTP { request, _ in
             switch request.path {
             case "/oauth/token": jsonResponse(200, Self.tokenBody)
-            case "/api/v2/audits/query/servicemapping":
+            case "/api/v2/audits/query/realtime/servicemapping":
                 jsonResponse(
                     200, #"{"services":[{"name":"Routing","entities":[]},{"name":"Presence"},{"name":"Routing"}]}"#)
+            case "/api/v2/audits/query/servicemapping":
+                jsonResponse(200, #"{"services":[{"name":"Routing"},{"name":"Presence"},{"name":"Quality"}]}"#)
             default: jsonResponse(200, #"{"entities":[],"pageCount":0}"#)
             }
         }
@@ -101,6 +103,7 @@ import Testing
         let queried = http.sent.compactMap { $0.jsonBody?["serviceName"]?.stringValue }
         #expect(queried == ["Routing", "Presence"])
         #expect(await Set(intake.checkpoints.keys) == ["Routing", "Presence"])
+        #expect(!http.sent.contains { $0.path == "/api/v2/audits/query/servicemapping" })
     }
 
     @Test func anInvalidConfigurationIsRejected() {

@@ -10,6 +10,8 @@ public enum PipelineMetricName {
     public static let sourceRecordsUnrouted = "ccrelay_source_records_unrouted_total"
     public static let sourceCycles = "ccrelay_source_cycles_total"
     public static let sourceCycleFailures = "ccrelay_source_cycle_failures_total"
+    /// Labelled `source` and `service` (the refused partition).
+    public static let sourceServiceFailures = "ccrelay_source_service_failures_total"
     public static let sourceAPICalls = "ccrelay_source_api_calls_total"
     public static let sourceThrottledSeconds = "ccrelay_source_throttled_seconds_total"
     public static let sourcePollInterval = "ccrelay_source_poll_interval_seconds"
@@ -35,6 +37,7 @@ public enum PipelineMetricName {
         sourceRecordsUnrouted: "Normalized events that matched no route and went to no sink.",
         sourceCycles: "Pull cycles a source ran.",
         sourceCycleFailures: "Pull cycles that ended with an error.",
+        sourceServiceFailures: "Cycles in which the platform refused one service of a source while the others flowed.",
         sourceAPICalls: "HTTP requests a source made to its platform, token requests included.",
         sourceThrottledSeconds: "Seconds a source waited because its platform rate-limited it.",
         sourcePollInterval: "The current wait between pull cycles, after adaptive throttling.",

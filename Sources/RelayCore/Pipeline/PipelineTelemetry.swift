@@ -13,6 +13,9 @@ public struct SourceCounters: Sendable, Equatable {
     /// Cycles failed in a row since the last successful one (0 after a success).
     public var consecutiveFailures = 0
     public var lastError: String?
+    /// Partitions (services) the platform refused in the last completed cycle, with their errors;
+    /// empty when every partition flowed.
+    public var failingPartitions: [String: String] = [:]
     /// The source's current poll interval (stretched under a low rate-limit budget); nil before a cycle.
     public var pollInterval: Duration?
     /// Total time cycles were held back by the platform's rate limits (`Retry-After` pauses).
@@ -23,6 +26,14 @@ public struct SourceCounters: Sendable, Equatable {
     /// nil when the source committed none.
     public var watermark: Timestamp?
     public init() {}
+
+    /// The refused partitions by name with their errors (`service Quality: …; service X: …`), or
+    /// nil when every partition flowed in the last cycle.
+    public var partitionFailureSummary: String? {
+        guard !failingPartitions.isEmpty else { return nil }
+        return failingPartitions.sorted { $0.key < $1.key }.map { "service \($0.key): \($0.value)" }
+            .joined(separator: "; ")
+    }
 }
 
 /// Running counts of one sink.
@@ -137,6 +148,20 @@ public final class PipelineTelemetry: Sendable {
                 metrics.cycleFailures.increment()
             } else {
                 state.sources[source, default: SourceCounters()].consecutiveFailures = 0
+            }
+        }
+    }
+
+    /// Records the partitions the platform refused in a completed cycle (replacing those of the
+    /// previous cycle) and counts each in `ccrelay_source_service_failures_total{source,service}`.
+    public func recordPartitionFailures(source: String, failures: [String: String]) {
+        state.withLock { state in
+            state.sources[source, default: SourceCounters()].failingPartitions = failures
+            for service in failures.keys {
+                Counter(
+                    label: PipelineMetricName.sourceServiceFailures,
+                    dimensions: [("source", source), ("service", service)], factory: factory
+                ).increment()
             }
         }
     }

@@ -33,6 +33,9 @@ public struct CycleReport: Sendable, Equatable {
     public var malformed: Int
     /// Set when the platform asked for a pause (rate limit); the scheduler waits at least this long.
     public var retryAfter: Duration?
+    /// Partitions (e.g. Genesys audit services) the platform refused this cycle while the others
+    /// kept flowing, each with its error message; their checkpoints did not move. Default empty.
+    public var failedPartitions: [String: String] = [:]
 
     public init(
         pages: Int = 0, records: Int = 0, accepted: Int = 0, duplicates: Int = 0, malformed: Int = 0,

@@ -60,7 +60,8 @@ public struct GenesysWindowExtractor: Sendable {
             report.resumed = true
             do {
                 try await awaitSuccess(transaction, label: label, partition: partition, intake: intake)
-            } catch let error as RelayError where error.code == .httpStatus && error.message.contains("status 404") {
+            } catch let error as RelayError where error.code == .requestRejected && error.message.contains("status 404")
+            {
                 logger.notice(
                     "Recorded audit query transaction is gone; submitting a new one",
                     metadata: ["ccrelay.transaction": "\(transaction)"])

@@ -46,7 +46,7 @@ extension GenesysOrgEmulator {
         }
         let query: GenesysRealtimeQuery
         do {
-            query = try GenesysRealtimeQuery.parse(body, services: configuration.services, maxPageSize: Int.max)
+            query = try GenesysRealtimeQuery.parse(body, services: configuration.asyncServices, maxPageSize: Int.max)
         } catch {
             return badRequest(error.message)
         }

@@ -9,6 +9,11 @@ public struct GenesysOrgConfiguration: Sendable {
     /// Service names the org knows (the service mapping; anything else is a 400 in queries).
     /// Default `["Routing", "Directory", "Authorization", "OAuth", "Presence", "Architect", "Telephony"]`.
     public var services: [String]
+    /// Service names only the asynchronous query serves: listed after ``services`` by
+    /// `GET /api/v2/audits/query/servicemapping`, absent from
+    /// `GET /api/v2/audits/query/realtime/servicemapping`, and a 400 in a realtime query (as on
+    /// the real platform, whose two lists differ). Default empty.
+    public var asyncOnlyServices: [String]
     /// Delay between a generated record's `eventDate` and the moment queries can see it, drawn
     /// uniformly from this range. Default `0...20` s.
     public var latePersistence: ClosedRange<Duration>
@@ -30,6 +35,9 @@ public struct GenesysOrgConfiguration: Sendable {
     /// Least time on the injected clock between submitting an asynchronous query and its end. Default zero.
     public var asyncQueryDuration: Duration
 
+    /// Every service the asynchronous query serves: ``services`` then ``asyncOnlyServices``.
+    public var asyncServices: [String] { services + asyncOnlyServices.filter { !services.contains($0) } }
+
     /// The services a default org reports.
     public static let defaultServices = [
         "Routing", "Directory", "Authorization", "OAuth", "Presence", "Architect", "Telephony",
@@ -41,6 +49,7 @@ public struct GenesysOrgConfiguration: Sendable {
         clientSecret: String = "sandbox-secret",
         tokenLifetime: Duration = .seconds(86_400),
         services: [String] = GenesysOrgConfiguration.defaultServices,
+        asyncOnlyServices: [String] = [],
         latePersistence: ClosedRange<Duration> = .zero ... .seconds(20),
         maxPageSize: Int = 500,
         seed: UInt64 = 42,
@@ -54,6 +63,7 @@ public struct GenesysOrgConfiguration: Sendable {
         self.clientSecret = clientSecret
         self.tokenLifetime = tokenLifetime
         self.services = services
+        self.asyncOnlyServices = asyncOnlyServices
         self.latePersistence = latePersistence
         self.maxPageSize = maxPageSize
         self.seed = seed
@@ -88,6 +98,8 @@ public struct GenesysOrgStats: Sendable, Equatable {
     /// Realtime queries that passed authentication and rate limiting (including 400s and injected
     /// malformed pages).
     public var realtimeQueries = 0
+    /// 502/503/504 answers injected with ``GenesysOrgEmulator/failNextRequests(_:status:)``.
+    public var transientFailures = 0
 
     /// All counters zero.
     public init() {}

@@ -27,6 +27,8 @@ public final class GenesysOrgEmulator: Sendable {
         var rateLimitRemaining = 0
         var retryAfterSeconds = 0
         var malformedPages: [MalformedPage] = []
+        /// Statuses (502/503/504) the next API requests are answered with, first first.
+        var transientStatuses: [Int] = []
         var stats = GenesysOrgStats()
         /// The current one-minute rate-limit window of each token.
         var windows: [String: (start: WallInstant, count: Int)] = [:]
@@ -135,6 +137,15 @@ public final class GenesysOrgEmulator: Sendable {
             state.rateLimitRemaining = max(count, 0)
             state.retryAfterSeconds = retryAfterSeconds
         }
+    }
+
+    /// The next `count` API requests that present a valid token are answered `status` (502, 503
+    /// or 504) with an `ErrorBody`, as a gateway or an unavailable service does; queued behind
+    /// those already queued.
+    /// - Precondition: `status` is 502, 503 or 504.
+    public func failNextRequests(_ count: Int, status: Int) {
+        precondition([502, 503, 504].contains(status), "GenesysOrgEmulator.failNextRequests takes 502, 503 or 504")
+        state.withLock { $0.transientStatuses.append(contentsOf: repeatElement(status, count: max(count, 0))) }
     }
 
     /// Every API request from now until `retryAfterSeconds` have passed on the clock is answered

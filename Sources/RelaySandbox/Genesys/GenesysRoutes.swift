@@ -10,12 +10,18 @@ extension GenesysOrgEmulator: SandboxEmulator {
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.post("/oauth/token") { request, _ in try await self.issueToken(request) }
-        router.get("/api/v2/audits/query/servicemapping") { request, _ in self.serviceMapping(request) }
+        router.get("/api/v2/audits/query/servicemapping") { request, _ in
+            self.serviceMapping(request, services: self.configuration.asyncServices)
+        }
+        router.get("/api/v2/audits/query/realtime/servicemapping") { request, _ in
+            self.serviceMapping(request, services: self.configuration.services)
+        }
         router.post("/api/v2/audits/query/realtime") { request, _ in try await self.realtimeQuery(request) }
         router.post("/api/v2/audits/query") { request, _ in try await self.submitAsyncQuery(request) }
         router.get("/api/v2/audits/query/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return id == "servicemapping" ? self.serviceMapping(request) : self.asyncQueryState(request, id: id)
+            guard id == "servicemapping" else { return self.asyncQueryState(request, id: id) }
+            return self.serviceMapping(request, services: self.configuration.asyncServices)
         }
         router.get("/api/v2/audits/query/:id/results") { request, context in
             self.asyncQueryResults(request, id: context.parameters.get("id") ?? "")
@@ -101,6 +107,14 @@ extension GenesysOrgEmulator: SandboxEmulator {
                 )
                 return .rejected(SandboxHTTP.json(.unauthorized, body, headers: headers))
             }
+            if !state.transientStatuses.isEmpty {
+                let status = state.transientStatuses.removeFirst()
+                state.stats.transientFailures += 1
+                let body = GenesysWire.errorBody(
+                    status: status, code: "service.unavailable",
+                    message: "The service is currently unavailable. Please try again later.", contextID: contextID)
+                return .rejected(SandboxHTTP.json(HTTPResponse.Status(code: status), body, headers: headers))
+            }
             var refusal: (key: String, seconds: Int, value: Int)?
             if let until = state.dailyLimitUntil, now < until {
                 refusal = ("token.rate.per.day", max(1, Int(now.duration(to: until).seconds.rounded(.up))), 50_000)
@@ -152,19 +166,20 @@ extension GenesysOrgEmulator: SandboxEmulator {
 
     // MARK: Audit routes
 
-    func serviceMapping(_ request: Request) -> Response {
+    /// An `AuditQueryServiceMapping` of `services` (the realtime or the asynchronous list).
+    func serviceMapping(_ request: Request, services: [String]) -> Response {
         let headers: HTTPFields
         switch admit(request) {
         case .rejected(let response): return response
         case .admitted(let admittedHeaders, _): headers = admittedHeaders
         }
-        let services: [JSONValue] = configuration.services.map { name in
+        let mapping: [JSONValue] = services.map { name in
             let entities = (GenesysOrgCast.serviceCatalog[name] ?? []).map { entry -> JSONValue in
                 ["name": .string(entry.entity), "actions": .array(entry.actions.map(JSONValue.string))]
             }
             return ["name": .string(name), "entities": .array(entities)]
         }
-        return SandboxHTTP.json(.ok, ["services": .array(services)], headers: headers)
+        return SandboxHTTP.json(.ok, ["services": .array(mapping)], headers: headers)
     }
 
     private func realtimeQuery(_ request: Request) async throws -> Response {

@@ -139,6 +139,9 @@ extension GenesysOrgEmulator: FaultsControllable {
             "retry_after_secs": "Retry-After of rate_limit_requests (default 60)",
             "daily_limit_secs": "every API request answers 429 (daily limit) until this many seconds have passed",
             "expire_tokens": "true: every token issued so far answers 401",
+            "bad_gateway": "next N API requests answer 502",
+            "service_unavailable": "next N API requests answer 503",
+            "gateway_timeout": "next N API requests answer 504",
         ]
     }
 
@@ -149,7 +152,12 @@ extension GenesysOrgEmulator: FaultsControllable {
         let expire = try knobs.flag("expire_tokens")
         if let limited { rateLimitNextRequests(limited, retryAfterSeconds: retryAfter) }
         if let daily { exhaustDailyLimit(retryAfterSeconds: daily) }
+        var transient: [(count: Int, status: Int)] = []
+        for (key, status) in [("bad_gateway", 502), ("service_unavailable", 503), ("gateway_timeout", 504)] {
+            if let count = try knobs.count(key) { transient.append((count, status)) }
+        }
         if expire { expireAllTokens() }
+        for fault in transient { failNextRequests(fault.count, status: fault.status) }
     }
 
     var adminStats: JSONValue {
@@ -161,6 +169,7 @@ extension GenesysOrgEmulator: FaultsControllable {
             "rate_limited_responses": .number(JSONNumber(stats.rateLimitedResponses)),
             "requests_during_retry_after": .number(JSONNumber(stats.requestsDuringRetryAfter)),
             "realtime_queries": .number(JSONNumber(stats.realtimeQueries)),
+            "transient_failures": .number(JSONNumber(stats.transientFailures)),
         ]
     }
 }
