@@ -78,7 +78,7 @@ extension JSONCursor {
     fileprivate mutating func streamObject(
         arrayKey: String, into object: inout JSONParser.StreamedObject, element: (Int, JSONValue) -> Bool
     ) throws(JSONParser.SyntaxError) -> Bool {
-        if openContainer(closedBy: "}") { return true }
+        if openContainer(closedBy: JSONCursor.objectEnd) { return true }
         repeat {
             let key = try memberName()
             if key == arrayKey, position < buffer.count, buffer[position] == UInt8(ascii: "[") {
@@ -88,19 +88,19 @@ extension JSONCursor {
             } else {
                 object.members.append(key: key, value: try parseValue(depth: 1))
             }
-        } while try nextItem(closedBy: "}")
+        } while try nextItem(closedBy: JSONCursor.objectEnd)
         return true
     }
 
     /// Reads the array at the cursor one element at a time. Returns `false` when `element` asked to stop.
     private mutating func streamArray(element: (Int, JSONValue) -> Bool) throws(JSONParser.SyntaxError) -> Bool {
-        if openContainer(closedBy: "]") { return true }
+        if openContainer(closedBy: JSONCursor.arrayEnd) { return true }
         var index = 0
         repeat {
             skipWhitespace()
             guard element(index, try parseValue(depth: 2)) else { return false }
             index += 1
-        } while try nextItem(closedBy: "]")
+        } while try nextItem(closedBy: JSONCursor.arrayEnd)
         return true
     }
 }

@@ -115,35 +115,39 @@ struct JSONCursor {
     private mutating func parseObject(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         var object = JSONObject()
-        if openContainer(closedBy: "}") { return .object(object) }
+        if openContainer(closedBy: JSONCursor.objectEnd) { return .object(object) }
         // Growing one member at a time reallocates 4 times on the way to a record's usual 10–20 members.
         object.reserveCapacity(8)
         repeat {
             let key = try memberName()
             object.append(key: key, value: try parseValue(depth: depth))
-        } while try nextItem(closedBy: "}")
+        } while try nextItem(closedBy: JSONCursor.objectEnd)
         return .object(object)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         var elements: [JSONValue] = []
-        if openContainer(closedBy: "]") { return .array(elements) }
+        if openContainer(closedBy: JSONCursor.arrayEnd) { return .array(elements) }
         repeat {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
-        } while try nextItem(closedBy: "]")
+        } while try nextItem(closedBy: JSONCursor.arrayEnd)
         return .array(elements)
     }
 
     // MARK: Containers, one step at a time (shared with the streaming reader)
 
+    /// The bytes that close an object and an array.
+    static let objectEnd = UInt8(ascii: "}")
+    static let arrayEnd = UInt8(ascii: "]")
+
     /// Consumes the opening `{` or `[` at the cursor and the whitespace after it; true when the
-    /// container is empty (its `closing` is consumed too).
-    mutating func openContainer(closedBy closing: Unicode.Scalar) -> Bool {
+    /// container is empty (its `closing` byte is consumed too).
+    mutating func openContainer(closedBy closing: UInt8) -> Bool {
         position += 1
         skipWhitespace()
-        guard position < buffer.count, buffer[position] == UInt8(ascii: closing) else { return false }
+        guard position < buffer.count, buffer[position] == closing else { return false }
         position += 1
         return true
     }
@@ -166,15 +170,18 @@ struct JSONCursor {
 
     /// After a member or element: consumes `,` (true: another follows) or the container's
     /// `closing` (false: it ended).
-    mutating func nextItem(closedBy closing: Unicode.Scalar) throws(JSONParser.SyntaxError) -> Bool {
-        let kind = closing == "}" ? "object" : "array"
+    mutating func nextItem(closedBy closing: UInt8) throws(JSONParser.SyntaxError) -> Bool {
         skipWhitespace()
-        guard position < buffer.count else { throw error("unterminated \(kind)") }
+        guard position < buffer.count else {
+            throw error(closing == Self.objectEnd ? "unterminated object" : "unterminated array")
+        }
         if buffer[position] == UInt8(ascii: ",") {
             position += 1
             return true
         }
-        guard buffer[position] == UInt8(ascii: closing) else { throw error("expected ',' or '\(closing)' in \(kind)") }
+        guard buffer[position] == closing else {
+            throw error(closing == Self.objectEnd ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
+        }
         position += 1
         return false
     }
