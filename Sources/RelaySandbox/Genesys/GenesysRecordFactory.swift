@@ -253,6 +253,14 @@ struct GenesysRecordFactory: Sendable {
 
     // MARK: Assembly
 
+    /// `eventDate` as Genesys writes it: with milliseconds, or in whole seconds without a fraction
+    /// (the time then falls to its second, as the platform's own text does).
+    static func eventDateText(_ eventDate: Timestamp, wholeSeconds: Bool) -> String {
+        let text = eventDate.iso8601
+        guard wholeSeconds, let dot = text.firstIndex(of: ".") else { return text }
+        return String(text[..<dot]) + "Z"
+    }
+
     private func assemble(actor: Actor, change: Change, eventDate: Timestamp, generator g: inout SeededGenerator)
         -> JSONObject
     {
@@ -264,9 +272,11 @@ struct GenesysRecordFactory: Sendable {
                 "id": .string(user.id), "name": .string(user.name), "selfUri": .string("/api/v2/users/\(user.id)"),
             ]
         }
-        record["client"] = [
-            "id": .string(actor.clientID), "selfUri": .string("/api/v2/oauth/clients/\(actor.clientID)"),
-        ]
+        // A change made in the UI names no OAuth client: real records carry `"client":{"id":""}`.
+        record["client"] =
+            actor.clientID.isEmpty
+            ? ["id": ""]
+            : ["id": .string(actor.clientID), "selfUri": .string("/api/v2/oauth/clients/\(actor.clientID)")]
         var ips: [JSONValue] = [.string("203.0.113.\(Int.random(in: 2...254, using: &g))")]
         if actor.clientID.isEmpty, g.chance(0.3) {
             ips.append(.string("198.51.100.\(Int.random(in: 2...254, using: &g))"))
@@ -274,7 +284,8 @@ struct GenesysRecordFactory: Sendable {
         record["remoteIp"] = .array(ips)
         record["serviceName"] = .string(change.service)
         record["level"] = .string(actor.level)
-        record["eventDate"] = .string(eventDate.iso8601)
+        // Genesys writes whole seconds without a fraction (`…T12:34:56Z`) in some records.
+        record["eventDate"] = .string(Self.eventDateText(eventDate, wholeSeconds: g.chance(0.2)))
         let text = "\(change.message): {entityName}"
         record["message"] = [
             "localizableMessageCode": .string(change.messageCode),
@@ -290,7 +301,9 @@ struct GenesysRecordFactory: Sendable {
         record["entityType"] = .string(change.entityType)
         record["status"] = .string(change.status)
         record["application"] = .string(actor.application)
-        record["initiatingAction"] = ["transactionId": .string(g.uuid()), "actionContext": .string(change.action)]
+        // Some records carry an empty `initiatingAction`.
+        record["initiatingAction"] =
+            g.chance(0.1) ? [:] : ["transactionId": .string(g.uuid()), "actionContext": .string(change.action)]
         record["transactionInitiator"] = .bool(true)
         record["propertyChanges"] = .array(
             change.propertyChanges.map { item in
