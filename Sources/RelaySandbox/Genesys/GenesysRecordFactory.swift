@@ -253,12 +253,12 @@ struct GenesysRecordFactory: Sendable {
 
     // MARK: Assembly
 
-    /// `eventDate` as Genesys writes it: with milliseconds, or in whole seconds without a fraction
-    /// (the time then falls to its second, as the platform's own text does).
+    /// `eventDate` as Genesys writes it: with milliseconds, or, for a time on a whole second, without
+    /// a fraction (`…T12:34:56Z`), so the text never disagrees with the time the queries order by.
     static func eventDateText(_ eventDate: Timestamp, wholeSeconds: Bool) -> String {
         let text = eventDate.iso8601
-        guard wholeSeconds, let dot = text.firstIndex(of: ".") else { return text }
-        return String(text[..<dot]) + "Z"
+        guard wholeSeconds, text.hasSuffix(".000Z") else { return text }
+        return String(text.dropLast(5)) + "Z"
     }
 
     private func assemble(actor: Actor, change: Change, eventDate: Timestamp, generator g: inout SeededGenerator)
@@ -284,7 +284,7 @@ struct GenesysRecordFactory: Sendable {
         record["remoteIp"] = .array(ips)
         record["serviceName"] = .string(change.service)
         record["level"] = .string(actor.level)
-        // Genesys writes whole seconds without a fraction (`…T12:34:56Z`) in some records.
+        // Some records write a whole second without a fraction (`…T12:34:56Z`).
         record["eventDate"] = .string(Self.eventDateText(eventDate, wholeSeconds: g.chance(0.2)))
         let text = "\(change.message): {entityName}"
         record["message"] = [
