@@ -43,4 +43,19 @@ struct CookieJarTests {
         jar.store(setCookie: ["", "novalue", "=orphan"], now: now)
         #expect(jar.header(now: now) == nil)
     }
+
+    @Test("an endpoint setting a new name on every answer cannot grow the jar past 50, nor keep a 5 KB cookie")
+    func bounded() {
+        var jar = CookieJar()
+        for round in 0..<1_000 {
+            jar.store(setCookie: ["flood\(round)=x"], now: now)
+        }
+        jar.store(setCookie: ["big=" + String(repeating: "v", count: 5_000)], now: now)
+        let sent = jar.header(now: now) ?? ""
+        #expect(sent.split(separator: ";").count == CookieJar.maxCookies)
+        #expect(!sent.contains("big="))
+        // A name already kept is still replaced when the jar is full.
+        jar.store(setCookie: ["flood0=y"], now: now)
+        #expect(jar.header(now: now)?.contains("flood0=y") == true)
+    }
 }

@@ -16,6 +16,12 @@ struct CookieJar: Sendable, Equatable {
 
     private var cookies: [String: Cookie] = [:]
 
+    /// Most cookies kept per endpoint, and the largest name and value kept, as RFC 6265 (§6.1) asks
+    /// a user agent to support at least: an endpoint (or a proxy) setting a new name on every answer
+    /// cannot grow the jar, nor every request's `Cookie` header, without bound.
+    static let maxCookies = 50
+    static let maxCookieBytes = 4096
+
     /// Keeps the cookies of `setCookie` (the values of each `Set-Cookie` header) received at `now`;
     /// one already expired (`Max-Age=0`, an `Expires` in the past) removes its name.
     mutating func store(setCookie: [String], now: WallInstant) {
@@ -25,6 +31,7 @@ struct CookieJar: Sendable, Equatable {
             let name = Self.trimmed(pair[..<equals])
             guard !name.isEmpty else { continue }
             let value = Self.trimmed(pair[pair.index(after: equals)...])
+            guard name.utf8.count + value.utf8.count <= Self.maxCookieBytes else { continue }
             var expires: WallInstant?
             var maxAge: Int64?
             for attribute in parts.dropFirst() {
@@ -38,9 +45,13 @@ struct CookieJar: Sendable, Equatable {
             if let maxAge { expires = now.advanced(by: .seconds(maxAge)) }
             if let expires, expires <= now {
                 cookies[name] = nil
-            } else {
-                cookies[name] = Cookie(value: value, expires: expires)
+                continue
             }
+            if cookies[name] == nil, cookies.count >= Self.maxCookies {
+                cookies = cookies.filter { $0.value.expires.map { $0 > now } ?? true }
+                guard cookies.count < Self.maxCookies else { continue }
+            }
+            cookies[name] = Cookie(value: value, expires: expires)
         }
     }
 
