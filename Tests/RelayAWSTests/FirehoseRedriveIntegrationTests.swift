@@ -91,6 +91,20 @@ import Testing
         #expect(report.accepted == 0)
     }
 
+    @Test func anObjectWithMoreBadLinesThanTheCapIsReportedAndNothingOfItStored() async throws {
+        let client = try await Self.backupBucket()
+        var redrive = FirehoseBackupRedrive(client: client, normalize: testNormalizer, logger: testLogger)
+        redrive.maxDeadLettersPerObject = 0
+        let intake = RecordingIntake()
+
+        let report = try await redrive.run(prefix: Self.prefix, intake: intake)
+
+        #expect(report.deadLettered == 0)
+        #expect(intake.malformed.isEmpty)
+        #expect(report.failedObjects.contains { $0.contains("max_dead_letters_per_request") })
+        #expect(report.events < 3, "the object holding the bad lines is skipped whole")
+    }
+
     @Test func aPrefixWithNothingUnderItIsAnEmptyReport() async throws {
         let client = try await Self.backupBucket()
         let redrive = FirehoseBackupRedrive(client: client, normalize: testNormalizer, logger: testLogger)

@@ -44,6 +44,10 @@ public struct FirehoseBackupRedrive: Sendable {
     /// Largest object accepted, as stored and once inflated. Default 512 MiB (Firehose buffers at
     /// most 128 MiB before writing).
     public var maxObjectBytes = 512 << 20
+    /// Most bad lines and records one object may dead-letter; an object with more is reported as
+    /// failed and nothing of it is stored, as the receiver refuses such a request. Default 1,000
+    /// (the source's `max_dead_letters_per_request`).
+    public var maxDeadLettersPerObject = 1_000
 
     /// - Parameters:
     ///   - client: the backup bucket.
@@ -72,6 +76,16 @@ public struct FirehoseBackupRedrive: Sendable {
                 logger.warning(
                     "Firehose backup object skipped",
                     metadata: ["ccrelay.object": "\(object)", "ccrelay.error": "\(error.message)"])
+                continue
+            }
+            guard batch.malformed.count <= maxDeadLettersPerObject else {
+                let message =
+                    "\(object): \(batch.malformed.count) lines or records could not be decoded, more than "
+                    + "\(maxDeadLettersPerObject) (max_dead_letters_per_request); nothing stored"
+                report.failedObjects.append(message)
+                logger.warning(
+                    "Firehose backup object skipped: too many bad lines",
+                    metadata: ["ccrelay.object": "\(object)", "ccrelay.count": "\(batch.malformed.count)"])
                 continue
             }
             report.note(batch.records)

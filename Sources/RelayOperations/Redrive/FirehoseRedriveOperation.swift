@@ -96,8 +96,9 @@ public struct FirehoseRedriveOperation: Sendable {
         if !request.dryRun, intake == nil {
             throw RelayError(.configInvalid, "redrive: source \(name) has no intake")
         }
-        let redrive = FirehoseBackupRedrive(
+        var redrive = FirehoseBackupRedrive(
             client: try client(for: request), normalize: source.makeNormalizer(), logger: logger)
+        redrive.maxDeadLettersPerObject = source.maxDeadLettersPerRequest
         logger.info("Re-drive started", metadata: ["ccrelay.from": "\(request.from)"])
         var outcome = FirehoseRedriveOutcome(ingest: try await redrive.run(prefix: request.from.prefix, intake: intake))
         if !request.dryRun {
