@@ -56,7 +56,13 @@ enum BacklogBench {
         let backlogged = offered
         let hec = SplunkHECEmulator()
         try await Sandbox.withRunning(hec: hec, logger: logger) { hecURL in
-            let up = try PipelineProcess(directory: directory, hecURL: hecURL)
+            // BENCH_BACKLOG_DEFAULTS=1: the sink as a user writes it (issue 20's drain figure).
+            let up =
+                ProcessInfo.processInfo.environment["BENCH_BACKLOG_DEFAULTS"] == "1"
+                ? try PipelineProcess(
+                    directory: directory,
+                    sinks: DefaultsPushBench.defaultSink(hecURL, token: SplunkHECConfiguration.defaultAckToken))
+                : try PipelineProcess(directory: directory, hecURL: hecURL)
             defer { up.kill() }
             let clock = ContinuousClock()
             let start = clock.now
@@ -108,7 +114,24 @@ final class PipelineProcess: Sendable {
     let process: Process
     let receiverURL: String
 
-    init(directory: String, hecURL: String) throws {
+    /// With the sink settings the other benchmarks use (ack poll 0.5 s, batches of 1,000).
+    convenience init(directory: String, hecURL: String) throws {
+        try self.init(
+            directory: directory,
+            sinks: """
+                  splunk:
+                    type: splunk_hec
+                    endpoint: "\(hecURL)"
+                    token: \(SplunkHECConfiguration.defaultAckToken)
+                    index: ccas
+                    batch: {max_events: 1000, timeout_secs: 1}
+                    ack_poll_interval_secs: 0.5
+                    retry: {max_attempts: 100, initial_backoff_secs: 1, max_backoff_secs: 5}
+                """)
+    }
+
+    /// With `sinks` (YAML members of the `sinks:` section, indented by two spaces).
+    init(directory: String, sinks: String) throws {
         let yaml = """
             allow_inline_secrets: true
             state: {sqlite: {path: \(directory)/state.sqlite}}
@@ -119,14 +142,7 @@ final class PipelineProcess: Sendable {
                 type: eventbridge_api_destination
                 auth: {type: api_key, header: x-api-key, values: [bench-access-key-0123456789]}
             sinks:
-              splunk:
-                type: splunk_hec
-                endpoint: "\(hecURL)"
-                token: \(SplunkHECConfiguration.defaultAckToken)
-                index: ccas
-                batch: {max_events: 1000, timeout_secs: 1}
-                ack_poll_interval_secs: 0.5
-                retry: {max_attempts: 100, initial_backoff_secs: 1, max_backoff_secs: 5}
+            \(sinks)
             """
         let path = "\(directory)/pipeline-\(UUID().uuidString).yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
@@ -144,6 +160,17 @@ final class PipelineProcess: Sendable {
             throw RelayError(.transport, "the pipeline process did not report its port")
         }
         receiverURL = "http://127.0.0.1:\(port)/firehose"
+    }
+
+    /// CPU time the child used so far (user and system), in seconds, from `/proc/PID/stat`.
+    var cpuSeconds: Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// `VmRSS` of the child, in bytes.

@@ -8,8 +8,9 @@ import RelayRuntime
 import RelaySandbox
 
 /// Runs every benchmark and prints Markdown rows for BENCHMARKS.md.
-/// Usage: ccrelay-bench [normalize|sinks|pull|push|push-memory|api-destination|route|bytes|redaction|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
-/// (`normalize --baseline Benchmarks/baseline/normalize.py`, `push --baseline Benchmarks/baseline/firehose_to_hec.py`)
+/// Usage: ccrelay-bench [normalize|sinks|pull|push|push-defaults|push-memory|api-destination|route|bytes|redaction|backlog|store|all] [--baseline PATH_TO_PYTHON_SCRIPT]
+/// (`normalize --baseline Benchmarks/baseline/normalize.py`, `push --baseline Benchmarks/baseline/firehose_to_hec.py`,
+/// `push-defaults --baseline Benchmarks/baseline/firehose_to_hec.py`)
 /// (`ccrelay-bench pipeline CONFIG`, `lambda-child CONFIG` and `tree-child FILE` are the child
 /// processes the backlog, lambda and push-memory benchmarks measure.)
 @main
@@ -34,6 +35,9 @@ struct Bench {
         }
         if which == "push" || which == "all" {
             try await PushBench.run(logger: logger, baselineScript: baseline)
+        }
+        if which == "push-defaults" || which == "all" {
+            try await DefaultsPushBench.run(logger: logger, baselineScript: which == "all" ? nil : baseline)
         }
         if which == "push-memory" || which == "all" { try await PushMemoryBench.run(logger: logger) }
         if which == "api-destination" || which == "all" { try await APIDestinationBench.run(logger: logger) }
