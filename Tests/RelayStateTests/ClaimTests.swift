@@ -101,4 +101,42 @@ struct ClaimTests {
             #expect(try await store.outboxDepth(sink: "splunk") == 1)
         }
     }
+
+    @Test(arguments: StoreKind.allCases) func rowsGivenBackAmongHeldOnesAreClaimedInIDOrder(_ kind: StoreKind)
+        async throws
+    {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
+            try await store.append(records("h", count: 8, size: 100))
+            let lease = t0.advanced(by: .seconds(600))
+            let first = try await store.claim(sink: "splunk", maxEvents: 4, maxBytes: .max, now: t0, leaseUntil: lease)
+            let second = try await store.claim(sink: "splunk", maxEvents: 3, maxBytes: .max, now: t0, leaseUntil: lease)
+            // Rows awaiting acknowledgement stay held; two in their midst are given back.
+            try await store.release(sink: "splunk", ids: [second[1].id, first[1].id])
+            try await store.append([record("h-late", size: 100)])
+            // Only 250 bytes: the two given back fit, the next row does not.
+            let given = try await store.claim(sink: "splunk", maxEvents: 10, maxBytes: 250, now: t0, leaseUntil: lease)
+            #expect(given.map(\.eventID) == ["h-1", "h-5"])
+            #expect(try await store.claimAll().map(\.eventID) == ["h-7", "h-late"])
+            // Given back again, with one row delivered meanwhile: the others come back, in order.
+            try await store.acknowledge(sink: "splunk", ids: [first[0].id])
+            try await store.release(sink: "splunk", ids: [second[2].id, first[0].id, first[3].id])
+            #expect(try await store.claimAll().map(\.eventID) == ["h-3", "h-6"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func rowsMovedInBelowWhatTheSinkClaimedAreClaimable(_ kind: StoreKind)
+        async throws
+    {
+        try await withStore(kind) { (subject) async throws in
+            let store = subject.store
+            try await store.append([record("to-move", sinks: ["splunk"]), record("fallback-own", sinks: ["archive"])])
+            // The fallback sink has claimed past the row that is about to move into it.
+            #expect(try await store.claimAll("archive").map(\.eventID) == ["fallback-own"])
+            let moving = try await store.claimAll("splunk")
+            try await store.move(sink: "splunk", ids: moving.map(\.id), toSink: "archive")
+            #expect(try await store.claimAll("archive").map(\.eventID) == ["to-move"])
+            #expect(try await store.claimAll("splunk").isEmpty)
+        }
+    }
 }

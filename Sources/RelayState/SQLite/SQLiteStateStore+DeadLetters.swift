@@ -74,6 +74,7 @@ extension SQLiteStateStore {
             for id in ids { try move.execute(arguments: [toSink, id, sink]) }
         }
         forgetClaims(sink: sink, ids: ids)
+        claims.withLock { $0.movedIn(sink: toSink, ids: ids) }
     }
 
     public func oldestEnqueued(sink: String) async throws -> Timestamp? {

@@ -72,36 +72,57 @@ extension SQLiteStateStore {
     ///
     /// Claims live in this instance's memory, not in the database: one process owns a SQLite store,
     /// and a new instance must deliver a previous one's in-flight rows again anyway. Writing each
-    /// lease into its row rewrote the row's page, payload and all (1 KB of WAL per event). The scan
-    /// runs on the writer connection, so it sees every committed acknowledgement.
+    /// lease into its row rewrote the row's page, payload and all (1 KB of WAL per event). The
+    /// ``OutboxClaimBook`` makes a claim read only the rows it returns: rows given back first, then
+    /// rows past the highest id this instance handed out. The reads run on the writer connection,
+    /// so they see every committed acknowledgement.
     public func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant)
         async throws -> [OutboxEntry]
     {
         let nowMS = now.timestamp.millisecondsSinceEpoch
-        let lease = OutboxClaim(sink: sink, untilMS: leaseUntil.timestamp.millisecondsSinceEpoch)
+        let untilMS = leaseUntil.timestamp.millisecondsSinceEpoch
         let limit = max(1, maxEvents)
         return try await write("claim") { db in
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: StateSQL.outboxInOrder), arguments: [sink])
-            return try claims.withLock { held throws -> [OutboxEntry] in
+            try claims.withLock { book throws -> [OutboxEntry] in
                 var entries: [OutboxEntry] = []
                 var bytes = 0
-                while entries.count < limit, let row = try rows.next() {
-                    let id: Int64 = row[0]
-                    if let claim = held[id], claim.untilMS > nowMS { continue }
+                /// Adds the row unless the batch's bytes are full; false when full.
+                func take(_ row: Row) throws -> Bool {
                     let payload = try row.withUnsafeData(atIndex: 4) { data in data.map { [UInt8]($0) } ?? [] }
-                    if !entries.isEmpty, bytes + payload.count > maxBytes { break }
+                    if !entries.isEmpty, bytes + payload.count > maxBytes { return false }
                     bytes += payload.count
                     entries.append(
                         OutboxEntry(
-                            id: id,
+                            id: row[0],
                             eventID: row[1],
                             timestamp: Timestamp(millisecondsSinceEpoch: row[2]),
                             platform: Platform(rawValue: row[3]),
                             payload: payload,
                             enqueuedAt: Timestamp(millisecondsSinceEpoch: row[5])
                         ))
+                    return true
                 }
-                for entry in entries { held[entry.id] = lease }
+                var full = false
+                let returned = book.takeReturned(sink: sink, nowMS: nowMS, limit: limit)
+                if !returned.isEmpty {
+                    let byID = try db.cachedStatement(sql: StateSQL.outboxRowOfSink)
+                    for (index, id) in returned.enumerated() {
+                        // Gone (delivered, dead-lettered) or moved to another sink: skipped.
+                        guard let row = try Row.fetchOne(byID, arguments: [id, sink]) else { continue }
+                        if try !take(row) {
+                            book.giveBack(sink: sink, ids: Array(returned[index...]))
+                            full = true
+                            break
+                        }
+                    }
+                }
+                if !full, entries.count < limit {
+                    let rows = try Row.fetchCursor(
+                        db.cachedStatement(sql: StateSQL.outboxAfter),
+                        arguments: [sink, book.frontier(of: sink), limit - entries.count])
+                    while let row = try rows.next(), try take(row) {}
+                }
+                book.hold(sink: sink, ids: entries.map(\.id), untilMS: untilMS)
                 return entries
             }
         }
@@ -119,16 +140,14 @@ extension SQLiteStateStore {
 
     /// Clears the claim of the given rows of `sink`'s outbox so the next claim takes them.
     public func release(sink: String, ids: [Int64]) async throws {
-        forgetClaims(sink: sink, ids: ids)
+        claims.withLock { $0.release(sink: sink, ids: ids) }
     }
 
     /// Drops this instance's claims on the given rows of `sink`, after the transaction that
     /// removed or moved them has committed (until then a claim keeps them from being sent twice).
     func forgetClaims(sink: String, ids: [Int64]) {
         guard !ids.isEmpty else { return }
-        claims.withLock { held in
-            for id in ids where held[id]?.sink == sink { held[id] = nil }
-        }
+        claims.withLock { $0.forget(sink: sink, ids: ids) }
     }
 
     /// Moves the rows of `entries` still in `sink`'s outbox to the dead letters (origin and sink
@@ -186,11 +205,4 @@ extension SQLiteStateStore {
         if legacyEmptied { legacyLedger.withLock { $0 = false } }
         return purged
     }
-}
-
-/// A claim held by a ``SQLiteStateStore`` instance on one outbox row.
-struct OutboxClaim: Sendable {
-    var sink: String
-    /// The lease end, in epoch milliseconds: the row is claimable again from then on.
-    var untilMS: Int64
 }

@@ -28,7 +28,7 @@ public final class SQLiteStateStore: StateStore {
     let legacyLedger: Mutex<Bool>
     /// The outbox rows claimed through this instance, by row id (see
     /// ``claim(sink:maxEvents:maxBytes:now:leaseUntil:)``).
-    let claims = Mutex<[Int64: OutboxClaim]>([:])
+    let claims = Mutex(OutboxClaimBook())
 
     /// Opens (creating if needed) the database at `configuration.path` and brings its schema up to
     /// date.

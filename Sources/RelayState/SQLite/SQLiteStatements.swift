@@ -32,9 +32,15 @@ enum StateSQL {
         VALUES (?, ?, ?, coalesce(?, x''), ?, ?, ?)
         """
 
-    /// A sink's outbox rows in id order; the store skips the ones it holds claimed.
-    static let outboxInOrder = """
-        SELECT id, event_id, timestamp_ms, platform, payload, enqueued_at_ms FROM outbox WHERE sink = ? ORDER BY id
+    /// A sink's outbox rows past an id, in id order, at most a number of them.
+    static let outboxAfter = """
+        SELECT id, event_id, timestamp_ms, platform, payload, enqueued_at_ms FROM outbox
+        WHERE sink = ? AND id > ? ORDER BY id LIMIT ?
+        """
+
+    /// One outbox row of a sink.
+    static let outboxRowOfSink = """
+        SELECT id, event_id, timestamp_ms, platform, payload, enqueued_at_ms FROM outbox WHERE id = ? AND sink = ?
         """
 
     static let deleteOutboxRow = "DELETE FROM outbox WHERE id = ? AND sink = ?"
