@@ -101,4 +101,37 @@ struct OTLPResponseTests {
         }
         #expect(collector.records.map(\.eventID) == ["x"])
     }
+
+    @Test("fault knobs over HTTP queue a throttle; stats count what was stored")
+    func faultKnobs() async throws {
+        let collector = OTLPCollectorEmulator()
+        try await Sandbox.withRunning(otlp: collector, logger: SinkComplianceKit.logger) { url in
+            let transport = HTTPTransport()
+            let knobs = try await transport.send(
+                OutboundRequest(
+                    method: "POST", url: url + "/_sandbox/faults", headers: [("Content-Type", "application/json")],
+                    body: Array(#"{"too_many_requests":1,"retry_after_secs":4}"#.utf8), timeout: .seconds(10)))
+            #expect(knobs.status == 200)
+            let sink = OTLPLogsSink(
+                configuration: OTLPLogsSinkConfiguration(
+                    name: "otlp", endpoint: url,
+                    headers: ["x-honeycomb-team": Credential(OTLPCollectorConfiguration.defaultAPIKey)]),
+                transport: transport, logger: SinkComplianceKit.logger)
+            let clock = ManualClock()
+            let batch = SinkComplianceKit.records(2, clock: clock).enumerated().map { index, record in
+                OutboxEntry(
+                    id: Int64(index + 1), eventID: record.eventID, timestamp: record.timestamp,
+                    platform: record.platform, payload: record.payload, enqueuedAt: clock.now.timestamp)
+            }
+            #expect(Fate(await sink.deliver(batch)) == .unavailable(retryAfter: .seconds(4)))
+            #expect(await sink.deliver(batch) == .delivered)
+            let stats = try JSONParser.parse(
+                try await transport.send(
+                    OutboundRequest(
+                        method: "GET", url: url + "/_sandbox/stats", headers: [], body: nil, timeout: .seconds(10))
+                ).body)
+            #expect(stats["stored"] == .number(JSONNumber(2)))
+            #expect(stats["faults_served"] == .number(JSONNumber(1)))
+        }
+    }
 }

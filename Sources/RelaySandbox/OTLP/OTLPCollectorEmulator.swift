@@ -1,4 +1,3 @@
-import Logging
 import RelayCore
 import Synchronization
 
@@ -69,19 +68,5 @@ public final class OTLPCollectorEmulator: Sendable {
             return state.records.count
         }
         arrivals.update(count: count)
-    }
-}
-
-extension Sandbox {
-    /// Serves only the OTLP/HTTP collector emulator while `body` runs; `body` receives its base URL
-    /// (the sink's `endpoint`; logs go to `/v1/logs`).
-    public static func withRunning<T: Sendable>(
-        otlp: OTLPCollectorEmulator,
-        logger: Logger,
-        _ body: @Sendable (String) async throws -> T
-    ) async throws -> T {
-        try await SandboxServers.withRunning([otlp], logger: logger) { urls in
-            try await body(urls[0])
-        }
     }
 }

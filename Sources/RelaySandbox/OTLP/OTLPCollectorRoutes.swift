@@ -10,6 +10,7 @@ extension OTLPCollectorEmulator: SandboxEmulator {
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.post("/v1/logs") { request, _ in try await self.receiveLogs(request) }
+        addFaultRoutes(to: router)
         return router
     }
 
