@@ -4,6 +4,7 @@ import RelaySandbox
 import RelaySinks
 import RelayState
 import RelayTesting
+import Synchronization
 import Testing
 
 /// The OTLP sink against the collector emulator: what arrives, partial success, throttling,
@@ -120,5 +121,46 @@ struct OTLPSinkTests {
         }
         #expect(collector.records.compactMap(\.eventID).sorted() == records.map(\.eventID).sorted())
         #expect(collector.stats.rejectedRequests > 0, "the collector did answer 413")
+    }
+
+    /// A secret whose value the test rotates; a re-read returns the rotated value.
+    final class RotatingSecret: CredentialSource {
+        let stored = Mutex((current: "", next: ""))
+        init(_ current: String, next: String) { stored.withLock { $0 = (current, next) } }
+        var currentValue: String { stored.withLock { $0.current } }
+        func reread(afterRejecting value: String) async -> Bool {
+            stored.withLock { state in
+                guard state.next != state.current else { return false }
+                state.current = state.next
+                return true
+            }
+        }
+    }
+
+    @Test("a rejected header secret is re-read and the batch resent with the new value; one that stays is named")
+    func headerRotation() async throws {
+        let clock = ManualClock()
+        let collector = OTLPCollectorEmulator()
+        let batch = entries(2, clock: clock)
+        try await Sandbox.withRunning(otlp: collector, logger: SinkComplianceKit.logger) { url in
+            @Sendable func sink(_ secret: RotatingSecret) -> OTLPLogsSink {
+                OTLPLogsSink(
+                    configuration: OTLPLogsSinkConfiguration(
+                        name: "otlp", endpoint: url,
+                        headers: ["x-honeycomb-team": Credential(reference: "${file:/run/hc}", source: secret)]),
+                    transport: HTTPTransport(), logger: SinkComplianceKit.logger)
+            }
+            let rotated = RotatingSecret("old-key", next: OTLPCollectorConfiguration.defaultAPIKey)
+            #expect(await sink(rotated).deliver(batch) == .delivered)
+            let stale = RotatingSecret("old-key", next: "old-key")
+            guard case .credentialRejected(let reason) = await sink(stale).deliver(batch) else {
+                Issue.record("expected a rejected credential")
+                return
+            }
+            #expect(reason.contains("secret ${file:/run/hc}"))
+            #expect(!reason.contains("old-key"), "no secret in the reason")
+        }
+        #expect(collector.records.map(\.eventID) == batch.map(\.eventID))
+        #expect(collector.stats.rejectedRequests == 2, "the old key was refused, once per sink")
     }
 }
