@@ -113,4 +113,16 @@ public enum Sandbox {
             try await body(urls[0] + "/receiver/v1/http/" + code)
         }
     }
+
+    /// Serves only the OTLP/HTTP collector emulator while `body` runs; `body` receives its base URL
+    /// (the sink's `endpoint`; logs go to `/v1/logs`).
+    public static func withRunning<T: Sendable>(
+        otlp: OTLPCollectorEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([otlp], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
 }
