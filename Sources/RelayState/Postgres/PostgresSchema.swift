@@ -78,7 +78,17 @@ enum PostgresSchema {
                 )
                 """,
             ]
-        )
+        ),
+        // A claim walks only claimable rows: the unclaimed ones through a partial index in id order,
+        // and leases that ended through an index on their end. Before, a claim walked the sink's
+        // outbox from its oldest row past every row awaiting acknowledgement.
+        Migration(
+            version: 2, name: "claim_indexes",
+            statements: [
+                "CREATE INDEX outbox_unclaimed ON outbox (sink, id) WHERE claimed_until_ms IS NULL",
+                "CREATE INDEX outbox_claimed_until ON outbox (sink, claimed_until_ms) WHERE claimed_until_ms IS NOT NULL",
+            ]
+        ),
     ]
 
     /// The advisory lock key of a schema's migrations: fixed per schema name, so instances sharing

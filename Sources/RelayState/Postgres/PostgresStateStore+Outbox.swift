@@ -93,9 +93,13 @@ extension PostgresStateStore {
         }
     }
 
-    /// Claims, in one statement, the oldest claimable rows of `sink` that no concurrent claim has
-    /// locked (`FOR UPDATE SKIP LOCKED`): at most `maxEvents` rows (at least one) and no more
-    /// payload bytes than `maxBytes`, except that the first row is always included. In id order.
+    /// Claims the oldest claimable rows of `sink` that no concurrent claim has locked
+    /// (`FOR UPDATE SKIP LOCKED`): at most `maxEvents` rows (at least one) and no more payload bytes
+    /// than `maxBytes`, except that the first row is always included. In id order.
+    ///
+    /// Rows whose lease ended are first made unclaimed (an index on the lease end finds them), so
+    /// the claim itself walks only unclaimed rows, through a partial index, however many rows
+    /// await acknowledgement.
     public func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant)
         async throws -> [OutboxEntry]
     {
@@ -103,11 +107,16 @@ extension PostgresStateStore {
         let untilMS = leaseUntil.timestamp.millisecondsSinceEpoch
         let limit = max(1, maxEvents)
         return try await withConnection("claim") { connection in
+            try await connection.execute(
+                """
+                UPDATE outbox SET claimed_until_ms = NULL
+                WHERE sink = \(sink) AND claimed_until_ms IS NOT NULL AND claimed_until_ms <= \(nowMS)
+                """, logger: logger)
             let rows = try await connection.query(
                 """
                 WITH candidates AS (
                     SELECT id, length(payload)::int8 AS size FROM outbox
-                    WHERE sink = \(sink) AND (claimed_until_ms IS NULL OR claimed_until_ms <= \(nowMS))
+                    WHERE sink = \(sink) AND claimed_until_ms IS NULL
                     ORDER BY id
                     LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED
