@@ -1,0 +1,147 @@
+import Logging
+import RelayCore
+import RelayState
+import RelayTesting
+import Synchronization
+import Testing
+
+/// A destination with indexer acknowledgement whose answers to the acknowledgement poll are scripted.
+private final class AcknowledgingSink: Sink, Sendable {
+    enum Policy: Sendable {
+        /// Confirms nothing until at least this many batches were sent, then everything sent.
+        case afterBatches(Int)
+        /// Confirms only a batch whose events were all sent before (the first send of each is lost).
+        case secondSendOnly
+        /// Every poll fails.
+        case failing
+    }
+
+    struct State {
+        var nextToken: Int64 = 0
+        var batches: [AckToken: [String]] = [:]
+        var sends: [String: Int] = [:]
+        var confirmed: [String] = []
+        var polls = 0
+        var mostPendingAtPoll = 0
+    }
+
+    let name = "acking"
+    let batch = BatchConfiguration(maxEvents: 10, maxBytes: 10 << 20, timeout: .zero)
+    let retry = RetryPolicy()
+    let acknowledgement: AcknowledgementConfiguration?
+    let policy: Mutex<Policy>
+    let state = Mutex(State())
+
+    init(_ policy: Policy, timeout: Duration = .seconds(300)) {
+        self.policy = Mutex(policy)
+        acknowledgement = AcknowledgementConfiguration(pollInterval: .seconds(10), timeout: timeout)
+    }
+
+    func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
+        state.withLock { state in
+            let token = AckToken(group: 0, id: state.nextToken)
+            state.nextToken += 1
+            state.batches[token] = entries.map(\.eventID)
+            for entry in entries { state.sends[entry.eventID, default: 0] += 1 }
+            return .awaitingAcknowledgement(token)
+        }
+    }
+
+    func confirm(_ tokens: [AckToken]) async -> AckConfirmation {
+        let policy = policy.withLock { $0 }
+        return state.withLock { state in
+            state.polls += 1
+            state.mostPendingAtPoll = max(state.mostPendingAtPoll, tokens.count)
+            let confirmed: [AckToken]
+            switch policy {
+            case .failing: return .failed(reason: "ack query answered HTTP 503")
+            case .afterBatches(let count): confirmed = state.nextToken >= count ? tokens : []
+            case .secondSendOnly:
+                confirmed = tokens.filter { token in
+                    state.batches[token]?.allSatisfy { (state.sends[$0] ?? 0) >= 2 } == true
+                }
+            }
+            for token in confirmed { state.confirmed += state.batches[token] ?? [] }
+            return .confirmed(Set(confirmed))
+        }
+    }
+}
+
+@Suite("Sink worker acknowledgements")
+struct SinkWorkerAcknowledgementTests {
+    private static func worker(
+        _ sink: AcknowledgingSink, _ store: any StateStore, _ clock: ManualClock,
+        telemetry: PipelineTelemetry
+    ) -> SinkWorker {
+        SinkWorker(
+            sink: sink, store: store, clock: clock, signal: OutboxSignal(), telemetry: telemetry, health: SinkHealth(),
+            logger: Logger.quiet("ccrelay.tests"))
+    }
+
+    @Test("the worker keeps sending far past 64 pending batches; one poll confirms them all")
+    func sendsPastOldBatchLimit() async throws {
+        let fixture = try SinkWorkerFixture("ack-many")
+        defer { fixture.remove() }
+        let clock = ManualClock()
+        let ids = try await fixture.append(3000, for: "acking", at: clock)
+        let sink = AcknowledgingSink(.afterBatches(300))
+        let telemetry = PipelineTelemetry()
+        let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
+
+        let result = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(120), step: .seconds(1)).get()
+        #expect(result.delivered == 3000)
+        #expect(result.remaining == 0)
+        let state = sink.state.withLock { $0 }
+        #expect(state.mostPendingAtPoll == 300)
+        #expect(state.polls == 1)
+        #expect(Set(state.confirmed) == Set(ids))
+        #expect(telemetry.sink("acking").batches == 300)
+        #expect(telemetry.sink("acking").resent == 0)
+    }
+
+    @Test(
+        "a batch whose acknowledgement times out goes back to the outbox, is sent again and delivered once acknowledged"
+    )
+    func expiredBatchIsResent() async throws {
+        let fixture = try SinkWorkerFixture("ack-expire")
+        defer { fixture.remove() }
+        let clock = ManualClock()
+        let ids = try await fixture.append(25, for: "acking", at: clock)
+        let sink = AcknowledgingSink(.secondSendOnly, timeout: .seconds(30))
+        let telemetry = PipelineTelemetry()
+        let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
+
+        let result = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(300), step: .seconds(1)).get()
+        #expect(result.delivered == 25)
+        #expect(result.remaining == 0)
+        let state = sink.state.withLock { $0 }
+        #expect(state.sends == Dictionary(uniqueKeysWithValues: ids.map { ($0, 2) }))
+        #expect(state.confirmed.sorted() == ids.sorted())
+        #expect(telemetry.sink("acking").resent == 25)
+    }
+
+    @Test("failing acknowledgement polls mark acknowledgements as failing; a successful poll clears it")
+    func failingPolls() async throws {
+        let fixture = try SinkWorkerFixture("ack-failing")
+        defer { fixture.remove() }
+        let clock = ManualClock()
+        try await fixture.append(10, for: "acking", at: clock)
+        let sink = AcknowledgingSink(.failing)
+        let telemetry = PipelineTelemetry()
+        let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
+
+        let failing = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(35), step: .seconds(1)).get()
+        #expect(failing.delivered == 0)
+        #expect(failing.remaining == 10)
+        #expect(telemetry.sink("acking").consecutiveAckPollFailures >= 3)
+        #expect(telemetry.sink("acking").acknowledgementsFailing)
+        #expect(telemetry.sink("acking").lastAckPollError == "ack query answered HTTP 503")
+
+        sink.policy.withLock { $0 = .afterBatches(0) }
+        let recovered = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(35), step: .seconds(1)).get()
+        #expect(recovered.delivered == 10)
+        #expect(recovered.remaining == 0)
+        #expect(!telemetry.sink("acking").acknowledgementsFailing)
+        #expect(telemetry.sink("acking").lastAckPollError == nil)
+    }
+}
