@@ -88,7 +88,8 @@ struct SinkWorkerAcknowledgementTests {
         let telemetry = PipelineTelemetry()
         let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
 
-        let result = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(120), step: .seconds(1)).get()
+        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(120), step: .seconds(1))
+            .get()
         #expect(result.delivered == 3000)
         #expect(result.remaining == 0)
         let state = sink.state.withLock { $0 }
@@ -111,7 +112,8 @@ struct SinkWorkerAcknowledgementTests {
         let telemetry = PipelineTelemetry()
         let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
 
-        let result = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(300), step: .seconds(1)).get()
+        let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(300), step: .seconds(1))
+            .get()
         #expect(result.delivered == 25)
         #expect(result.remaining == 0)
         let state = sink.state.withLock { $0 }
@@ -130,7 +132,8 @@ struct SinkWorkerAcknowledgementTests {
         let telemetry = PipelineTelemetry()
         let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
 
-        let failing = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(35), step: .seconds(1)).get()
+        let failing = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(35), step: .seconds(1))
+            .get()
         #expect(failing.delivered == 0)
         #expect(failing.remaining == 10)
         #expect(telemetry.sink("acking").consecutiveAckPollFailures >= 3)
@@ -138,7 +141,8 @@ struct SinkWorkerAcknowledgementTests {
         #expect(telemetry.sink("acking").lastAckPollError == "ack query answered HTTP 503")
 
         sink.policy.withLock { $0 = .afterBatches(0) }
-        let recovered = try SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(35), step: .seconds(1)).get()
+        let recovered = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(35), step: .seconds(1))
+            .get()
         #expect(recovered.delivered == 10)
         #expect(recovered.remaining == 0)
         #expect(!telemetry.sink("acking").acknowledgementsFailing)
