@@ -67,10 +67,55 @@ private final class AcknowledgingSink: Sink, Sendable {
     }
 }
 
+/// An outbox that records the writes and claim leases a worker makes, passing them on.
+private final class RecordingOutbox: OutboxStore {
+    struct Calls {
+        var acknowledged: [Int] = []
+        var released: [Int] = []
+        var leases: [Duration] = []
+    }
+
+    let inner: any OutboxStore
+    let calls = Mutex(Calls())
+
+    init(_ inner: any OutboxStore) { self.inner = inner }
+
+    func claim(sink: String, maxEvents: Int, maxBytes: Int, now: WallInstant, leaseUntil: WallInstant) async throws
+        -> [OutboxEntry]
+    {
+        calls.withLock { $0.leases.append(now.duration(to: leaseUntil)) }
+        return try await inner.claim(
+            sink: sink, maxEvents: maxEvents, maxBytes: maxBytes, now: now, leaseUntil: leaseUntil)
+    }
+
+    func acknowledge(sink: String, ids: [Int64]) async throws {
+        calls.withLock { $0.acknowledged.append(ids.count) }
+        try await inner.acknowledge(sink: sink, ids: ids)
+    }
+
+    func release(sink: String, ids: [Int64]) async throws {
+        calls.withLock { $0.released.append(ids.count) }
+        try await inner.release(sink: sink, ids: ids)
+    }
+
+    func deadLetter(sink: String, entries: [OutboxEntry], reason: String, attempts: Int, now: WallInstant) async throws
+    {
+        try await inner.deadLetter(sink: sink, entries: entries, reason: reason, attempts: attempts, now: now)
+    }
+
+    func move(sink: String, ids: [Int64], toSink: String) async throws {
+        try await inner.move(sink: sink, ids: ids, toSink: toSink)
+    }
+
+    func outboxDepth(sink: String) async throws -> Int { try await inner.outboxDepth(sink: sink) }
+
+    func oldestEnqueued(sink: String) async throws -> Timestamp? { try await inner.oldestEnqueued(sink: sink) }
+}
+
 @Suite("Sink worker acknowledgements")
 struct SinkWorkerAcknowledgementTests {
     private static func worker(
-        _ sink: AcknowledgingSink, _ store: any StateStore, _ clock: ManualClock,
+        _ sink: AcknowledgingSink, _ store: any OutboxStore, _ clock: ManualClock,
         telemetry: PipelineTelemetry
     ) -> SinkWorker {
         SinkWorker(
@@ -86,7 +131,8 @@ struct SinkWorkerAcknowledgementTests {
         let ids = try await fixture.append(3000, for: "acking", at: clock)
         let sink = AcknowledgingSink(.afterBatches(300))
         let telemetry = PipelineTelemetry()
-        let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
+        let outbox = RecordingOutbox(fixture.store)
+        let worker = Self.worker(sink, outbox, clock, telemetry: telemetry)
 
         let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(120), step: .seconds(1))
             .get()
@@ -98,6 +144,8 @@ struct SinkWorkerAcknowledgementTests {
         #expect(Set(state.confirmed) == Set(ids))
         #expect(telemetry.sink("acking").batches == 300)
         #expect(telemetry.sink("acking").resent == 0)
+        // The rows of all 300 confirmed batches left the outbox in one write.
+        #expect(outbox.calls.withLock { $0.acknowledged } == [3000])
     }
 
     @Test(
@@ -110,7 +158,8 @@ struct SinkWorkerAcknowledgementTests {
         let ids = try await fixture.append(25, for: "acking", at: clock)
         let sink = AcknowledgingSink(.secondSendOnly, timeout: .seconds(30))
         let telemetry = PipelineTelemetry()
-        let worker = Self.worker(sink, fixture.store, clock, telemetry: telemetry)
+        let outbox = RecordingOutbox(fixture.store)
+        let worker = Self.worker(sink, outbox, clock, telemetry: telemetry)
 
         let result = try await SinkWorkerFixture.drain(worker, clock: clock, for: .seconds(300), step: .seconds(1))
             .get()
@@ -120,6 +169,11 @@ struct SinkWorkerAcknowledgementTests {
         #expect(state.sends == Dictionary(uniqueKeysWithValues: ids.map { ($0, 2) }))
         #expect(state.confirmed.sorted() == ids.sorted())
         #expect(telemetry.sink("acking").resent == 25)
+        let calls = outbox.calls.withLock { $0 }
+        // The three expired batches went back to the outbox in one write.
+        #expect(calls.released == [25])
+        // Claimed rows stay leased for the claim lease plus the acknowledgement timeout and one poll.
+        #expect(calls.leases.allSatisfy { $0 == .seconds(600 + 30 + 10) })
     }
 
     @Test("failing acknowledgement polls mark acknowledgements as failing; a successful poll clears it")
