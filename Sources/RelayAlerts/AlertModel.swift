@@ -10,6 +10,9 @@ public enum AlertKind: String, Sendable, Hashable, CaseIterable {
     case sourceFailing = "source_failing"
     /// The oldest row of a sink's outbox is older than `outbox_age_secs`.
     case outboxStale = "outbox_age"
+    /// A sink's acknowledgement polls failed several times in a row (its batches stay pending,
+    /// then are resent); cleared by a successful poll.
+    case acknowledgementsFailing = "acknowledgements_failing"
 }
 
 /// One thing that can be in outage: a kind of problem at one component.

@@ -44,6 +44,15 @@ struct AlertObserver: Sendable {
                 observations.append(.clear(credential))
             }
             if let observation = await outboxAge(of: sink, now: now) { observations.append(observation) }
+            let acknowledgements = AlertCondition.sink(.acknowledgementsFailing, sink)
+            if counters.acknowledgementsFailing {
+                let message =
+                    "acknowledgement polls of sink \(sink) failed \(counters.consecutiveAckPollFailures) time(s) in a row; "
+                    + "last error: \(counters.lastAckPollError ?? "none recorded")"
+                observations.append(.active(acknowledgements, message))
+            } else {
+                observations.append(.clear(acknowledgements))
+            }
         }
         for source in sources {
             let counters = telemetry.source(source)

@@ -57,7 +57,7 @@ public enum AlertPayload {
         switch kind {
         case .credentialRejected: "critical"
         case .deadLetters, .sourceFailing: "error"
-        case .outboxStale: "warning"
+        case .outboxStale, .acknowledgementsFailing: "warning"
         }
     }
 }

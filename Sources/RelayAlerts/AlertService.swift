@@ -5,7 +5,8 @@ import ServiceLifecycle
 
 /// Watches the pipeline on `evaluate_interval_secs` and tells every alert target when an outage
 /// starts and when it ends: dead letters created, a destination rejecting a sink's credential, a
-/// source failing for longer than `source_failing_secs`, an outbox older than `outbox_age_secs`.
+/// source failing for longer than `source_failing_secs`, an outbox older than `outbox_age_secs`,
+/// a sink's acknowledgement polls failing several times in a row.
 ///
 /// Deciding is the pure ``AlertStateMachine``; this service observes, feeds it, and hands each
 /// alert to one queue per target. Each target's queue is sent in order by its own child task, so

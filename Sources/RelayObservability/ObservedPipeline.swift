@@ -76,7 +76,7 @@ public enum ComponentState: String, Sendable, Equatable {
         -> ComponentState
     {
         if rejected { return .halted }
-        if counters.consecutiveFailures > 0 { return .retrying }
+        if counters.consecutiveFailures > 0 || counters.acknowledgementsFailing { return .retrying }
         return lastHour == 0 && (outboxDepth ?? 0) == 0 && counters.pendingAcks == 0 ? .idle : .ok
     }
 }

@@ -56,7 +56,11 @@ enum StatusPage {
             html += "<td class=\"num outbox-depth\">\(sink.outboxDepth.map(String.init) ?? "?")</td>"
             html += "<td class=\"num\">\(sink.oldestAge.map(HTML.age) ?? "–")</td>"
             html += number(counters.pendingAcks) + number(counters.deadLettered) + number(counters.resent)
-            let error = sink.rejection.map { "credential rejected: \($0)" } ?? counters.lastError ?? ""
+            let ackFailure =
+                counters.acknowledgementsFailing
+                ? "acknowledgements failing (\(counters.consecutiveAckPollFailures) polls in a row): "
+                    + (counters.lastAckPollError ?? "") : nil
+            let error = sink.rejection.map { "credential rejected: \($0)" } ?? ackFailure ?? counters.lastError ?? ""
             html += "<td class=\"error\">\(HTML.escape(error))</td></tr>\n"
         }
         return html + "</table>\n"

@@ -132,6 +132,21 @@ struct ObservabilityEndpointTests {
         }
     }
 
+    @Test("failing acknowledgement polls show on the sink's row until a poll succeeds")
+    func acknowledgementsFailing() async throws {
+        try await ObservabilityFixture.with { fixture in
+            let telemetry = fixture.runtime.telemetry
+            for _ in 0..<3 { telemetry.recordAckPoll(sink: "splunk", failure: "ack query answered HTTP 503") }
+            let failing = try #require(row(of: "splunk", kind: "sink", in: try await fixture.get("/").body))
+            #expect(failing.contains("acknowledgements failing (3 polls in a row): ack query answered HTTP 503"))
+            #expect(!failing.contains(">ok<"))
+            telemetry.recordAckPoll(sink: "splunk", failure: nil)
+            let recovered = try #require(row(of: "splunk", kind: "sink", in: try await fixture.get("/").body))
+            #expect(!recovered.contains("acknowledgements failing"))
+            #expect(recovered.contains(">ok<"))
+        }
+    }
+
     @Test("dead letter pages list them and show one raw event, escaped")
     func deadLetterPages() async throws {
         try await ObservabilityFixture.with { fixture in

@@ -23,6 +23,7 @@ public enum PipelineMetricName {
     public static let sinkFailedAttempts = "ccrelay_sink_failed_attempts_total"
     public static let sinkBatchLatency = "ccrelay_sink_batch_latency_seconds"
     public static let sinkPendingAcks = "ccrelay_sink_pending_acks"
+    public static let sinkAckPollFailures = "ccrelay_sink_ack_poll_failures_total"
     public static let sinkOutboxDepth = "ccrelay_sink_outbox_depth"
     public static let sinkOutboxOldestAge = "ccrelay_sink_outbox_oldest_age_seconds"
     public static let sinkCredentialRejected = "ccrelay_sink_credential_rejected"
@@ -49,6 +50,7 @@ public enum PipelineMetricName {
         sinkFailedAttempts: "Delivery attempts that failed (refusals, errors, throttling, outages).",
         sinkBatchLatency: "Seconds from a batch's claim to its delivery or acknowledgement.",
         sinkPendingAcks: "Batches sent and waiting for the destination's acknowledgement.",
+        sinkAckPollFailures: "Acknowledgement polls that failed (the destination or the network did not answer them).",
         sinkOutboxDepth: "Events waiting in the sink's outbox.",
         sinkOutboxOldestAge: "Seconds the oldest event in the sink's outbox has waited.",
         sinkCredentialRejected: "1 while the destination refuses the sink's credential, else 0.",
@@ -81,7 +83,7 @@ struct SourceMetricHandles: Sendable {
 
 /// One sink's metric handles, made once per sink name.
 struct SinkMetricHandles: Sendable {
-    let delivered, deadLettered, resent, batches, failedAttempts: Counter
+    let delivered, deadLettered, resent, batches, failedAttempts, ackPollFailures: Counter
     let pendingAcks: Gauge
     let latency: Metrics.Timer
 
@@ -93,6 +95,7 @@ struct SinkMetricHandles: Sendable {
         resent = counter(PipelineMetricName.sinkEventsResent)
         batches = counter(PipelineMetricName.sinkBatches)
         failedAttempts = counter(PipelineMetricName.sinkFailedAttempts)
+        ackPollFailures = counter(PipelineMetricName.sinkAckPollFailures)
         pendingAcks = Gauge(label: PipelineMetricName.sinkPendingAcks, dimensions: labels, factory: factory)
         latency = Metrics.Timer(label: PipelineMetricName.sinkBatchLatency, dimensions: labels, factory: factory)
     }

@@ -48,8 +48,19 @@ public struct SinkCounters: Sendable, Equatable {
     public var resent = 0
     /// Batches currently awaiting acknowledgement.
     public var pendingAcks = 0
+    /// Acknowledgement polls that failed in a row (0 after one succeeds).
+    public var consecutiveAckPollFailures = 0
+    /// Why the last acknowledgement poll failed, while they fail.
+    public var lastAckPollError: String?
     public var lastError: String?
     public init() {}
+
+    /// Failed acknowledgement polls in a row from which acknowledgements count as failing
+    /// (the `acknowledgements_failing` alert, the status page).
+    public static let ackPollFailuresToReport = 3
+
+    /// True while acknowledgement polls keep failing (``ackPollFailuresToReport`` or more in a row).
+    public var acknowledgementsFailing: Bool { consecutiveAckPollFailures >= Self.ackPollFailuresToReport }
 }
 
 /// The pipeline's counters in one place: every component reports here, and the demo's progress
@@ -190,16 +201,18 @@ public final class PipelineTelemetry: Sendable {
         }
     }
 
-    /// Records delivered (acknowledged) events. With `ids` and `at`, the batch's latency from its
-    /// earliest claim (``recordClaim(sink:ids:at:)``) to `at` goes into the latency histogram.
-    public func recordDelivery(sink: String, delivered: Int, ids: [Int64] = [], at: WallInstant? = nil) {
+    /// Records delivered (acknowledged) events of `batches` batches. With `ids` and `at`, the
+    /// latency from the earliest claim (``recordClaim(sink:ids:at:)``) to `at` goes into the latency histogram.
+    public func recordDelivery(
+        sink: String, delivered: Int, batches: Int = 1, ids: [Int64] = [], at: WallInstant? = nil
+    ) {
         state.withLock { state in
             state.sinks[sink, default: SinkCounters()].delivered += delivered
-            state.sinks[sink, default: SinkCounters()].batches += 1
+            state.sinks[sink, default: SinkCounters()].batches += batches
             state.sinks[sink, default: SinkCounters()].consecutiveFailures = 0
             let metrics = sinkMetrics(&state, sink)
             metrics.delivered.increment(by: delivered)
-            metrics.batches.increment()
+            metrics.batches.increment(by: batches)
             var claimedAt: WallInstant?
             for id in ids {
                 guard let claimed = state.claims[sink]?.removeValue(forKey: id) else { continue }
@@ -243,6 +256,21 @@ public final class PipelineTelemetry: Sendable {
             let total = state.pendingAcksByWorker[sink, default: [:]].values.reduce(0, +)
             state.sinks[sink, default: SinkCounters()].pendingAcks = total
             sinkMetrics(&state, sink).pendingAcks.record(total)
+        }
+    }
+
+    /// Records the outcome of one acknowledgement poll: `failure` is its reason, `nil` when it
+    /// succeeded (which ends a run of failures).
+    public func recordAckPoll(sink: String, failure: String?) {
+        state.withLock { state in
+            if let failure {
+                state.sinks[sink, default: SinkCounters()].consecutiveAckPollFailures += 1
+                state.sinks[sink, default: SinkCounters()].lastAckPollError = failure
+                sinkMetrics(&state, sink).ackPollFailures.increment()
+            } else {
+                state.sinks[sink, default: SinkCounters()].consecutiveAckPollFailures = 0
+                state.sinks[sink, default: SinkCounters()].lastAckPollError = nil
+            }
         }
     }
 

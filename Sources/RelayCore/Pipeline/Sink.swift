@@ -58,13 +58,26 @@ public struct AcknowledgementConfiguration: Sendable, Equatable {
     public var pollInterval: Duration
     /// How long a batch may wait for its acknowledgement before it is resent. Default 300 s.
     public var timeout: Duration
-    /// Most batches awaiting acknowledgement at once; beyond it the worker stops sending (backpressure). Default 64.
-    public var maxPending: Int
+    /// Most events awaiting acknowledgement at once per worker; beyond it the worker stops sending
+    /// (backpressure). Default 3,000,000 (about 60 s of a tenant sending 50,000 events/s).
+    public var maxPendingEvents: Int
+    /// Most batches awaiting acknowledgement at once per worker, when set (`max_pending_acks`, for a
+    /// destination that limits its pending acknowledgements per channel). Default: no limit.
+    public var maxPendingBatches: Int?
 
-    public init(pollInterval: Duration = .seconds(10), timeout: Duration = .seconds(300), maxPending: Int = 64) {
+    public init(
+        pollInterval: Duration = .seconds(10), timeout: Duration = .seconds(300), maxPendingEvents: Int = 3_000_000,
+        maxPendingBatches: Int? = nil
+    ) {
         self.pollInterval = pollInterval
         self.timeout = timeout
-        self.maxPending = maxPending
+        self.maxPendingEvents = maxPendingEvents
+        self.maxPendingBatches = maxPendingBatches
+    }
+
+    /// True when `tracker` holds as much as this configuration allows: the worker stops sending.
+    public func isFull(_ tracker: AckTracker) -> Bool {
+        tracker.isFull(maxEvents: maxPendingEvents) || maxPendingBatches.map { tracker.count >= $0 } == true
     }
 }
 

@@ -1,54 +1,69 @@
 import Logging
 
 extension SinkWorker {
-    /// Asks the destination about every pending batch: confirmed batches leave the outbox; batches
-    /// waiting longer than the timeout are resent (counted as possible duplicates).
-    func pollAcknowledgements(
-        _ tracker: inout AckTracker, _ ack: AcknowledgementConfiguration, deadline: WallInstant?
-    ) async throws -> Tally {
+    /// How long claimed rows stay reserved. For a sink with acknowledgement, the configured lease
+    /// (a full retry cycle) plus the acknowledgement timeout and one poll: rows awaiting their
+    /// acknowledgement stay claimed and no other worker takes them before they are confirmed or,
+    /// once timed out, given back.
+    var claimLease: Duration {
+        guard let ack = sink.acknowledgement else { return configuration.lease }
+        return configuration.lease + ack.timeout + ack.pollInterval
+    }
+
+    /// Asks the destination about every pending batch in one query: the rows of every confirmed
+    /// batch leave the outbox in one write; batches waiting longer than the timeout are given back
+    /// to the outbox in one write, to be claimed and sent again (counted as possible duplicates).
+    func pollAcknowledgements(_ tracker: inout AckTracker, _ ack: AcknowledgementConfiguration) async throws -> Tally {
         var tally = Tally()
         switch await sink.confirm(tracker.tokens) {
         case .confirmed(let tokens):
-            for entries in tracker.confirm(tokens) {
-                try await acknowledge(entries)
-                tally.delivered += entries.count
-            }
+            telemetry.recordAckPoll(sink: sink.name, failure: nil)
+            tally.delivered += try await remove(tracker.confirm(tokens))
         case .acknowledgementDisabled:
+            telemetry.recordAckPoll(sink: sink.name, failure: nil)
             if !tracker.acknowledgementDisabledNoticed {
                 tracker.acknowledgementDisabledNoticed = true
                 logger.notice("Destination does not acknowledge for this token; an accepted batch counts as delivered")
             }
-            for entries in tracker.removeAll() {
-                try await acknowledge(entries)
-                tally.delivered += entries.count
-            }
+            tally.delivered += try await remove(tracker.removeAll())
         case .failed(let reason):
+            telemetry.recordAckPoll(sink: sink.name, failure: reason)
             logger.warning(
                 "Acknowledgement poll failed; batches stay pending", metadata: ["ccrelay.error": "\(reason)"])
         }
-        for entries in tracker.expire(now: clock.now, timeout: ack.timeout) {
-            telemetry.recordResend(sink: sink.name, events: entries.count)
+        let expired = tracker.expire(now: clock.now, timeout: ack.timeout)
+        if !expired.isEmpty {
+            let ids = expired.allIDs
+            try await persistFate("release", events: ids.count) { try await store.release(sink: sink.name, ids: ids) }
+            telemetry.recordResend(sink: sink.name, events: ids.count)
             logger.warning(
-                "Acknowledgement timed out; resending the batch (the destination may see it twice, with the same event_id)",
-                metadata: ["ccrelay.events": "\(entries.count)"])
-            tally += try await deliver(entries, deadline: deadline, tracker: &tracker)
+                "Acknowledgement timed out; the events go back to the outbox to be sent again (the destination may see them twice, with the same event_id)",
+                metadata: ["ccrelay.events": "\(ids.count)", "ccrelay.batches": "\(expired.count)"])
+            signal.notify(sinks: [sink.name])
         }
         telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: tracker.count)
         return tally
     }
 
+    /// Removes the rows of confirmed batches in one write; returns how many events they held.
+    private func remove(_ batches: [AckTracker.Batch]) async throws -> Int {
+        guard !batches.isEmpty else { return 0 }
+        let ids = batches.allIDs
+        try await acknowledge(ids: ids, batches: batches.count)
+        return ids.count
+    }
+
     /// At shutdown or the end of a drain: one last poll for what is pending, then the rows still
-    /// unconfirmed go back to the outbox to be sent again later.
+    /// unconfirmed go back to the outbox (in one write) to be sent again later.
     func finishAcknowledgements(_ tracker: inout AckTracker) async throws {
         guard !tracker.isEmpty else { return }
         if let ack = sink.acknowledgement {
             var unbounded = ack
             unbounded.timeout = .seconds(365 * 86_400)
-            _ = try await pollAcknowledgements(&tracker, unbounded, deadline: clock.now)
+            _ = try await pollAcknowledgements(&tracker, unbounded)
         }
-        for entries in tracker.removeAll() {
-            try await store.release(sink: sink.name, ids: entries.map(\.id))
-        }
+        let unconfirmed = tracker.removeAll().allIDs
+        if !unconfirmed.isEmpty { try await store.release(sink: sink.name, ids: unconfirmed) }
         telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: 0)
     }
 }

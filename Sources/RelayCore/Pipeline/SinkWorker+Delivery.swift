@@ -125,9 +125,13 @@ extension SinkWorker {
     /// Removes delivered rows from the outbox (retried as ``persistFate(_:events:_:)`` describes,
     /// so a failed removal does not make the rows go out again).
     func acknowledge(_ entries: [OutboxEntry]) async throws {
-        let ids = entries.map(\.id)
+        try await acknowledge(ids: entries.map(\.id))
+    }
+
+    /// Removes the delivered rows `ids` (of `batches` batches) from the outbox in one write (one transaction).
+    func acknowledge(ids: [Int64], batches: Int = 1) async throws {
         try await persistFate("removal", events: ids.count) { try await store.acknowledge(sink: sink.name, ids: ids) }
-        telemetry.recordDelivery(sink: sink.name, delivered: ids.count, ids: ids, at: clock.now)
+        telemetry.recordDelivery(sink: sink.name, delivered: ids.count, batches: batches, ids: ids, at: clock.now)
         if health.markAccepted(sink.name) {
             logger.notice("Destination accepts the sink's credential again; halted intake resumes")
         }
@@ -138,7 +142,7 @@ extension SinkWorker {
     /// unreachable) is retried with backoff, so the rows are neither left claimed until the lease
     /// ends nor sent again. Retries stop at shutdown or after one claim lease (by then another
     /// worker may claim the rows); the store's error is then thrown and the rows go out once more.
-    private func persistFate(_ fate: String, events: Int, _ write: () async throws -> Void) async throws {
+    func persistFate(_ fate: String, events: Int, _ write: () async throws -> Void) async throws {
         let giveUpAt = clock.now.advanced(by: configuration.lease)
         var failures = 0
         while true {

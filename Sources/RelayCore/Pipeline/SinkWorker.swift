@@ -11,7 +11,7 @@ public struct SinkWorker: Service {
     /// How the worker waits and leases. Defaults suit production; tests shorten them.
     public struct Configuration: Sendable {
         /// How long claimed rows stay reserved for this worker. Default 10 min (longer than a full
-        /// retry cycle and than an acknowledgement timeout).
+        /// retry cycle); a sink with acknowledgement adds its acknowledgement timeout and poll interval.
         public var lease: Duration = .seconds(600)
         /// Longest idle wait before looking at the outbox again without a notification (rows written
         /// by another process). Default 1 s.
@@ -69,12 +69,12 @@ public struct SinkWorker: Service {
                 if let ack = sink.acknowledgement, !tracker.isEmpty {
                     let pollAt = nextPoll ?? clock.now.advanced(by: ack.pollInterval)
                     if clock.now >= pollAt {
-                        _ = try await pollAcknowledgements(&tracker, ack, deadline: nil)
+                        _ = try await pollAcknowledgements(&tracker, ack)
                         nextPoll = tracker.isEmpty ? nil : clock.now.advanced(by: ack.pollInterval)
                         continue
                     }
                     nextPoll = pollAt
-                    if tracker.count >= ack.maxPending {
+                    if ack.isFull(tracker) {
                         await waitForWork(until: pollAt)
                         continue
                     }
@@ -126,24 +126,24 @@ public struct SinkWorker: Service {
         var tracker = AckTracker()
         var tally = Tally()
         while clock.now < deadline, !Task.isCancelled {
-            if let ack = sink.acknowledgement, tracker.count >= ack.maxPending {
+            if let ack = sink.acknowledgement, ack.isFull(tracker) {
                 guard await sleep(until: min(clock.now.advanced(by: ack.pollInterval), deadline)) else { break }
-                tally += try await pollAcknowledgements(&tracker, ack, deadline: deadline)
+                tally += try await pollAcknowledgements(&tracker, ack)
                 continue
             }
             let entries = try await claimBatch(waitForFill: false)
-            if entries.isEmpty { break }
+            if entries.isEmpty {
+                // Batches awaiting acknowledgement: poll (a timed-out one comes back to be claimed).
+                guard let ack = sink.acknowledgement, !tracker.isEmpty else { break }
+                guard await sleep(until: min(clock.now.advanced(by: ack.pollInterval), deadline)) else { break }
+                tally += try await pollAcknowledgements(&tracker, ack)
+                continue
+            }
             let delivery = try await deliver(entries, deadline: deadline, tracker: &tracker)
             tally += delivery
             // A batch given back cannot be retried before the deadline (the destination is down or
             // the sink's gate stays closed past it): claiming it again would only spin.
             if delivery.givenBack > 0 { break }
-        }
-        if let ack = sink.acknowledgement {
-            while !tracker.isEmpty, clock.now < deadline, !Task.isCancelled {
-                guard await sleep(until: min(clock.now.advanced(by: ack.pollInterval), deadline)) else { break }
-                tally += try await pollAcknowledgements(&tracker, ack, deadline: deadline)
-            }
         }
         try await finishAcknowledgements(&tracker)
         return DrainResult(
@@ -187,7 +187,7 @@ public struct SinkWorker: Service {
             maxEvents: maxEvents,
             maxBytes: max(maxBytes, 1),
             now: now,
-            leaseUntil: now.advanced(by: configuration.lease)
+            leaseUntil: now.advanced(by: claimLease)
         )
         telemetry.recordClaim(sink: sink.name, ids: entries.map(\.id), at: now)
         return entries

@@ -9,7 +9,7 @@ extension SplunkHECSinkConfiguration: SinkComponent {
     static let keys: Set<String> = [
         "type", "endpoint", "endpoints", "token", "index", "sourcetype", "source", "host", "compression",
         "request_timeout_secs", "batch", "retry", "ack_poll_interval_secs", "ack_timeout_secs", "max_pending_acks",
-        "endpoint_cooldown_secs",
+        "max_pending_ack_events", "endpoint_cooldown_secs",
     ]
 
     public static func read(name: String, _ node: ConfigNode) -> SplunkHECSinkConfiguration? {
@@ -34,7 +34,11 @@ extension SplunkHECSinkConfiguration: SinkComponent {
             pollInterval: node.seconds(
                 "ack_poll_interval_secs", default: defaults.acknowledgement.pollInterval, range: 0.1...3600),
             timeout: node.seconds("ack_timeout_secs", default: defaults.acknowledgement.timeout, range: 1...86_400),
-            maxPending: node.int("max_pending_acks", default: defaults.acknowledgement.maxPending, range: 1...10_000)
+            maxPendingEvents: node.int(
+                "max_pending_ack_events", default: defaults.acknowledgement.maxPendingEvents, range: 1...100_000_000),
+            maxPendingBatches: node.optional("max_pending_acks").map { _ in
+                node.int("max_pending_acks", default: 1, range: 1...1_000_000)
+            }
         )
         let configuration = SplunkHECSinkConfiguration(
             name: name,
