@@ -191,13 +191,12 @@ public final class PipelineTelemetry: Sendable {
     /// Records that a sink's worker claimed outbox rows at `at` (the start of their batch latency).
     public func recordClaim(sink: String, ids: [Int64], at: WallInstant) {
         state.withLock { state in
-            var claims = state.claims[sink] ?? [:]
-            if claims.count + ids.count > Self.maxTrackedClaims {
+            if let claims = state.claims[sink], claims.count + ids.count > Self.maxTrackedClaims {
                 let keep = claims.sorted { $0.value > $1.value }.prefix(Self.maxTrackedClaims / 2)
-                claims = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+                state.claims[sink] = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
             }
-            for id in ids where claims[id] == nil { claims[id] = at }
-            state.claims[sink] = claims
+            // Mutated in place: a copy taken out and written back would copy every tracked claim.
+            state.claims[sink, default: [:]].merge(ids.lazy.map { ($0, at) }) { earlier, _ in earlier }
         }
     }
 
