@@ -69,7 +69,7 @@ public struct SplunkSinkInput: Sendable, Equatable {
     public var index: String
     /// Default `ccas:auditlog`.
     public var sourcetype: String
-    /// Fixed `source`, when the sink sets one. Default `nil` (`genesys:admin`, `cxone:admin`).
+    /// Fixed `source`, when the sink sets one. Default `nil` (`<platform>:<source_kind>`: `genesys:audit`, ...).
     public var source: String?
     /// Indexer acknowledgement on the token (`useACK`). Default `true`: the sink waits for acks.
     public var useACK: Bool

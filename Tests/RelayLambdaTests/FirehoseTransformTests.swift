@@ -58,7 +58,7 @@ import Testing
         let envelope = try JSONParser.parse(try #require(answers["ok"]?.data))
         #expect(envelope["index"]?.stringValue == "ccas")
         #expect(envelope["sourcetype"]?.stringValue == "genesys:audit")
-        #expect(envelope["source"]?.stringValue == "genesys:admin")
+        #expect(envelope["source"]?.stringValue == "genesys:audit")
         #expect(envelope["time"]?.doubleValue == 1_624_633_912.0)
         let eventID = try #require(envelope["fields"]?["event_id"]?.stringValue)
         #expect(envelope["event"]?["event_id"]?.stringValue == eventID)

@@ -24,7 +24,7 @@ struct CXoneDeliveryTests {
             #expect(events.count == 150)
             #expect(Set(harness.indexedEventIDs).count == 150)
             for event in events {
-                #expect(event.source == "cxone:admin")
+                #expect(event.source == "cxone:audit")
                 #expect(event.event["platform"] == "cxone")
                 #expect(event.event["source_kind"] == "audit")
                 #expect(event.event["timestamp"]?.stringValue?.hasSuffix("Z") == true)

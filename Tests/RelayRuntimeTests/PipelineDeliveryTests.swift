@@ -45,7 +45,7 @@ struct PipelineDeliveryTests {
             for event in events {
                 #expect(event.index == "ccas")
                 #expect(event.sourcetype == "ccas:auditlog")
-                #expect(event.source == "genesys:admin")
+                #expect(event.source == "genesys:audit")
                 #expect(event.event["platform"] == "genesys")
                 #expect(event.event["source_kind"] == "audit")
                 #expect(event.fields["event_id"] == event.event["event_id"])

@@ -1,5 +1,6 @@
 import RelayCore
 import RelaySinks
+import RelayTesting
 import Testing
 
 @Suite("SplunkHECEncoder")
@@ -27,7 +28,7 @@ struct SplunkHECEncoderTests {
         #expect(envelope["host"] == "relay-01")
         #expect(envelope["sourcetype"] == "ccas:auditlog")
         #expect(envelope["index"] == "ccas")
-        #expect(envelope["source"] == "genesys:admin")
+        #expect(envelope["source"] == "genesys:audit")
         #expect(envelope["fields"] == .object(JSONObject(["event_id": .string(entry.eventID)])))
         #expect(envelope["event"] == (try JSONParser.parse(entry.payload)))
     }
@@ -63,18 +64,47 @@ struct SplunkHECEncoderTests {
         #expect(((envelope["time"]?.doubleValue ?? .nan) * 1000).rounded() == Double(ms))
     }
 
-    @Test("source defaults to <platform>:admin per event; a configured source overrides it")
+    @Test("source defaults to <platform>:<source_kind> per event; a configured source overrides it")
     func source() throws {
-        let entries = [Fixtures.entry(1, platform: .genesys), Fixtures.entry(2, platform: .cxone)]
+        func entry(_ number: Int, platform: Platform, kind: String) -> OutboxEntry {
+            var event = SampleEvents.event(number, platform: platform)
+            event.sourceKind = kind
+            // An attribute named like the member comes after it and does not count.
+            event.attributes = JSONObject(["source_kind": "nested"])
+            var entry = Fixtures.entry(number, platform: platform)
+            entry.payload = event.encoded()
+            return entry
+        }
+        let entries = [
+            entry(1, platform: .genesys, kind: "audit"), entry(2, platform: .genesys, kind: "conversation"),
+            entry(3, platform: .genesys, kind: "edge_metrics"), entry(4, platform: .cxone, kind: "audit"),
+        ]
         let defaulted = try JSONParser.parseConcatenated(
             SplunkHECEncoder(configuration: Fixtures.configuration()).encode(entries)
         )
-        #expect(defaulted.map { $0["source"] } == ["genesys:admin", "cxone:admin"])
+        #expect(
+            defaulted.map { $0["source"] }
+                == ["genesys:audit", "genesys:conversation", "genesys:edge_metrics", "cxone:audit"])
 
         let fixed = try JSONParser.parseConcatenated(
             SplunkHECEncoder(configuration: Fixtures.configuration(source: "ccrelay")).encode(entries)
         )
-        #expect(fixed.map { $0["source"] } == ["ccrelay", "ccrelay"])
+        #expect(fixed.map { $0["source"] } == ["ccrelay", "ccrelay", "ccrelay", "ccrelay"])
+    }
+
+    @Test(
+        "a payload without a plain top-level source_kind gets <platform>:unknown",
+        arguments: [
+            #"{"event_id":"e"}"#, #"{"event_id":"e","source_kind":"a b"}"#, #"{"event_id":"e","source_kind":""}"#,
+            #"{"event_id":"e","source_kind":"audit"#, #"{"event_id":"e\"source_kind\":\"x"}"#, "not json",
+        ]
+    )
+    func sourceWithoutKind(_ payload: String) throws {
+        var entry = Fixtures.entry(1, platform: .cxone)
+        entry.payload = Array(payload.utf8)
+        let body = SplunkHECEncoder(configuration: Fixtures.configuration()).encode([entry])
+        let prefix = #","source":"cxone:unknown","fields""#
+        #expect(String(decoding: body, as: UTF8.self).contains(prefix))
     }
 
     @Test("without index or host they are left out, so HEC uses the token's defaults")

@@ -44,7 +44,7 @@ struct SplunkHECSinkTests {
                 #expect(event.index == "ccas")
                 #expect(event.host == "relay-01")
                 #expect(event.sourcetype == "ccas:auditlog")
-                #expect(event.source == "\(entry.platform.rawValue):admin")
+                #expect(event.source == "\(entry.platform.rawValue):audit")
                 #expect(event.time == .number(JSONNumber(uncheckedLiteral: entry.timestamp.epochSecondsLiteral)))
                 #expect(event.fields == JSONObject(["event_id": .string(entry.eventID)]))
                 #expect(event.event == (try JSONParser.parse(entry.payload)))

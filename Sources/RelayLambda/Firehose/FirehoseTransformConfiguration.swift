@@ -16,7 +16,7 @@ public struct FirehoseTransformConfiguration: Sendable {
         case event
     }
 
-    /// Default `.splunk` with sourcetype `ccas:auditlog`, source `<platform>:admin`, the token's index.
+    /// Default `.splunk` with sourcetype `ccas:auditlog`, source `<platform>:<source_kind>`, the token's index.
     public var output: Output
     /// Records whose normalized events all match this EventBridge pattern are answered `Dropped`
     /// (events that match inside a record of several are left out). Default none.
@@ -41,7 +41,7 @@ public struct FirehoseTransformConfiguration: Sendable {
     }
 
     /// Splunk envelope settings (the HEC sink's own defaults: sourcetype `ccas:auditlog`, source
-    /// `<platform>:admin`, no index or host, so the token's defaults apply).
+    /// `<platform>:<source_kind>`, no index or host, so the token's defaults apply).
     public static func splunkEnvelope(
         index: String? = nil, sourcetype: String = "ccas:auditlog", source: String? = nil, host: String? = nil
     ) -> SplunkHECSinkConfiguration {

@@ -13,7 +13,7 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
     public var index: String?
     /// Default `ccas:auditlog`.
     public var sourcetype: String
-    /// `source` field; `nil` means `<platform>:admin` per event (`genesys:admin`, `cxone:admin`).
+    /// `source` field; `nil` means `<platform>:<source_kind>` per event (`genesys:audit`, `cxone:audit`).
     public var source: String?
     /// `host` field; `nil` leaves it to Splunk (the sender's address).
     public var host: String?
