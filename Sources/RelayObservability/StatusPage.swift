@@ -46,7 +46,7 @@ enum StatusPage {
         guard !sinks.isEmpty else { return html + "<p class=\"muted\">No sinks configured.</p>\n" }
         html += "<table id=\"sinks\"><tr><th>Sink</th><th>State</th><th>Events per minute (last hour)</th>"
         html += "<th>Delivered</th><th>Outbox depth</th><th>Oldest waiting</th><th>Pending acks</th>"
-        html += "<th>Dead-lettered</th><th>Resent</th><th>Last error</th></tr>\n"
+        html += "<th>Dead-lettered</th><th>Resent</th><th>Concurrency limit</th><th>Last error</th></tr>\n"
         for sink in sinks {
             let counters = sink.counters
             html += "<tr data-sink=\"\(HTML.escape(sink.name))\"><td><b>\(HTML.escape(sink.name))</b></td>"
@@ -56,6 +56,7 @@ enum StatusPage {
             html += "<td class=\"num outbox-depth\">\(sink.outboxDepth.map(String.init) ?? "?")</td>"
             html += "<td class=\"num\">\(sink.oldestAge.map(HTML.age) ?? "–")</td>"
             html += number(counters.pendingAcks) + number(counters.deadLettered) + number(counters.resent)
+            html += "<td class=\"num concurrency-limit\">\(counters.concurrencyLimit.map(String.init) ?? "–")</td>"
             let ackFailure =
                 counters.acknowledgementsFailing
                 ? "acknowledgements failing (\(counters.consecutiveAckPollFailures) polls in a row): "

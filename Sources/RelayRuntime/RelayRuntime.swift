@@ -136,10 +136,12 @@ public struct RelayRuntime: Sendable {
         }
     }
 
-    private func worker(for sink: any Sink, index: Int = 0, gate: SinkGate? = nil) -> SinkWorker {
+    private func worker(
+        for sink: any Sink, index: Int = 0, gate: SinkGate? = nil, limiter: ConcurrencyLimiter? = nil
+    ) -> SinkWorker {
         SinkWorker(
             sink: sink, store: store, clock: clock, signal: signal, telemetry: telemetry, health: health,
-            configuration: workerConfiguration, index: index, gate: gate, logger: logger
+            configuration: workerConfiguration, index: index, gate: gate, limiter: limiter, logger: logger
         )
     }
 
@@ -160,7 +162,8 @@ public struct RelayRuntime: Sendable {
         var services: [any Service] = [store]
         services += sinks.flatMap { sink in
             let gate = SinkGate(recheck: sink.retry.initialBackoff)
-            return (0..<max(1, sink.batch.concurrency)).map { worker(for: sink, index: $0, gate: gate) }
+            let limiter = ConcurrencyLimiter(batch: sink.batch, recheck: sink.retry.initialBackoff)
+            return (0..<sink.batch.workers).map { worker(for: sink, index: $0, gate: gate, limiter: limiter) }
         }
         if configuration.secrets.hasRotatingSecrets {
             services.append(SecretRefreshService(provider: configuration.secrets, clock: clock))

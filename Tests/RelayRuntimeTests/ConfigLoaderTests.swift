@@ -66,7 +66,9 @@ struct ConfigLoaderTests {
         #expect(sink.gzip)
     }
 
-    @Test("batch.concurrency sets how many workers deliver a sink's outbox; local files keep one, in order")
+    @Test(
+        "batch.concurrency pins the requests in flight; left out, HTTP sinks adapt up to max_concurrency; local files keep one, in order"
+    )
     func sinkConcurrency() throws {
         let scratch = try ScratchDirectory("concurrency")
         defer { scratch.remove() }
@@ -79,13 +81,37 @@ struct ConfigLoaderTests {
             sinks:
               busy: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t, batch: {concurrency: 3}}
               usual: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t}
+              capped: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t, batch: {concurrency: adaptive, max_concurrency: 5}}
               local: {type: file, path: \(directory.path)/events.ndjson}
             """
         let configuration = try ConfigLoader(interpolation: environment).load(yaml: yaml)
-        #expect(configuration.sinks.compactMap { ($0 as? SplunkHECSinkConfiguration)?.batch.concurrency } == [3, 2])
-        #expect(configuration.sinks.compactMap { ($0 as? FileSinkConfiguration)?.batch.concurrency } == [1])
+        let hec = configuration.sinks.compactMap { ($0 as? SplunkHECSinkConfiguration)?.batch }
+        #expect(hec.map(\.isAdaptive) == [false, true, true])
+        #expect(hec.map(\.workers) == [3, 32, 5])
+        let file = configuration.sinks.compactMap { ($0 as? FileSinkConfiguration)?.batch }
+        #expect(file.map(\.isAdaptive) == [false])
+        #expect(file.map(\.workers) == [1])
         let runtime = try RelayRuntime(configuration: configuration, logger: PipelineHarness.logger)
-        #expect(runtime.services().filter { $0 is SinkWorker }.count == 6)
+        #expect(runtime.services().filter { $0 is SinkWorker }.count == 3 + 32 + 5 + 1)
+    }
+
+    @Test(
+        "batch.concurrency must be adaptive or 1...1024, batch.max_concurrency 1...1024",
+        arguments: [
+            ("{concurrency: adaptiv}", "sinks.s.batch.concurrency", "expected \"adaptive\" or a number"),
+            ("{concurrency: 0}", "sinks.s.batch.concurrency", "out of range 1...1024"),
+            ("{max_concurrency: 2000}", "sinks.s.batch.max_concurrency", "out of range 1...1024"),
+        ])
+    func concurrencyProblems(batch: String, path: String, message: String) throws {
+        let yaml = """
+            allow_inline_secrets: true
+            sinks:
+              s: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t, batch: \(batch)}
+            """
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader(interpolation: environment).load(yaml: yaml) }
+        let problem = error?.problems.first { $0.path == path }
+        #expect(problem != nil, "\(error?.description ?? "")")
+        #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
     }
 
     @Test("every problem is reported at once with its YAML path")

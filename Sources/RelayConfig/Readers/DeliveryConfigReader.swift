@@ -2,17 +2,31 @@ import RelayCore
 
 /// Reads the `batch:` and `retry:` blocks every sink shares.
 public enum DeliveryConfigReader {
+    /// `concurrency` is `adaptive` or a fixed number of requests in flight (1...1024), which pins
+    /// it; left out, the sink's default holds (adaptive for HTTP sinks). `max_concurrency`
+    /// (1...1024, default 32) bounds the adaptive limit.
     public static func batch(_ node: ConfigNode?, default defaults: BatchConfiguration = BatchConfiguration())
         -> BatchConfiguration
     {
         guard let node, node.mapping() != nil else { return defaults }
-        node.rejectUnknownKeys(allowed: ["max_events", "max_bytes", "timeout_secs", "concurrency"])
-        return BatchConfiguration(
+        node.rejectUnknownKeys(allowed: ["max_events", "max_bytes", "timeout_secs", "concurrency", "max_concurrency"])
+        var batch = BatchConfiguration(
             maxEvents: node.int("max_events", default: defaults.maxEvents, range: 1...100_000),
             maxBytes: node.int("max_bytes", default: defaults.maxBytes, range: 1_024...(512 << 20)),
             timeout: node.seconds("timeout_secs", default: defaults.timeout, range: 0...3600),
-            concurrency: node.int("concurrency", default: defaults.concurrency, range: 1...16)
+            concurrency: defaults.isAdaptive ? nil : defaults.concurrency,
+            maxConcurrency: node.int("max_concurrency", default: defaults.maxConcurrency, range: 1...1024)
         )
+        guard let value = node.optional("concurrency") else { return batch }
+        let text = value.stringValue()
+        if text == "adaptive" {
+            (batch.isAdaptive, batch.concurrency) = (true, 1)
+        } else if let text, Int(text) != nil {
+            (batch.isAdaptive, batch.concurrency) = (false, node.int("concurrency", default: 1, range: 1...1024))
+        } else {
+            value.problem("expected \"adaptive\" or a number of requests in flight, found \"\(value.writtenText)\"")
+        }
+        return batch
     }
 
     public static func retry(_ node: ConfigNode?, default defaults: RetryPolicy = RetryPolicy()) -> RetryPolicy {

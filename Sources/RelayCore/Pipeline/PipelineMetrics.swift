@@ -24,6 +24,8 @@ public enum PipelineMetricName {
     public static let sinkBatchLatency = "ccrelay_sink_batch_latency_seconds"
     public static let sinkPendingAcks = "ccrelay_sink_pending_acks"
     public static let sinkAckPollFailures = "ccrelay_sink_ack_poll_failures_total"
+    /// Gauge: requests a sink may have in flight at once (adaptive concurrency).
+    public static let sinkConcurrencyLimit = "ccrelay_sink_concurrency_limit"
     public static let sinkOutboxDepth = "ccrelay_sink_outbox_depth"
     public static let sinkOutboxOldestAge = "ccrelay_sink_outbox_oldest_age_seconds"
     public static let sinkCredentialRejected = "ccrelay_sink_credential_rejected"
@@ -51,6 +53,7 @@ public enum PipelineMetricName {
         sinkBatchLatency: "Seconds from a batch's claim to its delivery or acknowledgement.",
         sinkPendingAcks: "Batches sent and waiting for the destination's acknowledgement.",
         sinkAckPollFailures: "Acknowledgement polls that failed (the destination or the network did not answer them).",
+        sinkConcurrencyLimit: "Requests the sink may have in flight at once (adaptive concurrency).",
         sinkOutboxDepth: "Events waiting in the sink's outbox.",
         sinkOutboxOldestAge: "Seconds the oldest event in the sink's outbox has waited.",
         sinkCredentialRejected: "1 while the destination refuses the sink's credential, else 0.",
@@ -84,7 +87,7 @@ struct SourceMetricHandles: Sendable {
 /// One sink's metric handles, made once per sink name.
 struct SinkMetricHandles: Sendable {
     let delivered, deadLettered, resent, batches, failedAttempts, ackPollFailures: Counter
-    let pendingAcks: Gauge
+    let pendingAcks, concurrencyLimit: Gauge
     let latency: Metrics.Timer
 
     init(sink: String, factory: any MetricsFactory) {
@@ -97,6 +100,7 @@ struct SinkMetricHandles: Sendable {
         failedAttempts = counter(PipelineMetricName.sinkFailedAttempts)
         ackPollFailures = counter(PipelineMetricName.sinkAckPollFailures)
         pendingAcks = Gauge(label: PipelineMetricName.sinkPendingAcks, dimensions: labels, factory: factory)
+        concurrencyLimit = Gauge(label: PipelineMetricName.sinkConcurrencyLimit, dimensions: labels, factory: factory)
         latency = Metrics.Timer(label: PipelineMetricName.sinkBatchLatency, dimensions: labels, factory: factory)
     }
 }

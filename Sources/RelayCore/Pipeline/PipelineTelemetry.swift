@@ -52,6 +52,8 @@ public struct SinkCounters: Sendable, Equatable {
     public var consecutiveAckPollFailures = 0
     /// Why the last acknowledgement poll failed, while they fail.
     public var lastAckPollError: String?
+    /// Most requests in flight at once now (adaptive concurrency); nil before the first request.
+    public var concurrencyLimit: Int?
     public var lastError: String?
     public init() {}
 
@@ -249,6 +251,15 @@ public final class PipelineTelemetry: Sendable {
     }
 
     /// Batches awaiting acknowledgement at one of a sink's workers; the sink's figure is their sum.
+    /// The sink's concurrency limit after a request.
+    public func recordConcurrencyLimit(sink: String, limit: Int) {
+        state.withLock { state in
+            guard state.sinks[sink]?.concurrencyLimit != limit else { return }
+            state.sinks[sink, default: SinkCounters()].concurrencyLimit = limit
+            sinkMetrics(&state, sink).concurrencyLimit.record(limit)
+        }
+    }
+
     public func recordPendingAcks(sink: String, worker: Int, batches: Int) {
         state.withLock { state in
             state.pendingAcksByWorker[sink, default: [:]][worker] = batches

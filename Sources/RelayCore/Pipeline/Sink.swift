@@ -150,18 +150,34 @@ public struct BatchConfiguration: Sendable, Equatable {
     public var maxBytes: Int
     /// Longest a partial batch waits for more events before it is sent. Default 1 s.
     public var timeout: Duration
-    /// Batches in flight at once: the number of workers claiming from this sink's outbox, each with
-    /// its own batch, retries and pending acknowledgements. Default 2 (1 for local files and standard
-    /// output, which keep their order), so encoding and the destination's answer overlap.
+    /// Requests in flight at once when pinned (see ``isAdaptive``): the number of workers claiming
+    /// from this sink's outbox, each with its own batch, retries and pending acknowledgements. 1 for
+    /// local files and standard output, which keep their order. When adaptive it is 1, the
+    /// starting limit.
     public var concurrency: Int
+    /// Whether the number of requests in flight adapts to the destination (``AdaptiveConcurrency``)
+    /// between 1 and ``maxConcurrency``, rather than being pinned at ``concurrency``. Default: true
+    /// unless a fixed `concurrency` is given.
+    public var isAdaptive: Bool
+    /// Most requests in flight when adaptive: the number of workers the sink runs. Default 32.
+    public var maxConcurrency: Int
 
-    public init(maxEvents: Int = 500, maxBytes: Int = 1_048_576, timeout: Duration = .seconds(1), concurrency: Int = 2)
-    {
+    /// - Parameter concurrency: a fixed number of requests in flight; `nil` (the default) makes it
+    ///   adaptive up to `maxConcurrency`.
+    public init(
+        maxEvents: Int = 500, maxBytes: Int = 1_048_576, timeout: Duration = .seconds(1), concurrency: Int? = nil,
+        maxConcurrency: Int = 32
+    ) {
         self.maxEvents = maxEvents
         self.maxBytes = maxBytes
         self.timeout = timeout
-        self.concurrency = concurrency
+        self.concurrency = concurrency ?? 1
+        self.isAdaptive = concurrency == nil
+        self.maxConcurrency = maxConcurrency
     }
+
+    /// The number of workers a sink runs: ``maxConcurrency`` when adaptive, else ``concurrency``.
+    public var workers: Int { max(1, isAdaptive ? maxConcurrency : concurrency) }
 }
 
 /// A destination. It encodes a batch of outbox rows for its wire format, sends it once, and says

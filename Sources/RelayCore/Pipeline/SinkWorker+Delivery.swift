@@ -7,7 +7,8 @@ extension SinkWorker {
     /// Sends one batch until it has a fate. Rows leave the outbox only when delivered (or confirmed),
     /// dead-lettered or moved to a fallback sink; rows given back stay for later; rows awaiting
     /// acknowledgement go to `tracker`. While the destination is down (the sink's ``SinkGate`` is
-    /// closed), only the probing worker sends; this one holds its batch. A ``DeliveryStateMachine``
+    /// closed), only the probing worker sends; this one holds its batch. Each request takes a permit
+    /// of the sink's ``ConcurrencyLimiter``, fed back with the answer. A ``DeliveryStateMachine``
     /// decides what each answer means; this performs its actions. The halves of a bisected batch are
     /// delivered one after the other, the first one first, each as a batch of its own.
     func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil, tracker: inout AckTracker) async throws -> Tally
@@ -41,7 +42,19 @@ extension SinkWorker {
             case .giveBack(let entries):
                 return try await giveBack(entries, tally: tally)
             }
-            let action = machine.received(await sink.deliver(machine.entries), now: clock.now)
+            guard limiter?.acquire() ?? true else {
+                // As many requests in flight as the limit allows: look again shortly.
+                guard await sleep(until: clock.now.advanced(by: limiter?.recheck ?? .zero)) else {
+                    return try await giveBack(machine.entries, tally: tally)
+                }
+                continue
+            }
+            let sentAt = clock.now
+            let outcome = await sink.deliver(machine.entries)
+            if let limit = limiter?.release(outcome, sentAt: sentAt, now: clock.now) {
+                telemetry.recordConcurrencyLimit(sink: sink.name, limit: limit)
+            }
+            let action = machine.received(outcome, now: clock.now)
             if action.opensGate { gate.open() }
             var step = action.step
             if case .settle(let settlement) = step {

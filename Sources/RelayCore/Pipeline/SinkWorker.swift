@@ -5,8 +5,9 @@ import ServiceLifecycle
 /// timeout), sends them with the retry policy, removes rows only after the destination
 /// acknowledged them (for sinks with indexer acknowledgement: once the acknowledgement is
 /// confirmed), isolates poisoned events, and moves what cannot be delivered to dead letters with
-/// the reason. A sink has ``BatchConfiguration/concurrency`` workers; the outbox's claim leases keep
-/// them (and other instances' workers) from taking the same rows.
+/// the reason. A sink has ``BatchConfiguration/workers`` workers sharing a ``ConcurrencyLimiter``
+/// (a permit around each request); the outbox's claim leases keep them (and other instances'
+/// workers) from taking the same rows.
 public struct SinkWorker: Service {
     /// How the worker waits and leases. Defaults suit production; tests shorten them.
     public struct Configuration: Sendable {
@@ -30,6 +31,9 @@ public struct SinkWorker: Service {
     let index: Int
     /// Shared with the sink's other workers: one prober while the destination is down.
     let gate: SinkGate
+    /// Shared with the sink's other workers: the requests in flight at once. Without one (a lone
+    /// worker, as in `once` drains) the worker's single request in flight is the limit.
+    let limiter: ConcurrencyLimiter?
     let logger: Logger
 
     public init(
@@ -42,6 +46,7 @@ public struct SinkWorker: Service {
         configuration: Configuration = Configuration(),
         index: Int = 0,
         gate: SinkGate? = nil,
+        limiter: ConcurrencyLimiter? = nil,
         logger: Logger
     ) {
         self.sink = sink
@@ -53,6 +58,7 @@ public struct SinkWorker: Service {
         self.configuration = configuration
         self.index = index
         self.gate = gate ?? SinkGate(recheck: sink.retry.initialBackoff)
+        self.limiter = limiter
         var logger = logger
         logger[metadataKey: "ccrelay.sink"] = "\(sink.name)"
         if index > 0 { logger[metadataKey: "ccrelay.worker"] = "\(index)" }
@@ -81,9 +87,10 @@ public struct SinkWorker: Service {
                 }
                 let generation = signal.generation(of: sink.name)
                 let idleUntil = clock.now.advanced(by: configuration.idlePoll)
-                guard gate.startFilling(worker: index) else {
-                    // Another worker is filling a batch: what arrives now is its. It notifies when
-                    // done; this worker's own acknowledgement poll is not put off meanwhile.
+                guard limiter?.admitsClaim(worker: index) ?? true, gate.startFilling(worker: index) else {
+                    // Beyond the concurrency limit, or another worker is filling a batch: what
+                    // arrives now is another's. It notifies when done; this worker's own
+                    // acknowledgement poll is not put off meanwhile.
                     await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
                     continue
                 }
@@ -94,7 +101,7 @@ public struct SinkWorker: Service {
                 }
                 // More rows may be waiting for the next worker (never after an empty claim, so idle
                 // workers do not wake each other in turn).
-                if !entries.isEmpty, sink.batch.concurrency > 1 { signal.notify(sinks: [sink.name]) }
+                if !entries.isEmpty, sink.batch.workers > 1 { signal.notify(sinks: [sink.name]) }
                 if entries.isEmpty {
                     await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
                     continue

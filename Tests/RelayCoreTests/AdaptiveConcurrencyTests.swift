@@ -1,0 +1,102 @@
+import RelayCore
+import RelayTesting
+import Testing
+
+@Suite("AdaptiveConcurrency")
+struct AdaptiveConcurrencyTests {
+    /// One round trip: takes every permit there is (at most `want`), then gives them all back
+    /// `rtt` later with `response`. Returns how many were in flight.
+    @discardableResult
+    private static func round(
+        _ limits: inout AdaptiveConcurrency, clock: ManualClock, rtt: Duration = .milliseconds(100),
+        response: AdaptiveConcurrency.Response = .answered, want: Int = .max
+    ) -> Int {
+        let sentAt = clock.now
+        var taken = 0
+        while taken < want, limits.acquire() { taken += 1 }
+        clock.advance(by: rtt)
+        for _ in 0..<taken { limits.release(response, sentAt: sentAt, now: clock.now) }
+        return taken
+    }
+
+    @Test("under flat response times the limit grows by one per round trip while requests fill it, up to the maximum")
+    func growsUnderFlatRTT() {
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(maximum: 6)
+        var seen: [Int] = []
+        for _ in 0..<10 {
+            Self.round(&limits, clock: clock)
+            seen.append(limits.limit)
+        }
+        #expect(seen == [2, 3, 4, 5, 6, 6, 6, 6, 6, 6])
+        #expect(limits.inFlight == 0)
+    }
+
+    @Test("the limit does not grow while fewer requests than it allows are in flight")
+    func staysWhenNotLimited() {
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(maximum: 10, initial: 4)
+        for _ in 0..<10 { Self.round(&limits, clock: clock, want: 2) }
+        #expect(limits.limit == 4)
+    }
+
+    @Test("429 / 503 answers shrink the limit by the decrease ratio, never below 1")
+    func shrinksOnBackPressure() {
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(maximum: 32, initial: 20)
+        var seen: [Int] = []
+        for _ in 0..<30 {
+            Self.round(&limits, clock: clock, response: .backPressure)
+            seen.append(limits.limit)
+        }
+        #expect(Array(seen.prefix(4)) == [18, 16, 14, 12])
+        #expect(seen.last == 1)
+        #expect(seen.allSatisfy { $0 >= 1 })
+        let permits = (0..<2).map { _ in limits.acquire() }
+        #expect(permits == [true, false], "a limit of 1 admits one request")
+    }
+
+    @Test("response times rising above the average plus its deviations shrink the limit")
+    func shrinksOnRisingRTT() {
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(maximum: 8, initial: 8)
+        for _ in 0..<5 { Self.round(&limits, clock: clock) }
+        #expect(limits.limit == 8)
+        Self.round(&limits, clock: clock, rtt: .seconds(1))
+        #expect(limits.limit == 7)
+    }
+
+    @Test("slightly noisy response times do not count as rising")
+    func toleratesNoise() {
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(maximum: 8, initial: 8)
+        for step in 0..<12 {
+            Self.round(&limits, clock: clock, rtt: .milliseconds(step.isMultiple(of: 2) ? 100 : 105))
+        }
+        #expect(limits.limit == 8)
+    }
+
+    @Test("a pinned limit moves neither on back pressure nor on flat response times")
+    func pinned() {
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(pinned: 3)
+        var inFlight: [Int] = []
+        for _ in 0..<5 { inFlight.append(Self.round(&limits, clock: clock, response: .backPressure)) }
+        for _ in 0..<5 { inFlight.append(Self.round(&limits, clock: clock)) }
+        #expect(inFlight == Array(repeating: 3, count: 10))
+        #expect(limits.limit == 3)
+        #expect(limits.isPinned)
+    }
+
+    @Test("a refused credential says nothing about load; unavailable answers are back pressure")
+    func responses() {
+        #expect(AdaptiveConcurrency.Response(.unavailable(reason: "HTTP 503", retryAfter: nil)) == .backPressure)
+        #expect(AdaptiveConcurrency.Response(.credentialRejected(reason: "HTTP 403")) == .ignored)
+        #expect(AdaptiveConcurrency.Response(.delivered) == .answered)
+        #expect(AdaptiveConcurrency.Response(.retriable(reason: "HTTP 500", retryAfter: nil)) == .answered)
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(maximum: 8, initial: 5)
+        for _ in 0..<3 { Self.round(&limits, clock: clock, response: .ignored) }
+        #expect(limits.limit == 5)
+    }
+}
