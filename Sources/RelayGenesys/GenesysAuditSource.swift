@@ -151,14 +151,15 @@ public struct GenesysAuditSource: PullSource {
         var latest = watermark
         var pageNumber = 1
         while true {
-            let body: JSONValue = [
+            var body: JSONObject = JSONObject([
                 "interval": .string(interval),
                 "serviceName": .string(service),
                 "sort": [["name": "Timestamp", "sortOrder": "ascending"]],
                 "pageNumber": .number(JSONNumber(pageNumber)),
                 "pageSize": .number(JSONNumber(configuration.pageSize)),
-            ]
-            let page = try await client.request("POST", path, body: body)
+            ])
+            if !configuration.filters.isEmpty { body["filters"] = .array(configuration.filters.map(\.json)) }
+            let page = try await client.request("POST", path, body: .object(body))
             guard let entities = page["entities"]?.arrayValue else {
                 throw RelayError(
                     .malformedResponse,
@@ -218,7 +219,7 @@ public struct GenesysAuditSource: PullSource {
             metadata: ["ccrelay.from": "\(start)", "ccrelay.to": "\(end)"]
         )
         let extractor = GenesysWindowExtractor(
-            query: GenesysAsyncAuditQuery(client: client), clock: clock,
+            query: GenesysAsyncAuditQuery(client: client, filters: configuration.filters), clock: clock,
             pageSize: GenesysAsyncAuditQuery.maximumPageSize, expandUser: configuration.expandUser,
             keepRaw: configuration.keepRaw
         )

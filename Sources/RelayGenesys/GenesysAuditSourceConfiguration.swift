@@ -20,6 +20,9 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
     /// The audit service names to pull, one partition each. `nil` asks
     /// `GET /api/v2/audits/query/servicemapping` every cycle. Default `nil`.
     public var services: [String]?
+    /// Filters sent with every audit query (realtime and asynchronous), ANDed by the platform, so
+    /// only matching records are read. Default `[]` (every record of the services).
+    public var filters: [GenesysAuditFilter]
     /// Time between the start of two cycles. Default 60 s.
     public var pollInterval: Duration
     /// Overlap re-read before the watermark every cycle, so records the platform persists late are
@@ -47,6 +50,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         clientID: String = "",
         clientSecret: some CredentialConvertible = "",
         services: [String]? = nil,
+        filters: [GenesysAuditFilter] = [],
         pollInterval: Duration = .seconds(60),
         lookback: Duration = .seconds(300),
         initialLookback: Duration = .seconds(86_400),
@@ -61,6 +65,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         self.clientID = clientID
         self.clientSecret = clientSecret.credential
         self.services = services
+        self.filters = filters
         self.pollInterval = pollInterval
         self.lookback = lookback
         self.initialLookback = initialLookback
@@ -89,6 +94,9 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
             if services.isEmpty { problems.append("services: must list at least one service, or be omitted") }
             if services.contains(where: \.isEmpty) { problems.append("services: service names must not be empty") }
         }
+        for (index, filter) in filters.enumerated() {
+            problems += filter.problems().map { "filters[\(index)].\($0)" }
+        }
         if pollInterval <= .zero { problems.append("poll_interval_secs: must be positive") }
         if lookback < .zero { problems.append("lookback_secs: must not be negative") }
         if initialLookback < .zero { problems.append("initial_lookback_secs: must not be negative") }
@@ -114,7 +122,7 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         let target = baseURL ?? region.environment
         let serviceList = services.map { $0.joined(separator: ",") } ?? "(service mapping)"
         return "GenesysAuditSourceConfiguration(name: \(name), target: \(target), clientID: \(clientID), "
-            + "clientSecret: <redacted>, services: \(serviceList), pollInterval: \(pollInterval), "
+            + "clientSecret: <redacted>, services: \(serviceList), filters: \(filters), pollInterval: \(pollInterval), "
             + "lookback: \(lookback), initialLookback: \(initialLookback), pageSize: \(pageSize), "
             + "expandUser: \(expandUser), keepRaw: \(keepRaw), realtimeRetention: \(realtimeRetention))"
     }
@@ -124,7 +132,8 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
             self,
             children: [
                 "name": name, "region": region, "baseURL": baseURL as Any, "clientID": clientID,
-                "clientSecret": "<redacted>", "services": services as Any, "pollInterval": pollInterval,
+                "clientSecret": "<redacted>", "services": services as Any, "filters": filters,
+                "pollInterval": pollInterval,
                 "lookback": lookback, "initialLookback": initialLookback, "pageSize": pageSize,
                 "expandUser": expandUser, "keepRaw": keepRaw, "realtimeRetention": realtimeRetention,
             ])
