@@ -9,7 +9,8 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
 
     static let keys: Set<String> = [
         "type", "region", "base_url", "client_id", "client_secret", "services", "filters", "poll_interval_secs",
-        "lookback_secs", "initial_lookback_secs", "page_size", "expand_user", "keep_raw",
+        "lookback_secs", "late_sweep_interval_secs", "late_sweep_window_secs", "initial_lookback_secs", "page_size",
+        "expand_user", "keep_raw",
         "realtime_retention_secs",
     ]
 
@@ -39,6 +40,10 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
             filters: readFilters(node),
             pollInterval: node.seconds("poll_interval_secs", default: defaults.pollInterval, range: 1...86_400),
             lookback: node.seconds("lookback_secs", default: defaults.lookback, range: 0...86_400),
+            lateSweepInterval: node.seconds(
+                "late_sweep_interval_secs", default: defaults.lateSweepInterval, range: 0...86_400),
+            lateSweepWindow: node.seconds(
+                "late_sweep_window_secs", default: defaults.lateSweepWindow, range: 60...(14 * 86_400)),
             initialLookback: node.seconds(
                 "initial_lookback_secs", default: defaults.initialLookback, range: 0...(14 * 86_400)),
             pageSize: node.int(

@@ -17,6 +17,11 @@ public struct GenesysOrgConfiguration: Sendable {
     /// Delay between a generated record's `eventDate` and the moment queries can see it, drawn
     /// uniformly from this range. Default `0...20` s.
     public var latePersistence: ClosedRange<Duration>
+    /// Every ``veryLateEvery``-th generated record (the 1st, the N+1-th, ...) becomes visible this
+    /// long after its `eventDate` instead, beyond a pull source's look-back. Default 20 minutes.
+    public var veryLatePersistence: Duration
+    /// How often a generated record is persisted ``veryLatePersistence`` late; 0 never. Default 0.
+    public var veryLateEvery: Int
     /// Largest `pageSize` a realtime query may ask for; larger is a 400. Default 500.
     public var maxPageSize: Int
     /// Seed of the deterministic record, token and correlation-id generators. Default 42.
@@ -51,6 +56,8 @@ public struct GenesysOrgConfiguration: Sendable {
         services: [String] = GenesysOrgConfiguration.defaultServices,
         asyncOnlyServices: [String] = [],
         latePersistence: ClosedRange<Duration> = .zero ... .seconds(20),
+        veryLatePersistence: Duration = .seconds(1200),
+        veryLateEvery: Int = 0,
         maxPageSize: Int = 500,
         seed: UInt64 = 42,
         rateLimitPerMinute: Int = 300,
@@ -65,6 +72,8 @@ public struct GenesysOrgConfiguration: Sendable {
         self.services = services
         self.asyncOnlyServices = asyncOnlyServices
         self.latePersistence = latePersistence
+        self.veryLatePersistence = veryLatePersistence
+        self.veryLateEvery = veryLateEvery
         self.maxPageSize = maxPageSize
         self.seed = seed
         self.rateLimitPerMinute = rateLimitPerMinute
