@@ -29,10 +29,11 @@ public struct GenesysOrgConfiguration: Sendable {
     /// Requests per token per one-minute window, reported in `inin-ratelimit-allowed`. Default 300.
     public var rateLimitPerMinute: Int
     /// Whether a token that exceeds ``rateLimitPerMinute`` in a window is answered 429 with
-    /// `Retry-After` = the seconds left in the window. Default `false` (reported, not enforced).
+    /// `Retry-After` = the seconds left in the window. Default `true`, as the platform does; a test
+    /// that needs a lenient org passes `false`.
     public var enforcesRateLimit: Bool
-    /// How far back the realtime query serves; an interval starting earlier is a 400. Default `nil`
-    /// (no limit).
+    /// How far back the realtime query serves; an interval starting earlier is a 400 `bad.request`.
+    /// Default 14 days, as the platform; `nil` serves any interval.
     public var realtimeRetention: Duration?
     /// State polls (`GET /api/v2/audits/query/{id}`) an asynchronous query answers `Queued`/`Running`
     /// before it ends. Default 2.
@@ -61,8 +62,8 @@ public struct GenesysOrgConfiguration: Sendable {
         maxPageSize: Int = 500,
         seed: UInt64 = 42,
         rateLimitPerMinute: Int = 300,
-        enforcesRateLimit: Bool = false,
-        realtimeRetention: Duration? = nil,
+        enforcesRateLimit: Bool = true,
+        realtimeRetention: Duration? = .seconds(14 * 86_400),
         asyncQueryPolls: Int = 2,
         asyncQueryDuration: Duration = .zero
     ) {
