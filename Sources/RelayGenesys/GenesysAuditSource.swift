@@ -30,6 +30,12 @@ import RelayHTTP
 /// interval times the throttle's factor, which doubles while the remaining budget is below 20
 /// and steps back as it recovers (the scheduler reads it before every wait).
 ///
+/// **Late records.** Every `lateSweepInterval` (first one interval after the service's first
+/// cycle) a service's `[now − lateSweepWindow, look-back edge)` is re-read through the same paced
+/// client without moving the checkpoint: the ledger drops what was read before, and what is new
+/// was persisted later than the look-back and counts in ``CycleReport/outOfOrder``
+/// (`ccrelay_source_out_of_order_total{source}`).
+///
 /// **Older than the realtime API serves.** When the query window would start before
 /// `now − realtimeRetention`, the part up to one hour inside the retention is first read through
 /// the asynchronous query, in windows of at most 31 days checkpointed under
@@ -42,6 +48,7 @@ public struct GenesysAuditSource: PullSource {
     public let client: GenesysAPIClient
     let clock: any WallClock
     private let normalizer: GenesysAuditNormalizer
+    let lateSweeps = GenesysLateSweepSchedule()
 
     public var name: String { configuration.name }
     /// The configured interval times the credential's throttle factor (1 while the budget is healthy).
@@ -146,19 +153,39 @@ public struct GenesysAuditSource: PullSource {
                 metadata: ["ccrelay.watermark": "\(watermark)"])
             return
         }
+        let latest = try await readRealtime(
+            service: service, from: queryStart, to: queryEnd, into: intake, report: &report, logger: logger,
+            advancing: watermark)
+        let covered = max(latest, queryEnd)
+        try await intake.commit(partition: service, events: [], malformed: [], checkpoint: covered.iso8601)
+        logger.trace("Genesys audit partition done", metadata: ["ccrelay.checkpoint": "\(covered)"])
+        try await sweepLateRecords(
+            service: service, before: queryStart, now: now, into: intake, report: &report, logger: logger)
+    }
+
+    /// Reads `[start, end)` of one service through the realtime query, page by page, committing
+    /// each page. With a `watermark`, each commit moves the partition's checkpoint to the latest
+    /// event date seen (never below the watermark); without one (a late-record sweep) the
+    /// checkpoint is left alone and every accepted record counts as out of order.
+    /// - Returns: The latest event date seen, at least `watermark` (or `start`).
+    func readRealtime(
+        service: String, from start: Timestamp, to end: Timestamp, into intake: any SourceSender,
+        report: inout CycleReport, logger: Logger, advancing watermark: Timestamp?
+    ) async throws -> Timestamp {
         let path = configuration.expandUser ? Self.realtimePath + "?expand=user" : Self.realtimePath
-        let interval = queryStart.iso8601 + "/" + queryEnd.iso8601
-        var latest = watermark
+        let interval = start.iso8601 + "/" + end.iso8601
+        var latest = watermark ?? start
         var pageNumber = 1
         while true {
-            let body: JSONValue = [
+            var body: JSONObject = JSONObject([
                 "interval": .string(interval),
                 "serviceName": .string(service),
                 "sort": [["name": "Timestamp", "sortOrder": "ascending"]],
                 "pageNumber": .number(JSONNumber(pageNumber)),
                 "pageSize": .number(JSONNumber(configuration.pageSize)),
-            ]
-            let page = try await client.request("POST", path, body: body)
+            ])
+            if !configuration.filters.isEmpty { body["filters"] = .array(configuration.filters.map(\.json)) }
+            let page = try await client.request("POST", path, body: .object(body))
             guard let entities = page["entities"]?.arrayValue else {
                 throw RelayError(
                     .malformedResponse,
@@ -179,9 +206,11 @@ public struct GenesysAuditSource: PullSource {
             }
             if !entities.isEmpty {
                 let result = try await intake.commit(
-                    partition: service, events: events, malformed: malformed, checkpoint: latest.iso8601
+                    partition: service, events: events, malformed: malformed,
+                    checkpoint: watermark == nil ? nil : latest.iso8601
                 )
                 report.add(result, records: entities.count)
+                if watermark == nil { report.outOfOrder += result.accepted }
                 logger.debug(
                     "Genesys audit page committed",
                     metadata: [
@@ -199,9 +228,7 @@ public struct GenesysAuditSource: PullSource {
             guard more else { break }
             pageNumber += 1
         }
-        let covered = max(latest, queryEnd)
-        try await intake.commit(partition: service, events: [], malformed: [], checkpoint: covered.iso8601)
-        logger.trace("Genesys audit partition done", metadata: ["ccrelay.checkpoint": "\(covered)"])
+        return latest
     }
 
     /// How far inside the realtime retention the asynchronous part of a catch-up ends.
@@ -218,7 +245,7 @@ public struct GenesysAuditSource: PullSource {
             metadata: ["ccrelay.from": "\(start)", "ccrelay.to": "\(end)"]
         )
         let extractor = GenesysWindowExtractor(
-            query: GenesysAsyncAuditQuery(client: client), clock: clock,
+            query: GenesysAsyncAuditQuery(client: client, filters: configuration.filters), clock: clock,
             pageSize: GenesysAsyncAuditQuery.maximumPageSize, expandUser: configuration.expandUser,
             keepRaw: configuration.keepRaw
         )

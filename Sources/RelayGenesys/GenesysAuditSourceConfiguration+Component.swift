@@ -8,8 +8,9 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
     public static let typeName = "genesys_audit"
 
     static let keys: Set<String> = [
-        "type", "region", "base_url", "client_id", "client_secret", "services", "poll_interval_secs",
-        "lookback_secs", "initial_lookback_secs", "page_size", "expand_user", "keep_raw",
+        "type", "region", "base_url", "client_id", "client_secret", "services", "filters", "poll_interval_secs",
+        "lookback_secs", "late_sweep_interval_secs", "late_sweep_window_secs", "initial_lookback_secs", "page_size",
+        "expand_user", "keep_raw",
         "realtime_retention_secs",
     ]
 
@@ -36,8 +37,13 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
             clientID: node.requiredString("client_id") ?? "",
             clientSecret: clientSecret ?? Credential(""),
             services: node.stringList("services"),
+            filters: readFilters(node),
             pollInterval: node.seconds("poll_interval_secs", default: defaults.pollInterval, range: 1...86_400),
             lookback: node.seconds("lookback_secs", default: defaults.lookback, range: 0...86_400),
+            lateSweepInterval: node.seconds(
+                "late_sweep_interval_secs", default: defaults.lateSweepInterval, range: 0...86_400),
+            lateSweepWindow: node.seconds(
+                "late_sweep_window_secs", default: defaults.lateSweepWindow, range: 60...(14 * 86_400)),
             initialLookback: node.seconds(
                 "initial_lookback_secs", default: defaults.initialLookback, range: 0...(14 * 86_400)),
             pageSize: node.int(
@@ -57,6 +63,37 @@ extension GenesysAuditSourceConfiguration: SourceComponent {
             node.problem(String(message), at: key.isEmpty ? node.path : "\(node.path).\(key)")
         }
         return configuration
+    }
+
+    /// The `filters` list: mappings of `property` and `value`, both strings. Shapes are reported
+    /// here at each element's path; the property names are checked by `problems()`.
+    static func readFilters(_ node: ConfigNode) -> [GenesysAuditFilter] {
+        guard let list = node.optional("filters"), let json = list.jsonValue() else { return [] }
+        guard let elements = json.arrayValue else {
+            list.problem("expected a list of {property, value} mappings")
+            return []
+        }
+        var filters: [GenesysAuditFilter] = []
+        for (index, element) in elements.enumerated() {
+            let path = "\(list.path)[\(index)]"
+            guard let object = element.objectValue else {
+                list.problem("expected a mapping with property and value", at: path)
+                continue
+            }
+            for member in object.members where member.key != "property" && member.key != "value" {
+                list.problem("unknown key \"\(member.key)\" (known keys: property, value)", at: "\(path).\(member.key)")
+            }
+            var fields: [String] = []
+            for key in ["property", "value"] {
+                switch object[key] {
+                case nil: list.problem("missing required key \"\(key)\"", at: "\(path).\(key)")
+                case .string(let text)?: fields.append(text)
+                default: list.problem("expected a string (quote it)", at: "\(path).\(key)")
+                }
+            }
+            if fields.count == 2 { filters.append(GenesysAuditFilter(property: fields[0], value: fields[1])) }
+        }
+        return filters
     }
 
     public func makeSource(_ context: BuildContext) throws -> BuiltSource {

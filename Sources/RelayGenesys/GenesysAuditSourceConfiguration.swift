@@ -20,11 +20,21 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
     /// The audit service names to pull, one partition each. `nil` asks
     /// `GET /api/v2/audits/query/servicemapping` every cycle. Default `nil`.
     public var services: [String]?
+    /// Filters sent with every audit query (realtime and asynchronous), ANDed by the platform, so
+    /// only matching records are read. Default `[]` (every record of the services).
+    public var filters: [GenesysAuditFilter]
     /// Time between the start of two cycles. Default 60 s.
     public var pollInterval: Duration
     /// Overlap re-read before the watermark every cycle, so records the platform persists late are
     /// still seen (the dedup ledger drops what is read twice). Default 5 minutes.
     public var lookback: Duration
+    /// Time between two late-record sweeps of a service: a re-read of the ``lateSweepWindow`` behind
+    /// the look-back edge, for records the platform persisted later than ``lookback``. `.zero`
+    /// disables the sweep. Default 10 minutes.
+    public var lateSweepInterval: Duration
+    /// How far back before now a late-record sweep reads (capped at the realtime retention).
+    /// Default 6 hours.
+    public var lateSweepWindow: Duration
     /// Where a partition without a checkpoint starts: this long before now. Default 24 hours.
     public var initialLookback: Duration
     /// Records per page of the realtime query, 1...500. Default 100.
@@ -47,8 +57,11 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         clientID: String = "",
         clientSecret: some CredentialConvertible = "",
         services: [String]? = nil,
+        filters: [GenesysAuditFilter] = [],
         pollInterval: Duration = .seconds(60),
         lookback: Duration = .seconds(300),
+        lateSweepInterval: Duration = .seconds(600),
+        lateSweepWindow: Duration = .seconds(6 * 3600),
         initialLookback: Duration = .seconds(86_400),
         pageSize: Int = 100,
         expandUser: Bool = true,
@@ -61,8 +74,11 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         self.clientID = clientID
         self.clientSecret = clientSecret.credential
         self.services = services
+        self.filters = filters
         self.pollInterval = pollInterval
         self.lookback = lookback
+        self.lateSweepInterval = lateSweepInterval
+        self.lateSweepWindow = lateSweepWindow
         self.initialLookback = initialLookback
         self.pageSize = pageSize
         self.expandUser = expandUser
@@ -89,8 +105,15 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
             if services.isEmpty { problems.append("services: must list at least one service, or be omitted") }
             if services.contains(where: \.isEmpty) { problems.append("services: service names must not be empty") }
         }
+        for (index, filter) in filters.enumerated() {
+            problems += filter.problems().map { "filters[\(index)].\($0)" }
+        }
         if pollInterval <= .zero { problems.append("poll_interval_secs: must be positive") }
         if lookback < .zero { problems.append("lookback_secs: must not be negative") }
+        if lateSweepInterval < .zero { problems.append("late_sweep_interval_secs: must not be negative") }
+        if lateSweepInterval > .zero, lateSweepWindow <= lookback {
+            problems.append("late_sweep_window_secs: must be longer than lookback_secs")
+        }
         if initialLookback < .zero { problems.append("initial_lookback_secs: must not be negative") }
         if realtimeRetention < .seconds(7200) {
             problems.append("realtime_retention_secs: must be at least 7200")
@@ -114,8 +137,9 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
         let target = baseURL ?? region.environment
         let serviceList = services.map { $0.joined(separator: ",") } ?? "(service mapping)"
         return "GenesysAuditSourceConfiguration(name: \(name), target: \(target), clientID: \(clientID), "
-            + "clientSecret: <redacted>, services: \(serviceList), pollInterval: \(pollInterval), "
-            + "lookback: \(lookback), initialLookback: \(initialLookback), pageSize: \(pageSize), "
+            + "clientSecret: <redacted>, services: \(serviceList), filters: \(filters), pollInterval: \(pollInterval), "
+            + "lookback: \(lookback), lateSweepInterval: \(lateSweepInterval), lateSweepWindow: \(lateSweepWindow), "
+            + "initialLookback: \(initialLookback), pageSize: \(pageSize), "
             + "expandUser: \(expandUser), keepRaw: \(keepRaw), realtimeRetention: \(realtimeRetention))"
     }
 
@@ -124,8 +148,10 @@ public struct GenesysAuditSourceConfiguration: Sendable, Equatable, CustomString
             self,
             children: [
                 "name": name, "region": region, "baseURL": baseURL as Any, "clientID": clientID,
-                "clientSecret": "<redacted>", "services": services as Any, "pollInterval": pollInterval,
-                "lookback": lookback, "initialLookback": initialLookback, "pageSize": pageSize,
+                "clientSecret": "<redacted>", "services": services as Any, "filters": filters,
+                "pollInterval": pollInterval,
+                "lookback": lookback, "lateSweepInterval": lateSweepInterval,
+                "lateSweepWindow": lateSweepWindow, "initialLookback": initialLookback, "pageSize": pageSize,
                 "expandUser": expandUser, "keepRaw": keepRaw, "realtimeRetention": realtimeRetention,
             ])
     }

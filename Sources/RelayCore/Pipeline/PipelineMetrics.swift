@@ -12,6 +12,8 @@ public enum PipelineMetricName {
     public static let sourceCycleFailures = "ccrelay_source_cycle_failures_total"
     /// Labelled `source` and `service` (the refused partition).
     public static let sourceServiceFailures = "ccrelay_source_service_failures_total"
+    /// Records accepted although older than the cursor's look-back edge when first seen.
+    public static let sourceOutOfOrder = "ccrelay_source_out_of_order_total"
     public static let sourceAPICalls = "ccrelay_source_api_calls_total"
     public static let sourceThrottledSeconds = "ccrelay_source_throttled_seconds_total"
     public static let sourcePollInterval = "ccrelay_source_poll_interval_seconds"

@@ -149,6 +149,14 @@ public final class PipelineTelemetry: Sendable {
         }
     }
 
+    /// Counts records first seen behind the cursor's look-back edge in
+    /// `ccrelay_source_out_of_order_total{source}`.
+    public func recordOutOfOrder(source: String, count: Int) {
+        guard count > 0 else { return }
+        Counter(label: PipelineMetricName.sourceOutOfOrder, dimensions: [("source", source)], factory: factory)
+            .increment(by: count)
+    }
+
     public func recordCycle(source: String, error: String?) {
         state.withLock { state in
             state.sources[source, default: SourceCounters()].cycles += 1

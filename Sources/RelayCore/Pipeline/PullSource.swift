@@ -36,6 +36,9 @@ public struct CycleReport: Sendable, Equatable {
     /// Partitions (e.g. Genesys audit services) the platform refused this cycle while the others
     /// kept flowing, each with its error message; their checkpoints did not move. Default empty.
     public var failedPartitions: [String: String] = [:]
+    /// Records first accepted this cycle although their event time was older than the cursor's
+    /// look-back edge (found by a late-record sweep). Default 0.
+    public var outOfOrder: Int = 0
 
     public init(
         pages: Int = 0, records: Int = 0, accepted: Int = 0, duplicates: Int = 0, malformed: Int = 0,

@@ -161,6 +161,7 @@ public struct PullSourceService: Service {
             let report = try await source.runCycle(into: intake, logger: logger)
             telemetry.recordCycle(source: source.name, error: nil)
             telemetry.recordPartitionFailures(source: source.name, failures: report.failedPartitions)
+            telemetry.recordOutOfOrder(source: source.name, count: report.outOfOrder)
             telemetry.recordPacing(
                 source: source.name, pollInterval: source.pollInterval, throttled: report.retryAfter ?? .zero)
             logger.debug(

@@ -25,21 +25,25 @@ public struct GenesysAsyncAuditQuery: Sendable {
 
     /// The client every call goes through (and its credential's throttle).
     public let client: GenesysAPIClient
+    /// Filters every transaction applies (ANDed). Default `[]`.
+    public let filters: [GenesysAuditFilter]
 
-    public init(client: GenesysAPIClient) {
+    public init(client: GenesysAPIClient, filters: [GenesysAuditFilter] = []) {
         self.client = client
+        self.filters = filters
     }
 
     /// Starts a transaction for `service` over `[start, end)`; returns its id and first state.
     public func submit(service: String, start: Timestamp, end: Timestamp) async throws(RelayError)
         -> (id: String, state: GenesysAuditQueryState)
     {
-        let body: JSONValue = [
+        var body: JSONObject = JSONObject([
             "interval": .string(start.iso8601 + "/" + end.iso8601),
             "serviceName": .string(service),
             "sort": [["name": "Timestamp", "sortOrder": "ascending"]],
-        ]
-        let response = try await client.request("POST", Self.path, body: body)
+        ])
+        if !filters.isEmpty { body["filters"] = .array(filters.map(\.json)) }
+        let response = try await client.request("POST", Self.path, body: .object(body))
         guard let id = response["id"]?.stringValue, !id.isEmpty else {
             throw RelayError(
                 .malformedResponse, "POST \(Self.path) for service \(service): the response has no transaction id")

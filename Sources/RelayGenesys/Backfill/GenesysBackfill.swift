@@ -23,7 +23,8 @@ struct GenesysBackfill: SourceBackfill {
             services = try await source.serviceNames()
         }
         let extractor = GenesysWindowExtractor(
-            query: GenesysAsyncAuditQuery(client: source.client.waitingForRateLimits(upTo: rateLimitWait)),
+            query: GenesysAsyncAuditQuery(
+                client: source.client.waitingForRateLimits(upTo: rateLimitWait), filters: source.configuration.filters),
             clock: source.clock, pageSize: GenesysAsyncAuditQuery.maximumPageSize,
             expandUser: source.configuration.expandUser, keepRaw: source.configuration.keepRaw
         )

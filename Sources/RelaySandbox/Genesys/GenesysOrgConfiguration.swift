@@ -17,6 +17,11 @@ public struct GenesysOrgConfiguration: Sendable {
     /// Delay between a generated record's `eventDate` and the moment queries can see it, drawn
     /// uniformly from this range. Default `0...20` s.
     public var latePersistence: ClosedRange<Duration>
+    /// Every ``veryLateEvery``-th generated record (the 1st, the N+1-th, ...) becomes visible this
+    /// long after its `eventDate` instead, beyond a pull source's look-back. Default 20 minutes.
+    public var veryLatePersistence: Duration
+    /// How often a generated record is persisted ``veryLatePersistence`` late; 0 never. Default 0.
+    public var veryLateEvery: Int
     /// Largest `pageSize` a realtime query may ask for; larger is a 400. Default 500.
     public var maxPageSize: Int
     /// Seed of the deterministic record, token and correlation-id generators. Default 42.
@@ -24,10 +29,11 @@ public struct GenesysOrgConfiguration: Sendable {
     /// Requests per token per one-minute window, reported in `inin-ratelimit-allowed`. Default 300.
     public var rateLimitPerMinute: Int
     /// Whether a token that exceeds ``rateLimitPerMinute`` in a window is answered 429 with
-    /// `Retry-After` = the seconds left in the window. Default `false` (reported, not enforced).
+    /// `Retry-After` = the seconds left in the window. Default `true`, as the platform does; a test
+    /// that needs a lenient org passes `false`.
     public var enforcesRateLimit: Bool
-    /// How far back the realtime query serves; an interval starting earlier is a 400. Default `nil`
-    /// (no limit).
+    /// How far back the realtime query serves; an interval starting earlier is a 400 `bad.request`.
+    /// Default 14 days, as the platform; `nil` serves any interval.
     public var realtimeRetention: Duration?
     /// State polls (`GET /api/v2/audits/query/{id}`) an asynchronous query answers `Queued`/`Running`
     /// before it ends. Default 2.
@@ -51,11 +57,13 @@ public struct GenesysOrgConfiguration: Sendable {
         services: [String] = GenesysOrgConfiguration.defaultServices,
         asyncOnlyServices: [String] = [],
         latePersistence: ClosedRange<Duration> = .zero ... .seconds(20),
+        veryLatePersistence: Duration = .seconds(1200),
+        veryLateEvery: Int = 0,
         maxPageSize: Int = 500,
         seed: UInt64 = 42,
         rateLimitPerMinute: Int = 300,
-        enforcesRateLimit: Bool = false,
-        realtimeRetention: Duration? = nil,
+        enforcesRateLimit: Bool = true,
+        realtimeRetention: Duration? = .seconds(14 * 86_400),
         asyncQueryPolls: Int = 2,
         asyncQueryDuration: Duration = .zero
     ) {
@@ -65,6 +73,8 @@ public struct GenesysOrgConfiguration: Sendable {
         self.services = services
         self.asyncOnlyServices = asyncOnlyServices
         self.latePersistence = latePersistence
+        self.veryLatePersistence = veryLatePersistence
+        self.veryLateEvery = veryLateEvery
         self.maxPageSize = maxPageSize
         self.seed = seed
         self.rateLimitPerMinute = rateLimitPerMinute

@@ -18,6 +18,8 @@ public final class GenesysOrgEmulator: Sendable {
     struct State: Sendable {
         var records: [StoredRecord] = []
         var generatedIDs: [String] = []
+        /// Records made by `generate(count:)` so far (numbers the very-late ones).
+        var generatedCount = 0
         var pendingMalformed: [(serviceName: String, rawJSON: String)] = []
         var recordGenerator: SeededGenerator
         var tokenGenerator: SeededGenerator
@@ -65,7 +67,8 @@ public final class GenesysOrgEmulator: Sendable {
     public var organizationID: String { factory.cast.orgID }
 
     /// Creates `count` realistic audit records with `eventDate` = the clock's now (milliseconds)
-    /// and a random late-persistence delay from the configuration; returns their ids.
+    /// and a random late-persistence delay from the configuration (``GenesysOrgConfiguration/veryLatePersistence``
+    /// for every ``GenesysOrgConfiguration/veryLateEvery``-th one); returns their ids.
     @discardableResult
     public func generate(count: Int) -> [String] {
         let now = clock.now
@@ -77,7 +80,11 @@ public final class GenesysOrgEmulator: Sendable {
                 let record = factory.makeRecord(
                     eventDate: eventDate, services: configuration.services, generator: &state.recordGenerator
                 )
-                let delay = state.recordGenerator.duration(in: configuration.latePersistence)
+                var delay = state.recordGenerator.duration(in: configuration.latePersistence)
+                if configuration.veryLateEvery > 0, state.generatedCount % configuration.veryLateEvery == 0 {
+                    delay = configuration.veryLatePersistence
+                }
+                state.generatedCount += 1
                 let id = record["id"]?.stringValue ?? ""
                 state.records.append(
                     StoredRecord(
