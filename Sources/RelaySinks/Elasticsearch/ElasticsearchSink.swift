@@ -149,6 +149,7 @@ private struct Settlement {
     func outcome(total: Int) -> DeliveryOutcome {
         if fates.delivered.count == total { return .delivered }
         if fates.retriable.count == total { return fates.wholeBatchRetry }
+        if total == 1, let reason = fates.rejected.values.first { return .rejected(reason: reason) }
         return .partial(fates)
     }
 }
