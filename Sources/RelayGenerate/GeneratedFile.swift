@@ -13,7 +13,7 @@ public struct GeneratedFile: Sendable, Equatable {
 
 /// What `ccrelay generate` can produce.
 public enum GenerateTarget: String, Sendable, CaseIterable {
-    case splunk, datadog, sumo, aws, genesys
+    case splunk, datadog, sumo, aws, genesys, elastic
 
     /// One line for `ccrelay generate --list`.
     public var summary: String {
@@ -23,6 +23,7 @@ public enum GenerateTarget: String, Sendable, CaseIterable {
         case .sumo: "Sumo Logic: saved searches (content JSON), field extraction rule"
         case .aws: "AWS CloudFormation: EventBridge rules, Firehose to ccrelay, transcript archive, IAM, alarms"
         case .genesys: "Genesys Cloud: EventBridge integration topics (JSON, Terraform), OAuth client role for audits"
+        case .elastic: "Elasticsearch / OpenSearch: data stream index template with the schema's mappings"
         }
     }
 
@@ -36,6 +37,7 @@ public enum GenerateTarget: String, Sendable, CaseIterable {
             case .sumo: SumoGenerator(input: input).files()
             case .aws: CloudFormationGenerator(input: input).files()
             case .genesys: GenesysGenerator(input: input).files()
+            case .elastic: ElasticGenerator().files()
             }
         return files.sorted { $0.path < $1.path }
     }

@@ -101,6 +101,18 @@ public enum Sandbox {
         }
     }
 
+    /// Serves only the Elasticsearch / OpenSearch emulator while `body` runs; `body` receives the
+    /// cluster's base URL (the sink posts to `{url}/_bulk`).
+    public static func withRunning<T: Sendable>(
+        elasticsearch: ElasticsearchEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([elasticsearch], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
+
     /// Serves only the Sumo Logic HTTP source emulator while `body` runs; `body` receives the
     /// source URL for the first configured code (`.../receiver/v1/http/{code}`).
     public static func withRunning<T: Sendable>(

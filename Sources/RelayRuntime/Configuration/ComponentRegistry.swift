@@ -19,6 +19,7 @@ extension ComponentRegistry {
             .sink(DatadogLogsSinkConfiguration.self),
             .sink(SumoLogicSinkConfiguration.self),
             .sink(OTLPLogsSinkConfiguration.self),
+            .sink(ElasticsearchSinkConfiguration.self),
             .sink(FileSinkConfiguration.self),
             .sink(StdoutSinkConfiguration.self),
             .sink(S3SinkConfiguration.self),

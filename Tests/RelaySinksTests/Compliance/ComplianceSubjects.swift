@@ -10,7 +10,7 @@ import Synchronization
 enum ComplianceSubjects {
     static let all: [any SinkComplianceHarness] = [
         SplunkHECHarness(acknowledgement: false), SplunkHECHarness(acknowledgement: true), DatadogHarness(),
-        SumoHarness(),
+        SumoHarness(), ElasticsearchHarness(),
         FileHarness(), StdoutHarness(),
     ]
 }
