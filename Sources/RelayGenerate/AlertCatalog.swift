@@ -33,6 +33,23 @@ public enum AlertCatalog {
         /// when things happened (bursts) or about arrival itself (lag, silence).
         public var selectsByArrival: Bool { self == .oauthClientViewed || self == .privilegeChangeOffHours }
 
+        /// The EventBridge pattern (over the normalized event) of an alert one event decides, for
+        /// the relay's `detections:`; `nil` for alerts over windows (bursts, lag, silence) and for
+        /// off-hours role changes, since a pattern cannot test the hour or weekday of a timestamp.
+        public var detectionPattern: String? {
+            switch self {
+            case .oauthClientViewed:
+                #"{"source_kind":["\#(AlertCatalog.auditSourceKind)"],"event_type":\#(AlertCatalog.jsonList(AlertCatalog.oauthClientReadEventTypes))}"#
+            case .privilegeChangeOffHours, .configurationBurst, .deliveryLag, .deliverySilence: nil
+            }
+        }
+
+        /// The severity of the relay detection (`info`, `warning`, `critical`).
+        public var detectionSeverity: String { self == .oauthClientViewed ? "critical" : "warning" }
+
+        /// Fields a relay detection throttles by: one alert per actor and object.
+        public var detectionGroupBy: [String] { ["actor_id", "target_id"] }
+
         /// What the alert means and what to do, shared by every SIEM.
         public var summary: String {
             switch self {
@@ -85,4 +102,8 @@ public enum AlertCatalog {
     public static let ownSideHangUp = "ENDPOINT"
     /// The three event types the abandonment panels read.
     public static let abandonmentEventTypes = [queueEntryEventType, agentConnectEventType, customerEndEventType]
+
+    static func jsonList(_ values: [String]) -> String {
+        "[" + values.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+    }
 }

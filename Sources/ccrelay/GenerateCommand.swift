@@ -73,14 +73,19 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Business hours, UTC, as START-END hours (role changes outside them alert).")
     var businessHours: String?
 
+    @Option(help: "detections: alert target the generated detections name (repeatable; default: the config's).")
+    var alertTarget: [String] = []
+
     func run() async throws {
         if list || target == nil {
             for target in GenerateTarget.allCases {
                 writeLine("\(target.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(target.summary)")
             }
+            writeLine("detections the detections: block of ccrelay's configuration (security alerts at the relay)")
             if !list { throw ExitCode(2) }
             return
         }
+        if target == "detections" { return try writeDetections() }
         guard let name = target, let generateTarget = GenerateTarget(rawValue: name) else {
             printError(
                 "unknown target \"\(target ?? "")\" (known: \(GenerateTarget.allCases.map(\.rawValue).joined(separator: ", ")))"
@@ -109,6 +114,28 @@ struct GenerateCommand: AsyncParsableCommand {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
         }
+    }
+
+    /// Writes `DIR/detections/detections.yaml`, naming `--alert-target`s or the config's alert targets.
+    private func writeDetections() throws {
+        var targets = alertTarget
+        if targets.isEmpty, let config {
+            targets = try loadWithoutSecrets(path: config).alerts?.targets.map(\.name) ?? []
+        }
+        guard !targets.isEmpty else {
+            printError("detections: name an alert target (--alert-target NAME, or --config with alerts.targets)")
+            throw ExitCode(2)
+        }
+        let url = URL(fileURLWithPath: out).appendingPathComponent("detections/detections.yaml")
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(DetectionsBlock.yaml(targets: targets).utf8).write(to: url, options: .atomic)
+        } catch {
+            printError("cannot write to \(out): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+        writeLine(url.path)
     }
 
     /// Loads the configuration; secrets that are not available here (unset variables, unreadable

@@ -56,7 +56,7 @@ public struct ConfigLoader: Sendable {
         guard root.mapping() != nil else { return nil }
         root.rejectUnknownKeys(allowed: [
             "state", "sources", "routes", "sinks", "alerts", "redaction", "server", "secrets", "allow_inline_secrets",
-            "lambda",
+            "lambda", "detections",
         ])
         SecretsConfigReader.readSettings(root)
         let state = StateConfigReader.read(root.optional("state"))
@@ -97,6 +97,7 @@ public struct ConfigLoader: Sendable {
         let alerts = root.optional("alerts").flatMap(AlertsConfigReader.read)
         var configuration = RelayConfiguration(
             state: state, sources: sources, routes: routes, sinks: sinks, alerts: alerts)
+        configuration.detections = Self.readDetections(root.optional("detections"), alerts: alerts)
         configuration.redaction = root.optional("redaction").flatMap(RedactionConfigReader.read)
         configuration.server = ServerConfigReader.read(root.optional("server"))
         // `ccrelay lambda` reads this section itself; here it is only checked, for `ccrelay validate`.
@@ -105,6 +106,15 @@ public struct ConfigLoader: Sendable {
         SecretsConfigReader.finish(root)
         if let secrets = root.interpolation.secrets { configuration.secrets = secrets }
         return configuration
+    }
+
+    private static func readDetections(_ node: ConfigNode?, alerts: AlertsConfiguration?) -> [Detection] {
+        guard let node else { return [] }
+        let detections = DetectionsConfigReader.read(node, alertTargets: alerts?.targets.map(\.name) ?? [])
+        if !detections.isEmpty {
+            node.warning("detections are checked but not evaluated yet: no alert is sent for a matching event")
+        }
+        return detections
     }
 
     private static func checkName(_ name: String, _ node: ConfigNode) -> Bool {

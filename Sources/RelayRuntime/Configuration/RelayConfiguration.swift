@@ -12,6 +12,8 @@ public struct RelayConfiguration: Sendable {
     public var sinks: [any SinkBlueprint]
     /// The `alerts:` section; `nil` (the default) when the file has none: no alerts are sent.
     public var alerts: AlertsConfiguration?
+    /// The `detections:` section: event patterns that raise alerts at `alerts` targets. Default: none.
+    public var detections: [Detection] = []
     /// Fields hashed or dropped before any sink sees an event (`redaction:`); `nil` when none.
     public var redaction: Redactor?
     /// ccrelay's two HTTP listeners (`server:`): push (`listen`, default `127.0.0.1:8080`, started
