@@ -42,10 +42,20 @@ public struct AlertSender: Sendable {
     /// Returns `false` at once when graceful shutdown interrupts a backoff.
     @discardableResult
     public func deliver(_ notification: AlertNotification) async -> Bool {
-        let body = JSONWriter.encode(AlertPayload.body(for: notification, target: target))
-        var metadata: Logger.Metadata = [
-            "ccrelay.alert": "\(notification.condition.key)", "ccrelay.alert_state": "\(notification.state.rawValue)",
-        ]
+        await deliver(
+            body: AlertPayload.body(for: notification, target: target),
+            metadata: [
+                "ccrelay.alert": "\(notification.condition.key)",
+                "ccrelay.alert_state": "\(notification.state.rawValue)",
+            ])
+    }
+
+    /// Sends one alert body, retrying retriable failures as ``deliver(_:)`` does; `metadata` names
+    /// the alert in logs.
+    @discardableResult
+    public func deliver(body json: JSONValue, metadata: Logger.Metadata) async -> Bool {
+        let body = JSONWriter.encode(json)
+        var metadata = metadata
         var failures = 0
         var generator = SystemRandomNumberGenerator()
         while true {

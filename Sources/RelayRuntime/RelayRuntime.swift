@@ -62,7 +62,7 @@ public struct RelayRuntime: Sendable {
         }
         self.telemetry = PipelineTelemetry(metricsFactory: metrics.factory)
         self.health = SinkHealth()
-        self.router = EventRouter(routes: configuration.routes)
+        self.router = EventRouter(routes: configuration.routes, taps: Self.detectionTaps(configuration))
         self.signal = OutboxSignal()
         self.clock = clock
         var workerConfiguration = workerConfiguration
@@ -87,7 +87,14 @@ public struct RelayRuntime: Sendable {
         }
         self.sources = pullSources
         self.receivers = receivers
-        self.sinks = try configuration.sinks.map { try $0.makeSink(context) }
+        var sinks = try configuration.sinks.map { try $0.makeSink(context) }
+        if let alerts = configuration.alerts, !configuration.detections.isEmpty {
+            sinks.append(
+                DetectionSink(
+                    detections: configuration.detections, alerts: alerts, transport: transport, store: store,
+                    clock: clock, metricsFactory: metrics.factory, logger: logger))
+        }
+        self.sinks = sinks
         let (store, router, signal, telemetry) = (self.store, self.router, self.signal, self.telemetry)
         let mounts = receivers.map { receiver in
             RelayHTTPServer.Mount(
@@ -107,6 +114,16 @@ public struct RelayRuntime: Sendable {
             mounts.isEmpty && !configuration.server.configured
             ? nil : .push(settings: configuration.server, mounts: mounts, logger: logger)
         self.adminServer = .admin(settings: configuration.server, observed: observed, logger: logger)
+    }
+
+    /// One tap per detection: the events it matches also enter the detections' outbox.
+    private static func detectionTaps(_ configuration: RelayConfiguration) -> [Route] {
+        guard configuration.alerts != nil else { return [] }
+        return configuration.detections.map {
+            Route(
+                name: "detection:\($0.name)", from: [], to: [DetectionSink.sinkName], pattern: $0.pattern,
+                matcher: $0.matcher)
+        }
     }
 
     /// The intake of the pull or push source named `name` (its routes, the shared outboxes and dedup

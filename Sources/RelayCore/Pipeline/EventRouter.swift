@@ -43,22 +43,38 @@ public struct Route: Sendable, Equatable {
 public struct EventRouter: Sendable {
     private let routes: [Route]
     private let fallback: Route?
+    private let taps: [Route]
 
-    public init(routes: [Route]) {
+    /// Routes only.
+    public init(routes: [Route]) { self.init(routes: routes, taps: []) }
+
+    /// - Parameters:
+    ///   - routes: the configured routes.
+    ///   - taps: routes that copy matching events to their sinks besides the configured routes,
+    ///     without taking them: an event only taps match still goes to the `default` route
+    ///     (detections, which watch the stream rather than deliver it).
+    public init(routes: [Route], taps: [Route]) {
         self.routes = routes.filter { $0.name != Route.defaultName }
         self.fallback = routes.first { $0.name == Route.defaultName }
+        self.taps = taps
     }
 
-    /// The sinks for an event from `source`, in route order, each once. Empty when no route takes it.
+    /// The sinks for an event from `source`, in route order, each once, then the taps' sinks.
+    /// Empty when neither a route nor a tap takes it.
     public func sinks(forSource source: String, event: Event) -> [String] {
         var sinks: [String] = []
         for route in routes where route.takes(source: source) {
             if let matcher = route.matcher, !matcher.matches(event) { continue }
             for sink in route.to where !sinks.contains(sink) { sinks.append(sink) }
         }
-        if sinks.isEmpty, let fallback, fallback.takes(source: source) {
-            if let matcher = fallback.matcher, !matcher.matches(event) { return [] }
-            return fallback.to
+        if sinks.isEmpty, let fallback, fallback.takes(source: source),
+            fallback.matcher?.matches(event) ?? true
+        {
+            sinks = fallback.to
+        }
+        for tap in taps where tap.takes(source: source) {
+            if let matcher = tap.matcher, !matcher.matches(event) { continue }
+            for sink in tap.to where !sinks.contains(sink) { sinks.append(sink) }
         }
         return sinks
     }

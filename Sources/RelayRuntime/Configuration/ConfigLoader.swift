@@ -110,11 +110,7 @@ public struct ConfigLoader: Sendable {
 
     private static func readDetections(_ node: ConfigNode?, alerts: AlertsConfiguration?) -> [Detection] {
         guard let node else { return [] }
-        let detections = DetectionsConfigReader.read(node, alertTargets: alerts?.targets.map(\.name) ?? [])
-        if !detections.isEmpty {
-            node.warning("detections are checked but not evaluated yet: no alert is sent for a matching event")
-        }
-        return detections
+        return DetectionsConfigReader.read(node, alertTargets: alerts?.targets.map(\.name) ?? [])
     }
 
     private static func checkName(_ name: String, _ node: ConfigNode) -> Bool {

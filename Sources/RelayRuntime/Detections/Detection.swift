@@ -46,9 +46,11 @@ public struct Detection: Sendable {
     public func matches(_ event: Event) -> Bool { matcher.matches(event) }
 
     /// The throttle group of `event`: the values of the `group_by` fields, in order.
-    public func groupKey(of event: Event) -> String {
+    public func groupKey(of event: Event) -> String { groupKey(ofJSON: event.jsonValue) }
+
+    /// The throttle group of a normalized event as stored (its JSON form).
+    public func groupKey(ofJSON fields: JSONValue) -> String {
         guard let throttle else { return name }
-        let fields = event.jsonValue
         let values = throttle.groupBy.map { field -> String in
             guard let value = fields[field] else { return "" }
             return value.stringValue ?? String(decoding: JSONWriter.encode(value), as: UTF8.self)
