@@ -18,6 +18,7 @@ extension ComponentRegistry {
             .sink(SplunkHECSinkConfiguration.self),
             .sink(DatadogLogsSinkConfiguration.self),
             .sink(SumoLogicSinkConfiguration.self),
+            .sink(SentinelSinkConfiguration.self),
             .sink(FileSinkConfiguration.self),
             .sink(StdoutSinkConfiguration.self),
             .sink(S3SinkConfiguration.self),
