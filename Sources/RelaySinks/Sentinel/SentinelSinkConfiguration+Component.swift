@@ -1,7 +1,7 @@
 import RelayConfig
 import RelayCore
 
-/// The `type: sentinel` component (alias `type: azure_monitor_logs`): its keys, reading and construction.
+/// The `type: sentinel` component: its keys, reading and construction.
 extension SentinelSinkConfiguration: SinkComponent {
     public static let typeName = "sentinel"
 

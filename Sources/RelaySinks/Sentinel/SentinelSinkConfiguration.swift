@@ -1,6 +1,6 @@
 import RelayCore
 
-/// Configuration of a Microsoft Sentinel sink (`type: sentinel`, alias `azure_monitor_logs`),
+/// Configuration of a Microsoft Sentinel sink (`type: sentinel`),
 /// writing rows of the `CCRelay_CL` table through the Azure Monitor Logs Ingestion API
 /// (`POST {endpoint}/dataCollectionRules/{dcr_immutable_id}/streams/{stream}?api-version=2023-01-01`)
 /// with an Entra ID token from the client-credentials flow.
