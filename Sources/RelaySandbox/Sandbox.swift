@@ -113,6 +113,18 @@ public enum Sandbox {
         }
     }
 
+    /// Serves only the Microsoft Sentinel emulator while `body` runs; `body` receives its base URL,
+    /// which is both the sink's `authority_host` and its `endpoint`.
+    public static func withRunning<T: Sendable>(
+        sentinel: SentinelEmulator,
+        logger: Logger,
+        _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([sentinel], logger: logger) { urls in
+            try await body(urls[0])
+        }
+    }
+
     /// Serves only the Sumo Logic HTTP source emulator while `body` runs; `body` receives the
     /// source URL for the first configured code (`.../receiver/v1/http/{code}`).
     public static func withRunning<T: Sendable>(

@@ -20,6 +20,7 @@ extension ComponentRegistry {
             .sink(SumoLogicSinkConfiguration.self),
             .sink(OTLPLogsSinkConfiguration.self),
             .sink(ElasticsearchSinkConfiguration.self),
+            .sink(SentinelSinkConfiguration.self),
             .sink(FileSinkConfiguration.self),
             .sink(StdoutSinkConfiguration.self),
             .sink(S3SinkConfiguration.self),
