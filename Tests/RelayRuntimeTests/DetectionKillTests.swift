@@ -27,34 +27,35 @@ struct DetectionKillTests {
                 sinks:
                   archive: {type: file, path: \(scratch.path)/out/events.ndjson}
                 alerts:
-                  targets: {sec: {type: webhook, url: "\(url)/hook"}}
-                  retry: {max_attempts: 2, initial_backoff_secs: 0.1, max_backoff_secs: 0.2}
+                  targets: {sec: {type: webhook, url: "${HOOK_URL}"}}
+                  retry: {max_attempts: 2, initial_backoff_secs: 1, max_backoff_secs: 1}
                 detections:
                   any_audit: {pattern: {source_kind: [audit]}, severity: critical, targets: [sec]}
                 """)
-            let environment = ["FIREHOSE_KEY": PushPathTests.accessKey]
+            let environment = ["FIREHOSE_KEY": PushPathTests.accessKey, "HOOK_URL": url + "/hook"]
             let log = scratch.path + "/ccrelay.log"
             // The alert target is down: the events are durable, their alerts not yet sent.
             receiver.failAll(.status(503))
             let first = try RelayProcess(config: config, logPath: log, environment: environment)
-            let port = try await first.waitForListeningPort()
-            let firehose = FirehoseDeliveryEmulator(
-                configuration: FirehoseDeliveryConfiguration(
-                    url: "http://127.0.0.1:\(port)/firehose", accessKey: PushPathTests.accessKey),
-                clock: SystemClock(), logger: PipelineHarness.logger)
-            #expect(try await firehose.deliver(load) == load.count)
+            func firehose(_ port: Int) -> FirehoseDeliveryEmulator {
+                FirehoseDeliveryEmulator(
+                    configuration: FirehoseDeliveryConfiguration(
+                        url: "http://127.0.0.1:\(port)/firehose", accessKey: PushPathTests.accessKey),
+                    clock: SystemClock(), logger: PipelineHarness.logger)
+            }
+            #expect(try await firehose(try await first.waitForListeningPort()).deliver(load) == load.count)
             try await eventually("an alert attempt", while: first) { receiver.attempts > 0 }
             first.kill()
             #expect(receiver.posts.isEmpty)
 
             receiver.failAll(nil)
             let second = try RelayProcess(config: config, logPath: log, environment: environment)
-            _ = try await second.waitForListeningPort()
+            let port = try await second.waitForListeningPort()
             try await eventually("every audit's alert", limit: .seconds(30), while: second) {
                 Set(receiver.posts.compactMap { $0.json["event_id"]?.stringValue }) == audits
             }
             // Firehose sends the same records again after a restart; the ledger keeps them from firing twice.
-            #expect(try await firehose.deliver(load) == load.count)
+            #expect(try await firehose(port).deliver(load) == load.count)
             #expect(second.terminate() == 0)
             let fired = receiver.posts.compactMap { $0.json["event_id"]?.stringValue }
             #expect(fired.count == audits.count, "an audit alerted twice: \(fired.count) alerts for \(audits.count)")
