@@ -114,6 +114,23 @@ struct ConfigLoaderTests {
         #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
     }
 
+    @Test("a file or stdout sink writes in order: adaptive concurrency is refused at its path")
+    func orderedSinksRefuseAdaptiveConcurrency() throws {
+        let yaml = """
+            allow_inline_secrets: true
+            sources: {f: {type: firehose, access_keys: [firehose-key-0001]}}
+            sinks:
+              out: {type: stdout, batch: {concurrency: adaptive}}
+              archive: {type: file, path: /tmp/ccrelay-never-written/events.ndjson, batch: {concurrency: adaptive}}
+            """
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader(interpolation: environment).load(yaml: yaml) }
+        #expect(
+            Set(error?.problems.map(\.path) ?? []) == [
+                "sinks.out.batch.concurrency", "sinks.archive.batch.concurrency",
+            ])
+        #expect(error?.description.contains("writes in order") == true)
+    }
+
     @Test("every problem is reported at once with its YAML path")
     func everyProblemWithPath() throws {
         let yaml = """

@@ -4,10 +4,11 @@ import RelayCore
 public enum DeliveryConfigReader {
     /// `concurrency` is `adaptive` or a fixed number of requests in flight (1...1024), which pins
     /// it; left out, the sink's default holds (adaptive for HTTP sinks). `max_concurrency`
-    /// (1...1024, default 32) bounds the adaptive limit.
-    public static func batch(_ node: ConfigNode?, default defaults: BatchConfiguration = BatchConfiguration())
-        -> BatchConfiguration
-    {
+    /// (1...1024, default 32) bounds the adaptive limit. A sink that writes in order (a file, standard
+    /// output) passes `allowsAdaptive: false`, and `adaptive` is then refused at its path.
+    public static func batch(
+        _ node: ConfigNode?, default defaults: BatchConfiguration = BatchConfiguration(), allowsAdaptive: Bool = true
+    ) -> BatchConfiguration {
         guard let node, node.mapping() != nil else { return defaults }
         node.rejectUnknownKeys(allowed: ["max_events", "max_bytes", "timeout_secs", "concurrency", "max_concurrency"])
         var batch = BatchConfiguration(
@@ -19,7 +20,9 @@ public enum DeliveryConfigReader {
         )
         guard let value = node.optional("concurrency") else { return batch }
         let text = value.stringValue()
-        if text == "adaptive" {
+        if text == "adaptive", !allowsAdaptive {
+            value.problem("this sink writes in order, one batch at a time: concurrency cannot be adaptive")
+        } else if text == "adaptive" {
             (batch.isAdaptive, batch.concurrency) = (true, 1)
         } else if let text, Int(text) != nil {
             (batch.isAdaptive, batch.concurrency) = (false, node.int("concurrency", default: 1, range: 1...1024))

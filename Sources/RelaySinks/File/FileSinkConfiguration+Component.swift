@@ -22,7 +22,7 @@ extension FileSinkConfiguration: SinkComponent {
             maxAge: maxAge == .zero ? nil : maxAge,
             compressRotated: node.bool("compress_rotated", default: defaults.compressRotated),
             fileMode: readFileMode(node.optional("file_mode")) ?? defaults.fileMode,
-            batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
+            batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch, allowsAdaptive: false),
             retry: DeliveryConfigReader.retry(node.optional("retry"))
         )
         return path == nil ? nil : configuration

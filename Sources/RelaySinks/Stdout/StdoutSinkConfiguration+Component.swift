@@ -12,7 +12,7 @@ extension StdoutSinkConfiguration: SinkComponent {
         let defaults = StdoutSinkConfiguration(name: name)
         return StdoutSinkConfiguration(
             name: name,
-            batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
+            batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch, allowsAdaptive: false),
             retry: DeliveryConfigReader.retry(node.optional("retry"))
         )
     }
