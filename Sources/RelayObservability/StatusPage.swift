@@ -24,7 +24,8 @@ enum StatusPage {
         var html = "<h2>Sources</h2>\n"
         guard !sources.isEmpty else { return html + "<p class=\"muted\">No sources configured.</p>\n" }
         html += "<table id=\"sources\"><tr><th>Source</th><th>State</th><th>Records per minute (last hour)</th>"
-        html += "<th>Received</th><th>Accepted</th><th>Duplicates</th><th>Malformed</th><th>Checkpoint lag</th>"
+        html +=
+            "<th>Received</th><th>Accepted</th><th>Duplicates</th><th>Malformed</th><th>Late</th><th>Checkpoint lag</th>"
         html += "<th>Last error</th></tr>\n"
         for source in sources {
             let counters = source.counters
@@ -33,7 +34,7 @@ enum StatusPage {
             html += "<td>\(HTML.badge(source.state))</td>"
             html += "<td>\(ThroughputChart.svg(source.perMinute, label: "\(source.name) records"))</td>"
             html += number(counters.received) + number(counters.accepted) + number(counters.duplicates)
-            html += number(counters.malformed)
+            html += number(counters.malformed) + "<td class=\"num out-of-order\">\(counters.outOfOrder)</td>"
             html += "<td class=\"num\">\(source.checkpointLag.map(HTML.age) ?? "–")</td>"
             let error = counters.consecutiveFailures > 0 ? counters.lastError : counters.partitionFailureSummary
             html += "<td class=\"error\">\(HTML.escape(error ?? counters.lastError ?? ""))</td></tr>\n"

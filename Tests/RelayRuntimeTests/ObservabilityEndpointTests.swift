@@ -147,6 +147,17 @@ struct ObservabilityEndpointTests {
         }
     }
 
+    @Test("records a late sweep found behind the cursor show on the source's row")
+    func lateRecordsOnTheSourceRow() async throws {
+        try await ObservabilityFixture.with { fixture in
+            let before = try #require(row(of: "genesys", kind: "source", in: try await fixture.get("/").body))
+            #expect(before.contains(#"<td class="num out-of-order">0</td>"#))
+            fixture.runtime.telemetry.recordOutOfOrder(source: "genesys", count: 3)
+            let after = try #require(row(of: "genesys", kind: "source", in: try await fixture.get("/").body))
+            #expect(after.contains(#"<td class="num out-of-order">3</td>"#))
+        }
+    }
+
     @Test("dead letter pages list them and show one raw event, escaped")
     func deadLetterPages() async throws {
         try await ObservabilityFixture.with { fixture in

@@ -7,6 +7,8 @@ public struct SourceCounters: Sendable, Equatable {
     public var accepted = 0
     public var duplicates = 0
     public var malformed = 0
+    /// Records first seen behind the cursor's look-back edge (found by a late sweep).
+    public var outOfOrder = 0
     public var unrouted = 0
     public var cycles = 0
     public var failedCycles = 0
@@ -153,6 +155,7 @@ public final class PipelineTelemetry: Sendable {
     /// `ccrelay_source_out_of_order_total{source}`.
     public func recordOutOfOrder(source: String, count: Int) {
         guard count > 0 else { return }
+        state.withLock { $0.sources[source, default: SourceCounters()].outOfOrder += count }
         Counter(label: PipelineMetricName.sourceOutOfOrder, dimensions: [("source", source)], factory: factory)
             .increment(by: count)
     }
