@@ -172,8 +172,9 @@ struct SinkWorkerAcknowledgementTests {
         let calls = outbox.calls.withLock { $0 }
         // The three expired batches went back to the outbox in one write.
         #expect(calls.released == [25])
-        // Claimed rows stay leased for the claim lease plus the acknowledgement timeout and one poll.
-        #expect(calls.leases.allSatisfy { $0 == .seconds(600 + 30 + 10) })
+        // Claimed rows stay leased for the configured lease, which is also how soon another instance
+        // takes over a dead one's rows.
+        #expect(calls.leases.allSatisfy { $0 == .seconds(600) })
     }
 
     @Test("failing acknowledgement polls mark acknowledgements as failing; a successful poll clears it")

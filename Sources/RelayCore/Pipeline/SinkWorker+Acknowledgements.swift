@@ -1,14 +1,12 @@
 import Logging
 
 extension SinkWorker {
-    /// How long claimed rows stay reserved. For a sink with acknowledgement, the configured lease
-    /// (a full retry cycle) plus the acknowledgement timeout and one poll: rows awaiting their
-    /// acknowledgement stay claimed and no other worker takes them before they are confirmed or,
-    /// once timed out, given back.
-    var claimLease: Duration {
-        guard let ack = sink.acknowledgement else { return configuration.lease }
-        return configuration.lease + ack.timeout + ack.pollInterval
-    }
+    /// How long claimed rows stay reserved: the configured lease (`state.outbox_claim_secs`, default
+    /// 600 s, longer than the default acknowledgement timeout and poll). It is also how soon another
+    /// instance takes over a dead one's rows, so it is not stretched by the acknowledgement timeout: with
+    /// a lease shorter than `ack_timeout_secs`, a batch still awaiting its acknowledgement may be sent
+    /// again by another instance (a counted duplicate with the same `event_id`, never a loss).
+    var claimLease: Duration { configuration.lease }
 
     /// Asks the destination about every pending batch in one query: the rows of every confirmed
     /// batch leave the outbox in one write; batches waiting longer than the timeout are given back
