@@ -72,49 +72,12 @@ public struct DatadogLogsSink: Sink {
         let ranges = RequestSplitter.ranges(
             sizes: encoded.map(\.count), maxEntries: DatadogLogsSinkConfiguration.Limits.entriesPerRequest,
             maxBytes: DatadogLogsSinkConfiguration.Limits.requestBytes, overhead: 2, separator: 1)
-        for (position, range) in ranges.enumerated() {
-            let ids = fresh[range].map(\.id)
-            let outcome = await send(encoded[range], apiKey: apiKey)
-            switch outcome {
-            case .delivered:
-                fates.delivered += ids
-                continue
-            case .credentialRejected(let reason) where fates.delivered.isEmpty:
-                // Nothing went through: the whole batch waits for a working key, out-of-window
-                // events included (they are moved once the key works again).
-                return .credentialRejected(reason: reason)
-            case .rejected(let reason) where entries.count == 1:
-                return .rejected(reason: reason)
-            case .rejected(let reason) where ids.count == 1:
-                // A request of one event refused (400, 413): that event is at fault.
-                fates.rejected[ids[0]] = reason
-                continue
-            case .rejected(let reason) where fates.delivered.isEmpty:
-                // A request refused whole (400: an event it cannot take; 413: too large) before any
-                // went through: the worker bisects the batch until the events at fault stand alone,
-                // and the others are delivered. Out-of-window events are sorted again in each half.
-                return .poisoned(index: nil, reason: reason)
-            case .unavailable where fates.delivered.isEmpty && outOfWindow == 0:
-                // The intake is down or throttling and nothing went through: the batch waits whole.
-                return outcome
-            case .retriable, .unavailable:
-                fates.noteRetry(outcome)
-            case .rejected(let reason), .credentialRejected(let reason):
-                // Refused after earlier requests went through: the refused events lead the retry,
-                // whose first request, refused again, makes the worker bisect them.
-                fates.retryReason = reason
-            default:
-                fates.retryReason = "unexpected outcome from the Datadog intake"
-            }
-            // This request and the ones not yet sent are tried again later.
-            fates.retriable += ranges[position...].flatMap { fresh[$0].map(\.id) }
-            break
-        }
-        if fates.delivered.count == entries.count { return .delivered }
-        if fates.retriable.count == entries.count {
-            return fates.wholeBatchRetry
-        }
-        return reported(fates, outOfWindow: outOfWindow)
+        // Out-of-window events are sorted again in each half of a bisection.
+        return await SplitRequests.deliver(
+            ids: fresh.map(\.id), ranges: ranges, batchSize: entries.count, othersSettled: outOfWindow > 0,
+            destination: "the Datadog intake", fates: &fates,
+            partial: { reported($0, outOfWindow: outOfWindow) }
+        ) { range in await send(encoded[range], apiKey: apiKey) }
     }
 
     /// `.partial(fates)`, counting and logging the out-of-window events it settles. Counted here,

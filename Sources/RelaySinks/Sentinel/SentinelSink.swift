@@ -46,39 +46,10 @@ public struct SentinelSink: Sink {
             sizes: rows.map(\.count), maxEntries: .max, maxBytes: SentinelSinkConfiguration.Limits.requestBytes,
             overhead: 2, separator: 1)
         var fates = PartialDelivery()
-        for (position, range) in ranges.enumerated() {
-            let ids = entries[range].map(\.id)
-            let outcome = await send(SentinelRowEncoder.array(of: Array(rows[range])))
-            switch outcome {
-            case .delivered:
-                fates.delivered += ids
-                continue
-            case .credentialRejected where fates.delivered.isEmpty, .unavailable where fates.delivered.isEmpty:
-                // Nothing went through: the whole batch waits for a working token or for the API.
-                return outcome
-            case .rejected(let reason) where ids.count == 1:
-                // A request of one row refused (400, 413): that row is at fault.
-                if entries.count == 1 { return .rejected(reason: reason) }
-                fates.rejected[ids[0]] = reason
-                continue
-            case .rejected(let reason) where fates.delivered.isEmpty:
-                // Refused whole before any went through: the worker bisects the batch until the
-                // rows at fault stand alone, and the others are delivered.
-                return .poisoned(index: nil, reason: reason)
-            case .retriable, .unavailable:
-                fates.noteRetry(outcome)
-            case .rejected(let reason), .credentialRejected(let reason):
-                // Refused after earlier requests went through: the refused rows lead the retry.
-                fates.retryReason = reason
-            default:
-                fates.retryReason = "unexpected outcome from the Logs Ingestion API"
-            }
-            fates.retriable += ranges[position...].flatMap { entries[$0].map(\.id) }
-            break
-        }
-        if fates.delivered.count == entries.count { return .delivered }
-        if fates.retriable.count == entries.count { return fates.wholeBatchRetry }
-        return .partial(fates)
+        return await SplitRequests.deliver(
+            ids: entries.map(\.id), ranges: ranges, batchSize: entries.count, destination: "the Logs Ingestion API",
+            fates: &fates
+        ) { range in await send(SentinelRowEncoder.array(of: Array(rows[range]))) }
     }
 
     /// Asks Entra ID for a token; the Logs Ingestion API has no read-only call to try it on.

@@ -1,5 +1,5 @@
 /// Splits encoded entries into consecutive requests that respect a destination's limits on
-/// entries and bytes. Used by the Datadog and Sumo Logic sinks, whose batch limits count the
+/// entries and bytes. Used by the Datadog, Sumo Logic, Sentinel and Elasticsearch sinks, whose batch limits count the
 /// envelope the outbox's byte budget does not see.
 enum RequestSplitter {
     /// Ranges of `sizes` (encoded entry lengths) so that each range holds at most `maxEntries`
