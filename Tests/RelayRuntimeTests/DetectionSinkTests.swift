@@ -65,6 +65,21 @@ struct DetectionSinkTests {
         }
     }
 
+    @Test("event text reaching Slack cannot mention a channel or make a link")
+    func slackTextIsEscaped() throws {
+        let event = Event(
+            eventID: "e-9", timestamp: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000), platform: .genesys,
+            sourceKind: "audit", eventType: "OAUTHCLIENT_VIEWED", actorID: "u-1",
+            actorName: "<!channel> & <http://x|y>",
+            targetID: "oc-7", targetType: "OAuthClient")
+        let body = DetectionPayload.body(
+            detection: try Self.detection(), event: event.jsonValue, eventID: "e-9",
+            target: AlertTarget(name: "chat", kind: .slack, url: "https://hooks.slack.com/services/T/B/C"))
+        let text = try #require(body["text"]?.stringValue)
+        #expect(text.contains("&lt;!channel&gt; &amp; &lt;http://x|y&gt;"))
+        #expect(!text.contains("<!channel>"))
+    }
+
     @Test("a throttle holds back a group's alerts until its window ends, across sink instances (restarts)")
     func throttlePerGroup() async throws {
         let clock = ManualClock(start: Self.start)

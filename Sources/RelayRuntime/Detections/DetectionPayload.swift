@@ -2,10 +2,10 @@ import RelayAlerts
 import RelayCore
 
 /// The JSON body one alert target receives when a detection fires.
-enum DetectionPayload {
+public enum DetectionPayload {
     /// The body for `target`'s kind: a generic webhook gets the whole normalized event, Slack one
     /// line, PagerDuty an Events API v2 trigger deduplicated per detection and event.
-    static func body(detection: Detection, event: JSONValue, eventID: String, target: AlertTarget) -> JSONValue {
+    public static func body(detection: Detection, event: JSONValue, eventID: String, target: AlertTarget) -> JSONValue {
         let summary = summary(detection: detection, event: event, eventID: eventID)
         switch target.kind {
         case .webhook:
@@ -19,7 +19,7 @@ enum DetectionPayload {
                 "event": event,
             ]
         case .slack:
-            return ["text": .string(":rotating_light: \(summary)")]
+            return ["text": .string(":rotating_light: \(slackEscaped(summary))")]
         case .pagerduty:
             return [
                 "routing_key": .string(target.routingKey?.value ?? ""),
@@ -35,6 +35,12 @@ enum DetectionPayload {
                 ],
             ]
         }
+    }
+
+    /// Slack's three control characters escaped, so event text (an actor named `<!channel>`, say)
+    /// cannot mention people or make links.
+    static func slackEscaped(_ text: String) -> String {
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
     }
 
     /// "ccrelay detection NAME (SEVERITY): EVENT_TYPE by ACTOR on TARGET at TIME (event_id ID)".
