@@ -50,15 +50,18 @@ struct ObservabilityUnitTests {
         let exporter = MetricsExporter()
         let telemetry = PipelineTelemetry(metricsFactory: exporter.factory)
         let claimed = WallInstant(sinceEpoch: .seconds(1_700_000_000))
-        telemetry.recordClaim(sink: "splunk", ids: [1, 2, 3], at: claimed)
-        telemetry.recordDelivery(sink: "splunk", delivered: 3, ids: [1, 2, 3], at: claimed.advanced(by: .seconds(12)))
+        // Two batches confirmed by one poll: one claimed 12 s before, one 7 s before.
+        telemetry.recordDelivery(
+            sink: "splunk", delivered: 6, batches: 2, claimedAt: [claimed, claimed.advanced(by: .seconds(5))],
+            at: claimed.advanced(by: .seconds(12)))
         let text = exporter.exposition()
-        #expect(text.contains(#"ccrelay_sink_batch_latency_seconds_bucket{sink="splunk",le="10.0"} 0"#), "\(text)")
-        #expect(text.contains(#"ccrelay_sink_batch_latency_seconds_bucket{sink="splunk",le="30.0"} 1"#), "\(text)")
-        #expect(text.contains(#"ccrelay_sink_batch_latency_seconds_count{sink="splunk"} 1"#), "\(text)")
-        // Rows delivered again without a new claim (already measured) add no observation.
-        telemetry.recordDelivery(sink: "splunk", delivered: 3, ids: [1, 2, 3], at: claimed.advanced(by: .seconds(20)))
-        #expect(exporter.exposition().contains(#"ccrelay_sink_batch_latency_seconds_count{sink="splunk"} 1"#))
+        #expect(text.contains(#"ccrelay_sink_batch_latency_seconds_bucket{sink="splunk",le="5.0"} 0"#), "\(text)")
+        #expect(text.contains(#"ccrelay_sink_batch_latency_seconds_bucket{sink="splunk",le="10.0"} 1"#), "\(text)")
+        #expect(text.contains(#"ccrelay_sink_batch_latency_seconds_bucket{sink="splunk",le="30.0"} 2"#), "\(text)")
+        #expect(text.contains(#"ccrelay_sink_batch_latency_seconds_count{sink="splunk"} 2"#), "\(text)")
+        // Deliveries without claim instants (counts only) add no observation.
+        telemetry.recordDelivery(sink: "splunk", delivered: 3, at: claimed.advanced(by: .seconds(20)))
+        #expect(exporter.exposition().contains(#"ccrelay_sink_batch_latency_seconds_count{sink="splunk"} 2"#))
     }
 
     @Test("checkpoint lag follows the oldest partition watermark; non-timestamp checkpoints are ignored")

@@ -202,6 +202,21 @@ final class PipelineProcess: Sendable {
             tasks.addTask { try await group.run() }
             let port = try await runtime.httpServer!.boundPort()
             say("\(port)")
+            // BENCH_TRACE=1: the sinks' figures on standard error every 250 ms (for looking into a run).
+            if ProcessInfo.processInfo.environment["BENCH_TRACE"] == "1" {
+                tasks.addTask {
+                    let start = ContinuousClock.now
+                    while true {
+                        try await Task.sleep(for: .milliseconds(250))
+                        for sink in runtime.sinks {
+                            let figures = runtime.telemetry.sink(sink.name)
+                            FileHandle.standardError.write(
+                                "\(formatted((ContinuousClock.now - start).seconds, digits: 2)) s \(sink.name): delivered \(figures.delivered) batches \(figures.batches) limit \(figures.concurrencyLimit ?? 0) pending acks \(figures.pendingAcks)\n"
+                                    .data(using: .utf8)!)
+                        }
+                    }
+                }
+            }
             try await tasks.waitForAll()
         }
     }

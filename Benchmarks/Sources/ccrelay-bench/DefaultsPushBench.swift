@@ -16,7 +16,10 @@ enum DefaultsPushBench {
     static let events = Int(ProcessInfo.processInfo.environment["BENCH_PUSH_EVENTS"] ?? "") ?? 100_000
     static let standInScript =
         ProcessInfo.processInfo.environment["BENCH_HEC_STANDIN"] ?? "Benchmarks/baseline/hec_standin.py"
-    /// The only sink settings: what a user writes.
+    /// Only this part of the run when set: `split` (CPU per event and delivery alone).
+    static let only = ProcessInfo.processInfo.environment["BENCH_DEFAULTS_ONLY"]
+    /// The only sink settings: what a user writes. `BENCH_SINK_EXTRA` adds lines (indented by four
+    /// spaces) for looking into a setting; the figures in BENCHMARKS.md are without it.
     static func defaultSink(
         _ url: String, token: String = "7d9f4c0e-5b1a-4a57-9d5e-2f1c3b4a5d6e", extra: String = ""
     ) -> String {
@@ -27,6 +30,7 @@ enum DefaultsPushBench {
             token: \(token)
             index: ccas
         \(extra)
+        \(ProcessInfo.processInfo.environment["BENCH_SINK_EXTRA"] ?? "")
         """
     }
 
@@ -35,6 +39,13 @@ enum DefaultsPushBench {
         var generator = GenesysEventBridgeGenerator(seed: 20)
         let load = generator.generate(count: events, start: SystemClock().now.timestamp)
         say("Load: \(events) EventBridge events in gzip Firehose requests of 500 over 4 streams.\n")
+        if only == "split" {
+            let split = try await cpuSplit(load, logger: logger)
+            say(
+                "intake \(split.intake) µs, delivery \(split.delivery) µs, delivery alone \(split.deliveryRate) events/s"
+            )
+            return
+        }
         say("| run | intake events/s | end to end events/s | CPU µs/event (child) | missing | duplicates |")
         say("|---|---:|---:|---:|---:|---:|")
         let plain = try await endToEnd(load, logger: logger)
@@ -56,7 +67,7 @@ enum DefaultsPushBench {
         }
         let split = try await cpuSplit(load, logger: logger)
         say(
-            "CPU per event from the child's own CPU time, intake and delivery apart (the stand-in holds its answers while the load arrives): intake **\(formatted(split.intake, digits: 1)) µs**, delivery **\(formatted(split.delivery, digits: 1)) µs**, in all **\(formatted(split.intake + split.delivery, digits: 1)) µs** per event.\n"
+            "CPU per event from the child's own CPU time, intake and delivery apart (the stand-in holds its answers while the load arrives): intake **\(formatted(split.intake, digits: 1)) µs**, delivery **\(formatted(split.delivery, digits: 1)) µs**, in all **\(formatted(split.intake + split.delivery, digits: 1)) µs** per event. Delivery alone (the stand-in released once every event was taken in): \(formatted(split.deliveryRate)) events/s.\n"
         )
         let latencies = try await latency(Array(load.prefix(100_000)), rate: 10_000, logger: logger)
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
@@ -104,7 +115,7 @@ enum DefaultsPushBench {
     }
 
     static func cpuSplit(_ load: [GeneratedPushEvent], logger: Logger) async throws -> (
-        intake: Double, delivery: Double
+        intake: Double, delivery: Double, deliveryRate: Double
     ) {
         let standIn = try StandIn(script: standInScript, arguments: [])
         defer { standIn.kill() }
@@ -117,11 +128,16 @@ enum DefaultsPushBench {
         let before = child.cpuSeconds
         try await PushBench.send(requests)
         let afterIntake = child.cpuSeconds
+        let released = ContinuousClock.now
         try await standIn.control("release")
         try await standIn.waitForUnique(load.count)
         let afterDelivery = child.cpuSeconds
+        let deliverySeconds = (ContinuousClock.now - released).seconds
         let perEvent = 1_000_000 / Double(load.count)
-        return ((afterIntake - before) * perEvent, (afterDelivery - afterIntake) * perEvent)
+        return (
+            (afterIntake - before) * perEvent, (afterDelivery - afterIntake) * perEvent,
+            Double(load.count) / deliverySeconds
+        )
     }
 
     static func latency(_ load: [GeneratedPushEvent], rate: Int, logger: Logger) async throws -> [Double] {

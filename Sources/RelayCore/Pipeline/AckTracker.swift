@@ -4,7 +4,7 @@
 /// (removed) or their acknowledgement times out (given back to the outbox, to be claimed and sent
 /// again), so millions of pending events cost a few bytes each.
 public struct AckTracker: Sendable {
-    /// One pending batch: its rows, its size and when it was accepted.
+    /// One pending batch: its rows, its size, when it was claimed and when it was accepted.
     public struct Batch: Sendable, Equatable {
         /// The outbox row ids of the batch.
         public let ids: [Int64]
@@ -12,12 +12,16 @@ public struct AckTracker: Sendable {
         public let bytes: Int
         /// When the destination accepted the batch.
         public let sentAt: WallInstant
+        /// When its rows were claimed from the outbox (the start of its batch latency).
+        public let claimedAt: WallInstant
 
-        /// A pending batch of the rows `ids`, `bytes` long, accepted at `sentAt`.
-        public init(ids: [Int64], bytes: Int, sentAt: WallInstant) {
+        /// A pending batch of the rows `ids`, `bytes` long, claimed at `claimedAt` (by default
+        /// `sentAt`) and accepted at `sentAt`.
+        public init(ids: [Int64], bytes: Int, sentAt: WallInstant, claimedAt: WallInstant? = nil) {
             self.ids = ids
             self.bytes = bytes
             self.sentAt = sentAt
+            self.claimedAt = claimedAt ?? sentAt
         }
     }
 
@@ -40,9 +44,14 @@ public struct AckTracker: Sendable {
     /// True when `limit` (events) is reached: the worker stops sending until acknowledgements come.
     public func isFull(maxEvents limit: Int) -> Bool { eventCount >= limit }
 
-    /// Records a batch of `entries` the destination accepted under `token` (keeping ids and sizes).
-    public mutating func add(_ token: AckToken, entries: [OutboxEntry], sentAt: WallInstant) {
-        let batch = Batch(ids: entries.map(\.id), bytes: entries.reduce(0) { $0 + $1.payload.count }, sentAt: sentAt)
+    /// Records a batch of `entries`, claimed at `claimedAt` (by default `sentAt`), that the
+    /// destination accepted under `token` at `sentAt` (keeping ids and sizes).
+    public mutating func add(
+        _ token: AckToken, entries: [OutboxEntry], sentAt: WallInstant, claimedAt: WallInstant? = nil
+    ) {
+        let batch = Batch(
+            ids: entries.map(\.id), bytes: entries.reduce(0) { $0 + $1.payload.count }, sentAt: sentAt,
+            claimedAt: claimedAt)
         if let replaced = pending.updateValue(batch, forKey: token) { subtract(replaced) }
         eventCount += batch.ids.count
         byteCount += batch.bytes

@@ -80,16 +80,10 @@ public final class PipelineTelemetry: Sendable {
         var sinkMetrics: [String: SinkMetricHandles] = [:]
         /// Per source, per partition: the last committed checkpoint when it is a timestamp.
         var watermarks: [String: [String: Timestamp]] = [:]
-        /// Per sink: when each outbox row in flight was claimed (for the batch latency histogram).
-        var claims: [String: [Int64: WallInstant]] = [:]
     }
 
     private let state = Mutex(State())
     private let factory: any MetricsFactory
-
-    /// Rows whose claim time is remembered per sink at most; beyond it the oldest are forgotten
-    /// (rows dead-lettered or moved never report an acknowledgement).
-    static let maxTrackedClaims = 100_000
 
     /// - Parameter metricsFactory: where the counters, gauges and histograms go. Default: the
     ///   process-wide `MetricsSystem.factory` (a no-op unless bootstrapped).
@@ -201,22 +195,11 @@ public final class PipelineTelemetry: Sendable {
         }
     }
 
-    /// Records that a sink's worker claimed outbox rows at `at` (the start of their batch latency).
-    public func recordClaim(sink: String, ids: [Int64], at: WallInstant) {
-        state.withLock { state in
-            if let claims = state.claims[sink], claims.count + ids.count > Self.maxTrackedClaims {
-                let keep = claims.sorted { $0.value > $1.value }.prefix(Self.maxTrackedClaims / 2)
-                state.claims[sink] = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-            }
-            // Mutated in place: a copy taken out and written back would copy every tracked claim.
-            state.claims[sink, default: [:]].merge(ids.lazy.map { ($0, at) }) { earlier, _ in earlier }
-        }
-    }
-
-    /// Records delivered (acknowledged) events of `batches` batches. With `ids` and `at`, the
-    /// latency from the earliest claim (``recordClaim(sink:ids:at:)``) to `at` goes into the latency histogram.
+    /// Records delivered (acknowledged) events of `batches` batches. Each instant of `claimedAt` (when
+    /// a delivered batch was claimed from the outbox) gives one observation of the batch latency
+    /// histogram, the time from it to `at`.
     public func recordDelivery(
-        sink: String, delivered: Int, batches: Int = 1, ids: [Int64] = [], at: WallInstant? = nil
+        sink: String, delivered: Int, batches: Int = 1, claimedAt: [WallInstant] = [], at: WallInstant? = nil
     ) {
         state.withLock { state in
             state.sinks[sink, default: SinkCounters()].delivered += delivered
@@ -225,13 +208,9 @@ public final class PipelineTelemetry: Sendable {
             let metrics = sinkMetrics(&state, sink)
             metrics.delivered.increment(by: delivered)
             metrics.batches.increment(by: batches)
-            var claimedAt: WallInstant?
-            for id in ids {
-                guard let claimed = state.claims[sink]?.removeValue(forKey: id) else { continue }
-                claimedAt = min(claimedAt ?? claimed, claimed)
-            }
-            if let claimedAt, let at {
-                let (seconds, attoseconds) = max(claimedAt.duration(to: at), .zero).components
+            guard let at else { return }
+            for claimed in claimedAt {
+                let (seconds, attoseconds) = max(claimed.duration(to: at), .zero).components
                 metrics.latency.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
             }
         }

@@ -47,7 +47,7 @@ extension SinkWorker {
     private func remove(_ batches: [AckTracker.Batch]) async throws -> Int {
         guard !batches.isEmpty else { return 0 }
         let ids = batches.allIDs
-        try await acknowledge(ids: ids, batches: batches.count)
+        try await acknowledge(ids: ids, claimedAt: batches.map(\.claimedAt))
         return ids.count
     }
 

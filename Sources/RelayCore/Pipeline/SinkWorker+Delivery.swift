@@ -10,16 +10,18 @@ extension SinkWorker {
     /// closed), only the probing worker sends; this one holds its batch. Each request takes a permit
     /// of the sink's ``ConcurrencyLimiter``, fed back with the answer. A ``DeliveryStateMachine``
     /// decides what each answer means; this performs its actions. The halves of a bisected batch are
-    /// delivered one after the other, the first one first, each as a batch of its own.
-    func deliver(_ batch: [OutboxEntry], deadline: WallInstant? = nil, tracker: inout AckTracker) async throws -> Tally
-    {
+    /// delivered one after the other, the first one first, each as a batch of its own. `claimedAt`
+    /// (when the rows were claimed) starts the batch latency measured at their confirmation.
+    func deliver(
+        _ batch: [OutboxEntry], claimedAt: WallInstant, deadline: WallInstant? = nil, tracker: inout AckTracker
+    ) async throws -> Tally {
         var tally = Tally()
         var batches = [batch]
         while let entries = batches.popLast() {
             guard !entries.isEmpty else { continue }
             var machine = Delivery(
                 entries: entries, policy: sink.retry, deadline: deadline, generator: SystemRandomNumberGenerator())
-            tally += try await deliver(&machine, tracker: &tracker, bisected: &batches)
+            tally += try await deliver(&machine, claimedAt: claimedAt, tracker: &tracker, bisected: &batches)
         }
         return tally
     }
@@ -28,6 +30,7 @@ extension SinkWorker {
     /// `bisected`, the first one last (it is delivered next).
     private func deliver(
         _ machine: inout Delivery,
+        claimedAt: WallInstant,
         tracker: inout AckTracker,
         bisected: inout [[OutboxEntry]]
     ) async throws -> Tally {
@@ -58,18 +61,18 @@ extension SinkWorker {
             if action.opensGate { gate.open() }
             var step = action.step
             if case .settle(let settlement) = step {
-                try await settle(settlement)
+                try await settle(settlement, claimedAt: claimedAt)
                 tally.delivered += settlement.deliveredEvents
                 tally.deadLettered += settlement.deadLetteredEvents
                 step = machine.settled(now: clock.now)
             }
             switch step {
             case .acknowledge(let entries):
-                try await acknowledge(entries)
+                try await acknowledge(ids: entries.map(\.id), claimedAt: [claimedAt])
                 tally.delivered += entries.count
                 return tally
             case .awaitAcknowledgement(let token, let entries):
-                tracker.add(token, entries: entries, sentAt: clock.now)
+                tracker.add(token, entries: entries, sentAt: clock.now, claimedAt: claimedAt)
                 telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: tracker.count)
                 tally.pending += entries.count
                 return tally
@@ -135,16 +138,13 @@ extension SinkWorker {
         return tally
     }
 
-    /// Removes delivered rows from the outbox (retried as ``persistFate(_:events:_:)`` describes,
-    /// so a failed removal does not make the rows go out again).
-    func acknowledge(_ entries: [OutboxEntry]) async throws {
-        try await acknowledge(ids: entries.map(\.id))
-    }
-
-    /// Removes the delivered rows `ids` (of `batches` batches) from the outbox in one write (one transaction).
-    func acknowledge(ids: [Int64], batches: Int = 1) async throws {
+    /// Removes the delivered rows `ids` from the outbox in one write (one transaction), retried as
+    /// ``persistFate(_:events:_:)`` describes so a failed removal does not make the rows go out
+    /// again. `claimedAt` holds when each of their batches was claimed (one batch latency each).
+    func acknowledge(ids: [Int64], claimedAt: [WallInstant]) async throws {
         try await persistFate("removal", events: ids.count) { try await store.acknowledge(sink: sink.name, ids: ids) }
-        telemetry.recordDelivery(sink: sink.name, delivered: ids.count, batches: batches, ids: ids, at: clock.now)
+        telemetry.recordDelivery(
+            sink: sink.name, delivered: ids.count, batches: claimedAt.count, claimedAt: claimedAt, at: clock.now)
         if health.markAccepted(sink.name) {
             logger.notice("Destination accepts the sink's credential again; halted intake resumes")
         }
@@ -183,8 +183,10 @@ extension SinkWorker {
     }
 
     /// Writes the fates of a partial delivery: removals, dead letters, moves to fallback sinks.
-    private func settle(_ settlement: Delivery.Settlement) async throws {
-        if !settlement.delivered.isEmpty { try await acknowledge(settlement.delivered) }
+    private func settle(_ settlement: Delivery.Settlement, claimedAt: WallInstant) async throws {
+        if !settlement.delivered.isEmpty {
+            try await acknowledge(ids: settlement.delivered.map(\.id), claimedAt: [claimedAt])
+        }
         for letters in settlement.deadLetters { try await moveToDeadLetters(letters) }
         for move in settlement.moves {
             try await persistFate("move", events: move.ids.count) {

@@ -95,6 +95,7 @@ public struct SinkWorker: Service {
                     continue
                 }
                 let entries: [OutboxEntry]
+                let claimedAt = clock.now
                 do {
                     defer { gate.finishFilling(worker: index) }
                     entries = try await claimBatch(waitForFill: true)
@@ -106,7 +107,7 @@ public struct SinkWorker: Service {
                     await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
                     continue
                 }
-                _ = try await deliver(entries, tracker: &tracker)
+                _ = try await deliver(entries, claimedAt: claimedAt, tracker: &tracker)
                 if nextPoll == nil, let ack = sink.acknowledgement, !tracker.isEmpty {
                     nextPoll = clock.now.advanced(by: ack.pollInterval)
                 }
@@ -138,6 +139,7 @@ public struct SinkWorker: Service {
                 tally += try await pollAcknowledgements(&tracker, ack)
                 continue
             }
+            let claimedAt = clock.now
             let entries = try await claimBatch(waitForFill: false)
             if entries.isEmpty {
                 // Batches awaiting acknowledgement: poll (a timed-out one comes back to be claimed).
@@ -146,7 +148,7 @@ public struct SinkWorker: Service {
                 tally += try await pollAcknowledgements(&tracker, ack)
                 continue
             }
-            let delivery = try await deliver(entries, deadline: deadline, tracker: &tracker)
+            let delivery = try await deliver(entries, claimedAt: claimedAt, deadline: deadline, tracker: &tracker)
             tally += delivery
             // A batch given back cannot be retried before the deadline (the destination is down or
             // the sink's gate stays closed past it): claiming it again would only spin.
@@ -196,7 +198,6 @@ public struct SinkWorker: Service {
             now: now,
             leaseUntil: now.advanced(by: claimLease)
         )
-        telemetry.recordClaim(sink: sink.name, ids: entries.map(\.id), at: now)
         return entries
     }
 
