@@ -97,15 +97,16 @@ struct GenesysHistoryTests {
         let clock = ManualClock()
         let now = clock.now
         let monthAgo = now.advanced(by: Self.day * -30).timestamp
-        let first = GenesysOrgEmulator(configuration: .init(seed: 7), clock: clock)
+        let services = ["Routing", "Presence"]
+        let first = GenesysOrgEmulator(configuration: .init(services: services, seed: 7), clock: clock)
         let recent = first.historyIDs(from: now.advanced(by: Self.day * -2).timestamp, to: now.timestamp)
         let whole = first.historyIDs(from: monthAgo, to: now.timestamp)
-        #expect(whole.count == 3000 * GenesysOrgConfiguration.defaultServices.count)
+        #expect(whole.count == 3000 * services.count)
         #expect(Set(whole).count == whole.count)
         #expect(whole.suffix(recent.count) == recent[...])
-        let second = GenesysOrgEmulator(configuration: .init(seed: 7), clock: clock)
+        let second = GenesysOrgEmulator(configuration: .init(services: services, seed: 7), clock: clock)
         #expect(second.historyIDs(from: monthAgo, to: now.timestamp) == whole)
-        let other = GenesysOrgEmulator(configuration: .init(seed: 8), clock: clock)
+        let other = GenesysOrgEmulator(configuration: .init(services: services, seed: 8), clock: clock)
         #expect(other.historyIDs(from: monthAgo, to: now.timestamp) != whole)
         let empty = GenesysOrgEmulator(configuration: .init(historyPerService: 0), clock: clock)
         #expect(empty.historyIDs(from: monthAgo, to: now.timestamp).isEmpty)
