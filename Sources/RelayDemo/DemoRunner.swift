@@ -88,8 +88,8 @@ public enum DemoRunner {
         return try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
             // The demo runs from the file it writes, so the file is exactly what runs.
             let configPath = directory + "/ccrelay.yaml"
-            try demoConfigFile(endpoints: endpoints, org: org, directory: directory, options: options)
-                .save(to: configPath)
+            let file = demoConfigFile(endpoints: endpoints, org: org, directory: directory, options: options)
+            try file.save(to: configPath)
             let configuration = try ConfigLoader().load(path: configPath)
             options.output("configuration in \(configPath) (check it: ccrelay validate --config \(configPath))")
             let runtime = try RelayRuntime(configuration: configuration, clock: clock, logger: logger)
@@ -125,6 +125,10 @@ public enum DemoRunner {
             }
             var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+            // The source's first poll reads back `initial_lookback_secs` from about now into the org's
+            // seeded history; what it must deliver of that history starts a little later, so a first
+            // poll a few seconds after this instant does not count as a miss.
+            let historyFrom = clock.now.advanced(by: .seconds(10 - file.initialLookbackSecs))
             try await ServiceGroup(configuration: groupConfiguration).run()
 
             options.output("traffic stopped; waiting for the last records to persist and delivering what is left")
@@ -135,8 +139,10 @@ public enum DemoRunner {
                     "final delivery incomplete: \(final.remaining) left in outboxes, \(final.deadLettered) dead-lettered"
                 )
             }
-            // Pulled audits and pushed events (sandbox Firehose → receiver) are checked in the same line.
-            let expected = Set(org.generatedIDs.map { EventID.make(platform: .genesys, nativeID: $0) })
+            // Pulled audits (generated and the seeded history inside the initial look-back) and pushed
+            // events (sandbox Firehose → receiver) are checked in the same line.
+            let history = org.historyIDs(from: historyFrom.timestamp, to: org.historyEnd.timestamp)
+            let expected = Set((org.generatedIDs + history).map { EventID.make(platform: .genesys, nativeID: $0) })
                 .union(firehose.generated.map(\.eventID))
             let verification = DemoVerification.compare(
                 expectedEventIDs: expected,

@@ -71,7 +71,7 @@ struct DeliveryStateMachineTests {
         }
     }
 
-    @Test("a poisoned entry at a known index is dropped and the rest is sent again at once")
+    @Test("a poisoned entry at a known index is dropped, those before it delivered, those after it sent again at once")
     func poisonedAtIndex() {
         var delivery = machine()
         let action = delivery.received(.poisoned(index: 2, reason: "bad event"), now: now)
@@ -79,10 +79,23 @@ struct DeliveryStateMachineTests {
             action
                 == Machine.Action(
                     opensGate: true,
-                    step: .dropPoisoned(Machine.DeadLetters(entries: entries(3...3), reason: "bad event", attempts: 1)))
+                    step: .dropPoisoned(
+                        delivered: entries(1...2),
+                        Machine.DeadLetters(entries: entries(3...3), reason: "bad event", attempts: 1)))
         )
-        #expect(delivery.entries.map(\.id) == [1, 2, 4])
+        #expect(delivery.entries.map(\.id) == [4])
         #expect(delivery.attemptFailures == 0)
+    }
+
+    @Test("a poisoned last entry leaves nothing to resend")
+    func poisonedLastEntry() {
+        var delivery = machine(1...3)
+        #expect(
+            delivery.received(.poisoned(index: 2, reason: "bad event"), now: now).step
+                == .dropPoisoned(
+                    delivered: entries(1...2),
+                    Machine.DeadLetters(entries: entries(3...3), reason: "bad event", attempts: 1)))
+        #expect(delivery.entries.isEmpty)
     }
 
     @Test("a poisoned batch without a usable index is bisected", arguments: [nil, 9, -1] as [Int?])

@@ -38,7 +38,8 @@ import Testing
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(
-                services: ["Routing"], latePersistence: .zero ... .zero, realtimeRetention: .seconds(14 * 86_400)),
+                services: ["Routing"], latePersistence: .zero ... .zero, realtimeRetention: .seconds(14 * 86_400),
+                historyPerService: 0),
             clock: clock
         )
         let now = clock.now

@@ -62,7 +62,8 @@ import Yams
     @Test func onlyRecordsMatchingEveryFilterAreRead() async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: clock)
         let now = clock.now
         for (id, entityType, action) in [

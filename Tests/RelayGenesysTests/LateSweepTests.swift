@@ -25,7 +25,7 @@ import Testing
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(
                 services: ["Routing"], latePersistence: .zero ... .zero, veryLatePersistence: .seconds(1200),
-                veryLateEvery: 3),
+                veryLateEvery: 3, historyPerService: 0),
             clock: clock)
         let ids = org.generate(count: 3)
         clock.advance(by: .seconds(1))

@@ -27,7 +27,8 @@ struct GenesysHarness: PullSourceComplianceHarness {
         async throws
     {
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: .quiet("ccrelay.tests.genesys")) { url in
             let lookback = lookback

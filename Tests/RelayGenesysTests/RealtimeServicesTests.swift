@@ -13,7 +13,8 @@ import Testing
     let logger = Logger.quiet("ccrelay.test.genesys")
     /// Realtime and asynchronous lists differ: Quality is served only by the asynchronous query.
     let org = GenesysOrgConfiguration(
-        services: ["Routing", "Directory"], asyncOnlyServices: ["Quality"], latePersistence: .zero ... .zero)
+        services: ["Routing", "Directory"], asyncOnlyServices: ["Quality"], latePersistence: .zero ... .zero,
+        historyPerService: 0)
 
     func source(_ baseURL: String, clock: ManualClock, services: [String]? = nil) throws -> GenesysAuditSource {
         try GenesysAuditSource(

@@ -12,7 +12,7 @@ import Testing
     let logger = Logger.quiet("ccrelay.test.genesys")
 
     func orgConfiguration(services: [String] = GenesysOrgConfiguration.defaultServices) -> GenesysOrgConfiguration {
-        GenesysOrgConfiguration(services: services, latePersistence: .zero ... .zero)
+        GenesysOrgConfiguration(services: services, latePersistence: .zero ... .zero, historyPerService: 0)
     }
 
     func source(_ baseURL: String, clock: ManualClock, services: [String]? = nil, pageSize: Int = 100) throws

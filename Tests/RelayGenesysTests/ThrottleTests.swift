@@ -78,7 +78,8 @@ import Testing
     @Test func a429StormCostsNoRecordAndNoRequestBeforeTheAllowedTime() async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in
             let registry = CredentialThrottleRegistry()
@@ -119,7 +120,8 @@ import Testing
     @Test func aDailyLimitIsHonouredForHoursNotRetriedEarly() async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in
             let source = try source(url, clock: clock)
@@ -145,7 +147,7 @@ import Testing
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(
-                services: ["Routing"], latePersistence: .zero ... .zero, rateLimitPerMinute: 45),
+                services: ["Routing"], latePersistence: .zero ... .zero, rateLimitPerMinute: 45, historyPerService: 0),
             clock: clock
         )
         try await Sandbox.withRunning(genesys: org, logger: logger) { url in

@@ -138,7 +138,8 @@ import Testing
         try await s3.createBucket()
         let clock = SystemClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock
+        )
         let hec = SplunkHECEmulator(clock: clock)
         let lambda = LambdaRuntimeEmulator()
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: LambdaFixtures.logger) { endpoints in

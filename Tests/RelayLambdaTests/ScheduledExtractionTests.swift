@@ -51,7 +51,8 @@ import Testing
     static func with(pageSize: Int = 10, _ body: @Sendable (Rig) async throws -> Void) async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock
+        )
         let hec = SplunkHECEmulator(clock: clock)
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: LambdaFixtures.logger) { endpoints in
             let yaml = """

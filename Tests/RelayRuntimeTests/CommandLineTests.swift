@@ -96,7 +96,8 @@ struct CommandLineTests {
         let logger = Logger.quiet("ccrelay.tests")
         let clock = SystemClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock
+        )
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("kill")
         defer { scratch.remove() }

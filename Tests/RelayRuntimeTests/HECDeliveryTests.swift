@@ -76,9 +76,43 @@ struct HECDeliveryTests {
         }
     }
 
+    @Test(
+        "event 37 of 100 invalid: HEC indexes the 37 before it, ccrelay resends only those after it",
+        arguments: [SplunkHECConfiguration.defaultToken, SplunkHECConfiguration.defaultAckToken])
+    func invalidEventMidBatch(token: String) async throws {
+        try await PipelineHarness.with { harness in
+            let runtime = try harness.makeRuntime(batchMaxEvents: 100, hecToken: token)
+            var records = (0..<100).map { number -> PendingRecord in
+                let event = Event(
+                    eventID: EventID.make(platform: .genesys, nativeID: "mid-\(number)"),
+                    timestamp: harness.clock.now.timestamp, platform: .genesys, sourceKind: "audit",
+                    eventType: "QUEUE_UPDATED")
+                return PendingRecord(
+                    eventID: event.eventID, timestamp: event.timestamp, platform: .genesys, payload: event.encoded(),
+                    sinks: ["splunk"])
+            }
+            records[37].payload = Array(#"{"truncated":"#.utf8)  // HEC code 6, invalid data format
+            _ = try await runtime.store.append(records, deadLetters: [], checkpoint: nil, now: harness.clock.now)
+
+            let report = try await harness.runOnce(runtime)
+            #expect(report.delivered == 99)
+            #expect(report.deadLettered == 1)
+            let indexed = harness.hec.events.compactMap { $0.fields["event_id"]?.stringValue }
+            #expect(indexed.count == 99)
+            #expect(Set(indexed).count == 99)
+            #expect(Set(indexed) == Set(records.map(\.eventID)).subtracting([records[37].eventID]))
+            #expect(harness.hec.stats.partiallyIndexedBatches == 1)
+            let letters = try await runtime.store.deadLetters(limit: 10)
+            #expect(letters.map(\.eventID) == [records[37].eventID])
+            #expect(letters.first?.reason.contains("code 6") == true)
+            #expect(runtime.telemetry.sink("splunk").resent == 0)
+        }
+    }
+
     @Test("a rotated HEC token halts extraction without moving cursors, and it resumes by itself when valid again")
     func rotatedTokenHaltsIntake() async throws {
-        let services = GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero)
+        let services = GenesysOrgConfiguration(
+            services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0)
         try await PipelineHarness.with(orgConfiguration: services) { harness in
             harness.org.generate(count: 100)
             harness.clock.advance(by: .seconds(1))

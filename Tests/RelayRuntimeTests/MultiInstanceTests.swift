@@ -28,7 +28,8 @@ struct MultiInstanceTests {
             "CCRELAY_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL for this test")
         let logger = Self.quietLogger
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: SystemClock())
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, historyPerService: 0),
+            clock: SystemClock())
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("multi")
         defer { scratch.remove() }

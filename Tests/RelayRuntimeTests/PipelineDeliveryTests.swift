@@ -161,7 +161,8 @@ struct PipelineDeliveryTests {
     @Test("a malformed page leaves the checkpoint in place and the next cycle delivers everything")
     func malformedPage() async throws {
         try await PipelineHarness.with(
-            orgConfiguration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero)
+            orgConfiguration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0)
         ) { harness in
             harness.org.generate(count: 40)
             harness.clock.advance(by: .seconds(1))

@@ -28,7 +28,8 @@ struct PipelineHarness: Sendable {
     /// Runs `body` with the emulators up. Records become visible at once unless a test inserts
     /// them otherwise.
     static func with<T: Sendable>(
-        orgConfiguration: GenesysOrgConfiguration = GenesysOrgConfiguration(latePersistence: .zero ... .zero),
+        orgConfiguration: GenesysOrgConfiguration = GenesysOrgConfiguration(
+            latePersistence: .zero ... .zero, historyPerService: 0),
         _ body: @Sendable (PipelineHarness) async throws -> T
     ) async throws -> T {
         let clock = ManualClock()

@@ -61,7 +61,8 @@ struct ReliabilityDiskTests {
         .timeLimit(.minutes(3)))
     func diskFull() async throws {
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: SystemClock())
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("disk")

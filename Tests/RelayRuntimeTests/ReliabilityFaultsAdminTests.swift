@@ -59,7 +59,7 @@ struct ReliabilityFaultsAdminTests {
 
     @Test("Genesys: a daily limit switched on at run time answers 429 with the daily key")
     func genesysDailyLimit() async throws {
-        let org = GenesysOrgEmulator(clock: SystemClock())
+        let org = GenesysOrgEmulator(configuration: .init(historyPerService: 0), clock: SystemClock())
         try await Sandbox.withRunning(genesys: org, logger: .reliability) { base in
             #expect(try await Self.post(base + "/_sandbox/faults", #"{"daily_limit_secs": 3600}"#).status == 200)
             let form =

@@ -40,7 +40,8 @@ struct ReliabilityGenesysTests {
 
     static func org() -> GenesysOrgEmulator {
         GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: services, latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: services, latePersistence: .zero ... .zero, historyPerService: 0),
             clock: SystemClock())
     }
 

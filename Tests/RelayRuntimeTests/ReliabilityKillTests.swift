@@ -28,7 +28,7 @@ struct ReliabilityKillTests {
         let seed = reliabilitySeed()
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(
-                services: ["Routing", "Directory", "Presence"], latePersistence: .zero ... .zero),
+                services: ["Routing", "Directory", "Presence"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: SystemClock())
         let hec = SplunkHECEmulator()
         let scratch = try ScratchDirectory("kill")

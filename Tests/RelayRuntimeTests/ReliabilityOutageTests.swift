@@ -42,7 +42,7 @@ struct ReliabilityOutageTests {
         let sumoUnavailable = scale.pick(8, 12)
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(
-                services: ["Routing", "Directory"], latePersistence: .zero ... .zero),
+                services: ["Routing", "Directory"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: SystemClock())
         let hec = SplunkHECEmulator()
         let datadog = DatadogIntakeEmulator()

@@ -26,7 +26,8 @@ struct SecretRotationTests {
     static func withHarness<T: Sendable>(_ body: @Sendable (PipelineHarness) async throws -> T) async throws -> T {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(services: ["Routing"], latePersistence: .zero ... .zero),
+            configuration: GenesysOrgConfiguration(
+                services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: clock)
         let hec = SplunkHECEmulator(
             configuration: SplunkHECConfiguration(tokens: [firstToken: ["ccas"], secondToken: ["ccas"]]), clock: clock)

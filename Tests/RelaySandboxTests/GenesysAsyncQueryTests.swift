@@ -15,7 +15,8 @@ struct GenesysAsyncQueryTests {
     func transactionLifecycle() async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+            configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
+            clock: clock)
         let ids = org.generate(count: 12)
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let token = try await GenesysTestSession(baseURL: url).token()
@@ -53,7 +54,7 @@ struct GenesysAsyncQueryTests {
     @Test("an interval over 31 days is a 400; injected outcomes end Failed or Cancelled")
     func limitsAndFailures() async throws {
         let org = GenesysOrgEmulator(
-            configuration: .init(services: ["Routing"], asyncQueryPolls: 1), clock: ManualClock())
+            configuration: .init(services: ["Routing"], asyncQueryPolls: 1, historyPerService: 0), clock: ManualClock())
         org.failNextAsyncQueries(1, with: .cancelled)
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let token = try await GenesysTestSession(baseURL: url).token()
@@ -73,7 +74,8 @@ struct GenesysAsyncQueryTests {
     @Test("an enforced per-token budget answers 429 with the seconds left in the window; a daily limit lasts hours")
     func budgets() async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: .init(rateLimitPerMinute: 3, enforcesRateLimit: true), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: .init(rateLimitPerMinute: 3, enforcesRateLimit: true, historyPerService: 0), clock: clock)
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let session = GenesysTestSession(baseURL: url)
             let token = try await session.token()

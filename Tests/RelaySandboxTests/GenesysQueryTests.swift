@@ -6,13 +6,14 @@ import Testing
 @Suite("Genesys org emulator: realtime audit queries", .timeLimit(.minutes(3)))
 struct GenesysQueryTests {
     static let routingOnly = GenesysOrgConfiguration(
-        services: ["Routing", "Presence"], latePersistence: .zero ... .zero)
+        services: ["Routing", "Presence"], latePersistence: .zero ... .zero, historyPerService: 0)
 
     @Test("pages split the matches by pageSize; total and pageCount describe them; order follows sortOrder")
     func paging() async throws {
         let clock = ManualClock()
         let ordered = GenesysOrgEmulator(
-            configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero), clock: clock)
+            configuration: .init(services: ["Routing"], latePersistence: .zero ... .zero, historyPerService: 0),
+            clock: clock)
         var generated: [String] = []
         for _ in 0..<3 {
             generated += ordered.generate(count: 19)
@@ -128,7 +129,9 @@ struct GenesysQueryTests {
     func latePersistence() async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: .init(services: ["Routing"], latePersistence: .seconds(10) ... .seconds(10)), clock: clock
+            configuration: .init(
+                services: ["Routing"], latePersistence: .seconds(10) ... .seconds(10), historyPerService: 0),
+            clock: clock
         )
         let ids = org.generate(count: 3)
         org.insert(
@@ -154,7 +157,7 @@ struct GenesysQueryTests {
 
     @Test("bad bodies, unknown services, bad intervals and oversized pages are 400 ErrorBody")
     func badRequests() async throws {
-        let org = GenesysOrgEmulator(configuration: .init(maxPageSize: 500), clock: ManualClock())
+        let org = GenesysOrgEmulator(configuration: .init(maxPageSize: 500, historyPerService: 0), clock: ManualClock())
         try await Sandbox.withRunning(genesys: org, logger: TestHTTP.logger) { url in
             let session = GenesysTestSession(baseURL: url)
             let token = try await session.token()

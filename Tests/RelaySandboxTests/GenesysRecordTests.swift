@@ -32,7 +32,8 @@ struct GenesysRecordTests {
         "some records take the shapes real orgs send: whole-second eventDate, client {id:\"\"}, empty initiatingAction")
     func realVariants() async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: .init(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: .init(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock)
         org.generate(count: 200)
         clock.advance(by: .milliseconds(123))
         org.generate(count: 200)
@@ -50,7 +51,8 @@ struct GenesysRecordTests {
     @Test("records carry exactly AuditLogMessage's fields with the SDK's types")
     func fieldsAndTypes() async throws {
         let clock = ManualClock()
-        let org = GenesysOrgEmulator(configuration: .init(latePersistence: .zero ... .zero), clock: clock)
+        let org = GenesysOrgEmulator(
+            configuration: .init(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock)
         org.generate(count: 400)
         let records = try await fetchAll(org, services: GenesysOrgConfiguration.defaultServices)
         #expect(records.count == 400)
@@ -88,7 +90,8 @@ struct GenesysRecordTests {
 
     @Test("the mix covers queues, roles, OAuth secret views, users, presence and system-initiated records")
     func realisticMix() async throws {
-        let org = GenesysOrgEmulator(configuration: .init(latePersistence: .zero ... .zero), clock: ManualClock())
+        let org = GenesysOrgEmulator(
+            configuration: .init(latePersistence: .zero ... .zero, historyPerService: 0), clock: ManualClock())
         org.generate(count: 400)
         let records = try await fetchAll(org, services: GenesysOrgConfiguration.defaultServices)
         func any(_ predicate: (JSONValue) -> Bool) -> Bool { records.contains(where: predicate) }
@@ -112,9 +115,9 @@ struct GenesysRecordTests {
 
     @Test("generation is deterministic for a seed and differs across seeds")
     func deterministic() async throws {
-        let first = GenesysOrgEmulator(configuration: .init(seed: 7), clock: ManualClock())
-        let second = GenesysOrgEmulator(configuration: .init(seed: 7), clock: ManualClock())
-        let other = GenesysOrgEmulator(configuration: .init(seed: 8), clock: ManualClock())
+        let first = GenesysOrgEmulator(configuration: .init(seed: 7, historyPerService: 0), clock: ManualClock())
+        let second = GenesysOrgEmulator(configuration: .init(seed: 7, historyPerService: 0), clock: ManualClock())
+        let other = GenesysOrgEmulator(configuration: .init(seed: 8, historyPerService: 0), clock: ManualClock())
         let ids = first.generate(count: 50)
         #expect(second.generate(count: 50) == ids)
         #expect(other.generate(count: 50) != ids)
@@ -128,7 +131,8 @@ struct GenesysRecordTests {
     @Test("only the configured services are generated")
     func configuredServices() async throws {
         let org = GenesysOrgEmulator(
-            configuration: .init(services: ["OAuth", "Presence"], latePersistence: .zero ... .zero),
+            configuration: .init(
+                services: ["OAuth", "Presence"], latePersistence: .zero ... .zero, historyPerService: 0),
             clock: ManualClock()
         )
         org.generate(count: 60)

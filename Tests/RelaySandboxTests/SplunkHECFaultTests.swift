@@ -78,7 +78,8 @@ struct SplunkHECFaultTests {
 struct SandboxTests {
     @Test("withRunning serves both emulators on 127.0.0.1 with distinct ports and no trailing slash")
     func bothEmulators() async throws {
-        let org = GenesysOrgEmulator(configuration: .init(latePersistence: .zero ... .zero), clock: ManualClock())
+        let org = GenesysOrgEmulator(
+            configuration: .init(latePersistence: .zero ... .zero, historyPerService: 0), clock: ManualClock())
         let hec = SplunkHECEmulator()
         let endpoints = try await Sandbox.withRunning(genesys: org, hec: hec, logger: TestHTTP.logger) { endpoints in
             let session = GenesysTestSession(baseURL: endpoints.genesysURL)

@@ -152,7 +152,7 @@ struct SplunkHECTests {
     }
 
     @Test(
-        "a bad event rejects the whole batch with its code and zero-based invalid-event-number",
+        "a bad event is refused with its code and zero-based invalid-event-number; the events before it are indexed",
         arguments: [
             (#"{"event":"ok"}{"event":"ok"}{"event":"tr"#, 6, 2),
             (#"{"event":"ok"}[1,2]"#, 6, 1),
@@ -178,8 +178,34 @@ struct SplunkHECTests {
             #expect(response.invalidEventNumber == Int64(eventNumber))
             #expect(response.json?["text"]?.stringValue?.isEmpty == false)
         }
-        #expect(hec.events.isEmpty)
+        #expect(hec.events.count == eventNumber)
+        #expect(hec.events.allSatisfy { $0.event == "ok" })
         #expect(hec.stats.rejectedBatches == 1)
+        #expect(hec.stats.partiallyIndexedBatches == (eventNumber > 0 ? 1 : 0))
+        #expect(hec.stats.acceptedBatches == 0)
+    }
+
+    @Test("with acknowledgement, a refusal after indexed events carries their ackId, which reads true")
+    func partialBatchWithAcknowledgement() async throws {
+        let hec = SplunkHECEmulator()
+        let channel = ("X-Splunk-Request-Channel", "0b1c2d3e-0000-4000-8000-000000000002")
+        try await Sandbox.withRunning(hec: hec, logger: TestHTTP.logger) { url in
+            let client = HECTestClient(baseURL: url)
+            let token = SplunkHECConfiguration.defaultAckToken
+            let response = try await client.post(
+                #"{"event":"ok"}{"event":"ok"}{"event":""}{"event":"after"}"#, token: token, headers: [channel])
+            #expect(response.status == 400)
+            #expect(response.hecCode == 13)
+            #expect(response.invalidEventNumber == 2)
+            let ackID = try #require(response.json?["ackId"]?.int64Value)
+            var ackClient = client
+            ackClient.path = "/services/collector/ack"
+            let acks = try await ackClient.post(#"{"acks":[\#(ackID)]}"#, token: token, headers: [channel])
+            #expect(acks.json?["acks"]?[String(ackID)]?.boolValue == true)
+            let refused = try await client.post(#"{"event":""}{"event":"after"}"#, token: token, headers: [channel])
+            #expect(refused.json?["ackId"] == nil)
+        }
+        #expect(hec.events.map(\.event) == ["ok", "ok"])
     }
 
     @Test("the health endpoint answers code 17 without looking at the token")

@@ -145,7 +145,8 @@ enum NormalizeBench {
     static func restAuditRecords(logger: Logger) async throws -> [[UInt8]] {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock
+        )
         org.generate(count: 5_000)
         clock.advance(by: .seconds(1))
         return try await Sandbox.withRunning(genesys: org, logger: logger) { url in

@@ -34,7 +34,8 @@ enum PullBench {
     static func steadyState(logger: Logger) async throws {
         let clock = ManualClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock
+        )
         let hec = SplunkHECEmulator(clock: clock)
         let directory = try temporaryDirectory("pull")
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
@@ -77,7 +78,8 @@ enum PullBench {
         let clock = SystemClock()
         let org = GenesysOrgEmulator(
             configuration: GenesysOrgConfiguration(
-                latePersistence: .zero ... .zero, rateLimitPerMinute: 300, enforcesRateLimit: true),
+                latePersistence: .zero ... .zero, rateLimitPerMinute: 300, enforcesRateLimit: true, historyPerService: 0
+            ),
             clock: clock)
         let hec = SplunkHECEmulator()
         let directory = try temporaryDirectory("backfill")

@@ -19,7 +19,8 @@ enum PullLatencyBench {
         say("## Pull: event visible → delivered latency (system clock)\n")
         let clock = SystemClock()
         let org = GenesysOrgEmulator(
-            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero), clock: clock)
+            configuration: GenesysOrgConfiguration(latePersistence: .zero ... .zero, historyPerService: 0), clock: clock
+        )
         let hec = SplunkHECEmulator()
         let directory = try temporaryDirectory("pull-latency")
         try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in

@@ -44,7 +44,7 @@ public struct JSONParser {
                 do throws(JSONParser.SyntaxError) {
                     values.append(try cursor.parseValue(depth: 0))
                 } catch {
-                    throw ConcatenatedError(index: values.count, syntax: error)
+                    throw ConcatenatedError(index: values.count, syntax: error, parsed: values)
                 }
                 cursor.skipWhitespace()
             }
@@ -56,6 +56,8 @@ public struct JSONParser {
     public struct ConcatenatedError: Error, Sendable, Equatable, CustomStringConvertible {
         public let index: Int
         public let syntax: SyntaxError
+        /// The values before the bad one, which parsed.
+        public let parsed: [JSONValue]
         public var description: String { "value #\(index): \(syntax)" }
     }
 }

@@ -51,8 +51,10 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
         case awaitAcknowledgement(AckToken, [OutboxEntry])
         /// Move entries to dead letters; the batch is done.
         case deadLetter(DeadLetters)
-        /// Move the one poisoned entry to dead letters and send the rest again at once.
-        case dropPoisoned(DeadLetters)
+        /// Remove the entries the destination took before the poisoned one from the outbox, move
+        /// the poisoned entry to dead letters and send the entries after it again at once (none
+        /// left: the batch is done).
+        case dropPoisoned(delivered: [OutboxEntry], DeadLetters)
         /// Deliver each half as a batch of its own, the first one first; this batch is done.
         case bisect([OutboxEntry], [OutboxEntry])
         /// Write the per-event fates, then ask ``settled(now:)`` what comes next.
@@ -142,8 +144,14 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
                 return .deadLetter(DeadLetters(entries: entries, reason: reason, attempts: attemptFailures + 1))
             }
             if let index, entries.indices.contains(index) {
-                let poisoned = entries.remove(at: index)
-                return .dropPoisoned(DeadLetters(entries: [poisoned], reason: reason, attempts: attemptFailures + 1))
+                // The destination took the entries before the one it names (Splunk HEC indexes them):
+                // sending them again would duplicate them.
+                let delivered = Array(entries[..<index])
+                let poisoned = entries[index]
+                entries.removeFirst(index + 1)
+                return .dropPoisoned(
+                    delivered: delivered,
+                    DeadLetters(entries: [poisoned], reason: reason, attempts: attemptFailures + 1))
             }
             let half = entries.count / 2
             return .bisect(Array(entries[..<half]), Array(entries[half...]))

@@ -18,9 +18,11 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// Different fates for different events of the batch (events routed to a fallback sink, events
     /// the destination refused one by one).
     case partial(PartialDelivery)
-    /// The destination refused the whole batch because of one event: the one at `index` when the
-    /// destination said which (it is dead-lettered, the rest resent at once), otherwise the worker
-    /// bisects the batch until the poisoned events are isolated. No attempt is used up.
+    /// The destination refused the batch because of one event. With `index` (the destination said
+    /// which), the destination took every event before it (as Splunk HEC indexes them): those are
+    /// delivered, the one at `index` is dead-lettered and the ones after it are resent at once.
+    /// Without, the worker bisects the batch until the poisoned events are isolated. No attempt is
+    /// used up.
     case poisoned(index: Int?, reason: String)
     /// Accepted, but delivered only once the destination confirms `token` (Splunk HEC indexer
     /// acknowledgement); the rows stay in the outbox until then.

@@ -80,9 +80,14 @@ extension SinkWorker {
                 try await moveToDeadLetters(letters)
                 tally.deadLettered += letters.entries.count
                 return tally
-            case .dropPoisoned(let letters):
+            case .dropPoisoned(let delivered, let letters):
+                if !delivered.isEmpty {
+                    try await acknowledge(delivered)
+                    tally.delivered += delivered.count
+                }
                 try await moveToDeadLetters(letters)
                 tally.deadLettered += letters.entries.count
+                if machine.entries.isEmpty { return tally }
             case .bisect(let first, let second):
                 bisected += [second, first]
                 return tally

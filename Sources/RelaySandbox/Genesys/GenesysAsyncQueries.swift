@@ -57,6 +57,7 @@ extension GenesysOrgEmulator {
         let now = clock.now
         return state.withLock { state in
             state.stats.asyncQueries += 1
+            materializeHistory(&state, serviceName: query.serviceName, from: query.start, to: query.end)
             var matched = state.records.filter { record in
                 record.serviceName == query.serviceName && record.visibleAt <= now
                     && query.matches(record.object, eventDate: record.eventDate)

@@ -40,6 +40,15 @@ public struct GenesysOrgConfiguration: Sendable {
     public var asyncQueryPolls: Int
     /// Least time on the injected clock between submitting an asynchronous query and its end. Default zero.
     public var asyncQueryDuration: Duration
+    /// Audit records per service (every service of ``asyncServices``) the org holds when it is
+    /// created, spread over the ``historySpan`` before that instant and visible at once, so a
+    /// backfill, the asynchronous query's cursor and the realtime query's pages have real volume to
+    /// page through. Deterministic for a ``seed``; made lazily, one day of one service at a time, as
+    /// queries reach into it. Default 3000; 0 starts the org empty (what a test counting only the
+    /// records it generates passes).
+    public var historyPerService: Int
+    /// How far back the seeded history reaches. Default 30 days.
+    public var historySpan: Duration
 
     /// Every service the asynchronous query serves: ``services`` then ``asyncOnlyServices``.
     public var asyncServices: [String] { services + asyncOnlyServices.filter { !services.contains($0) } }
@@ -65,7 +74,9 @@ public struct GenesysOrgConfiguration: Sendable {
         enforcesRateLimit: Bool = true,
         realtimeRetention: Duration? = .seconds(14 * 86_400),
         asyncQueryPolls: Int = 2,
-        asyncQueryDuration: Duration = .zero
+        asyncQueryDuration: Duration = .zero,
+        historyPerService: Int = 3000,
+        historySpan: Duration = .seconds(30 * 86_400)
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -82,6 +93,8 @@ public struct GenesysOrgConfiguration: Sendable {
         self.realtimeRetention = realtimeRetention
         self.asyncQueryPolls = asyncQueryPolls
         self.asyncQueryDuration = asyncQueryDuration
+        self.historyPerService = historyPerService
+        self.historySpan = historySpan
     }
 }
 

@@ -2,7 +2,8 @@ import RelayCore
 import Synchronization
 
 /// A faithful local stand-in for one Genesys Cloud org: OAuth client-credentials tokens, the audit
-/// service mapping and realtime audit queries with paging, late persistence, rate limiting and
+/// service mapping, realtime and asynchronous audit queries with paging over a seeded 30-day
+/// history (``GenesysOrgConfiguration/historyPerService``), late persistence, rate limiting and
 /// injectable faults. Time comes only from the injected clock, so tests drive it with
 /// `ManualClock`. Serve it over HTTP with ``Sandbox/withRunning(genesys:hec:logger:_:)``.
 public final class GenesysOrgEmulator: Sendable {
@@ -13,6 +14,8 @@ public final class GenesysOrgEmulator: Sendable {
         var eventDate: Timestamp
         var visibleAt: WallInstant
         var object: JSONObject
+        /// Part of the seeded history rather than generated or inserted.
+        var seeded = false
     }
 
     struct State: Sendable {
@@ -40,6 +43,8 @@ public final class GenesysOrgEmulator: Sendable {
         var retryAfterUntil: WallInstant?
         var transactions: [String: AsyncTransaction] = [:]
         var pendingAsyncOutcomes: [GenesysAsyncOutcome] = []
+        /// The seeded history, made bucket by bucket as queries reach into it.
+        var history: GenesysSeededHistory
     }
 
     /// The org's behaviour.
@@ -58,7 +63,8 @@ public final class GenesysOrgEmulator: Sendable {
             State(
                 recordGenerator: SeededGenerator(seed: configuration.seed),
                 tokenGenerator: SeededGenerator(seed: configuration.seed ^ 0x70CE),
-                correlationGenerator: SeededGenerator(seed: configuration.seed ^ 0xC0DE)
+                correlationGenerator: SeededGenerator(seed: configuration.seed ^ 0xC0DE),
+                history: GenesysSeededHistory(configuration: configuration, anchor: clock.now)
             )
         )
     }

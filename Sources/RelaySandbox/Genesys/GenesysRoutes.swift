@@ -254,6 +254,7 @@ extension GenesysOrgEmulator: SandboxEmulator {
         records: [JSONObject], total: Int, malformed: String?
     ) {
         state.withLock { state in
+            materializeHistory(&state, serviceName: query.serviceName, from: query.start, to: query.end)
             var matched = state.records.filter { record in
                 record.serviceName == query.serviceName && record.visibleAt <= now
                     && query.matches(record.object, eventDate: record.eventDate)

@@ -28,37 +28,44 @@ struct HECStatus: Error, Sendable, Equatable {
     static let healthy = HECStatus(code: 17, httpStatus: 200, text: "HEC is healthy")
     static let unhealthy = HECStatus(code: 18, httpStatus: 503, text: "HEC is unhealthy, queues are full")
 
-    /// `{"text","code"}` plus `"invalid-event-number"` when an event is to blame.
-    func body(invalidEventNumber: Int? = nil) -> JSONValue {
+    /// `{"text","code"}` plus `"invalid-event-number"` when an event is to blame and `"ackId"` when
+    /// the events before it were indexed on a channel with acknowledgement.
+    func body(invalidEventNumber: Int? = nil, ackID: Int64? = nil) -> JSONValue {
         var object = JSONObject(["text": .string(text), "code": .number(JSONNumber(code))])
         if let invalidEventNumber { object["invalid-event-number"] = .number(JSONNumber(invalidEventNumber)) }
+        if let ackID { object["ackId"] = .number(JSONNumber(ackID)) }
         return .object(object)
     }
 }
 
-/// Turns an event POST's (inflated) body into indexed events, all or nothing, as HEC does.
-/// Pure: no I/O, no state.
+/// Turns an event POST's (inflated) body into indexed events, in order, as HEC does: the events
+/// before the first invalid one are indexed, that one and every later one are not, and the answer
+/// names it (`invalid-event-number`, zero-based). Pure: no I/O, no state.
 struct HECBatchValidator: Sendable {
     /// Indexes the token may write to; empty means any.
     let allowedIndexes: Set<String>
     let defaultIndex: String
     let channel: String?
 
-    /// Why a batch was refused, and which event (zero-based) when one is to blame.
+    /// Why a batch was refused, which event (zero-based) when one is to blame, and the events
+    /// before it, which HEC indexes all the same.
     struct Rejection: Error, Sendable, Equatable {
         let status: HECStatus
         let invalidEventNumber: Int?
+        var indexed: [HECIndexedEvent] = []
     }
 
     func validate(_ body: [UInt8]) throws(Rejection) -> [HECIndexedEvent] {
         guard body.contains(where: { !Self.isWhitespace($0) }) else {
             throw Rejection(status: .noData, invalidEventNumber: nil)
         }
-        let values: [JSONValue]
+        var values: [JSONValue]
+        var syntaxError: JSONParser.ConcatenatedError?
         do {
             values = try JSONParser.parseConcatenated(body)
         } catch {
-            throw Rejection(status: .invalidDataFormat, invalidEventNumber: error.index)
+            values = error.parsed
+            syntaxError = error
         }
         var events: [HECIndexedEvent] = []
         events.reserveCapacity(values.count)
@@ -66,8 +73,11 @@ struct HECBatchValidator: Sendable {
             do {
                 events.append(try event(from: value))
             } catch {
-                throw Rejection(status: error, invalidEventNumber: number)
+                throw Rejection(status: error, invalidEventNumber: number, indexed: events)
             }
+        }
+        if let syntaxError {
+            throw Rejection(status: .invalidDataFormat, invalidEventNumber: syntaxError.index, indexed: events)
         }
         return events
     }

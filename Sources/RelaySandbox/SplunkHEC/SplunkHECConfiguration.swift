@@ -101,6 +101,9 @@ public struct HECStats: Sendable, Equatable {
     public var acceptedBatches = 0
     /// Event POSTs refused (authentication, empty body, invalid data); injected faults excluded.
     public var rejectedBatches = 0
+    /// Refused event POSTs whose events before the invalid one were indexed (also counted in
+    /// ``rejectedBatches``).
+    public var partiallyIndexedBatches = 0
     /// Event POSTs answered with an injected ``HECFault``.
     public var faultsServed = 0
     /// Acknowledgement queries (`/services/collector/ack`) answered.

@@ -2,7 +2,7 @@ import RelayCore
 import Synchronization
 
 /// A faithful local stand-in for a Splunk HTTP Event Collector: token and index checks, gzip
-/// bodies, concatenated-JSON batches indexed all or nothing, HEC's status codes, and injectable
+/// bodies, concatenated-JSON batches indexed up to their first invalid event, HEC's status codes, and injectable
 /// faults including a dropped connection. Serve it with ``Sandbox/withRunning(genesys:hec:logger:_:)``.
 public final class SplunkHECEmulator: Sendable {
     struct Waiter {
@@ -134,11 +134,12 @@ public final class SplunkHECEmulator: Sendable {
         state.withLock { $0.events.removeAll() }
     }
 
-    /// Indexes a validated batch and wakes the waiters it satisfies.
-    func index(_ batch: [HECIndexedEvent]) {
+    /// Indexes a validated batch (`whole`: every event of the POST; otherwise those before its
+    /// invalid event) and wakes the waiters it satisfies.
+    func index(_ batch: [HECIndexedEvent], whole: Bool = true) {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.events.append(contentsOf: batch)
-            state.stats.acceptedBatches += 1
+            if whole { state.stats.acceptedBatches += 1 } else { state.stats.partiallyIndexedBatches += 1 }
             let count = state.events.count
             let ready = state.waiters.filter { $0.count <= count }.map(\.continuation)
             state.waiters.removeAll { $0.count <= count }

@@ -20,8 +20,9 @@ extension SplunkHECEmulator: SandboxEmulator {
         return router
     }
 
-    private func respond(_ status: HECStatus, invalidEventNumber: Int? = nil) -> Response {
-        SandboxHTTP.json(.init(code: status.httpStatus), status.body(invalidEventNumber: invalidEventNumber))
+    private func respond(_ status: HECStatus, invalidEventNumber: Int? = nil, ackID: Int64? = nil) -> Response {
+        SandboxHTTP.json(
+            .init(code: status.httpStatus), status.body(invalidEventNumber: invalidEventNumber, ackID: ackID))
     }
 
     /// The health endpoint does not look at the token, as the real one does not.
@@ -71,7 +72,14 @@ extension SplunkHECEmulator: SandboxEmulator {
             }
             return SandboxHTTP.json(.ok, answer)
         } catch {
-            return reject(error.status, invalidEventNumber: error.invalidEventNumber)
+            guard !error.indexed.isEmpty else {
+                return reject(error.status, invalidEventNumber: error.invalidEventNumber)
+            }
+            // The events before the invalid one are indexed all the same; with acknowledgement the
+            // refusal carries the ackId of that part.
+            index(error.indexed, whole: false)
+            let ackID = usesAck ? channel.map { issueAck(channel: $0) } : nil
+            return reject(error.status, invalidEventNumber: error.invalidEventNumber, ackID: ackID)
         }
     }
 
@@ -105,9 +113,9 @@ extension SplunkHECEmulator: SandboxEmulator {
         return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
-    private func reject(_ status: HECStatus, invalidEventNumber: Int? = nil) -> Response {
+    private func reject(_ status: HECStatus, invalidEventNumber: Int? = nil, ackID: Int64? = nil) -> Response {
         state.withLock { $0.stats.rejectedBatches += 1 }
-        return respond(status, invalidEventNumber: invalidEventNumber)
+        return respond(status, invalidEventNumber: invalidEventNumber, ackID: ackID)
     }
 
     /// The request's token, or the HEC status refusing it.
