@@ -118,8 +118,9 @@ public enum AlertCatalog {
     /// Event types of sign-ins (Genesys `Login` and `Authenticate` actions, CXone agent logins), as
     /// Splunk wildcards: the Authentication data model's events.
     public static let signInEventTypes = ["*_LOGGED_IN", "*_AUTHENTICATED", "*_AUTHENTICATION_FAILED", "AGENT_LOGIN"]
-    /// Entity types of accounts; with ``privilegeEntityTypes``, the Change model's account management.
-    public static let accountEntityTypes = ["User"]
+    /// Entity types whose id is a user account (a user, a user's authorization); with
+    /// ``privilegeEntityTypes``, the Change model's account management.
+    public static let accountEntityTypes = ["User", "AuthUser"]
     /// The `source_kind` of edge metrics (`v2.telephony.providers.edges.{id}.metrics`).
     public static let edgeSourceKind = "edge_metrics"
     /// The `source_kind` of audit records.

@@ -28,7 +28,6 @@ struct SplunkCIM {
         let audit = "\(scope) \(SchemaField.sourceKind)=\(quoted(AlertCatalog.auditSourceKind))"
         let changes =
             "NOT \(SchemaField.eventType) IN (\(list(AlertCatalog.readOnlyEventTypeSuffixes.map { "*" + $0 })))"
-        let accounts = AlertCatalog.accountEntityTypes + AlertCatalog.privilegeEntityTypes
         return [
             EventType(name: "ccrelay_change", search: "\(audit) \(changes)", tags: ["change"]),
             EventType(
@@ -40,6 +39,15 @@ struct SplunkCIM {
                 search: "\(audit) \(SchemaField.eventType) IN (\(list(AlertCatalog.signInEventTypes)))",
                 tags: ["authentication"]),
         ]
+    }
+
+    /// Entity types of account management: accounts, roles and grants, once each.
+    private var accounts: [String] {
+        var out: [String] = []
+        for type in AlertCatalog.accountEntityTypes + AlertCatalog.privilegeEntityTypes where !out.contains(type) {
+            out.append(type)
+        }
+        return out
     }
 
     /// The sinks' indexes and sourcetypes, written out: an event type's search cannot call a macro.
@@ -68,7 +76,6 @@ struct SplunkCIM {
         let object = "coalesce('\(SchemaField.entityName)', \(SchemaField.targetID))"
         let type = SchemaField.eventType.path
         let status = "lower('\(SchemaField.attribute("status"))')"
-        let accounts = (AlertCatalog.accountEntityTypes + AlertCatalog.privilegeEntityTypes).map(quoted)
         let signIn = AlertCatalog.signInEventTypes.map { $0.hasPrefix("*") ? $0.dropFirst() + "$" : "^" + $0 + "$" }
             .joined(separator: "|")
         let product =
@@ -98,7 +105,7 @@ struct SplunkCIM {
             ),
             (
                 "EVAL-change_type", "change_type",
-                "if(in(\(SchemaField.targetType), \(accounts.joined(separator: ", "))), \"AAA\", \"application\")"
+                "if(in(\(SchemaField.targetType), \(accounts.map(quoted).joined(separator: ", "))), \"AAA\", \"application\")"
             ),
             (
                 "EVAL-src", "src",

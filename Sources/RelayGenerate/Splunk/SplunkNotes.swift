@@ -14,8 +14,9 @@ struct SplunkNotes {
             `eventtypes.conf`, `tags.conf` and the `EVAL-`/`FIELDALIAS-` settings of `props.conf` put ccrelay's
             audit events into the Common Information Model, so Splunk Enterprise Security's correlation searches
             and the `Change` and `Authentication` data models see them: \(types.joined(separator: ", ")).
-            Fields set at search time: \(fields.joined(separator: ", ")). For an account or permission change,
-            `user` is the account changed and `src_user` whoever changed it; otherwise both name the actor.
+            Fields set at search time: \(fields.joined(separator: ", ")). When the target is a user account
+            (`target_type` \(AlertCatalog.accountEntityTypes.map { "`\($0)`" }.joined(separator: " or "))), `user`
+            is that account and `src_user` whoever changed it; otherwise both name the actor.
             `status` and `action` are `failure` when the audit record's `status` is `FAILURE` or its event type
             ends in `_FAILED`. Sources: \(SplunkCIM.sources.map { "<\($0)>" }.joined(separator: ", ")).
 
