@@ -41,8 +41,10 @@ struct DatadogNotes {
             <https://docs.datadoghq.com/logs/log_configuration/processors/log_date_remapper/>). ccrelay's Datadog
             sink therefore sends the event's own time as `event_time` and no `timestamp`, and the pipeline has no
             date remapper: Datadog dates each log when it receives it. The monitors' `last("5m")` windows then
-            count what arrived in the last 5 minutes, however old the event; a backfill or an outage backlog is
-            accepted rather than dropped. Facet `@event_time` to search or sort by when things happened.
+            count what arrived in the last 5 minutes, however old the event: records Genesys persists late and an
+            outage backlog alert when they arrive. Facet `@event_time` to search or sort by when things happened.
+            The sink still sends no event older than 18 hours to Datadog: such events (a long backfill) go to the
+            sink's `fallback` sink, or to the dead-letter table without one.
 
             ## High-privilege OAuth clients and paging
 
