@@ -67,6 +67,43 @@ public enum AlertCatalog {
         }
     }
 
+    /// Operational alerts on an edge's own load, from its metrics events: not security alerts, so
+    /// not ``Alert`` cases (no relay detection, no SOC paging); thresholds from ``GeneratedAlertThresholds``.
+    public enum EdgeAlert: String, Sendable, CaseIterable {
+        /// Average processor load above ``GeneratedAlertThresholds/edgeCPUPct``.
+        case cpu = "edge_cpu_high"
+        /// Physical memory in use above ``GeneratedAlertThresholds/edgeMemoryPct``.
+        case memory = "edge_memory_high"
+
+        /// The metric: `attributes.cpu_pct` or `attributes.memory_used_pct`.
+        public var field: SchemaField {
+            self == .cpu ? .attribute("cpu_pct") : .attribute("memory_used_pct")
+        }
+
+        /// The percentage above which the alert fires.
+        public func threshold(_ settings: GeneratedAlertThresholds) -> Int {
+            self == .cpu ? settings.edgeCPUPct : settings.edgeMemoryPct
+        }
+
+        /// `ccrelay - Edge CPU above 85%`.
+        public func title(_ settings: GeneratedAlertThresholds) -> String {
+            "ccrelay - Edge \(self == .cpu ? "CPU" : "memory") above \(threshold(settings))%"
+        }
+
+        /// What the alert means and what to do.
+        public var summary: String {
+            switch self {
+            case .cpu:
+                "A Genesys Cloud edge reports a high processor load: calls on it may lose audio or fail. Check the edge's calls and recent configuration changes."
+            case .memory:
+                "A Genesys Cloud edge reports high memory use: it may restart and drop its calls. Check the edge in Genesys Cloud (Telephony > Edges)."
+            }
+        }
+    }
+
+    /// The edge's name in the edge metrics events.
+    public static let edgeName = SchemaField.attribute("edge_name")
+
     /// Entity types whose reads expose a client secret.
     public static let oauthClientEntityTypes = ["OAuthClient"]
     /// ccrelay event types of reading an OAuth client (actions `View` and `Read`).
@@ -78,6 +115,14 @@ public enum AlertCatalog {
         "_VIEWED", "_READ", "_DOWNLOADED", "_EXPORTED", "_AUTHENTICATED", "_AUTHENTICATION_FAILED", "_LOGGED_IN",
         "_LOGGED_OUT",
     ]
+    /// Event types of sign-ins (Genesys `Login` and `Authenticate` actions, CXone agent logins), as
+    /// Splunk wildcards: the Authentication data model's events.
+    public static let signInEventTypes = ["*_LOGGED_IN", "*_AUTHENTICATED", "*_AUTHENTICATION_FAILED", "AGENT_LOGIN"]
+    /// Entity types whose id is a user account (a user, a user's authorization); with
+    /// ``privilegeEntityTypes``, the Change model's account management.
+    public static let accountEntityTypes = ["User", "AuthUser"]
+    /// The `source_kind` of edge metrics (`v2.telephony.providers.edges.{id}.metrics`).
+    public static let edgeSourceKind = "edge_metrics"
     /// The `source_kind` of audit records.
     public static let auditSourceKind = "audit"
     /// The `source_kind` of conversation detail events.

@@ -18,6 +18,12 @@ public struct GenerateInput: Sendable, Equatable {
     public var alerts: GeneratedAlertThresholds
     /// The Firehose stream feeding ccrelay's receiver. Default ``FirehoseStreamConfiguration/init()``.
     public var firehose: FirehoseStreamConfiguration
+    /// Where the OAuth-secret alert pages: the configuration's `alerts.targets` of kind `webhook`
+    /// and `pagerduty`, by name (never their URL or key). Default none: no paging action.
+    public var pagingTargets: [PagingTarget]
+    /// OAuth client ids the generated privileged-clients lookup starts with. Default none: the
+    /// lookup starts with the row `*` (every client) until the operator lists theirs.
+    public var privilegedClients: [String]
 
     public init(
         splunk: [SplunkSinkInput] = [SplunkSinkInput()],
@@ -26,7 +32,9 @@ public struct GenerateInput: Sendable, Equatable {
         pushTopics: [String] = GenerateInput.defaultPushTopics,
         backend: BackendLogs = BackendLogs(),
         alerts: GeneratedAlertThresholds = GeneratedAlertThresholds(),
-        firehose: FirehoseStreamConfiguration = FirehoseStreamConfiguration()
+        firehose: FirehoseStreamConfiguration = FirehoseStreamConfiguration(),
+        pagingTargets: [PagingTarget] = [],
+        privilegedClients: [String] = []
     ) {
         self.splunk = splunk.isEmpty ? [SplunkSinkInput()] : splunk
         self.datadog = datadog.isEmpty ? [DatadogSinkInput()] : datadog
@@ -35,6 +43,8 @@ public struct GenerateInput: Sendable, Equatable {
         self.backend = backend
         self.alerts = alerts
         self.firehose = firehose
+        self.pagingTargets = pagingTargets
+        self.privilegedClients = privilegedClients
     }
 
     /// Audit changes, queue entry, agent connect, customer and agent hang-ups (the abandonment
@@ -160,16 +170,22 @@ public struct GeneratedAlertThresholds: Sendable, Equatable {
     /// Delay between an event's time and its indexing that alerts; also the silence that alerts.
     /// Default 600 s (the `alerts.outbox_age_secs` default).
     public var lagThresholdSecs: Int
+    /// An edge's average processor load (`attributes.cpu_pct`) above which the edge alert fires. Default 85 %.
+    public var edgeCPUPct: Int
+    /// An edge's physical memory in use (`attributes.memory_used_pct`) above which it fires. Default 85 %.
+    public var edgeMemoryPct: Int
 
     public init(
         businessStartHour: Int = 8, businessEndHour: Int = 18, burstThreshold: Int = 20, burstWindowSecs: Int = 600,
-        lagThresholdSecs: Int = 600
+        lagThresholdSecs: Int = 600, edgeCPUPct: Int = 85, edgeMemoryPct: Int = 85
     ) {
         self.businessStartHour = businessStartHour
         self.businessEndHour = businessEndHour
         self.burstThreshold = burstThreshold
         self.burstWindowSecs = burstWindowSecs
         self.lagThresholdSecs = lagThresholdSecs
+        self.edgeCPUPct = edgeCPUPct
+        self.edgeMemoryPct = edgeMemoryPct
     }
 }
 
@@ -193,5 +209,26 @@ public struct FirehoseStreamConfiguration: Sendable, Equatable {
         self.bufferingIntervalSecs = bufferingIntervalSecs
         self.bufferingSizeMB = bufferingSizeMB
         self.retryDurationSecs = retryDurationSecs
+    }
+}
+
+/// An alert target the generated OAuth-secret alert pages, by name: each SIEM's own notification
+/// channel of that name carries the URL or key (a secret, never in generated content).
+public struct PagingTarget: Sendable, Equatable {
+    /// How the SIEM reaches it.
+    public enum Kind: String, Sendable, Equatable {
+        /// A generic webhook (Splunk webhook action, Datadog `@webhook-NAME`, Sumo webhook connection).
+        case webhook
+        /// PagerDuty (Splunk's PagerDuty app, Datadog `@pagerduty-NAME`, Sumo PagerDuty connection).
+        case pagerduty
+    }
+
+    /// The target's name in ccrelay's `alerts.targets`; names the SIEM's channel.
+    public var name: String
+    public var kind: Kind
+
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
     }
 }

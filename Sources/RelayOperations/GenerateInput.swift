@@ -6,7 +6,8 @@ import RelaySinks
 
 extension GenerateInput {
     /// What `ccrelay generate` reads from a configuration: the Splunk, Datadog and Sumo sinks'
-    /// names (index, sourcetype, source, service, category) and the alert thresholds. Parts the
+    /// names (index, sourcetype, source, service, category), the alert thresholds and the alert
+    /// targets the OAuth-secret alert pages (webhook and PagerDuty; Slack does not page). Parts the
     /// configuration does not have keep ``GenerateInput``'s defaults; `base` carries the rest
     /// (topics, backend log names, Firehose settings) from the command line.
     public static func from(_ configuration: RelayConfiguration, base: GenerateInput = GenerateInput()) -> GenerateInput
@@ -29,8 +30,16 @@ extension GenerateInput {
             }
         }
         var alerts = base.alerts
+        var paging = base.pagingTargets
         if let settings = configuration.alerts {
             alerts.lagThresholdSecs = Int(settings.outboxAgeLimit.components.seconds)
+            paging = settings.targets.compactMap { target in
+                switch target.kind {
+                case .webhook: PagingTarget(name: target.name, kind: .webhook)
+                case .pagerduty: PagingTarget(name: target.name, kind: .pagerduty)
+                case .slack: nil
+                }
+            }
         }
         return GenerateInput(
             splunk: splunk.isEmpty ? base.splunk : splunk,
@@ -39,7 +48,9 @@ extension GenerateInput {
             pushTopics: base.pushTopics,
             backend: base.backend,
             alerts: alerts,
-            firehose: base.firehose
+            firehose: base.firehose,
+            pagingTargets: paging,
+            privilegedClients: base.privilegedClients
         )
     }
 }

@@ -73,6 +73,17 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Business hours, UTC, as START-END hours (role changes outside them alert).")
     var businessHours: String?
 
+    @Option(help: "Edge CPU use (%) above which the generated edge alert fires (default 85).")
+    var edgeCPUThreshold: Int?
+
+    @Option(help: "Edge memory use (%) above which the generated edge alert fires (default 85).")
+    var edgeMemoryThreshold: Int?
+
+    @Option(
+        name: .customLong("privileged-client"),
+        help: "OAuth client id the OAuth-secret alert pages for (repeat; default: every client, edit the lookup).")
+    var privilegedClients: [String] = []
+
     @Option(help: "detections: alert target the generated detections name (repeatable; default: the config's).")
     var alertTarget: [String] = []
 
@@ -165,6 +176,16 @@ struct GenerateCommand: AsyncParsableCommand {
         if let backendSumoScope { input.backend.sumoScope = backendSumoScope }
         if let backendSumoStatusField { input.backend.sumoStatusField = backendSumoStatusField }
         if let backendErrorStatus { input.backend.errorStatus = backendErrorStatus }
+        for (name, value) in [
+            ("--edge-cpu-threshold", edgeCPUThreshold), ("--edge-memory-threshold", edgeMemoryThreshold),
+        ] {
+            guard let value, !(1...100).contains(value) else { continue }
+            printError("\(name) \(value): expected a percentage from 1 to 100")
+            throw ExitCode(2)
+        }
+        if let edgeCPUThreshold { input.alerts.edgeCPUPct = edgeCPUThreshold }
+        if let edgeMemoryThreshold { input.alerts.edgeMemoryPct = edgeMemoryThreshold }
+        input.privilegedClients = privilegedClients
         if let businessHours {
             let parts = businessHours.split(separator: "-").compactMap { Int($0) }
             guard parts.count == 2, (0...23).contains(parts[0]), (1...24).contains(parts[1]), parts[0] < parts[1] else {

@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayGenerate
+import RelaySinks
 import Testing
 
 @Suite("Generated alerts select security events by arrival, not by event time")
@@ -43,6 +44,35 @@ struct GenerateAlertWindowTests {
         }
     }
 
+    @Test("an event 3 hours old that Datadog just received is inside the security monitors' last 5 minutes")
+    func datadogLateEventAlerts() throws {
+        // The sink's entry for the event: no date attribute Datadog or the generated pipeline would
+        // take as the log's date, so Datadog dates it at intake (now), inside `last("5m")`.
+        var event = Event(
+            eventID: "e1", timestamp: Timestamp(millisecondsSinceEpoch: 1_767_225_900_000 - 3 * 3_600_000),
+            platform: .genesys, sourceKind: AlertCatalog.auditSourceKind, eventType: "OAUTHCLIENT_VIEWED",
+            targetType: "OAuthClient")
+        event.actorID = "u1"
+        let entry = OutboxEntry(
+            id: 1, eventID: event.eventID, timestamp: event.timestamp, platform: .genesys, payload: event.encoded(),
+            enqueuedAt: event.timestamp)
+        let encoder = DatadogLogsEncoder(configuration: DatadogLogsSinkConfiguration(name: "datadog", apiKey: "k"))
+        let log = try #require(try JSONParser.parse(encoder.encode(entry)).objectValue)
+        let files = Support.files(.datadog)
+        let pipeline = try JSONParser.parse(Array(try #require(files["datadog/logs-pipeline.json"]).utf8))
+        let remapped = (pipeline["processors"]?.arrayValue ?? []).filter { $0["type"]?.stringValue == "date-remapper" }
+            .flatMap { $0["sources"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        // Datadog's default date attributes (log date remapper documentation) and the pipeline's.
+        let dateAttributes = ["timestamp", "date", "_timestamp", "Timestamp", "eventTime", "published_date"] + remapped
+        for key in dateAttributes { #expect(log[key] == nil, "\(key)") }
+        #expect(log[DatadogLogsEncoder.eventTimeKey] == .string(event.timestamp.iso8601))
+        for alert in AlertCatalog.Alert.allCases where alert.selectsByArrival {
+            let monitor = try JSONParser.parse(
+                Array(try #require(files["datadog/monitors/\(alert.rawValue).json"]).utf8))
+            #expect(monitor["query"]?.stringValue?.hasSuffix(#".last("5m") > 0"#) == true, "\(alert.title)")
+        }
+    }
+
     @Test("the relative-time reader resolves what the checks above rely on")
     func relativeTimes() throws {
         let now = 1_767_225_930.0  // 00:05:30
@@ -72,7 +102,7 @@ struct GenerateAlertWindowTests {
         let expectations: [(GenerateTarget, String, String)] = [
             (.splunk, "splunk/README.md", "dispatch.index_earliest = -10m@m"),
             (.sumo, "sumo/README.md", "byReceiptTime: true"),
-            (.datadog, "datadog/README.md", "no intake-time selector"),
+            (.datadog, "datadog/README.md", "Datadog dates each log when it receives it"),
         ]
         for (target, path, mechanism) in expectations {
             let readme = try #require(Support.files(target)[path], "\(path)")

@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayGenerate
+import RelaySinks
 import Testing
 
 @Suite("Generated content: determinism and schema fields")
@@ -32,7 +33,9 @@ struct GenerateContentTests {
         let dashboard = try #require(files["splunk/ccrelay_overview.dashboard.json"])
         let sources = try #require(try JSONParser.parse(Array(dashboard.utf8))["dataSources"]?.objectValue)
         searches += sources.compactMap { $0.value["options"]?["query"]?.stringValue }
-        #expect(searches.count == AlertCatalog.Alert.allCases.count + 2 + sources.count)
+        #expect(
+            searches.count
+                == AlertCatalog.Alert.allCases.count + AlertCatalog.EdgeAlert.allCases.count + 2 + sources.count)
 
         let allowed = Set(NormalizedSchema.queryableFieldNames)
             .union(["index", "sourcetype", "_time", "_indextime", "_index_earliest"])
@@ -61,11 +64,14 @@ struct GenerateContentTests {
     @Test("every attribute a Datadog query or the pipeline uses is in the schema")
     func datadogFields() throws {
         let files = Support.files(.datadog)
-        let allowed = Set(NormalizedSchema.queryableFieldNames)
+        // `event_time`: the sink's name for the event's time (Datadog dates logs at intake).
+        let allowed = Set(NormalizedSchema.queryableFieldNames).union([DatadogLogsEncoder.eventTimeKey])
         let backend = String(Support.input.backend.datadogStatusAttribute.dropFirst())
         var seen: Set<String> = []
         for (path, text) in files where !path.contains("downtime") {
-            for match in Support.matches(#"@([A-Za-z_][A-Za-z0-9_.]*)"#, in: text) where match[1] != backend {
+            // Mentions (`@webhook-NAME`) are notification channels, not attributes.
+            for match in Support.matches(#"@([A-Za-z_][A-Za-z0-9_.]*)(?![-A-Za-z0-9_.])"#, in: text)
+            where match[1] != backend {
                 #expect(allowed.contains(match[1]), "\(match[1]) in \(path)")
                 seen.insert(match[1])
             }
@@ -78,7 +84,7 @@ struct GenerateContentTests {
             }
         }
         #expect(
-            seen.isSuperset(of: ["timestamp", "actor_id", "actor_name", "event_type", "attributes.disconnect_type"]))
+            seen.isSuperset(of: ["event_time", "actor_id", "actor_name", "event_type", "attributes.disconnect_type"]))
     }
 
     @Test("every JSON path a Sumo Logic search or the extraction rule reads is in the schema")

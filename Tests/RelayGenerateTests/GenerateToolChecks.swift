@@ -35,7 +35,7 @@ struct GenerateToolChecks {
         let root = try Support.write(files)
         defer { try? FileManager.default.removeItem(at: root) }
         let confs = files.keys.filter { $0.hasSuffix(".conf") || $0.hasSuffix(".meta") }.sorted()
-        #expect(confs.count == 7)
+        #expect(confs.count == 10)
         let script = """
             import sys
             from addonfactory_splunk_conf_parser_lib import TABConfigParser
@@ -52,6 +52,10 @@ struct GenerateToolChecks {
         #expect(result.output.contains("http://ccrelay_primary"))
         #expect(result.output.contains("http://ccrelay_secondary"))
         for alert in AlertCatalog.Alert.allCases { #expect(result.output.contains(alert.title)) }
+        for name in ["ccrelay_change", "ccrelay_account_change", "ccrelay_authentication"] {
+            #expect(result.output.contains("eventtype=\(name)"), "tags.conf: \(name)")
+        }
+        #expect(result.output.contains("ccrelay_privileged_clients"))
     }
 
     @Test("the HEC inputs ship disabled, each with a comment to set a real token (Splunk's conf parser)")
@@ -105,14 +109,15 @@ struct GenerateToolChecks {
                 #expect(processor["target"]?.stringValue != nil)
             }
         }
-        #expect(processors.first?["type"]?.stringValue == "date-remapper")
+        // Logs are dated at intake (the sink sends `event_time`): nothing may re-date them.
+        #expect(!processors.contains { $0["type"]?.stringValue == "date-remapper" })
         let monitors = files.keys.filter { $0.hasPrefix("datadog/monitors/") }.sorted()
-        #expect(monitors.count == 4)
+        #expect(monitors.count == 4 + AlertCatalog.EdgeAlert.allCases.count)
         for path in monitors {
             let monitor = try json(path)
             #expect(monitor["type"]?.stringValue == "log alert", "\(path)")
             let query = try #require(monitor["query"]?.stringValue)
-            #expect(query.hasPrefix("logs(\"") && query.contains(".rollup(\"count\")"), "\(path)")
+            #expect(query.hasPrefix("logs(\"") && query.contains(".rollup(\""), "\(path)")
             #expect(monitor["name"]?.stringValue != nil && monitor["message"]?.stringValue != nil)
             #expect(monitor["options"]?["thresholds"]?["critical"] != nil)
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A small reader of the SPL the generators write: which fields a search reads and which it
 /// defines (`eval x=`, `... AS x`). Enough for `search`, `eval`, `where`, `stats`, `timechart`,
-/// `table`, `dedup`, `sort`, `head`.
+/// `table`, `dedup`, `sort`, `head`, `lookup`.
 struct SPLFields {
     var used: Set<String> = []
     var defined: Set<String> = []
@@ -47,6 +47,14 @@ struct SPLFields {
                 }
             case "table", "sort":
                 for word in rest.split(separator: " ") where word != "-" { used.insert(String(word)) }
+            case "lookup":
+                // `lookup TABLE field AS event_field OUTPUT out ...`: reads event_field, defines the outputs.
+                let parts = rest.components(separatedBy: " OUTPUT ")
+                let input = parts[0].split(separator: " ").map(String.init)
+                if let alias = input.firstIndex(of: "AS"), alias + 1 < input.count { used.insert(input[alias + 1]) }
+                for word in parts.dropFirst().joined().split(separator: " ") where word != "AS" {
+                    defined.insert(String(word))
+                }
             case "dedup":
                 for word in rest.split(separator: " ") where !word.contains("=") { used.insert(String(word)) }
             default:

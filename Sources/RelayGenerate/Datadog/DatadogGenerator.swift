@@ -11,7 +11,8 @@ struct DatadogGenerator {
         var files = [
             GeneratedFile(path: "datadog/logs-pipeline.json", contents: PrettyJSON.render(pipeline)),
             GeneratedFile(path: "datadog/dashboard.json", contents: PrettyJSON.render(dashboard)),
-            GeneratedFile(path: "datadog/README.md", contents: ContentNotes.readme(.datadog)),
+            GeneratedFile(
+                path: "datadog/README.md", contents: ContentNotes.readme(.datadog) + DatadogNotes(input: input).readme),
             GeneratedFile(
                 path: "datadog/downtime-business-hours.json", contents: PrettyJSON.render(businessHoursDowntime)),
         ]
@@ -20,11 +21,20 @@ struct DatadogGenerator {
             files.append(
                 GeneratedFile(path: "datadog/monitors/\(alert.rawValue).json", contents: PrettyJSON.render(monitor)))
         }
+        let edges = DatadogEdgeContent(input: input)
+        for alert in AlertCatalog.EdgeAlert.allCases {
+            files.append(
+                GeneratedFile(
+                    path: "datadog/monitors/\(alert.rawValue).json",
+                    contents: PrettyJSON.render(edges.monitor(for: alert))
+                ))
+        }
         return files
     }
 
-    /// Maps `timestamp` to the official date, `actor_id`/`actor_name` to `usr.*`, `event_type`
-    /// to `evt.name` (Datadog's standard attributes); sources are kept.
+    /// Maps `actor_id`/`actor_name` to `usr.*`, `event_type` to `evt.name` (Datadog's standard
+    /// attributes); sources are kept. No date remapper: the sink sends the event's time as
+    /// `event_time`, so Datadog dates each log at intake and monitors select by arrival (README).
     var pipeline: JSONValue {
         func remap(_ field: SchemaField, to target: String) -> JSONValue {
             [
@@ -38,10 +48,6 @@ struct DatadogGenerator {
             "is_enabled": true,
             "filter": ["query": .string(queries.events)],
             "processors": [
-                [
-                    "type": "date-remapper", "name": .string("\(SchemaField.timestamp) as the official date"),
-                    "is_enabled": true, "sources": [.string(SchemaField.timestamp.path)],
-                ],
                 remap(.actorID, to: "usr.id"),
                 remap(.actorName, to: "usr.name"),
                 remap(.eventType, to: "evt.name"),
@@ -72,11 +78,12 @@ struct DatadogGenerator {
         }
         var tags: [JSONValue] = ["generated_by:ccrelay", .string("ccrelay_alert:\(alert.rawValue)")]
         if alert == .privilegeChangeOffHours { tags.append(.string(Self.offHoursTag)) }
+        let mentions = alert == .oauthClientViewed ? DatadogNotes.mentions(input.pagingTargets) : []
         return [
             "name": .string(alert.title),
             "type": "log alert",
             "query": .string(monitorQuery),
-            "message": .string(alert.summary),
+            "message": .string(([alert.summary] + mentions).joined(separator: " ")),
             "tags": .array(tags),
             "priority": alert == .oauthClientViewed || alert == .deliverySilence ? 1 : 2,
             "options": [
@@ -177,6 +184,8 @@ struct DatadogGenerator {
                         ],
                     ]
                 ],
+                DatadogEdgeContent(input: input).widget(for: .cpu),
+                DatadogEdgeContent(input: input).widget(for: .memory),
                 [
                     "definition": [
                         "type": "toplist", "title": "Busiest actors",

@@ -25,7 +25,7 @@ struct DatadogQueries {
         switch alert {
         case .oauthClientViewed:
             "\(events) \(audit) \(Self.facet(.targetType)):\(anyOf(AlertCatalog.oauthClientEntityTypes)) "
-                + "\(Self.facet(.eventType)):\(anyOf(AlertCatalog.oauthClientReadEventTypes))"
+                + "\(Self.facet(.eventType)):\(anyOf(AlertCatalog.oauthClientReadEventTypes))\(privilegedClients)"
         case .privilegeChangeOffHours:
             "\(events) \(audit) \(Self.facet(.targetType)):\(anyOf(AlertCatalog.privilegeEntityTypes)) \(changesOnly)"
         case .configurationBurst:
@@ -35,6 +35,12 @@ struct DatadogQueries {
         case .deliverySilence:
             events
         }
+    }
+
+    /// ` @target_id:(a OR b)`: the high-privilege clients the OAuth-secret monitor is scoped to
+    /// (the query list is the lookup: edit it in the monitor); empty without listed clients.
+    var privilegedClients: String {
+        input.privilegedClients.isEmpty ? "" : " \(Self.facet(.targetID)):\(anyOf(input.privilegedClients))"
     }
 
     /// Disconnects by the other party (`PEER`, relative to the participant whose event it is).

@@ -29,6 +29,14 @@ struct SplunkDashboard {
             ),
             ("top_actors", "Busiest actors", "splunk.table", searches.topActors, 600, [:]),
             ("by_service", "Audit events by service", "splunk.table", searches.byService, 600, [:]),
+            (
+                "edge_cpu", "Edge CPU % (highest per edge, 5 min)", "splunk.line",
+                searches.panel(for: .cpu), 600, ["legendDisplay": "bottom"]
+            ),
+            (
+                "edge_memory", "Edge memory used % (highest per edge, 5 min)", "splunk.line",
+                searches.panel(for: .memory), 600, ["legendDisplay": "bottom"]
+            ),
         ]
         var dataSources = JSONObject()
         var visualizations = JSONObject()

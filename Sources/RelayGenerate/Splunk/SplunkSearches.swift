@@ -40,7 +40,8 @@ struct SplunkSearches {
         switch alert {
         case .oauthClientViewed:
             return "\(events) \(audit) \(SchemaField.targetType) IN (\(list(AlertCatalog.oauthClientEntityTypes))) "
-                + "\(SchemaField.eventType) IN (\(list(AlertCatalog.oauthClientReadEventTypes))) | \(dedup) | \(arrival) "
+                + "\(SchemaField.eventType) IN (\(list(AlertCatalog.oauthClientReadEventTypes))) | \(dedup) "
+                + "| \(SplunkPaging(input: input).scope) | \(arrival) "
                 + "| table _time indexed_at \(SchemaField.platform) \(SchemaField.eventType) \(SchemaField.actorID) \(SchemaField.actorName) "
                 + "\(SchemaField.targetID) \(SchemaField.entityName) \(SchemaField.remoteIP)"
         case .privilegeChangeOffHours:
@@ -126,7 +127,10 @@ struct SplunkSearches {
     }
 
     /// Every search of the dashboard, for tests.
-    var dashboardSearches: [String] { [abandonmentOverlay, abandonment, auditActivity, topActors, byService] }
+    var dashboardSearches: [String] {
+        [abandonmentOverlay, abandonment, auditActivity, topActors, byService]
+            + AlertCatalog.EdgeAlert.allCases.map(panel(for:))
+    }
 
     private func list(_ values: [String]) -> String { values.map(quoted).joined(separator: ", ") }
 }

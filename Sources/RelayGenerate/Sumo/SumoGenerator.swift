@@ -8,7 +8,10 @@ struct SumoGenerator {
 
     func files() -> [GeneratedFile] {
         [
-            GeneratedFile(path: "sumo/README.md", contents: ContentNotes.readme(.sumo)),
+            GeneratedFile(
+                path: "sumo/README.md", contents: ContentNotes.readme(.sumo) + SumoNotes(input: input).readme),
+            GeneratedFile(
+                path: "sumo/lookups/\(SplunkPaging.lookupFile)", contents: SumoPaging(input: input).lookupCSV),
             GeneratedFile(path: "sumo/saved-searches.json", contents: PrettyJSON.render(savedSearches)),
             GeneratedFile(path: "sumo/field-extraction-rule.json", contents: PrettyJSON.render(fieldExtractionRule)),
         ]
@@ -37,6 +40,21 @@ struct SumoGenerator {
                 description:
                     "Dashboard query: conversations queued, never connected to an agent and ended by the customer (Genesys' abandon), per 5 minutes.",
                 query: queries.abandonment, range: "-24h", schedule: nil))
+        for alert in AlertCatalog.EdgeAlert.allCases {
+            children.append(
+                search(
+                    name: alert.title(input.alerts), description: alert.summary, query: queries.query(for: alert),
+                    range: "-10m",
+                    schedule: schedule(
+                        range: "-10m", threshold: ["thresholdType": "group", "operator": "gt", "count": 0],
+                        subject: alert.rawValue)))
+            children.append(
+                search(
+                    name: "ccrelay - \(alert == .cpu ? "Edge CPU" : "Edge memory") per edge",
+                    description:
+                        "Dashboard query: the highest \(alert == .cpu ? "CPU" : "memory") use per edge per 5 minutes.",
+                    query: queries.panel(for: alert), range: "-24h", schedule: nil))
+        }
         return [
             "type": "FolderSyncDefinition",
             "name": "ccrelay",
@@ -60,7 +78,20 @@ struct SumoGenerator {
                 "thresholdType": alert == .configurationBurst || alert == .deliveryLag ? "group" : "message",
                 "operator": "gt", "count": 0,
             ]
-        let schedule: JSONValue = [
+        let paging = SumoPaging(input: input)
+        let notification = alert == .oauthClientViewed ? paging.target.map(paging.notification) : nil
+        let schedule = schedule(range: range, threshold: threshold, subject: alert.rawValue, notification: notification)
+        return search(
+            name: alert.title, description: alert.summary, query: queries.query(for: alert), range: range,
+            schedule: schedule, byReceiptTime: alert.selectsByArrival)
+    }
+
+    /// A schedule every 5 minutes over `range`; notifies by email (an empty list to fill in) unless
+    /// `notification` is given.
+    private func schedule(range: String, threshold: JSONValue, subject: String, notification: JSONValue? = nil)
+        -> JSONValue
+    {
+        [
             "cronExpression": "0 0/5 * * * ? *",
             "displayableTimeRange": .string(range),
             "parseableTimeRange": [
@@ -70,20 +101,18 @@ struct SumoGenerator {
             ],
             "timeZone": "Etc/UTC",
             "threshold": threshold,
-            "notification": [
-                "taskType": "EmailSearchNotificationSyncDefinition",
-                "toList": [],
-                "subjectTemplate": .string("{{SearchName}}: \(alert.rawValue)"),
-                "includeQuery": true, "includeResultSet": true, "includeHistogram": false,
-                "includeCsvAttachment": false,
-            ],
+            "notification": notification
+                ?? [
+                    "taskType": "EmailSearchNotificationSyncDefinition",
+                    "toList": [],
+                    "subjectTemplate": .string("{{SearchName}}: \(subject)"),
+                    "includeQuery": true, "includeResultSet": true, "includeHistogram": false,
+                    "includeCsvAttachment": false,
+                ],
             "scheduleType": "Custom",
             "muteErrorEmails": false,
             "parameters": [],
         ]
-        return search(
-            name: alert.title, description: alert.summary, query: queries.query(for: alert), range: range,
-            schedule: schedule, byReceiptTime: alert.selectsByArrival)
     }
 
     /// A saved search; `byReceiptTime` ("Use Receipt Time") selects messages by when Sumo

@@ -59,6 +59,7 @@ struct SumoQueries {
                 "\(scope)\n| \(Self.extract([.eventID, .sourceKind, .eventType, .targetType, .actorID, .actorName, .targetID, .entityName, .remoteIP]))\n"
                 + "| where \(auditFilter) and \(targetType) in \(inList(AlertCatalog.oauthClientEntityTypes)) "
                 + "and \(eventType) in \(inList(AlertCatalog.oauthClientReadEventTypes))\n"
+                + SumoPaging(input: input).scope
                 + "| dedup by \(SchemaField.eventID.shortName)\n\(Self.arrivalColumns)"
         case .privilegeChangeOffHours:
             return

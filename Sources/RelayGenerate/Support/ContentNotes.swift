@@ -78,11 +78,9 @@ enum ContentNotes {
             """
         case .datadog:
             """
-            Datadog: a log monitor's query has no intake-time selector; the monitors count matching logs
-            over `last("5m")`. Datadog rejects logs whose official date is more than 18 hours old (log date
-            remapper notes), and its monitor documentation does not state whether a late log with an old
-            date is counted in the window it arrives in. Check it on your site before relying on these
-            monitors for backfilled or backlogged events, and keep ccrelay's own outbox-age alert (`alerts`) on.
+            Datadog: the log's official date is the time Datadog received it (ccrelay sends the event's time
+            as `event_time`; see *Alerts by arrival* below), so the monitors' `last("5m")` windows select by
+            arrival. Results and log samples show `event_time` beside the log's date.
             """
         }
     }

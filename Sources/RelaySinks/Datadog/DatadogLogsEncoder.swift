@@ -6,11 +6,14 @@ import RelayCore
 /// * Datadog's reserved attributes come first: `message` (a short summary, e.g.
 ///   `QUEUE_UPDATED by Jane Doe on queue 4711`), `ddsource` (configured, else the platform),
 ///   `ddtags`, `hostname` (when configured), `service`, `status`.
-/// * Then every field of the normalized event at the top level, copied byte for byte:
-///   `event_id`, `timestamp` (ISO 8601 UTC, which Datadog's date remapper recognises),
-///   `platform`, `event_type`, `actor_id`, ..., and the nested `attributes` object (faceted as
-///   `@attributes.<dotted key>`). Fields at the top level make `@event_type` or `@actor_id`
-///   facets work without a pipeline.
+/// * Then `event_time`: the event's own time (its `timestamp`, ISO 8601 UTC). The entry carries no
+///   `timestamp` (nor any of Datadog's default date attributes), so Datadog dates the log when it
+///   receives it: a monitor's window (`last("5m")`) sees a record that arrives hours late, and a
+///   backfill is not refused (Datadog refuses logs dated more than 18 hours in the past).
+/// * Then every other field of the normalized event at the top level, values unchanged:
+///   `event_id`, `platform`, `event_type`, `actor_id`, ..., and the nested `attributes` object
+///   (faceted as `@attributes.<dotted key>`). Fields at the top level make `@event_type` or
+///   `@actor_id` facets work without a pipeline.
 /// * An entry over 1 MB is trimmed: fields are kept in order while they fit, a string that does
 ///   not fit is cut, objects and arrays that do not fit are dropped, and the marker fields
 ///   `ccrelay_truncated: true`, `ccrelay_original_bytes` and `ccrelay_dropped_fields` say so.
@@ -43,31 +46,40 @@ public struct DatadogLogsEncoder: Sendable {
         self.fixedTail = tail
     }
 
+    /// The attribute carrying the event's own time.
+    public static let eventTimeKey = "event_time"
+    /// The normalized event's time field, which the entry does not repeat under its own name.
+    static let eventTimestampKey = "timestamp"
+
     /// One entry (a JSON object), at most `maxLogBytes` long.
     public func encode(_ entry: OutboxEntry) -> [UInt8] {
+        var fields = JSONObject()
         guard let event = (try? JSONParser.parse(entry.payload))?.objectValue else {
             // Not an object: keep it, as text, so the entry stays valid JSON.
-            var fields = JSONObject()
             fields.append(key: "event_id", value: .string(entry.eventID))
-            fields.append(key: "timestamp", value: .string(entry.timestamp.iso8601))
+            fields.append(key: Self.eventTimeKey, value: .string(entry.timestamp.iso8601))
             fields.append(key: "raw_payload", value: .string(String(decoding: entry.payload, as: UTF8.self)))
             return trimmed(
                 header(entry, message: "unparseable event \(entry.eventID)"), fields, originalBytes: entry.payload.count
             )
         }
-        var out = header(entry, message: Self.summary(of: event))
-        if event.contains(where: { Self.reservedKeys.contains($0.key) }) {
-            let fields = JSONObject(event.filter { !Self.reservedKeys.contains($0.key) })
-            return trimmed(out, fields, originalBytes: out.count + entry.payload.count)
+        fields.reserveCapacity(event.count + 1)
+        fields.append(
+            key: Self.eventTimeKey, value: event[Self.eventTimestampKey] ?? .string(entry.timestamp.iso8601))
+        for member in event where member.key != Self.eventTimestampKey && !Self.reservedKeys.contains(member.key) {
+            fields.append(key: member.key, value: member.value)
         }
-        if entry.payload.count > 2 {
+        let message = Self.summary(of: event)
+        var out = header(entry, message: message)
+        for member in fields {
             out.append(UInt8(ascii: ","))
-            out.append(contentsOf: entry.payload.dropFirst())
-        } else {
-            out.append(UInt8(ascii: "}"))
+            JSONWriter.writeString(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONWriter.write(member.value, into: &out)
         }
+        out.append(UInt8(ascii: "}"))
         guard out.count > maxLogBytes else { return out }
-        return trimmed(header(entry, message: Self.summary(of: event)), event, originalBytes: out.count)
+        return trimmed(header(entry, message: message), fields, originalBytes: out.count)
     }
 
     /// `{"message":...,"ddsource":...,<fixed tail>` without the closing brace.
