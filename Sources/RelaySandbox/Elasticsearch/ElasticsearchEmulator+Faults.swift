@@ -8,7 +8,8 @@ extension ElasticsearchEmulator: FaultsControllable {
             "clear": "true: drop every queued fault first",
             "throttled": "next N _bulk POSTs answer 429 with Retry-After retry_after_secs",
             "retry_after_secs": "Retry-After of throttled (default 1)",
-            "throttled_items": "the next _bulk POST answers its first N items 429 and handles the others",
+            "throttled_items":
+                "after the other faults queued with it, a _bulk POST answers its first N items 429 and handles the others",
             "unavailable": "next N _bulk POSTs answer 503",
             "unauthorized": "next N _bulk POSTs answer 401, whatever the credentials",
             "lose_answers": "next N _bulk POSTs are indexed, then the connection is closed without an answer",
@@ -21,13 +22,13 @@ extension ElasticsearchEmulator: FaultsControllable {
         var queued = Array(
             repeating: ElasticsearchFault.throttled(retryAfterSeconds: retryAfter),
             count: try knobs.count("throttled") ?? 0)
-        if let items = try knobs.count("throttled_items"), items > 0 { queued.append(.throttledItems(count: items)) }
         for (key, fault) in [
             ("unavailable", ElasticsearchFault.unavailable), ("unauthorized", .unauthorized),
             ("lose_answers", .answerLost),
         ] {
             queued += Array(repeating: fault, count: try knobs.count(key) ?? 0)
         }
+        if let items = try knobs.count("throttled_items"), items > 0 { queued.append(.throttledItems(count: items)) }
         if clear { state.withLock { $0.faults.removeAll() } }
         injectFaults(queued)
     }
