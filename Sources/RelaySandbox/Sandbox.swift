@@ -14,8 +14,47 @@ public struct SandboxEndpoints: Sendable {
     }
 }
 
+/// Base URLs of the running Datadog, Elasticsearch, Microsoft Sentinel and OTLP emulators:
+/// `http://127.0.0.1:PORT`, without a trailing slash.
+public struct SandboxDestinationEndpoints: Sendable {
+    /// The Datadog logs intake (logs go to `{url}/api/v2/logs`).
+    public let datadogURL: String
+    /// The Elasticsearch / OpenSearch cluster (the sink posts to `{url}/_bulk`).
+    public let elasticsearchURL: String
+    /// The Sentinel emulator: both the sink's `authority_host` and its `endpoint`.
+    public let sentinelURL: String
+    /// The OTLP/HTTP collector (logs go to `{url}/v1/logs`).
+    public let otlpURL: String
+
+    /// Endpoints from base URLs (no trailing slash).
+    public init(datadogURL: String, elasticsearchURL: String, sentinelURL: String, otlpURL: String) {
+        self.datadogURL = datadogURL
+        self.elasticsearchURL = elasticsearchURL
+        self.sentinelURL = sentinelURL
+        self.otlpURL = otlpURL
+    }
+}
+
 /// Runs emulators' HTTP servers for the duration of a closure.
 public enum Sandbox {
+    /// Serves the Datadog, Elasticsearch, Microsoft Sentinel and OTLP collector emulators while
+    /// `body` runs; `body` receives their base URLs. A failure to start any server is thrown before
+    /// `body` runs.
+    public static func withRunning<T: Sendable>(
+        datadog: DatadogIntakeEmulator,
+        elasticsearch: ElasticsearchEmulator,
+        sentinel: SentinelEmulator,
+        otlp: OTLPCollectorEmulator,
+        logger: Logger,
+        _ body: @Sendable (SandboxDestinationEndpoints) async throws -> T
+    ) async throws -> T {
+        try await SandboxServers.withRunning([datadog, elasticsearch, sentinel, otlp], logger: logger) { urls in
+            try await body(
+                SandboxDestinationEndpoints(
+                    datadogURL: urls[0], elasticsearchURL: urls[1], sentinelURL: urls[2], otlpURL: urls[3]))
+        }
+    }
+
     /// Starts both emulators' HTTP servers on 127.0.0.1 port 0, runs `body` with their base URLs,
     /// then stops the servers (structured; no task outlives the call). A failure to start either
     /// server is thrown before `body` runs.

@@ -52,11 +52,16 @@ struct SandboxCommand: AsyncParsableCommand {
             With --json the first line is one JSON object:
             {"genesys": {"api_url", "client_id", "client_secret"}, "splunk_hec": {"url", "token"},
              "cxone": {"tenant_id", "discovery_url", "api_base_url", "access_key_id", "access_key_secret", "client_id", "client_secret"},
-             "datadog": {"url", "api_key"}, "sumo": {"url"}, "firehose": {"access_key", "target_url"}}.
+             "datadog": {"url", "api_key"}, "sumo": {"url"}, "firehose": {"access_key", "target_url"},
+             "elasticsearch": {"url", "api_key", "username", "password"},
+             "sentinel": {"authority_host", "endpoint", "tenant_id", "client_id", "client_secret", "dcr_immutable_id", "stream"},
+             "otlp": {"url", "api_key_header", "api_key"}}.
             The Genesys org creates --records-per-second audit records, the CXone tenant a few admin changes
             and agent logins every 5 seconds; with --firehose-url the sandbox Firehose pushes
             --push-events-per-second EventBridge-shaped Genesys events to that receiver URL (a ccrelay
             `type: firehose` source whose access_keys include the printed access_key); Ctrl-C stops.
+            Every destination emulator (HEC, Datadog, Sumo, Elasticsearch, Sentinel, OTLP) takes faults at run
+            time with `POST {url}/_sandbox/faults` and reports what it stored at `GET {url}/_sandbox/stats`.
             """
     )
 
@@ -97,17 +102,23 @@ struct SandboxCommand: AsyncParsableCommand {
         let cxone = CXoneTenantEmulator(clock: clock)
         let datadog = DatadogIntakeEmulator(clock: clock)
         let sumo = SumoLogicEmulator()
+        let elasticsearch = ElasticsearchEmulator()
+        let sentinel = SentinelEmulator(clock: clock)
+        let otlp = OTLPCollectorEmulator()
         let json = json
         let perSecond = recordsPerSecond
-        try await Sandbox.withRunning(datadog: datadog, logger: logger) { datadogURL in
+        try await Sandbox.withRunning(
+            datadog: datadog, elasticsearch: elasticsearch, sentinel: sentinel, otlp: otlp, logger: logger
+        ) { destinations in
             try await Sandbox.withRunning(sumo: sumo, logger: logger) { sumoURL in
                 try await Sandbox.withRunning(cxone: cxone, logger: logger) { cxoneURL in
                     try await Sandbox.withRunning(genesys: org, hec: hec, logger: logger) { endpoints in
                         let description = SandboxDescription(
                             endpoints: endpoints, org: org,
                             hecToken: SplunkHECConfiguration().tokens.keys.sorted().first ?? "",
-                            cxoneURL: cxoneURL, cxone: cxone.configuration, datadogURL: datadogURL, sumoURL: sumoURL,
-                            firehoseTarget: firehoseURL
+                            cxoneURL: cxoneURL, cxone: cxone.configuration, destinations: destinations,
+                            sumoURL: sumoURL,
+                            sentinel: sentinel.configuration, firehoseTarget: firehoseURL
                         )
                         if let writeConfig {
                             try description.configFile(path: writeConfig).save(to: writeConfig)
@@ -138,8 +149,10 @@ struct SandboxDescription {
     let hecToken: String
     let cxoneURL: String
     let cxone: CXoneTenantConfiguration
-    let datadogURL: String
+    /// The Datadog, Elasticsearch, Sentinel and OTLP emulators' base URLs.
+    let destinations: SandboxDestinationEndpoints
     let sumoURL: String
+    let sentinel: SentinelEmulatorConfiguration
     /// The receiver URL the sandbox Firehose pushes to, when one was given.
     var firehoseTarget: String? = nil
 
@@ -152,6 +165,12 @@ struct SandboxDescription {
             clientSecret: org.configuration.clientSecret, hecURL: endpoints.hecURL, hecToken: hecToken,
             statePath: folder + "/ccrelay-state/state.sqlite")
     }
+
+    /// The Sentinel app's client secret and the DCR's stream (the emulator's defaults hold one each).
+    private var sentinelSecret: String { sentinel.clientSecrets.sorted().first ?? "" }
+    private var sentinelStream: String { sentinel.streams.sorted().first ?? "" }
+    /// The header the OTLP collector reads its API key from.
+    private static let otlpHeader = OTLPCollectorConfiguration().apiKeyHeader ?? ""
 
     /// The `X-Amz-Firehose-Access-Key` the sandbox Firehose sends.
     static let firehoseAccessKey = "sandbox-firehose-key"
@@ -174,11 +193,28 @@ struct SandboxDescription {
                 "client_id": .string(cxone.clientID),
                 "client_secret": .string(cxone.clientSecret),
             ],
-            "datadog": ["url": .string(datadogURL), "api_key": .string(DatadogIntakeConfiguration.defaultAPIKey)],
+            "datadog": [
+                "url": .string(destinations.datadogURL), "api_key": .string(DatadogIntakeConfiguration.defaultAPIKey),
+            ],
             "sumo": ["url": .string(sumoURL)],
             "firehose": [
                 "access_key": .string(Self.firehoseAccessKey),
                 "target_url": firehoseTarget.map { .string($0) } ?? .null,
+            ],
+            "elasticsearch": [
+                "url": .string(destinations.elasticsearchURL),
+                "api_key": .string(ElasticsearchConfiguration.defaultAPIKey),
+                "username": "elastic", "password": .string(ElasticsearchConfiguration.defaultPassword),
+            ],
+            "sentinel": [
+                "authority_host": .string(destinations.sentinelURL), "endpoint": .string(destinations.sentinelURL),
+                "tenant_id": .string(sentinel.tenantID), "client_id": .string(sentinel.clientID),
+                "client_secret": .string(sentinelSecret), "dcr_immutable_id": .string(sentinel.dcrImmutableID),
+                "stream": .string(sentinelStream),
+            ],
+            "otlp": [
+                "url": .string(destinations.otlpURL), "api_key_header": .string(Self.otlpHeader),
+                "api_key": .string(OTLPCollectorConfiguration.defaultAPIKey),
             ],
         ]
         return JSONWriter.string(value)
@@ -189,10 +225,13 @@ struct SandboxDescription {
         Genesys Cloud org: \(endpoints.genesysURL)  (client_id \(org.configuration.clientID), client_secret \(org.configuration.clientSecret))
         Splunk HEC:        \(endpoints.hecURL)  (token \(hecToken))
         NICE CXone tenant: \(cxoneURL)  (tenant_id \(cxone.tenantID), api_base_url \(cxoneURL), access_key_id \(cxone.accessKeyID), access_key_secret \(cxone.accessKeySecret), client_id \(cxone.clientID), client_secret \(cxone.clientSecret))
-        Datadog intake:    \(datadogURL)  (api_key \(DatadogIntakeConfiguration.defaultAPIKey))
+        Datadog intake:    \(destinations.datadogURL)  (api_key \(DatadogIntakeConfiguration.defaultAPIKey))
         Sumo HTTP source:  \(sumoURL)
+        Elasticsearch:     \(destinations.elasticsearchURL)  (api_key \(ElasticsearchConfiguration.defaultAPIKey), or user elastic password \(ElasticsearchConfiguration.defaultPassword))
+        Sentinel:          \(destinations.sentinelURL)  (authority_host and endpoint; tenant_id \(sentinel.tenantID), client_id \(sentinel.clientID), client_secret \(sentinelSecret), dcr_immutable_id \(sentinel.dcrImmutableID), stream \(sentinelStream))
+        OTLP collector:    \(destinations.otlpURL)  (header \(Self.otlpHeader): \(OTLPCollectorConfiguration.defaultAPIKey))
         Sandbox Firehose:  \(firehoseTarget.map { "pushing to \($0)" } ?? "idle (--firehose-url to push)")  (access_key \(Self.firehoseAccessKey))
-        Ctrl-C stops.
+        Faults at run time: POST {url}/_sandbox/faults; counters: GET {url}/_sandbox/stats. Ctrl-C stops.
         """
     }
 }

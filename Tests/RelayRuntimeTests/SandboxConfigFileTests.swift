@@ -3,6 +3,7 @@ import Logging
 import RelayConfig
 import RelayCore
 import RelayDemo
+import RelayHTTP
 import RelayRuntime
 import RelaySandbox
 import RelayTesting
@@ -104,6 +105,99 @@ struct SandboxConfigFileTests {
         _ = output.fileHandleForReading.readDataToEndOfFile()
         demo.waitUntilExit()
         #expect(demo.terminationStatus == 0)
+    }
+
+    @Test(
+        "sandbox --json lists Elasticsearch, Sentinel and OTLP with working credentials; their faults switch at run time",
+        .timeLimit(.minutes(2)))
+    func sandboxDestinations() async throws {
+        let (sandbox, output, _) = try CommandLineTests.launch(["sandbox", "--json"])
+        defer {
+            sandbox.terminate()
+            sandbox.waitUntilExit()
+        }
+        let json = try JSONParser.parse(Array(try firstLine(of: output.fileHandleForReading).utf8))
+        let elastic = try #require(json["elasticsearch"])
+        let url = try #require(elastic["url"]?.stringValue)
+        let bulk = Array(
+            (#"{"create":{"_index":"logs-ccrelay-default","_id":"e1"}}"# + "\n"
+                + #"{"@timestamp":"2026-12-04T10:00:00.000Z","event_id":"e1"}"# + "\n").utf8)
+        let basic = Base64.encode(
+            Array("\(elastic["username"]?.stringValue ?? ""):\(elastic["password"]?.stringValue ?? "")".utf8))
+        #expect(try await Self.send(url + "/_sandbox/faults", #"{"unavailable": 1}"#).status == 200)
+        let apiKey = [(name: "Authorization", value: "ApiKey \(elastic["api_key"]?.stringValue ?? "")")]
+        #expect(try await Self.send(url + "/_bulk", bulk, headers: apiKey).status == 503)
+        let created = try await Self.send(url + "/_bulk", bulk, headers: [("Authorization", "Basic \(basic)")])
+        #expect(created.status == 200)
+        #expect(try await Self.stats(url)["stored"]?.int64Value == 1)
+
+        let azure = try #require(json["sentinel"])
+        let form = [
+            "grant_type=client_credentials", "client_id=\(azure["client_id"]?.stringValue ?? "")",
+            "client_secret=\(azure["client_secret"]?.stringValue ?? "")",
+            "scope=https%3A%2F%2Fmonitor.azure.com%2F%2F.default",
+        ].joined(separator: "&")
+        let authority = try #require(azure["authority_host"]?.stringValue)
+        let issued = try await Self.send(
+            "\(authority)/\(azure["tenant_id"]?.stringValue ?? "")/oauth2/v2.0/token", Array(form.utf8))
+        let token = try #require(try JSONParser.parse(issued.body)["access_token"]?.stringValue)
+        let endpoint = try #require(azure["endpoint"]?.stringValue)
+        let ingestion =
+            "\(endpoint)/dataCollectionRules/\(azure["dcr_immutable_id"]?.stringValue ?? "")/streams/\(azure["stream"]?.stringValue ?? "")?api-version=2023-01-01"
+        let bearer = [(name: "Authorization", value: "Bearer \(token)")]
+        #expect(try await Self.send(endpoint + "/_sandbox/faults", #"{"too_many_requests": 1}"#).status == 200)
+        #expect(try await Self.send(ingestion, #"[{"EventId": "e1"}]"#, headers: bearer).status == 429)
+        #expect(try await Self.send(ingestion, #"[{"EventId": "e1"}]"#, headers: bearer).status == 204)
+        #expect(try await Self.stats(endpoint)["faults_served"]?.int64Value == 1)
+
+        let otlp = try #require(json["otlp"])
+        let collector = try #require(otlp["url"]?.stringValue)
+        let key = [
+            (name: otlp["api_key_header"]?.stringValue ?? "", value: otlp["api_key"]?.stringValue ?? ""),
+            (name: "Content-Type", value: "application/json"),
+        ]
+        #expect(try await Self.send(collector + "/_sandbox/faults", #"{"unavailable": 1}"#).status == 200)
+        #expect(try await Self.send(collector + "/v1/logs", #"{"resourceLogs": []}"#, headers: key).status == 503)
+        #expect(try await Self.send(collector + "/v1/logs", #"{"resourceLogs": []}"#, headers: key).status == 200)
+    }
+
+    @Test("sandbox prints the Elasticsearch, Sentinel and OTLP emulators and the fault route", .timeLimit(.minutes(2)))
+    func sandboxText() throws {
+        let (sandbox, output, _) = try CommandLineTests.launch(["sandbox"])
+        defer {
+            sandbox.terminate()
+            sandbox.waitUntilExit()
+        }
+        var lines: [String] = []
+        while !lines.contains(where: { $0.contains("Ctrl-C stops") }) {
+            let line = try firstLine(of: output.fileHandleForReading)
+            if line.isEmpty, !sandbox.isRunning { break }
+            lines.append(line)
+        }
+        for prefix in [
+            "Elasticsearch:     http://127.0.0.1:", "Sentinel:          http://127.0.0.1:",
+            "OTLP collector:    http://127.0.0.1:",
+        ] {
+            #expect(lines.contains { $0.hasPrefix(prefix) }, "\(prefix) in \(lines)")
+        }
+        #expect(lines.contains { $0.contains("/_sandbox/faults") })
+    }
+
+    static func send(_ url: String, _ body: String, headers: [(name: String, value: String)] = []) async throws
+        -> InboundResponse
+    {
+        try await send(url, Array(body.utf8), headers: headers)
+    }
+
+    static func send(_ url: String, _ body: [UInt8], headers: [(name: String, value: String)] = []) async throws
+        -> InboundResponse
+    {
+        try await HTTPTransport().send(OutboundRequest(method: "POST", url: url, headers: headers, body: body))
+    }
+
+    static func stats(_ url: String) async throws -> JSONValue {
+        try JSONParser.parse(
+            try await HTTPTransport().send(OutboundRequest(method: "GET", url: url + "/_sandbox/stats")).body)
     }
 }
 

@@ -35,6 +35,22 @@ enum SinkBench {
         try await Sandbox.withRunning(sumo: SumoLogicEmulator(), logger: logger) { url in
             try await row("Sumo Logic", logger: logger) { "sumo: {type: sumo_logic, url: \"\(url)\"}" }
         }
+        try await Sandbox.withRunning(elasticsearch: ElasticsearchEmulator(), logger: logger) { url in
+            try await row("Elasticsearch (_bulk create, data stream)", logger: logger) {
+                "elastic: {type: elasticsearch, endpoint: \"\(url)\", api_key: \(ElasticsearchConfiguration.defaultAPIKey)}"
+            }
+        }
+        let azure = SentinelEmulatorConfiguration()
+        try await Sandbox.withRunning(sentinel: SentinelEmulator(configuration: azure), logger: logger) { url in
+            try await row("Microsoft Sentinel (Logs Ingestion API)", logger: logger) {
+                "sentinel: {type: sentinel, endpoint: \"\(url)\", authority_host: \"\(url)\", tenant_id: \(azure.tenantID), client_id: \(azure.clientID), client_secret: \(azure.clientSecrets.sorted()[0]), dcr_immutable_id: \(azure.dcrImmutableID)}"
+            }
+        }
+        try await Sandbox.withRunning(otlp: OTLPCollectorEmulator(), logger: logger) { url in
+            try await row("OTLP/HTTP logs (JSON)", logger: logger) {
+                "otlp: {type: otlp, endpoint: \"\(url)\", headers: {x-honeycomb-team: \(OTLPCollectorConfiguration.defaultAPIKey)}}"
+            }
+        }
         say()
     }
 

@@ -57,6 +57,10 @@ public enum ElasticsearchFault: Sendable, Equatable {
     case unavailable
     /// 401 for the whole request, whatever the credentials.
     case unauthorized
+    /// The request is handled (its items indexed), then the connection is closed without an
+    /// answer, as when a proxy or the client's timeout cuts a slow `_bulk` short: the client cannot
+    /// tell that its items were indexed, and a resend of them is answered 409 item by item.
+    case answerLost
     /// No fault: the request is handled normally (scripts a fault for a later request).
     case pass
 }

@@ -12,6 +12,7 @@ extension ElasticsearchEmulator: SandboxEmulator {
         router.post("/:index/_bulk") { request, context in
             try await self.receive(request, pathIndex: context.parameters.get("index"))
         }
+        addFaultRoutes(to: router)
         return router
     }
 
@@ -44,7 +45,7 @@ extension ElasticsearchEmulator: SandboxEmulator {
         case .unavailable?:
             return Self.error(503, type: "cluster_block_exception", reason: "blocked by: [SERVICE_UNAVAILABLE]")
         case .unauthorized?: return unauthorized()
-        case .throttledItems?, .pass?, nil: break
+        case .throttledItems?, .answerLost?, .pass?, nil: break
         }
         guard isAuthorized(request.headers[.authorization]) else { return unauthorized() }
         let body: [UInt8]
@@ -64,6 +65,7 @@ extension ElasticsearchEmulator: SandboxEmulator {
         var throttledItems = 0
         if case .throttledItems(let count)? = fault { throttledItems = count }
         let items = apply(operations, throttledItems: throttledItems)
+        if fault == .answerLost { return SandboxHTTP.dropConnection() }
         let errors = items.contains { ($0.objectValue?.members.first?.value["error"]) != nil }
         return SandboxHTTP.json(.ok, ["took": 3, "errors": .bool(errors), "items": .array(items)])
     }

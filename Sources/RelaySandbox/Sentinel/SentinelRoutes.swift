@@ -15,6 +15,7 @@ extension SentinelEmulator: SandboxEmulator {
             try await self.ingest(
                 request, dcr: context.parameters.get("dcr") ?? "", stream: context.parameters.get("stream") ?? "")
         }
+        addFaultRoutes(to: router)
         return router
     }
 
