@@ -87,12 +87,13 @@ struct ConfigLoaderTests {
         let configuration = try ConfigLoader(interpolation: environment).load(yaml: yaml)
         let hec = configuration.sinks.compactMap { ($0 as? SplunkHECSinkConfiguration)?.batch }
         #expect(hec.map(\.isAdaptive) == [false, true, true])
-        #expect(hec.map(\.workers) == [3, 32, 5])
+        // Adaptive: one worker more than the maximum, to prepare the next request.
+        #expect(hec.map(\.workers) == [3, 33, 6])
         let file = configuration.sinks.compactMap { ($0 as? FileSinkConfiguration)?.batch }
         #expect(file.map(\.isAdaptive) == [false])
         #expect(file.map(\.workers) == [1])
         let runtime = try RelayRuntime(configuration: configuration, logger: PipelineHarness.logger)
-        #expect(runtime.services().filter { $0 is SinkWorker }.count == 3 + 32 + 5 + 1)
+        #expect(runtime.services().filter { $0 is SinkWorker }.count == 3 + 33 + 6 + 1)
     }
 
     @Test(

@@ -20,13 +20,15 @@ private final class BusyAboveCapacitySink: Sink, Sendable {
     let calls = Mutex<[(inFlight: Int, refused: Bool)]>([])
     let delivered = Mutex<[String]>([])
 
-    init(clock: ManualClock, capacity: Int, workers: Int, slowsDown: Bool = false, hold: Duration = .milliseconds(100))
-    {
+    init(
+        clock: ManualClock, capacity: Int, maxConcurrency: Int, slowsDown: Bool = false,
+        hold: Duration = .milliseconds(100)
+    ) {
         self.clock = clock
         self.slowsDown = slowsDown
         self.capacity = capacity
         self.hold = hold
-        self.batch = BatchConfiguration(maxEvents: 20, timeout: .zero, maxConcurrency: workers)
+        self.batch = BatchConfiguration(maxEvents: 20, timeout: .zero, maxConcurrency: maxConcurrency)
     }
 
     func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
@@ -55,9 +57,10 @@ struct SinkWorkerAdaptiveConcurrencyTests {
         arguments: [false, true])
     func convergesBelowCapacity(slowsDown: Bool) async throws {
         let clock = ManualClock()
-        let workers = 16
-        let sink = BusyAboveCapacitySink(clock: clock, capacity: 4, workers: workers, slowsDown: slowsDown)
-        #expect(sink.batch.isAdaptive && sink.batch.workers == workers)
+        let sink = BusyAboveCapacitySink(clock: clock, capacity: 4, maxConcurrency: 16, slowsDown: slowsDown)
+        // One worker more than the limit's maximum: it prepares the next request.
+        let workers = sink.batch.workers
+        #expect(sink.batch.isAdaptive && workers == 17)
         let fixture = try SinkWorkerFixture("adaptive")
         defer { fixture.remove() }
         let gate = SinkGate(recheck: sink.retry.initialBackoff)
@@ -105,5 +108,83 @@ struct SinkWorkerAdaptiveConcurrencyTests {
         #expect((0..<4).map { _ in limiter.acquire() } == [true, true, true, false])
         limiter.release(.unavailable(reason: "HTTP 429", retryAfter: nil), sentAt: now, now: now)
         #expect(limiter.limit == 3)
+    }
+}
+
+/// Records when it made each request body and when each request went out; each request takes
+/// `hold` on the manual clock.
+private final class PreparingSink: Sink, Sendable {
+    let name = "preparing"
+    let batch = BatchConfiguration(maxEvents: 10, timeout: .zero, maxConcurrency: 1)
+    let retry = RetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
+    let clock: ManualClock
+    let hold = Duration.seconds(1)
+    /// In order: "prepare N" / "send N" / "answer N", N the batch's first event number.
+    let steps = Mutex<[String]>([])
+
+    init(clock: ManualClock) { self.clock = clock }
+
+    private func label(_ entries: [OutboxEntry]) -> String { entries.first.map(\.eventID) ?? "" }
+
+    func prepare(_ entries: [OutboxEntry]) -> PreparedBatch {
+        steps.withLock { $0.append("prepare \(label(entries))") }
+        return PreparedBatch(entries: entries, body: Array(label(entries).utf8))
+    }
+
+    func send(_ batch: PreparedBatch) async -> DeliveryOutcome {
+        #expect(batch.body == Array(label(batch.entries).utf8), "the body prepared for these entries")
+        steps.withLock { $0.append("send \(label(batch.entries))") }
+        try? await clock.sleep(until: clock.now.advanced(by: hold), tolerance: nil)
+        steps.withLock { $0.append("answer \(label(batch.entries))") }
+        return .delivered
+    }
+
+    func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome { await send(prepare(entries)) }
+}
+
+@Suite("Sink worker: requests prepared ahead")
+struct SinkWorkerPreparedAheadTests {
+    @Test("while one request is in flight, the next batch is claimed and encoded; it goes out as the answer comes")
+    func nextBatchPreparedDuringRoundTrip() async throws {
+        let clock = ManualClock()
+        let sink = PreparingSink(clock: clock)
+        #expect(sink.batch.workers == 2, "one worker in flight (the limit stays 1), one preparing")
+        let fixture = try SinkWorkerFixture("prepared")
+        defer { fixture.remove() }
+        let limiter = ConcurrencyLimiter(batch: sink.batch, recheck: .seconds(30))
+        let signal = OutboxSignal()
+        let ids = try await fixture.append(30, for: sink.name, at: clock)
+        let first = ids[0]
+        let second = ids[10]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<sink.batch.workers {
+                let worker = SinkWorker(
+                    sink: sink, store: fixture.store, clock: clock, signal: signal, telemetry: PipelineTelemetry(),
+                    health: SinkHealth(), index: index, gate: SinkGate(recheck: sink.retry.initialBackoff),
+                    limiter: limiter, logger: Logger.quiet("ccrelay.tests"))
+                group.addTask { try? await worker.run() }
+            }
+            // The first request in flight (sleeping on the clock), the second worker waiting for its permit.
+            while !sink.steps.withLock({ $0.contains("prepare \(second)") && $0.contains("send \(first)") }) {
+                await clock.waitForSleepers(count: 2)
+                await Task.yield()
+            }
+            let duringFirst = sink.steps.withLock { $0 }
+            #expect(Set(duringFirst) == ["prepare \(first)", "send \(first)", "prepare \(second)"], "\(duringFirst)")
+            #expect(duringFirst.firstIndex(of: "prepare \(first)")! < duringFirst.firstIndex(of: "send \(first)")!)
+            // The answer frees the permit: the prepared batch goes out then, without the clock
+            // reaching the permit recheck (30 s).
+            clock.advance(by: sink.hold)
+            var spins = 0
+            while !sink.steps.withLock({ $0.contains("send \(second)") }), spins < 100_000 {
+                await Task.yield()
+                spins += 1
+            }
+            group.cancelAll()
+        }
+        let steps = sink.steps.withLock { $0 }
+        let answered = steps.firstIndex(of: "answer \(first)")
+        let sentNext = steps.firstIndex(of: "send \(second)")
+        #expect(answered != nil && sentNext != nil && answered! < sentNext!, "\(steps)")
     }
 }

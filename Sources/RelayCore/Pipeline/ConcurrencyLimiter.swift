@@ -1,9 +1,10 @@
 import Synchronization
 
 /// Shared by a sink's workers: the permits of ``AdaptiveConcurrency``. A worker takes a permit
-/// around each request and gives it back with the answer's kind and round-trip time; workers
-/// numbered at or above the current limit do not claim batches, so those held back by a falling
-/// limit are few. The ``SinkGate`` wins over it: while the destination is down only the prober
+/// around each request and gives it back with the answer's kind and round-trip time. Workers
+/// numbered below the current limit claim batches, and with an adaptive limit one more, so that
+/// a batch is claimed and encoded while the requests in flight take their round trip; those held
+/// back by a falling limit are few. The ``SinkGate`` wins over it: while the destination is down only the prober
 /// sends, whatever the limit.
 public final class ConcurrencyLimiter: Sendable {
     private let state: Mutex<AdaptiveConcurrency>
@@ -28,9 +29,11 @@ public final class ConcurrencyLimiter: Sendable {
     /// Requests in flight now.
     public var inFlight: Int { state.withLock { $0.inFlight } }
 
-    /// Whether `worker` (numbered from 0) should claim a batch: it is within the current limit.
+    /// Whether `worker` (numbered from 0) should claim a batch: it is within the current limit, or,
+    /// when the limit adapts, the one after it (which prepares the next request while the others
+    /// are in flight). A pinned limit keeps its workers' order of claims and requests.
     public func admitsClaim(worker: Int) -> Bool {
-        state.withLock { worker < $0.limit }
+        state.withLock { worker < $0.limit + ($0.isPinned ? 0 : 1) }
     }
 
     /// Takes a permit for one request if one is free.

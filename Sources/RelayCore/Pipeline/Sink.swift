@@ -161,7 +161,7 @@ public struct BatchConfiguration: Sendable, Equatable {
     /// between 1 and ``maxConcurrency``, rather than being pinned at ``concurrency``. Default: true
     /// unless a fixed `concurrency` is given.
     public var isAdaptive: Bool
-    /// Most requests in flight when adaptive: the number of workers the sink runs. Default 32.
+    /// Most requests in flight when adaptive. Default 32.
     public var maxConcurrency: Int
 
     /// - Parameter concurrency: a fixed number of requests in flight; `nil` (the default) makes it
@@ -178,8 +178,25 @@ public struct BatchConfiguration: Sendable, Equatable {
         self.maxConcurrency = maxConcurrency
     }
 
-    /// The number of workers a sink runs: ``maxConcurrency`` when adaptive, else ``concurrency``.
-    public var workers: Int { max(1, isAdaptive ? maxConcurrency : concurrency) }
+    /// The number of workers a sink runs: ``concurrency`` when pinned; when adaptive, one more than
+    /// ``maxConcurrency``, the one that prepares the next request while the others are in flight.
+    public var workers: Int { max(1, isAdaptive ? maxConcurrency + 1 : concurrency) }
+}
+
+/// A batch of outbox rows with the request body its sink made of them ahead of sending
+/// (``Sink/prepare(_:)``), so encoding and compression are off the request's critical path.
+public struct PreparedBatch: Sendable {
+    /// The outbox rows of the batch.
+    public let entries: [OutboxEntry]
+    /// The request body the sink made of `entries` (encoded, and compressed when the sink
+    /// compresses); `nil` when the sink encodes as it sends.
+    public let body: [UInt8]?
+
+    /// `entries` with the `body` made of them (`nil`: none made ahead).
+    public init(entries: [OutboxEntry], body: [UInt8]? = nil) {
+        self.entries = entries
+        self.body = body
+    }
 }
 
 /// A destination. It encodes a batch of outbox rows for its wire format, sends it once, and says
@@ -193,6 +210,13 @@ public protocol Sink: Sendable {
     /// Sends one batch (never empty) and reports its fate.
     func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome
 
+    /// Makes the request body of `entries` before the worker waits for a request permit, so the
+    /// next batch is encoded while earlier requests are in flight. Default: nothing made ahead.
+    func prepare(_ entries: [OutboxEntry]) -> PreparedBatch
+
+    /// Sends a batch ``prepare(_:)`` made and reports its fate. Default: ``deliver(_:)`` of its entries.
+    func send(_ batch: PreparedBatch) async -> DeliveryOutcome
+
     /// Asks the destination whether the credential is accepted, without delivering anything.
     func checkCredential() async -> CredentialStatus
 
@@ -204,6 +228,12 @@ public protocol Sink: Sendable {
 }
 
 extension Sink {
+    /// Sinks that encode as they send make nothing ahead.
+    public func prepare(_ entries: [OutboxEntry]) -> PreparedBatch { PreparedBatch(entries: entries) }
+
+    /// Sinks that encode as they send deliver the entries.
+    public func send(_ batch: PreparedBatch) async -> DeliveryOutcome { await deliver(batch.entries) }
+
     /// Sinks without acknowledgement.
     public var acknowledgement: AcknowledgementConfiguration? { nil }
 

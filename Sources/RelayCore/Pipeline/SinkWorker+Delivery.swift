@@ -35,6 +35,7 @@ extension SinkWorker {
         bisected: inout [[OutboxEntry]]
     ) async throws -> Tally {
         var tally = Tally()
+        var prepared: PreparedBatch?
         while true {
             switch machine.admit(gate.admit(worker: index, now: clock.now)) {
             case .send:
@@ -45,17 +46,28 @@ extension SinkWorker {
             case .giveBack(let entries):
                 return try await giveBack(entries, tally: tally)
             }
+            // The request body is made before waiting for a permit: while the requests in flight
+            // take their round trip, this batch is encoded and compressed.
+            if prepared.map({ !$0.entries.elementsEqual(machine.entries, by: { $0.id == $1.id }) }) ?? true {
+                prepared = sink.prepare(machine.entries)
+            }
+            let permitGeneration = signal.generation(of: sink.name)
             guard limiter?.acquire() ?? true else {
-                // As many requests in flight as the limit allows: look again shortly.
-                guard await sleep(until: clock.now.advanced(by: limiter?.recheck ?? .zero)) else {
+                // As many requests in flight as the limit allows: the next answer frees a permit
+                // (and notifies); the recheck bounds the wait.
+                await waitForWork(
+                    since: permitGeneration, until: clock.now.advanced(by: limiter?.recheck ?? .zero))
+                guard !Task.isShuttingDownGracefully, !Task.isCancelled else {
                     return try await giveBack(machine.entries, tally: tally)
                 }
                 continue
             }
             let sentAt = clock.now
-            let outcome = await sink.deliver(machine.entries)
-            if let limit = limiter?.release(outcome, sentAt: sentAt, now: clock.now) {
-                telemetry.recordConcurrencyLimit(sink: sink.name, limit: limit)
+            let outcome = await sink.send(prepared ?? sink.prepare(machine.entries))
+            if let limiter {
+                telemetry.recordConcurrencyLimit(
+                    sink: sink.name, limit: limiter.release(outcome, sentAt: sentAt, now: clock.now))
+                signal.notify(sinks: [sink.name])
             }
             let action = machine.received(outcome, now: clock.now)
             if action.opensGate { gate.open() }

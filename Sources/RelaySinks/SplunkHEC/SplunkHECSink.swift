@@ -43,7 +43,16 @@ public struct SplunkHECSink: Sink {
 
     /// A rejected token is re-read at once (``Credential/deliver(_:)``) and the batch resent when it changed.
     public func deliver(_ entries: [OutboxEntry]) async -> DeliveryOutcome {
-        let body = encoder.encode(entries)
+        await send(prepare(entries))
+    }
+
+    /// Encodes the batch's events and gzips them (unless `gzip: false`): the request body.
+    public func prepare(_ entries: [OutboxEntry]) -> PreparedBatch {
+        PreparedBatch(entries: entries, body: requestBody(encoder.encode(entries)).bytes)
+    }
+
+    public func send(_ batch: PreparedBatch) async -> DeliveryOutcome {
+        let body = batch.body ?? prepare(batch.entries).body ?? []
         return await configuration.token.deliver { token in await deliver(body, token: token) }
     }
 
@@ -51,7 +60,9 @@ public struct SplunkHECSink: Sink {
         let endpoint = pool.pick()
         let response: InboundResponse
         do {
-            response = try await post(path: "/services/collector/event", body: body, endpoint: endpoint, token: token)
+            response = try await post(
+                path: "/services/collector/event", body: (body, gzipped: configuration.gzip && !body.isEmpty),
+                endpoint: endpoint, token: token)
         } catch {
             pool.markFailed(endpoint)
             return .transportFailure(error)
@@ -68,7 +79,8 @@ public struct SplunkHECSink: Sink {
             let response: InboundResponse
             do {
                 response = try await post(
-                    path: "/services/collector/ack", body: body, endpoint: endpoint, token: configuration.token.value)
+                    path: "/services/collector/ack", body: requestBody(body), endpoint: endpoint,
+                    token: configuration.token.value)
             } catch {
                 return .failed(reason: error.message)
             }
@@ -92,7 +104,7 @@ public struct SplunkHECSink: Sink {
         let endpoint = pool.pick()
         do {
             let response = try await post(
-                path: "/services/collector/event", body: [], endpoint: endpoint, token: token, compress: false)
+                path: "/services/collector/event", body: ([], gzipped: false), endpoint: endpoint, token: token)
             switch SplunkHECResponse.parse(response.body)?.code {
             case 5?: return .valid
             case let code? where (1...4).contains(code):
@@ -105,8 +117,15 @@ public struct SplunkHECSink: Sink {
         }
     }
 
+    /// `body` as sent: gzip-compressed unless `gzip: false` or empty.
+    private func requestBody(_ body: [UInt8]) -> (bytes: [UInt8], gzipped: Bool) {
+        guard configuration.gzip, !body.isEmpty else { return (body, false) }
+        return (Gzip.compress(body, level: .fastest), true)
+    }
+
+    /// Posts `body` (as ``requestBody(_:)`` made it) to `path` of `endpoint`.
     private func post(
-        path: String, body: [UInt8], endpoint: Int, token: String, compress: Bool = true
+        path: String, body: (bytes: [UInt8], gzipped: Bool), endpoint: Int, token: String
     ) async throws(RelayError) -> InboundResponse {
         let guid: String
         do {
@@ -120,15 +139,11 @@ public struct SplunkHECSink: Sink {
             ("X-Splunk-Request-Channel", guid),
         ]
         if let cookie = cookies.header(for: endpoint) { headers.append(("Cookie", cookie)) }
-        var payload = body
-        if compress, configuration.gzip, !body.isEmpty {
-            payload = Gzip.compress(body, level: .fastest)
-            headers.append(("Content-Encoding", "gzip"))
-        }
+        if body.gzipped { headers.append(("Content-Encoding", "gzip")) }
         let url = bases[bases.indices.contains(endpoint) ? endpoint : 0] + path
         let response = try await transport.send(
             OutboundRequest(
-                method: "POST", url: url, headers: headers, body: payload, timeout: configuration.requestTimeout))
+                method: "POST", url: url, headers: headers, body: body.bytes, timeout: configuration.requestTimeout))
         cookies.store(response, from: endpoint)
         return response
     }
