@@ -24,12 +24,12 @@ struct SentinelConfigTests {
     @Test("a minimal block loads with its defaults")
     func defaults() throws {
         let sink = try #require(try Self.load(Self.required).sinks.first as? SentinelSinkConfiguration)
-        #expect(sink.stream == "Custom-CCRelay_CL")
+        #expect(sink.stream == "Custom-CCRelay")
         #expect(sink.authorityHost == "https://login.microsoftonline.com")
         #expect(sink.gzip)
         #expect(
             sink.ingestionURL
-                == "https://dce.westeurope-1.ingest.monitor.azure.com/dataCollectionRules/dcr-0123/streams/Custom-CCRelay_CL?api-version=2023-01-01"
+                == "https://dce.westeurope-1.ingest.monitor.azure.com/dataCollectionRules/dcr-0123/streams/Custom-CCRelay?api-version=2023-01-01"
         )
         #expect(sink.tokenURL == "https://login.microsoftonline.com/t/oauth2/v2.0/token")
     }
