@@ -40,7 +40,8 @@ enum SentinelReadme {
 
             Create an app registration with a client secret for ccrelay and give it the role
             **Monitoring Metrics Publisher** on the rule (nothing else: the role lets it send rows to this
-            rule only). The assignment can take several minutes to apply; until then the API answers 403.
+            rule only). The assignment can take up to 30 minutes to apply; until then the API answers 403 (or
+            503), and ccrelay retries.
 
                 az ad sp create-for-rbac --name ccrelay-sentinel     # prints appId, password, tenant
                 DCR_ID=$(az deployment group show -g "$RG" -n ccrelay-dcr \\
