@@ -49,6 +49,9 @@ public enum SentinelFault: Sendable, Equatable {
     case unavailable
     /// 500.
     case internalError
+    /// Every issued token is forgotten before the request is handled, as after a signing-key
+    /// rollover: this request is answered 401 and the client must fetch a new token.
+    case rotateTokens
     /// No fault: the request is handled normally (scripts a fault for a later request).
     case pass
 }

@@ -74,6 +74,7 @@ extension SentinelEmulator: SandboxEmulator {
             state.stats.requests += 1
             let fault = state.faults.isEmpty ? nil : state.faults.removeFirst()
             if let fault, fault != .pass { state.stats.faultsServed += 1 }
+            if fault == .rotateTokens { state.tokens.removeAll() }
             return (fault, state.tokens, state.roleRevoked)
         }
         switch fault {
@@ -85,7 +86,7 @@ extension SentinelEmulator: SandboxEmulator {
             return errorResponse(.serviceUnavailable, "ServiceUnavailable", "Try again later")
         case .internalError?:
             return errorResponse(.internalServerError, "InternalServerError", "Internal error")
-        case .pass?, nil:
+        case .rotateTokens?, .pass?, nil:
             break
         }
         guard let token = SandboxHTTP.credentials(request, scheme: "Bearer").map(String.init),
