@@ -8,6 +8,7 @@ enum SentinelReadme {
         let table = SentinelRowEncoder.table
         let stream = SentinelSinkConfiguration.defaultStream
         let lookbackDays = SentinelQueries.arrivalLookbackSecs / 86400
+        let columns = SentinelRowEncoder.columns.map { "`\($0.name)` (\($0.type))" }.joined(separator: ", ")
         return """
             # ccrelay content for Microsoft Sentinel
 
@@ -20,10 +21,8 @@ enum SentinelReadme {
             | `analytics-rules.json` | ARM template: one scheduled analytics rule per ccrelay alert (KQL) |
 
             The table's columns and the stream declaration are the columns the sink writes, one list in
-            ccrelay's source: `TimeGenerated` (the event time), `EventId`, `Platform`, `SourceKind`,
-            `EventType`, `ActorId`, `ActorName`, `TargetId`, `TargetType`, `OldValue`, `NewValue` (strings)
-            and `Attributes` (dynamic: the event's remaining fields, dotted keys as in
-            `Attributes["entity.name"]`).
+            ccrelay's source: \(columns). `TimeGenerated` is the event's time; `Attributes` holds the
+            event's remaining fields, dotted keys as in `Attributes["entity.name"]`.
 
             ## Deploy
 
