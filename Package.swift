@@ -109,7 +109,7 @@ let package = Package(
         // SIEM and infrastructure content generated from the normalized schema and the config.
         .target(
             name: "RelayGenerate",
-            dependencies: ["RelayCore"],
+            dependencies: ["RelayCore", "RelaySinks"],
             swiftSettings: strict
         ),
         // Destinations, one folder each: Splunk HEC, Datadog, Sumo Logic, file, stdout.

@@ -13,7 +13,7 @@ public struct GeneratedFile: Sendable, Equatable {
 
 /// What `ccrelay generate` can produce.
 public enum GenerateTarget: String, Sendable, CaseIterable {
-    case splunk, datadog, sumo, aws, genesys, elastic
+    case splunk, datadog, sumo, aws, genesys, elastic, sentinel
 
     /// One line for `ccrelay generate --list`.
     public var summary: String {
@@ -24,6 +24,7 @@ public enum GenerateTarget: String, Sendable, CaseIterable {
         case .aws: "AWS CloudFormation: EventBridge rules, Firehose to ccrelay, transcript archive, IAM, alarms"
         case .genesys: "Genesys Cloud: EventBridge integration topics (JSON, Terraform), OAuth client role for audits"
         case .elastic: "Elasticsearch / OpenSearch: data stream index template with the schema's mappings"
+        case .sentinel: "Microsoft Sentinel: custom table, data collection rule, analytics rules (ARM JSON)"
         }
     }
 
@@ -38,6 +39,7 @@ public enum GenerateTarget: String, Sendable, CaseIterable {
             case .aws: CloudFormationGenerator(input: input).files()
             case .genesys: GenesysGenerator(input: input).files()
             case .elastic: ElasticGenerator().files()
+            case .sentinel: SentinelGenerator(input: input).files()
             }
         return files.sorted { $0.path < $1.path }
     }

@@ -21,7 +21,7 @@ struct GenerateCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "What to generate: splunk, datadog, sumo, aws, genesys, elastic (see --list).")
+    @Argument(help: "What to generate: splunk, datadog, sumo, aws, genesys, elastic, sentinel (see --list).")
     var target: String?
 
     @Flag(help: "List the targets and exit.")

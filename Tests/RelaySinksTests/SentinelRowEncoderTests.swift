@@ -18,6 +18,26 @@ struct SentinelRowEncoderTests {
         }
     }
 
+    @Test("columns follow Log Analytics' rules: TimeGenerated first, names valid and not reserved")
+    func columnRules() {
+        // https://learn.microsoft.com/azure/azure-monitor/logs/logs-ingestion-api-overview: a column name
+        // starts with a letter, has at most 45 letters, digits, _ and -, and is not a reserved name.
+        let reserved: Set = [
+            "type", "tenantid", "resource", "resourceid", "resourcename", "resourcetype", "subscriptionid",
+        ]
+        #expect(SentinelRowEncoder.columns.first?.name == "TimeGenerated")
+        #expect(SentinelRowEncoder.columns.first?.type == "datetime")
+        #expect(SentinelRowEncoder.table.hasSuffix("_CL"))
+        for column in SentinelRowEncoder.columns {
+            let valid =
+                column.name.first?.isLetter == true && column.name.count <= 45
+                && column.name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+            #expect(valid, "\(column.name)")
+            #expect(!reserved.contains(column.name.lowercased()), "\(column.name)")
+            #expect(["datetime", "string", "dynamic"].contains(column.type), "\(column.name)")
+        }
+    }
+
     @Test("a payload that is not an object keeps its text in Attributes.raw_payload")
     func unparseable() throws {
         var entry = Fixtures.entry(1)

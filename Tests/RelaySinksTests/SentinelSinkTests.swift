@@ -12,7 +12,7 @@ enum SentinelFixtures {
     static let emulated = SentinelEmulatorConfiguration()
 
     static func configuration(
-        _ url: String, secret: String = "sandbox-client-secret", stream: String = "Custom-CCRelay_CL"
+        _ url: String, secret: String = "sandbox-client-secret", stream: String = "Custom-CCRelay"
     ) -> SentinelSinkConfiguration {
         SentinelSinkConfiguration(
             name: SinkComplianceKit.sinkName, endpoint: url, dcrImmutableID: emulated.dcrImmutableID, stream: stream,

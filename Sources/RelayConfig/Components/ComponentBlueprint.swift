@@ -133,4 +133,10 @@ extension ComponentRegistry.Entry<any SinkBlueprint> {
     public static func sink<Component: SinkComponent>(_: Component.Type) -> Self {
         Self(typeName: Component.typeName, read: { Component.read(name: $0, $1) })
     }
+
+    /// A second registry line of a sink component, selecting it by another `type:` tag (an alias
+    /// under the name another product gives the destination).
+    public static func sink<Component: SinkComponent>(_: Component.Type, alias: String) -> Self {
+        Self(typeName: alias, read: { Component.read(name: $0, $1) })
+    }
 }

@@ -21,6 +21,7 @@ extension ComponentRegistry {
             .sink(OTLPLogsSinkConfiguration.self),
             .sink(ElasticsearchSinkConfiguration.self),
             .sink(SentinelSinkConfiguration.self),
+            .sink(SentinelSinkConfiguration.self, alias: SentinelSinkConfiguration.aliasTypeName),
             .sink(FileSinkConfiguration.self),
             .sink(StdoutSinkConfiguration.self),
             .sink(S3SinkConfiguration.self),

@@ -14,7 +14,7 @@ public struct SentinelEmulatorConfiguration: Sendable {
     public var tokenLifetime: Duration
     /// The DCR immutable id rows may be posted to. Default `dcr-00000000000000000000000000000000`.
     public var dcrImmutableID: String
-    /// The streams the DCR declares. Default `["Custom-CCRelay_CL"]`.
+    /// The streams the DCR declares. Default `["Custom-CCRelay"]`, the generated DCR's input stream.
     public var streams: Set<String>
     /// Largest request body, compressed or not; larger is answered 413. Default 1,000,000.
     public var maxRequestBytes: Int
@@ -27,7 +27,7 @@ public struct SentinelEmulatorConfiguration: Sendable {
         scope: String = "https://monitor.azure.com//.default",
         tokenLifetime: Duration = .seconds(3599),
         dcrImmutableID: String = "dcr-00000000000000000000000000000000",
-        streams: Set<String> = ["Custom-CCRelay_CL"],
+        streams: Set<String> = ["Custom-CCRelay"],
         maxRequestBytes: Int = 1_000_000
     ) {
         self.tenantID = tenantID
@@ -49,6 +49,9 @@ public enum SentinelFault: Sendable, Equatable {
     case unavailable
     /// 500.
     case internalError
+    /// Every issued token is forgotten before the request is handled, as after a signing-key
+    /// rollover: this request is answered 401 and the client must fetch a new token.
+    case rotateTokens
     /// No fault: the request is handled normally (scripts a fault for a later request).
     case pass
 }

@@ -52,11 +52,21 @@ extension SentinelEmulator: SandboxEmulator {
             ])
     }
 
-    /// The ingestion API's error body: `{"error": {"code": ..., "message": ...}}`.
+    /// The ingestion API's error: body `{"error": {"code": ..., "message": ...}}` (Azure.Core
+    /// `ErrorResponse`) and the code again in the `x-ms-error-code` header, as the API's REST
+    /// specification (2023-01-01) describes its error responses.
+    private func errorResponse(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
+        var response = SandboxHTTP.json(status, ["error": ["code": .string(code), "message": .string(message)]])
+        response.headers[Self.errorCodeHeader] = code
+        return response
+    }
+
+    private static let errorCodeHeader = HTTPField.Name("x-ms-error-code")!
+
+    /// A refusal of the request itself (token, path, size, payload), counted as rejected.
     private func ingestionError(_ status: Int, _ code: String, _ message: String) -> Response {
         state.withLock { $0.stats.rejectedRequests += 1 }
-        return SandboxHTTP.json(
-            .init(code: status), ["error": ["code": .string(code), "message": .string(message)]])
+        return errorResponse(.init(code: status), code, message)
     }
 
     private func ingest(_ request: Request, dcr: String, stream: String) async throws -> Response {
@@ -65,21 +75,19 @@ extension SentinelEmulator: SandboxEmulator {
             state.stats.requests += 1
             let fault = state.faults.isEmpty ? nil : state.faults.removeFirst()
             if let fault, fault != .pass { state.stats.faultsServed += 1 }
+            if fault == .rotateTokens { state.tokens.removeAll() }
             return (fault, state.tokens, state.roleRevoked)
         }
         switch fault {
         case .tooManyRequests(let seconds)?:
-            var response = SandboxHTTP.json(
-                .tooManyRequests, ["error": ["code": "TooManyRequests", "message": "Rate limit exceeded"]])
+            var response = errorResponse(.tooManyRequests, "TooManyRequests", "Rate limit exceeded")
             response.headers[.retryAfter] = String(seconds)
             return response
         case .unavailable?:
-            return SandboxHTTP.json(
-                .serviceUnavailable, ["error": ["code": "ServiceUnavailable", "message": "Try again later"]])
+            return errorResponse(.serviceUnavailable, "ServiceUnavailable", "Try again later")
         case .internalError?:
-            return SandboxHTTP.json(
-                .internalServerError, ["error": ["code": "InternalServerError", "message": "Internal error"]])
-        case .pass?, nil:
+            return errorResponse(.internalServerError, "InternalServerError", "Internal error")
+        case .rotateTokens?, .pass?, nil:
             break
         }
         guard let token = SandboxHTTP.credentials(request, scheme: "Bearer").map(String.init),

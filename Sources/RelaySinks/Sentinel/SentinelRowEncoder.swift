@@ -20,6 +20,9 @@ public enum SentinelRowEncoder {
         public let field: String
     }
 
+    /// The custom table's name (custom tables end in `_CL`).
+    public static let table = "CCRelay_CL"
+
     /// Every column of `CCRelay_CL`, in the order rows are written.
     public static let columns: [Column] = [
         Column(name: "TimeGenerated", type: "datetime", field: "timestamp"),

@@ -1,9 +1,12 @@
 import RelayConfig
 import RelayCore
 
-/// The `type: sentinel` component: its keys, reading and construction.
+/// The `type: sentinel` (alias `azure_monitor_logs`) component: its keys, reading and construction.
 extension SentinelSinkConfiguration: SinkComponent {
     public static let typeName = "sentinel"
+    /// The same component under the Azure Monitor name of its API (Logs Ingestion into any Log
+    /// Analytics workspace, with or without Sentinel on it).
+    public static let aliasTypeName = "azure_monitor_logs"
 
     static let keys: Set<String> = [
         "type", "endpoint", "dcr_immutable_id", "stream", "tenant_id", "client_id", "client_secret",

@@ -12,7 +12,8 @@ public struct SentinelSinkConfiguration: Sendable, Equatable {
     public var endpoint: String
     /// The data collection rule's immutable id (`dcr-` followed by 32 hex digits). Required.
     public var dcrImmutableID: String
-    /// The DCR stream the rows are declared by. Default `Custom-CCRelay_CL`.
+    /// The DCR stream the rows are declared by. Default ``defaultStream`` (`Custom-CCRelay`), the
+    /// stream `ccrelay generate sentinel`'s DCR declares.
     public var stream: String
     /// The Entra ID tenant (directory) id of the app registration. Required.
     public var tenantID: String
@@ -34,6 +35,10 @@ public struct SentinelSinkConfiguration: Sendable, Equatable {
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
     public var retry: RetryPolicy
 
+    /// The input stream of the generated DCR (`streamDeclarations`), which its data flow writes
+    /// to the `CCRelay_CL` table (output stream `Custom-CCRelay_CL`).
+    public static let defaultStream = "Custom-CCRelay"
+
     /// The Logs Ingestion API's limits (docs/protocols.md, "Microsoft Sentinel (Logs Ingestion API)").
     public enum Limits {
         /// Largest request body, compressed or not: 1 MB (taken as 1,000,000 bytes of JSON).
@@ -47,7 +52,7 @@ public struct SentinelSinkConfiguration: Sendable, Equatable {
         name: String,
         endpoint: String,
         dcrImmutableID: String,
-        stream: String = "Custom-CCRelay_CL",
+        stream: String = SentinelSinkConfiguration.defaultStream,
         tenantID: String,
         clientID: String,
         clientSecret: some CredentialConvertible,
