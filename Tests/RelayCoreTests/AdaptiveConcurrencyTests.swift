@@ -100,3 +100,24 @@ struct AdaptiveConcurrencyTests {
         #expect(limits.limit == 5)
     }
 }
+
+@Suite("ConcurrencyLimiter: waiting for a permit")
+struct ConcurrencyLimiterQueueTests {
+    @Test("a freed permit goes to a queued requester before one who has not waited; leaving the queue lets others in")
+    func queuedRequesterGoesFirst() {
+        let limiter = ConcurrencyLimiter(batch: BatchConfiguration(concurrency: 1), recheck: .seconds(1))
+        let now = WallInstant(sinceEpoch: .seconds(1_700_000_000))
+        #expect(limiter.acquire())
+        #expect(!limiter.acquire(), "the one permit is taken")
+        limiter.joinQueue()
+        limiter.release(.delivered, sentAt: now, now: now)
+        #expect(!limiter.acquire(), "a newcomer waits behind the queued requester")
+        #expect(limiter.acquire(queued: true))
+        limiter.release(.delivered, sentAt: now, now: now)
+        #expect(limiter.acquire(), "nobody queued: a newcomer gets the free permit")
+        limiter.release(.delivered, sentAt: now, now: now)
+        limiter.joinQueue()
+        limiter.leaveQueue()
+        #expect(limiter.acquire(), "a requester that left the queue holds nobody back")
+    }
+}

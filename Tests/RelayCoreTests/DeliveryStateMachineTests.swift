@@ -80,7 +80,7 @@ struct DeliveryStateMachineTests {
                 == Machine.Action(
                     opensGate: true,
                     step: .dropPoisoned(
-                        delivered: entries(1...2),
+                        delivered: entries(1...2), awaiting: nil,
                         Machine.DeadLetters(entries: entries(3...3), reason: "bad event", attempts: 1)))
         )
         #expect(delivery.entries.map(\.id) == [4])
@@ -93,9 +93,28 @@ struct DeliveryStateMachineTests {
         #expect(
             delivery.received(.poisoned(index: 2, reason: "bad event"), now: now).step
                 == .dropPoisoned(
-                    delivered: entries(1...2),
+                    delivered: entries(1...2), awaiting: nil,
                     Machine.DeadLetters(entries: entries(3...3), reason: "bad event", attempts: 1)))
         #expect(delivery.entries.isEmpty)
+    }
+
+    @Test(
+        "with an acknowledgement token, the events before the poisoned one await it; a first-entry poison has none to await"
+    )
+    func poisonedWithAcknowledgement() {
+        let token = AckToken(group: 0, id: 7)
+        var delivery = machine(1...4)
+        #expect(
+            delivery.received(.poisoned(index: 1, reason: "bad", acknowledgement: token), now: now).step
+                == .dropPoisoned(
+                    delivered: entries(1...1), awaiting: token,
+                    Machine.DeadLetters(entries: entries(2...2), reason: "bad", attempts: 1)))
+        #expect(
+            delivery.received(.poisoned(index: 0, reason: "bad", acknowledgement: token), now: now).step
+                == .dropPoisoned(
+                    delivered: [], awaiting: nil,
+                    Machine.DeadLetters(entries: entries(3...3), reason: "bad", attempts: 1)))
+        #expect(delivery.entries.map(\.id) == [4])
     }
 
     @Test("a poisoned batch without a usable index is bisected", arguments: [nil, 9, -1] as [Int?])

@@ -102,7 +102,7 @@ struct DestinationFaultRoutesTests {
         async throws -> TestResponse
     {
         let path =
-            "/dataCollectionRules/\(configuration.dcrImmutableID)/streams/Custom-CCRelay_CL?api-version=2023-01-01"
+            "/dataCollectionRules/\(configuration.dcrImmutableID)/streams/\(configuration.streams.sorted()[0])?api-version=2023-01-01"
         return try await TestHTTP.postJSON(
             url + path, [["EventId": .string(id)]], headers: [("Authorization", "Bearer \(token)")])
     }

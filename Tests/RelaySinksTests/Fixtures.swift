@@ -56,7 +56,7 @@ enum Fate: Equatable, CustomStringConvertible {
         case .rejected: self = .rejected
         case .credentialRejected: self = .credentialRejected
         case .partial: self = .partial
-        case .poisoned(let index, _): self = .poisoned(index: index)
+        case .poisoned(let index, _, _): self = .poisoned(index: index)
         case .awaitingAcknowledgement: self = .awaitingAcknowledgement
         }
     }
@@ -84,7 +84,7 @@ extension DeliveryOutcome {
             .credentialRejected(let reason):
             reason
         case .partial(let fates): fates.retryReason
-        case .poisoned(_, let reason): reason
+        case .poisoned(_, let reason, _): reason
         case .awaitingAcknowledgement: ""
         }
     }

@@ -2,11 +2,12 @@
 /// adaptive concurrency make them): how many requests a sink may have in flight at once.
 ///
 /// Time is cut into windows about one round trip long. At the end of a window the limit grows by
-/// one when requests were held back by it and their mean round-trip time stayed within
-/// ``Parameters/deviationScale`` deviations (and ``Parameters/minimumRise``) of the moving average (the destination keeps up), and
-/// shrinks by ``Parameters/decreaseRatio`` when the destination pushed back (429, 503, other
-/// "busy" answers, transport timeouts) or the round-trip time rose beyond it. A pinned limit never
-/// moves. A pure value: the caller supplies the instants and does the waiting.
+/// one when requests were held back by it and their mean round-trip time was no higher than the
+/// moving average (the destination keeps up), shrinks by ``Parameters/decreaseRatio`` when the
+/// destination pushed back (429, 503, other "busy" answers, transport timeouts) or the mean rose
+/// beyond the average by more than ``Parameters/deviationScale`` deviations (and
+/// ``Parameters/minimumRise``), and stays in between. A pinned limit never moves. A pure value:
+/// the caller supplies the instants and does the waiting.
 public struct AdaptiveConcurrency: Sendable, Equatable {
     /// Tuning of the algorithm; the defaults are Vector's.
     public struct Parameters: Sendable, Equatable {
@@ -56,6 +57,10 @@ public struct AdaptiveConcurrency: Sendable, Equatable {
     private var sawBackPressure = false
     private var reachedLimit = false
 
+    /// Relative difference below which a window's mean counts as equal to the moving average
+    /// (a moving average of equal round trips differs from them by rounding).
+    static let rounding = 1e-9
+
     /// An adaptive limit starting at `initial` (default 1), at most `maximum`.
     public init(maximum: Int, initial: Int = 1, parameters: Parameters = Parameters()) {
         self.maximum = max(1, maximum)
@@ -72,15 +77,32 @@ public struct AdaptiveConcurrency: Sendable, Equatable {
         self.parameters = Parameters()
     }
 
-    /// Takes a permit for one request if fewer than ``limit`` are in flight.
-    public mutating func acquire() -> Bool {
-        guard inFlight < limit else {
-            reachedLimit = true
+    /// Requesters waiting for a permit (``joinQueue()``): a permit that frees goes to one of them
+    /// before anyone who has not waited.
+    public private(set) var queued = 0
+
+    /// Takes a permit for one request if fewer than ``limit`` are in flight and, unless `queued`
+    /// (the caller joined the queue), nobody is queued for one. A queued caller that acquires
+    /// leaves the queue.
+    public mutating func acquire(queued wasQueued: Bool = false) -> Bool {
+        guard inFlight < limit, wasQueued || queued == 0 else {
+            if inFlight >= limit { reachedLimit = true }
             return false
         }
+        if wasQueued { leaveQueue() }
         inFlight += 1
         if inFlight >= limit { reachedLimit = true }
         return true
+    }
+
+    /// A requester whose ``acquire(queued:)`` failed waits for a permit, ahead of later comers.
+    public mutating func joinQueue() {
+        queued += 1
+    }
+
+    /// A queued requester gives up waiting (its batch is held or given back).
+    public mutating func leaveQueue() {
+        queued = max(0, queued - 1)
     }
 
     /// Gives back the permit of a request sent at `sentAt` that ended at `now` with `response`,
@@ -111,7 +133,7 @@ public struct AdaptiveConcurrency: Sendable, Equatable {
         }
         if sawBackPressure || rising {
             limit = max(1, Int((Double(limit) * parameters.decreaseRatio).rounded(.down)))
-        } else if reachedLimit, mean != nil, limit < maximum {
+        } else if reachedLimit, let mean, mean <= (average ?? mean) * (1 + Self.rounding), limit < maximum {
             limit += 1
         }
         if let mean {

@@ -36,9 +36,20 @@ public final class ConcurrencyLimiter: Sendable {
         state.withLock { worker < $0.limit + ($0.isPinned ? 0 : 1) }
     }
 
-    /// Takes a permit for one request if one is free.
-    public func acquire() -> Bool {
-        state.withLock { $0.acquire() }
+    /// Takes a permit for one request if one is free and no worker waits ahead (see
+    /// ``AdaptiveConcurrency/acquire(queued:)``).
+    public func acquire(queued: Bool = false) -> Bool {
+        state.withLock { $0.acquire(queued: queued) }
+    }
+
+    /// A worker whose ``acquire(queued:)`` failed waits for a permit, ahead of later comers.
+    public func joinQueue() {
+        state.withLock { $0.joinQueue() }
+    }
+
+    /// A queued worker gives up waiting.
+    public func leaveQueue() {
+        state.withLock { $0.leaveQueue() }
     }
 
     /// Gives back a permit taken at `sentAt` for a request that ended at `now` with `outcome`;

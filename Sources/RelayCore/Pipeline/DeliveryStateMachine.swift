@@ -54,7 +54,7 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
         /// Remove the entries the destination took before the poisoned one from the outbox, move
         /// the poisoned entry to dead letters and send the entries after it again at once (none
         /// left: the batch is done).
-        case dropPoisoned(delivered: [OutboxEntry], DeadLetters)
+        case dropPoisoned(delivered: [OutboxEntry], awaiting: AckToken?, DeadLetters)
         /// Deliver each half as a batch of its own, the first one first; this batch is done.
         case bisect([OutboxEntry], [OutboxEntry])
         /// Write the per-event fates, then ask ``settled(now:)`` what comes next.
@@ -139,7 +139,7 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
             return .awaitAcknowledgement(token, entries)
         case .rejected(let reason):
             return .deadLetter(DeadLetters(entries: entries, reason: reason, attempts: attemptFailures + 1))
-        case .poisoned(let index, let reason):
+        case .poisoned(let index, let reason, let acknowledgement):
             if entries.count == 1 {
                 return .deadLetter(DeadLetters(entries: entries, reason: reason, attempts: attemptFailures + 1))
             }
@@ -150,7 +150,7 @@ struct DeliveryStateMachine<Generator: RandomNumberGenerator> {
                 let poisoned = entries[index]
                 entries.removeFirst(index + 1)
                 return .dropPoisoned(
-                    delivered: delivered,
+                    delivered: delivered, awaiting: delivered.isEmpty ? nil : acknowledgement,
                     DeadLetters(entries: [poisoned], reason: reason, attempts: attemptFailures + 1))
             }
             let half = entries.count / 2

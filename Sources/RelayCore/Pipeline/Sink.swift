@@ -20,10 +20,10 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case partial(PartialDelivery)
     /// The destination refused the batch because of one event. With `index` (the destination said
     /// which), the destination took every event before it (as Splunk HEC indexes them): those are
-    /// delivered, the one at `index` is dead-lettered and the ones after it are resent at once.
-    /// Without, the worker bisects the batch until the poisoned events are isolated. No attempt is
-    /// used up.
-    case poisoned(index: Int?, reason: String)
+    /// delivered (once the destination confirms `acknowledgement`, when it gave one), the one at
+    /// `index` is dead-lettered and the ones after it are resent at once. Without, the worker bisects
+    /// the batch until the poisoned events are isolated. No attempt is used up.
+    case poisoned(index: Int?, reason: String, acknowledgement: AckToken? = nil)
     /// Accepted, but delivered only once the destination confirms `token` (Splunk HEC indexer
     /// acknowledgement); the rows stay in the outbox until then.
     case awaitingAcknowledgement(AckToken)

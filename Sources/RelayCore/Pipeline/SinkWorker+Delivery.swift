@@ -36,11 +36,19 @@ extension SinkWorker {
     ) async throws -> Tally {
         var tally = Tally()
         var prepared: PreparedBatch?
+        // Whether this worker waits, with its batch prepared, for a permit (ahead of later comers).
+        var queued = false
+        defer { if queued { limiter?.leaveQueue() } }
         while true {
             switch machine.admit(gate.admit(worker: index, now: clock.now)) {
             case .send:
                 break
             case .wait(let instant):
+                // Held by the gate (another worker probes): not waiting for a permit meanwhile.
+                if queued {
+                    limiter?.leaveQueue()
+                    queued = false
+                }
                 guard await sleep(until: instant) else { return try await giveBack(machine.entries, tally: tally) }
                 continue
             case .giveBack(let entries):
@@ -52,7 +60,14 @@ extension SinkWorker {
                 prepared = sink.prepare(machine.entries)
             }
             let permitGeneration = signal.generation(of: sink.name)
-            guard limiter?.acquire() ?? true else {
+            let permitted = limiter?.acquire(queued: queued) ?? true
+            if permitted {
+                queued = false
+            } else if !queued {
+                limiter?.joinQueue()
+                queued = true
+            }
+            guard permitted else {
                 // As many requests in flight as the limit allows: the next answer frees a permit
                 // (and notifies); the recheck bounds the wait.
                 await waitForWork(
@@ -92,9 +107,17 @@ extension SinkWorker {
                 try await moveToDeadLetters(letters)
                 tally.deadLettered += letters.entries.count
                 return tally
-            case .dropPoisoned(let delivered, let letters):
+            case .dropPoisoned(let delivered, let token?, let letters):
+                // The events before the poisoned one count once their acknowledgement reads true.
+                tracker.add(token, entries: delivered, sentAt: clock.now, claimedAt: claimedAt)
+                telemetry.recordPendingAcks(sink: sink.name, worker: index, batches: tracker.count)
+                tally.pending += delivered.count
+                try await moveToDeadLetters(letters)
+                tally.deadLettered += letters.entries.count
+                if machine.entries.isEmpty { return tally }
+            case .dropPoisoned(let delivered, nil, let letters):
                 if !delivered.isEmpty {
-                    try await acknowledge(delivered)
+                    try await acknowledge(ids: delivered.map(\.id), claimedAt: [claimedAt])
                     tally.delivered += delivered.count
                 }
                 try await moveToDeadLetters(letters)

@@ -38,7 +38,10 @@ public enum SplunkHECResponse {
             return .credentialRejected(reason: "HEC rejected the token: \(described)")
         case 6, 12, 13, 15:
             let event = answer?.invalidEventNumber.map { "event #\($0) of the batch: " } ?? ""
-            return .poisoned(index: answer?.invalidEventNumber, reason: "HEC refused \(event)\(described)")
+            // With indexer acknowledgement, HEC gives the events it took before the invalid one an ackId.
+            return .poisoned(
+                index: answer?.invalidEventNumber, reason: "HEC refused \(event)\(described)",
+                acknowledgement: answer?.ackID.map { AckToken(group: endpoint, id: $0) })
         case 7:
             return .rejected(reason: "HEC refused index \"\(index ?? "(token default)")\": \(described)")
         case 8:

@@ -147,7 +147,7 @@ extension DeliveryOutcome {
         case .delivered, .awaitingAcknowledgement: ""
         case .retriable(let reason, _), .unavailable(let reason, _), .rejected(let reason),
             .credentialRejected(let reason),
-            .poisoned(_, let reason):
+            .poisoned(_, let reason, _):
             reason
         case .partial(let fates): fates.retryReason
         }
