@@ -32,6 +32,21 @@ struct AdaptiveConcurrencyTests {
         #expect(limits.inFlight == 0)
     }
 
+    @Test(
+        "a slow first round trip (connections set up, requests held) is not averaged: later ones are judged among themselves"
+    )
+    func firstRoundTripNotAveraged() {
+        let clock = ManualClock()
+        var limits = AdaptiveConcurrency(maximum: 64)
+        Self.round(&limits, clock: clock, rtt: .seconds(5))
+        // Round trips of 100 ms are flat against each other, not fast against the first 5 s: the
+        // limit keeps growing one per round trip, and a later rise to 1 s counts as one.
+        for _ in 0..<3 { Self.round(&limits, clock: clock) }
+        #expect(limits.limit == 5)
+        Self.round(&limits, clock: clock, rtt: .seconds(1))
+        #expect(limits.limit == 4)
+    }
+
     @Test("the limit does not grow while fewer requests than it allows are in flight")
     func staysWhenNotLimited() {
         let clock = ManualClock()

@@ -6,8 +6,11 @@
 /// moving average (the destination keeps up), shrinks by ``Parameters/decreaseRatio`` when the
 /// destination pushed back (429, 503, other "busy" answers, transport timeouts) or the mean rose
 /// beyond the average by more than ``Parameters/deviationScale`` deviations (and
-/// ``Parameters/minimumRise``), and stays in between. A pinned limit never moves. A pure value:
-/// the caller supplies the instants and does the waiting.
+/// ``Parameters/minimumRise``), and stays in between. The first window's round trips, which
+/// include setting up connections (and whatever held the first requests), are not averaged, and a
+/// window is never longer than the last one's mean, so one slow answer does not slow every decision
+/// while the average decays. A pinned limit never moves. A pure value: the caller supplies the
+/// instants and does the waiting.
 public struct AdaptiveConcurrency: Sendable, Equatable {
     /// Tuning of the algorithm; the defaults are Vector's.
     public struct Parameters: Sendable, Equatable {
@@ -56,6 +59,9 @@ public struct AdaptiveConcurrency: Sendable, Equatable {
     private var sampleCount = 0
     private var sawBackPressure = false
     private var reachedLimit = false
+    /// Whether a window with answers has closed: the first one's round trips include setting up
+    /// connections (and whatever held the first requests), so they are not averaged.
+    private var warmedUp = false
 
     /// Relative difference below which a window's mean counts as equal to the moving average
     /// (a moving average of equal round trips differs from them by rounding).
@@ -127,6 +133,8 @@ public struct AdaptiveConcurrency: Sendable, Equatable {
     /// round-trip time long.
     private mutating func closeWindow(now: WallInstant) {
         let mean = sampleCount > 0 ? sampleSum / Double(sampleCount) : nil
+        let warmUp = !warmedUp && mean != nil
+        if warmUp { warmedUp = true }
         var rising = false
         if let mean, let average {
             rising = mean > average + max(parameters.deviationScale * deviation, parameters.minimumRise * average)
@@ -136,7 +144,7 @@ public struct AdaptiveConcurrency: Sendable, Equatable {
         } else if reachedLimit, let mean, mean <= (average ?? mean) * (1 + Self.rounding), limit < maximum {
             limit += 1
         }
-        if let mean {
+        if let mean, !warmUp {
             if let previous = average {
                 let alpha = parameters.ewmaAlpha
                 deviation = (1 - alpha) * deviation + alpha * abs(mean - previous)
@@ -146,7 +154,10 @@ public struct AdaptiveConcurrency: Sendable, Equatable {
             }
         }
         windowStart = now
-        windowEnd = now.advanced(by: .secondsDouble(average ?? 0))
+        // One round trip long: the shorter of the moving average and this window's mean, so that
+        // one slow answer (a cold connection, a held request) does not stretch the windows and
+        // slow every decision while the average decays.
+        windowEnd = now.advanced(by: .secondsDouble(warmUp ? 0 : min(average ?? 0, mean ?? .infinity)))
         sampleSum = 0
         sampleCount = 0
         sawBackPressure = false
