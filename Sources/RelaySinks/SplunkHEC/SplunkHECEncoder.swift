@@ -1,11 +1,10 @@
 import RelayCore
 
 /// Encodes outbox rows as a HEC batch: concatenated JSON envelopes (not an array), each with
-/// `time` in epoch seconds with milliseconds, `host`, `source`, `sourcetype`, `index` and the
-/// normalized event as `event` in the sink's ``EventEncoding``. With `encoding: full` the event is
-/// copied byte for byte from the outbox and `fields.event_id` is added (an indexed field); the
-/// compact encoding leaves that copy of `event_id` out: the generated searches read the event's own
-/// `event_id`, which Splunk extracts at search time (`KV_MODE = json`).
+/// `time` in epoch seconds with milliseconds, `host`, `source`, `sourcetype`, `index`,
+/// `fields.event_id` (an indexed field, so searches can `dedup event_id` cheaply) and the
+/// normalized event as `event` in the sink's ``EventEncoding``: with `encoding: full` copied byte
+/// for byte from the outbox, with `compact` (the default) as ``CompactEvent`` writes it.
 ///
 /// `source` is the configured one, else `<platform>:<source_kind>` per event (`genesys:audit`,
 /// `genesys:conversation`, `genesys:edge_metrics`, `cxone:audit`), read from the payload's
@@ -56,16 +55,10 @@ public struct SplunkHECEncoder: Sendable {
             let kind = Self.sourceKind(in: entry.payload) ?? "unknown"
             JSONWriter.writeString(entry.platform.rawValue + ":" + kind, into: &out)
         }
-        switch encoding {
-        case .full:
-            out.append(contentsOf: #","fields":{"event_id":"#.utf8)
-            JSONWriter.writeString(entry.eventID, into: &out)
-            out.append(contentsOf: #"},"event":"#.utf8)
-            out.append(contentsOf: entry.payload)
-        case .compact:
-            out.append(contentsOf: #","event":"#.utf8)
-            out.append(contentsOf: CompactEvent.compact(entry.payload))
-        }
+        out.append(contentsOf: #","fields":{"event_id":"#.utf8)
+        JSONWriter.writeString(entry.eventID, into: &out)
+        out.append(contentsOf: #"},"event":"#.utf8)
+        out.append(contentsOf: encoding.payload(entry.payload))
         out.append(UInt8(ascii: "}"))
     }
 

@@ -30,8 +30,7 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
     public var acknowledgement: AcknowledgementConfiguration
     /// How long a failed endpoint is skipped before it is tried again. Default 30 s.
     public var endpointCooldown: Duration
-    /// How each event is written (`encoding`). Default ``EventEncoding/compact``, which also leaves
-    /// out the indexed `fields.event_id` (the event's own `event_id` is extracted at search time).
+    /// How each event is written (`encoding`). Default ``EventEncoding/compact``.
     public var encoding: EventEncoding
 
     public init(
