@@ -104,7 +104,7 @@ public enum CompactEvent {
         case .array(let elements):
             guard !elements.isEmpty else { return .none }
             guard elements.contains(where: isContainer) else { return value }
-            return .array(elements.map { pruned($0) ?? $0 })
+            return .array(elements.map { pruned($0) ?? emptied($0) })
         case .object(let object):
             var kept = JSONObject()
             kept.reserveCapacity(object.count)
@@ -113,6 +113,15 @@ public enum CompactEvent {
             }
             guard !kept.isEmpty else { return .none }
             return .object(kept)
+        }
+    }
+
+    /// An element whose members were all empty, as an empty container in its place.
+    private static func emptied(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object: .object(JSONObject())
+        case .array: .array([])
+        default: value
         }
     }
 
