@@ -58,6 +58,13 @@ public enum CompactEvent {
     /// The compact encoding of a stored payload; a payload that is not a JSON object is returned
     /// unchanged (the sink sends what it was given).
     public static func compact(_ payload: [UInt8]) -> [UInt8] {
+        if let compact = compactSpans(payload) { return compact }
+        return compactParsing(payload)
+    }
+
+    /// ``compact(_:)`` through a parsed tree: what it falls back to for payloads that are not compact
+    /// JSON text, and the reference its span-copying path must agree with.
+    public static func compactParsing(_ payload: [UInt8]) -> [UInt8] {
         guard let object = (try? JSONParser.parse(payload))?.objectValue else { return payload }
         var out: [UInt8] = []
         out.reserveCapacity(payload.count)
