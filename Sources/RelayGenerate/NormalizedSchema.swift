@@ -27,6 +27,14 @@ public enum NormalizedSchema {
         "transcript", "utterance_count", "is_final", "confidence",
     ]
 
+    /// Attributes only `encoding: full` writes: the compact encoding (the default, ``CompactEvent``)
+    /// leaves them out as copies of common fields, so generated content never needs them.
+    /// `topic_name` names the `target_id` (`v2.detail.events.conversation.{target_id}.customer.end`);
+    /// `conversation_id` is the conversation detail event's `target_id` (queries use
+    /// ``SchemaField/conversationID``, which reads `target_id`). Every other listed attribute is
+    /// written by both encodings when the record carries it.
+    public static let fullEncodingOnly: Set<String> = ["topic_name", "conversation_id"]
+
     /// Every name a query may use: common fields, and `attributes.<name>` for attributes.
     public static let queryableFieldNames: [String] =
         commonFields + attributeFields.map { attributesPrefix + $0 }
@@ -67,7 +75,9 @@ public struct SchemaField: Sendable, Hashable, CustomStringConvertible {
     public static let targetID = common("target_id")
     public static let targetType = common("target_type")
     public static let disconnectType = attribute("disconnect_type")
-    public static let conversationID = attribute("conversation_id")
+    /// A conversation's id: the conversation detail event's `target_id`, extracted as
+    /// `conversation_id` (the attribute of that name is a copy the compact encoding leaves out).
+    public static let conversationID = SchemaField(path: targetID.path, shortName: "conversation_id")
     public static let serviceName = attribute("serviceName")
     public static let remoteIP = attribute("remoteIp")
     public static let entityName = attribute("entity.name")

@@ -56,7 +56,7 @@ struct GenerateAbandonmentTests {
             query.contains(
                 #"event_type IN ("CONVERSATION_ACD_START", "CONVERSATION_USER_START", "CONVERSATION_CUSTOMER_END")"#))
         #expect(query.contains(#"'attributes.disconnect_type'=="ENDPOINT""#))
-        #expect(query.contains("BY attributes.conversation_id"))
+        #expect(query.contains("BY target_id"))
         #expect(query.contains("| where queued == 1 AND agent_connected == 0 AND customer_left == 1"))
         #expect(!query.contains("PEER"))
     }
@@ -70,7 +70,7 @@ struct GenerateAbandonmentTests {
         #expect(query.contains(#"disconnect_type = "ENDPOINT""#))
         #expect(query.contains("by conversation_id"))
         #expect(query.contains("| where queued = 1 and agent_connected = 0 and customer_left = 1"))
-        #expect(query.contains(#""attributes.conversation_id""#))
+        #expect(query.contains(#""target_id""#))
     }
 
     @Test("Datadog: a per-conversation table whose formula is 1 only for an abandon")
@@ -84,7 +84,7 @@ struct GenerateAbandonmentTests {
         var searches: [String: String] = [:]
         for query in request["queries"]?.arrayValue ?? [] {
             searches[query["name"]?.stringValue ?? ""] = query["search"]?["query"]?.stringValue
-            #expect(query["group_by"]?.arrayValue?.first?["facet"]?.stringValue == "@attributes.conversation_id")
+            #expect(query["group_by"]?.arrayValue?.first?["facet"]?.stringValue == "@target_id")
         }
         #expect(searches["queued"]?.hasSuffix("@event_type:CONVERSATION_ACD_START") == true)
         #expect(searches["agent"]?.hasSuffix("@event_type:CONVERSATION_USER_START") == true)

@@ -31,7 +31,9 @@ struct GenerateNormalizerTests {
                      "entity":{"id":"x","name":"ci"},"remoteIp":["10.0.0.1"],"user":{"id":"u","name":"Jane"}}
                     """#.utf8)))
         let keys = Set(hangUp.attributes.map(\.key)).union(audit.attributes.map(\.key))
-        for field in [SchemaField.disconnectType, .conversationID, .serviceName, .remoteIP, .entityName, .topicName] {
+        #expect(hangUp.targetID == hangUp.attributes["conversation_id"]?.stringValue)
+        #expect(SchemaField.conversationID.path == SchemaField.targetID.path)
+        for field in [SchemaField.disconnectType, .serviceName, .remoteIP, .entityName, .topicName] {
             let name = String(field.path.dropFirst(NormalizedSchema.attributesPrefix.count))
             #expect(keys.contains(name), "\(name)")
             #expect(NormalizedSchema.attributeFields.contains(name))

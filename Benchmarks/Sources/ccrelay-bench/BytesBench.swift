@@ -4,55 +4,85 @@ import RelayHTTP
 import RelaySandbox
 import RelaySinks
 
-/// Bytes sent to the SIEM per event: ccrelay's normalized event in a HEC envelope against the raw
-/// EventBridge JSON in a HEC envelope (what a Firehose → Splunk destination without a transformation
-/// forwards), per topic family, uncompressed and gzip-compressed in requests of 500 events.
+/// Bytes sent to the SIEM per event: ccrelay's normalized event in a HEC envelope, in the compact
+/// (default) and the full encoding, against the raw EventBridge JSON in a HEC envelope (what a
+/// Firehose → Splunk destination without a transformation forwards), per topic family, uncompressed
+/// and gzip-compressed in requests of 500 events; and the CPU time the HEC encoder spends per event
+/// in each encoding (the compact one parses and rewrites the stored payload).
 enum BytesBench {
     static let perRequest = 500
 
+    /// Byte totals of one family.
+    struct Totals {
+        var raw = 0, full = 0, compact = 0, rawGzip = 0, fullGzip = 0, compactGzip = 0
+        var fullSeconds = 0.0, compactSeconds = 0.0
+    }
+
     static func run() throws {
-        say("## SIEM bytes per event: normalized vs raw EventBridge JSON (HEC envelopes)\n")
+        say("## SIEM bytes per event: compact and full encodings vs raw EventBridge JSON (HEC envelopes)\n")
         var generator = GenesysEventBridgeGenerator(seed: 23)
         let load = generator.generate(count: 40_000, start: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000))
-        let configuration = SplunkHECSinkConfiguration(
-            name: "splunk", endpoints: ["http://127.0.0.1"], token: "unused", index: "ccas")
-        let encoder = SplunkHECEncoder(configuration: configuration)
+        func encoder(_ encoding: EventEncoding) -> SplunkHECEncoder {
+            SplunkHECEncoder(
+                configuration: SplunkHECSinkConfiguration(
+                    name: "splunk", endpoints: ["http://127.0.0.1"], token: "unused", index: "ccas", encoding: encoding)
+            )
+        }
+        let (full, compact) = (encoder(.full), encoder(.compact))
         let normalizer = GenesysEventBridgeNormalizer()
         say(
-            "| events | count | normalized bytes/event | raw bytes/event | normalized/raw | normalized gzip bytes/event | raw gzip bytes/event | gzip normalized/raw |"
+            "| events | count | raw bytes/event | full bytes/event | full/raw | compact bytes/event | compact/raw | "
+                + "gzip raw | gzip full | gzip compact | gzip compact/raw | full µs/event | compact µs/event |"
         )
-        say("|---|---:|---:|---:|---:|---:|---:|---:|")
+        say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         let families: [(String, [GeneratedPushEvent])] =
             GeneratedPushEvent.Kind.allCases.map { kind in (kind.rawValue, load.filter { $0.kind == kind }) } + [
                 ("all", load)
             ]
         for (family, events) in families where !events.isEmpty {
-            var totals = (normalized: 0, raw: 0, normalizedGzip: 0, rawGzip: 0)
+            var totals = Totals()
             for start in stride(from: 0, to: events.count, by: perRequest) {
-                var normalized: [UInt8] = []
+                let batch = events[start..<min(start + perRequest, events.count)]
+                var entries: [OutboxEntry] = []
                 var raw: [UInt8] = []
-                for generated in events[start..<min(start + perRequest, events.count)] {
+                for generated in batch {
                     let event = try normalizer.normalize(generated.event)
-                    let entry = OutboxEntry(
-                        id: 0, eventID: event.eventID, timestamp: event.timestamp, platform: event.platform,
-                        payload: event.encoded(), enqueuedAt: event.timestamp)
-                    encoder.append(entry, to: &normalized)
+                    entries.append(
+                        OutboxEntry(
+                            id: 0, eventID: event.eventID, timestamp: event.timestamp, platform: event.platform,
+                            payload: event.encoded(), enqueuedAt: event.timestamp))
                     appendRawEnvelope(generated, time: event.timestamp, to: &raw)
                 }
-                totals.normalized += normalized.count
+                let clock = ContinuousClock()
+                var fullBody: [UInt8] = []
+                var compactBody: [UInt8] = []
+                totals.fullSeconds += clock.measure { fullBody = full.encode(entries) }.seconds
+                totals.compactSeconds += clock.measure { compactBody = compact.encode(entries) }.seconds
                 totals.raw += raw.count
-                totals.normalizedGzip += Gzip.compress(normalized, level: .fastest).count
+                totals.full += fullBody.count
+                totals.compact += compactBody.count
                 totals.rawGzip += Gzip.compress(raw, level: .fastest).count
+                totals.fullGzip += Gzip.compress(fullBody, level: .fastest).count
+                totals.compactGzip += Gzip.compress(compactBody, level: .fastest).count
             }
-            let count = Double(events.count)
-            func ratio(_ a: Int, _ b: Int) -> String { formatted(Double(a) / Double(b), digits: 2) }
-            say(
-                "| \(family) | \(events.count) | \(formatted(Double(totals.normalized) / count)) | \(formatted(Double(totals.raw) / count)) | "
-                    + "\(ratio(totals.normalized, totals.raw)) | \(formatted(Double(totals.normalizedGzip) / count)) | "
-                    + "\(formatted(Double(totals.rawGzip) / count)) | \(ratio(totals.normalizedGzip, totals.rawGzip)) |"
-            )
+            say(row(family, count: events.count, totals))
         }
         say()
+    }
+
+    static func row(_ family: String, count: Int, _ totals: Totals) -> String {
+        let count = Double(count)
+        func perEvent(_ total: Int) -> String { formatted(Double(total) / count) }
+        func ratio(_ a: Int, _ b: Int) -> String { formatted(Double(a) / Double(b), digits: 2) }
+        func micros(_ seconds: Double) -> String { formatted(seconds * 1_000_000 / count, digits: 2) }
+        let cells = [
+            family.replacingOccurrences(of: "_", with: " "), formatted(count), perEvent(totals.raw),
+            perEvent(totals.full), ratio(totals.full, totals.raw), perEvent(totals.compact),
+            ratio(totals.compact, totals.raw), perEvent(totals.rawGzip), perEvent(totals.fullGzip),
+            perEvent(totals.compactGzip), ratio(totals.compactGzip, totals.rawGzip), micros(totals.fullSeconds),
+            micros(totals.compactSeconds),
+        ]
+        return "| " + cells.joined(separator: " | ") + " |"
     }
 
     /// `{"time":…,"sourcetype":"genesys:eventbridge","index":"ccas","event":<the EventBridge event as received>}`.

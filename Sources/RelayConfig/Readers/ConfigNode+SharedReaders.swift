@@ -13,6 +13,16 @@ extension ConfigNode {
         }
     }
 
+    /// `encoding: compact | full` (default compact): how a sink writes each event (``EventEncoding``).
+    public func eventEncoding() -> EventEncoding {
+        guard let node = optional("encoding"), let value = node.stringValue() else { return .default }
+        guard let encoding = EventEncoding(rawValue: value) else {
+            node.problem("expected compact or full, found \"\(node.writtenText)\"")
+            return .default
+        }
+        return encoding
+    }
+
     /// A mapping of names to string values (tags, fields); keys and values may not contain the
     /// characters that separate them on the wire.
     public func stringMap(_ key: String, separatorsForbidden: [Character]) -> [String: String] {

@@ -48,7 +48,7 @@ enum ContentNotes {
         *Disconnects by the other party* and sits beside the abandonment panel.
 
         The dashboards count a conversation as abandoned when, among its detail events
-        (`attributes.conversation_id`), there is an `acd.start` (it entered a queue), no `user.start`
+        (same `target_id`, the conversation id), there is an `acd.start` (it entered a queue), no `user.start`
         (no agent connected) and a `customer.end` with `disconnect_type` `ENDPOINT` (the customer hung
         up). Genesys also counts a queued interaction the system disconnects; that `customer.end` carries
         another disconnect type (`SYSTEM`, `ERROR`, ...) and is not counted here. Push the topics
@@ -90,7 +90,7 @@ enum ContentNotes {
         case .splunk:
             """
             Splunk: the panel *Abandoned conversations* groups the three event types by
-            `attributes.conversation_id` (`stats max(...) BY`) and charts the conversations that match.
+            `target_id`, the conversation id (`stats max(...) BY`) and charts the conversations that match.
             """
         case .sumo:
             """
@@ -100,7 +100,7 @@ enum ContentNotes {
         case .datadog:
             """
             Datadog: log queries cannot join events, so the widget *Abandoned conversations* is a table
-            grouped by `@attributes.conversation_id` with the formula
+            grouped by `@target_id` with the formula
             `clamp_max(queued, 1) * clamp_max(customer_left, 1) * (1 - clamp_max(default_zero(agent), 1))`:
             1 for an abandoned conversation, 0 otherwise, abandoned ones first (up to 100 conversations
             per query). It lists abandons; it does not chart their count over time as Splunk and Sumo do.

@@ -134,8 +134,8 @@ public struct FirehoseTransformHandler: LambdaHandler {
     }
 
     /// The response `{"records":[...]}` within `maxBytes`, and the answers as sent. Every record is
-    /// first counted at its smallest (empty `data`); then, in order, each gets its data while the
-    /// total stays within the limit. An `Ok` record that does not fit becomes `ProcessingFailed`
+    /// first counted as it is sent when its data does not fit (empty `data`, with the failure reason);
+    /// then, in order, each gets its data while the total stays within the limit. An `Ok` record that does not fit becomes `ProcessingFailed`
     /// with empty data (Firehose backs up its original); a failed record keeps its original data
     /// only when it fits.
     static func responseBody(_ answers: [FirehoseRecordAnswer], maxBytes: Int) -> (
@@ -143,28 +143,27 @@ public struct FirehoseTransformHandler: LambdaHandler {
     ) {
         let prefix = Array(#"{"records":["#.utf8)
         let suffix = Array("]}".utf8)
-        var minimal = answers.map { answer -> [UInt8] in
+        // Counting the failure reason up front keeps a record that does not fit from adding bytes
+        // after the others were placed (the response once passed the limit that way).
+        var final = answers.map { answer -> FirehoseRecordAnswer in
             var item = answer
+            guard !item.data.isEmpty else { return item }
             item.data = ""
-            return encode(item)
+            if item.result == .ok {
+                item.result = .processingFailed
+                item.reason = "the transformed record would push the response past \(maxBytes) bytes"
+            }
+            return item
         }
+        var minimal = final.map(encode)
         var total = prefix.count + suffix.count + max(answers.count - 1, 0) + minimal.reduce(0) { $0 + $1.count }
-        var final = answers
         for index in answers.indices where !answers[index].data.isEmpty {
             let full = encode(answers[index])
             let extra = full.count - minimal[index].count
             if total + extra <= maxBytes {
                 total += extra
                 minimal[index] = full
-                continue
-            }
-            final[index].data = ""
-            if final[index].result == .ok {
-                final[index].result = .processingFailed
-                final[index].reason = "the transformed record would push the response past \(maxBytes) bytes"
-                let failed = encode(final[index])
-                total += failed.count - minimal[index].count
-                minimal[index] = failed
+                final[index] = answers[index]
             }
         }
         var body = prefix

@@ -68,7 +68,7 @@ public struct DatadogLogsSink: Sink {
         let outOfWindow = fates.rerouted.count + fates.rejected.count
         if fresh.isEmpty { return reported(fates, outOfWindow: outOfWindow) }
 
-        let encoded = fresh.map(encoder.encode)
+        let encoded = configuration.encoding.entries(fresh).map(encoder.encode)
         let ranges = RequestSplitter.ranges(
             sizes: encoded.map(\.count), maxEntries: DatadogLogsSinkConfiguration.Limits.entriesPerRequest,
             maxBytes: DatadogLogsSinkConfiguration.Limits.requestBytes, overhead: 2, separator: 1)

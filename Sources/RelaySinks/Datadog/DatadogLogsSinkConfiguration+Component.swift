@@ -6,7 +6,8 @@ extension DatadogLogsSinkConfiguration: SinkComponent {
     public static let typeName = "datadog_logs"
 
     static let keys: Set<String> = [
-        "type", "site", "endpoint", "api_key", "ddsource", "service", "hostname", "tags", "status", "fallback",
+        "type", "encoding", "site", "endpoint", "api_key", "ddsource", "service", "hostname", "tags", "status",
+        "fallback",
         "compression", "request_timeout_secs", "batch", "retry",
     ]
 
@@ -46,7 +47,8 @@ extension DatadogLogsSinkConfiguration: SinkComponent {
             gzip: node.compressionIsGzip(),
             requestTimeout: node.seconds("request_timeout_secs", default: defaults.requestTimeout, range: 1...600),
             batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
-            retry: DeliveryConfigReader.retry(node.optional("retry"))
+            retry: DeliveryConfigReader.retry(node.optional("retry")),
+            encoding: node.eventEncoding()
         )
         return apiKey == nil ? nil : configuration
     }

@@ -34,6 +34,8 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
     public var batch: BatchConfiguration
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
     public var retry: RetryPolicy
+    /// How each event is written (`encoding`). Default ``EventEncoding/compact``.
+    public var encoding: EventEncoding
 
     /// The intake's limits (PROTOCOLS.md, "Datadog Logs API v2").
     public enum Limits {
@@ -64,7 +66,8 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         gzip: Bool = true,
         requestTimeout: Duration = .seconds(30),
         batch: BatchConfiguration = BatchConfiguration(maxEvents: 1000, maxBytes: 4_500_000),
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(),
+        encoding: EventEncoding = .default
     ) {
         self.name = name
         self.site = site
@@ -80,6 +83,7 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         self.requestTimeout = requestTimeout
         self.batch = batch
         self.retry = retry
+        self.encoding = encoding
     }
 
     /// The URL logs are posted to.

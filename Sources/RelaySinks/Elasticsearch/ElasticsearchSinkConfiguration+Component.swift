@@ -7,7 +7,8 @@ extension ElasticsearchSinkConfiguration: SinkComponent {
     public static let typeName = "elasticsearch"
 
     static let keys: Set<String> = [
-        "type", "endpoint", "index", "api_key", "username", "password", "compression", "request_timeout_secs",
+        "type", "encoding", "endpoint", "index", "api_key", "username", "password", "compression",
+        "request_timeout_secs",
         "batch", "retry",
     ]
 
@@ -45,7 +46,8 @@ extension ElasticsearchSinkConfiguration: SinkComponent {
             gzip: node.compressionIsGzip(),
             requestTimeout: node.seconds("request_timeout_secs", default: defaults.requestTimeout, range: 1...600),
             batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
-            retry: DeliveryConfigReader.retry(node.optional("retry"))
+            retry: DeliveryConfigReader.retry(node.optional("retry")),
+            encoding: node.eventEncoding()
         )
     }
 

@@ -42,6 +42,8 @@ public struct ElasticsearchSinkConfiguration: Sendable, Equatable {
     public var batch: BatchConfiguration
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
     public var retry: RetryPolicy
+    /// How each event is written (`encoding`). Default ``EventEncoding/compact``.
+    public var encoding: EventEncoding
 
     /// The index used when the config names none.
     public static let defaultIndex = "logs-ccrelay-default"
@@ -58,7 +60,8 @@ public struct ElasticsearchSinkConfiguration: Sendable, Equatable {
         gzip: Bool = true,
         requestTimeout: Duration = .seconds(30),
         batch: BatchConfiguration = BatchConfiguration(maxEvents: 1000, maxBytes: 5_000_000),
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(),
+        encoding: EventEncoding = .default
     ) {
         self.name = name
         self.endpoint = endpoint
@@ -68,6 +71,7 @@ public struct ElasticsearchSinkConfiguration: Sendable, Equatable {
         self.requestTimeout = requestTimeout
         self.batch = batch
         self.retry = retry
+        self.encoding = encoding
     }
 
     /// `{endpoint}/_bulk`, without a doubled slash.

@@ -3,7 +3,8 @@ import RelayCore
 /// Encodes outbox rows as a HEC batch: concatenated JSON envelopes (not an array), each with
 /// `time` in epoch seconds with milliseconds, `host`, `source`, `sourcetype`, `index`,
 /// `fields.event_id` (an indexed field, so searches can `dedup event_id` cheaply) and the
-/// normalized event as `event`, copied byte for byte from the outbox.
+/// normalized event as `event` in the sink's ``EventEncoding``: with `encoding: full` copied byte
+/// for byte from the outbox, with `compact` (the default) as ``CompactEvent`` writes it.
 ///
 /// `source` is the configured one, else `<platform>:<source_kind>` per event (`genesys:audit`,
 /// `genesys:conversation`, `genesys:edge_metrics`, `cxone:audit`), read from the payload's
@@ -11,6 +12,7 @@ import RelayCore
 public struct SplunkHECEncoder: Sendable {
     private let prefixAfterTime: [UInt8]
     private let fixedSource: [UInt8]?
+    private let encoding: EventEncoding
 
     public init(configuration: SplunkHECSinkConfiguration) {
         var fixed: [UInt8] = []
@@ -25,6 +27,7 @@ public struct SplunkHECEncoder: Sendable {
             JSONWriter.writeString(index, into: &fixed)
         }
         self.prefixAfterTime = fixed
+        self.encoding = configuration.encoding
         self.fixedSource = configuration.source.map { source in
             var bytes: [UInt8] = []
             JSONWriter.writeString(source, into: &bytes)
@@ -55,7 +58,7 @@ public struct SplunkHECEncoder: Sendable {
         out.append(contentsOf: #","fields":{"event_id":"#.utf8)
         JSONWriter.writeString(entry.eventID, into: &out)
         out.append(contentsOf: #"},"event":"#.utf8)
-        out.append(contentsOf: entry.payload)
+        out.append(contentsOf: encoding.payload(entry.payload))
         out.append(UInt8(ascii: "}"))
     }
 

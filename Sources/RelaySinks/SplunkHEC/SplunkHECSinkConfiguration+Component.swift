@@ -9,7 +9,7 @@ extension SplunkHECSinkConfiguration: SinkComponent {
     static let keys: Set<String> = [
         "type", "endpoint", "endpoints", "token", "index", "sourcetype", "source", "host", "compression",
         "request_timeout_secs", "batch", "retry", "ack_poll_interval_secs", "ack_timeout_secs", "max_pending_acks",
-        "max_pending_ack_events", "endpoint_cooldown_secs",
+        "max_pending_ack_events", "endpoint_cooldown_secs", "encoding",
     ]
 
     public static func read(name: String, _ node: ConfigNode) -> SplunkHECSinkConfiguration? {
@@ -54,7 +54,8 @@ extension SplunkHECSinkConfiguration: SinkComponent {
             retry: DeliveryConfigReader.retry(node.optional("retry"), default: defaults.retry),
             acknowledgement: acknowledgement,
             endpointCooldown: node.seconds(
-                "endpoint_cooldown_secs", default: defaults.endpointCooldown, range: 0...3600)
+                "endpoint_cooldown_secs", default: defaults.endpointCooldown, range: 0...3600),
+            encoding: node.eventEncoding()
         )
         return endpoints.isEmpty || token == nil ? nil : configuration
     }

@@ -30,6 +30,8 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
     public var acknowledgement: AcknowledgementConfiguration
     /// How long a failed endpoint is skipped before it is tried again. Default 30 s.
     public var endpointCooldown: Duration
+    /// How each event is written (`encoding`). Default ``EventEncoding/compact``.
+    public var encoding: EventEncoding
 
     public init(
         name: String,
@@ -44,7 +46,8 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
         batch: BatchConfiguration = BatchConfiguration(),
         retry: RetryPolicy = RetryPolicy(),
         acknowledgement: AcknowledgementConfiguration = AcknowledgementConfiguration(),
-        endpointCooldown: Duration = .seconds(30)
+        endpointCooldown: Duration = .seconds(30),
+        encoding: EventEncoding = .default
     ) {
         self.name = name
         self.endpoints = endpoints
@@ -59,5 +62,6 @@ public struct SplunkHECSinkConfiguration: Sendable, Equatable {
         self.requestTimeout = requestTimeout
         self.batch = batch
         self.retry = retry
+        self.encoding = encoding
     }
 }

@@ -3,7 +3,7 @@ import RelayCore
 import RelayHTTP
 import Synchronization
 
-/// Delivers batches to a Sumo Logic HTTP source: the normalized events, one JSON object per line,
+/// Delivers batches to a Sumo Logic HTTP source: the normalized events in the sink's `encoding`, one per line,
 /// at most 1 MB uncompressed per request (a larger batch is sent as several requests), gzip, with
 /// the configured `X-Sumo-*` headers. The source URL is the credential: no message ever contains it.
 ///
@@ -80,7 +80,7 @@ public struct SumoLogicSink: Sink {
         var body: [UInt8] = []
         body.reserveCapacity(entries.reduce(0) { $0 + $1.payload.count + 1 })
         for entry in entries {
-            body.append(contentsOf: entry.payload)
+            body.append(contentsOf: configuration.encoding.payload(entry.payload))
             body.append(UInt8(ascii: "\n"))
         }
         if configuration.gzip { body = Gzip.compress(body, level: .fastest) }

@@ -7,7 +7,8 @@ extension SumoLogicSinkConfiguration: SinkComponent {
     public static let typeName = "sumo_logic"
 
     static let keys: Set<String> = [
-        "type", "url", "category", "source_name", "source_host", "fields", "compression", "request_timeout_secs",
+        "type", "encoding", "url", "category", "source_name", "source_host", "fields", "compression",
+        "request_timeout_secs",
         "batch", "retry",
     ]
 
@@ -27,7 +28,8 @@ extension SumoLogicSinkConfiguration: SinkComponent {
             gzip: node.compressionIsGzip(),
             requestTimeout: node.seconds("request_timeout_secs", default: defaults.requestTimeout, range: 1...600),
             batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
-            retry: DeliveryConfigReader.retry(node.optional("retry"))
+            retry: DeliveryConfigReader.retry(node.optional("retry")),
+            encoding: node.eventEncoding()
         )
         return url == nil ? nil : configuration
     }

@@ -24,6 +24,8 @@ public struct SumoLogicSinkConfiguration: Sendable, Equatable {
     public var batch: BatchConfiguration
     /// Default 5 attempts, backoff 1 s doubling to 60 s, full jitter.
     public var retry: RetryPolicy
+    /// How each event is written (`encoding`). Default ``EventEncoding/compact``.
+    public var encoding: EventEncoding
 
     /// Largest uncompressed request body Sumo Logic recommends: 1 MB.
     public static let maxRequestBytes = 1_000_000
@@ -39,7 +41,8 @@ public struct SumoLogicSinkConfiguration: Sendable, Equatable {
         gzip: Bool = true,
         requestTimeout: Duration = .seconds(30),
         batch: BatchConfiguration = BatchConfiguration(maxEvents: 1000, maxBytes: 1_000_000),
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(),
+        encoding: EventEncoding = .default
     ) {
         self.name = name
         self.url = url.credential
@@ -51,6 +54,7 @@ public struct SumoLogicSinkConfiguration: Sendable, Equatable {
         self.requestTimeout = requestTimeout
         self.batch = batch
         self.retry = retry
+        self.encoding = encoding
     }
 
     /// `X-Sumo-Fields` as sent.
