@@ -235,21 +235,18 @@ struct ConfigLoaderTests {
 
 @Suite("Configuration: references between sinks")
 struct SinkReferenceTests {
-    @Test("a Datadog fallback must name another configured sink")
-    func fallbackMustExist() throws {
+    @Test("a Datadog fallback, no longer needed, still loads with a warning naming its path")
+    func datadogFallbackIgnored() throws {
         let yaml = """
             allow_inline_secrets: true
             sources:
               g: {type: genesys_audit, client_id: a, client_secret: b}
             sinks:
               dd: {type: datadog_logs, api_key: k, fallback: archive}
-              s: {type: splunk_hec, endpoint: "https://splunk.example.com:8088", token: t}
             """
-        let error = #expect(throws: ConfigError.self) { try ConfigLoader().load(yaml: yaml) }
-        #expect(error?.problems.map(\.path) == ["sinks.dd.fallback"])
-        #expect(error?.description.contains("archive") == true)
-
-        let fixed = yaml.replacingOccurrences(of: "fallback: archive", with: "fallback: s")
-        #expect(try ConfigLoader().load(yaml: fixed).sinks.count == 2)
+        let configuration = try ConfigLoader().load(yaml: yaml)
+        #expect(configuration.sinks.count == 1)
+        let warning = try #require(configuration.warnings.first { $0.path == "sinks.dd.fallback" })
+        #expect(warning.message.contains("no longer needed"))
     }
 }

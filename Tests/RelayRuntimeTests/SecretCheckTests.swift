@@ -113,7 +113,7 @@ struct SecretCheckTests {
             configuration.secrets.use(transport: HTTPTransport(), clock: clock, logger: PipelineHarness.logger)
             let sink = DatadogLogsSink(
                 configuration: try #require(configuration.sinks.first as? DatadogLogsSinkConfiguration),
-                transport: HTTPTransport(), clock: SystemClock(), logger: PipelineHarness.logger)
+                transport: HTTPTransport())
             let now = SystemClock().now.timestamp
             func entry(_ id: Int64) -> OutboxEntry {
                 let event = Event(

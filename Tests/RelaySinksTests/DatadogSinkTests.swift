@@ -25,7 +25,6 @@ struct DatadogSinkTests {
     private func withIntake<T: Sendable>(
         apiKey: String = DatadogIntakeConfiguration.defaultAPIKey,
         intake intakeConfiguration: DatadogIntakeConfiguration = .init(),
-        fallback: String? = nil,
         gzip: Bool = true,
         _ body: @Sendable (DatadogLogsSink, DatadogIntakeEmulator, ManualClock) async throws -> T
     ) async throws -> T {
@@ -34,9 +33,9 @@ struct DatadogSinkTests {
         return try await Sandbox.withRunning(datadog: intake, logger: TimedFixtures.logger) { url in
             let configuration = DatadogLogsSinkConfiguration(
                 name: "datadog", endpoint: url + "/", apiKey: apiKey, hostname: "relay-01",
-                tags: ["team": "cc", "env": "prod"], fallback: fallback, gzip: gzip, requestTimeout: .seconds(10))
+                tags: ["team": "cc", "env": "prod"], gzip: gzip, requestTimeout: .seconds(10))
             let sink = DatadogLogsSink(
-                configuration: configuration, transport: HTTPTransport(), clock: clock, logger: TimedFixtures.logger)
+                configuration: configuration, transport: HTTPTransport())
             return try await body(sink, intake, clock)
         }
     }
@@ -133,48 +132,18 @@ struct DatadogSinkTests {
         }
     }
 
-    @Test("400 for a batch with out-of-window events: the worker is told to bisect, and nothing is counted yet")
-    func badRequestWithOldEvents() async throws {
-        try await withIntake(fallback: "archive") { sink, intake, clock in
-            intake.injectFaults([.badRequest])
-            let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-19 * 3600))
-            let batch = [old, TimedFixtures.entry(2, at: clock), TimedFixtures.entry(3, at: clock)]
-            #expect(Fate(await sink.deliver(batch)) == .poisoned(index: nil))
-            #expect(sink.outOfWindow.rerouted == 0, "the halves sort the old event again")
-        }
-    }
-
-    @Test("events older than 18 h or more than 2 h ahead go to the fallback sink, never to Datadog, and are counted")
-    func fallback() async throws {
-        try await withIntake(fallback: "archive") { sink, intake, clock in
-            let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-18 * 3600 - 60))
-            let fresh = TimedFixtures.entry(2, at: clock, offset: .seconds(-17 * 3600))
-            let future = TimedFixtures.entry(3, at: clock, offset: .seconds(3 * 3600))
-            let outcome = await sink.deliver([old, fresh, future])
-            #expect(
-                outcome
-                    == .partial(
-                        PartialDelivery(delivered: [fresh.id], rerouted: [old.id: "archive", future.id: "archive"])))
-            #expect(intake.logs.map(\.eventID) == [fresh.eventID])
-            #expect(intake.stats.droppedForAge == 0)
-            #expect(sink.outOfWindow.rerouted == 2)
-        }
-    }
-
-    @Test(
-        "without a fallback, out-of-window events are rejected with the reason; a batch of only old events sends nothing"
-    )
-    func noFallback() async throws {
+    @Test("an event 3 days old and one 3 h ahead reach Datadog with their event_time, and no timestamp")
+    func anyAge() async throws {
         try await withIntake { sink, intake, clock in
-            let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-19 * 3600))
-            guard case .partial(let fates) = await sink.deliver([old]) else {
-                Issue.record("expected a partial outcome")
-                return
-            }
-            #expect(fates.delivered.isEmpty)
-            #expect(fates.rejected[old.id]?.contains("older than 18 h") == true)
-            #expect(intake.stats.requests == 0)
-            #expect(sink.outOfWindow.deadLettered == 1)
+            let old = TimedFixtures.entry(1, at: clock, offset: .seconds(-3 * 24 * 3600))
+            let future = TimedFixtures.entry(2, at: clock, offset: .seconds(3 * 3600))
+            #expect(await sink.deliver([old, future]) == .delivered)
+            let logs = intake.logs
+            try #require(logs.count == 2)
+            #expect(logs.map(\.eventID) == [old.eventID, future.eventID])
+            #expect(logs.map { $0["event_time"] } == [old.timestamp.iso8601, future.timestamp.iso8601])
+            #expect(logs.allSatisfy { $0["timestamp"] == nil })
+            #expect(intake.stats.droppedForAge == 0)
         }
     }
 

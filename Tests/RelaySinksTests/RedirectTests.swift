@@ -33,8 +33,7 @@ struct RedirectTests {
                     gzip: false,
                     requestTimeout: .seconds(10))
                 let sink = DatadogLogsSink(
-                    configuration: configuration, transport: HTTPTransport(), clock: ManualClock(),
-                    logger: TimedFixtures.logger)
+                    configuration: configuration, transport: HTTPTransport())
                 let outcome = await sink.deliver([TimedFixtures.entry(1, at: ManualClock())])
                 guard case .rejected(let reason) = outcome else {
                     Issue.record("expected a rejection, got \(outcome)")

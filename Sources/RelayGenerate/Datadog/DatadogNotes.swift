@@ -43,8 +43,7 @@ struct DatadogNotes {
             date remapper: Datadog dates each log when it receives it. The monitors' `last("5m")` windows then
             count what arrived in the last 5 minutes, however old the event: records Genesys persists late and an
             outage backlog alert when they arrive. Facet `@event_time` to search or sort by when things happened.
-            The sink still sends no event older than 18 hours to Datadog: such events (a long backfill) go to the
-            sink's `fallback` sink, or to the dead-letter table without one.
+            The 18-hour limit therefore never applies: the sink sends events of any age, a long backfill's too.
 
             ## High-privilege OAuth clients and paging
 

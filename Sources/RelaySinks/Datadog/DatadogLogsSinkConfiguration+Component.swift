@@ -28,9 +28,10 @@ extension DatadogLogsSinkConfiguration: SinkComponent {
         let endpoint = node.string("endpoint")
         if let endpoint { DeliveryConfigReader.checkURL(endpoint, node.optional("endpoint")) }
         let apiKey = node.credential("api_key")
-        let fallback = node.string("fallback")
-        if let fallback, fallback == name {
-            node.problem("a sink cannot be its own fallback", at: "\(node.path).fallback")
+        if node.optional("fallback") != nil {
+            node.warning(
+                "fallback is ignored and no longer needed: events of any age go to Datadog, which dates each log at intake (the event time is sent as event_time)",
+                at: "\(node.path).fallback")
         }
         let defaults = DatadogLogsSinkConfiguration(name: name, apiKey: "")
         let configuration = DatadogLogsSinkConfiguration(
@@ -43,7 +44,6 @@ extension DatadogLogsSinkConfiguration: SinkComponent {
             hostname: node.string("hostname"),
             tags: node.stringMap("tags", separatorsForbidden: [",", ":"]),
             status: node.string("status", default: defaults.status),
-            fallback: fallback,
             gzip: node.compressionIsGzip(),
             requestTimeout: node.seconds("request_timeout_secs", default: defaults.requestTimeout, range: 1...600),
             batch: DeliveryConfigReader.batch(node.optional("batch"), default: defaults.batch),
@@ -53,9 +53,7 @@ extension DatadogLogsSinkConfiguration: SinkComponent {
         return apiKey == nil ? nil : configuration
     }
 
-    public var referencedSinks: [(key: String, sink: String)] { fallback.map { [("fallback", $0)] } ?? [] }
-
     public func makeSink(_ context: BuildContext) throws -> any Sink {
-        DatadogLogsSink(configuration: self, transport: context.transport, clock: context.clock, logger: context.logger)
+        DatadogLogsSink(configuration: self, transport: context.transport)
     }
 }

@@ -23,9 +23,6 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
     public var tags: [String: String]
     /// `status` of every log (Datadog's severity). Default `info`.
     public var status: String
-    /// The sink that receives events Datadog would drop for their age (older than 18 h or more
-    /// than 2 h ahead); `nil` dead-letters them with the reason. Default nil.
-    public var fallback: String?
     /// gzip request bodies. Default true.
     public var gzip: Bool
     /// Whole-request timeout. Default 30 s.
@@ -45,10 +42,6 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         public static let entriesPerRequest = 1000
         /// Largest single log: 1 MB; larger logs are trimmed by the sink.
         public static let logBytes = 1_000_000
-        /// Oldest timestamp the intake accepts, relative to now.
-        public static let maxAge: Duration = .seconds(18 * 3600)
-        /// Furthest ahead a timestamp may be.
-        public static let maxLead: Duration = .seconds(2 * 3600)
     }
 
     /// A configuration; each parameter defaults as its property documents.
@@ -62,7 +55,6 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         hostname: String? = nil,
         tags: [String: String] = [:],
         status: String = "info",
-        fallback: String? = nil,
         gzip: Bool = true,
         requestTimeout: Duration = .seconds(30),
         batch: BatchConfiguration = BatchConfiguration(maxEvents: 1000, maxBytes: 4_500_000),
@@ -78,7 +70,6 @@ public struct DatadogLogsSinkConfiguration: Sendable, Equatable {
         self.hostname = hostname
         self.tags = tags
         self.status = status
-        self.fallback = fallback
         self.gzip = gzip
         self.requestTimeout = requestTimeout
         self.batch = batch

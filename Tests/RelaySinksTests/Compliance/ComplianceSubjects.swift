@@ -60,7 +60,7 @@ struct DatadogHarness: SinkComplianceHarness {
                 DatadogLogsSink(
                     configuration: DatadogLogsSinkConfiguration(
                         name: SinkComplianceKit.sinkName, endpoint: url, apiKey: apiKey, requestTimeout: .seconds(10)),
-                    transport: HTTPTransport(), clock: clock, logger: SinkComplianceKit.logger)
+                    transport: HTTPTransport())
             }
             try await body(
                 SinkComplianceDestination(
