@@ -30,7 +30,7 @@ extension CompactEvent {
                     let value = bytes[attribute.value]
                     if value.first == quote, lifted.contains(where: { $0.elementsEqual(value) }) { continue }
                     if name.elementsEqual(topicNameKey), !targetID.isEmpty, value.first == quote,
-                        value.firstRange(of: targetID) != nil
+                        occurs(targetID, in: value)
                     {
                         continue
                     }
@@ -67,7 +67,7 @@ extension CompactEvent {
         if emptyValues.contains(where: { $0.elementsEqual(value) }) { return }
         var written = value
         if value.first == UInt8(ascii: "{") || value.first == UInt8(ascii: "[") {
-            if emptyValues.contains(where: { value.firstRange(of: $0) != nil }) {
+            if emptyValues.contains(where: { occurs($0[...], in: value) }) {
                 guard let parsed = try? JSONParser.parse(value), let kept = pruned(parsed) else { return }
                 written = JSONWriter.encode(kept)[...]
             }
@@ -76,6 +76,28 @@ extension CompactEvent {
         out.append(contentsOf: key)
         out.append(UInt8(ascii: ":"))
         out.append(contentsOf: written)
+    }
+
+    /// Whether `needle` occurs in `haystack`: a plain byte search (Foundation's generic
+    /// `firstRange(of:)` took most of the compaction's time).
+    private static func occurs(_ needle: ArraySlice<UInt8>, in haystack: ArraySlice<UInt8>) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                let first = pin[0]
+                var start = 0
+                while start <= hay.count - pin.count {
+                    if hay[start] == first {
+                        var offset = 1
+                        while offset < pin.count, hay[start + offset] == pin[offset] { offset += 1 }
+                        if offset == pin.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
     }
 
     private static let quote = UInt8(ascii: "\"")
