@@ -89,14 +89,17 @@ struct SinkWorkerAdaptiveConcurrencyTests {
         #expect(sink.delivered.withLock { $0 }.sorted() == ids.sorted())
         let calls = sink.calls.withLock { $0 }
         let beyond = calls.filter { $0.inFlight > sink.capacity }.count
-        #expect(beyond * 5 < calls.count, "\(beyond) of \(calls.count) calls beyond the capacity")
-        // The limit found the capacity: over the second half it stays at most two above it, as do
-        // the requests in flight. (A destination that only slows down above its capacity still
-        // answers more per second with one or two more requests: the moving average of round
-        // trips follows, and the limit may rest there, as Vector's does.)
+        // The limit found the capacity: over the second half it stays at most two above it when
+        // the destination refuses (503) beyond it, as do the requests in flight. A destination
+        // that only slows down beyond its capacity still answers more per second with a few more
+        // requests, and the moving average of round trips follows them: there the limit stays
+        // within twice the capacity (of 16 allowed), as Vector's does.
+        let bound = slowsDown ? 2 * sink.capacity : sink.capacity + 2
+        #expect(
+            beyond * (slowsDown ? 3 : 5) < calls.count, "\(beyond) of \(calls.count) calls beyond the capacity")
         #expect(limits.max() ?? 0 >= 4)
-        #expect(limits.suffix(limits.count / 2).allSatisfy { $0 <= 6 }, "limits: \(limits)")
-        #expect(calls.suffix(calls.count / 2).allSatisfy { $0.inFlight <= 6 })
+        #expect(limits.suffix(limits.count / 2).allSatisfy { $0 <= bound }, "limits: \(limits)")
+        #expect(calls.suffix(calls.count / 2).allSatisfy { $0.inFlight <= bound })
         #expect(telemetry.sink(sink.name).concurrencyLimit == limiter.limit)
     }
 
