@@ -33,17 +33,20 @@ struct OutboxClaimBook: Sendable {
     /// whose lease ended at or before `nowMS`. The caller holds what it uses and gives back the rest
     /// with ``giveBack(sink:ids:)``.
     mutating func takeReturned(sink: String, nowMS: Int64, limit: Int) -> [Int64] {
-        guard var ledger = sinks[sink] else { return [] }
+        guard sinks[sink] != nil else { return [] }
+        return Self.takeReturned(from: &sinks[sink, default: Ledger()], nowMS: nowMS, limit: limit)
+    }
+
+    private static func takeReturned(from ledger: inout Ledger, nowMS: Int64, limit: Int) -> [Int64] {
         if nowMS >= ledger.earliestLeaseEnd {
             var earliest = Int64.max
+            var ended: [Int64] = []
             for (id, until) in ledger.held {
-                if until <= nowMS {
-                    ledger.held[id] = nil
-                    ledger.incoming.append(id)
-                } else {
-                    earliest = min(earliest, until)
-                }
+                if until <= nowMS { ended.append(id) } else { earliest = min(earliest, until) }
             }
+            // Removed after the walk: removing while iterating would copy the table.
+            for id in ended { ledger.held[id] = nil }
+            ledger.incoming += ended
             ledger.earliestLeaseEnd = earliest
         }
         if !ledger.incoming.isEmpty {
@@ -61,7 +64,6 @@ struct OutboxClaimBook: Sendable {
             ledger.returned = []
             ledger.next = 0
         }
-        sinks[sink] = ledger
         return taken
     }
 
@@ -74,33 +76,42 @@ struct OutboxClaimBook: Sendable {
     /// Records `ids` of `sink` as held until `untilMS`; the frontier moves to the highest of them.
     mutating func hold(sink: String, ids: [Int64], untilMS: Int64) {
         guard let highest = ids.max() else { return }
-        var ledger = sinks[sink, default: Ledger()]
-        for id in ids { ledger.held[id] = untilMS }
-        ledger.earliestLeaseEnd = min(ledger.earliestLeaseEnd, untilMS)
-        ledger.frontier = max(ledger.frontier, highest)
-        sinks[sink] = ledger
+        modify(sink) { ledger in
+            for id in ids { ledger.held[id] = untilMS }
+            ledger.earliestLeaseEnd = min(ledger.earliestLeaseEnd, untilMS)
+            ledger.frontier = max(ledger.frontier, highest)
+        }
     }
 
     /// Makes held rows of `sink` claimable again at once.
     mutating func release(sink: String, ids: [Int64]) {
-        guard var ledger = sinks[sink] else { return }
-        for id in ids where ledger.held.removeValue(forKey: id) != nil { ledger.incoming.append(id) }
-        sinks[sink] = ledger
+        guard sinks[sink] != nil else { return }
+        modify(sink) { ledger in
+            for id in ids where ledger.held.removeValue(forKey: id) != nil { ledger.incoming.append(id) }
+        }
     }
 
     /// Forgets held rows of `sink` that were removed or moved.
     mutating func forget(sink: String, ids: [Int64]) {
-        guard var ledger = sinks[sink] else { return }
-        for id in ids { ledger.held[id] = nil }
-        sinks[sink] = ledger
+        guard sinks[sink] != nil else { return }
+        modify(sink) { ledger in
+            for id in ids { ledger.held[id] = nil }
+        }
     }
 
     /// Rows moved into `sink` from another sink: those at or below its frontier would not be
     /// scanned again, so they are returned.
     mutating func movedIn(sink: String, ids: [Int64]) {
-        guard var ledger = sinks[sink] else { return }
-        ledger.incoming += ids.filter { $0 <= ledger.frontier }
-        sinks[sink] = ledger
+        guard let frontier = sinks[sink]?.frontier else { return }
+        sinks[sink, default: Ledger()].incoming += ids.filter { $0 <= frontier }
+    }
+
+    /// Runs `body` on a ledger in place. Every change goes through the dictionary's in-place
+    /// accessor: a ledger copied out and stored back shares its `held` table with the copy still
+    /// in `sinks`, so the first change would copy the whole table (hundreds of thousands of ids
+    /// while a 10 s acknowledgement poll's batches are pending) on every claim.
+    private mutating func modify(_ sink: String, _ body: (inout Ledger) -> Void) {
+        body(&sinks[sink, default: Ledger()])
     }
 
     /// Held rows of `sink` (for tests and diagnostics).
