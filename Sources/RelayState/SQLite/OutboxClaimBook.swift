@@ -34,37 +34,7 @@ struct OutboxClaimBook: Sendable {
     /// with ``giveBack(sink:ids:)``.
     mutating func takeReturned(sink: String, nowMS: Int64, limit: Int) -> [Int64] {
         guard sinks[sink] != nil else { return [] }
-        return Self.takeReturned(from: &sinks[sink, default: Ledger()], nowMS: nowMS, limit: limit)
-    }
-
-    private static func takeReturned(from ledger: inout Ledger, nowMS: Int64, limit: Int) -> [Int64] {
-        if nowMS >= ledger.earliestLeaseEnd {
-            var earliest = Int64.max
-            var ended: [Int64] = []
-            for (id, until) in ledger.held {
-                if until <= nowMS { ended.append(id) } else { earliest = min(earliest, until) }
-            }
-            // Removed after the walk: removing while iterating would copy the table.
-            for id in ended { ledger.held[id] = nil }
-            ledger.incoming += ended
-            ledger.earliestLeaseEnd = earliest
-        }
-        if !ledger.incoming.isEmpty {
-            var merged = (ledger.returned[ledger.next...] + ledger.incoming).sorted()
-            // An id returned twice (moved away and back) is claimed once.
-            merged.removeAdjacentDuplicates()
-            ledger.returned = merged
-            ledger.next = 0
-            ledger.incoming = []
-        }
-        let end = min(ledger.returned.count, ledger.next + max(0, limit))
-        let taken = Array(ledger.returned[ledger.next..<end])
-        ledger.next = end
-        if ledger.next == ledger.returned.count {
-            ledger.returned = []
-            ledger.next = 0
-        }
-        return taken
+        return modify(sink) { ledger in ledger.takeReturned(nowMS: nowMS, limit: limit) }
     }
 
     /// Puts back returned ids a claim took but did not use (the batch was full).
@@ -110,12 +80,46 @@ struct OutboxClaimBook: Sendable {
     /// accessor: a ledger copied out and stored back shares its `held` table with the copy still
     /// in `sinks`, so the first change would copy the whole table (hundreds of thousands of ids
     /// while a 10 s acknowledgement poll's batches are pending) on every claim.
-    private mutating func modify(_ sink: String, _ body: (inout Ledger) -> Void) {
+    private mutating func modify<Result>(_ sink: String, _ body: (inout Ledger) -> Result) -> Result {
         body(&sinks[sink, default: Ledger()])
     }
 
     /// Held rows of `sink` (for tests and diagnostics).
     func heldCount(sink: String) -> Int { sinks[sink]?.held.count ?? 0 }
+}
+
+extension OutboxClaimBook.Ledger {
+    /// Up to `limit` returned row ids in id order, after returning the held rows whose lease ended
+    /// at or before `nowMS`.
+    fileprivate mutating func takeReturned(nowMS: Int64, limit: Int) -> [Int64] {
+        if nowMS >= earliestLeaseEnd {
+            var earliest = Int64.max
+            var ended: [Int64] = []
+            for (id, until) in held {
+                if until <= nowMS { ended.append(id) } else { earliest = min(earliest, until) }
+            }
+            // Removed after the walk: removing while iterating would copy the table.
+            for id in ended { held[id] = nil }
+            incoming += ended
+            earliestLeaseEnd = earliest
+        }
+        if !incoming.isEmpty {
+            var merged = (returned[next...] + incoming).sorted()
+            // An id returned twice (moved away and back) is claimed once.
+            merged.removeAdjacentDuplicates()
+            returned = merged
+            next = 0
+            incoming = []
+        }
+        let end = min(returned.count, next + max(0, limit))
+        let taken = Array(returned[next..<end])
+        next = end
+        if next == returned.count {
+            returned = []
+            next = 0
+        }
+        return taken
+    }
 }
 
 extension Array where Element: Equatable {
