@@ -262,7 +262,7 @@ let package = Package(
             name: "RelayGenerateTests",
             dependencies: [
                 "RelayTesting", "RelayGenerate", "RelayRuntime", "RelayOperations", "RelayConfig", "RelayAlerts",
-                "RelayState",
+                "RelayState", "RelayGenesys", "RelaySandbox",
             ], swiftSettings: strict),
         .testTarget(
             name: "RelayAWSTests",

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("CompactEvent: what the compact encoding leaves out")
 struct CompactEventTests {
-    static func compact(_ text: String) -> String {
-        String(decoding: CompactEvent.compact(Array(text.utf8)), as: UTF8.self)
+    static func compact(_ text: String, keys: CompactEvent.KeyNames = .full) -> String {
+        String(decoding: CompactEvent.compact(Array(text.utf8), keys: keys), as: UTF8.self)
     }
 
     @Test("empty members go at any depth of an object; array elements stay where they are")
@@ -53,18 +53,29 @@ struct CompactEventTests {
         }
     }
 
+    @Test("short keys rename common fields and scalar attributes only; containers and unknown names keep theirs")
+    func shortKeys() {
+        let payload =
+            #"{"event_id":"e","event_type":"T","old_value":{"k":1},"attributes":{"correlation_id":"c","status":{"code":1},"queue_id":"q","custom":"x"},"raw":{"event_type":"r"}}"#
+        #expect(
+            Self.compact(payload, keys: .short)
+                == #"{"eid":"e","et":"T","old_value":{"k":1},"attributes":{"cid":"c","status":{"code":1},"qid":"q","custom":"x"},"raw":{"event_type":"r"}}"#
+        )
+    }
+
     @Test("full returns the payload; compact rewrites every entry's payload and nothing else")
     func encodings() {
         let payload = Array(#"{"event_id":"e","attributes":{"a":""}}"#.utf8)
-        #expect(EventEncoding.full.payload(payload) == payload)
-        #expect(EventEncoding.compact.payload(payload) == Array(#"{"event_id":"e"}"#.utf8))
+        #expect(EventEncoding.full.payload(payload, keys: .short) == payload)
+        #expect(EventEncoding.compact.payload(payload, keys: .full) == Array(#"{"event_id":"e"}"#.utf8))
+        #expect(EventEncoding.compact.payload(payload, keys: .short) == Array(#"{"eid":"e"}"#.utf8))
         let entry = OutboxEntry(
             id: 3, eventID: "e", timestamp: Timestamp(millisecondsSinceEpoch: 5), platform: .genesys, payload: payload,
             enqueuedAt: Timestamp(millisecondsSinceEpoch: 6))
-        #expect(EventEncoding.full.entries([entry]) == [entry])
+        #expect(EventEncoding.full.entries([entry], keys: .short) == [entry])
         var compacted = entry
         compacted.payload = Array(#"{"event_id":"e"}"#.utf8)
-        #expect(EventEncoding.compact.entries([entry]) == [compacted])
+        #expect(EventEncoding.compact.entries([entry], keys: .full) == [compacted])
         #expect(EventEncoding.default == .compact)
     }
 }

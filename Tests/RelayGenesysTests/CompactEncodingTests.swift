@@ -86,21 +86,54 @@ struct CompactEncodingTests {
         }
     }
 
-    @Test("copying member spans gives the bytes parsing and rewriting gives")
+    @Test("copying member spans gives the bytes parsing and rewriting gives, with full names and short keys")
     func spansAgreeWithParsing() throws {
         for event in try Self.events() {
             var withRaw = event
             withRaw.raw = ["id": "x", "empty": "", "nested": ["a": nil, "b": [:]], "list": [nil, "", 1]]
             for payload in [event.encoded(), withRaw.encoded()] {
-                #expect(CompactEvent.compact(payload) == CompactEvent.compactParsing(payload))
+                for keys in [CompactEvent.KeyNames.full, .short] {
+                    #expect(
+                        CompactEvent.compact(payload, keys: keys) == CompactEvent.compactParsing(payload, keys: keys))
+                }
             }
         }
+    }
+
+    @Test("short keys name the same members: expanded, a short-key event is the full-name compact event")
+    func shortKeysExpandToFullNames() throws {
+        var renamed = 0
+        for event in try Self.events() {
+            let payload = event.encoded()
+            let short = try #require(try JSONParser.parse(CompactEvent.compact(payload, keys: .short)).objectValue)
+            let full = try #require(try JSONParser.parse(CompactEvent.compact(payload, keys: .full)).objectValue)
+            #expect(CompactKeys.expanded(short) == full, "\(event.sourceKind) \(event.eventType)")
+            #expect(short["event_type"] == nil && short["et"] == full["event_type"])
+            let attributes = short["attributes"]?.objectValue ?? JSONObject()
+            renamed += attributes.filter { key in CompactKeys.attributes.contains { $0.key == key.key } }.count
+            // Objects and arrays keep their names, so a search addresses what is inside them.
+            for attribute in attributes where attribute.value.objectValue != nil || attribute.value.arrayValue != nil {
+                #expect(!CompactKeys.attributes.contains { $0.key == attribute.key }, "\(attribute.key)")
+            }
+        }
+        #expect(renamed > 0)
+    }
+
+    @Test("short keys are unique, and none is a full name")
+    func shortKeysAreUnambiguous() {
+        let pairs = CompactKeys.commonFields + CompactKeys.attributes
+        let keys = pairs.map(\.key)
+        #expect(Set(CompactKeys.commonFields.map(\.key)).count == CompactKeys.commonFields.count)
+        #expect(Set(CompactKeys.attributes.map(\.key)).count == CompactKeys.attributes.count)
+        #expect(Set(keys).isDisjoint(with: pairs.map(\.name)))
+        #expect(Set(keys).isDisjoint(with: Event.commonFieldNames))
+        #expect(keys.allSatisfy { $0.count >= 2 && $0.count <= 4 && $0.allSatisfy(\.isLowercase) })
     }
 
     @Test("the full encoding is the stored payload, byte for byte")
     func fullIsTheStoredPayload() throws {
         for event in try Self.events().prefix(200) {
-            #expect(EventEncoding.full.payload(event.encoded()) == event.encoded())
+            #expect(EventEncoding.full.payload(event.encoded(), keys: .short) == event.encoded())
         }
     }
 }

@@ -86,7 +86,8 @@ import Testing
             #expect(answers["b"]?.result == "Dropped")
             #expect(answers["c"]?.result == "ProcessingFailed")
             let envelope = try JSONParser.parse(try #require(answers["a"]?.data))
-            #expect(envelope["event"]?["actor_id"]?.stringValue?.hasPrefix("hmac-sha256:") == true)
+            let event = CompactKeys.expanded(try #require(envelope["event"]?.objectValue))
+            #expect(event["actor_id"]?.stringValue?.hasPrefix("hmac-sha256:") == true)
             guard case .error(let type, let message, let header)? = second else {
                 Issue.record("malformed payload not answered with an error: \(String(describing: second))")
                 return

@@ -25,20 +25,20 @@ struct CXoneDeliveryTests {
             #expect(Set(harness.indexedEventIDs).count == 150)
             for event in events {
                 #expect(event.source == "cxone:audit")
-                #expect(event.event["platform"] == "cxone")
-                #expect(event.event["source_kind"] == "audit")
-                #expect(event.event["timestamp"]?.stringValue?.hasSuffix("Z") == true)
-                #expect(event.fields["event_id"] == event.event["event_id"])
+                #expect(event.searchEvent["platform"] == "cxone")
+                #expect(event.searchEvent["source_kind"] == "audit")
+                #expect(event.searchEvent["timestamp"]?.stringValue?.hasSuffix("Z") == true)
+                #expect(event.fields["event_id"] == event.searchEvent["event_id"])
             }
-            let loginEvents = events.filter { $0.event["event_type"] == "AGENT_LOGIN" }
+            let loginEvents = events.filter { $0.searchEvent["event_type"] == "AGENT_LOGIN" }
             #expect(loginEvents.count == logins.count)
-            #expect(Set(loginEvents.compactMap { $0.event["target_type"]?.stringValue }) == ["Station"])
+            #expect(Set(loginEvents.compactMap { $0.searchEvent["target_type"]?.stringValue }) == ["Station"])
             // Every change is there, as its kind's event type, entity, column and values.
             let arrived = Set(
-                events.filter { $0.event["event_type"] != "AGENT_LOGIN" }.map { event in
+                events.filter { $0.searchEvent["event_type"] != "AGENT_LOGIN" }.map { event in
                     [
-                        event.event["event_type"]?.stringValue, event.event["target_id"]?.stringValue,
-                        event.event["old_value"]?.stringValue, event.event["new_value"]?.stringValue,
+                        event.searchEvent["event_type"]?.stringValue, event.searchEvent["target_id"]?.stringValue,
+                        event.searchEvent["old_value"]?.stringValue, event.searchEvent["new_value"]?.stringValue,
                     ].map { $0 ?? "-" }.joined(separator: " ")
                 })
             let typeByKind: [CXoneSandboxEntityKind: String] = [
@@ -56,7 +56,7 @@ struct CXoneDeliveryTests {
                     ].joined(separator: " ")
                 })
             #expect(arrived == expected)
-            #expect(events.allSatisfy { $0.event["actor_name"]?.stringValue?.isEmpty == false })
+            #expect(events.allSatisfy { $0.searchEvent["actor_name"]?.stringValue?.isEmpty == false })
 
             // The next cycle's overlap re-reads everything; the ledger drops it all.
             harness.clock.advance(by: .seconds(60))
@@ -100,7 +100,7 @@ struct CXoneDeliveryTests {
 
             #expect(harness.hec.events.count == 80)
             #expect(Set(harness.indexedEventIDs).count == 80)
-            #expect(harness.hec.events.filter { $0.event["event_type"] == "AGENT_LOGIN" }.count == 15)
+            #expect(harness.hec.events.filter { $0.searchEvent["event_type"] == "AGENT_LOGIN" }.count == 15)
         }
     }
 
@@ -115,8 +115,8 @@ struct CXoneDeliveryTests {
             _ = try await harness.runOnce(try harness.makeRuntime(timezoneOffset: "+02:00"))
             let events = harness.hec.events
             #expect(events.count == 7)
-            #expect(events.allSatisfy { $0.event["timestamp"]?.stringValue == at.iso8601 })
-            #expect(events.allSatisfy { $0.event["attributes"]?["assumed_utc_offset"] == "+02:00" })
+            #expect(events.allSatisfy { $0.searchEvent["timestamp"]?.stringValue == at.iso8601 })
+            #expect(events.allSatisfy { $0.searchEvent["attributes"]?["assumed_utc_offset"] == "+02:00" })
         }
     }
 

@@ -22,16 +22,20 @@ struct CompactFieldListTests {
          "propertyChanges":[{"property":"name","oldValues":["Support"],"newValues":["Support EN"]}],"context":{}}
         """
 
-    /// The attribute keys of the compact encodings of 4,000 generated push events of every kind and
-    /// of the REST audit above.
-    static func compactAttributeKeys() throws -> Set<String> {
+    /// 4,000 generated push events of every kind and the REST audit above, normalized.
+    static func normalizedEvents() throws -> [Event] {
         var generator = GenesysEventBridgeGenerator(seed: 11)
         let load = generator.generate(count: 4_000, start: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000))
         let normalizer = GenesysEventBridgeNormalizer()
         var events = try load.map { try normalizer.normalize($0.event) }
         events.append(try GenesysAuditNormalizer().normalize(try JSONParser.parse(restAudit)))
+        return events
+    }
+
+    /// The attribute keys of the compact encodings (full names) of ``normalizedEvents()``.
+    static func compactAttributeKeys() throws -> Set<String> {
         var keys: Set<String> = []
-        for event in events {
+        for event in try normalizedEvents() {
             let compact = try JSONParser.parse(CompactEvent.compact(event.encoded()))
             keys.formUnion(compact["attributes"]?.objectValue?.map(\.key) ?? [])
         }
@@ -47,6 +51,27 @@ struct CompactFieldListTests {
         for name in NormalizedSchema.fullEncodingOnly {
             #expect(NormalizedSchema.attributeFields.contains(name))
             #expect(!keys.contains(name), "\(name) is listed as full-encoding only but a compact event has it")
+        }
+    }
+
+    @Test("no normalizer writes a short key as a name, and every listed scalar field has a short key")
+    func shortKeysNameOneFieldEach() throws {
+        let shortKeys = Set((CompactKeys.commonFields + CompactKeys.attributes).map(\.key))
+        var scalarAttributes: Set<String> = []
+        for event in try Self.normalizedEvents() {
+            let names = event.attributes.map(\.key)
+            #expect(
+                shortKeys.isDisjoint(with: names), "\(shortKeys.intersection(names).sorted()) in \(event.eventType)")
+            for attribute in event.attributes
+            where attribute.value.objectValue == nil && attribute.value.arrayValue == nil {
+                scalarAttributes.insert(attribute.key)
+            }
+        }
+        for name in NormalizedSchema.attributeFields where scalarAttributes.contains(name) {
+            #expect(CompactKeys.key(ofAttribute: name) != nil, "\(name) has no short key")
+        }
+        for name in Event.commonFieldNames where !["attributes", "raw"].contains(name) {
+            #expect(CompactKeys.key(ofCommonField: name) != nil, "\(name) has no short key")
         }
     }
 

@@ -132,11 +132,13 @@ struct PushPathTests {
             #expect(indexed.count == events.count, "no duplicates")
             #expect(Set(indexed) == Set(events.map(\.eventID)), "nothing missing")
 
-            let kinds = Set(fixture.hec.events.compactMap { $0.event["source_kind"]?.stringValue })
+            let kinds = Set(fixture.hec.events.compactMap { $0.searchEvent["source_kind"]?.stringValue })
             #expect(kinds == ["audit", "conversation", "edge_metrics", "transcript"])
-            let ends = fixture.hec.events.filter { $0.event["event_type"]?.stringValue == "CONVERSATION_CUSTOMER_END" }
+            let ends = fixture.hec.events.filter {
+                $0.searchEvent["event_type"]?.stringValue == "CONVERSATION_CUSTOMER_END"
+            }
             #expect(!ends.isEmpty)
-            #expect(ends.allSatisfy { $0.event["attributes"]?["disconnect_type"]?.stringValue != nil })
+            #expect(ends.allSatisfy { $0.searchEvent["attributes"]?["disconnect_type"]?.stringValue != nil })
         }
     }
 

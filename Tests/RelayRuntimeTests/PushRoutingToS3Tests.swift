@@ -93,7 +93,9 @@ struct PushRoutingToS3Tests {
             #expect(
                 indexed.map { $0.fields["event_id"]?.stringValue ?? "" }.sorted() == siemBound.map(\.eventID).sorted())
             #expect(
-                indexed.allSatisfy { ["audit", "conversation"].contains($0.event["source_kind"]?.stringValue ?? "") })
+                indexed.allSatisfy {
+                    ["audit", "conversation"].contains($0.searchEvent["source_kind"]?.stringValue ?? "")
+                })
 
             let keys = try await s3.listKeys(prefix: "push")
             #expect(!keys.isEmpty)
@@ -113,12 +115,12 @@ struct PushRoutingToS3Tests {
                 indexed.map { String(decoding: JSONWriter.encode($0.event), as: UTF8.self) }
                 + archived.map { String(decoding: JSONWriter.encode($0), as: UTF8.self) }
             #expect(calledNumbers.allSatisfy { number in !everything.contains { $0.contains(number) } })
-            let conversations = indexed.filter { $0.event["source_kind"]?.stringValue == "conversation" }
+            let conversations = indexed.filter { $0.searchEvent["source_kind"]?.stringValue == "conversation" }
             #expect(
                 conversations.allSatisfy {
-                    $0.event["attributes"]?["ani"]?.stringValue?.hasPrefix("hmac-sha256:") == true
+                    $0.searchEvent["attributes"]?["ani"]?.stringValue?.hasPrefix("hmac-sha256:") == true
                 })
-            #expect(conversations.allSatisfy { $0.event["attributes"]?["dnis"] == nil })
+            #expect(conversations.allSatisfy { $0.searchEvent["attributes"]?["dnis"] == nil })
         }
     }
 }

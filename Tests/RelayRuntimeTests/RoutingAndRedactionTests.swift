@@ -47,8 +47,8 @@ struct RoutingAndRedactionTests {
             let rest = events.filter { $0.index == "main" }
             #expect(!queues.isEmpty)
             #expect(!rest.isEmpty)
-            #expect(queues.allSatisfy { $0.event["event_type"]?.stringValue?.hasPrefix("QUEUE_") == true })
-            #expect(rest.allSatisfy { $0.event["event_type"]?.stringValue?.hasPrefix("QUEUE_") == false })
+            #expect(queues.allSatisfy { $0.searchEvent["event_type"]?.stringValue?.hasPrefix("QUEUE_") == true })
+            #expect(rest.allSatisfy { $0.searchEvent["event_type"]?.stringValue?.hasPrefix("QUEUE_") == false })
             #expect(harness.verification.missing == 0)
             #expect(harness.verification.duplicates == 0)
         }
@@ -111,11 +111,11 @@ struct RoutingAndRedactionTests {
 
             let events = harness.hec.events
             #expect(events.count == 2)
-            let names = Set(events.compactMap { $0.event["actor_name"]?.stringValue })
+            let names = Set(events.compactMap { $0.searchEvent["actor_name"]?.stringValue })
             #expect(names.count == 1)
             #expect(names.first?.hasPrefix("hmac-sha256:") == true)
             for event in events {
-                #expect(event.event["attributes"]?["remoteIp"] == nil)
+                #expect(event.searchEvent["attributes"]?["remoteIp"] == nil)
                 let text = JSONWriter.string(event.event)
                 #expect(!text.contains("Ada Admin"))
                 #expect(!text.contains("203.0.113.7"))

@@ -16,6 +16,11 @@ struct EventEncodingSinkTests {
         {"event_id":"e1","timestamp":"2021-06-25T15:11:52.435Z","platform":"genesys","source_kind":"conversation","event_type":"CONVERSATION_USER_START","actor_id":"u1","target_id":"c1","target_type":"Conversation","attributes":{"queue_id":"q1","held_duration_ms":12345678901234567890}}
         """#
 
+    /// ``compactPayload`` with short keys (``CompactKeys``), as a Splunk HEC sink writes it.
+    static let compactShortKeysPayload = #"""
+        {"eid":"e1","ts":"2021-06-25T15:11:52.435Z","pf":"genesys","sk":"conversation","et":"CONVERSATION_USER_START","aid":"u1","tid":"c1","tt":"Conversation","attributes":{"qid":"q1","hdm":12345678901234567890}}
+        """#
+
     static let entry = OutboxEntry(
         id: 1, eventID: "e1", timestamp: Timestamp(millisecondsSinceEpoch: 1_624_633_912_435), platform: .genesys,
         payload: Array(payload.utf8), enqueuedAt: Timestamp(millisecondsSinceEpoch: 1_624_633_912_435))
@@ -33,11 +38,11 @@ struct EventEncodingSinkTests {
         #expect(String(decoding: body, as: UTF8.self) == Self.envelope(Self.payload))
     }
 
-    @Test("Splunk HEC, the default: the same envelope around the compact event")
+    @Test("Splunk HEC, the default: the same envelope around the compact event with short keys")
     func hecCompact() {
         #expect(Fixtures.configuration().encoding == .compact)
         let body = SplunkHECEncoder(configuration: Fixtures.configuration()).encode([Self.entry])
-        #expect(String(decoding: body, as: UTF8.self) == Self.envelope(Self.compactPayload))
+        #expect(String(decoding: body, as: UTF8.self) == Self.envelope(Self.compactShortKeysPayload))
     }
 
     @Test("Sumo Logic sends each event in the sink's encoding", arguments: [EventEncoding.full, .compact])

@@ -47,7 +47,7 @@ struct SplunkHECSinkTests {
                 #expect(event.source == "\(entry.platform.rawValue):audit")
                 #expect(event.time == .number(JSONNumber(uncheckedLiteral: entry.timestamp.epochSecondsLiteral)))
                 #expect(event.fields == JSONObject(["event_id": .string(entry.eventID)]))
-                #expect(event.event == (try JSONParser.parse(entry.payload)))
+                #expect(event.searchEvent == (try JSONParser.parse(entry.payload)))
             }
             #expect(hec.stats.acceptedBatches == 1)
             #expect(hec.stats.rejectedBatches == 0)

@@ -1,3 +1,4 @@
+import Foundation
 import RelayCore
 import RelayGenesys
 import RelayHTTP
@@ -64,6 +65,11 @@ enum BytesBench {
                 totals.rawGzip += Gzip.compress(raw, level: .fastest).count
                 totals.fullGzip += Gzip.compress(fullBody, level: .fastest).count
                 totals.compactGzip += Gzip.compress(compactBody, level: .fastest).count
+                if start == 0, ProcessInfo.processInfo.environment["BENCH_BYTES_SAMPLE"] != nil {
+                    say(
+                        "sample \(family): " + String(decoding: compact.encode(Array(entries.prefix(1))), as: UTF8.self)
+                    )
+                }
             }
             say(row(family, count: events.count, totals))
         }

@@ -4,7 +4,7 @@ extension CompactEvent {
     /// it). `nil` when the payload is not compact JSON with an object at the top (whitespace between
     /// tokens, say), which the caller then parses whole. Parsing every payload cost about ten times
     /// copying it.
-    static func compactSpans(_ bytes: [UInt8]) -> [UInt8]? {
+    static func compactSpans(_ bytes: [UInt8], keys: KeyNames) -> [UInt8]? {
         let scanner = JSONSpans(bytes: bytes)
         guard scanner.valueEnd(0) == bytes.count, let members = scanner.members(0..<bytes.count) else { return nil }
         var lifted: [ArraySlice<UInt8>] = []
@@ -16,54 +16,65 @@ extension CompactEvent {
                 targetID = bytes[(member.value.lowerBound + 1)..<(member.value.upperBound - 1)]
             }
         }
+        let short = keys == .short
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         out.append(UInt8(ascii: "{"))
         for member in members {
             let key = bytes[member.key]
-            if key.elementsEqual(attributesKey), bytes[member.value.lowerBound] == UInt8(ascii: "{") {
-                guard let attributes = scanner.members(member.value) else { return nil }
-                let keys = attributes.map { bytes[$0.key] }
-                var kept: [UInt8] = []
-                for attribute in attributes {
-                    let name = bytes[attribute.key]
-                    let value = bytes[attribute.value]
-                    if value.first == quote, lifted.contains(where: { $0.elementsEqual(value) }) { continue }
-                    if name.elementsEqual(topicNameKey), !targetID.isEmpty, value.first == quote,
-                        occurs(targetID, in: value)
-                    {
-                        continue
-                    }
-                    if summarizedKeys.contains(where: { pair in
-                        pair.key.elementsEqual(name) && keys.contains { $0.elementsEqual(pair.summary) }
-                    }) {
-                        continue
-                    }
-                    append(name, value, to: &kept)
-                }
-                if !kept.isEmpty {
-                    if out.count > 1 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: key)
-                    out.append(contentsOf: #":{"#.utf8)
-                    out.append(contentsOf: kept)
-                    out.append(UInt8(ascii: "}"))
-                }
+            guard key.elementsEqual(attributesKey), bytes[member.value.lowerBound] == UInt8(ascii: "{") else {
+                let value = bytes[member.value]
+                append(
+                    renamed(key, value, short ? CompactKeys.commonTable : nil), value, to: &out, first: out.count == 1)
                 continue
             }
-            var one: [UInt8] = []
-            append(key, bytes[member.value], to: &one)
-            if !one.isEmpty {
-                if out.count > 1 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: one)
+            guard let attributes = scanner.members(member.value) else { return nil }
+            let names = attributes.map { bytes[$0.key] }
+            let mark = out.count
+            if mark > 1 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: key)
+            out.append(contentsOf: #":{"#.utf8)
+            let open = out.count
+            for attribute in attributes {
+                let name = bytes[attribute.key]
+                let value = bytes[attribute.value]
+                if value.first == quote, lifted.contains(where: { $0.elementsEqual(value) }) { continue }
+                if name.elementsEqual(topicNameKey), !targetID.isEmpty, value.first == quote,
+                    occurs(targetID, in: value)
+                {
+                    continue
+                }
+                if summarizedKeys.contains(where: { pair in
+                    pair.key.elementsEqual(name) && names.contains { $0.elementsEqual(pair.summary) }
+                }) {
+                    continue
+                }
+                let table = short ? CompactKeys.attributeTable : nil
+                append(renamed(name, value, table), value, to: &out, first: out.count == open)
+            }
+            if out.count == open {
+                out.removeSubrange(mark...)
+            } else {
+                out.append(UInt8(ascii: "}"))
             }
         }
         out.append(UInt8(ascii: "}"))
         return out
     }
 
-    /// Appends `"key":value` (after a comma when `out` has members) unless the value is empty; a
-    /// container that may hold an empty member is parsed and pruned.
-    private static func append(_ key: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>, to out: inout [UInt8]) {
+    /// The key to write for a member: its short key in `table` when it has one and a scalar value.
+    private static func renamed(
+        _ key: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>, _ table: CompactKeys.Table?
+    ) -> ArraySlice<UInt8> {
+        guard let table, value.first != UInt8(ascii: "{"), value.first != UInt8(ascii: "[") else { return key }
+        return table.key(key)
+    }
+
+    /// Appends `"key":value` (after a comma unless `first`) unless the value is empty; a container
+    /// that may hold an empty member is parsed and pruned.
+    private static func append(
+        _ key: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>, to out: inout [UInt8], first: Bool
+    ) {
         if emptyValues.contains(where: { $0.elementsEqual(value) }) { return }
         var written = value
         if value.first == UInt8(ascii: "{") || value.first == UInt8(ascii: "[") {
@@ -72,7 +83,7 @@ extension CompactEvent {
                 written = JSONWriter.encode(kept)[...]
             }
         }
-        if !out.isEmpty { out.append(UInt8(ascii: ",")) }
+        if !first { out.append(UInt8(ascii: ",")) }
         out.append(contentsOf: key)
         out.append(UInt8(ascii: ":"))
         out.append(contentsOf: written)

@@ -16,27 +16,28 @@ public enum EventEncoding: String, Sendable, CaseIterable, CustomStringConvertib
     public var description: String { rawValue }
 
     /// The bytes to send for one stored payload: `payload` itself for ``full``, its
-    /// ``CompactEvent/compact(_:)`` form for ``compact``.
-    public func payload(_ payload: [UInt8]) -> [UInt8] {
+    /// ``CompactEvent/compact(_:keys:)`` form for ``compact``, with `keys` (a sink uses short keys
+    /// where the content `ccrelay generate` writes for its SIEM maps them back to the full names).
+    public func payload(_ payload: [UInt8], keys: CompactEvent.KeyNames) -> [UInt8] {
         switch self {
         case .full: payload
-        case .compact: CompactEvent.compact(payload)
+        case .compact: CompactEvent.compact(payload, keys: keys)
         }
     }
 
     /// `entries` with each payload in this encoding (sinks that hand whole rows to an encoder).
-    public func entries(_ entries: [OutboxEntry]) -> [OutboxEntry] {
+    public func entries(_ entries: [OutboxEntry], keys: CompactEvent.KeyNames) -> [OutboxEntry] {
         guard self == .compact else { return entries }
         return entries.map { entry in
             var entry = entry
-            entry.payload = CompactEvent.compact(entry.payload)
+            entry.payload = CompactEvent.compact(entry.payload, keys: keys)
             return entry
         }
     }
 }
 
-/// The compact form of a normalized event (``EventEncoding/compact``). Every member keeps its name
-/// and value; left out are:
+/// The compact form of a normalized event (``EventEncoding/compact``). Every member keeps its value,
+/// and its name unless ``KeyNames/short`` keys are asked for (``CompactKeys``); left out are:
 /// * members whose value is `null`, `""`, `{}` or `[]`, at any depth of an object (elements of an
 ///   array are kept, so positions keep their meaning); an event without attributes has no
 ///   `attributes` member;
@@ -49,6 +50,14 @@ public enum EventEncoding: String, Sendable, CaseIterable, CustomStringConvertib
 ///   transcript's utterance list `transcripts`, whose text, channels, finality and lowest
 ///   confidence are `transcript`, `channels`, `is_final` and `confidence`.
 public enum CompactEvent {
+    /// How the compact form names members.
+    public enum KeyNames: Sendable {
+        /// The full names, as the outbox and `encoding: full` have them.
+        case full
+        /// The short keys of ``CompactKeys`` for the fields it lists; other names as they are.
+        case short
+    }
+
     /// The common fields whose values an attribute must not repeat.
     public static let liftedFields = ["actor_id", "actor_name", "target_id"]
 
@@ -57,30 +66,38 @@ public enum CompactEvent {
 
     /// The compact encoding of a stored payload; a payload that is not a JSON object is returned
     /// unchanged (the sink sends what it was given).
-    public static func compact(_ payload: [UInt8]) -> [UInt8] {
-        if let compact = compactSpans(payload) { return compact }
-        return compactParsing(payload)
+    public static func compact(_ payload: [UInt8], keys: KeyNames = .full) -> [UInt8] {
+        if let compact = compactSpans(payload, keys: keys) { return compact }
+        return compactParsing(payload, keys: keys)
     }
 
     /// ``compact(_:)`` through a parsed tree: what it falls back to for payloads that are not compact
     /// JSON text, and the reference its span-copying path must agree with.
-    public static func compactParsing(_ payload: [UInt8]) -> [UInt8] {
+    public static func compactParsing(_ payload: [UInt8], keys: KeyNames = .full) -> [UInt8] {
         guard let object = (try? JSONParser.parse(payload))?.objectValue else { return payload }
         var out: [UInt8] = []
         out.reserveCapacity(payload.count)
-        JSONWriter.write(.object(compact(object)), into: &out)
+        JSONWriter.write(.object(compact(object, keys: keys)), into: &out)
         return out
     }
 
     /// The compact form of a normalized event's JSON object.
-    public static func compact(_ event: JSONObject) -> JSONObject {
+    public static func compact(_ event: JSONObject, keys: KeyNames = .full) -> JSONObject {
+        func commonKey(_ name: String, _ value: JSONValue) -> String {
+            guard keys == .short, !isContainer(value) else { return name }
+            return CompactKeys.key(ofCommonField: name) ?? name
+        }
+        func attributeKey(_ name: String, _ value: JSONValue) -> String {
+            guard keys == .short, !isContainer(value) else { return name }
+            return CompactKeys.key(ofAttribute: name) ?? name
+        }
         let lifted = Set(liftedFields.compactMap { event[$0]?.stringValue })
         let targetID = event["target_id"]?.stringValue
         var out = JSONObject()
         out.reserveCapacity(event.count)
         for member in event {
             guard member.key == "attributes", case .object(let attributes) = member.value else {
-                if let value = pruned(member.value) { out.append(key: member.key, value: value) }
+                if let value = pruned(member.value) { out.append(key: commonKey(member.key, value), value: value) }
                 continue
             }
             var kept = JSONObject()
@@ -93,7 +110,9 @@ public enum CompactEvent {
                         continue
                     }
                 }
-                if let value = pruned(attribute.value) { kept.append(key: attribute.key, value: value) }
+                if let value = pruned(attribute.value) {
+                    kept.append(key: attributeKey(attribute.key, value), value: value)
+                }
             }
             if !kept.isEmpty { out.append(key: member.key, value: .object(kept)) }
         }

@@ -27,7 +27,8 @@ struct SplunkAppGenerator {
             GeneratedFile(
                 path: "splunk/\(SplunkDashboard.viewName).dashboard.json", contents: dashboard.definitionJSON),
             GeneratedFile(
-                path: "splunk/README.md", contents: ContentNotes.readme(.splunk) + SplunkNotes(input: input).readme),
+                path: "splunk/README.md",
+                contents: ContentNotes.readme(.splunk) + SplunkNotes(input: input).readme + SplunkCompactKeys.readme),
         ]
     }
 
@@ -71,10 +72,12 @@ struct SplunkAppGenerator {
                 SHOULD_LINEMERGE = false
                 LINE_BREAKER = ([\\r\\n]+)
                 TZ = UTC
-                TIME_PREFIX = "\(SchemaField.timestamp)"\\s*:\\s*"
+                TIME_PREFIX = \(SplunkCompactKeys.timePrefix)
                 TIME_FORMAT = %Y-%m-%dT%H:%M:%S.%3NZ
                 MAX_TIMESTAMP_LOOKAHEAD = 30
                 TRUNCATE = 1048576
+                # Short keys of the compact encoding under their full names: see README.md.
+                \(SplunkCompactKeys.aliasLine)
                 \(cim.propsLines)
                 """
         }

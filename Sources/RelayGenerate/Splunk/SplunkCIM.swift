@@ -88,7 +88,8 @@ struct SplunkCIM {
                 "if(in(\(SchemaField.targetType), \(AlertCatalog.accountEntityTypes.map(quoted).joined(separator: ", "))), \(object), \(actor))"
             ),
             ("EVAL-object", "object", object),
-            ("FIELDALIAS-ccrelay_object_id", "object_id", "\(SchemaField.targetID) AS object_id"),
+            // A calculated field, not an alias: `target_id` may itself be an alias (a compact key).
+            ("EVAL-object_id", "object_id", "\(SchemaField.targetID)"),
             ("EVAL-object_category", "object_category", "lower(\(SchemaField.targetType))"),
             (
                 "EVAL-action", "action",

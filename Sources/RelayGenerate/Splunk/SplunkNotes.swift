@@ -11,7 +11,7 @@ struct SplunkNotes {
 
             ## CIM mapping (Change, Authentication)
 
-            `eventtypes.conf`, `tags.conf` and the `EVAL-`/`FIELDALIAS-` settings of `props.conf` put ccrelay's
+            `eventtypes.conf`, `tags.conf` and the CIM `EVAL-` settings of `props.conf` put ccrelay's
             audit events into the Common Information Model, so Splunk Enterprise Security's correlation searches
             and the `Change` and `Authentication` data models see them: \(types.joined(separator: ", ")).
             Fields set at search time: \(fields.joined(separator: ", ")). When the target is a user account

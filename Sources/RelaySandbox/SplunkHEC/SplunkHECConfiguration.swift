@@ -59,6 +59,14 @@ public struct HECIndexedEvent: Sendable, Equatable {
     /// The request's `X-Splunk-Request-Channel` (or `?channel=`), when given.
     public var channel: String?
 
+    /// The event as a Splunk search sees it with ccrelay's generated app installed: the compact
+    /// encoding's short keys under their full names (the app's field aliases,
+    /// ``CompactKeys/expanded(_:)``); other events as sent.
+    public var searchEvent: JSONValue {
+        guard case .object(let object) = event else { return event }
+        return .object(CompactKeys.expanded(object))
+    }
+
     /// An indexed event, for comparing with ``SplunkHECEmulator/events``.
     public init(
         index: String,

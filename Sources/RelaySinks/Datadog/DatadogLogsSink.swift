@@ -36,7 +36,7 @@ public struct DatadogLogsSink: Sink {
 
     private func deliver(_ entries: [OutboxEntry], apiKey: String) async -> DeliveryOutcome {
         var fates = PartialDelivery()
-        let encoded = configuration.encoding.entries(entries).map(encoder.encode)
+        let encoded = configuration.encoding.entries(entries, keys: .full).map(encoder.encode)
         let ranges = RequestSplitter.ranges(
             sizes: encoded.map(\.count), maxEntries: DatadogLogsSinkConfiguration.Limits.entriesPerRequest,
             maxBytes: DatadogLogsSinkConfiguration.Limits.requestBytes, overhead: 2, separator: 1)

@@ -40,7 +40,7 @@ public struct ElasticsearchSink: Sink {
     }
 
     private func deliver(_ entries: [OutboxEntry], authorization: String) async -> DeliveryOutcome {
-        let encoded = configuration.encoding.entries(entries).map(encoder.encode)
+        let encoded = configuration.encoding.entries(entries, keys: .full).map(encoder.encode)
         let ranges = RequestSplitter.ranges(
             sizes: encoded.map(\.count), maxEntries: Int.max,
             maxBytes: ElasticsearchSinkConfiguration.maxRequestBytes, overhead: 0, separator: 0)

@@ -58,7 +58,7 @@ public struct SplunkHECEncoder: Sendable {
         out.append(contentsOf: #","fields":{"event_id":"#.utf8)
         JSONWriter.writeString(entry.eventID, into: &out)
         out.append(contentsOf: #"},"event":"#.utf8)
-        out.append(contentsOf: encoding.payload(entry.payload))
+        out.append(contentsOf: encoding.payload(entry.payload, keys: .short))
         out.append(UInt8(ascii: "}"))
     }
 

@@ -80,7 +80,7 @@ public struct SumoLogicSink: Sink {
         var body: [UInt8] = []
         body.reserveCapacity(entries.reduce(0) { $0 + $1.payload.count + 1 })
         for entry in entries {
-            body.append(contentsOf: configuration.encoding.payload(entry.payload))
+            body.append(contentsOf: configuration.encoding.payload(entry.payload, keys: .full))
             body.append(UInt8(ascii: "\n"))
         }
         if configuration.gzip { body = Gzip.compress(body, level: .fastest) }
