@@ -50,10 +50,11 @@ let package = Package(
         ),
         // Shared HTTP machinery: the outbound transport (AsyncHTTPClient, gzip, rate limits) and the
         // inbound receiver contract push sources implement.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "RelayHTTP",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
