@@ -35,6 +35,13 @@ public enum Gzip {
         return Array(buffer: output)
     }
 
+    /// The inflated size a gzip stream's trailer states (its last member's, modulo 4 GiB), else a
+    /// guess: the first size of the output buffer, which grows when the stream holds more.
+    private static func sizeHint(_ bytes: [UInt8]) -> Int {
+        guard bytes.count >= 18 else { return bytes.count * 4 }
+        return bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+    }
+
     /// Whether the input left after a member's end starts another gzip member (its magic bytes).
     private static func startsAnotherMember(_ stream: z_stream) -> Bool {
         guard stream.avail_in >= 2, let next = stream.next_in else { return false }
@@ -58,7 +65,7 @@ public enum Gzip {
         defer { inflateEnd(stream) }
         // One byte more than allowed tells a body of exactly `maxBytes` from a larger one.
         let capacity = maxBytes == .max ? maxBytes : maxBytes + 1
-        var output = [UInt8](repeating: 0, count: min(capacity, max(4096, bytes.count * 8)))
+        var output = [UInt8](repeating: 0, count: min(capacity, max(4096, sizeHint(bytes) + 1)))
         var written = 0
         let status = bytes.withUnsafeBufferPointer { input -> Int32 in
             stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)

@@ -40,7 +40,7 @@ enum SplunkCompactKeys {
 
             A Splunk HEC sink writes each event in the compact encoding by default (`encoding: compact`):
             no empty attributes, no attribute repeating a common field, and a short key for each common field
-            and each scalar attribute below, which keeps each event about a quarter smaller than the full
+            and each scalar attribute below, which makes each event about a third smaller than the full
             encoding, and your license use with it. `props.conf` gives every short key its full name back
             (`\(aliasSetting)`, with `ASNEW`), so searches, this app's alerts and dashboard, and the CIM
             mapping use the full names, and events in the full encoding (`encoding: full`) search the same
