@@ -48,11 +48,11 @@ public enum Gzip {
         return next[0] == 0x1F && next[1] == 0x8B
     }
 
-    /// Decompresses a gzip stream (one member or several concatenated), refusing output larger than `maxBytes` (a decompression bomb
-    /// guard). The stream must end where the bytes end, with zlib's check of its CRC-32 and length
-    /// passed: a truncated or corrupted body is an error, never a shorter result. zlib is called
-    /// directly so that check is the only CRC computed (checking the trailer again cost as much as
-    /// a twentieth of a Firehose request's intake).
+    /// Decompresses a gzip stream (one member or several concatenated), refusing output larger than
+    /// `maxBytes` (a decompression bomb guard). The stream must end where the bytes end, with zlib's
+    /// check of each member's CRC-32 and length passed: a truncated or corrupted body is an error,
+    /// never a shorter result. zlib is called directly so that check is the only CRC computed
+    /// (checking the trailer again cost about 3 % of a Firehose request's intake).
     public static func decompress(_ bytes: [UInt8], maxBytes: Int) throws(RelayError) -> [UInt8] {
         // zlib checks that its stream keeps one address between calls: it lives on the heap.
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)

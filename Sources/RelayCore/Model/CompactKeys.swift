@@ -4,9 +4,9 @@
 /// attribute without a short key keeps its `attributes.<name>` path) and attributes whose values are
 /// objects or arrays (`entity`, `remoteIp`, `networks`: a search addresses what is inside them).
 ///
-/// The SIEM content `ccrelay generate` writes gives every short key its full name back (Splunk:
-/// `FIELDALIAS … ASNEW` in `props.conf`; Sumo Logic: both spellings in each `json` extraction), so
-/// searches, dashboards and alerts use the full names whichever encoding an index receives.
+/// Only sinks whose generated SIEM content gives every short key its full name back write them: the
+/// Splunk HEC sink (the app's `FIELDALIAS … ASNEW` in `props.conf`), so searches, dashboards and
+/// alerts use the full names whichever encoding an index receives.
 ///
 /// A short key is never a name a normalizer writes (the tests check every normalizer's output), so a
 /// key in a compact event names one field only. Keys are part of the delivered format: a key is added
