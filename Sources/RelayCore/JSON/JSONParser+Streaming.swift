@@ -142,21 +142,22 @@ extension JSONCursor {
         return (.object(object), raw)
     }
 
-    /// At a string of ASCII text without escapes: moves past it and returns its text's range.
+    /// At a string of printable ASCII without escapes: moves past it and returns its text's range.
     /// Anywhere else (another value, an escape, a control or non-ASCII byte): `nil`, the cursor
     /// unmoved, for the general parser to read (and judge) it.
     private mutating func plainASCIIString() -> Range<Int>? {
         guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else { return nil }
-        var (end, bits) = plainRun(from: position + 1)
-        while end < buffer.count, buffer[end] >= 0x20, buffer[end] != UInt8(ascii: "\""),
-            buffer[end] != UInt8(ascii: "\\")
-        {
-            bits |= UInt64(buffer[end])
+        var end = position + 1
+        while end < buffer.count {
+            let byte = buffer[end]
+            if byte == UInt8(ascii: "\"") {
+                let text = (position + 1)..<end
+                position = end + 1
+                return text
+            }
+            guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
             end += 1
         }
-        guard end < buffer.count, buffer[end] == UInt8(ascii: "\""), !JSONWord.hasNonASCII(bits) else { return nil }
-        let text = (position + 1)..<end
-        position = end + 1
-        return text
+        return nil
     }
 }

@@ -222,30 +222,21 @@ struct JSONCursor {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    /// Whole words from `start` up to the first quote, backslash or control byte (or the last whole
-    /// word): where the run ends, and its bytes OR'ed (``JSONWord/hasNonASCII(_:)`` tells whether
-    /// any is outside ASCII). Bytes after it are for the caller to look at one at a time.
-    func plainRun(from start: Int) -> (end: Int, bits: UInt64) {
-        var end = start
-        var bits: UInt64 = 0
-        while end + 8 <= buffer.count {
-            let word = JSONWord.load(buffer.baseAddress! + end)
-            let stop = JSONWord.firstQuoteBackslashOrControl(word)
-            bits |= JSONWord.prefix(word, bytes: stop)
-            end += stop
-            if stop < 8 { break }
-        }
-        return (end, bits)
-    }
-
     mutating func parseString() throws(JSONParser.SyntaxError) -> String {
         position += 1
         let start = position
         // Fast path: no escapes. All-ASCII text (the usual case) needs no UTF-8 validation, and
         // skipping the generic validating initializer there saves a metadata lookup per string.
         var highBits: UInt8 = 0
-        let (runEnd, skippedWords) = plainRun(from: position)
-        position = runEnd
+        var skippedWords: UInt64 = 0
+        // Whole words up to the first quote, backslash or control byte; the loop below looks at it.
+        while position + 8 <= buffer.count {
+            let word = JSONWord.load(buffer.baseAddress! + position)
+            let stop = JSONWord.firstQuoteBackslashOrControl(word)
+            skippedWords |= JSONWord.prefix(word, bytes: stop)
+            position += stop
+            if stop < 8 { break }
+        }
         while position < buffer.count {
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
