@@ -8,9 +8,8 @@ struct JSONStreamingParserTests {
         -> (elements: [String], object: JSONParser.StreamedObject)
     {
         var elements: [String] = []
-        let object = try JSONParser.parseObject(Array(text.utf8), streamingArrayAt: "records") { index, value, raw in
+        let object = try JSONParser.parseObject(Array(text.utf8), streamingArrayAt: "records") { index, value in
             #expect(index == elements.count)
-            #expect(raw == nil)
             elements.append(JSONWriter.string(value))
             return elements.count < limit
         }
@@ -73,39 +72,6 @@ struct JSONStreamingParserTests {
         } throws: { error in
             guard case .syntax = error as? JSONParser.StreamingError else { return false }
             return true
-        }
-    }
-
-    @Test("a raw string member: plain ASCII text comes as its range, anything else parsed in the element")
-    func rawStringMember() throws {
-        let text =
-            #"{"records":[{"id":1,"data":"YWJj+/=="},{"data":"esc\/aped"},{"data":7},{"x":"y"},"#
-            + #"{"data":"caf\#u{e9}"},{"data":"a","data":"b"},[{"data":"deep"}],{"data":"c\#u{7f}"}]}"#
-        let bytes = Array(text.utf8)
-        var seen: [(String, String?)] = []
-        _ = try JSONParser.parseObject(bytes, streamingArrayAt: "records", rawStringMember: "data") {
-            _, value, raw in
-            seen.append((JSONWriter.string(value), raw.map { String(decoding: bytes[$0], as: UTF8.self) }))
-            return true
-        }
-        #expect(
-            seen.map(\.0) == [
-                #"{"id":1}"#, #"{"data":"esc/aped"}"#, #"{"data":7}"#, #"{"x":"y"}"#, #"{"data":"caf\#u{e9}"}"#,
-                #"{"data":"b"}"#, #"[{"data":"deep"}]"#, #"{"data":"c\#u{7f}"}"#,
-            ])
-        #expect(seen.map(\.1) == ["YWJj+/==", nil, nil, nil, nil, "a", nil, nil])
-        // A broken element is refused as before, raw member or not.
-        #expect(throws: JSONParser.StreamingError.self) {
-            try JSONParser.parseObject(
-                Array(#"{"records":[{"data":"ok","x":}]}"#.utf8), streamingArrayAt: "records",
-                rawStringMember: "data"
-            ) { _, _, _ in true }
-        }
-        #expect(throws: JSONParser.StreamingError.self) {
-            try JSONParser.parseObject(
-                Array(#"{"records":[{"data":"unterminated}]}"#.utf8),
-                streamingArrayAt: "records", rawStringMember: "data"
-            ) { _, _, _ in true }
         }
     }
 

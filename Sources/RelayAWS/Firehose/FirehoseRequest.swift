@@ -22,10 +22,9 @@ struct FirehoseRejection: Error, Sendable, Equatable {
 struct FirehoseRequest: Sendable, Equatable {
     var requestID: String
     var timestamp: Int64?
-    /// Each record's `data` text as sent (base64, UTF-8 bytes: usually a slice of the request body),
-    /// `nil` when the record is not an object or its `data` is not a string; ``PushRecordDecoder``
-    /// decodes and judges each one.
-    var records: [ArraySlice<UInt8>?]
+    /// Each record's `data` text as sent (base64), `nil` when the record is not an object or its
+    /// `data` is not a string; ``PushRecordDecoder`` decodes and judges each one.
+    var records: [String?]
 
     /// Decodes a request body as received. Pure; never traps on any input.
     /// - Parameters:
@@ -50,13 +49,12 @@ struct FirehoseRequest: Sendable, Equatable {
         }
         // The records are read one at a time, so a request of a million tiny records costs a small
         // multiple of its size rather than a tree of the whole document.
-        var records: [ArraySlice<UInt8>?] = []
+        var records: [String?] = []
         let document: JSONParser.StreamedObject
         do {
-            document = try JSONParser.parseObject(json, streamingArrayAt: "records", rawStringMember: "data") {
-                _, record, data in
+            document = try JSONParser.parseObject(json, streamingArrayAt: "records") { _, record in
                 // A bad record is the decoder's to report, so the rest of the batch still flows.
-                records.append(data.map { json[$0] } ?? record["data"]?.stringValue.map { Array($0.utf8)[...] })
+                records.append(record["data"]?.stringValue)
                 return true
             }
         } catch {

@@ -24,23 +24,18 @@ public struct PushRecordDecoder: Sendable {
     }
 
     /// Decodes a record as Firehose carries it: base64 text in `data` (`nil` when the record has no
-    /// `data` string), as UTF-8 bytes: a `String`'s `utf8`, or the text's bytes in the request body.
-    /// Stops once more than `maxFailures` parts failed (see ``decode(_:at:maxFailures:)``).
-    public func decode<Text: Collection<UInt8>>(
-        base64 data: Text?, at location: PushRecordLocation, maxFailures: Int = .max
-    ) -> DecodedPushRecord {
+    /// `data` string). Stops once more than `maxFailures` parts failed (see ``decode(_:at:maxFailures:)``).
+    public func decode(base64 data: String?, at location: PushRecordLocation, maxFailures: Int = .max)
+        -> DecodedPushRecord
+    {
         guard let data else {
             let failure = PushRecordFailure(
                 .missingData, raw: "", at: location, part: ".data", "missing or not a string")
             return DecodedPushRecord(failure: failure)
         }
-        let decoded =
-            data.withContiguousStorageIfAvailable(Base64.decode(bytes:))
-            ?? Array(data).withUnsafeBufferPointer(Base64.decode(bytes:))
-        guard let bytes = decoded else {
-            let raw = String(decoding: data, as: UTF8.self)
+        guard let bytes = Base64.decode(data) else {
             return DecodedPushRecord(
-                failure: PushRecordFailure(.notBase64, raw: raw, at: location, part: ".data", "not base64"))
+                failure: PushRecordFailure(.notBase64, raw: data, at: location, part: ".data", "not base64"))
         }
         return decode(bytes, at: location, maxFailures: maxFailures)
     }

@@ -32,15 +32,8 @@ extension JSONParser {
     ///
     /// `element` returns `false` to stop: the call then returns at once and the rest of the input
     /// is not checked. Otherwise the whole input is checked as strictly as ``parse(_:)``.
-    ///
-    /// With `rawStringMember`, an element that is an object whose first member of that name is a
-    /// string of printable ASCII without escapes (a push record's base64 `data`) comes without that
-    /// member, and the third argument of `element` is where its text lies in `bytes` (between the
-    /// quotes): such text is valid as it stands, so no `String` is built for it (for push records,
-    /// about a tenth of reading a request). Otherwise the third argument is `nil`.
     public static func parseObject(
-        _ bytes: [UInt8], streamingArrayAt arrayKey: String, rawStringMember: String? = nil,
-        element: (Int, JSONValue, Range<Int>?) -> Bool
+        _ bytes: [UInt8], streamingArrayAt arrayKey: String, element: (Int, JSONValue) -> Bool
     ) throws(StreamingError) -> StreamedObject {
         try bytes.withUnsafeBufferPointer { buffer throws(StreamingError) in
             var cursor = JSONCursor(buffer: buffer)
@@ -55,9 +48,7 @@ extension JSONParser {
                     throw cursor.error("expected a JSON object")
                 }
                 var object = StreamedObject(members: JSONObject(), arrayFound: false)
-                let streamed = try cursor.streamObject(
-                    arrayKey: arrayKey, rawStringMember: rawStringMember, into: &object, element: element)
-                if streamed {
+                if try cursor.streamObject(arrayKey: arrayKey, into: &object, element: element) {
                     cursor.skipWhitespace()
                     guard cursor.atEnd else { throw cursor.error("unexpected data after the JSON value") }
                 }
@@ -85,8 +76,7 @@ extension JSONCursor {
     /// Reads the object at the cursor, streaming the array under `arrayKey`. Returns `false` when
     /// `element` asked to stop.
     fileprivate mutating func streamObject(
-        arrayKey: String, rawStringMember: String?, into object: inout JSONParser.StreamedObject,
-        element: (Int, JSONValue, Range<Int>?) -> Bool
+        arrayKey: String, into object: inout JSONParser.StreamedObject, element: (Int, JSONValue) -> Bool
     ) throws(JSONParser.SyntaxError) -> Bool {
         if openContainer(closedBy: JSONCursor.objectEnd) { return true }
         repeat {
@@ -94,7 +84,7 @@ extension JSONCursor {
             if key == arrayKey, position < buffer.count, buffer[position] == UInt8(ascii: "[") {
                 guard !object.arrayFound else { throw error("member \"\(arrayKey)\" appears more than once") }
                 object.arrayFound = true
-                guard try streamArray(rawStringMember: rawStringMember, element: element) else { return false }
+                guard try streamArray(element: element) else { return false }
             } else {
                 object.members.append(key: key, value: try parseValue(depth: 1))
             }
@@ -103,61 +93,14 @@ extension JSONCursor {
     }
 
     /// Reads the array at the cursor one element at a time. Returns `false` when `element` asked to stop.
-    private mutating func streamArray(
-        rawStringMember: String?, element: (Int, JSONValue, Range<Int>?) -> Bool
-    ) throws(JSONParser.SyntaxError) -> Bool {
+    private mutating func streamArray(element: (Int, JSONValue) -> Bool) throws(JSONParser.SyntaxError) -> Bool {
         if openContainer(closedBy: JSONCursor.arrayEnd) { return true }
         var index = 0
         repeat {
             skipWhitespace()
-            let handed: Bool
-            if let rawStringMember, position < buffer.count, buffer[position] == UInt8(ascii: "{") {
-                let (value, raw) = try parseObject(depth: 3, rawStringMember: rawStringMember)
-                handed = element(index, value, raw)
-            } else {
-                handed = element(index, try parseValue(depth: 2), nil)
-            }
-            guard handed else { return false }
+            guard element(index, try parseValue(depth: 2)) else { return false }
             index += 1
         } while try nextItem(closedBy: JSONCursor.arrayEnd)
         return true
-    }
-
-    /// The object at the cursor without its first `rawKey` member when that is a plain ASCII
-    /// string, whose text's range is returned instead.
-    private mutating func parseObject(
-        depth: Int, rawStringMember rawKey: String
-    ) throws(JSONParser.SyntaxError) -> (JSONValue, Range<Int>?) {
-        var object = JSONObject()
-        var raw: Range<Int>?
-        if openContainer(closedBy: JSONCursor.objectEnd) { return (.object(object), nil) }
-        repeat {
-            let key = try memberName()
-            if key == rawKey, raw == nil, object[rawKey] == nil, let text = plainASCIIString() {
-                raw = text
-            } else {
-                object.append(key: key, value: try parseValue(depth: depth))
-            }
-        } while try nextItem(closedBy: JSONCursor.objectEnd)
-        return (.object(object), raw)
-    }
-
-    /// At a string of printable ASCII without escapes: moves past it and returns its text's range.
-    /// Anywhere else (another value, an escape, a control or non-ASCII byte): `nil`, the cursor
-    /// unmoved, for the general parser to read (and judge) it.
-    private mutating func plainASCIIString() -> Range<Int>? {
-        guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else { return nil }
-        var end = position + 1
-        while end < buffer.count {
-            let byte = buffer[end]
-            if byte == UInt8(ascii: "\"") {
-                let text = (position + 1)..<end
-                position = end + 1
-                return text
-            }
-            guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
-            end += 1
-        }
-        return nil
     }
 }

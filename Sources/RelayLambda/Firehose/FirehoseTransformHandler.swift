@@ -96,7 +96,7 @@ public struct FirehoseTransformHandler: LambdaHandler {
     private func transform(_ record: FirehoseTransformRequest.Record, at location: PushRecordLocation)
         -> FirehoseRecordAnswer
     {
-        let decoded = decoder.decode(base64: record.data?.utf8, at: location)
+        let decoded = decoder.decode(base64: record.data, at: location)
         if let failure = decoded.failures.first {
             // A record is answered whole: Firehose backs up its original data, good parts included.
             return FirehoseRecordAnswer(
