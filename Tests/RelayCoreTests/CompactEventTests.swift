@@ -53,6 +53,30 @@ struct CompactEventTests {
         }
     }
 
+    @Test("strings with escapes at every offset of a word, and texts with whitespace, compact to what parsing gives")
+    func escapesAndWhitespace() {
+        for before in 0..<18 {
+            for escape in [#"\""#, #"\\"#, #"\n"#, #"\u00e9"#] {
+                let text = String(repeating: "a", count: before) + escape + String(repeating: "b", count: before % 5)
+                let payloads = [
+                    #"{"event_id":"\#(text)","attributes":{"status":"\#(text)","empty":"","x":["\#(text)",{}]}}"#,
+                    #"{"event_id":"e", "attributes":{"status":"\#(text)"}}"#,
+                    #"{"event_id":"\#(text)"} "#,
+                ]
+                for payload in payloads {
+                    for keys in [CompactEvent.KeyNames.full, .short] {
+                        let bytes = Array(payload.utf8)
+                        // The same JSON (a copied span keeps `\u00e9` where the writer writes é).
+                        #expect(
+                            (try? JSONParser.parse(CompactEvent.compact(bytes, keys: keys)))
+                                == (try? JSONParser.parse(CompactEvent.compactParsing(bytes, keys: keys))),
+                            "\(payload)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("short keys rename common fields and scalar attributes only; containers and unknown names keep theirs")
     func shortKeys() {
         let payload =

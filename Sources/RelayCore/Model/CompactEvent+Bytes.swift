@@ -6,7 +6,8 @@ extension CompactEvent {
     /// copying it.
     static func compactSpans(_ bytes: [UInt8], keys: KeyNames) -> [UInt8]? {
         let scanner = JSONSpans(bytes: bytes)
-        guard scanner.valueEnd(0) == bytes.count, let members = scanner.members(0..<bytes.count) else { return nil }
+        // The members' scan checks the whole text: an object from the first byte to the last.
+        guard let members = scanner.members(0..<bytes.count) else { return nil }
         var lifted: [ArraySlice<UInt8>] = []
         var targetID: ArraySlice<UInt8> = []
         for member in members where bytes[member.value.lowerBound] == quote {
@@ -183,15 +184,25 @@ struct JSONSpans {
         }
     }
 
+    /// Where the string starting at `start` ends (after its closing quote); ordinary bytes are
+    /// skipped eight at a time.
     private func stringEnd(_ start: Int) -> Int? {
-        var index = start + 1
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\\"): index += 2
-            case UInt8(ascii: "\""): return index + 1
-            default: index += 1
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = start + 1
+            while index < buffer.count {
+                while index + 8 <= buffer.count {
+                    let stop = JSONWord.firstQuoteBackslashOrControl(JSONWord.load(buffer.baseAddress! + index))
+                    index += stop
+                    if stop < 8 { break }
+                }
+                guard index < buffer.count else { return nil }
+                switch buffer[index] {
+                case UInt8(ascii: "\\"): index += 2
+                case UInt8(ascii: "\""): return index + 1
+                default: index += 1
+                }
             }
+            return nil
         }
-        return nil
     }
 }
