@@ -35,11 +35,14 @@ public enum Gzip {
         return Array(buffer: output)
     }
 
-    /// The inflated size a gzip stream's trailer states (its last member's, modulo 4 GiB), else a
-    /// guess: the first size of the output buffer, which grows when the stream holds more.
+    /// The first size of the output buffer, which grows when the stream holds more: the inflated
+    /// size the trailer states (its last member's, modulo 4 GiB), but never more than 16 times the
+    /// body. The trailer is the sender's word: a few bytes claiming gigabytes must not make every
+    /// request allocate up to the limit before inflating anything.
     private static func sizeHint(_ bytes: [UInt8]) -> Int {
-        guard bytes.count >= 18 else { return bytes.count * 4 }
-        return bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+        let bound = bytes.count * 16
+        guard bytes.count >= 18 else { return bound }
+        return min(bound, bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) })
     }
 
     /// Whether the input left after a member's end starts another gzip member (its magic bytes).

@@ -68,6 +68,18 @@ struct GzipDecompressTests {
         }
     }
 
+    @Test("a trailer claiming far more than the body holds is refused, and the body still inflates when true")
+    func lyingTrailer() throws {
+        let body = Array(Self.text.prefix(1_000))
+        var compressed = Gzip.compress(body, level: .fastest)
+        // ISIZE (the last four bytes) says 4 GiB - 1: zlib's length check refuses the stream.
+        compressed.replaceSubrange((compressed.count - 4)..., with: [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(throws: RelayError.self) { try Gzip.decompress(compressed, maxBytes: 64 << 20) }
+        // A body that really inflates past 16 times its size grows its buffer as it goes.
+        let run = [UInt8](repeating: UInt8(ascii: "z"), count: 1 << 20)
+        #expect(try Gzip.decompress(Gzip.compress(run, level: .fastest), maxBytes: 64 << 20) == run)
+    }
+
     @Test("not gzip at all, or nothing, is refused")
     func notGzip() {
         for body in [[], Array("plain text, not gzip".utf8), [0x1F, 0x8B]] as [[UInt8]] {

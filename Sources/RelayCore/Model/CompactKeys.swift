@@ -8,8 +8,8 @@
 /// Splunk HEC sink (the app's `FIELDALIAS … ASNEW` in `props.conf`), so searches, dashboards and
 /// alerts use the full names whichever encoding an index receives.
 ///
-/// A short key is never a name a normalizer writes (the tests check every normalizer's output), so a
-/// key in a compact event names one field only. Keys are part of the delivered format: a key is added
+/// A short key is never a name a normalizer writes (the tests check the Genesys normalizers' output;
+/// CXone's attribute names are fixed and longer), so a key in a compact event names one field only. Keys are part of the delivered format: a key is added
 /// for a new field, never changed or reused.
 public enum CompactKeys {
     /// One full name and its short key.
