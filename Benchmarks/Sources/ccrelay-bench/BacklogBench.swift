@@ -162,16 +162,8 @@ final class PipelineProcess: Sendable {
         receiverURL = "http://127.0.0.1:\(port)/firehose"
     }
 
-    /// CPU time the child used so far (user and system), in seconds, from `/proc/PID/stat`.
-    var cpuSeconds: Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return 0 }
-        // Fields after the command name: state is field 3, utime 14 and stime 15.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    /// CPU time the child used so far (user and system), in seconds.
+    var cpuSeconds: Double { processCPUSeconds(process.processIdentifier) }
 
     /// `VmRSS` of the child, in bytes.
     var residentBytes: Int { statusField("VmRSS") }
@@ -227,4 +219,16 @@ final class DeliveredFlag: Sendable {
     private let value = Mutex(false)
     var isSet: Bool { value.withLock { $0 } }
     func set() { value.withLock { $0 = true } }
+}
+
+/// CPU time (user and system) process `pid` used so far, in seconds, from `/proc/PID/stat`; 0 when
+/// it cannot be read.
+func processCPUSeconds(_ pid: Int32) -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = text.lastIndex(of: ")")
+    else { return 0 }
+    // Fields after the command name: state is field 3, utime 14 and stime 15.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }

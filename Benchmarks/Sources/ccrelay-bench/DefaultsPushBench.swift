@@ -54,10 +54,20 @@ enum DefaultsPushBench {
             load, logger: logger, neverAckPercent: 1, sinkExtra: "    ack_timeout_secs: 15", settle: .seconds(25))
         say(row("ccrelay, defaults, 1 % of acks never true (`ack_timeout_secs: 15`)", lossy))
         var pythonRate: Double?
+        var pythonCPU: CPUShares?
         if let baselineScript {
-            let seconds = try await python(load, script: baselineScript, logger: logger)
+            let (seconds, cpu) = try await python(load, script: baselineScript, logger: logger)
             pythonRate = Double(load.count) / seconds
+            pythonCPU = cpu
             say("| the Python way (http.server + requests, no durability) | | \(formatted(pythonRate!)) | | | |")
+        }
+        say()
+        say(
+            "CPU per event over the end-to-end run, every process on the machine's \(cores) cores: "
+                + plain.cpu.summary(relay: "ccrelay", cores: cores) + "."
+        )
+        if let pythonCPU {
+            say("The Python way's run: " + pythonCPU.summary(relay: "the Python relay", cores: cores) + ".")
         }
         say()
         if let pythonRate {
@@ -82,6 +92,36 @@ enum DefaultsPushBench {
         var cpuPerEvent: Double
         var missing: Int
         var duplicates: Int
+        var cpu: CPUShares
+    }
+
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    /// CPU per event of each process taking part in a run: the relay, the HEC stand-in and the load
+    /// generator (this process). Their sum bounds what the machine's cores can carry end to end.
+    struct CPUShares {
+        var relay: Double
+        var standIn: Double
+        var loadGenerator: Double
+
+        /// Reads the three processes' CPU time around `body`, per event of `count`.
+        static func measure(
+            relay: Int32, standIn: Int32, count: Int, _ body: () async throws -> Void
+        ) async rethrows -> CPUShares {
+            let pids = [relay, standIn, getpid()]
+            let before = pids.map(processCPUSeconds)
+            try await body()
+            let used = zip(pids.map(processCPUSeconds), before).map { ($0 - $1) / Double(count) * 1_000_000 }
+            return CPUShares(relay: used[0], standIn: used[1], loadGenerator: used[2])
+        }
+
+        var total: Double { relay + standIn + loadGenerator }
+
+        func summary(relay name: String, cores: Int) -> String {
+            "\(name) \(formatted(relay, digits: 1)) µs, HEC stand-in \(formatted(standIn, digits: 1)) µs, "
+                + "load generator \(formatted(loadGenerator, digits: 1)) µs; together \(formatted(total, digits: 1)) µs, "
+                + "so \(cores) cores carry at most \(formatted(Double(cores) * 1_000_000 / total)) events/s"
+        }
     }
 
     static func row(_ label: String, _ result: Result) -> String {
@@ -99,19 +139,23 @@ enum DefaultsPushBench {
         let child = try PipelineProcess(directory: directory, sinks: defaultSink(standIn.url, extra: sinkExtra))
         defer { child.kill() }
         let requests = PushBench.prepare(load, to: child.receiverURL, logger: logger)
-        let cpuBefore = child.cpuSeconds
         let start = ContinuousClock.now
-        try await PushBench.send(requests)
-        let intake = (ContinuousClock.now - start).seconds
-        try await standIn.waitForUnique(load.count)
+        var intake = 0.0
+        let cpu = try await CPUShares.measure(
+            relay: child.process.processIdentifier, standIn: standIn.child.process.processIdentifier,
+            count: load.count
+        ) {
+            try await PushBench.send(requests)
+            intake = (ContinuousClock.now - start).seconds
+            try await standIn.waitForUnique(load.count)
+        }
         let total = (ContinuousClock.now - start).seconds
-        let cpu = child.cpuSeconds - cpuBefore
         if settle > .zero { try await Task.sleep(for: settle) }
         let stats = try await standIn.stats()
         return Result(
             intakeRate: Double(load.count) / intake, endToEndRate: Double(load.count) / total,
-            cpuPerEvent: cpu / Double(load.count) * 1_000_000, missing: load.count - stats.unique,
-            duplicates: stats.events - stats.unique)
+            cpuPerEvent: cpu.relay, missing: load.count - stats.unique,
+            duplicates: stats.events - stats.unique, cpu: cpu)
     }
 
     static func cpuSplit(_ load: [GeneratedPushEvent], logger: Logger) async throws -> (
@@ -190,7 +234,9 @@ enum DefaultsPushBench {
     }
 
     /// The Python way into the same stand-in (no acknowledgement: the script sends no channel).
-    static func python(_ load: [GeneratedPushEvent], script: String, logger: Logger) async throws -> Double {
+    static func python(_ load: [GeneratedPushEvent], script: String, logger: Logger) async throws -> (
+        seconds: Double, cpu: CPUShares
+    ) {
         let standIn = try StandIn(script: standInScript, arguments: [])
         defer { standIn.kill() }
         let relay = try ChildProcess(
@@ -199,10 +245,17 @@ enum DefaultsPushBench {
             ])
         defer { relay.kill() }
         let requests = PushBench.prepare(load, to: "http://127.0.0.1:\(relay.port)/firehose", logger: logger)
-        return try await measure {
-            try await PushBench.send(requests)
-            try await standIn.waitForUnique(load.count)
+        var seconds = 0.0
+        let cpu = try await CPUShares.measure(
+            relay: relay.process.processIdentifier, standIn: standIn.child.process.processIdentifier,
+            count: load.count
+        ) {
+            seconds = try await measure {
+                try await PushBench.send(requests)
+                try await standIn.waitForUnique(load.count)
+            }
         }
+        return (seconds, cpu)
     }
 }
 
