@@ -135,4 +135,36 @@ struct ConcurrencyLimiterQueueTests {
         limiter.leaveQueue()
         #expect(limiter.acquire(), "a requester that left the queue holds nobody back")
     }
+
+    @Test(
+        "a worker beyond the adaptive limit waits until its deadline, or until the limit rises to admit it",
+        .timeLimit(.minutes(1)))
+    func workerBeyondTheLimitWaitsForItToRise() async {
+        let clock = ManualClock()
+        let limiter = ConcurrencyLimiter(batch: BatchConfiguration(maxConcurrency: 4), recheck: .seconds(1))
+        // The limit starts at 1: workers 0 and 1 (the one preparing the next request) claim.
+        #expect(limiter.admitsClaim(worker: 1))
+        #expect(!limiter.admitsClaim(worker: 2))
+        await limiter.waitForAdmission(worker: 1, until: clock.now.advanced(by: .seconds(3600)), clock: clock)
+
+        async let timedOut: Void = limiter.waitForAdmission(
+            worker: 2, until: clock.now.advanced(by: .seconds(1)), clock: clock)
+        await clock.waitForSleepers(count: 1)
+        clock.advance(by: .seconds(1))
+        await timedOut
+        #expect(!limiter.admitsClaim(worker: 2))
+
+        async let admitted: Void = limiter.waitForAdmission(
+            worker: 2, until: clock.now.advanced(by: .seconds(3600)), clock: clock)
+        await clock.waitForSleepers(count: 1)
+        // Round trips that fill the limit, with flat response times, raise it.
+        while limiter.limit < 2 {
+            let sentAt = clock.now
+            #expect(limiter.acquire())
+            clock.advance(by: .milliseconds(100))
+            limiter.release(.delivered, sentAt: sentAt, now: clock.now)
+        }
+        await admitted
+        #expect(limiter.admitsClaim(worker: 2))
+    }
 }

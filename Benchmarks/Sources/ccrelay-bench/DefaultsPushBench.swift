@@ -16,7 +16,8 @@ enum DefaultsPushBench {
     static let events = Int(ProcessInfo.processInfo.environment["BENCH_PUSH_EVENTS"] ?? "") ?? 100_000
     static let standInScript =
         ProcessInfo.processInfo.environment["BENCH_HEC_STANDIN"] ?? "Benchmarks/baseline/hec_standin.py"
-    /// Only this part of the run when set: `split` (CPU per event and delivery alone).
+    /// Only this part of the run when set: `split` (CPU per event and delivery alone), `e2e` (the
+    /// end-to-end run with the defaults).
     static let only = ProcessInfo.processInfo.environment["BENCH_DEFAULTS_ONLY"]
     /// The only sink settings: what a user writes. `BENCH_SINK_EXTRA` adds lines (indented by four
     /// spaces) for looking into a setting; the figures in BENCHMARKS.md are without it.
@@ -44,6 +45,15 @@ enum DefaultsPushBench {
             say(
                 "intake \(split.intake) µs, delivery \(split.delivery) µs, delivery alone \(split.deliveryRate) events/s"
             )
+            return
+        }
+        if only == "e2e" {
+            let result = try await endToEnd(load, logger: logger)
+            say(
+                "intake \(formatted(result.intakeRate)) events/s, end to end \(formatted(result.endToEndRate)) events/s, "
+                    + "\(formatted(result.endToEndRate / result.intakeRate * 100)) % of intake; "
+                    + "\(result.deliveredDuringIntake) events indexed when the intake ended; CPU: "
+                    + result.cpu.summary(relay: "ccrelay", cores: cores))
             return
         }
         say("| run | intake events/s | end to end events/s | CPU µs/event (child) | missing | duplicates |")
@@ -93,6 +103,8 @@ enum DefaultsPushBench {
         var missing: Int
         var duplicates: Int
         var cpu: CPUShares
+        /// Events the stand-in held when the last Firehose request was answered.
+        var deliveredDuringIntake: Int
     }
 
     static let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -141,12 +153,14 @@ enum DefaultsPushBench {
         let requests = PushBench.prepare(load, to: child.receiverURL, logger: logger)
         let start = ContinuousClock.now
         var intake = 0.0
+        var deliveredDuringIntake = 0
         let cpu = try await CPUShares.measure(
             relay: child.process.processIdentifier, standIn: standIn.child.process.processIdentifier,
             count: load.count
         ) {
             try await PushBench.send(requests)
             intake = (ContinuousClock.now - start).seconds
+            deliveredDuringIntake = try await standIn.stats().unique
             try await standIn.waitForUnique(load.count)
         }
         let total = (ContinuousClock.now - start).seconds
@@ -155,7 +169,7 @@ enum DefaultsPushBench {
         return Result(
             intakeRate: Double(load.count) / intake, endToEndRate: Double(load.count) / total,
             cpuPerEvent: cpu.relay, missing: load.count - stats.unique,
-            duplicates: stats.events - stats.unique, cpu: cpu)
+            duplicates: stats.events - stats.unique, cpu: cpu, deliveredDuringIntake: deliveredDuringIntake)
     }
 
     static func cpuSplit(_ load: [GeneratedPushEvent], logger: Logger) async throws -> (

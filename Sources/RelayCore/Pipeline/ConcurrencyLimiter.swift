@@ -8,6 +8,9 @@ import Synchronization
 /// sends, whatever the limit.
 public final class ConcurrencyLimiter: Sendable {
     private let state: Mutex<AdaptiveConcurrency>
+    /// Wakes the workers beyond the limit when it rises (``waitForAdmission(worker:until:clock:)``).
+    private let admissions = OutboxSignal()
+    private static let limitRaised = "limit raised"
     /// How often a worker without a permit looks again.
     public let recheck: Duration
 
@@ -36,6 +39,16 @@ public final class ConcurrencyLimiter: Sendable {
         state.withLock { worker < $0.limit + ($0.isPinned ? 0 : 1) }
     }
 
+    /// Waits until the limit admits `worker` to claim (``admitsClaim(worker:)``) or `deadline`
+    /// passes on `clock`. Workers beyond the limit wait here rather than for the outbox's
+    /// notifications: those come with every intake commit and every answer, and woke every one of
+    /// them (up to `max_concurrency`) to find it still not admitted.
+    public func waitForAdmission(worker: Int, until deadline: WallInstant, clock: any WallClock) async {
+        let generation = admissions.generation(of: Self.limitRaised)
+        guard !admitsClaim(worker: worker) else { return }
+        await admissions.wait(for: Self.limitRaised, since: generation, until: deadline, clock: clock)
+    }
+
     /// Takes a permit for one request if one is free and no worker waits ahead (see
     /// ``AdaptiveConcurrency/acquire(queued:)``).
     public func acquire(queued: Bool = false) -> Bool {
@@ -56,9 +69,12 @@ public final class ConcurrencyLimiter: Sendable {
     /// returns the limit after it.
     @discardableResult
     public func release(_ outcome: DeliveryOutcome, sentAt: WallInstant, now: WallInstant) -> Int {
-        state.withLock { state in
+        let (before, after) = state.withLock { state in
+            let before = state.limit
             state.release(AdaptiveConcurrency.Response(outcome), sentAt: sentAt, now: now)
-            return state.limit
+            return (before, state.limit)
         }
+        if after > before { admissions.notify(sinks: [Self.limitRaised]) }
+        return after
     }
 }

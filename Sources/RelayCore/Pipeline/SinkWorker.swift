@@ -87,11 +87,19 @@ public struct SinkWorker: Service {
                 }
                 let generation = signal.generation(of: sink.name)
                 let idleUntil = clock.now.advanced(by: configuration.idlePoll)
-                guard limiter?.admitsClaim(worker: index) ?? true, gate.startFilling(worker: index) else {
-                    // Beyond the concurrency limit, or another worker is filling a batch: what
-                    // arrives now is another's. It notifies when done; this worker's own
-                    // acknowledgement poll is not put off meanwhile.
-                    await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
+                let wakeAt = nextPoll.map { min($0, idleUntil) } ?? idleUntil
+                if let limiter, !limiter.admitsClaim(worker: index) {
+                    // Beyond the concurrency limit: until it rises, what arrives is the others'.
+                    // This worker's own acknowledgement poll is not put off meanwhile.
+                    await cancelWhenGracefulShutdownIgnoringErrors {
+                        await limiter.waitForAdmission(worker: index, until: wakeAt, clock: clock)
+                    }
+                    continue
+                }
+                guard gate.startFilling(worker: index) else {
+                    // Another worker is filling a batch: what arrives now is its. It notifies
+                    // when done.
+                    await waitForWork(since: generation, until: wakeAt)
                     continue
                 }
                 let entries: [OutboxEntry]
@@ -104,7 +112,7 @@ public struct SinkWorker: Service {
                 // workers do not wake each other in turn).
                 if !entries.isEmpty, sink.batch.workers > 1 { signal.notify(sinks: [sink.name]) }
                 if entries.isEmpty {
-                    await waitForWork(since: generation, until: nextPoll.map { min($0, idleUntil) } ?? idleUntil)
+                    await waitForWork(since: generation, until: wakeAt)
                     continue
                 }
                 _ = try await deliver(entries, claimedAt: claimedAt, tracker: &tracker)
