@@ -1,7 +1,8 @@
 import Synchronization
 
 /// In-process wake-ups for sink workers: an intake that appended rows for a sink notifies it, so a
-/// worker waiting for a batch to fill (or for any work) does not have to poll tightly.
+/// worker waiting for a batch to fill (or for any work) does not have to poll tightly. Keys are
+/// sink names; a ``ConcurrencyLimiter`` keeps its own instance for the workers beyond its limit.
 public final class OutboxSignal: Sendable {
     private struct Waiter {
         let id: UInt64
