@@ -185,7 +185,7 @@ let package = Package(
             name: "RelayOperations",
             dependencies: [
                 "RelayCore", "RelayState", "RelayConfig", "RelayRuntime", "RelayGenerate", "RelayAWS", "RelayAWSCore",
-                "RelayHTTP",
+                "RelayHTTP", "RelayLambda",
             ],
             swiftSettings: strict
         ),

@@ -83,16 +83,20 @@ public struct SplunkSinkInput: Sendable, Equatable {
     public var source: String?
     /// Indexer acknowledgement on the token (`useACK`). Default `true`: the sink waits for acks.
     public var useACK: Bool
+    /// Whether a Firehose stream's Splunk destination sends these events (the Firehose
+    /// transformation Lambda writes their envelopes) rather than a ccrelay sink. Default `false`.
+    public var viaFirehose: Bool
 
     public init(
         name: String = "splunk", index: String? = nil, sourcetype: String = "ccas:auditlog", source: String? = nil,
-        useACK: Bool = true
+        useACK: Bool = true, viaFirehose: Bool = false
     ) {
         self.name = name
         self.index = index ?? "ccas"
         self.sourcetype = sourcetype
         self.source = source
         self.useACK = useACK
+        self.viaFirehose = viaFirehose
     }
 }
 

@@ -1,12 +1,15 @@
 import RelayConfig
 import RelayCore
 import RelayGenerate
+import RelayLambda
 import RelayRuntime
 import RelaySinks
 
 extension GenerateInput {
     /// What `ccrelay generate` reads from a configuration: the Splunk, Datadog and Sumo sinks'
-    /// names (index, sourcetype, source, service, category), the alert thresholds and the alert
+    /// names (index, sourcetype, source, service, category), the Firehose transformation's Splunk
+    /// envelope (its events reach Splunk through Firehose's HEC destination, which needs indexer
+    /// acknowledgement on its token), the alert thresholds and the alert
     /// targets the OAuth-secret alert pages (webhook and PagerDuty; Slack does not page). Parts the
     /// configuration does not have keep ``GenerateInput``'s defaults; `base` carries the rest
     /// (topics, backend log names, Firehose settings) from the command line.
@@ -28,6 +31,14 @@ extension GenerateInput {
             default:
                 continue
             }
+        }
+        if let lambda = configuration.lambda, lambda.setsUpFirehoseTransform,
+            case .splunk(let envelope) = lambda.firehoseTransform.output
+        {
+            splunk.append(
+                SplunkSinkInput(
+                    name: envelope.name, index: envelope.index, sourcetype: envelope.sourcetype,
+                    source: envelope.source, useACK: true, viaFirehose: true))
         }
         var alerts = base.alerts
         var paging = base.pagingTargets

@@ -87,6 +87,56 @@ struct GenerateNormalizerTests {
         #expect(macros.contains(#"(index="audit_idx" sourcetype="cc:audit")"#))
     }
 
+    @Test(
+        "the Firehose transformation's Splunk envelope gets its props (short-key aliases) and an HEC input with acks"
+    )
+    func firehoseTransformSourcetype() async throws {
+        func generated(_ lambda: String) throws -> (input: GenerateInput, files: [String: String]) {
+            // The scheduled extraction's sources and sinks share the file; `stdout` is not a SIEM.
+            let yaml = """
+                allow_inline_secrets: true
+                sources:
+                  g: {type: genesys_audit, client_id: a, client_secret: b}
+                sinks:
+                  out: {type: stdout}
+                lambda:
+
+                """
+            let input = GenerateInput.from(try ConfigLoader().load(yaml: yaml + lambda))
+            return (input, GenerateTestSupport.files(.splunk, input))
+        }
+        let transform = try generated(
+            """
+              handler: firehose-transform
+              firehose_transform: {sourcetype: "genesys:firehose", index: cc_firehose}
+            """)
+        #expect(
+            transform.input.splunk == [
+                SplunkSinkInput(
+                    name: "firehose_transform", index: "cc_firehose", sourcetype: "genesys:firehose", useACK: true,
+                    viaFirehose: true)
+            ])
+        let app = "splunk/ccrelay_content/default/"
+        let props = try await GenerateTestSupport.confStanzas(app + "props.conf", of: transform.files)
+        let aliases = try #require(props["genesys:firehose"]?["FIELDALIAS-ccrelay_compact_keys"])
+        #expect(aliases.contains("et ASNEW event_type"))
+        let inputs = try await GenerateTestSupport.confStanzas(app + "inputs.conf", of: transform.files)
+        let input = try #require(inputs["http://ccrelay_firehose_transform"])
+        #expect(input["useACK"] == "1")
+        #expect(input["index"] == "cc_firehose")
+        #expect(transform.files[app + "inputs.conf"]?.contains("the Firehose stream's Splunk destination") == true)
+
+        // Written without a handler: the environment picks it, so the transformation counts.
+        #expect(try generated("  firehose_transform: {sourcetype: x}").input.splunk.map(\.sourcetype) == ["x"])
+        // Scheduled extraction delivers through the sinks; a Datadog transformation is not Splunk's.
+        for lambda in [
+            "  handler: scheduled-extraction\n  scheduled_extraction: {state: s3, s3: {bucket: ccrelay-state, region: eu-west-1}}",
+            "  handler: firehose-transform\n  firehose_transform: {format: datadog}",
+        ] {
+            #expect(try generated(lambda).input.splunk == [SplunkSinkInput()], "\(lambda)")
+        }
+    }
+
     @Test("the Genesys content lists the configured topics and the audit permission")
     func genesys() {
         var input = GenerateInput()

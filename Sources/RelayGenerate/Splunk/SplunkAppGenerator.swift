@@ -96,10 +96,13 @@ struct SplunkAppGenerator {
 
                 """
         for sink in input.splunk {
+            let user =
+                sink.viaFirehose
+                ? "the Firehose stream's Splunk destination (its HEC token)" : "ccrelay's sink \"\(sink.name)\""
             out += """
 
                 # Shipped disabled: the token below is a placeholder. Replace it with a new GUID (uuidgen),
-                # give the same value to ccrelay's sink "\(sink.name)", then set disabled = 0.
+                # give the same value to \(user), then set disabled = 0.
                 [http://ccrelay_\(stanzaName(sink.name))]
                 disabled = 1
                 token = 00000000-0000-0000-0000-000000000000
@@ -107,7 +110,7 @@ struct SplunkAppGenerator {
                 indexes = \(sink.index)
                 sourcetype = \(sink.sourcetype)
                 useACK = \(sink.useACK ? 1 : 0)
-                description = ccrelay sink \(sink.name)
+                description = \(sink.viaFirehose ? "ccrelay Firehose transformation" : "ccrelay sink \(sink.name)")
                 \(sink.source.map { "source = \($0)\n" } ?? "")
                 """
         }

@@ -16,6 +16,7 @@ public enum LambdaConfigReader {
             settings.handler = handlerKind(text, handlerNode)
         }
         if let transform = node.optional("firehose_transform"), transform.mapping() != nil {
+            settings.firehoseTransformWritten = true
             readTransform(transform, into: &settings)
         }
         if let extraction = node.optional("scheduled_extraction"), extraction.mapping() != nil {

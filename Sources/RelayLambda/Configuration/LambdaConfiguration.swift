@@ -31,6 +31,15 @@ public struct LambdaConfiguration: Sendable {
     public var s3State: S3StateConfiguration?
     /// `lambda.scheduled_extraction.state` as written (`store` or `s3`); `nil` when not written.
     var extractionState: String?
+    /// Whether the file writes `lambda.firehose_transform`. Default false.
+    public var firehoseTransformWritten = false
+
+    /// Whether this section sets up the Firehose transformation: its handler is
+    /// `firehose-transform`, or it names none (the environment decides) and writes
+    /// `firehose_transform`.
+    public var setsUpFirehoseTransform: Bool {
+        handler == .firehoseTransform || (handler == nil && firehoseTransformWritten)
+    }
 
     public init() {}
 }

@@ -100,9 +100,11 @@ public struct ConfigLoader: Sendable {
         configuration.detections = Self.readDetections(root.optional("detections"), alerts: alerts)
         configuration.redaction = root.optional("redaction").flatMap(RedactionConfigReader.read)
         configuration.server = ServerConfigReader.read(root.optional("server"))
-        // `ccrelay lambda` reads this section itself; here it is only checked, for `ccrelay validate`.
+        // `ccrelay lambda` reads this section itself; here it is checked, for `ccrelay validate`, and
+        // kept for `ccrelay generate`.
         var lambda = LambdaConfigReader.read(root.optional("lambda"))
         LambdaConfigReader.settleExtractionState(&lambda, handler: lambda.handler, root: root)
+        if root.optional("lambda") != nil { configuration.lambda = lambda }
         SecretsConfigReader.finish(root)
         if let secrets = root.interpolation.secrets { configuration.secrets = secrets }
         return configuration

@@ -1,6 +1,7 @@
 import RelayAlerts
 import RelayConfig
 import RelayCore
+import RelayLambda
 import RelayState
 
 /// The whole configuration file: `state`, `sources`, `routes`, `sinks`, `alerts`.
@@ -19,6 +20,9 @@ public struct RelayConfiguration: Sendable {
     /// ccrelay's two HTTP listeners (`server:`): push (`listen`, default `127.0.0.1:8080`, started
     /// with a push source or a `server:` section) and admin (`admin_listen`, default `127.0.0.1:8081`).
     public var server = ServerConfiguration()
+    /// The `lambda:` section, when the file has one. `ccrelay lambda` reads it itself; `ccrelay
+    /// generate` reads the Firehose transformation's Splunk envelope from it. Default `nil`.
+    public var lambda: LambdaConfiguration?
     /// Every secret the file references (`${env:...}`, `${file:...}`, `${aws-secretsmanager:...}`),
     /// held in memory and kept current; `secrets:` settings. Default: none.
     public var secrets = SecretProvider()
