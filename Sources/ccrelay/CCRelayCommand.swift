@@ -55,9 +55,13 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}
 
 /// Loads a configuration or exits 2 with every problem listed on standard error.
-func loadConfiguration(path: String) throws -> RelayConfiguration {
+/// - Parameter allowsLambdaOnly: accept a file that sets up only Lambda functions (see
+///   ``ConfigLoader/allowsLambdaOnly``). Default false.
+func loadConfiguration(path: String, allowsLambdaOnly: Bool = false) throws -> RelayConfiguration {
+    var loader = ConfigLoader()
+    loader.allowsLambdaOnly = allowsLambdaOnly
     do {
-        return try ConfigLoader().load(path: path)
+        return try loader.load(path: path)
     } catch {
         printError("\(path): \(error)")
         throw ExitCode(2)

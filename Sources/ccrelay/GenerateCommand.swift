@@ -157,8 +157,10 @@ struct GenerateCommand: AsyncParsableCommand {
             environment: { Interpolation.processEnvironment($0) ?? placeholder },
             readFile: { file in Interpolation.readFileContents(file) ?? (file == path ? nil : placeholder) }
         )
+        var loader = ConfigLoader(interpolation: interpolation)
+        loader.allowsLambdaOnly = true
         do {
-            return try ConfigLoader(interpolation: interpolation).load(path: path)
+            return try loader.load(path: path)
         } catch {
             printError("\(path): \(error)")
             throw ExitCode(2)

@@ -117,18 +117,24 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration: RelayConfiguration
         if noEnvironment {
+            var loader = ConfigLoader(interpolation: .withoutEnvironment())
+            loader.allowsLambdaOnly = true
             do {
-                configuration = try ConfigLoader(interpolation: .withoutEnvironment()).load(path: config)
+                configuration = try loader.load(path: config)
             } catch {
                 printError("\(config): \(error)")
                 throw ExitCode(2)
             }
         } else {
-            configuration = try loadConfiguration(path: config)
+            configuration = try loadConfiguration(path: config, allowsLambdaOnly: true)
         }
-        print(
-            "\(config): OK (\(configuration.sources.count) source(s), \(configuration.routes.count) route(s), \(configuration.sinks.count) sink(s))"
-        )
+        if configuration.sources.isEmpty, let lambda = configuration.lambda {
+            print("\(config): OK (AWS Lambda only: \(lambda.handler?.rawValue ?? "handler from CCRELAY_HANDLER"))")
+        } else {
+            print(
+                "\(config): OK (\(configuration.sources.count) source(s), \(configuration.routes.count) route(s), \(configuration.sinks.count) sink(s))"
+            )
+        }
         for warning in configuration.warnings { print("  warning: \(warning)") }
     }
 }

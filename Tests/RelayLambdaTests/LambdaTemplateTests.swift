@@ -1,4 +1,5 @@
 import Foundation
+import RelayConfig
 import RelayLambda
 import RelayRuntime
 import RelayTesting
@@ -97,6 +98,46 @@ import Testing
         #expect(refused.status == 2)
         #expect(refused.output.contains("lambda.scheduled_extraction.safety_margin_secs"))
         #expect(refused.output.contains("lambda.scheduled_extraction.state"))
+    }
+}
+
+/// A file that sets up only the Firehose transformation (no sources, no sinks: Firehose delivers) is
+/// what that Lambda deploys with; `validate` and `generate` read it, scheduled extraction still needs
+/// sources and sinks.
+@Suite struct LambdaOnlyFileTests {
+    @Test func transformationOnlyFileValidatesAndGeneratesItsSplunkContent() async throws {
+        let transform = try LambdaProcessTests.writeConfig(
+            """
+            lambda:
+              handler: firehose-transform
+              firehose_transform: {sourcetype: "genesys:firehose", index: cc_firehose}
+            """)
+        defer { try? FileManager.default.removeItem(at: transform) }
+        let extraction = try LambdaProcessTests.writeConfig("lambda: {handler: scheduled-extraction}\n")
+        defer { try? FileManager.default.removeItem(at: extraction) }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ccrelay-gen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let binary = LambdaProcessTests.binary.path
+
+        let valid = try await LambdaTemplateTests.run(binary, ["validate", "--config", transform.path])
+        #expect(valid.status == 0, "\(valid.output)")
+        #expect(valid.output.contains("OK (AWS Lambda only: firehose-transform)"), "\(valid.output)")
+        let generated = try await LambdaTemplateTests.run(
+            binary, ["generate", "splunk", "--config", transform.path, "--out", out.path])
+        #expect(generated.status == 0, "\(generated.output)")
+        let props = try String(
+            contentsOf: out.appendingPathComponent("splunk/ccrelay_content/default/props.conf"), encoding: .utf8)
+        #expect(props.contains("[genesys:firehose]"))
+        #expect(!props.contains("[ccas:auditlog]"), "no stanza for a sink the file does not have")
+
+        let refused = try await LambdaTemplateTests.run(binary, ["validate", "--config", extraction.path])
+        #expect(refused.status == 2)
+        #expect(refused.output.contains("sources"), "\(refused.output)")
+        #expect(refused.output.contains("sinks"), "\(refused.output)")
+        // `run` needs a pipeline whatever the file's lambda: section.
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader().load(path: transform.path)
+        }
     }
 }
 

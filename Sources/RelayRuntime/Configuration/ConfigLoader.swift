@@ -12,6 +12,11 @@ public struct ConfigLoader: Sendable {
     public var interpolation: Interpolation
     /// The component types `type:` may name. Default ``ComponentRegistry/standard``.
     public var registry: ComponentRegistry
+    /// Whether a file that sets up only AWS Lambda functions (a `lambda:` section and neither
+    /// `sources` nor `sinks`, as a Firehose transformation's file is) is accepted: `ccrelay
+    /// validate` and `ccrelay generate` read such files, `ccrelay run` needs a pipeline.
+    /// Default false.
+    public var allowsLambdaOnly = false
 
     public init(interpolation: Interpolation = Interpolation(), registry: ComponentRegistry = .standard) {
         self.interpolation = interpolation
@@ -61,6 +66,9 @@ public struct ConfigLoader: Sendable {
         SecretsConfigReader.readSettings(root)
         let state = StateConfigReader.read(root.optional("state"))
 
+        let lambdaOnly =
+            allowsLambdaOnly && root.optional("lambda") != nil && root.optional("sources") == nil
+            && root.optional("sinks") == nil
         var sources: [any SourceBlueprint] = []
         var declaredSources: [String] = []
         var declaredSinks: [String] = []
@@ -69,8 +77,8 @@ public struct ConfigLoader: Sendable {
                 declaredSources.append(name)
                 if let source = registry.readSource(name: name, node) { sources.append(source) }
             }
-        } else if root.optional("sources") == nil {
-            root.problem("missing required key \"sources\" (at least one source)", at: "sources")
+        } else if root.optional("sources") == nil, !lambdaOnly {
+            root.problem(Self.missingSources, at: "sources")
         }
         var sinks: [any SinkBlueprint] = []
         if let section = root.optional("sinks"), let members = section.mapping() {
@@ -78,8 +86,8 @@ public struct ConfigLoader: Sendable {
                 declaredSinks.append(name)
                 if let sink = registry.readSink(name: name, node) { sinks.append(sink) }
             }
-        } else if root.optional("sinks") == nil {
-            root.problem("missing required key \"sinks\" (at least one sink)", at: "sinks")
+        } else if root.optional("sinks") == nil, !lambdaOnly {
+            root.problem(Self.missingSinks, at: "sinks")
         }
         for sink in sinks {
             for reference in sink.referencedSinks
@@ -105,10 +113,18 @@ public struct ConfigLoader: Sendable {
         var lambda = LambdaConfigReader.read(root.optional("lambda"))
         LambdaConfigReader.settleExtractionState(&lambda, handler: lambda.handler, root: root)
         if root.optional("lambda") != nil { configuration.lambda = lambda }
+        if lambdaOnly, !lambda.setsUpFirehoseTransform {
+            // Scheduled extraction pulls sources into sinks: without them the file sets up nothing.
+            root.problem(Self.missingSources, at: "sources")
+            root.problem(Self.missingSinks, at: "sinks")
+        }
         SecretsConfigReader.finish(root)
         if let secrets = root.interpolation.secrets { configuration.secrets = secrets }
         return configuration
     }
+
+    private static let missingSources = "missing required key \"sources\" (at least one source)"
+    private static let missingSinks = "missing required key \"sinks\" (at least one sink)"
 
     private static func readDetections(_ node: ConfigNode?, alerts: AlertsConfiguration?) -> [Detection] {
         guard let node else { return [] }
