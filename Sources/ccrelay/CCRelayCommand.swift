@@ -58,10 +58,8 @@ extension LogFormat: ExpressibleByArgument {}
 /// - Parameter allowsLambdaOnly: accept a file that sets up only Lambda functions (see
 ///   ``ConfigLoader/allowsLambdaOnly``). Default false.
 func loadConfiguration(path: String, allowsLambdaOnly: Bool = false) throws -> RelayConfiguration {
-    var loader = ConfigLoader()
-    loader.allowsLambdaOnly = allowsLambdaOnly
     do {
-        return try loader.load(path: path)
+        return try ConfigLoader(allowsLambdaOnly: allowsLambdaOnly).load(path: path)
     } catch {
         printError("\(path): \(error)")
         throw ExitCode(2)

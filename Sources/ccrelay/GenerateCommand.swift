@@ -157,10 +157,8 @@ struct GenerateCommand: AsyncParsableCommand {
             environment: { Interpolation.processEnvironment($0) ?? placeholder },
             readFile: { file in Interpolation.readFileContents(file) ?? (file == path ? nil : placeholder) }
         )
-        var loader = ConfigLoader(interpolation: interpolation)
-        loader.allowsLambdaOnly = true
         do {
-            return try loader.load(path: path)
+            return try ConfigLoader(interpolation: interpolation, allowsLambdaOnly: true).load(path: path)
         } catch {
             printError("\(path): \(error)")
             throw ExitCode(2)

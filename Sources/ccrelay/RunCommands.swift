@@ -117,10 +117,9 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration: RelayConfiguration
         if noEnvironment {
-            var loader = ConfigLoader(interpolation: .withoutEnvironment())
-            loader.allowsLambdaOnly = true
             do {
-                configuration = try loader.load(path: config)
+                configuration = try ConfigLoader(interpolation: .withoutEnvironment(), allowsLambdaOnly: true).load(
+                    path: config)
             } catch {
                 printError("\(config): \(error)")
                 throw ExitCode(2)

@@ -16,11 +16,15 @@ public struct ConfigLoader: Sendable {
     /// `sources` nor `sinks`, as a Firehose transformation's file is) is accepted: `ccrelay
     /// validate` and `ccrelay generate` read such files, `ccrelay run` needs a pipeline.
     /// Default false.
-    public var allowsLambdaOnly = false
+    public var allowsLambdaOnly: Bool
 
-    public init(interpolation: Interpolation = Interpolation(), registry: ComponentRegistry = .standard) {
+    public init(
+        interpolation: Interpolation = Interpolation(), registry: ComponentRegistry = .standard,
+        allowsLambdaOnly: Bool = false
+    ) {
         self.interpolation = interpolation
         self.registry = registry
+        self.allowsLambdaOnly = allowsLambdaOnly
     }
 
     /// Loads the file at `path`.
